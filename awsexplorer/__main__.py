@@ -1,0 +1,3 @@
+from awsexplorer.cli import main
+
+raise SystemExit(main())

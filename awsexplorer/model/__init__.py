@@ -1,0 +1,18 @@
+"""Plain data: resources, regions, findings. No I/O; imports nothing else of ours."""
+
+from awsexplorer.model.findings import CheckResult, Finding, Severity
+from awsexplorer.model.resource import GLOBAL_REGION, Resource
+from awsexplorer.model.scan_result import Account, CallError, RegionScan, RegionStatus, ScanResult
+
+__all__ = [
+    "GLOBAL_REGION",
+    "Account",
+    "CallError",
+    "CheckResult",
+    "Finding",
+    "RegionScan",
+    "RegionStatus",
+    "Resource",
+    "ScanResult",
+    "Severity",
+]

@@ -1,0 +1,237 @@
+"""The collector contract: one small async function per service area, registered with the IAM
+actions it needs and the resource types it yields."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from awsexplorer.model import Account, CallError, Resource
+
+if TYPE_CHECKING:
+    from awsexplorer.scan.session import ClientPool
+
+
+class Scope(str, Enum):
+    REGIONAL = "regional"  # runs once in every scanned region
+    GLOBAL = "global"  # runs once per scan (IAM, S3 listing); its errors go under "global"
+
+
+@dataclass(frozen=True, slots=True)
+class Collector:
+    name: str
+    service: str  # botocore client name
+    scope: Scope
+    actions: tuple[str, ...]  # IAM actions it calls: the least-privilege policy
+    types: tuple[str, ...]  # resource types it yields
+    func: Callable[[CollectContext], Awaitable[list[Resource]]]
+
+
+REGISTRY: dict[str, Collector] = {}
+
+
+def collector(
+    *,
+    service: str,
+    actions: Iterable[str],
+    types: Iterable[str],
+    scope: Scope = Scope.REGIONAL,
+    name: str | None = None,
+) -> Callable[
+    [Callable[[CollectContext], Awaitable[list[Resource]]]],
+    Callable[[CollectContext], Awaitable[list[Resource]]],
+]:
+    def register(
+        func: Callable[[CollectContext], Awaitable[list[Resource]]],
+    ) -> Callable[[CollectContext], Awaitable[list[Resource]]]:
+        key = name or f"{service}.{func.__name__.removeprefix('collect_')}"
+        if key in REGISTRY:
+            raise ValueError(f"collector {key} registered twice")
+        REGISTRY[key] = Collector(key, service, scope, tuple(actions), tuple(types), func)
+        return func
+
+    return register
+
+
+class RegionUnavailable(Exception):
+    """The region refused us as a whole; the remaining calls there are not worth making."""
+
+
+class CollectContext:
+    """What a collector may use: guarded clients, bounded calls, paginators, error recording."""
+
+    def __init__(
+        self,
+        *,
+        pool: ClientPool,
+        region: str,
+        client_region: str,
+        account: Account,
+        semaphores: dict[tuple[str, str], asyncio.Semaphore],
+        per_service_region: int,
+        record_error: Callable[[CallError], None],
+        region_failed: Callable[[str], bool],
+        scanned_regions: frozenset[str],
+    ) -> None:
+        self.pool = pool
+        self.region = region  # the region resources are attributed to ("global" for global)
+        self.client_region = client_region  # the region the client talks to
+        self.account = account
+        self._semaphores = semaphores
+        self._limit = per_service_region
+        self._record_error = record_error
+        self._region_failed = region_failed
+        self.scanned_regions = scanned_regions
+
+    @property
+    def partition(self) -> str:
+        return self.account.partition
+
+    def arn(self, service: str, resource: str, region: str | None = None) -> str:
+        region = self.region if region is None else region
+        return f"arn:{self.partition}:{service}:{region}:{self.account.id}:{resource}"
+
+    def _semaphore(self, service: str, region: str) -> asyncio.Semaphore:
+        key = (service, region)
+        sem = self._semaphores.get(key)
+        if sem is None:
+            sem = self._semaphores[key] = asyncio.Semaphore(self._limit)
+        return sem
+
+    def _check_region(self, region: str) -> None:
+        if self._region_failed(region):
+            raise RegionUnavailable(region)
+
+    async def call(
+        self, service: str, operation: str, *, region: str | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """One API call, bounded per (service, region). `operation` is the snake_case name."""
+        region = region or self.client_region
+        self._check_region(self.region)
+        try:
+            client = await self.pool.get(service, region)
+            async with self._semaphore(service, region):
+                return await getattr(client, operation)(**params)
+        except Exception as exc:
+            raise CallFailure(service, operation, exc) from exc
+
+    async def paginate(
+        self,
+        service: str,
+        operation: str,
+        result_key: str,
+        *,
+        region: str | None = None,
+        **params: Any,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every item of a paged call; each page is its own bounded request."""
+        region = region or self.client_region
+        self._check_region(self.region)
+        try:
+            client = await self.pool.get(service, region)
+            pages = client.get_paginator(operation).paginate(**params).__aiter__()
+        except Exception as exc:
+            raise CallFailure(service, operation, exc) from exc
+        while True:
+            async with self._semaphore(service, region):
+                try:
+                    page = await pages.__anext__()
+                except StopAsyncIteration:
+                    return
+                except Exception as exc:
+                    raise CallFailure(service, operation, exc) from exc
+            for item in page.get(result_key, []) or []:
+                yield item
+
+    async def paginate_all(
+        self, service: str, operation: str, result_key: str, **params: Any
+    ) -> list[dict[str, Any]]:
+        return [item async for item in self.paginate(service, operation, result_key, **params)]
+
+    def record(self, failure: CallFailure, region: str | None = None) -> None:
+        """Record a failed call and carry on: for calls whose failure spoils only a detail."""
+        self._record_error(failure.to_error(region or self.region))
+
+    async def try_call(
+        self,
+        service: str,
+        operation: str,
+        *,
+        region: str | None = None,
+        ignore_codes: Iterable[str] = (),
+        **params: Any,
+    ) -> dict[str, Any] | None:
+        """A call whose failure is recorded, not raised. Codes in `ignore_codes` mean "nothing
+        set" (NoSuchTagSet, NoSuchLifecycleConfiguration, ...) and return None silently."""
+        try:
+            return await self.call(service, operation, region=region, **params)
+        except CallFailure as failure:
+            if failure.code not in set(ignore_codes):
+                self.record(failure, region=region)
+            return None
+
+
+class CallFailure(Exception):
+    """An AWS call that failed, with enough to record it: service, operation and the cause."""
+
+    def __init__(self, service: str, operation: str, cause: BaseException) -> None:
+        from awsexplorer.scan.session import error_code, error_message
+
+        self.service = service
+        self.operation = operation_name(operation)
+        self.cause = cause
+        self.code = error_code(cause)
+        self.message = error_message(cause)
+        super().__init__(f"{service}:{self.operation} failed: {self.code}: {self.message}")
+
+    def to_error(self, region: str) -> CallError:
+        return CallError(region, self.service, self.operation, self.code, self.message)
+
+
+def operation_name(snake: str) -> str:
+    """describe_vpcs -> DescribeVpcs (the name AWS and IAM use)."""
+    if "_" not in snake and snake[:1].isupper():
+        return snake
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+def json_safe(value: Any) -> Any:
+    """API output made JSON-safe: datetimes as ISO-8601 UTC, Decimals as numbers, bytes dropped."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def tags_of(item: dict[str, Any], key: str | None = None) -> dict[str, str]:
+    """[{Key, Value}] (or a plain dict) as a dict. Looks in Tags, then TagSet (ENIs, S3)."""
+    raw = item.get(key) if key else (item.get("Tags") or item.get("TagSet"))
+    raw = raw or []
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    return {str(t.get("Key")): str(t.get("Value", "")) for t in raw if "Key" in t}
+
+
+def attributes_of(item: dict[str, Any], drop: Iterable[str] = ("Tags", "TagSet")) -> dict[str, Any]:
+    dropped = set(drop)
+    return json_safe({k: v for k, v in item.items() if k not in dropped})
+
+
+def display_name(tags: dict[str, str], natural: str | None, resource_id: str) -> str:
+    return tags.get("Name") or natural or resource_id

@@ -1,0 +1,295 @@
+"""EC2 and VPC: networks, gateways, firewalls, instances, volumes, addresses, interfaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsexplorer.model import Resource
+from awsexplorer.scan.collectors.base import (
+    CallFailure,
+    CollectContext,
+    attributes_of,
+    collector,
+    display_name,
+    tags_of,
+)
+
+
+def _resource(
+    ctx: CollectContext,
+    item: dict[str, Any],
+    *,
+    rtype: str,
+    rid: str,
+    natural_name: str | None = None,
+    vpc_id: str | None = None,
+    subnet_id: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Resource:
+    tags = tags_of(item)
+    attributes = attributes_of(item)
+    if extra:
+        attributes.update(extra)
+    return Resource(
+        arn=ctx.arn("ec2", f"{rtype}/{rid}"),
+        type=f"ec2:{rtype}",
+        id=rid,
+        name=display_name(tags, natural_name, rid),
+        region=ctx.region,
+        vpc_id=vpc_id,
+        subnet_id=subnet_id,
+        tags=tags,
+        attributes=attributes,
+    )
+
+
+@collector(
+    service="ec2",
+    actions=["ec2:DescribeVpcs", "ec2:DescribeFlowLogs"],
+    types=["ec2:vpc"],
+)
+async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
+    vpcs = await ctx.paginate_all("ec2", "describe_vpcs", "Vpcs")
+    # Flow logs are a fact about the VPC: one account-wide call, then attach. None = unknown.
+    flow_logs: dict[str, list[dict[str, Any]]] | None = {}
+    try:
+        for log in await ctx.paginate_all("ec2", "describe_flow_logs", "FlowLogs"):
+            flow_logs.setdefault(str(log.get("ResourceId")), []).append(
+                {
+                    "id": log.get("FlowLogId"),
+                    "status": log.get("FlowLogStatus"),
+                    "traffic_type": log.get("TrafficType"),
+                    "destination_type": log.get("LogDestinationType"),
+                    "destination": log.get("LogDestination") or log.get("LogGroupName"),
+                }
+            )
+    except CallFailure as failure:
+        ctx.record(failure)
+        flow_logs = None
+    return [
+        _resource(
+            ctx,
+            vpc,
+            rtype="vpc",
+            rid=vpc["VpcId"],
+            vpc_id=vpc["VpcId"],
+            extra={"flow_logs": None if flow_logs is None else flow_logs.get(vpc["VpcId"], [])},
+        )
+        for vpc in vpcs
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeSubnets"], types=["ec2:subnet"])
+async def collect_subnets(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, s, rtype="subnet", rid=s["SubnetId"], vpc_id=s.get("VpcId"),
+                  subnet_id=s["SubnetId"])
+        for s in await ctx.paginate_all("ec2", "describe_subnets", "Subnets")
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeRouteTables"], types=["ec2:route-table"])
+async def collect_route_tables(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, t, rtype="route-table", rid=t["RouteTableId"], vpc_id=t.get("VpcId"))
+        for t in await ctx.paginate_all("ec2", "describe_route_tables", "RouteTables")
+    ]
+
+
+def _attached_vpc(item: dict[str, Any]) -> str | None:
+    attachments = item.get("Attachments") or []
+    return attachments[0].get("VpcId") if attachments else None
+
+
+@collector(service="ec2", actions=["ec2:DescribeInternetGateways"], types=["ec2:internet-gateway"])
+async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, g, rtype="internet-gateway", rid=g["InternetGatewayId"],
+                  vpc_id=_attached_vpc(g))
+        for g in await ctx.paginate_all("ec2", "describe_internet_gateways", "InternetGateways")
+    ]
+
+
+@collector(
+    service="ec2",
+    actions=["ec2:DescribeEgressOnlyInternetGateways"],
+    types=["ec2:egress-only-internet-gateway"],
+)
+async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, g, rtype="egress-only-internet-gateway",
+                  rid=g["EgressOnlyInternetGatewayId"], vpc_id=_attached_vpc(g))
+        for g in await ctx.paginate_all(
+            "ec2", "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways"
+        )
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeNatGateways"], types=["ec2:natgateway"])
+async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, g, rtype="natgateway", rid=g["NatGatewayId"], vpc_id=g.get("VpcId"),
+                  subnet_id=g.get("SubnetId"))
+        for g in await ctx.paginate_all("ec2", "describe_nat_gateways", "NatGateways")
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeSecurityGroups"], types=["ec2:security-group"])
+async def collect_security_groups(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, g, rtype="security-group", rid=g["GroupId"],
+                  natural_name=g.get("GroupName"), vpc_id=g.get("VpcId"))
+        for g in await ctx.paginate_all("ec2", "describe_security_groups", "SecurityGroups")
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeNetworkAcls"], types=["ec2:network-acl"])
+async def collect_network_acls(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, a, rtype="network-acl", rid=a["NetworkAclId"], vpc_id=a.get("VpcId"))
+        for a in await ctx.paginate_all("ec2", "describe_network_acls", "NetworkAcls")
+    ]
+
+
+@collector(
+    service="ec2",
+    actions=["ec2:DescribeVpcPeeringConnections"],
+    types=["ec2:vpc-peering-connection"],
+)
+async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, p, rtype="vpc-peering-connection", rid=p["VpcPeeringConnectionId"],
+                  vpc_id=(p.get("RequesterVpcInfo") or {}).get("VpcId"))
+        for p in await ctx.paginate_all(
+            "ec2", "describe_vpc_peering_connections", "VpcPeeringConnections"
+        )
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeVpnGateways"], types=["ec2:vpn-gateway"])
+async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
+    # DescribeVpnGateways does not page.
+    response = await ctx.call("ec2", "describe_vpn_gateways")
+    return [
+        _resource(ctx, g, rtype="vpn-gateway", rid=g["VpnGatewayId"],
+                  vpc_id=next((a.get("VpcId") for a in g.get("VpcAttachments") or []
+                               if a.get("State") == "attached"), None))
+        for g in response.get("VpnGateways", [])
+    ]
+
+
+@collector(
+    service="ec2",
+    actions=["ec2:DescribeTransitGatewayVpcAttachments"],
+    types=["ec2:transit-gateway-attachment"],
+)
+async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, a, rtype="transit-gateway-attachment", rid=a["TransitGatewayAttachmentId"],
+                  vpc_id=a.get("VpcId"))
+        for a in await ctx.paginate_all(
+            "ec2", "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"
+        )
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeVpcEndpoints"], types=["ec2:vpc-endpoint"])
+async def collect_vpc_endpoints(ctx: CollectContext) -> list[Resource]:
+    return [
+        _resource(ctx, e, rtype="vpc-endpoint", rid=e["VpcEndpointId"],
+                  natural_name=e.get("ServiceName"), vpc_id=e.get("VpcId"))
+        for e in await ctx.paginate_all("ec2", "describe_vpc_endpoints", "VpcEndpoints")
+    ]
+
+
+@collector(service="ec2", actions=["ec2:DescribeInstances"], types=["ec2:instance"])
+async def collect_instances(ctx: CollectContext) -> list[Resource]:
+    found: list[Resource] = []
+    async for reservation in ctx.paginate("ec2", "describe_instances", "Reservations"):
+        for instance in reservation.get("Instances", []):
+            found.append(
+                _resource(
+                    ctx,
+                    instance,
+                    rtype="instance",
+                    rid=instance["InstanceId"],
+                    vpc_id=instance.get("VpcId"),
+                    subnet_id=instance.get("SubnetId"),
+                    extra={
+                        "state": (instance.get("State") or {}).get("Name"),
+                        "public_ip": instance.get("PublicIpAddress"),
+                        "private_ip": instance.get("PrivateIpAddress"),
+                        "security_groups": [
+                            g["GroupId"] for g in instance.get("SecurityGroups") or []
+                        ],
+                        "role": ((instance.get("IamInstanceProfile") or {}).get("Arn")),
+                        "owner_id": reservation.get("OwnerId"),
+                    },
+                )
+            )
+    return found
+
+
+@collector(service="ec2", actions=["ec2:DescribeVolumes"], types=["ec2:volume"])
+async def collect_volumes(ctx: CollectContext) -> list[Resource]:
+    found: list[Resource] = []
+    for volume in await ctx.paginate_all("ec2", "describe_volumes", "Volumes"):
+        attached = [a.get("InstanceId") for a in volume.get("Attachments") or []]
+        found.append(
+            _resource(
+                ctx,
+                volume,
+                rtype="volume",
+                rid=volume["VolumeId"],
+                extra={"attached_to": attached, "encrypted": bool(volume.get("Encrypted"))},
+            )
+        )
+    return found
+
+
+@collector(service="ec2", actions=["ec2:DescribeAddresses"], types=["ec2:elastic-ip"])
+async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
+    response = await ctx.call("ec2", "describe_addresses")  # does not page
+    found: list[Resource] = []
+    for address in response.get("Addresses", []):
+        rid = address.get("AllocationId") or address["PublicIp"]
+        found.append(
+            _resource(
+                ctx,
+                address,
+                rtype="elastic-ip",
+                rid=rid,
+                natural_name=address.get("PublicIp"),
+                extra={
+                    "associated": bool(
+                        address.get("AssociationId")
+                        or address.get("InstanceId")
+                        or address.get("NetworkInterfaceId")
+                    )
+                },
+            )
+        )
+    return found
+
+
+@collector(service="ec2", actions=["ec2:DescribeNetworkInterfaces"], types=["ec2:network-interface"])
+async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
+    found: list[Resource] = []
+    for eni in await ctx.paginate_all("ec2", "describe_network_interfaces", "NetworkInterfaces"):
+        found.append(
+            _resource(
+                ctx,
+                eni,
+                rtype="network-interface",
+                rid=eni["NetworkInterfaceId"],
+                natural_name=eni.get("Description") or None,
+                vpc_id=eni.get("VpcId"),
+                subnet_id=eni.get("SubnetId"),
+                extra={
+                    "public_ip": (eni.get("Association") or {}).get("PublicIp"),
+                    "attached_to": (eni.get("Attachment") or {}).get("InstanceId"),
+                    "security_groups": [g["GroupId"] for g in eni.get("Groups") or []],
+                },
+            )
+        )
+    return found

@@ -1,0 +1,25 @@
+"""What a scan is asked to do. Plain data, shared by the CLI, the UI and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    profile: str | None = None
+    # Empty: every enabled region. Otherwise only these (validated against DescribeRegions).
+    regions: tuple[str, ...] = ()
+    # Point every client at LocalStack or a moto server (also read from AWS_ENDPOINT_URL).
+    endpoint_url: str | None = None
+    # Static keys, for the embedded demo only; real use goes through botocore's chain.
+    access_key: str | None = None
+    secret_key: str | None = None
+    # Region for STS, DescribeRegions and the global services; default: profile's, else us-east-1.
+    home_region: str | None = None
+    retry_mode: str = "standard"
+    max_attempts: int = 6
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    # Calls in flight at once per (service, region): one throttled API never starves the rest.
+    per_service_region: int = 8

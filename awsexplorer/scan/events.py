@@ -1,0 +1,49 @@
+"""What the scanner tells its listener as it goes. Plain dataclasses; no aiobotocore here.
+
+Order: ScanStarted, then any number of RegionProgress / ResourcesFound / CallFailed, then
+ScanFinished (always, even when every region failed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from awsexplorer.model import Account, CallError, RegionStatus, Resource, ScanResult
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStarted:
+    account: Account
+    regions: list[str]  # the regions that will be scanned, "global" included
+    not_enabled: list[str]  # opt-in regions this account has not enabled
+    profile: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegionProgress:
+    region: str
+    status: RegionStatus
+    done: int  # collectors finished in this region
+    total: int  # collectors to run in this region
+    resources: int  # resources found so far in this region
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcesFound:
+    region: str
+    collector: str
+    resources: list[Resource]
+
+
+@dataclass(frozen=True, slots=True)
+class CallFailed:
+    error: CallError
+
+
+@dataclass(frozen=True, slots=True)
+class ScanFinished:
+    result: ScanResult
+
+
+ScanEvent = ScanStarted | RegionProgress | ResourcesFound | CallFailed | ScanFinished

@@ -1,0 +1,309 @@
+"""The scan: identity, region discovery, then every (collector x region) at once.
+
+Events stream out as results arrive so the UI can paint them. A failed call never aborts the
+scan: it becomes a recorded error, and a region that refuses us as a whole is marked failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+
+from awsexplorer.errors import UserError
+from awsexplorer.model import (
+    GLOBAL_REGION,
+    Account,
+    CallError,
+    RegionScan,
+    RegionStatus,
+    Resource,
+    ScanResult,
+)
+from awsexplorer.scan import regions as region_data
+from awsexplorer.scan.collectors import all_collectors
+from awsexplorer.scan.collectors.base import (
+    CallFailure,
+    CollectContext,
+    Collector,
+    RegionUnavailable,
+    Scope,
+)
+from awsexplorer.scan.config import ScanConfig
+from awsexplorer.scan.events import (
+    CallFailed,
+    RegionProgress,
+    ResourcesFound,
+    ScanEvent,
+    ScanFinished,
+    ScanStarted,
+)
+from awsexplorer.scan.session import (
+    ClientPool,
+    check_credentials,
+    credential_failure,
+    home_region,
+    make_session,
+)
+
+log = logging.getLogger(__name__)
+
+# A region answering with one of these refused us as a whole (not enabled, or these
+# credentials are not valid there): mark it failed and stop calling it.
+REGION_FAILURE_CODES = frozenset(
+    {"AuthFailure", "UnrecognizedClientException", "OptInRequired", "InvalidClientTokenId"}
+)
+
+EventSink = Callable[[ScanEvent], None]
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class _RegionState:
+    def __init__(self, name: str, total: int) -> None:
+        self.name = name
+        self.total = total
+        self.done = 0
+        self.resources = 0
+        self.errors: list[CallError] = []
+        self.failed_reason: str | None = None
+
+    @property
+    def status(self) -> RegionStatus:
+        if self.failed_reason:
+            return RegionStatus.FAILED
+        if self.done < self.total:
+            return RegionStatus.SCANNING
+        return RegionStatus.PARTIAL if self.errors else RegionStatus.OK
+
+
+class Scanner:
+    """Run one scan. `await Scanner(config, on_event).run()` returns the ScanResult."""
+
+    def __init__(
+        self,
+        config: ScanConfig,
+        on_event: EventSink | None = None,
+        collectors: Iterable[Collector] | None = None,
+    ) -> None:
+        self.config = config
+        self._emit = on_event or (lambda _event: None)
+        self._collectors = list(collectors) if collectors is not None else all_collectors()
+        self._states: dict[str, _RegionState] = {}
+        self._resources: list[Resource] = []
+        self._semaphores: dict[tuple[str, str], asyncio.Semaphore] = {}
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def _record(self, error: CallError) -> None:
+        state = self._states.get(error.region)
+        if state is None:  # e.g. a bucket in a region outside the scanned set
+            state = self._states.setdefault(error.region, _RegionState(error.region, 0))
+        state.errors.append(error)
+        if error.code in REGION_FAILURE_CODES and error.region != GLOBAL_REGION:
+            state.failed_reason = state.failed_reason or f"{error.code}: {error.message}"
+        self._emit(CallFailed(error))
+
+    def _region_failed(self, region: str) -> bool:
+        state = self._states.get(region)
+        return bool(state and state.failed_reason)
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    def _context(self, pool: ClientPool, account: Account, region: str, client_region: str,
+                 scanned: frozenset[str]) -> CollectContext:
+        return CollectContext(
+            pool=pool,
+            region=region,
+            client_region=client_region,
+            account=account,
+            semaphores=self._semaphores,
+            per_service_region=self.config.per_service_region,
+            record_error=self._record,
+            region_failed=self._region_failed,
+            scanned_regions=scanned,
+        )
+
+    async def _identify(self, pool: ClientPool, home: str) -> Account:
+        try:
+            sts = await pool.get("sts", home)
+            identity = await sts.get_caller_identity()
+        except Exception as exc:
+            failure = credential_failure(exc, self.config.profile)
+            if failure is not None:
+                raise failure from None
+            raise UserError(
+                f"Could not identify the caller (sts:GetCallerIdentity): {exc}",
+                "Check the credentials and the network, or try `awsexplorer --demo`.",
+            ) from None
+        caller_arn = str(identity["Arn"])
+        return Account(
+            id=str(identity["Account"]),
+            alias=None,
+            partition=caller_arn.split(":")[1] if caller_arn.startswith("arn:") else "aws",
+            caller_arn=caller_arn,
+        )
+
+    async def _alias(self, ctx: CollectContext) -> str | None:
+        try:
+            response = await ctx.call("iam", "list_account_aliases")
+        except CallFailure as failure:
+            ctx.record(failure)
+            return None
+        aliases = response.get("AccountAliases") or []
+        return str(aliases[0]) if aliases else None
+
+    async def _plan_regions(self, ctx: CollectContext) -> region_data.RegionPlan:
+        partition = ctx.partition
+        try:
+            response = await ctx.call("ec2", "describe_regions", AllRegions=True)
+            described = response.get("Regions", [])
+        except CallFailure as failure:
+            # Without DescribeRegions we cannot tell enabled from not: try every region botocore
+            # knows for the partition; the ones that refuse us are marked failed, not hidden.
+            ctx.record(failure)
+            described = [{"RegionName": r} for r in region_data.known_regions(partition)]
+        requested = self.config.regions
+        names = [r["RegionName"] for r in described]
+        unknown = region_data.unknown_regions(requested, names)
+        if unknown:
+            suggestions = [
+                s for u in unknown for s in difflib.get_close_matches(u, names, n=1, cutoff=0.6)
+            ]
+            hint = f"Did you mean {', '.join(suggestions)}?" if suggestions else (
+                "Valid regions: " + ", ".join(sorted(names)) + "."
+            )
+            raise UserError(f"Unknown region: {', '.join(unknown)}.", hint)
+        return region_data.narrow(region_data.plan(described, partition), requested)
+
+    def _applies(self, collector: Collector, region: str, session_regions: Callable[[str], set[str]]) -> bool:
+        if self.config.endpoint_url:
+            return True  # a local endpoint serves every service everywhere
+        available = session_regions(collector.service)
+        return not available or region in available
+
+    # -- the scan ---------------------------------------------------------------------------
+
+    async def run(self) -> ScanResult:
+        started_at = utc_now()
+        session = make_session(self.config)
+        await check_credentials(session, self.config)
+        home = home_region(session, self.config)
+        async with ClientPool(session, self.config) as pool:
+            account = await self._identify(pool, home)
+            self._states[GLOBAL_REGION] = _RegionState(GLOBAL_REGION, 0)
+            global_ctx = self._context(pool, account, GLOBAL_REGION, home, frozenset())
+            alias, plan = await asyncio.gather(self._alias(global_ctx), self._plan_regions(global_ctx))
+            account = Account(account.id, alias, account.partition, account.caller_arn)
+            scanned = frozenset(plan.enabled)
+
+            availability: dict[str, set[str]] = {}
+
+            def service_regions(service: str) -> set[str]:
+                if service not in availability:
+                    availability[service] = set(
+                        session.get_available_regions(service, partition_name=account.partition)
+                    )
+                return availability[service]
+
+            jobs: list[tuple[Collector, str]] = []
+            for collector in self._collectors:
+                if collector.scope is Scope.GLOBAL:
+                    jobs.append((collector, GLOBAL_REGION))
+                    continue
+                for region in plan.enabled:
+                    if self._applies(collector, region, service_regions):
+                        jobs.append((collector, region))
+            totals = Counter(region for _, region in jobs)
+            for region in plan.enabled:
+                self._states[region] = _RegionState(region, totals[region])
+            self._states[GLOBAL_REGION].total = totals[GLOBAL_REGION]
+
+            self._emit(
+                ScanStarted(
+                    account=account,
+                    regions=[GLOBAL_REGION, *plan.enabled],
+                    not_enabled=plan.not_enabled,
+                    profile=self.config.profile,
+                )
+            )
+            for region in [GLOBAL_REGION, *plan.enabled]:
+                self._progress(region)
+
+            ctx_by_region = {
+                region: self._context(
+                    pool, account, region, home if region == GLOBAL_REGION else region, scanned
+                )
+                for region in [GLOBAL_REGION, *plan.enabled]
+            }
+            await asyncio.gather(
+                *(self._run_one(collector, ctx_by_region[region]) for collector, region in jobs)
+            )
+
+        regions = [
+            RegionScan(name, state.status, state.errors, state.failed_reason)
+            for name, state in self._states.items()
+        ]
+        regions += [
+            RegionScan(name, RegionStatus.NOT_ENABLED, [], "not enabled for this account (opt-in region)")
+            for name in plan.not_enabled
+        ]
+        result = ScanResult(
+            account=account,
+            started_at=started_at,
+            finished_at=utc_now(),
+            regions=sorted(regions, key=lambda r: (r.name != GLOBAL_REGION, r.name)),
+            resources=self._resources,
+            profile=self.config.profile,
+        )
+        self._emit(ScanFinished(result))
+        return result
+
+    async def _run_one(self, collector: Collector, ctx: CollectContext) -> None:
+        try:
+            found = await collector.func(ctx)
+        except RegionUnavailable:
+            found = []
+        except CallFailure as failure:
+            found = []
+            ctx.record(failure)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug in one collector must not sink the scan
+            log.exception("collector %s failed in %s", collector.name, ctx.region)
+            found = []
+            self._record(
+                CallError(ctx.region, collector.service, collector.name, "InternalError",
+                          f"{type(exc).__name__}: {exc}")
+            )
+        state = self._states[ctx.region]
+        state.done += 1
+        if found:
+            self._resources.extend(found)
+            by_region: dict[str, list[Resource]] = defaultdict(list)
+            for resource in found:
+                by_region[resource.region].append(resource)
+            for region, items in by_region.items():
+                if region in self._states:
+                    self._states[region].resources += len(items)
+                self._emit(ResourcesFound(region, collector.name, items))
+        self._progress(ctx.region)
+        for region in {r.region for r in found} - {ctx.region}:
+            if region in self._states:
+                self._progress(region)
+
+    def _progress(self, region: str) -> None:
+        state = self._states[region]
+        self._emit(
+            RegionProgress(region, state.status, state.done, state.total, state.resources,
+                           state.failed_reason)
+        )
+
+
+async def scan(config: ScanConfig, on_event: EventSink | None = None) -> ScanResult:
+    return await Scanner(config, on_event).run()

@@ -1,0 +1,188 @@
+"""Credentials (botocore's own chain), caller identity, and the cache of guarded clients."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from types import TracebackType
+from typing import Any
+
+import botocore.exceptions as bce
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+
+from awsexplorer import __version__
+from awsexplorer.errors import UserError
+from awsexplorer.scan import guard
+from awsexplorer.scan.config import ScanConfig
+
+DEFAULT_HOME_REGION = "us-east-1"
+
+# Error codes meaning "these credentials are not accepted", as opposed to "not allowed to do X".
+BAD_CREDENTIAL_CODES = frozenset(
+    {
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "AuthFailure",
+        "InvalidAccessKeyId",
+    }
+)
+
+
+def _profiles_hint(session: AioSession) -> str:
+    names = sorted(session.available_profiles)
+    if not names:
+        return "No profiles are configured; run `aws configure` or `aws configure sso`."
+    return "Known profiles: " + ", ".join(names) + "."
+
+
+def make_session(config: ScanConfig) -> AioSession:
+    """An aiobotocore session on botocore's credential chain (env, profiles, SSO, assume-role,
+    credential_process, instance metadata), or static keys for the demo."""
+    session = AioSession()
+    if config.profile:
+        if config.profile not in session.available_profiles:
+            raise UserError(f"Unknown AWS profile '{config.profile}'.", _profiles_hint(session))
+        session = AioSession(profile=config.profile)
+    if config.access_key and config.secret_key:
+        session.set_credentials(config.access_key, config.secret_key)
+    return session
+
+
+def home_region(session: AioSession, config: ScanConfig) -> str:
+    if config.home_region:
+        return config.home_region
+    try:
+        return session.get_config_variable("region") or DEFAULT_HOME_REGION
+    except bce.ProfileNotFound:
+        return DEFAULT_HOME_REGION
+
+
+async def check_credentials(session: AioSession, config: ScanConfig) -> None:
+    """Resolve credentials now, so a missing or expired login is one clear message."""
+    profile = config.profile
+    try:
+        credentials = await session.get_credentials()
+        if credentials is not None:
+            # SSO and assume-role credentials are deferred: force the first fetch here.
+            await credentials.get_frozen_credentials()
+    except (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError):
+        login = f"aws sso login --profile {profile}" if profile else "aws sso login"
+        raise UserError("Your AWS SSO session has expired or was never started.", login) from None
+    except bce.ProfileNotFound as exc:
+        raise UserError(str(exc), _profiles_hint(session)) from None
+    except bce.CredentialRetrievalError as exc:
+        raise UserError(f"Could not get credentials: {exc}", _login_hint(profile)) from None
+    except (bce.NoCredentialsError, bce.PartialCredentialsError) as exc:
+        raise UserError(f"Could not get credentials: {exc}", _login_hint(profile)) from None
+    except bce.BotoCoreError as exc:
+        raise UserError(f"Could not get credentials: {exc}", _login_hint(profile)) from None
+    if credentials is None:
+        raise UserError("No AWS credentials found.", _login_hint(profile))
+
+
+def _login_hint(profile: str | None) -> str:
+    flag = f" --profile {profile}" if profile else ""
+    return (
+        f"Run `aws configure{flag}` or `aws sso login{flag}`, pass --profile NAME, "
+        "or try the built-in demo account with `awsexplorer --demo`."
+    )
+
+
+class ClientPool:
+    """One guarded client per (service, region), created on first use and closed at the end."""
+
+    def __init__(self, session: AioSession, config: ScanConfig) -> None:
+        self._session = session
+        self._config = config
+        self._stack = contextlib.AsyncExitStack()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        s3_config: dict[str, Any] = {}
+        if config.endpoint_url:
+            # A local endpoint (moto, LocalStack) serves buckets by path, not by host name.
+            s3_config["addressing_style"] = "path"
+        self._botocore_config = AioConfig(
+            retries={"mode": config.retry_mode, "max_attempts": config.max_attempts},
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+            max_pool_connections=max(10, config.per_service_region),
+            user_agent_extra=f"awsexplorer/{__version__}",
+            s3=s3_config or None,
+        )
+
+    async def get(self, service: str, region: str) -> Any:
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if key not in self._clients:
+                creator = self._session.create_client(
+                    service,
+                    region_name=region,
+                    endpoint_url=self._config.endpoint_url,
+                    config=self._botocore_config,
+                )
+                self._clients[key] = guard.install(await self._stack.enter_async_context(creator))
+        return self._clients[key]
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+        self._clients.clear()
+
+    async def __aenter__(self) -> ClientPool:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a failed call, or the exception's class name when AWS gave none."""
+    if isinstance(exc, bce.ClientError):
+        return str(exc.response.get("Error", {}).get("Code") or "ClientError")
+    if isinstance(exc, guard.ReadOnlyViolation):
+        return "ReadOnlyGuard"
+    return type(exc).__name__
+
+
+def error_message(exc: BaseException) -> str:
+    if isinstance(exc, bce.ClientError):
+        message = exc.response.get("Error", {}).get("Message")
+        if message:
+            return str(message)
+    return str(exc) or type(exc).__name__
+
+
+def credential_failure(exc: BaseException, profile: str | None) -> UserError | None:
+    """The UserError to show when the very first call says the credentials are no good."""
+    if isinstance(exc, bce.ClientError) and error_code(exc) in BAD_CREDENTIAL_CODES:
+        code = error_code(exc)
+        if code in ("ExpiredToken", "ExpiredTokenException"):
+            return UserError(
+                f"Your AWS credentials have expired ({code}).",
+                _login_hint(profile),
+            )
+        return UserError(
+            f"AWS rejected these credentials ({code}: {error_message(exc)}).",
+            _login_hint(profile),
+        )
+    if isinstance(exc, (bce.EndpointConnectionError, bce.ConnectTimeoutError)):
+        return UserError(
+            f"Could not reach AWS: {exc}",
+            "Check the network, proxy settings, or --endpoint-url.",
+        )
+    if isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError)):
+        login = f"aws sso login --profile {profile}" if profile else "aws sso login"
+        return UserError("Your AWS SSO session has expired or was never started.", login)
+    return None
