@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from awsexplorer import __version__
+from awsexplorer.errors import UserError
 from awsexplorer.model import (
     Account,
     CheckResult,
@@ -27,7 +28,7 @@ SNAPSHOT_FORMAT = "awsexplorer.snapshot"
 SNAPSHOT_VERSION = 1
 
 
-class SnapshotError(Exception):
+class SnapshotError(UserError):
     """A snapshot that cannot be read; the message is one line, fit to show a user."""
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from awsexplorer.model.findings import CheckResult, Finding
 from awsexplorer.model.resource import GLOBAL_REGION, Resource
 
 
-class RegionStatus(str, Enum):
+class RegionStatus(StrEnum):
     PENDING = "pending"  # only while a scan runs; never written to a snapshot
     SCANNING = "scanning"  # likewise
     OK = "ok"
@@ -123,9 +123,7 @@ class ScanResult:
     @property
     def complete(self) -> bool:
         """True when every scanned region was read in full."""
-        return all(
-            r.status in (RegionStatus.OK, RegionStatus.NOT_ENABLED) for r in self.regions
-        )
+        return all(r.status in (RegionStatus.OK, RegionStatus.NOT_ENABLED) for r in self.regions)
 
     def region(self, name: str) -> RegionScan | None:
         return next((r for r in self.regions if r.name == name), None)

@@ -11,7 +11,7 @@ import difflib
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from awsexplorer.errors import UserError
 from awsexplorer.model import (
@@ -61,7 +61,7 @@ EventSink = Callable[[ScanEvent], None]
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class _RegionState:
@@ -115,8 +115,14 @@ class Scanner:
 
     # -- set-up -----------------------------------------------------------------------------
 
-    def _context(self, pool: ClientPool, account: Account, region: str, client_region: str,
-                 scanned: frozenset[str]) -> CollectContext:
+    def _context(
+        self,
+        pool: ClientPool,
+        account: Account,
+        region: str,
+        client_region: str,
+        scanned: frozenset[str],
+    ) -> CollectContext:
         return CollectContext(
             pool=pool,
             region=region,
@@ -175,13 +181,17 @@ class Scanner:
             suggestions = [
                 s for u in unknown for s in difflib.get_close_matches(u, names, n=1, cutoff=0.6)
             ]
-            hint = f"Did you mean {', '.join(suggestions)}?" if suggestions else (
-                "Valid regions: " + ", ".join(sorted(names)) + "."
+            hint = (
+                f"Did you mean {', '.join(suggestions)}?"
+                if suggestions
+                else ("Valid regions: " + ", ".join(sorted(names)) + ".")
             )
             raise UserError(f"Unknown region: {', '.join(unknown)}.", hint)
         return region_data.narrow(region_data.plan(described, partition), requested)
 
-    def _applies(self, collector: Collector, region: str, session_regions: Callable[[str], set[str]]) -> bool:
+    def _applies(
+        self, collector: Collector, region: str, session_regions: Callable[[str], set[str]]
+    ) -> bool:
         if self.config.endpoint_url:
             return True  # a local endpoint serves every service everywhere
         available = session_regions(collector.service)
@@ -198,7 +208,9 @@ class Scanner:
             account = await self._identify(pool, home)
             self._states[GLOBAL_REGION] = _RegionState(GLOBAL_REGION, 0)
             global_ctx = self._context(pool, account, GLOBAL_REGION, home, frozenset())
-            alias, plan = await asyncio.gather(self._alias(global_ctx), self._plan_regions(global_ctx))
+            alias, plan = await asyncio.gather(
+                self._alias(global_ctx), self._plan_regions(global_ctx)
+            )
             account = Account(account.id, alias, account.partition, account.caller_arn)
             scanned = frozenset(plan.enabled)
 
@@ -250,7 +262,9 @@ class Scanner:
             for name, state in self._states.items()
         ]
         regions += [
-            RegionScan(name, RegionStatus.NOT_ENABLED, [], "not enabled for this account (opt-in region)")
+            RegionScan(
+                name, RegionStatus.NOT_ENABLED, [], "not enabled for this account (opt-in region)"
+            )
             for name in plan.not_enabled
         ]
         result = ScanResult(
@@ -274,12 +288,17 @@ class Scanner:
             ctx.record(failure)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug in one collector must not sink the scan
+        except Exception as exc:
             log.exception("collector %s failed in %s", collector.name, ctx.region)
             found = []
             self._record(
-                CallError(ctx.region, collector.service, collector.name, "InternalError",
-                          f"{type(exc).__name__}: {exc}")
+                CallError(
+                    ctx.region,
+                    collector.service,
+                    collector.name,
+                    "InternalError",
+                    f"{type(exc).__name__}: {exc}",
+                )
             )
         state = self._states[ctx.region]
         state.done += 1
@@ -300,8 +319,9 @@ class Scanner:
     def _progress(self, region: str) -> None:
         state = self._states[region]
         self._emit(
-            RegionProgress(region, state.status, state.done, state.total, state.resources,
-                           state.failed_reason)
+            RegionProgress(
+                region, state.status, state.done, state.total, state.resources, state.failed_reason
+            )
         )
 
 

@@ -1,18 +1,24 @@
-"""One module per service. Importing this package registers every collector."""
+"""One module per service. Importing every module here registers every collector."""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from awsexplorer.scan.collectors.base import REGISTRY, Collector
 
-# Add a service: write its module, then name it here.
-SERVICE_MODULES = ("ec2", "s3")
+_NOT_SERVICES = frozenset({"base"})
+
+
+def _import_all() -> None:
+    # Every module in this package is a service: adding a file is all it takes.
+    for module in pkgutil.iter_modules(__path__):
+        if module.name not in _NOT_SERVICES and not module.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{module.name}")
 
 
 def all_collectors() -> list[Collector]:
-    for module in SERVICE_MODULES:
-        importlib.import_module(f"awsexplorer.scan.collectors.{module}")
+    _import_all()
     return [REGISTRY[name] for name in sorted(REGISTRY)]
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from awsexplorer.model import Account, CallError, Resource
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from awsexplorer.scan.session import ClientPool
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     REGIONAL = "regional"  # runs once in every scanned region
     GLOBAL = "global"  # runs once per scan (IAM, S3 listing); its errors go under "global"
 
@@ -208,8 +208,8 @@ def json_safe(value: Any) -> Any:
         return [json_safe(v) for v in value]
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

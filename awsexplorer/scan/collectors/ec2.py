@@ -82,8 +82,14 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
 @collector(service="ec2", actions=["ec2:DescribeSubnets"], types=["ec2:subnet"])
 async def collect_subnets(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, s, rtype="subnet", rid=s["SubnetId"], vpc_id=s.get("VpcId"),
-                  subnet_id=s["SubnetId"])
+        _resource(
+            ctx,
+            s,
+            rtype="subnet",
+            rid=s["SubnetId"],
+            vpc_id=s.get("VpcId"),
+            subnet_id=s["SubnetId"],
+        )
         for s in await ctx.paginate_all("ec2", "describe_subnets", "Subnets")
     ]
 
@@ -104,8 +110,9 @@ def _attached_vpc(item: dict[str, Any]) -> str | None:
 @collector(service="ec2", actions=["ec2:DescribeInternetGateways"], types=["ec2:internet-gateway"])
 async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, g, rtype="internet-gateway", rid=g["InternetGatewayId"],
-                  vpc_id=_attached_vpc(g))
+        _resource(
+            ctx, g, rtype="internet-gateway", rid=g["InternetGatewayId"], vpc_id=_attached_vpc(g)
+        )
         for g in await ctx.paginate_all("ec2", "describe_internet_gateways", "InternetGateways")
     ]
 
@@ -117,8 +124,13 @@ async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
 )
 async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, g, rtype="egress-only-internet-gateway",
-                  rid=g["EgressOnlyInternetGatewayId"], vpc_id=_attached_vpc(g))
+        _resource(
+            ctx,
+            g,
+            rtype="egress-only-internet-gateway",
+            rid=g["EgressOnlyInternetGatewayId"],
+            vpc_id=_attached_vpc(g),
+        )
         for g in await ctx.paginate_all(
             "ec2", "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways"
         )
@@ -128,8 +140,14 @@ async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Res
 @collector(service="ec2", actions=["ec2:DescribeNatGateways"], types=["ec2:natgateway"])
 async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, g, rtype="natgateway", rid=g["NatGatewayId"], vpc_id=g.get("VpcId"),
-                  subnet_id=g.get("SubnetId"))
+        _resource(
+            ctx,
+            g,
+            rtype="natgateway",
+            rid=g["NatGatewayId"],
+            vpc_id=g.get("VpcId"),
+            subnet_id=g.get("SubnetId"),
+        )
         for g in await ctx.paginate_all("ec2", "describe_nat_gateways", "NatGateways")
     ]
 
@@ -137,8 +155,14 @@ async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
 @collector(service="ec2", actions=["ec2:DescribeSecurityGroups"], types=["ec2:security-group"])
 async def collect_security_groups(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, g, rtype="security-group", rid=g["GroupId"],
-                  natural_name=g.get("GroupName"), vpc_id=g.get("VpcId"))
+        _resource(
+            ctx,
+            g,
+            rtype="security-group",
+            rid=g["GroupId"],
+            natural_name=g.get("GroupName"),
+            vpc_id=g.get("VpcId"),
+        )
         for g in await ctx.paginate_all("ec2", "describe_security_groups", "SecurityGroups")
     ]
 
@@ -158,8 +182,13 @@ async def collect_network_acls(ctx: CollectContext) -> list[Resource]:
 )
 async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, p, rtype="vpc-peering-connection", rid=p["VpcPeeringConnectionId"],
-                  vpc_id=(p.get("RequesterVpcInfo") or {}).get("VpcId"))
+        _resource(
+            ctx,
+            p,
+            rtype="vpc-peering-connection",
+            rid=p["VpcPeeringConnectionId"],
+            vpc_id=(p.get("RequesterVpcInfo") or {}).get("VpcId"),
+        )
         for p in await ctx.paginate_all(
             "ec2", "describe_vpc_peering_connections", "VpcPeeringConnections"
         )
@@ -171,9 +200,20 @@ async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
     # DescribeVpnGateways does not page.
     response = await ctx.call("ec2", "describe_vpn_gateways")
     return [
-        _resource(ctx, g, rtype="vpn-gateway", rid=g["VpnGatewayId"],
-                  vpc_id=next((a.get("VpcId") for a in g.get("VpcAttachments") or []
-                               if a.get("State") == "attached"), None))
+        _resource(
+            ctx,
+            g,
+            rtype="vpn-gateway",
+            rid=g["VpnGatewayId"],
+            vpc_id=next(
+                (
+                    a.get("VpcId")
+                    for a in g.get("VpcAttachments") or []
+                    if a.get("State") == "attached"
+                ),
+                None,
+            ),
+        )
         for g in response.get("VpnGateways", [])
     ]
 
@@ -185,8 +225,13 @@ async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
 )
 async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, a, rtype="transit-gateway-attachment", rid=a["TransitGatewayAttachmentId"],
-                  vpc_id=a.get("VpcId"))
+        _resource(
+            ctx,
+            a,
+            rtype="transit-gateway-attachment",
+            rid=a["TransitGatewayAttachmentId"],
+            vpc_id=a.get("VpcId"),
+        )
         for a in await ctx.paginate_all(
             "ec2", "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"
         )
@@ -196,8 +241,14 @@ async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resou
 @collector(service="ec2", actions=["ec2:DescribeVpcEndpoints"], types=["ec2:vpc-endpoint"])
 async def collect_vpc_endpoints(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, e, rtype="vpc-endpoint", rid=e["VpcEndpointId"],
-                  natural_name=e.get("ServiceName"), vpc_id=e.get("VpcId"))
+        _resource(
+            ctx,
+            e,
+            rtype="vpc-endpoint",
+            rid=e["VpcEndpointId"],
+            natural_name=e.get("ServiceName"),
+            vpc_id=e.get("VpcId"),
+        )
         for e in await ctx.paginate_all("ec2", "describe_vpc_endpoints", "VpcEndpoints")
     ]
 
@@ -272,7 +323,9 @@ async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
     return found
 
 
-@collector(service="ec2", actions=["ec2:DescribeNetworkInterfaces"], types=["ec2:network-interface"])
+@collector(
+    service="ec2", actions=["ec2:DescribeNetworkInterfaces"], types=["ec2:network-interface"]
+)
 async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
     found: list[Resource] = []
     for eni in await ctx.paginate_all("ec2", "describe_network_interfaces", "NetworkInterfaces"):

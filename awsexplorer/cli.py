@@ -1,0 +1,149 @@
+"""Command line: `awsexplorer` (the TUI), `awsexplorer scan`, `awsexplorer permissions`, ...
+
+Heavy imports (aiobotocore, textual, moto) happen inside the command that needs them, so that
+`--help` and the TUI's first frame stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from awsexplorer import __version__
+from awsexplorer.errors import UserError
+from awsexplorer.options import AppOptions
+from awsexplorer.scan.config import ScanConfig
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+EXIT_INTERRUPTED = 130
+
+_REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+
+
+def _regions(values: Sequence[str] | None) -> tuple[str, ...]:
+    """--region may repeat and may hold a comma-separated list."""
+    names: list[str] = []
+    for value in values or ():
+        names.extend(v.strip() for v in value.split(",") if v.strip())
+    bad = [n for n in names if not _REGION_PATTERN.match(n)]
+    if bad:
+        raise UserError(
+            f"Not a region name: {', '.join(bad)}.",
+            "Region names look like eu-west-1 or us-east-2.",
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    # On a sub-command the defaults are suppressed, so `awsexplorer --profile p scan` and
+    # `awsexplorer scan --profile p` mean the same (argparse would reset the first to None).
+    default: object = argparse.SUPPRESS if sub else None
+    target = parser.add_argument_group("what to scan")
+    target.add_argument(
+        "--profile", default=default, help="AWS profile (default: botocore's credential chain)"
+    )
+    target.add_argument(
+        "--region",
+        action="append",
+        default=default,
+        metavar="REGION",
+        help="scan only this region (repeat, or comma-separate); default: every enabled region",
+    )
+    target.add_argument(
+        "--endpoint-url",
+        default=default,
+        help="send every call to this endpoint (LocalStack, moto); also AWS_ENDPOINT_URL",
+    )
+    target.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if sub else False,
+        help="scan the built-in demo account (an in-process moto server; no credentials needed)",
+    )
+
+
+def scan_config(args: argparse.Namespace) -> ScanConfig:
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    return ScanConfig(
+        profile=args.profile,
+        regions=_regions(args.region),
+        endpoint_url=endpoint,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="awsexplorer",
+        description=(
+            "See a whole AWS account at once: every enabled region, the VPC topology, IAM "
+            "principals and warnings. Read-only: it never changes anything in the account."
+        ),
+        epilog="`awsexplorer COMMAND --help` shows a command's options. Try `awsexplorer --demo`.",
+    )
+    parser.add_argument("--version", action="version", version=f"awsexplorer {__version__}")
+    _add_target_options(parser)
+    parser.add_argument("--snapshot", type=Path, metavar="FILE", help="open a saved scan offline")
+    parser.add_argument(
+        "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    from awsexplorer.commands import COMMANDS
+
+    for command in COMMANDS:
+        sub = command.add_parser(commands)
+        if getattr(command, "TARGETED", False):
+            _add_target_options(sub, sub=True)
+    return parser
+
+
+def make_app(options: AppOptions) -> App[int]:
+    """The one app factory, for the CLI and the tests."""
+    from awsexplorer.ui.app import AwsExplorerApp
+
+    return AwsExplorerApp(options)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    if args.snapshot is not None:
+        from awsexplorer import snapshot
+
+        snapshot.read(args.snapshot)  # fail here, before the screen is taken, if unreadable
+    options = AppOptions(
+        config=scan_config(args),
+        demo=args.demo,
+        snapshot=args.snapshot,
+        account_color=args.account_color,
+    )
+    app = make_app(options)
+    code = app.run()
+    return int(code or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_tui(args)
+        from awsexplorer.commands import by_name
+
+        return by_name(args.command).run(args)
+    except UserError as exc:
+        print(f"awsexplorer: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("awsexplorer: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,87 @@
+"""`awsexplorer scan`: scan an account, write the snapshot, print a summary or the JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+NAME = "scan"
+TARGETED = True
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        NAME,
+        help="scan the account and print a summary or the snapshot JSON",
+        description=(
+            "Scan every enabled region (read-only) and print a per-region summary (--format "
+            "text) or the snapshot JSON (--format json). Exit codes: 0 complete, 3 partial "
+            "(some calls failed; the snapshot is still written), 2 usage or credential error."
+        ),
+    )
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the snapshot here")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what to print on standard output (default: text)",
+    )
+    return parser
+
+
+async def _scan(config: Any, console: Console | None) -> Any:
+    from awsexplorer.scan.events import RegionProgress, ScanStarted
+    from awsexplorer.scan.runner import scan
+
+    if console is None:
+        return await scan(config)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    done: set[str] = set()
+    with Progress(
+        TextColumn("[bold]Scanning[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("regions  {task.description}"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_event(event: Any) -> None:
+            if isinstance(event, ScanStarted):
+                progress.update(task, total=len(event.regions), description=event.account.id)
+            elif isinstance(event, RegionProgress) and event.done >= event.total:
+                done.add(event.region)
+                progress.update(task, completed=len(done))
+
+        return await scan(config, on_event)
+
+
+def run(args: argparse.Namespace) -> int:
+    from awsexplorer import report, snapshot
+    from awsexplorer.analysis import analyse
+    from awsexplorer.cli import EXIT_OK, EXIT_PARTIAL, scan_config
+
+    config = scan_config(args)
+    if args.demo:
+        from awsexplorer.demo import demo_config
+
+        config = demo_config(config.regions)
+    err = Console(stderr=True)
+    result = asyncio.run(_scan(config, err if err.is_terminal else None))
+    result = analyse(result)
+    if args.output is not None:
+        path = snapshot.write(result, args.output)
+        err.print(f"Snapshot written to [bold]{path}[/]", highlight=False)
+    if args.format == "json":
+        sys.stdout.write(snapshot.dumps(result))
+    else:
+        report.print_summary(Console(), result)
+    return EXIT_OK if result.complete else EXIT_PARTIAL

@@ -1,0 +1,23 @@
+"""What the user asked for on the command line, as plain data (no Textual, no aiobotocore).
+
+Shared by the CLI, the TUI and the tests through `cli.make_app`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from awsexplorer.scan.config import ScanConfig
+
+
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    # Where to scan; ignored when `snapshot` is set.
+    config: ScanConfig = field(default_factory=ScanConfig)
+    # Scan the embedded demo account (in-process moto server) instead of AWS.
+    demo: bool = False
+    # Open this saved scan offline instead of scanning.
+    snapshot: Path | None = None
+    # Override the per-account colour band (a colour name or #rrggbb).
+    account_color: str | None = None

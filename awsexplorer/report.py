@@ -1,0 +1,84 @@
+"""The non-interactive output of `scan --format text`, rendered with rich."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
+
+STATUS_STYLE = {
+    RegionStatus.OK: "green",
+    RegionStatus.PARTIAL: "yellow",
+    RegionStatus.FAILED: "bold red",
+    RegionStatus.NOT_ENABLED: "dim",
+}
+
+
+def short_type(resource_type: str) -> str:
+    return resource_type.split(":", 1)[1]
+
+
+def print_summary(console: Console, result: ScanResult) -> None:
+    account = result.account
+    alias = f" ({account.alias})" if account.alias else ""
+    console.print(
+        Text.assemble(
+            ("Account ", "bold"),
+            (f"{account.id}{alias}", "bold cyan"),
+            "  caller ",
+            (account.caller_arn, "cyan"),
+            f"\nScanned {result.started_at} .. {result.finished_at}",
+        )
+    )
+    by_region: dict[str, Counter[str]] = defaultdict(Counter)
+    for resource in result.resources:
+        by_region[resource.region][short_type(resource.type)] += 1
+
+    table = Table(title="Resources by region", title_justify="left", expand=False)
+    table.add_column("Region", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Count", justify="right")
+    table.add_column("By type")
+    scanned = {r.name: r for r in result.regions}
+    names = sorted(set(scanned) | set(by_region), key=lambda n: (n != GLOBAL_REGION, n))
+    for name in names:
+        region = scanned.get(name)
+        counts = by_region.get(name, Counter())
+        status = region.status if region else RegionStatus.OK
+        if status is RegionStatus.NOT_ENABLED and not counts:
+            continue
+        detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))
+        if region and region.reason and status is RegionStatus.FAILED:
+            detail = region.reason
+        table.add_row(
+            name,
+            Text(status.value, style=STATUS_STYLE.get(status, "")),
+            str(sum(counts.values())),
+            Text(detail or "(empty)", style="" if detail else "dim"),
+        )
+    console.print(table)
+    not_enabled = [r.name for r in result.regions if r.status is RegionStatus.NOT_ENABLED]
+    if not_enabled:
+        console.print(Text(f"Not enabled (not scanned): {', '.join(not_enabled)}", style="dim"))
+
+    errors = result.errors
+    if errors:
+        err_table = Table(title=f"{len(errors)} calls failed", title_justify="left")
+        for column in ("Region", "Service", "Operation", "Code", "Message"):
+            err_table.add_column(column, overflow="fold")
+        for e in sorted(errors, key=lambda e: (e.region, e.service, e.operation)):
+            err_table.add_row(
+                e.region, e.service, e.operation, Text(e.code, style="red"), e.message
+            )
+        console.print(err_table)
+    console.print(
+        Text(
+            f"{len(result.resources)} resources in {len(result.scanned_regions)} regions; "
+            + ("complete." if result.complete else "PARTIAL: some calls failed (see above)."),
+            style="bold" if result.complete else "bold yellow",
+        )
+    )
