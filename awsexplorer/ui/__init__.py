@@ -1,0 +1,1 @@
+"""The Textual UI. Imports model, checks and scan.events; never aiobotocore."""
