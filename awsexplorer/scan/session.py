@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import botocore.exceptions as bce
 from aiobotocore.config import AioConfig
@@ -92,6 +93,25 @@ def _login_hint(profile: str | None) -> str:
     )
 
 
+def serve_host_prefix_locally(endpoint_url: str) -> Any:
+    """A before-call handler for s3control on a local endpoint (moto, LocalStack).
+
+    s3control's endpoint rules put the account id in front of the host
+    (`123456789012.127.0.0.1:5000`), which a local endpoint cannot serve, and
+    `inject_host_prefix=False` does not stop it (the prefix comes from the endpoint ruleset, not
+    the host-prefix trait). The account id also travels in the x-amz-account-id header, so the
+    request is sent to the endpoint as given. Real AWS endpoints are never touched by this.
+    """
+    local = urlsplit(endpoint_url).netloc
+
+    def send_to_endpoint(params: dict[str, Any], **_: Any) -> None:
+        parts = urlsplit(params["url"])
+        if parts.netloc != local and parts.netloc.endswith("." + local):
+            params["url"] = urlunsplit(parts._replace(netloc=local))
+
+    return send_to_endpoint
+
+
 class ClientPool:
     """One guarded client per (service, region), created on first use and closed at the end."""
 
@@ -128,7 +148,14 @@ class ClientPool:
                     endpoint_url=self._config.endpoint_url,
                     config=self._botocore_config,
                 )
-                self._clients[key] = guard.install(await self._stack.enter_async_context(creator))
+                client = guard.install(await self._stack.enter_async_context(creator))
+                if self._config.endpoint_url and service == "s3control":
+                    # Only for a local endpoint: see serve_host_prefix_locally.
+                    client.meta.events.register(
+                        "before-call.s3-control",
+                        serve_host_prefix_locally(self._config.endpoint_url),
+                    )
+                self._clients[key] = client
         return self._clients[key]
 
     async def close(self) -> None:
