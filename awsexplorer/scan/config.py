@@ -23,3 +23,5 @@ class ScanConfig:
     read_timeout: float = 30.0
     # Calls in flight at once per (service, region): one throttled API never starves the rest.
     per_service_region: int = 8
+    # Items per page for paginated calls that accept a limit; None: the service's default.
+    page_size: int | None = None

@@ -130,6 +130,7 @@ class Scanner:
             account=account,
             semaphores=self._semaphores,
             per_service_region=self.config.per_service_region,
+            page_size=self.config.page_size,
             record_error=self._record,
             region_failed=self._region_failed,
             scanned_regions=scanned,

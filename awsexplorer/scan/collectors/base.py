@@ -74,6 +74,7 @@ class CollectContext:
         account: Account,
         semaphores: dict[tuple[str, str], asyncio.Semaphore],
         per_service_region: int,
+        page_size: int | None = None,
         record_error: Callable[[CallError], None],
         region_failed: Callable[[str], bool],
         scanned_regions: frozenset[str],
@@ -84,6 +85,7 @@ class CollectContext:
         self.account = account
         self._semaphores = semaphores
         self._limit = per_service_region
+        self._page_size = page_size
         self._record_error = record_error
         self._region_failed = region_failed
         self.scanned_regions = scanned_regions
@@ -113,12 +115,13 @@ class CollectContext:
         """One API call, bounded per (service, region). `operation` is the snake_case name."""
         region = region or self.client_region
         self._check_region(self.region)
+        client = None
         try:
             client = await self.pool.get(service, region)
             async with self._semaphore(service, region):
                 return await getattr(client, operation)(**params)
         except Exception as exc:
-            raise CallFailure(service, operation, exc) from exc
+            raise CallFailure(service, api_name(client, operation), exc) from exc
 
     async def paginate(
         self,
@@ -132,11 +135,16 @@ class CollectContext:
         """Every item of a paged call; each page is its own bounded request."""
         region = region or self.client_region
         self._check_region(self.region)
+        client = None
         try:
             client = await self.pool.get(service, region)
-            pages = client.get_paginator(operation).paginate(**params).__aiter__()
+            paginator = client.get_paginator(operation)
+            if self._page_size and getattr(paginator, "_pagination_cfg", {}).get("limit_key"):
+                # Only paginators with a limit key accept PageSize.
+                params.setdefault("PaginationConfig", {"PageSize": self._page_size})
+            pages = paginator.paginate(**params).__aiter__()
         except Exception as exc:
-            raise CallFailure(service, operation, exc) from exc
+            raise CallFailure(service, api_name(client, operation), exc) from exc
         while True:
             async with self._semaphore(service, region):
                 try:
@@ -144,7 +152,7 @@ class CollectContext:
                 except StopAsyncIteration:
                     return
                 except Exception as exc:
-                    raise CallFailure(service, operation, exc) from exc
+                    raise CallFailure(service, api_name(client, operation), exc) from exc
             for item in page.get(result_key, []) or []:
                 yield item
 
@@ -191,6 +199,15 @@ class CallFailure(Exception):
 
     def to_error(self, region: str) -> CallError:
         return CallError(region, self.service, self.operation, self.code, self.message)
+
+
+def api_name(client: Any, method: str) -> str:
+    """The API's own operation name (DescribeDBInstances), from the client's model."""
+    if client is not None:
+        mapping = getattr(client.meta, "method_to_api_mapping", {})
+        if method in mapping:
+            return str(mapping[method])
+    return operation_name(method)
 
 
 def operation_name(snake: str) -> str:
