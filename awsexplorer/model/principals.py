@@ -1,0 +1,299 @@
+"""IAM principals as plain data: last-used arithmetic, the credential report, policy documents.
+
+Pure: no I/O, nothing else of ours imported. The IAM collector uses these to build resources;
+the checks and the UI use them to read the documents the collector stored in `attributes`.
+
+Attribute contract of the IAM resources (all timestamps ISO-8601 UTC, `null` meaning "never"):
+  every principal: last_used, last_used_detail, last_used_known, created,
+                   attached_policies [{name, arn, document}], inline_policies [{name, document}]
+                   (`None` instead of a list when the policies could not be read)
+  iam:user:        console_access, mfa_enabled, access_keys, groups
+  iam:role:        last_used_region, trust_policy
+  iam:group:       members
+  iam:root:        mfa_enabled, access_keys_present, password_policy, password_policy_status,
+                   credential_report_generated, credential_report_status
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+ROOT_ROW = "<root_account>"
+
+# What the credential report and GetAccessKeyLastUsed write where there is no value.
+_NO_VALUE = frozenset({"", "n/a", "no_information", "not_supported", "none"})
+
+
+# -- time ---------------------------------------------------------------------------------------
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A timestamp from the API (datetime) or the report (ISO text) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        if text.lower() in _NO_VALUE:
+            return None
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def iso_utc(value: Any) -> str | None:
+    """ISO-8601 UTC to the second ("2024-03-04T05:06:07Z"), or None for no value."""
+    moment = parse_time(value)
+    if moment is None:
+        return None
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def text_or_none(value: Any) -> str | None:
+    """The report's "N/A" / "not_supported" placeholders as None."""
+    if value is None or str(value).strip().lower() in _NO_VALUE:
+        return None
+    return str(value)
+
+
+def flag(value: Any) -> bool | None:
+    """The report's "true"/"false" as a bool; "not_supported" and friends as None."""
+    text = str(value).strip().lower() if value is not None else ""
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    return None
+
+
+# -- activity -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One use of a principal: when, and what was used."""
+
+    when: str  # ISO-8601 UTC
+    kind: str  # "console" | "access-key" | "role" | "member"
+    key_id: str | None = None
+    service: str | None = None
+    region: str | None = None
+    member: str | None = None  # for a group: the user whose activity this is
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "when": self.when}
+        for name in ("key_id", "service", "region", "member"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value
+        return data
+
+
+def activity(when: Any, kind: str, **detail: str | None) -> Activity | None:
+    """An Activity, or None when `when` holds no date (never used)."""
+    stamp = iso_utc(when)
+    if stamp is None:
+        return None
+    return Activity(stamp, kind, **{k: text_or_none(v) for k, v in detail.items()})
+
+
+def latest(activities: Iterable[Activity | None]) -> Activity | None:
+    """The most recent of several uses; None when there were none."""
+    found = [a for a in activities if a is not None]
+    if not found:
+        return None
+    return max(found, key=lambda a: parse_time(a.when) or datetime.min.replace(tzinfo=UTC))
+
+
+# -- the credential report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportKey:
+    slot: int  # 1 or 2, as the report numbers them
+    active: bool
+    last_rotated: str | None
+    last_used: str | None
+    last_used_region: str | None
+    last_used_service: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    user: str
+    arn: str
+    created: str | None
+    password_enabled: bool | None  # None for the root row ("not_supported")
+    password_last_used: str | None
+    password_last_changed: str | None
+    mfa_active: bool | None
+    keys: list[ReportKey] = field(default_factory=list)
+
+
+def _report_key(row: dict[str, str], slot: int) -> ReportKey | None:
+    prefix = f"access_key_{slot}_"
+    last_rotated = iso_utc(row.get(prefix + "last_rotated"))
+    active = flag(row.get(prefix + "active"))
+    if last_rotated is None and not active:
+        return None  # no such key
+    return ReportKey(
+        slot=slot,
+        active=bool(active),
+        last_rotated=last_rotated,
+        last_used=iso_utc(row.get(prefix + "last_used_date")),
+        last_used_region=text_or_none(row.get(prefix + "last_used_region")),
+        last_used_service=text_or_none(row.get(prefix + "last_used_service")),
+    )
+
+
+def parse_credential_report(content: bytes | str) -> dict[str, ReportRow]:
+    """GetCredentialReport's CSV, by user name (the root account under ROOT_ROW)."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    rows: dict[str, ReportRow] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        name = row.get("user") or ""
+        if not name:
+            continue
+        keys = [_report_key(row, slot) for slot in (1, 2)]
+        rows[name] = ReportRow(
+            user=name,
+            arn=row.get("arn") or "",
+            created=iso_utc(row.get("user_creation_time")),
+            password_enabled=flag(row.get("password_enabled")),
+            password_last_used=iso_utc(row.get("password_last_used")),
+            password_last_changed=iso_utc(row.get("password_last_changed")),
+            mfa_active=flag(row.get("mfa_active")),
+            keys=[k for k in keys if k is not None],
+        )
+    return rows
+
+
+# -- policy documents ---------------------------------------------------------------------------
+
+
+def policy_document(value: Any) -> dict[str, Any] | None:
+    """A policy document as a dict, whether the API gave a dict, JSON or URL-encoded JSON."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    for text in (value, unquote(value)):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            continue
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """Statement, Action and Resource may each be one value or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def statements(document: Any) -> list[dict[str, Any]]:
+    doc = policy_document(document)
+    if doc is None:
+        return []
+    return [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
+
+
+def allow_statements(document: Any) -> Iterator[dict[str, Any]]:
+    """Allow statements only: a Deny grants nothing, so it never makes a policy broad."""
+    for statement in statements(document):
+        if str(statement.get("Effect", "")).lower() == "allow":
+            yield statement
+
+
+def _on_every_resource(statement: dict[str, Any]) -> bool:
+    # NotResource is "everything except": not the same as "*", so not counted here.
+    return "*" in [str(r) for r in as_list(statement.get("Resource"))]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    # NotAction ("everything except") is deliberately not read as an allow of those actions.
+    return [str(a).strip().lower() for a in as_list(statement.get("Action"))]
+
+
+def allows_admin(document: Any) -> bool:
+    """True when the document allows every action ("*") on every resource ("*")."""
+    return any(
+        _on_every_resource(s) and any(a in ("*", "*:*") for a in _actions(s))
+        for s in allow_statements(document)
+    )
+
+
+def service_wildcards(document: Any) -> list[str]:
+    """Services granted whole ("s3:*") on every resource; "s3:Get*" is not a whole service."""
+    services: set[str] = set()
+    for statement in allow_statements(document):
+        if not _on_every_resource(statement):
+            continue
+        for action in _actions(statement):
+            service, _, verb = action.partition(":")
+            if verb == "*" and service not in ("", "*"):
+                services.add(service)
+    return sorted(services)
+
+
+def allows_not_action_everywhere(document: Any) -> bool:
+    """An Allow with NotAction on "*": "everything but a few", nearly admin."""
+    return any(
+        s.get("NotAction") is not None and _on_every_resource(s) for s in allow_statements(document)
+    )
+
+
+# -- principals' documents ----------------------------------------------------------------------
+
+
+def documents(attributes: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every policy document a principal holds itself, as (policy name, document)."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for key in ("attached_policies", "inline_policies"):
+        for entry in attributes.get(key) or []:
+            doc = policy_document(entry.get("document"))
+            if doc is not None:
+                found.append((str(entry.get("name") or entry.get("arn") or "?"), doc))
+    return found
+
+
+def effective_documents(
+    user_attributes: dict[str, Any], groups: dict[str, dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """A user's own documents plus those of its groups (`groups`: group name -> attributes),
+    so that admin-through-a-group is found. Group documents are named "group/<name>: <policy>"."""
+    found = documents(user_attributes)
+    for group in user_attributes.get("groups") or []:
+        for name, doc in documents(groups.get(group) or {}):
+            found.append((f"group/{group}: {name}", doc))
+    return found
+
+
+def trusted_principals(trust_policy: Any) -> list[str]:
+    """Who may assume a role: every AWS, Service and Federated principal its Allow statements
+    name ("*" for anyone)."""
+    found: set[str] = set()
+    for statement in allow_statements(trust_policy):
+        principal = statement.get("Principal")
+        if isinstance(principal, str):
+            found.add(principal)
+        elif isinstance(principal, dict):
+            for values in principal.values():
+                found.update(str(v) for v in as_list(values))
+    return sorted(found)
