@@ -89,7 +89,8 @@ def placed_subnet_ids(resource: Resource) -> list[str]:
     if resource.type == SUBNET:
         return []
     listed = resource.attributes.get("subnet_ids")
-    ids = [str(s) for s in listed] if isinstance(listed, list) else _subnet_ids_from_api(resource)
+    ids = [str(s) for s in listed] if isinstance(listed, list) and listed else []
+    ids = ids or _subnet_ids_from_api(resource)
     if resource.subnet_id:
         ids = [resource.subnet_id, *(s for s in ids if s != resource.subnet_id)]
     return list(dict.fromkeys(ids))  # de-duplicated, order kept
@@ -112,9 +113,9 @@ def _internet_facing(resource: Resource, subnet_public: bool | None) -> bool | N
             return False  # a NAT gateway's address only answers connections it opened itself
         exposed = bool(attrs.get("public_ip"))
     elif resource.type == DATABASE:
-        exposed = bool(attrs.get("PubliclyAccessible"))
+        exposed = bool(attrs.get("PubliclyAccessible") or attrs.get("publicly_accessible"))
     elif resource.type == LOAD_BALANCER:
-        exposed = attrs.get("Scheme") == "internet-facing"
+        exposed = (attrs.get("Scheme") or attrs.get("scheme")) == "internet-facing"
     else:
         # NAT gateways only initiate; functions, endpoints and attachments have no public address.
         return False
