@@ -7,6 +7,7 @@ Heavy imports (aiobotocore, textual, moto) happen inside the command that needs 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import sys
@@ -96,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
     )
+    parser.add_argument(
+        "--log-file", type=Path, metavar="FILE", help="write a debug log (botocore included) here"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     from awsexplorer.commands import COMMANDS
@@ -130,9 +134,23 @@ def _run_tui(args: argparse.Namespace) -> int:
     return int(code or 0)
 
 
+def _configure_logging(log_file: Path | None) -> None:
+    """Libraries log warnings with tracebacks (botocore's credential refresh does); a user sees
+    our one-line message instead. With --log-file everything goes to that file."""
+    root = logging.getLogger()
+    if log_file is not None:
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.setLevel(logging.DEBUG)
+    else:
+        handler = logging.NullHandler()  # stops logging's last-resort printing to stderr
+    root.addHandler(handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _configure_logging(getattr(args, "log_file", None))
     try:
         if args.command is None:
             return _run_tui(args)

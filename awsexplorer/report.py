@@ -67,14 +67,16 @@ def print_summary(console: Console, result: ScanResult) -> None:
 
     errors = result.errors
     if errors:
-        err_table = Table(title=f"{len(errors)} calls failed", title_justify="left")
-        for column in ("Region", "Service", "Operation", "Code", "Message"):
-            err_table.add_column(column, overflow="fold")
+        console.print(Text(f"{len(errors)} calls failed:", style="bold yellow"))
         for e in sorted(errors, key=lambda e: (e.region, e.service, e.operation)):
-            err_table.add_row(
-                e.region, e.service, e.operation, Text(e.code, style="red"), e.message
+            line = Text.assemble(
+                (f"  {e.region} ", "bold"),
+                f"{e.service}:{e.operation} ",
+                (e.code, "red"),
+                f" {e.message}",
             )
-        console.print(err_table)
+            line.truncate(console.width * 2, overflow="ellipsis")
+            console.print(line)
     console.print(
         Text(
             f"{len(result.resources)} resources in {len(result.scanned_regions)} regions; "

@@ -183,12 +183,18 @@ def error_code(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+MAX_ERROR_MESSAGE = 400
+
+
 def error_message(exc: BaseException) -> str:
+    """AWS's message, on one line and bounded (a parser error can quote a whole HTML page)."""
+    message = ""
     if isinstance(exc, bce.ClientError):
-        message = exc.response.get("Error", {}).get("Message")
-        if message:
-            return str(message)
-    return str(exc) or type(exc).__name__
+        message = str(exc.response.get("Error", {}).get("Message") or "")
+    message = " ".join((message or str(exc) or type(exc).__name__).split())
+    if len(message) > MAX_ERROR_MESSAGE:
+        message = message[: MAX_ERROR_MESSAGE - 1] + "…"
+    return message
 
 
 def credential_failure(exc: BaseException, profile: str | None) -> UserError | None:

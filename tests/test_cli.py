@@ -1,0 +1,143 @@
+"""The command line: exit codes, one-line errors with a hint, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from awsexplorer.cli import main
+
+SSO_CONFIG = """
+[profile corp]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = ReadOnly
+region = eu-west-1
+
+[profile staging]
+region = eu-west-1
+
+[sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+"""
+
+
+@pytest.fixture
+def aws_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home with an SSO profile that has never logged in and a plain profile without keys."""
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "config").write_text(SSO_CONFIG)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
+    return home
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_unknown_profile_lists_the_known_ones(aws_home: Path, capsys: Any) -> None:
+    code, _, err = _run(capsys, "scan", "--profile", "prod")
+    assert code == 2
+    assert "Unknown AWS profile 'prod'" in err
+    assert "Known profiles: corp, staging" in err
+    assert "Traceback" not in err
+
+
+def test_profile_before_the_subcommand_means_the_same(aws_home: Path, capsys: Any) -> None:
+    code, _, err = _run(capsys, "--profile", "prod", "scan")
+    assert code == 2 and "Unknown AWS profile 'prod'" in err
+
+
+def test_sso_not_logged_in_gives_the_login_command(aws_home: Path, capsys: Any) -> None:
+    code, _, err = _run(capsys, "scan", "--profile", "corp")
+    assert code == 2
+    assert "SSO session has expired or was never started" in err
+    assert "aws sso login --profile corp" in err
+    assert "Traceback" not in err
+
+
+def test_no_credentials_suggests_the_demo(capsys: Any) -> None:
+    code, _, err = _run(capsys, "scan")
+    assert code == 2
+    assert "No AWS credentials found" in err
+    assert "awsexplorer --demo" in err and "aws configure" in err
+
+
+def test_malformed_region_is_a_usage_error(capsys: Any) -> None:
+    code, _, err = _run(capsys, "scan", "--region", "Ireland")
+    assert code == 2 and "Not a region name: Ireland" in err
+
+
+def test_corrupt_snapshot_is_one_line_not_a_traceback(tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "scan.json"
+    path.write_text('{"format": "awsexplorer.snapshot", "version": 1')
+    code, _, err = _run(capsys, "--snapshot", str(path))
+    assert code == 2
+    assert "is not valid JSON" in err and "Traceback" not in err
+
+
+@pytest.fixture
+def moto_env(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    return moto_url
+
+
+def test_scan_text_summary_and_snapshot_file(
+    moto_env: str, aws: Any, tmp_path: Path, capsys: Any
+) -> None:
+    aws("ec2", "ap-southeast-2").run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)
+    out_file = tmp_path / "s.json"
+    code, out, _ = _run(
+        capsys,
+        "scan",
+        "--endpoint-url",
+        moto_env,
+        "--region",
+        "eu-west-1,ap-southeast-2",
+        "--output",
+        str(out_file),
+    )
+    assert code == 0, out
+    assert "ap-southeast-2" in out and "eu-west-1" in out and "instance 1" in out
+    assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
+    data = json.loads(out_file.read_text())
+    instances = [r for r in data["resources"] if r["type"] == "ec2:instance"]
+    assert [i["region"] for i in instances] == ["ap-southeast-2"]
+
+
+def test_scan_json_goes_to_stdout(moto_env: str, capsys: Any) -> None:
+    code, out, _ = _run(
+        capsys, "scan", "--endpoint-url", moto_env, "--region", "eu-west-1", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["format"] == "awsexplorer.snapshot"
+    assert {r["name"] for r in data["regions"]} >= {"global", "eu-west-1"}
+
+
+def test_endpoint_from_environment(moto_env: str, monkeypatch: Any, capsys: Any) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_env)
+    code, out, _ = _run(capsys, "scan", "--region", "eu-west-1", "--format", "json")
+    assert code == 0 and json.loads(out)["account"]["id"] == "123456789012"
+
+
+def test_permissions_policy_lists_only_reads(capsys: Any) -> None:
+    code, out, _ = _run(capsys, "permissions")
+    assert code == 0
+    actions = json.loads(out)["Statement"][0]["Action"]
+    assert "ec2:DescribeVpcs" in actions and "sts:GetCallerIdentity" in actions
+    verbs = {a.split(":", 1)[1] for a in actions}
+    allowed = ("Describe", "List", "Get", "Generate", "Lookup", "Search", "BatchGet", "View")
+    assert all(v.startswith(allowed) for v in verbs), sorted(verbs)
