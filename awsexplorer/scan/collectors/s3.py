@@ -1,18 +1,36 @@
-"""S3 buckets: listed once for the account, each attributed to its own region."""
+"""S3 buckets: listed once for the account, each attributed to its own region, with the
+settings that decide whether its data is exposed or kept: Block Public Access (bucket and
+account), versioning, lifecycle rules, default encryption and policy status.
+
+Convention for every detail: a value means we read it, `{}`/False/0 means "none set" (AWS
+answers with a NoSuch... error code, which is a fact, not an error), and None means we could
+not read it (denied, throttled, ...; the error is recorded)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import GLOBAL_REGION, Resource
 from awsexplorer.scan.collectors.base import (
+    CallFailure,
     CollectContext,
     Scope,
     attributes_of,
     collector,
     tags_of,
 )
+
+BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+ACCOUNT_BPA_TYPE = "s3:account-public-access-block"
+ACCOUNT_BPA_ID = "account-public-access-block"
+
+_NO_BPA = "NoSuchPublicAccessBlockConfiguration"
+_NO_LIFECYCLE = "NoSuchLifecycleConfiguration"
+_NO_ENCRYPTION = "ServerSideEncryptionConfigurationNotFoundError"
+_NO_POLICY = "NoSuchBucketPolicy"
+
+_NONE_SET = object()  # marker: AWS says the configuration does not exist
 
 
 def bucket_region(location: str | None) -> str:
@@ -22,6 +40,107 @@ def bucket_region(location: str | None) -> str:
     if location == "EU":
         return "eu-west-1"
     return location
+
+
+async def _read(
+    ctx: CollectContext,
+    service: str,
+    operation: str,
+    *,
+    region: str,
+    none_set: tuple[str, ...] = (),
+    **params: Any,
+) -> Any:
+    """The response; _NONE_SET when AWS says nothing is configured; None when the call failed
+    (recorded against `region`)."""
+    try:
+        return await ctx.call(service, operation, region=region, **params)
+    except CallFailure as failure:
+        if failure.code in none_set:
+            return _NONE_SET
+        ctx.record(failure, region=region)
+        return None
+
+
+def public_access_block(response: Any) -> dict[str, bool] | None:
+    """The four flags; {} when none is set; None when unknown."""
+    if response is None:
+        return None
+    if response is _NONE_SET:
+        return {}
+    config = response.get("PublicAccessBlockConfiguration") or {}
+    return {flag: bool(config.get(flag)) for flag in BPA_FLAGS}
+
+
+def effective_public_access_blocked(
+    bucket: dict[str, bool] | None, account: dict[str, bool] | None
+) -> bool | None:
+    """Whether all four protections apply, from the bucket's or the account's setting (AWS
+    applies the most restrictive of the two). None when it cannot be told."""
+    verdicts: list[bool | None] = []
+    for flag in BPA_FLAGS:
+        values = [
+            setting.get(flag, False) if setting is not None else None
+            for setting in (bucket, account)
+        ]
+        if True in values:
+            verdicts.append(True)
+        elif None in values:
+            verdicts.append(None)
+        else:
+            verdicts.append(False)
+    if False in verdicts:
+        return False
+    if None in verdicts:
+        return None
+    return True
+
+
+def _versioning(response: Any) -> dict[str, Any]:
+    if response is None:
+        return {"versioning": None, "mfa_delete": None}
+    # A bucket that never had versioning answers without a Status.
+    return {
+        "versioning": response.get("Status") or "Disabled",
+        "mfa_delete": response.get("MFADelete") == "Enabled",
+    }
+
+
+def _lifecycle(response: Any) -> dict[str, Any]:
+    if response is None:
+        return {"lifecycle_rules": None, "has_lifecycle_rules": None}
+    rules = [] if response is _NONE_SET else response.get("Rules") or []
+    return {
+        "lifecycle_rules": len(rules),
+        "lifecycle_rules_enabled": sum(1 for r in rules if r.get("Status") == "Enabled"),
+        "has_lifecycle_rules": bool(rules),
+    }
+
+
+def _encryption(response: Any) -> dict[str, Any] | None:
+    if response is None:
+        return None
+    if response is _NONE_SET:
+        return {"enabled": False, "type": None, "kms_key_id": None, "bucket_key_enabled": False}
+    rules = (response.get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
+    default = (rules[0] if rules else {}).get("ApplyServerSideEncryptionByDefault") or {}
+    return {
+        "enabled": bool(default.get("SSEAlgorithm")),
+        "type": default.get("SSEAlgorithm"),
+        "kms_key_id": default.get("KMSMasterKeyID"),
+        "bucket_key_enabled": bool(rules and rules[0].get("BucketKeyEnabled")),
+    }
+
+
+def _policy_status(response: Any) -> dict[str, Any]:
+    if response is None:
+        return {"has_policy": None, "policy_is_public": None}
+    if response is _NONE_SET:
+        return {"has_policy": False, "policy_is_public": False}
+    return {
+        "has_policy": True,
+        "policy_is_public": bool((response.get("PolicyStatus") or {}).get("IsPublic")),
+    }
 
 
 async def _region_of(ctx: CollectContext, bucket: dict[str, Any]) -> str | None:
@@ -34,35 +153,124 @@ async def _region_of(ctx: CollectContext, bucket: dict[str, Any]) -> str | None:
     return bucket_region(response.get("LocationConstraint"))
 
 
-async def _bucket(ctx: CollectContext, bucket: dict[str, Any]) -> Resource | None:
+async def _bucket(
+    ctx: CollectContext, bucket: dict[str, Any], account_bpa: dict[str, bool] | None
+) -> Resource | None:
     name = str(bucket["Name"])
     region = await _region_of(ctx, bucket)
     if region is None:
         region = ctx.client_region  # unknown; the error is recorded, the bucket still shown
     if ctx.scanned_regions and region not in ctx.scanned_regions:
         return None  # outside the regions asked for (--region)
-    tagging = await ctx.try_call(
-        "s3", "get_bucket_tagging", region=region, ignore_codes=("NoSuchTagSet",), Bucket=name
+    # Every per-bucket call goes to the bucket's own region (no redirects), all at once; the
+    # context bounds how many are in flight per region.
+    tagging, bpa, versioning, lifecycle, encryption, policy = await asyncio.gather(
+        _read(
+            ctx, "s3", "get_bucket_tagging", region=region, none_set=("NoSuchTagSet",), Bucket=name
+        ),
+        _read(
+            ctx, "s3", "get_public_access_block", region=region, none_set=(_NO_BPA,), Bucket=name
+        ),
+        _read(ctx, "s3", "get_bucket_versioning", region=region, Bucket=name),
+        _read(
+            ctx,
+            "s3",
+            "get_bucket_lifecycle_configuration",
+            region=region,
+            none_set=(_NO_LIFECYCLE,),
+            Bucket=name,
+        ),
+        _read(
+            ctx,
+            "s3",
+            "get_bucket_encryption",
+            region=region,
+            none_set=(_NO_ENCRYPTION,),
+            Bucket=name,
+        ),
+        _read(
+            ctx,
+            "s3",
+            "get_bucket_policy_status",
+            region=region,
+            none_set=(_NO_POLICY,),
+            Bucket=name,
+        ),
     )
+    bucket_bpa = public_access_block(bpa)
     attributes = attributes_of(bucket)
+    attributes.update(
+        {
+            "public_access_block": bucket_bpa,
+            "account_public_access_block": account_bpa,
+            "public_access_blocked": effective_public_access_blocked(bucket_bpa, account_bpa),
+            **_versioning(versioning),
+            **_lifecycle(lifecycle),
+            "default_encryption": _encryption(encryption),
+            **_policy_status(policy),
+        }
+    )
+    if tagging is None:
+        attributes["tags_unknown"] = True
     return Resource(
         arn=f"arn:{ctx.partition}:s3:::{name}",
         type="s3:bucket",
         id=name,
         name=name,
         region=region,
-        tags=tags_of(tagging or {}, "TagSet"),
+        tags=tags_of(tagging, "TagSet") if isinstance(tagging, dict) else {},
         attributes=attributes,
+    )
+
+
+def _account_bpa_resource(ctx: CollectContext, account_bpa: dict[str, bool] | None) -> Resource:
+    return Resource(
+        arn=f"arn:{ctx.partition}:s3::{ctx.account.id}:{ACCOUNT_BPA_ID}",
+        type=ACCOUNT_BPA_TYPE,
+        id=ACCOUNT_BPA_ID,
+        name="S3 account Block Public Access",
+        region=GLOBAL_REGION,
+        attributes={
+            "public_access_block": account_bpa,
+            "all_blocked": None
+            if account_bpa is None
+            else bool(account_bpa) and all(account_bpa.values()),
+        },
     )
 
 
 @collector(
     service="s3",
     scope=Scope.GLOBAL,
-    actions=["s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging"],
-    types=["s3:bucket"],
+    actions=[
+        "s3:ListAllMyBuckets",
+        "s3:GetBucketLocation",
+        "s3:GetBucketTagging",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetBucketVersioning",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetBucketPolicyStatus",
+        "s3:GetAccountPublicAccessBlock",
+    ],
+    types=["s3:bucket", ACCOUNT_BPA_TYPE],
 )
 async def collect_buckets(ctx: CollectContext) -> list[Resource]:
-    buckets = await ctx.paginate_all("s3", "list_buckets", "Buckets")
-    found = await asyncio.gather(*(_bucket(ctx, b) for b in buckets))
-    return [r for r in found if r is not None]
+    # The account-level setting is read once and applies to every bucket. It is recorded twice
+    # on purpose: as its own resource (the account has it even with no bucket, and a finding
+    # needs something to point at), and on every bucket, so that the bucket's effective
+    # protection can be judged from the bucket alone.
+    buckets, account_response = await asyncio.gather(
+        ctx.paginate_all("s3", "list_buckets", "Buckets"),
+        _read(
+            ctx,
+            "s3control",
+            "get_public_access_block",
+            region=ctx.client_region,
+            none_set=(_NO_BPA,),
+            AccountId=ctx.account.id,
+        ),
+    )
+    account_bpa = public_access_block(account_response)
+    found = await asyncio.gather(*(_bucket(ctx, b, account_bpa) for b in buckets))
+    return [_account_bpa_resource(ctx, account_bpa)] + [r for r in found if r is not None]

@@ -1,0 +1,116 @@
+"""Lambda functions. Environment variable VALUES never leave this module: each variable is
+judged (does its name or its value look like a credential?) and only the name and the verdict
+are kept. The values are dropped before the Resource is built, so they cannot reach the
+snapshot, the UI or a log."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from awsexplorer.model import Resource
+from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tags_by_arn, tags_for
+from awsexplorer.scan.collectors.base import (
+    CollectContext,
+    attributes_of,
+    collector,
+    display_name,
+)
+
+# Words in a variable name that say "this holds a credential".
+_SECRET_NAME = re.compile(
+    r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY",
+)
+# Names that point at a secret kept elsewhere (Secrets Manager, SSM, a file): good practice,
+# not a leak. DB_PASSWORD_SECRET_ARN names a secret; it does not hold one.
+_REFERENCE_SUFFIX = re.compile(r"_(ARN|NAME|ID|PATH|FILE|URL|URI|PARAM|PARAMETER|KEY_ID|REF)$")
+_REFERENCE_VALUE = re.compile(r"^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:)")
+# Values that are credentials whatever the variable is called.
+_SECRET_VALUE = re.compile(
+    r"\b(AKIA|ASIA)[A-Z0-9]{16}\b"  # an AWS access key id
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"
+    r"|\bgh[pousr]_[A-Za-z0-9]{30,}"  # GitHub tokens
+    r"|\bgithub_pat_[A-Za-z0-9_]{30,}"
+    r"|\bxox[abposr]-[A-Za-z0-9-]{10,}"  # Slack tokens
+    r"|\b[sr]k_live_[A-Za-z0-9]{16,}"  # Stripe live keys
+)
+
+
+def judge_variable(name: str, value: object) -> dict[str, Any]:
+    """{"name", "looks_secret", "reason"} for one variable; the value is looked at, not kept."""
+    text = value if isinstance(value, str) else ""
+    if _SECRET_VALUE.search(text):
+        return {"name": name, "looks_secret": True, "reason": "value"}
+    upper = name.upper().replace("-", "_")
+    if (
+        _SECRET_NAME.search(upper)
+        and not _REFERENCE_SUFFIX.search(upper)
+        and not _REFERENCE_VALUE.match(text)
+        and text != ""
+    ):
+        return {"name": name, "looks_secret": True, "reason": "name"}
+    return {"name": name, "looks_secret": False, "reason": None}
+
+
+def environment_names(function: dict[str, Any]) -> list[dict[str, Any]]:
+    variables = (function.get("Environment") or {}).get("Variables") or {}
+    return [judge_variable(str(name), variables[name]) for name in sorted(variables)]
+
+
+def _without_values(function: dict[str, Any]) -> dict[str, Any]:
+    """The function's fields minus every environment value (an Error from KMS is kept)."""
+    raw = {k: v for k, v in function.items() if k != "Environment"}
+    error = (function.get("Environment") or {}).get("Error")
+    if error:
+        raw["Environment"] = {"Error": error}
+    return raw
+
+
+def _function(
+    ctx: CollectContext, function: dict[str, Any], tags: dict[str, dict[str, str]] | None
+) -> Resource:
+    name = str(function["FunctionName"])
+    arn = str(function.get("FunctionArn") or ctx.arn("lambda", f"function:{name}"))
+    environment = environment_names(function)
+    vpc = function.get("VpcConfig") or {}
+    subnet_ids = [str(s) for s in vpc.get("SubnetIds") or []]
+    attributes = attributes_of(_without_values(function))
+    attributes.update(
+        {
+            "runtime": function.get("Runtime"),
+            "package_type": function.get("PackageType"),
+            "role": function.get("Role"),
+            "subnet_ids": subnet_ids,
+            "security_groups": [str(g) for g in vpc.get("SecurityGroupIds") or []],
+            "kms_key_arn": function.get("KMSKeyArn"),
+            "dead_letter_target": (function.get("DeadLetterConfig") or {}).get("TargetArn"),
+            "environment": environment,
+        }
+    )
+    if tags is None:
+        attributes["tags_unknown"] = True
+    resource_tags = tags_for(tags, arn)
+    return Resource(
+        arn=arn,
+        type="lambda:function",
+        id=name,
+        name=display_name(resource_tags, name, name),
+        region=ctx.region,
+        vpc_id=vpc.get("VpcId") or None,
+        subnet_id=subnet_ids[0] if subnet_ids else None,
+        tags=resource_tags,
+        attributes=attributes,
+    )
+
+
+@collector(
+    service="lambda",
+    actions=["lambda:ListFunctions", TAGGING_ACTION],
+    types=["lambda:function"],
+)
+async def collect_functions(ctx: CollectContext) -> list[Resource]:
+    functions = await ctx.paginate_all("lambda", "list_functions", "Functions")
+    if not functions:
+        return []
+    tags = await tags_by_arn(ctx, "lambda:function")
+    return [_function(ctx, f, tags) for f in functions]

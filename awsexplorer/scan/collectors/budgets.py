@@ -1,0 +1,56 @@
+"""AWS Budgets: account-wide (one call for the account, not per region)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsexplorer.model import GLOBAL_REGION, Resource
+from awsexplorer.scan.collectors.base import (
+    CollectContext,
+    Scope,
+    attributes_of,
+    collector,
+    display_name,
+)
+
+
+def _amount(spend: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not spend:
+        return None
+    return {"amount": spend.get("Amount"), "unit": spend.get("Unit")}
+
+
+def _budget(ctx: CollectContext, budget: dict[str, Any]) -> Resource:
+    name = str(budget["BudgetName"])
+    spend = budget.get("CalculatedSpend") or {}
+    attributes = attributes_of(budget)
+    attributes.update(
+        {
+            "budget_type": budget.get("BudgetType"),
+            "time_unit": budget.get("TimeUnit"),
+            "limit": _amount(budget.get("BudgetLimit")),
+            "actual_spend": _amount(spend.get("ActualSpend")),
+            "forecasted_spend": _amount(spend.get("ForecastedSpend")),
+        }
+    )
+    return Resource(
+        arn=f"arn:{ctx.partition}:budgets::{ctx.account.id}:budget/{name}",
+        type="budgets:budget",
+        id=name,
+        name=display_name({}, name, name),
+        region=GLOBAL_REGION,
+        attributes=attributes,
+    )
+
+
+@collector(
+    service="budgets",
+    scope=Scope.GLOBAL,
+    actions=["budgets:ViewBudget"],  # the IAM action behind DescribeBudgets
+    types=["budgets:budget"],
+)
+async def collect_budgets(ctx: CollectContext) -> list[Resource]:
+    budgets = await ctx.paginate_all(
+        "budgets", "describe_budgets", "Budgets", AccountId=ctx.account.id
+    )
+    return [_budget(ctx, b) for b in budgets]

@@ -1,0 +1,88 @@
+"""SNS topics with their attributes (encryption, subscriptions, access policy)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from awsexplorer.model import Resource
+from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tags_by_arn, tags_for
+from awsexplorer.scan.collectors.base import CollectContext, collector, display_name, json_safe
+
+
+def _json(text: Any) -> Any:
+    try:
+        return json.loads(text) if isinstance(text, str) and text else None
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+async def _attributes(ctx: CollectContext, arn: str) -> dict[str, Any] | None:
+    # Per topic by design: ListTopics returns only ARNs and there is no batch variant.
+    response = await ctx.try_call(
+        "sns", "get_topic_attributes", ignore_codes=("NotFound",), TopicArn=arn
+    )
+    return None if response is None else dict(response.get("Attributes") or {})
+
+
+def _topic(
+    ctx: CollectContext,
+    arn: str,
+    attrs: dict[str, Any] | None,
+    tags: dict[str, dict[str, str]] | None,
+) -> Resource:
+    name = arn.rsplit(":", 1)[-1]
+    attributes: dict[str, Any] = json_safe(attrs or {})
+    key = (attrs or {}).get("KmsMasterKeyId")
+    attributes.update(
+        {
+            "display_name": (attrs or {}).get("DisplayName") or None,
+            "fifo": name.endswith(".fifo"),
+            "policy": _json((attrs or {}).get("Policy")),
+            "subscriptions_confirmed": _int((attrs or {}).get("SubscriptionsConfirmed")),
+            "subscriptions_pending": _int((attrs or {}).get("SubscriptionsPending")),
+            # None: the attributes could not be read (the error is recorded).
+            "encryption": None
+            if attrs is None
+            else {"enabled": bool(key), "type": "SSE-KMS" if key else None, "kms_key_id": key},
+        }
+    )
+    if attrs is None:
+        attributes["attributes_unknown"] = True
+    if tags is None:
+        attributes["tags_unknown"] = True
+    resource_tags = tags_for(tags, arn)
+    return Resource(
+        arn=arn,
+        type="sns:topic",
+        id=name,
+        name=display_name(resource_tags, name, name),
+        region=ctx.region,
+        tags=resource_tags,
+        attributes=attributes,
+    )
+
+
+@collector(
+    service="sns",
+    actions=["sns:ListTopics", "sns:GetTopicAttributes", TAGGING_ACTION],
+    types=["sns:topic"],
+)
+async def collect_topics(ctx: CollectContext) -> list[Resource]:
+    topics = await ctx.paginate_all("sns", "list_topics", "Topics")
+    arns = [str(t["TopicArn"]) for t in topics if t.get("TopicArn")]
+    if not arns:
+        return []
+    details, tags = await asyncio.gather(
+        asyncio.gather(*(_attributes(ctx, arn) for arn in arns)),
+        tags_by_arn(ctx, "sns:topic"),
+    )
+    return [_topic(ctx, arn, attrs, tags) for arn, attrs in zip(arns, details, strict=True)]
