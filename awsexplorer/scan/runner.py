@@ -195,6 +195,8 @@ class Scanner:
     ) -> bool:
         if self.config.endpoint_url:
             return True  # a local endpoint serves every service everywhere
+        if region not in region_data.known_regions(region_data.partition_of(region)):
+            return True  # a region newer than botocore's data: try, don't skip silently
         available = session_regions(collector.service)
         return not available or region in available
 
