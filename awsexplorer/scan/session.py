@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -112,10 +113,27 @@ def serve_host_prefix_locally(endpoint_url: str) -> Any:
     return send_to_endpoint
 
 
+class _NoResponseBodies(logging.Filter):
+    """botocore and aiobotocore log every response body at DEBUG (with --log-file, into the
+    file). Bodies hold what must never reach a log, such as Lambda environment values: drop
+    those records and keep the rest of the debug trail."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Response body")
+
+
+def keep_response_bodies_out_of_logs() -> None:
+    for name in ("botocore.parsers", "aiobotocore.parsers"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoResponseBodies) for f in logger.filters):
+            logger.addFilter(_NoResponseBodies())
+
+
 class ClientPool:
     """One guarded client per (service, region), created on first use and closed at the end."""
 
     def __init__(self, session: AioSession, config: ScanConfig) -> None:
+        keep_response_bodies_out_of_logs()
         self._session = session
         self._config = config
         self._stack = contextlib.AsyncExitStack()
