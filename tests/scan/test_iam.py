@@ -20,6 +20,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.iam.models import AccessKeyLastUsed, iam_backends
 
 from awsexplorer.model import ScanResult
+from awsexplorer.model.principals import ReportKey
 from awsexplorer.scan.collectors import all_collectors, iam
 from awsexplorer.scan.runner import Scanner
 from awsexplorer.scan.session import ClientPool
@@ -319,3 +320,56 @@ def test_collector_names_its_actions() -> None:
     assert "iam:GetAccountAuthorizationDetails" in collector.actions
     assert "iam:GenerateCredentialReport" in collector.actions
     assert set(collector.types) == {"iam:root", "iam:user", "iam:role", "iam:group"}
+
+
+def test_user_created_after_the_report_is_read_per_user(
+    aws: Callable[..., Any],
+    scan_iam: Callable[[], ScanResult],
+    iam_hook: Callable[[str, Callable[..., Any]], None],
+) -> None:
+    # AWS reuses a report for up to four hours: a newer user is not in it yet.
+    def drop_key_user(parsed: dict[str, Any], **_: Any) -> None:
+        lines = parsed["Content"].decode().splitlines(keepends=True)
+        parsed["Content"] = "".join(x for x in lines if not x.startswith("key-user,")).encode()
+
+    iam_hook("after-call.iam.GetCredentialReport", drop_key_user)
+    seed_people(aws)
+    result = scan_iam()
+    assert result.errors == []
+    users = by_id(result, "iam:user")
+    assert users["key-user"].attributes["last_used"] == "2024-03-07T10:30:15Z"
+    assert users["key-user"].attributes["last_used_detail"]["region"] == "eu-west-2"
+    assert users["key-user"].attributes["last_used_known"] is True
+    assert users["console-user"].attributes["last_used"] == "2024-03-05T10:30:15Z"
+
+
+def _slot(slot: int, rotated: str, used: str | None) -> ReportKey:
+    return ReportKey(
+        slot, True, rotated, used, "eu-west-1" if used else None, "s3" if used else None
+    )
+
+
+def test_report_key_slots_are_matched_to_key_ids_by_creation_time() -> None:
+    listed = [
+        {
+            "AccessKeyId": "AKIANEW",
+            "Status": "Active",
+            "CreateDate": datetime(2024, 2, 1, tzinfo=UTC),
+        },
+        {
+            "AccessKeyId": "AKIAOLD",
+            "Status": "Inactive",
+            "CreateDate": datetime(2023, 1, 1, tzinfo=UTC),
+        },
+    ]
+    slots = [
+        _slot(1, "2023-01-01T00:00:00Z", None),
+        _slot(2, "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z"),
+    ]
+    keys = {k["id"]: k for k in iam.merge_keys(listed, slots)}
+    assert keys["AKIANEW"]["last_used"] == "2024-03-01T00:00:00Z"
+    assert keys["AKIANEW"]["last_used_region"] == "eu-west-1"
+    assert keys["AKIAOLD"]["last_used"] is None and keys["AKIAOLD"]["status"] == "Inactive"
+    # Without ListAccessKeys the ids stay unknown, but the slots' use is kept.
+    [unknown] = iam.merge_keys(None, slots[1:])
+    assert unknown["id"] is None and unknown["last_used"] == "2024-03-01T00:00:00Z"

@@ -342,16 +342,21 @@ async def access_without_report(
 async def user_access(
     ctx: CollectContext, users: list[str], report: Report
 ) -> dict[str, UserAccess]:
-    """Every user's sign-in facts: from the report, or per user when the report is denied."""
-    if report.status == "ok":
-        rows = [report.rows[u] for u in users if u in report.rows]
-        found = await asyncio.gather(*(access_from_report(ctx, r) for r in rows))
-        return {r.user: a for r, a in zip(rows, found, strict=True)}
-    if report.status != "denied":
+    """Every user's sign-in facts: from the report; per user when the report is denied, or for
+    users created after it was generated (AWS reuses a report for up to four hours)."""
+    if report.status not in ("ok", "denied"):
         return {}  # the failure is recorded; last use stays unknown, not "never"
-    password_used = await list_password_last_used(ctx)
-    found = await asyncio.gather(*(access_without_report(ctx, u, password_used) for u in users))
-    return dict(zip(users, found, strict=True))
+    rows = [report.rows[u] for u in users if u in report.rows]
+    found = await asyncio.gather(*(access_from_report(ctx, r) for r in rows))
+    access = {r.user: a for r, a in zip(rows, found, strict=True)}
+    missing = [u for u in users if u not in access]
+    if missing:
+        password_used = await list_password_last_used(ctx)
+        found = await asyncio.gather(
+            *(access_without_report(ctx, u, password_used) for u in missing)
+        )
+        access.update(zip(missing, found, strict=True))
+    return access
 
 
 # -- building the resources ---------------------------------------------------------------------
