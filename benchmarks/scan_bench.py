@@ -1,0 +1,325 @@
+"""How fast does `awsexplorer scan` read an account, against the baselines and the limits?
+
+    python benchmarks/scan_bench.py                       # 17 regions x 1 unit, 50 ms latency
+    python benchmarks/scan_bench.py --regions 4 --units 3 --latency 0.02
+
+Starts a moto server in its own process on 127.0.0.1 and a latency proxy (its own process) in
+front of it, seeds K regions x M units plus IAM principals and buckets, then runs, one after
+the other in the same run: `awsexplorer scan` (the real CLI, as a child), a sequential boto3
+scanner and a 32-thread boto3 scanner (benchmarks/baseline_scanners.py) making the same calls.
+Requests are counted at the proxy. Then three limits on the tool's own request count:
+
+- critical path: the longest chain of dependent calls the scanner makes (traced in-process)
+  times the injected latency: no amount of concurrency beats it;
+- server-bound: requests / the server's maximum throughput (the tool's own recorded requests
+  replayed straight at moto by 32 concurrent aiohttp connections);
+- client-bound: requests x the sequential scanner's CPU seconds per request (botocore's
+  signing and parsing, which every Python client pays).
+
+Everything stays on 127.0.0.1; every child has a timeout; the script stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextvars
+import json
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
+from benchlib import DEFAULT_REGIONS, PYTHON, ChildRun, Proxy, run_child
+
+CHILD_TIMEOUT = 300.0
+
+
+@dataclass
+class Measured:
+    name: str
+    run: ChildRun
+    requests: int
+    first_request_after: float | None = None  # process start -> first request reached proxy
+
+    @property
+    def per_request_ms(self) -> float:
+        return 1000 * self.run.wall / max(1, self.requests)
+
+
+def _regions_args(regions: list[str]) -> list[str]:
+    return [arg for region in regions for arg in ("--region", region)]
+
+
+def measure_awsexplorer(proxy: Proxy, regions: list[str], out: Path) -> tuple[Measured, Any]:
+    proxy.reset()
+    argv = [PYTHON, "-m", "awsexplorer", "scan", "--endpoint-url", proxy.url]
+    argv += ["--output", str(out), "--format", "text", *_regions_args(regions)]
+    launched = time.time()
+    run = run_child(argv, env=benchlib.dummy_aws_env(), timeout=CHILD_TIMEOUT)
+    if run.returncode not in (0, 3):
+        raise SystemExit(f"awsexplorer scan failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    log = proxy.log()
+    first = min((float(e["start"]) for e in log), default=None)
+    from awsexplorer import snapshot
+
+    result = snapshot.read(out)
+    measured = Measured(
+        "awsexplorer scan", run, len(log), None if first is None else first - launched
+    )
+    return measured, (result, log)
+
+
+def measure_baseline(proxy: Proxy, mode: str, regions: list[str], threads: int) -> Measured:
+    proxy.reset()
+    argv = [PYTHON, str(benchlib.HERE / "baseline_scanners.py"), mode, "--endpoint-url", proxy.url]
+    argv += ["--threads", str(threads), *_regions_args(regions)]
+    run = run_child(argv, env=benchlib.dummy_aws_env(), timeout=CHILD_TIMEOUT)
+    if run.returncode != 0:
+        raise SystemExit(f"{mode} baseline failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    inner = json.loads(run.stdout.strip().splitlines()[-1])
+    measured = Measured(
+        f"boto3 {mode}" + (f" ({threads} threads)" if mode == "threaded" else ""),
+        run,
+        int(proxy.stats()["requests"]),
+    )  # type: ignore[arg-type]
+    measured.inner = inner  # type: ignore[attr-defined]
+    return measured
+
+
+# -- critical path ---------------------------------------------------------------------------
+
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("depth", default=0)
+
+
+def critical_path(moto_url: str, regions: list[str]) -> tuple[int, int]:
+    """The longest chain of dependent calls in one scan, traced in-process against moto.
+
+    Every task carries the length of the call chain that led to it (a context variable, which
+    child tasks inherit); each request sent extends its own task's chain by one. The prologue
+    (caller identity, then region discovery) runs in tasks of its own, so each collector starts
+    from the prologue's depth. Returns (longest chain, requests traced).
+    """
+    from awsexplorer.scan import runner as runner_module
+    from awsexplorer.scan.config import ScanConfig
+    from awsexplorer.scan.session import ClientPool
+
+    longest = {"prologue": 0, "max": 0, "requests": 0, "started": False}
+
+    def on_send(**_: Any) -> None:
+        depth = _DEPTH.get() + 1
+        _DEPTH.set(depth)
+        longest["requests"] += 1
+        longest["max"] = max(longest["max"], depth)
+        if not longest["started"]:
+            longest["prologue"] = max(longest["prologue"], depth)
+
+    original_get = ClientPool.get
+    original_run_one = runner_module.Scanner._run_one
+    hooked: set[int] = set()
+
+    async def get(self: ClientPool, service: str, region: str) -> Any:
+        client = await original_get(self, service, region)
+        if id(client) not in hooked:
+            hooked.add(id(client))
+            client.meta.events.register("before-send", on_send)
+        return client
+
+    async def run_one(self: Any, collector: Any, ctx: Any) -> None:
+        longest["started"] = True
+        _DEPTH.set(int(longest["prologue"]))  # this task's chain starts after the prologue
+        await original_run_one(self, collector, ctx)
+
+    ClientPool.get = get  # type: ignore[method-assign]
+    runner_module.Scanner._run_one = run_one  # type: ignore[method-assign]
+    try:
+        config = ScanConfig(
+            endpoint_url=moto_url,
+            access_key=benchlib.DUMMY_KEY,
+            secret_key=benchlib.DUMMY_KEY,
+            home_region="us-east-1",
+            regions=tuple(regions),
+        )
+        asyncio.run(runner_module.Scanner(config).run())
+    finally:
+        ClientPool.get = original_get  # type: ignore[method-assign]
+        runner_module.Scanner._run_one = original_run_one  # type: ignore[method-assign]
+    return int(longest["max"]), int(longest["requests"])
+
+
+# -- server throughput -----------------------------------------------------------------------
+
+
+def server_throughput(
+    moto_url: str,
+    log: list[dict[str, Any]],
+    concurrency: int = 32,
+    min_seconds: float = 3.0,
+    max_passes: int = 5,
+) -> float:
+    """Requests per second moto sustains on the scan's own request mix, replayed raw."""
+    from aiohttp import ClientSession, TCPConnector
+
+    requests = [e for e in log if "method" in e]
+
+    async def replay() -> tuple[int, float]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        done = 0
+
+        async def worker(session: ClientSession) -> None:
+            nonlocal done
+            while True:
+                try:
+                    entry = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                async with session.request(
+                    entry["method"],
+                    f"{moto_url}{entry['path']}",
+                    headers=entry["headers"],
+                    data=base64.b64decode(entry["body"]),
+                ) as response:
+                    await response.read()
+                done += 1
+
+        async with ClientSession(connector=TCPConnector(limit=concurrency)) as session:
+            start = time.perf_counter()
+            passes = 0
+            while passes < max_passes and (
+                passes == 0 or time.perf_counter() - start < min_seconds
+            ):
+                for entry in requests:
+                    queue.put_nowait(entry)
+                await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+                passes += 1
+            return done, time.perf_counter() - start
+
+    done, elapsed = asyncio.run(replay())
+    return done / elapsed
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regions", type=int, default=17, help="how many regions (max 17)")
+    parser.add_argument("--units", type=int, default=1, help="units per region")
+    parser.add_argument("--principals", type=int, default=10, help="IAM users (and roles)")
+    parser.add_argument("--buckets", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--threads", type=int, default=32)
+    args = parser.parse_args()
+    regions = list(DEFAULT_REGIONS[: max(1, min(args.regions, len(DEFAULT_REGIONS)))])
+
+    benchlib.print_machine()
+    print(
+        f"account: {len(regions)} regions x {args.units} units, {args.principals} IAM users, "
+        f"{args.buckets} buckets; latency {1000 * args.latency:.0f} ms per request"
+    )
+    with benchlib.moto_server() as moto_url:
+        t0 = time.perf_counter()
+        from seed import seed
+
+        seed(moto_url, regions, args.units, args.principals, args.buckets)
+        print(f"seeded in {time.perf_counter() - t0:.1f} s\n")
+
+        with (
+            benchlib.latency_proxy(moto_url, args.latency, record=True) as proxy,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            tool, (result, log) = measure_awsexplorer(proxy, regions, Path(tmp) / "snap.json")
+            sequential = measure_baseline(proxy, "sequential", regions, args.threads)
+            threaded = measure_baseline(proxy, "threaded", regions, args.threads)
+
+        depth, traced = critical_path(moto_url, regions)
+        throughput = server_throughput(moto_url, log)
+
+    errors = sum(len(r.errors) for r in result.regions)
+    print(
+        f"awsexplorer found {len(result.resources)} resources, {errors} failed calls "
+        f"(exit {tool.run.returncode})"
+    )
+    skipped = sequential.inner["skipped"]  # type: ignore[attr-defined]
+    if skipped:
+        print("baselines could not map: " + "; ".join(skipped))
+    print()
+    rows = [tool, sequential, threaded]
+    print(f"{'scanner':<28}{'wall s':>8}{'requests':>10}{'ms/req':>8}{'CPU s':>8}{'peak MB':>9}")
+    for m in rows:
+        print(
+            f"{m.name:<28}{m.run.wall:>8.2f}{m.requests:>10}{m.per_request_ms:>8.2f}"
+            f"{m.run.cpu:>8.2f}{m.run.peak_mb:>9.0f}"
+        )
+    if tool.first_request_after is not None:
+        print(
+            f"(awsexplorer: {tool.first_request_after:.2f} s from process start to first "
+            "request: interpreter, imports, credentials)"
+        )
+
+    seq_inner = sequential.inner  # type: ignore[attr-defined]
+    cpu_per_request = seq_inner["cpu"] / max(1, seq_inner["calls"])
+    limits = {
+        "critical path": depth * args.latency,
+        "server-bound": tool.requests / throughput,
+        "client-bound": tool.requests * cpu_per_request,
+    }
+    print()
+    print(f"limits on awsexplorer's {tool.requests} requests:")
+    print(
+        f"  critical path  {limits['critical path']:6.2f} s  ({depth} dependent calls x "
+        f"{1000 * args.latency:.0f} ms; {traced} requests traced)"
+    )
+    print(
+        f"  server-bound   {limits['server-bound']:6.2f} s  (moto sustains {throughput:.0f} req/s "
+        "on this request mix)"
+    )
+    print(
+        f"  client-bound   {limits['client-bound']:6.2f} s  (sequential boto3 spends "
+        f"{1000 * cpu_per_request:.1f} ms CPU per request)"
+    )
+    bound_name, bound = max(limits.items(), key=lambda kv: kv[1])
+
+    vs_seq = sequential.per_request_ms / tool.per_request_ms
+    vs_thr = threaded.per_request_ms / tool.per_request_ms
+    print()
+    print(
+        f"per request, awsexplorer is {vs_seq:.1f}x the sequential scanner and {vs_thr:.2f}x "
+        "the threaded one"
+    )
+    print(
+        f"wall clock, awsexplorer is {sequential.run.wall / tool.run.wall:.1f}x the sequential "
+        f"scanner and {threaded.run.wall / tool.run.wall:.2f}x the threaded one"
+    )
+    print(
+        f"awsexplorer takes {tool.run.wall / bound:.2f}x the largest limit ({bound_name}, "
+        f"{bound:.2f} s)"
+    )
+    headline = len(regions) == 17 and abs(args.latency - 0.05) < 1e-9
+    print()
+    print(
+        "targets"
+        + ("" if headline else " (defined at 17 regions and 50 ms; indicative here)")
+        + ":"
+    )
+    print(
+        f"  >= 6x faster than sequential per request: {benchlib.verdict(vs_seq >= 6)} "
+        f"({vs_seq:.1f}x)"
+    )
+    print(
+        f"  faster than {args.threads} threads per request: {benchlib.verdict(vs_thr > 1)} "
+        f"({vs_thr:.2f}x)"
+    )
+    ratio = tool.run.wall / bound
+    print(f"  within 1.5x of the largest limit: {benchlib.verdict(ratio <= 1.5)} ({ratio:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
