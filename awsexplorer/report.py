@@ -8,7 +8,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
+from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, ScanResult, Severity
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
 
 STATUS_STYLE = {
     RegionStatus.OK: "green",
@@ -84,3 +92,41 @@ def print_summary(console: Console, result: ScanResult) -> None:
             style="bold" if result.complete else "bold yellow",
         )
     )
+    print_findings(console, result)
+
+
+def print_findings(
+    console: Console, result: ScanResult, findings: list[Finding] | None = None
+) -> None:
+    """The warnings grouped by severity, worst first: resource, region, message; then the
+    checks that could not be evaluated, so silence is never mistaken for a pass."""
+    findings = result.findings if findings is None else findings
+    labels = {r.arn: r.id for r in result.resources}
+    labels[result.account.root_arn] = f"account {result.account.id}"
+    if not findings:
+        console.print(Text("No findings.", style="bold green"))
+    for severity in Severity:
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        table = Table(
+            title=Text(f"{severity.value.upper()} ({len(group)})", style=SEVERITY_STYLE[severity]),
+            title_justify="left",
+            expand=False,
+        )
+        table.add_column("Resource", overflow="fold", max_width=28)
+        table.add_column("Region", no_wrap=True)
+        table.add_column("Message", overflow="fold")
+        for f in sorted(group, key=lambda f: (f.check, f.region, f.resource, f.message)):
+            message = Text(f.message)
+            message.append(f"  [{f.check}]", style="dim")
+            table.add_row(labels.get(f.resource, f.resource), f.region, message)
+        console.print(table)
+    skipped = [c for c in result.checks if c.status != "evaluated"]
+    if skipped:
+        console.print(Text(f"{len(skipped)} checks not evaluated:", style="bold yellow"))
+        for c in sorted(skipped, key=lambda c: c.id):
+            console.print(Text.assemble(f"  {c.id}: ", (c.reason or "no reason given", "dim")))
+    counts = Counter(f.severity for f in findings)
+    summary = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s])
+    console.print(Text(f"{len(findings)} findings" + (f" ({summary})" if summary else "") + "."))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from awsexplorer.commands import permissions, scan
+from awsexplorer.commands import findings, permissions, scan
 
-COMMANDS: tuple[ModuleType, ...] = (scan, permissions)
+COMMANDS: tuple[ModuleType, ...] = (scan, findings, permissions)
 
 
 def by_name(name: str) -> ModuleType:

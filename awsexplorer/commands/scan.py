@@ -31,6 +31,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default="text",
         help="what to print on standard output (default: text)",
     )
+    from awsexplorer.settings import add_arguments
+
+    add_arguments(parser)
     return parser
 
 
@@ -68,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
     from awsexplorer import report, snapshot
     from awsexplorer.analysis import analyse
     from awsexplorer.cli import EXIT_OK, EXIT_PARTIAL, scan_config
+    from awsexplorer.settings import from_args
 
+    settings = from_args(args)  # a bad config file fails here, before the scan
     config = scan_config(args)
     if args.demo:
         from awsexplorer.demo import demo_config
@@ -76,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         config = demo_config(config.regions)
     err = Console(stderr=True)
     result = asyncio.run(_scan(config, err if err.is_terminal else None))
-    result = analyse(result)
+    result = analyse(result, settings)
     if args.output is not None:
         path = snapshot.write(result, args.output)
         err.print(f"Snapshot written to [bold]{path}[/]", highlight=False)

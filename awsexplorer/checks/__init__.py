@@ -1,0 +1,9 @@
+"""The warnings: pure functions over a scan's resources, each registered with its metadata.
+
+`evaluate(result, settings)` runs every enabled check and returns (findings, check_results).
+No I/O, no aiobotocore, no Textual: the catalog runs the same on a live scan and a snapshot.
+"""
+
+from awsexplorer.checks.registry import Check, all_checks, evaluate
+
+__all__ = ["Check", "all_checks", "evaluate"]

@@ -1,0 +1,157 @@
+"""Cost: what is billed while idle, and whether anyone would notice the bill growing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from awsexplorer.checks.registry import (
+    CheckContext,
+    NotEvaluated,
+    Outcome,
+    check,
+    flag,
+    label,
+    unknown,
+)
+from awsexplorer.model import Resource, Severity
+from awsexplorer.model.routing import RoutingIndex
+
+NAT_MONTHLY_USD = 32  # us-east-1 hourly rate x 730 h, before data processing
+BILLING_REGION = "us-east-1"  # the only region with billing metrics
+BILLING_NAMESPACE = "AWS/Billing"
+BILLING_METRIC = "EstimatedCharges"
+LIVE_NAT_STATES = ("pending", "available")
+
+
+def subnets_routing_through(ctx: CheckContext, nat: Resource, index: RoutingIndex) -> list[str]:
+    """Private subnets of the NAT's VPC whose route table sends traffic to it."""
+    found = []
+    for subnet in ctx.of_type("ec2:subnet"):
+        if subnet.region != nat.region or subnet.vpc_id != nat.vpc_id:
+            continue
+        table, _ = index.table_for(subnet)
+        if table is None or subnet.attributes.get("public"):
+            continue
+        if any(r.target == nat.id and r.active for r in table.routes):
+            found.append(subnet.id)
+    return sorted(found)
+
+
+@check(
+    id="ec2-nat-gateway-cost",
+    title="NAT gateway cost",
+    severity=Severity.INFO,
+    types=["ec2:natgateway"],
+    remediation=(
+        "If nothing routes through it, delete it (`aws ec2 delete-nat-gateway "
+        "--nat-gateway-id NAT`, then release its Elastic IP). Otherwise consider one NAT per "
+        "VPC for non-production, and gateway endpoints for S3/DynamoDB traffic (`aws ec2 "
+        "create-vpc-endpoint --vpc-endpoint-type Gateway ...`), which are free."
+    ),
+    inputs=[("ec2", "DescribeNatGateways"), ("ec2", "DescribeRouteTables")],
+)
+def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
+    """Each NAT gateway costs about $32/month plus a charge per GB processed, whether used or
+    not; noted when no private subnet of its VPC routes through it."""
+    index = RoutingIndex(ctx.inventory)
+    for nat in ctx.of_type("ec2:natgateway"):
+        state = nat.attributes.get("State")
+        if state not in LIVE_NAT_STATES:
+            continue
+        users = subnets_routing_through(ctx, nat, index)
+        cost = f"NAT gateway {label(nat)} costs about ${NAT_MONTHLY_USD}/month plus data processing"
+        if users:
+            yield flag(nat, f"{cost}; used by private subnet(s) {', '.join(users)}")
+        else:
+            yield flag(nat, f"{cost}; no private subnet in {nat.vpc_id} routes through it")
+
+
+@check(
+    id="ec2-volume-unattached",
+    title="EBS volume unattached",
+    severity=Severity.LOW,
+    types=["ec2:volume"],
+    remediation=(
+        "Snapshot it if the data matters (`aws ec2 create-snapshot --volume-id VOL`), then "
+        "`aws ec2 delete-volume --volume-id VOL`."
+    ),
+    inputs=[("ec2", "DescribeVolumes")],
+)
+def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
+    """A volume in state `available` is attached to nothing and billed for every GiB."""
+    for volume in ctx.of_type("ec2:volume"):
+        state = volume.attributes.get("State")
+        if state is None:
+            yield unknown(volume, "state not read")
+        elif state == "available":
+            size = volume.attributes.get("Size")
+            kind = volume.attributes.get("VolumeType")
+            detail = " ".join(str(p) for p in (f"{size} GiB" if size else None, kind) if p)
+            yield flag(
+                volume,
+                f"volume {label(volume)}{f' ({detail})' if detail else ''} is attached to "
+                "nothing (state available) and still billed",
+            )
+
+
+@check(
+    id="ec2-eip-unattached",
+    title="Elastic IP unattached",
+    severity=Severity.LOW,
+    types=["ec2:elastic-ip"],
+    remediation="`aws ec2 release-address --allocation-id ALLOCATION`",
+    inputs=[("ec2", "DescribeAddresses")],
+)
+def ec2_eip_unattached(ctx: CheckContext) -> Iterator[Outcome]:
+    """Every public IPv4 address is billed hourly; an unassociated one buys nothing."""
+    for address in ctx.of_type("ec2:elastic-ip"):
+        associated = address.attributes.get("associated")
+        if associated is None:
+            yield unknown(address, "association not read")
+        elif not associated:
+            ip = address.attributes.get("PublicIp") or address.name
+            yield flag(address, f"Elastic IP {ip} ({address.id}) is not associated with anything")
+
+
+def is_billing_alarm(alarm: Resource) -> bool:
+    attrs = alarm.attributes
+    return (
+        alarm.region == BILLING_REGION
+        and attrs.get("namespace", attrs.get("Namespace")) == BILLING_NAMESPACE
+        and attrs.get("metric_name", attrs.get("MetricName")) == BILLING_METRIC
+    )
+
+
+BILLING_INPUTS = (("cloudwatch", "DescribeAlarms"), ("budgets", "DescribeBudgets"))
+
+
+@check(
+    id="billing-alarm-missing",
+    title="No billing alarm or budget",
+    severity=Severity.MEDIUM,
+    types=["cloudwatch:alarm", "budgets:budget"],
+    remediation=(
+        "Create a budget with alerts at 50/80/100% (`aws budgets create-budget --account-id "
+        "ACCOUNT --budget file://budget.json --notifications-with-subscribers "
+        "file://notify.json`), or a CloudWatch alarm in us-east-1 on AWS/Billing "
+        "EstimatedCharges (enable billing alerts in the billing preferences first)."
+    ),
+    inputs=BILLING_INPUTS,
+    judges_inputs=True,
+)
+def billing_alarm_missing(ctx: CheckContext) -> Iterator[Outcome]:
+    """No CloudWatch alarm on AWS/Billing EstimatedCharges in us-east-1 and no budget: the
+    first sign of a runaway cost is the invoice. One alarm or one budget is enough."""
+    alarms = [a for a in ctx.of_type("cloudwatch:alarm") if is_billing_alarm(a)]
+    if alarms or ctx.of_type("budgets:budget"):
+        return
+    problems = ctx.unreadable([BILLING_INPUTS[0]], BILLING_REGION)
+    problems += ctx.unreadable([BILLING_INPUTS[1]])
+    if BILLING_REGION not in ctx.scanned_regions:
+        problems.append(f"{BILLING_REGION} (where billing alarms live) was not scanned")
+    if problems:
+        raise NotEvaluated("; ".join(problems))
+    yield ctx.account_flag(
+        f"account {ctx.account.id} has no budget and no {BILLING_NAMESPACE} "
+        f"{BILLING_METRIC} alarm in {BILLING_REGION}"
+    )

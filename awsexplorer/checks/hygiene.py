@@ -1,0 +1,100 @@
+"""Hygiene: the tags that say whose a resource is and what it costs whom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from awsexplorer.checks.registry import (
+    CheckContext,
+    NotEvaluated,
+    Outcome,
+    check,
+    flag,
+    label,
+    unknown,
+)
+from awsexplorer.model import Resource, Severity
+
+TAGGABLE_TYPES = (
+    "ec2:instance",
+    "ec2:volume",
+    "rds:db",
+    "lambda:function",
+    "s3:bucket",
+    "ec2:vpc",
+    "elasticloadbalancing:loadbalancer",
+    "dynamodb:table",
+    "sqs:queue",
+)
+# Resources that hold something, for telling an untouched default VPC from one in use.
+_OCCUPANTS = (
+    "ec2:instance",
+    "rds:db",
+    "lambda:function",
+    "elasticloadbalancing:loadbalancer",
+    "ec2:network-interface",
+    "ec2:natgateway",
+)
+
+
+def untouched_default_vpc(ctx: CheckContext, resource: Resource) -> bool:
+    """AWS creates a default VPC in every region; nobody tags those while they stay empty."""
+    if resource.type != "ec2:vpc" or not resource.attributes.get("IsDefault"):
+        return False
+    return not any(
+        r.type in _OCCUPANTS and r.region == resource.region
+        for r in ctx.inventory.in_vpc(resource.id)
+    )
+
+
+def skipped(ctx: CheckContext, resource: Resource) -> bool:
+    if resource.type == "ec2:instance" and resource.attributes.get("state") == "terminated":
+        return True
+    return untouched_default_vpc(ctx, resource)
+
+
+@check(
+    id="tag-missing-required",
+    title="Required tags missing",
+    severity=Severity.LOW,
+    types=list(TAGGABLE_TYPES),
+    remediation=(
+        "Tag it: `aws resourcegroupstaggingapi tag-resources --resource-arn-list ARN --tags "
+        "project=...,environment=...,owner=...`; enforce with a tag policy or IaC defaults. "
+        "The required keys are a setting (--required-tags, `required_tags` in the config file)."
+    ),
+    inputs=[
+        ("ec2", "DescribeInstances"),
+        ("ec2", "DescribeVolumes"),
+        ("ec2", "DescribeVpcs"),
+        ("rds", "DescribeDBInstances"),
+        ("lambda", "ListFunctions"),
+        ("s3", "ListBuckets"),
+        ("elbv2", "DescribeLoadBalancers"),
+        ("elb", "DescribeLoadBalancers"),
+        ("dynamodb", "ListTables"),
+        ("sqs", "ListQueues"),
+    ],
+)
+def tag_missing_required(ctx: CheckContext) -> Iterator[Outcome]:
+    """A taggable resource (instance, volume, database, function, bucket, VPC, load balancer,
+    table, queue) missing a required tag key (default project, environment, owner; compared
+    case-insensitively). Unused default VPCs and terminated instances are skipped."""
+    required = ctx.settings.required_tag_keys
+    if not required:
+        raise NotEvaluated("no required tag keys are configured")
+    ordered = list(
+        {k.strip().lower(): k.strip() for k in ctx.settings.required_tags if k.strip()}.values()
+    )
+    for resource in ctx.of_type(*TAGGABLE_TYPES):
+        if skipped(ctx, resource):
+            continue
+        present = {key.lower() for key in resource.tags}
+        missing = [k for k in ordered if k.lower() not in present]
+        if not missing:
+            continue
+        if resource.attributes.get("tags_unknown"):
+            yield unknown(resource, "tags not read")
+            continue
+        kind = resource.type.split(":", 1)[1]
+        yield flag(resource, f"{kind} {label(resource)} is missing tag(s) {', '.join(missing)}")

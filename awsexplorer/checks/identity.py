@@ -1,0 +1,445 @@
+"""Identity: the root account, users, roles, groups, their keys and policies, and CloudTrail.
+
+Reads the IAM resources' attributes (see awsexplorer/model/principals.py for the contract).
+An attribute that is None was not read (a denied call), which is "unknown", never "no".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from awsexplorer.checks.registry import (
+    CheckContext,
+    NotEvaluated,
+    Outcome,
+    check,
+    flag,
+    unknown,
+)
+from awsexplorer.model import Resource, Severity
+from awsexplorer.model.principals import (
+    allows_admin,
+    policy_document,
+    service_wildcards,
+    trusted_principals,
+)
+
+ROOT_INPUTS = (
+    ("iam", "GetAccountSummary"),
+    ("iam", "GenerateCredentialReport"),
+    ("iam", "GetCredentialReport"),
+)
+DETAILS = ("iam", "GetAccountAuthorizationDetails")
+REPORT_INPUTS = (*ROOT_INPUTS[1:], ("iam", "ListAccessKeys"), ("iam", "GetLoginProfile"))
+ADMIN_POLICY_NAME = "AdministratorAccess"
+
+
+def iam_root(ctx: CheckContext) -> Resource:
+    """The iam:root resource, or NotEvaluated: without it IAM was not read at all."""
+    roots = ctx.of_type("iam:root")
+    if not roots:
+        why = "; ".join(ctx.unreadable([DETAILS, *ROOT_INPUTS])) or "IAM was not scanned"
+        raise NotEvaluated(f"no IAM data in the scan ({why})")
+    return roots[0]
+
+
+def why_unknown(ctx: CheckContext, inputs: tuple[tuple[str, str], ...]) -> str:
+    return "; ".join(ctx.unreadable(inputs)) or "not in the scan"
+
+
+def days(value: float) -> str:
+    return f"{int(value)} day{'s' if int(value) != 1 else ''}"
+
+
+def date_of(timestamp: str) -> str:
+    return timestamp[:10]
+
+
+def is_service_linked(role: Resource) -> bool:
+    # Created and owned by an AWS service; its policies are AWS's to change, not ours.
+    return str(role.attributes.get("Path") or "").startswith("/aws-service-role/")
+
+
+@check(
+    id="iam-root-mfa-disabled",
+    title="Root account without MFA",
+    severity=Severity.CRITICAL,
+    types=["iam:root"],
+    remediation=(
+        "Sign in as root and assign an MFA device (a hardware key or an authenticator app, "
+        "not SMS): IAM console > Security credentials > Multi-factor authentication. Root MFA "
+        "cannot be enabled from the CLI without root credentials."
+    ),
+    inputs=ROOT_INPUTS,
+    judges_inputs=True,
+)
+def iam_root_mfa_disabled(ctx: CheckContext) -> Iterator[Outcome]:
+    """The root user can do anything, bypassing IAM policies; a password alone protects it."""
+    root = iam_root(ctx)
+    enabled = root.attributes.get("mfa_enabled")
+    if enabled is None:
+        yield unknown(root, f"MFA status not read ({why_unknown(ctx, ROOT_INPUTS)})")
+    elif not enabled:
+        yield ctx.account_flag(f"the root user of account {ctx.account.id} has no MFA device")
+
+
+@check(
+    id="iam-root-access-keys",
+    title="Root account has access keys",
+    severity=Severity.CRITICAL,
+    types=["iam:root"],
+    remediation=(
+        "Delete the root access keys (IAM console, signed in as root > Security credentials > "
+        "Access keys) and use an IAM role or user for programmatic access instead."
+    ),
+    inputs=ROOT_INPUTS,
+    judges_inputs=True,
+)
+def iam_root_access_keys(ctx: CheckContext) -> Iterator[Outcome]:
+    """Root keys are long-lived credentials that can never be limited by a policy."""
+    root = iam_root(ctx)
+    present = root.attributes.get("access_keys_present")
+    if present is None:
+        yield unknown(root, f"root access keys not read ({why_unknown(ctx, ROOT_INPUTS)})")
+    elif present:
+        active = [
+            k for k in root.attributes.get("access_keys") or [] if k.get("status") == "Active"
+        ]
+        detail = f" ({len(active)} active)" if active else ""
+        yield ctx.account_flag(f"the root user of account {ctx.account.id} has access keys{detail}")
+
+
+@check(
+    id="iam-user-console-no-mfa",
+    title="Console user without MFA",
+    severity=Severity.HIGH,
+    types=["iam:user"],
+    remediation=(
+        "Require MFA for the user: `aws iam create-virtual-mfa-device` then `aws iam "
+        "enable-mfa-device --user-name USER ...`, or remove the console password with `aws iam "
+        "delete-login-profile --user-name USER` if the user does not need the console."
+    ),
+    inputs=REPORT_INPUTS,
+    judges_inputs=True,
+)
+def iam_user_console_no_mfa(ctx: CheckContext) -> Iterator[Outcome]:
+    """A console password without a second factor is one phished password from a breach."""
+    iam_root(ctx)
+    for user in ctx.of_type("iam:user"):
+        console = user.attributes.get("console_access")
+        mfa = user.attributes.get("mfa_enabled")
+        if console is False or mfa is True:
+            continue
+        if console is None or mfa is None:
+            yield unknown(user, f"console/MFA not read ({why_unknown(ctx, REPORT_INPUTS)})")
+            continue
+        yield flag(user, f"user {user.id} can sign in to the console with no MFA device")
+
+
+def active_keys(user: Resource) -> list[dict[str, Any]]:
+    return [k for k in user.attributes.get("access_keys") or [] if k.get("status") == "Active"]
+
+
+def key_label(key: dict[str, Any]) -> str:
+    if key.get("id"):
+        return str(key["id"])
+    return f"key created {date_of(str(key.get('created') or '?'))}"
+
+
+@check(
+    id="iam-access-key-unused",
+    title="Active access key unused",
+    severity=Severity.MEDIUM,
+    types=["iam:user"],
+    remediation=(
+        "Deactivate the key, then delete it once nothing breaks: `aws iam update-access-key "
+        "--user-name USER --access-key-id KEY --status Inactive`, then `aws iam "
+        "delete-access-key --user-name USER --access-key-id KEY`."
+    ),
+    inputs=REPORT_INPUTS,
+    judges_inputs=True,
+)
+def iam_access_key_unused(ctx: CheckContext) -> Iterator[Outcome]:
+    """An active key nobody uses is a credential that can only leak. A key created within the
+    staleness window and not used yet is new, not stale."""
+    iam_root(ctx)
+    stale = ctx.settings.stale_days
+    for user in ctx.of_type("iam:user"):
+        if user.attributes.get("access_keys") is None:
+            yield unknown(user, f"access keys not read ({why_unknown(ctx, REPORT_INPUTS)})")
+            continue
+        for key in active_keys(user):
+            used = ctx.days_since(key.get("last_used"))
+            age = ctx.days_since(key.get("created"))
+            name = key_label(key)
+            if used is not None and used >= stale:
+                when = date_of(str(key["last_used"]))
+                yield flag(
+                    user, f"user {user.id}'s key {name} was last used {when}, {days(used)} ago"
+                )
+            elif used is None and age is None:
+                yield unknown(user, f"key {name}: neither creation nor last use known")
+            elif used is None and age is not None and age >= stale:
+                yield flag(user, f"user {user.id}'s key {name} was never used ({days(age)} old)")
+
+
+@check(
+    id="iam-access-key-not-rotated",
+    title="Active access key not rotated",
+    severity=Severity.MEDIUM,
+    types=["iam:user"],
+    remediation=(
+        "Rotate: `aws iam create-access-key --user-name USER`, move the consumers to the new "
+        "key, then `aws iam update-access-key --user-name USER --access-key-id OLD --status "
+        "Inactive` and `aws iam delete-access-key --user-name USER --access-key-id OLD`. "
+        "Better: replace long-lived keys with roles (instance profiles, IAM Identity Center)."
+    ),
+    inputs=REPORT_INPUTS,
+    judges_inputs=True,
+)
+def iam_access_key_not_rotated(ctx: CheckContext) -> Iterator[Outcome]:
+    """The older a key, the more places it has been copied to."""
+    iam_root(ctx)
+    stale = ctx.settings.stale_days
+    for user in ctx.of_type("iam:user"):
+        if user.attributes.get("access_keys") is None:
+            yield unknown(user, f"access keys not read ({why_unknown(ctx, REPORT_INPUTS)})")
+            continue
+        for key in active_keys(user):
+            age = ctx.days_since(key.get("created"))
+            if age is None:
+                yield unknown(user, f"key {key_label(key)}: creation date not known")
+            elif age > stale:
+                created = date_of(str(key["created"]))
+                yield flag(
+                    user,
+                    f"user {user.id}'s active key {key_label(key)} was created {created}, "
+                    f"{days(age)} ago (limit {stale})",
+                )
+
+
+@check(
+    id="iam-principal-unused",
+    title="User or role unused",
+    severity=Severity.LOW,
+    types=["iam:user", "iam:role"],
+    remediation=(
+        "Confirm with its owner, then remove it: `aws iam delete-user --user-name USER` (after "
+        "deleting its keys, password and memberships) or `aws iam delete-role --role-name ROLE` "
+        "(after detaching its policies). Service-linked roles are skipped."
+    ),
+    inputs=(DETAILS,),
+    judges_inputs=True,
+)
+def iam_principal_unused(ctx: CheckContext) -> Iterator[Outcome]:
+    """Temporary access that never expired: a contractor's user, a role for a finished
+    project. Created before the staleness window and no recorded activity within it."""
+    iam_root(ctx)
+    stale = ctx.settings.stale_days
+    for principal in ctx.of_type("iam:user", "iam:role"):
+        if principal.type == "iam:role" and is_service_linked(principal):
+            continue
+        age = ctx.days_since(principal.attributes.get("created"))
+        if age is None or age < stale:
+            continue
+        if principal.attributes.get("last_used_known") is False:
+            yield unknown(principal, f"last use not read ({why_unknown(ctx, REPORT_INPUTS)})")
+            continue
+        last = principal.attributes.get("last_used")
+        idle = ctx.days_since(last)
+        kind = principal.type.split(":")[1]
+        if last is None:
+            yield flag(
+                principal,
+                f"{kind} {principal.id} was created {days(age)} ago and has never been used",
+            )
+        elif idle is not None and idle >= stale:
+            yield flag(
+                principal,
+                f"{kind} {principal.id} was last used {date_of(str(last))}, {days(idle)} ago",
+            )
+
+
+def held_policies(principal: Resource) -> list[dict[str, Any]] | None:
+    """Attached and inline policies as [{name, arn?, document, kind}], None when not read."""
+    attached = principal.attributes.get("attached_policies")
+    inline = principal.attributes.get("inline_policies")
+    if attached is None or inline is None:
+        return None
+    return [{**p, "kind": "attached"} for p in attached] + [{**p, "kind": "inline"} for p in inline]
+
+
+def is_admin_policy(policy: dict[str, Any]) -> bool:
+    arn = str(policy.get("arn") or "")
+    if arn.endswith(f":policy/{ADMIN_POLICY_NAME}") and ":iam::aws:" in arn:
+        return True
+    return allows_admin(policy.get("document"))
+
+
+def holder_text(principal: Resource) -> str:
+    kind = principal.type.split(":")[1]
+    if principal.type == "iam:group":
+        members = principal.attributes.get("members") or []
+        who = ", ".join(members) if members else "no members"
+        return f"group {principal.id} (members: {who})"
+    if principal.type == "iam:role":
+        trusted = trusted_principals(principal.attributes.get("trust_policy"))
+        return f"role {principal.id}" + (f" (assumable by {', '.join(trusted)})" if trusted else "")
+    return f"{kind} {principal.id}"
+
+
+@check(
+    id="iam-admin-access",
+    title="Administrator access granted",
+    severity=Severity.HIGH,
+    types=["iam:user", "iam:group", "iam:role"],
+    remediation=(
+        "Replace it with a policy limited to the actions and resources the principal needs "
+        "(IAM Access Analyzer can generate one from CloudTrail activity): `aws iam "
+        "detach-user-policy|detach-group-policy|detach-role-policy --policy-arn "
+        "arn:aws:iam::aws:policy/AdministratorAccess ...` or `aws iam delete-role-policy ...`."
+    ),
+    inputs=(DETAILS,),
+)
+def iam_admin_access(ctx: CheckContext) -> Iterator[Outcome]:
+    """AdministratorAccess, or any statement allowing every action on every resource. Reported
+    on the user, group or role that holds the policy; members of an admin group are named."""
+    iam_root(ctx)
+    for principal in ctx.of_type("iam:user", "iam:group", "iam:role"):
+        policies = held_policies(principal)
+        if policies is None:
+            yield unknown(principal, "policies not read")
+            continue
+        admin = [p for p in policies if is_admin_policy(p)]
+        missing = [p for p in policies if p.get("document") is None and not is_admin_policy(p)]
+        if admin:
+            names = ", ".join(f"{p.get('name')} ({p['kind']})" for p in admin)
+            yield flag(principal, f"{holder_text(principal)} has full admin via {names}")
+        elif missing:
+            yield unknown(principal, f"policy {missing[0].get('name')} document not read")
+
+
+@check(
+    id="iam-service-wildcard",
+    title="Whole service allowed on every resource",
+    severity=Severity.MEDIUM,
+    types=["iam:user", "iam:role"],
+    remediation=(
+        "Narrow the policy to the actions and resources needed (e.g. s3:GetObject on "
+        "arn:aws:s3:::my-bucket/*); IAM Access Analyzer's policy generation drafts one from "
+        "CloudTrail activity. Update it with `aws iam put-role-policy` / `aws iam "
+        "create-policy-version --set-as-default`, or detach the managed policy."
+    ),
+    inputs=(DETAILS,),
+)
+def iam_service_wildcard(ctx: CheckContext) -> Iterator[Outcome]:
+    """The over-permissioned service role: `s3:*` or `dynamodb:*` on Resource `*` when the
+    workload needs one bucket or table. Service-linked roles are skipped (AWS owns them)."""
+    iam_root(ctx)
+    for principal in ctx.of_type("iam:user", "iam:role"):
+        if principal.type == "iam:role" and is_service_linked(principal):
+            continue
+        policies = held_policies(principal)
+        if policies is None:
+            yield unknown(principal, "policies not read")
+            continue
+        grants = []
+        for policy in policies:
+            services = service_wildcards(policy_document(policy.get("document")))
+            if services:
+                actions = ", ".join(f"{s}:*" for s in services)
+                grants.append(f"{actions} (policy {policy.get('name')})")
+        if grants:
+            kind = principal.type.split(":")[1]
+            yield flag(
+                principal, f"{kind} {principal.id} allows {'; '.join(grants)} on every resource"
+            )
+
+
+MIN_PASSWORD_LENGTH = 14
+
+
+def password_policy_gaps(policy: dict[str, Any]) -> list[str]:
+    gaps = []
+    length = policy.get("MinimumPasswordLength")
+    if not isinstance(length, int) or length < MIN_PASSWORD_LENGTH:
+        gaps.append(f"minimum length {length} (under {MIN_PASSWORD_LENGTH})")
+    if not policy.get("PasswordReusePrevention"):
+        gaps.append("no password reuse prevention")
+    return gaps
+
+
+@check(
+    id="iam-password-policy-weak",
+    title="Weak or missing password policy",
+    severity=Severity.MEDIUM,
+    types=["iam:root"],
+    remediation=(
+        "`aws iam update-account-password-policy --minimum-password-length 14 "
+        "--password-reuse-prevention 24 --require-symbols --require-numbers "
+        "--require-uppercase-characters --require-lowercase-characters`"
+    ),
+    inputs=(("iam", "GetAccountPasswordPolicy"),),
+)
+def iam_password_policy_weak(ctx: CheckContext) -> Iterator[Outcome]:
+    """No account password policy, a minimum length under 14, or no reuse prevention."""
+    root = iam_root(ctx)
+    status = root.attributes.get("password_policy_status")
+    policy = root.attributes.get("password_policy")
+    if status == "none":
+        yield ctx.account_flag(f"account {ctx.account.id} has no IAM password policy")
+    elif status == "set" and isinstance(policy, dict):
+        gaps = password_policy_gaps(policy)
+        if gaps:
+            yield ctx.account_flag(f"account {ctx.account.id}'s password policy: {'; '.join(gaps)}")
+    else:
+        yield unknown(root, "password policy not read")
+
+
+TRAIL_INPUTS = (("cloudtrail", "DescribeTrails"), ("cloudtrail", "GetTrailStatus"))
+
+
+def trail_state(trail: Resource) -> str:
+    scope = "multi-region" if trail.attributes.get("multi_region") else "single-region"
+    logging = trail.attributes.get("is_logging")
+    state = {True: "logging", False: "not logging", None: "logging status unknown"}[logging]
+    return f"{trail.id} ({scope}, {state})"
+
+
+@check(
+    id="cloudtrail-multi-region-missing",
+    title="No multi-region CloudTrail trail logging",
+    severity=Severity.HIGH,
+    types=["cloudtrail:trail"],
+    remediation=(
+        "`aws cloudtrail create-trail --name org-trail --s3-bucket-name BUCKET "
+        "--is-multi-region-trail` then `aws cloudtrail start-logging --name org-trail` (or "
+        "`aws cloudtrail update-trail --name TRAIL --is-multi-region-trail` for an existing one)."
+    ),
+    inputs=TRAIL_INPUTS,
+    judges_inputs=True,
+)
+def cloudtrail_multi_region_missing(ctx: CheckContext) -> Iterator[Outcome]:
+    """Without a trail recording every region, who-did-what in a region nobody watches (root
+    use, a stray instance) is lost. One logging multi-region trail anywhere is enough."""
+    trails = ctx.of_type("cloudtrail:trail")
+    good = [
+        t for t in trails if t.attributes.get("multi_region") and t.attributes.get("is_logging")
+    ]
+    if good:
+        return
+    undecided = [
+        t.id
+        for t in trails
+        if t.attributes.get("multi_region") and t.attributes.get("is_logging") is None
+    ]
+    problems = ctx.unreadable(TRAIL_INPUTS)
+    if problems or undecided:
+        if undecided:
+            problems.append(f"logging status of {', '.join(undecided)} unknown")
+        raise NotEvaluated("; ".join(problems))
+    seen = "; ".join(trail_state(t) for t in trails) or "no trails at all"
+    yield ctx.account_flag(
+        f"account {ctx.account.id} has no multi-region trail that is logging ({seen})"
+    )

@@ -1,0 +1,329 @@
+"""Network: security groups open to the world, VPCs that can't grow, the default VPC in use,
+flow logs, and subnets running out of addresses.
+
+Security groups are read from DescribeSecurityGroups' raw `IpPermissions`; subnets from the
+topology's attributes (`usable_ips`, `available_ips`), with the raw fields as a fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from awsexplorer.checks.registry import (
+    CheckContext,
+    Outcome,
+    check,
+    flag,
+    label,
+    unknown,
+)
+from awsexplorer.model import Resource, Severity
+from awsexplorer.model.routing import usable_ips
+
+WORLD = ("0.0.0.0/0", "::/0")
+ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
+DATABASE_PORTS = {
+    3306: "MySQL/Aurora",
+    5432: "PostgreSQL",
+    1433: "SQL Server",
+    1521: "Oracle",
+    27017: "MongoDB",
+    6379: "Redis",
+    5439: "Redshift",
+    9200: "Elasticsearch/OpenSearch",
+    11211: "Memcached",
+}
+ALL_PORTS = (0, 65535)
+SECURITY_GROUPS = ("ec2", "DescribeSecurityGroups")
+VPCS = ("ec2", "DescribeVpcs")
+
+# What makes a VPC "in use": workloads, as the issue names them.
+WORKLOAD_TYPES = (
+    "ec2:instance",
+    "rds:db",
+    "lambda:function",
+    "elasticloadbalancing:loadbalancer",
+)
+WORKLOAD_INPUTS = (
+    ("ec2", "DescribeInstances"),
+    ("rds", "DescribeDBInstances"),
+    ("lambda", "ListFunctions"),
+    ("elbv2", "DescribeLoadBalancers"),
+)
+# "Holds nothing" is stricter: any network interface (an endpoint, a NAT gateway) counts.
+OCCUPANT_TYPES = (*WORKLOAD_TYPES, "ec2:network-interface", "ec2:natgateway")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRule:
+    """One inbound permission reaching the world: source, protocol and port range."""
+
+    source: str
+    protocol: str  # "tcp", "udp", "icmp", "-1" (all traffic), or a number
+    ports: tuple[int, int]
+
+    @property
+    def all_traffic(self) -> bool:
+        return self.protocol == "-1"
+
+    @property
+    def tcp(self) -> bool:
+        return self.protocol in ("tcp", "6")
+
+    def reaches(self, port: int) -> bool:
+        low, high = self.ports
+        return self.all_traffic or (self.tcp and low <= port <= high)
+
+    def describe(self) -> str:
+        if self.all_traffic:
+            return f"{self.source} on all traffic"
+        low, high = self.ports
+        span = str(low) if low == high else f"{low}-{high}"
+        return f"{self.source} on tcp/{span}"
+
+
+def port_range(permission: dict[str, Any]) -> tuple[int, int]:
+    """FromPort/ToPort; absent or -1 (as AWS writes "any") means every port."""
+    low, high = permission.get("FromPort"), permission.get("ToPort")
+    if not isinstance(low, int) or not isinstance(high, int) or low < 0 or high < 0:
+        return ALL_PORTS
+    return low, high
+
+
+def open_rules(group: Resource) -> list[OpenRule] | None:
+    """Inbound permissions whose source is the whole IPv4 or IPv6 internet; None if unread."""
+    permissions = group.attributes.get("IpPermissions")
+    if permissions is None:
+        return None
+    rules = []
+    for permission in permissions:
+        protocol = str(permission.get("IpProtocol", "")).lower()
+        sources = [r.get("CidrIp") for r in permission.get("IpRanges") or []]
+        sources += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges") or []]
+        for source in sources:
+            if source in WORLD:
+                rules.append(OpenRule(str(source), protocol, port_range(permission)))
+    return rules
+
+
+def group_label(group: Resource) -> str:
+    name = group.attributes.get("GroupName")
+    return f"{group.id} ({name})" if name and name != group.id else group.id
+
+
+def exposure(rules: list[OpenRule], ports: dict[int, str]) -> list[str]:
+    """'0.0.0.0/0 on tcp/0-65535 (reaches 22 SSH, 3389 RDP)' for each rule reaching `ports`."""
+    facts = []
+    for rule in rules:
+        hit = [p for p in sorted(ports) if rule.reaches(p)]
+        if not hit:
+            continue
+        single = not rule.all_traffic and rule.ports == (hit[0], hit[0])
+        named = ", ".join(f"{p} {ports[p]}" for p in hit)
+        facts.append(rule.describe() + ("" if single else f" (reaches {named})"))
+    return facts
+
+
+@check(
+    id="ec2-sg-open-admin-port",
+    title="SSH or RDP open to the internet",
+    severity=Severity.HIGH,
+    types=["ec2:security-group"],
+    remediation=(
+        "Remove the rule (`aws ec2 revoke-security-group-ingress --group-id SG --ip-permissions "
+        "...`) and reach hosts through SSM Session Manager, a VPN, or a bastion allowing only "
+        "known addresses."
+    ),
+    inputs=[SECURITY_GROUPS],
+)
+def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
+    """Inbound from 0.0.0.0/0 or ::/0 reaching tcp/22 or tcp/3389, including port ranges that
+    cover them and all-traffic (protocol -1) rules. Internet-wide scanners find these within
+    minutes."""
+    for group in ctx.of_type("ec2:security-group"):
+        rules = open_rules(group)
+        if rules is None:
+            yield unknown(group, "inbound rules not read")
+            continue
+        facts = exposure(rules, ADMIN_PORTS)
+        if facts:
+            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}")
+
+
+@check(
+    id="ec2-sg-open-database-port",
+    title="Database port open to the internet",
+    severity=Severity.HIGH,
+    types=["ec2:security-group"],
+    remediation=(
+        "Allow the database port only from the application's security group: `aws ec2 "
+        "revoke-security-group-ingress --group-id SG --protocol tcp --port PORT --cidr "
+        "0.0.0.0/0`, then `aws ec2 authorize-security-group-ingress --group-id SG --protocol "
+        "tcp --port PORT --source-group APP_SG`."
+    ),
+    inputs=[SECURITY_GROUPS],
+)
+def ec2_sg_open_database_port(ctx: CheckContext) -> Iterator[Outcome]:
+    """Inbound from the world reaching 3306, 5432, 1433, 1521, 27017, 6379, 5439, 9200 or
+    11211. All-traffic rules are left to ec2-sg-open-admin-port, which already names them."""
+    for group in ctx.of_type("ec2:security-group"):
+        rules = open_rules(group)
+        if rules is None:
+            yield unknown(group, "inbound rules not read")
+            continue
+        facts = exposure([r for r in rules if not r.all_traffic], DATABASE_PORTS)
+        if facts:
+            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}")
+
+
+def prefix_length(cidr: object) -> int | None:
+    if not isinstance(cidr, str) or "/" not in cidr:
+        return None
+    tail = cidr.rsplit("/", 1)[1]
+    return int(tail) if tail.isdigit() else None
+
+
+@check(
+    id="ec2-vpc-cidr-small",
+    title="VPC too small to grow",
+    severity=Severity.LOW,
+    types=["ec2:vpc"],
+    remediation=(
+        "A VPC's primary CIDR cannot be changed. Add a secondary block (`aws ec2 "
+        "associate-vpc-cidr-block --vpc-id VPC --cidr-block 10.1.0.0/16`) or plan a /16 VPC "
+        "and migrate."
+    ),
+    inputs=[VPCS],
+)
+def ec2_vpc_cidr_small(ctx: CheckContext) -> Iterator[Outcome]:
+    """A primary CIDR of /24 or smaller (256 addresses or fewer) leaves no room for more
+    subnets, availability zones or growth."""
+    for vpc in ctx.of_type("ec2:vpc"):
+        cidr = vpc.attributes.get("CidrBlock")
+        length = prefix_length(cidr)
+        if length is None:
+            yield unknown(vpc, "primary CIDR not read")
+        elif length >= 24:
+            size = 2 ** (32 - length)
+            yield flag(
+                vpc, f"VPC {label(vpc)} has primary CIDR {cidr} ({size} addresses); plan a /16"
+            )
+
+
+def residents(ctx: CheckContext, vpc: Resource, types: tuple[str, ...]) -> list[Resource]:
+    found = [
+        r
+        for r in ctx.inventory.in_vpc(vpc.id)
+        if r.region == vpc.region and r.type in types and r.attributes.get("state") != "terminated"
+    ]
+    return sorted(found, key=lambda r: (r.type, r.id))
+
+
+def count_by_type(resources: list[Resource]) -> str:
+    parts = []
+    for rtype in dict.fromkeys(r.type for r in resources):
+        ids = [r.id for r in resources if r.type == rtype]
+        shown = ", ".join(ids[:3]) + (f" +{len(ids) - 3}" if len(ids) > 3 else "")
+        parts.append(f"{len(ids)} {rtype.split(':')[1]} ({shown})")
+    return ", ".join(parts)
+
+
+@check(
+    id="ec2-default-vpc-in-use",
+    title="Default VPC in use",
+    severity=Severity.LOW,
+    types=["ec2:vpc"],
+    remediation=(
+        "Move the workloads to a VPC you designed (private subnets, deliberate routing); once "
+        "the default VPC is empty, `aws ec2 delete-vpc --vpc-id VPC` after deleting its "
+        "subnets and internet gateway."
+    ),
+    inputs=[VPCS, *WORKLOAD_INPUTS],
+)
+def ec2_default_vpc_in_use(ctx: CheckContext) -> Iterator[Outcome]:
+    """The default VPC has only public subnets with public IPs on by default: whatever is
+    launched there is one security-group rule from the internet."""
+    for vpc in ctx.of_type("ec2:vpc"):
+        if not vpc.attributes.get("IsDefault"):
+            continue
+        workloads = residents(ctx, vpc, WORKLOAD_TYPES)
+        if workloads:
+            yield flag(vpc, f"default VPC {label(vpc)} holds {count_by_type(workloads)}")
+
+
+def active_flow_logs(vpc: Resource) -> list[dict[str, Any]] | None:
+    logs = vpc.attributes.get("flow_logs")
+    if logs is None:
+        return None
+    return [log for log in logs if str(log.get("status") or "ACTIVE").upper() == "ACTIVE"]
+
+
+@check(
+    id="ec2-vpc-flow-logs-disabled",
+    title="VPC without flow logs",
+    severity=Severity.LOW,
+    types=["ec2:vpc"],
+    remediation=(
+        "`aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC --traffic-type ALL "
+        "--log-destination-type s3 --log-destination arn:aws:s3:::BUCKET`"
+    ),
+    inputs=[VPCS, ("ec2", "DescribeNetworkInterfaces")],
+)
+def ec2_vpc_flow_logs_disabled(ctx: CheckContext) -> Iterator[Outcome]:
+    """Without flow logs there is no record of who talked to what during an incident. Default
+    VPCs that hold nothing are skipped."""
+    for vpc in ctx.of_type("ec2:vpc"):
+        if vpc.attributes.get("IsDefault") and not residents(ctx, vpc, OCCUPANT_TYPES):
+            continue
+        logs = active_flow_logs(vpc)
+        if logs is None:
+            yield unknown(vpc, "flow logs not read (ec2:DescribeFlowLogs)")
+        elif not logs:
+            kind = "default VPC" if vpc.attributes.get("IsDefault") else "VPC"
+            yield flag(vpc, f"{kind} {label(vpc)} has no active flow log")
+
+
+def address_counts(subnet: Resource) -> tuple[int | None, int | None]:
+    """(available, usable): the topology's attributes, else the raw API fields."""
+    attrs = subnet.attributes
+    available = attrs.get("available_ips", attrs.get("AvailableIpAddressCount"))
+    usable = attrs.get("usable_ips")
+    if usable is None:
+        usable = usable_ips(attrs.get("cidr") or attrs.get("CidrBlock"))
+    return available, usable
+
+
+EXHAUSTION_THRESHOLD = 0.10
+
+
+@check(
+    id="ec2-subnet-ip-exhaustion",
+    title="Subnet running out of addresses",
+    severity=Severity.MEDIUM,
+    types=["ec2:subnet"],
+    remediation=(
+        "Add a subnet (`aws ec2 create-subnet --vpc-id VPC --cidr-block CIDR "
+        "--availability-zone AZ`, after `aws ec2 associate-vpc-cidr-block` if the VPC is full) "
+        "and move new launches there; release idle network interfaces."
+    ),
+    inputs=[("ec2", "DescribeSubnets")],
+)
+def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
+    """Under 10% of a subnet's usable addresses left: the next scale-out, Lambda in a VPC or
+    EKS node group fails to launch."""
+    for subnet in ctx.of_type("ec2:subnet"):
+        if not (subnet.attributes.get("cidr") or subnet.attributes.get("CidrBlock")):
+            continue  # IPv6-only: no IPv4 pool to run out of
+        available, usable = address_counts(subnet)
+        if not isinstance(available, int) or not usable:
+            yield unknown(subnet, "address counts not read")
+            continue
+        if available < usable * EXHAUSTION_THRESHOLD:
+            share = 100 * available / usable
+            yield flag(
+                subnet,
+                f"subnet {label(subnet)} has {available} of {usable} usable addresses left "
+                f"({share:.0f}%)",
+            )

@@ -1,0 +1,324 @@
+"""The checks registry: every check is a small pure function with its metadata beside it.
+
+A check takes a CheckContext (the scanned resources, the account, the settings, the scan time)
+and yields `Flag`s (a finding on one resource) and `Unknown`s (a resource whose deciding fact
+could not be read). It may raise `NotEvaluated` when its whole input is missing. It never does
+I/O. `evaluate` runs them all and turns the outcome into Findings and CheckResults.
+
+A check is "not-evaluated" — neither passed nor failed — when any of its declared inputs (the
+(service, operation) calls it reads) failed in a scanned region, when a region it needs refused
+us, or when it met resources it could not judge. Findings it could still establish are reported
+all the same; the reason says what was not covered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from awsexplorer.model import (
+    GLOBAL_REGION,
+    CallError,
+    CheckResult,
+    Finding,
+    RegionStatus,
+    Resource,
+    ScanResult,
+    Severity,
+)
+from awsexplorer.model.inventory import Inventory
+
+if TYPE_CHECKING:
+    from awsexplorer.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVALUATED = "evaluated"
+NOT_EVALUATED = "not-evaluated"
+
+# Services whose calls are made once for the account, not per region: a region that refused
+# us does not make their data unreadable.
+GLOBAL_SERVICES = frozenset({"iam", "budgets", "s3", "s3control", "sts", "organizations"})
+
+# The order the catalog is presented in (docs, --list-checks): one module per category.
+CATEGORIES = ("identity", "network", "data", "cost", "hygiene")
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A check failed on this resource, with the exact fact."""
+
+    resource: str  # ARN
+    region: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A resource the check could not judge: its deciding attribute was not read."""
+
+    resource: str  # ARN
+    reason: str
+
+
+Outcome = Flag | Unknown
+
+
+class NotEvaluated(Exception):
+    """Raised by a check whose whole input is missing; the message is the reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def flag(resource: Resource, message: str) -> Flag:
+    return Flag(resource.arn, resource.region, message)
+
+
+def unknown(resource: Resource, reason: str) -> Unknown:
+    return Unknown(resource.arn, f"{resource.id}: {reason}")
+
+
+def label(resource: Resource) -> str:
+    """How a message names a resource: its id, with its Name when that says more."""
+    if resource.name and resource.name != resource.id:
+        return f"{resource.id} ({resource.name})"
+    return resource.id
+
+
+class CheckContext:
+    """What a check may read. Built once per evaluation; checks must not modify it."""
+
+    def __init__(self, result: ScanResult, settings: Settings, now: datetime) -> None:
+        self.result = result
+        self.account = result.account
+        self.inventory = Inventory(result.resources)
+        self.settings = settings
+        self.now = now
+        self.scanned_regions = frozenset(result.scanned_regions)
+        self.failed_regions = {
+            r.name: r.reason or "the region refused the scan"
+            for r in result.regions
+            if r.status is RegionStatus.FAILED
+        }
+
+    def of_type(self, *types: str) -> list[Resource]:
+        found = [r for t in types for r in self.inventory.of_type(t)]
+        return sorted(found, key=lambda r: (r.region, r.type, r.id))
+
+    def account_flag(self, message: str) -> Flag:
+        """A finding about the whole account: reported on the root ARN."""
+        return Flag(self.account.root_arn, GLOBAL_REGION, message)
+
+    def errors(self, service: str, operation: str, region: str | None = None) -> list[CallError]:
+        return [
+            e
+            for e in self.result.errors
+            if e.service == service
+            and e.operation == operation
+            and (region is None or e.region == region)
+        ]
+
+    def unreadable(self, inputs: Iterable[tuple[str, str]], region: str | None = None) -> list[str]:
+        """Why these inputs could not be read (optionally in one region): one line per cause."""
+        reasons: list[str] = []
+        for service, operation in inputs:
+            for e in self.errors(service, operation, region):
+                reasons.append(f"{service}:{operation} failed in {e.region} ({e.code})")
+            if service in GLOBAL_SERVICES:
+                continue
+            for name, why in sorted(self.failed_regions.items()):
+                if region is None or name == region:
+                    reasons.append(f"{name} could not be scanned ({why})")
+        return sorted(dict.fromkeys(reasons))
+
+    def days_since(self, timestamp: str | None) -> float | None:
+        """Days from an ISO-8601 timestamp to the scan time; None when absent or unparseable."""
+        when = parse_time(timestamp)
+        if when is None:
+            return None
+        return (self.now - when).total_seconds() / 86400
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+CheckFunc = Callable[[CheckContext], Iterable[Outcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    id: str
+    title: str
+    severity: Severity
+    types: tuple[str, ...]  # the resource types it looks at
+    remediation: str  # what to do, with the AWS CLI command where one exists
+    # The (service, operation) calls it reads. A failure of any of them makes the check
+    # not-evaluated, unless `judges_inputs`: then the check weighs failures itself (one good
+    # CloudTrail trail found elsewhere outweighs a region whose DescribeTrails failed).
+    inputs: tuple[tuple[str, str], ...]
+    judges_inputs: bool
+    func: CheckFunc
+
+    @property
+    def category(self) -> str:
+        return self.func.__module__.rsplit(".", 1)[-1]
+
+    @property
+    def description(self) -> str:
+        """The function's docstring: what is checked and why it matters."""
+        return " ".join((self.func.__doc__ or "").split())
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    types: Iterable[str],
+    remediation: str,
+    inputs: Iterable[tuple[str, str]] = (),
+    judges_inputs: bool = False,
+) -> Callable[[CheckFunc], CheckFunc]:
+    """Register a check with its metadata. The id is a public contract: never rename one."""
+
+    def register(func: CheckFunc) -> CheckFunc:
+        if id in REGISTRY:
+            raise ValueError(f"check {id} registered twice")
+        REGISTRY[id] = Check(
+            id=id,
+            title=title,
+            severity=Severity(severity),
+            types=tuple(types),
+            remediation=" ".join(remediation.split()),
+            inputs=tuple(inputs),
+            judges_inputs=judges_inputs,
+            func=func,
+        )
+        return func
+
+    return register
+
+
+def _import_all() -> None:
+    import awsexplorer.checks as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name in CATEGORIES:
+            importlib.import_module(f"{package.__name__}.{module.name}")
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, in catalog order (category, then declaration order)."""
+    _import_all()
+    order = {name: i for i, name in enumerate(CATEGORIES)}
+    indexed = list(enumerate(REGISTRY.values()))
+    indexed.sort(key=lambda pair: (order.get(pair[1].category, len(order)), pair[0]))
+    return [c for _, c in indexed]
+
+
+def metadata_problems(item: Check) -> list[str]:
+    """What is wrong with a check's metadata (empty when it is valid); used by the tests."""
+    problems = []
+    if not _ID_PATTERN.match(item.id):
+        problems.append(f"id {item.id!r} is not kebab-case")
+    if item.func.__name__ != item.id.replace("-", "_"):
+        problems.append(f"function {item.func.__name__} does not match id {item.id}")
+    if not item.title.strip():
+        problems.append("empty title")
+    if not item.remediation.strip():
+        problems.append("empty remediation")
+    if not item.types or not all(":" in t for t in item.types):
+        problems.append(f"resource types {item.types!r} are not <service>:<type>")
+    if item.category not in CATEGORIES:
+        problems.append(f"module {item.category} is not one of {CATEGORIES}")
+    if not item.description:
+        problems.append("no docstring (it becomes the catalog's description)")
+    for service, operation in item.inputs:
+        if not service.islower() or not operation[:1].isupper():
+            problems.append(f"input ({service}, {operation}) is not (service, Operation)")
+    return problems
+
+
+# -- evaluation -----------------------------------------------------------------------------
+
+
+def scan_time(result: ScanResult) -> datetime:
+    """Checks judge age against when the scan ran, so a snapshot re-read later says the same."""
+    return parse_time(result.finished_at) or parse_time(result.started_at) or datetime.now(UTC)
+
+
+def _summarise(reasons: list[str], limit: int = 3) -> str:
+    shown = "; ".join(reasons[:limit])
+    more = len(reasons) - limit
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResult]:
+    try:
+        outcomes = list(item.func(ctx))
+    except NotEvaluated as verdict:
+        return [], CheckResult(item.id, NOT_EVALUATED, verdict.reason)
+    except Exception as exc:  # a bug in one check must not cost the user the others
+        log.exception("check %s failed", item.id)
+        reason = f"internal error in the check: {type(exc).__name__}: {exc}"
+        return [], CheckResult(item.id, NOT_EVALUATED, reason)
+    findings = [
+        Finding(item.id, item.severity, o.resource, o.region, o.message, item.remediation)
+        for o in outcomes
+        if isinstance(o, Flag)
+    ]
+    reasons = [] if item.judges_inputs else ctx.unreadable(item.inputs)
+    reasons += sorted(o.reason for o in outcomes if isinstance(o, Unknown))
+    if reasons:
+        covered = " (findings shown are from what could be read)" if findings else ""
+        return findings, CheckResult(item.id, NOT_EVALUATED, _summarise(reasons) + covered)
+    return findings, CheckResult(item.id, EVALUATED)
+
+
+def evaluate(
+    result: ScanResult, settings: Settings | None = None, now: datetime | None = None
+) -> tuple[list[Finding], list[CheckResult]]:
+    """Run every enabled check over a scan. Pure: reads `result`, returns new lists."""
+    from awsexplorer.settings import Settings
+
+    settings = settings or Settings()
+    ctx = CheckContext(result, settings, now or scan_time(result))
+    findings: list[Finding] = []
+    results: list[CheckResult] = []
+    for item in all_checks():
+        if not settings.enabled(item.id):
+            results.append(CheckResult(item.id, NOT_EVALUATED, "disabled in settings"))
+            continue
+        found, outcome = run_check(item, ctx)
+        findings.extend(found)
+        results.append(outcome)
+    findings.sort(key=lambda f: (f.severity.rank, f.check, f.region, f.resource, f.message))
+    return findings, results
+
+
+def iter_by_severity(findings: Iterable[Finding]) -> Iterator[tuple[Severity, list[Finding]]]:
+    """Findings grouped worst first, for the text outputs."""
+    for severity in Severity:
+        group = [f for f in findings if f.severity is severity]
+        if group:
+            yield severity, group

@@ -1,0 +1,125 @@
+"""`awsexplorer findings SNAPSHOT`: the warnings of a saved scan, as text, JSON or CSV.
+
+Prints the findings the snapshot holds. `--recheck` evaluates the current catalog again over
+the snapshot's resources (with the settings flags), e.g. after changing the required tags.
+`--list-checks` prints the catalog itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from awsexplorer.model import Finding, Severity
+
+NAME = "findings"
+
+CSV_COLUMNS = ("severity", "check", "resource", "region", "message", "remediation")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        NAME,
+        help="print the warnings of a saved snapshot (text, JSON or CSV)",
+        description=(
+            "Print the findings of a snapshot written by `awsexplorer scan --output FILE`, "
+            "worst first, with the checks that could not be evaluated."
+        ),
+    )
+    parser.add_argument("snapshot", type=Path, nargs="?", metavar="SNAPSHOT", help="the file")
+    parser.add_argument(
+        "--format", choices=("text", "json", "csv"), default="text", help="default: text"
+    )
+    parser.add_argument(
+        "--severity",
+        choices=[s.value for s in Severity],
+        help="only findings of this severity or worse (e.g. high: critical and high)",
+    )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="evaluate the checks again over the snapshot's resources, with the settings below",
+    )
+    parser.add_argument(
+        "--list-checks", action="store_true", help="print the catalog of checks and exit"
+    )
+    from awsexplorer.settings import add_arguments
+
+    add_arguments(parser)
+    return parser
+
+
+def at_least(findings: list[Finding], severity: str | None) -> list[Finding]:
+    if severity is None:
+        return findings
+    limit = Severity(severity).rank
+    return [f for f in findings if f.severity.rank <= limit]
+
+
+def write_csv(findings: list[Finding]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for finding in findings:
+        row = finding.to_dict()
+        writer.writerow({column: row[column] for column in CSV_COLUMNS})
+
+
+def list_checks(output_format: str) -> int:
+    from awsexplorer.checks.docs import catalog_rows
+
+    rows = catalog_rows()
+    if output_format == "json":
+        print(json.dumps(rows, indent=1))
+    elif output_format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            print(f"{row['id']:<34} {row['severity']:<9} {row['title']}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from awsexplorer import report, snapshot
+    from awsexplorer.errors import UserError
+    from awsexplorer.settings import from_args
+
+    if args.list_checks:
+        return list_checks(args.format)
+    if args.snapshot is None:
+        raise UserError(
+            "Which snapshot? `awsexplorer findings SNAPSHOT`.",
+            "Write one with `awsexplorer scan --output scan.json`.",
+        )
+    settings = from_args(args)
+    result = snapshot.read(args.snapshot)
+    if args.recheck:
+        from awsexplorer.checks import evaluate
+
+        result.findings, result.checks = evaluate(result, settings)
+    elif settings.disabled_checks:
+        result.findings = [f for f in result.findings if f.check not in settings.disabled_checks]
+    findings = at_least(
+        sorted(result.findings, key=lambda f: (f.severity.rank, f.check, f.region, f.resource)),
+        args.severity,
+    )
+    if args.format == "json":
+        document = {
+            "account": result.account.to_dict(),
+            "snapshot_finished_at": result.finished_at,
+            "findings": [f.to_dict() for f in findings],
+            "checks": [c.to_dict() for c in sorted(result.checks, key=lambda c: c.id)],
+        }
+        sys.stdout.write(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        write_csv(findings)
+    else:
+        report.print_findings(Console(), result, findings)
+    return 0

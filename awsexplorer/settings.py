@@ -1,0 +1,210 @@
+"""What the user can tune about the warnings: disabled checks, required tags, staleness.
+
+Read from command-line flags and an optional TOML file. The file is checked strictly: an
+unknown key or a wrong type is a UserError naming the file and the key, never silently ignored
+(a typo in `disabled_checks` must not leave a check running that the user believes is off).
+
+Precedence: built-in defaults < the config file < command-line flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from awsexplorer.errors import UserError
+
+DEFAULT_REQUIRED_TAGS: tuple[str, ...] = ("project", "environment", "owner")
+DEFAULT_STALE_DAYS = 90
+CONFIG_ENV = "AWSEXPLORER_CONFIG"
+
+EXAMPLE_CONFIG = """\
+# awsexplorer settings (TOML). Every key is optional.
+disabled_checks = ["ec2-nat-gateway-cost"]
+required_tags = ["project", "environment", "owner"]   # case-insensitive; [] turns the check off
+stale_days = 90
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Typed settings for the checks. Immutable: derive variants with `dataclasses.replace`."""
+
+    # Check ids that are not run (reported as not-evaluated, reason "disabled").
+    disabled_checks: frozenset[str] = field(default_factory=frozenset)
+    # Tag keys every taggable resource must carry; compared case-insensitively.
+    required_tags: tuple[str, ...] = DEFAULT_REQUIRED_TAGS
+    # Keys, principals and activity older than this many days are stale.
+    stale_days: int = DEFAULT_STALE_DAYS
+
+    def __post_init__(self) -> None:
+        if isinstance(self.stale_days, bool) or not isinstance(self.stale_days, int):
+            raise UserError(f"stale_days must be a whole number of days, not {self.stale_days!r}.")
+        if self.stale_days < 1:
+            raise UserError(
+                f"stale_days must be at least 1 (got {self.stale_days}).",
+                f"The default is {DEFAULT_STALE_DAYS}.",
+            )
+        unknown = sorted(self.disabled_checks - set(known_check_ids()))
+        if unknown:
+            raise UserError(f"Unknown check id: {', '.join(unknown)}.", _check_id_hint(unknown))
+
+    def enabled(self, check_id: str) -> bool:
+        return check_id not in self.disabled_checks
+
+    @property
+    def required_tag_keys(self) -> frozenset[str]:
+        """The required keys, lower-cased for case-insensitive comparison."""
+        return frozenset(k.strip().lower() for k in self.required_tags if k.strip())
+
+
+def known_check_ids() -> list[str]:
+    # Imported here: the checks package imports Settings, not the other way round at load time.
+    from awsexplorer.checks.registry import all_checks
+
+    return [c.id for c in all_checks()]
+
+
+def _check_id_hint(unknown: Iterable[str]) -> str:
+    ids = known_check_ids()
+    close = [m for u in unknown for m in difflib.get_close_matches(u, ids, n=1, cutoff=0.6)]
+    if close:
+        return f"Did you mean {', '.join(close)}? `awsexplorer findings --list-checks` lists them."
+    return "`awsexplorer findings --list-checks` lists every check id."
+
+
+# -- the config file ------------------------------------------------------------------------
+
+_FILE_KEYS = {"disabled_checks", "required_tags", "stale_days"}
+
+
+def default_config_path() -> Path:
+    """$AWSEXPLORER_CONFIG, else $XDG_CONFIG_HOME/awsexplorer/config.toml (~/.config/...)."""
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "awsexplorer" / "config.toml"
+
+
+def _string_list(value: Any, key: str, source: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UserError(
+            f'{source}: {key} must be a list of strings, e.g. {key} = ["a", "b"].',
+        )
+    return [v.strip() for v in value if v.strip()]
+
+
+def from_mapping(data: Mapping[str, Any], source: str = "settings") -> Settings:
+    """Settings from a parsed TOML document (or any mapping); unknown keys are rejected."""
+    unknown = sorted(set(data) - _FILE_KEYS)
+    if unknown:
+        hints = [m for u in unknown for m in difflib.get_close_matches(u, sorted(_FILE_KEYS), n=1)]
+        raise UserError(
+            f"{source}: unknown setting {', '.join(repr(u) for u in unknown)}.",
+            (f"Did you mean {', '.join(hints)}? " if hints else "")
+            + f"Known settings: {', '.join(sorted(_FILE_KEYS))}.",
+        )
+    values: dict[str, Any] = {}
+    if "disabled_checks" in data:
+        ids = _string_list(data["disabled_checks"], "disabled_checks", source)
+        values["disabled_checks"] = frozenset(ids)
+    if "required_tags" in data:
+        values["required_tags"] = tuple(
+            _string_list(data["required_tags"], "required_tags", source)
+        )
+    if "stale_days" in data:
+        stale = data["stale_days"]
+        if isinstance(stale, bool) or not isinstance(stale, int):
+            raise UserError(f"{source}: stale_days must be a whole number, e.g. stale_days = 90.")
+        values["stale_days"] = stale
+    try:
+        return Settings(**values)
+    except UserError as exc:
+        raise UserError(f"{source}: {exc.message}", exc.hint) from None
+
+
+def load_file(path: Path, *, required: bool = True) -> Settings:
+    """Settings from a TOML file. A missing default file is fine; a missing named one is not."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if not required:
+            return Settings()
+        raise UserError(
+            f"Config file {path}: no such file.", "Create it, or drop --config."
+        ) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise UserError(f"Config file {path} cannot be read: {type(exc).__name__}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(
+            f"Config file {path} is not valid TOML: {exc}.", "Example:\n" + EXAMPLE_CONFIG
+        ) from None
+    return from_mapping(data, f"Config file {path}")
+
+
+# -- command-line flags ----------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The settings flags, in their own help group. Defaults are None: "not given"."""
+    group = parser.add_argument_group("warnings (checks)")
+    group.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"settings file (TOML); default: ${CONFIG_ENV} or ~/.config/awsexplorer/config.toml",
+    )
+    group.add_argument(
+        "--disable-check",
+        action="append",
+        metavar="ID",
+        help="do not run this check (repeat, or comma-separate)",
+    )
+    group.add_argument(
+        "--required-tags",
+        metavar="KEYS",
+        help="comma-separated tag keys every resource must carry "
+        f"(default: {','.join(DEFAULT_REQUIRED_TAGS)}; '' disables the tag check's keys)",
+    )
+    group.add_argument(
+        "--stale-days",
+        type=int,
+        metavar="DAYS",
+        help=f"days after which keys and principals count as unused (default {DEFAULT_STALE_DAYS})",
+    )
+
+
+def _split(values: Sequence[str] | None) -> list[str]:
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def from_args(args: argparse.Namespace) -> Settings:
+    """The config file (named, or the default one when present), then the flags over it."""
+    config = getattr(args, "config", None)
+    if config is not None:
+        settings = load_file(Path(config).expanduser(), required=True)
+    else:
+        path = default_config_path()
+        settings = load_file(path, required=CONFIG_ENV in os.environ)
+    disabled = _split(getattr(args, "disable_check", None))
+    tags = getattr(args, "required_tags", None)
+    stale = getattr(args, "stale_days", None)
+    try:
+        if disabled:
+            settings = replace(settings, disabled_checks=settings.disabled_checks | set(disabled))
+        if tags is not None:
+            settings = replace(settings, required_tags=tuple(_split([tags])))
+        if stale is not None:
+            settings = replace(settings, stale_days=stale)
+    except UserError as exc:
+        raise UserError(f"Command line: {exc.message}", exc.hint) from None
+    return settings
