@@ -1,0 +1,167 @@
+"""`!`: every region that could not be read in full, and every failed AWS call, with its code."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from awsexplorer.model import CallError, RegionStatus
+from awsexplorer.ui.format import REGION_STATUS_STYLE
+from awsexplorer.ui.screens.scan_view import ScanViewScreen
+from awsexplorer.ui.views.error_log import ErrorLogView, RegionTrouble, build_error_log
+
+
+class ErrorLogScreen(ScanViewScreen):
+    """Failed and partial regions first, then each failed call; the highlighted one in full."""
+
+    VIEW_NAME = "Error log"
+
+    DEFAULT_CSS = """
+    ErrorLogScreen .log-heading {
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+    }
+    ErrorLogScreen #log-regions {
+        height: auto;
+        max-height: 6;
+    }
+    ErrorLogScreen #log-calls {
+        height: 1fr;
+    }
+    ErrorLogScreen #log-clean {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [("tab", "app.focus_next", "Regions/calls")]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield Static(id="log-regions-heading", classes="log-heading")
+        yield DataTable(id="log-regions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="log-calls-heading", classes="log-heading")
+        yield DataTable(id="log-calls", cursor_type="row", zebra_stripes=True)
+        yield Static(id="log-clean", classes="view-empty")
+        yield Static(id="log-detail", classes="view-detail")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        regions = self.query_one("#log-regions", DataTable)
+        regions.add_column("Region", key="region")
+        regions.add_column("Status", key="status")
+        regions.add_column("Reason", key="reason")
+        calls = self.query_one("#log-calls", DataTable)
+        for label in ("Region", "Service", "Operation", "Code", "Message"):
+            calls.add_column(label, key=label.lower())
+        self.rebuild()
+
+    def title_text(self) -> str:
+        view = self.view
+        text = super().title_text()
+        if view.clean:
+            return f"{text} · no errors"
+        return f"{text} · {len(view.regions)} region(s), {len(view.errors)} call(s)"
+
+    @property
+    def view(self) -> ErrorLogView:
+        return build_error_log(self.result)
+
+    def rebuild(self) -> None:
+        super().rebuild()
+        view = self.view
+        self._regions = view.regions
+        self._errors = view.errors
+        regions = self.query_one("#log-regions", DataTable)
+        calls = self.query_one("#log-calls", DataTable)
+        region_row, call_row = regions.cursor_row, calls.cursor_row
+        regions.clear()
+        for trouble in view.regions:
+            regions.add_row(
+                trouble.region,
+                Text(trouble.status.value, style=REGION_STATUS_STYLE[trouble.status]),
+                trouble.reason,
+            )
+        calls.clear()
+        for error in view.errors:
+            calls.add_row(
+                error.region,
+                error.service,
+                error.operation,
+                Text(error.code, style="bold red"),
+                error.message.splitlines()[0] if error.message else "",
+            )
+        regions.display = bool(view.regions)
+        calls.display = bool(view.errors)
+        self.query_one("#log-regions-heading", Static).update(
+            f"Regions not read in full ({len(view.regions)})" if view.regions else ""
+        )
+        self.query_one("#log-regions-heading").display = bool(view.regions)
+        self.query_one("#log-calls-heading", Static).update(
+            f"Failed calls ({len(view.errors)})" if view.errors else ""
+        )
+        self.query_one("#log-calls-heading").display = bool(view.errors)
+        clean = self.query_one("#log-clean", Static)
+        clean.display = view.clean
+        clean.update(self._clean_text(view))
+        regions.move_cursor(row=min(region_row, max(regions.row_count - 1, 0)))
+        calls.move_cursor(row=min(call_row, max(calls.row_count - 1, 0)))
+        focused = self.focused
+        if focused is None or not focused.display:
+            if view.regions:
+                regions.focus()
+            elif view.errors:
+                calls.focus()
+        self._show_detail()
+
+    def _clean_text(self, view: ErrorLogView) -> Text:
+        text = Text()
+        if view.in_progress:
+            text.append("No errors so far", style="bold green")
+            text.append(f" — still scanning: {', '.join(view.in_progress)}.")
+        else:
+            text.append("No errors", style="bold green")
+            text.append(": every call in every scanned region succeeded.")
+        if view.not_enabled:
+            text.append(
+                f"\n\nNot enabled for this account, so not scanned: {', '.join(view.not_enabled)}.",
+                style="dim",
+            )
+        return text
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail(event.data_table)
+
+    def on_descendant_focus(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self, table: DataTable | None = None) -> None:
+        detail = self.query_one("#log-detail", Static)
+        table = table or (self.focused if isinstance(self.focused, DataTable) else None)
+        text: Text | None = None
+        if table is not None and table.row_count:
+            row = table.cursor_row
+            if table.id == "log-regions" and row < len(self._regions):
+                text = _region_detail(self._regions[row])
+            elif table.id == "log-calls" and row < len(self._errors):
+                text = _call_detail(self._errors[row])
+        detail.display = text is not None
+        detail.update(text or "")
+
+
+def _region_detail(trouble: RegionTrouble) -> Text:
+    text = Text(f"{trouble.region}: ", style="bold")
+    text.append(trouble.status.value, style=REGION_STATUS_STYLE[trouble.status])
+    text.append(f" — {trouble.reason}")
+    if trouble.status is RegionStatus.PARTIAL:
+        text.append("\nWhat could be read is shown; the failed calls are listed below.")
+    return text
+
+
+def _call_detail(error: CallError) -> Text:
+    text = Text(f"{error.service}:{error.operation} in {error.region} ", style="bold")
+    text.append(error.code, style="bold red")
+    text.append(f"\n{error.message}")
+    return text

@@ -1,0 +1,223 @@
+"""`:iam`: root, users, roles and groups in one sortable table — who, when last used, by what."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.screens.scan_view import ScanViewScreen
+from awsexplorer.ui.views.iam import (
+    DORMANT_AFTER,
+    Admin,
+    PrincipalRow,
+    SortColumn,
+    build_iam_rows,
+    sort_rows,
+)
+
+# Column order on screen; `1`..`8` sort by these.
+COLUMNS: tuple[tuple[SortColumn, str], ...] = (
+    (SortColumn.NAME, "Name"),
+    (SortColumn.KIND, "Kind"),
+    (SortColumn.LAST_USED, "Last used"),
+    (SortColumn.MFA, "MFA"),
+    (SortColumn.ADMIN, "Admin"),
+    (SortColumn.WARNINGS, "Warn"),
+    (SortColumn.KEYS, "Keys"),
+    (SortColumn.WHERE, "Where"),
+)
+NAME_WIDTH = 18
+DORMANT_STYLE = "bold yellow"
+
+
+def _name(row: PrincipalRow) -> Text:
+    name = row.name if len(row.name) <= NAME_WIDTH else row.name[: NAME_WIDTH - 1] + "…"
+    return Text(name, style=DORMANT_STYLE if row.dormant else "")
+
+
+def _last_used(row: PrincipalRow) -> Text:
+    if row.dormant:
+        return Text(row.last_used, style=DORMANT_STYLE)
+    style = "dim" if row.last_used in ("never", "unknown", "-") else ""
+    return Text(row.last_used, style=style)
+
+
+def _mfa(row: PrincipalRow) -> Text:
+    if row.mfa == "no":
+        # Missing MFA matters for root and console users; for a keys-only user it is moot.
+        return Text("no", style="bold red" if row.kind == "root" or row.console else "dim")
+    return Text(row.mfa, style="green" if row.mfa == "yes" else "dim")
+
+
+def _admin(row: PrincipalRow) -> Text:
+    style = {Admin.YES: "bold red", Admin.GROUP: "red"}.get(row.admin, "dim")
+    return Text(row.admin.value, style=style)
+
+
+def _warnings(row: PrincipalRow) -> Text:
+    if not row.warnings or row.worst is None:
+        return Text("-", style="dim")
+    return Text(f"{SEVERITY_MARK[row.worst]}{row.warnings}", style=SEVERITY_STYLE[row.worst])
+
+
+def _keys(row: PrincipalRow) -> Text:
+    return Text(row.keys_text, style="yellow" if row.stale_keys else "")
+
+
+def cells(row: PrincipalRow) -> tuple[Text, ...]:
+    return (
+        _name(row),
+        Text(row.kind),
+        _last_used(row),
+        _mfa(row),
+        _admin(row),
+        _warnings(row),
+        _keys(row),
+        Text(row.where or "-", style="" if row.where else "dim"),
+    )
+
+
+def describe(row: PrincipalRow) -> Text:
+    """The highlighted principal in full, under the table."""
+    text = Text(f"{row.kind} {row.name}", style="bold")
+    text.append(f"  {row.arn}", style="dim")
+    used = Text(f"\nlast used {row.last_used}")
+    if row.where:
+        used.append(f": {row.where}")
+    if row.dormant:
+        used.append(f"  — dormant: no use in {DORMANT_AFTER.days} days", style=DORMANT_STYLE)
+    text.append_text(used)
+    if row.keys:
+        keys = "; ".join(
+            f"{k.id or 'key'} {'active' if k.active else 'inactive'}, "
+            f"{k.age_days if k.age_days is not None else '?'}d old, used {k.last_used}"
+            for k in row.keys
+        )
+        text.append(f"\nkeys: {keys}", style="yellow" if row.stale_keys else "")
+    return text
+
+
+class IamScreen(ScanViewScreen):
+    """Principals, sortable by any column; dormant ones in yellow; Enter shows one in the tree."""
+
+    VIEW_NAME = "IAM"
+
+    DEFAULT_CSS = """
+    IamScreen #iam-table {
+        height: 1fr;
+    }
+    IamScreen #iam-empty {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "jump", "Show in tree", priority=True),
+        Binding("s", "cycle_sort", "Sort"),
+        *(
+            Binding(str(n), f"sort({n - 1})", "Sort by column", show=n == 1, key_display="1-8")
+            for n in range(1, len(COLUMNS) + 1)
+        ),
+    ]
+
+    def __init__(self, result, now=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(result, now)
+        self.sort_column = SortColumn.KIND
+        self.sort_reverse = False
+        self.rows: list[PrincipalRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield DataTable(id="iam-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="iam-empty", classes="view-empty")
+        yield Static(id="iam-detail", classes="view-detail")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#iam-table", DataTable)
+        for column, label in COLUMNS:
+            table.add_column(label, key=column.value)
+        self.rebuild()
+        table.focus()
+
+    def title_text(self) -> str:
+        rows = build_iam_rows(self.result, self.now)
+        dormant = sum(1 for r in rows if r.dormant)
+        order = f"{self.sort_column.value}{' ↓' if self.sort_reverse else ''}"
+        return f"{super().title_text()} · {len(rows)} principals · {dormant} dormant · by {order}"
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#iam-table", DataTable)
+
+    def rebuild(self) -> None:
+        super().rebuild()
+        table = self.table
+        current = self.current_arn
+        self.rows = sort_rows(
+            build_iam_rows(self.result, self.now), self.sort_column, self.sort_reverse
+        )
+        for column, label in COLUMNS:
+            marker = (" ▼" if self.sort_reverse else " ▲") if column is self.sort_column else ""
+            table.columns[column.value].label = Text(label + marker)
+        table.clear()
+        for row in self.rows:
+            table.add_row(*cells(row), key=row.arn)
+        table.refresh()
+        empty = self.query_one("#iam-empty", Static)
+        empty.display = not self.rows
+        table.display = bool(self.rows)
+        if not self.rows:
+            empty.update(
+                "No IAM principals yet: the global scan is still running."
+                if self.result.finished_at is None
+                else "No IAM principals in this scan (IAM could not be read: see the error log, !)."
+            )
+        arns = [r.arn for r in self.rows]
+        if current in arns:
+            table.move_cursor(row=arns.index(current), animate=False)
+        self._show_detail()
+
+    @property
+    def current_arn(self) -> str | None:
+        table = self.table
+        if not self.rows or table.row_count == 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)].arn
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#iam-detail", Static)
+        arn = self.current_arn
+        row = next((r for r in self.rows if r.arn == arn), None)
+        detail.display = row is not None
+        detail.update(describe(row) if row else "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_jump()
+
+    def action_jump(self) -> None:
+        arn = self.current_arn
+        if arn:
+            self.jump_to(arn)
+
+    def action_sort(self, index: int) -> None:
+        column = COLUMNS[index][0]
+        if column is self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self.rebuild()
+
+    def action_cycle_sort(self) -> None:
+        order = [c for c, _ in COLUMNS]
+        self.sort_column = order[(order.index(self.sort_column) + 1) % len(order)]
+        self.sort_reverse = False
+        self.rebuild()

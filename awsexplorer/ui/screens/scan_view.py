@@ -1,0 +1,109 @@
+"""What the VPC, IAM, findings and error-log screens share: the scan they show, keys, jumping.
+
+Each screen is built from a ScanResult (possibly still growing) and a clock (`now`, injectable so
+relative times are deterministic in tests). The app may hand a newer result to `update_result`
+while the screen is open; the screen rebuilds and keeps the cursor where it was.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from awsexplorer.model import ScanResult
+from awsexplorer.ui.messages import JumpTo
+
+
+class ScanViewScreen(Screen[None]):
+    """A full-screen view over the scan: `esc` goes back, Enter on a resource jumps to it."""
+
+    DEFAULT_CSS = """
+    ScanViewScreen > #view-title {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text;
+        text-style: bold;
+    }
+    ScanViewScreen .view-detail {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        border-top: solid $panel-lighten-2;
+        color: $text-muted;
+    }
+    ScanViewScreen .view-empty {
+        padding: 1 2;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("j", "cursor_down", "Move", key_display="j/k"),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, result: ScanResult, now: datetime | None = None) -> None:
+        super().__init__()
+        self.result = result
+        self._fixed_now = now
+
+    @property
+    def now(self) -> datetime:
+        """The screen's clock: fixed in tests, the wall clock otherwise."""
+        return self._fixed_now or datetime.now(UTC)
+
+    def compose_title(self) -> ComposeResult:
+        yield Static(self.title_text(), id="view-title", markup=False)
+
+    def compose_footer(self) -> ComposeResult:
+        yield Footer()
+
+    def title_text(self) -> str:
+        """One short line naming the view and the account; subclasses append their counts."""
+        account = self.result.account
+        who = account.alias or account.id
+        scanning = " · scanning…" if self.result.finished_at is None else ""
+        return f"{self.VIEW_NAME} · {who}{scanning}"
+
+    VIEW_NAME = "View"
+
+    def update_result(self, result: ScanResult) -> None:
+        """Show a newer scan (the app calls this as results arrive)."""
+        self.result = result
+        if self.is_mounted:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Recompute the view from `self.result`; subclasses keep their cursor in place."""
+        self.query_one("#view-title", Static).update(self.title_text())
+
+    def jump_to(self, arn: str) -> None:
+        """Leave this screen and ask the app to show `arn` in the main tree.
+
+        The screen pops itself first (pop_screen takes it off the stack at once), then posts
+        JumpTo to the app, so the app's handler runs with the main screen already active.
+        """
+        app = self.app
+        self.dismiss()
+        app.post_message(JumpTo(arn))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def _focused_action(self, name: str) -> None:
+        focused = self.focused
+        action = getattr(focused, f"action_{name}", None)
+        if callable(action):
+            action()
+
+    def action_cursor_down(self) -> None:
+        self._focused_action("cursor_down")
+
+    def action_cursor_up(self) -> None:
+        self._focused_action("cursor_up")

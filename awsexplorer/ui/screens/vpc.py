@@ -1,0 +1,188 @@
+"""`:vpc`: per VPC and region, its egress, then AZ -> subnet (public or private) -> resources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
+
+from awsexplorer.model import ScanResult
+from awsexplorer.ui.screens.scan_view import ScanViewScreen
+from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree
+
+Node = TreeNode[TreeItem]
+
+
+class VpcScreen(ScanViewScreen):
+    """The topology as a tree. Enter shows the highlighted resource in the main tree; space
+    folds and unfolds."""
+
+    VIEW_NAME = "VPC topology"
+
+    DEFAULT_CSS = """
+    VpcScreen #vpc-tree {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    VpcScreen #vpc-empty {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "jump", "Show in tree", priority=True),
+        Binding("space", "toggle", "Fold", priority=True),
+        Binding("l", "expand", "Expand", show=False),
+        Binding("h", "collapse", "Collapse", show=False),
+        Binding("E", "expand_all", "Expand all"),
+    ]
+
+    def __init__(self, result: ScanResult, now: datetime | None = None) -> None:
+        super().__init__(result, now)
+        self.items: list[TreeItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        tree: Tree[TreeItem] = Tree("VPCs", id="vpc-tree")
+        tree.show_root = False
+        tree.auto_expand = False  # Enter jumps; space folds
+        tree.guide_depth = 3
+        yield tree
+        yield Static(id="vpc-empty", classes="view-empty")
+        yield Static(id="vpc-detail", classes="view-detail")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.rebuild()
+        self.vpc_tree.focus()
+
+    @property
+    def vpc_tree(self) -> Tree[TreeItem]:
+        return self.query_one("#vpc-tree", Tree)
+
+    def title_text(self) -> str:
+        vpcs = len(self.items)
+        regions = len({i.region for i in self.items})
+        facing = sum(
+            1 for vpc in self.items for item in _walk(vpc.children) if item.arn and _facing(item)
+        )
+        text = f"{super().title_text()} · {vpcs} VPC{'s' if vpcs != 1 else ''}"
+        if regions:
+            text += f" in {regions} region{'s' if regions != 1 else ''}"
+        if facing:
+            text += f" · {facing} internet-facing"
+        return text
+
+    def rebuild(self) -> None:
+        tree = self.vpc_tree
+        # Keep what the user folded, unfolded and highlighted across a rebuild.
+        folded = {n.data.key: n.is_expanded for n in _nodes(tree.root) if n.data is not None}
+        cursor = tree.cursor_node.data.key if tree.cursor_node and tree.cursor_node.data else None
+        self.items = build_vpc_tree(self.result)
+        super().rebuild()
+        tree.clear()
+        target: Node | None = None
+        for item in self.items:
+            found = _add(tree.root, item, folded, cursor)
+            target = target or found
+        empty = self.query_one("#vpc-empty", Static)
+        empty.display = not self.items
+        tree.display = bool(self.items)
+        if not self.items:
+            empty.update(
+                "No VPCs yet: the regions are still being scanned."
+                if self.result.finished_at is None
+                else "No VPCs in this scan. Regions that could not be read are in the error log: !"
+            )
+        if target is not None:
+            tree.move_cursor(target)
+        elif self.items:
+            tree.move_cursor(tree.root.children[0])
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#vpc-detail", Static)
+        node = self.vpc_tree.cursor_node
+        item = node.data if node is not None else None
+        detail.display = item is not None
+        detail.update(item.detail if item is not None else "")
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
+        event.stop()
+        self._show_detail()
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[TreeItem]) -> None:
+        event.stop()
+        self.action_jump()
+
+    def action_jump(self) -> None:
+        node = self.vpc_tree.cursor_node
+        if node is None or node.data is None:
+            return
+        if node.data.arn:
+            self.jump_to(node.data.arn)
+        else:
+            node.toggle()  # a grouping node (egress, AZ): Enter folds it instead
+
+    def action_toggle(self) -> None:
+        node = self.vpc_tree.cursor_node
+        if node is not None and node.allow_expand:
+            node.toggle()
+
+    def action_expand(self) -> None:
+        node = self.vpc_tree.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def action_collapse(self) -> None:
+        node = self.vpc_tree.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.allow_expand:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.vpc_tree.root:
+            self.vpc_tree.move_cursor(node.parent)
+
+    def action_expand_all(self) -> None:
+        self.vpc_tree.root.expand_all()
+
+
+def _add(parent: Node, item: TreeItem, folded: dict[str, bool], cursor: str | None) -> Node | None:
+    """Add `item` under `parent`; returns the node whose key is `cursor`, if it is in there."""
+    expanded = folded.get(item.key, item.expanded)
+    if item.children:
+        node = parent.add(item.label, data=item, expand=expanded)
+    else:
+        node = parent.add_leaf(item.label, data=item)
+    found = node if item.key == cursor else None
+    for child in item.children:
+        found = _add(node, child, folded, cursor) or found
+    return found
+
+
+def _nodes(root: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = list(root.children)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _walk(items: list[TreeItem]) -> list[TreeItem]:
+    found: list[TreeItem] = []
+    for item in items:
+        found.append(item)
+        found.extend(_walk(item.children))
+    return found
+
+
+def _facing(item: TreeItem) -> bool:
+    return item.internet_facing and not item.children

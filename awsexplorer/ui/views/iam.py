@@ -1,0 +1,270 @@
+"""The IAM screen's data: root, users, roles and groups, when each was last used, and by what.
+
+Reads the attributes the IAM collector writes (see awsexplorer/model/principals.py for the
+contract) and the findings; admin rights come from the `iam-admin-access` finding, or from the
+policy documents themselves when the checks have not run yet.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from awsexplorer.model import Resource, ScanResult, Severity
+from awsexplorer.model.principals import allows_admin, documents
+from awsexplorer.ui.format import parse_time, relative_time
+
+ADMIN_CHECK = "iam-admin-access"
+ADMIN_POLICY = "AdministratorAccess"
+DORMANT_AFTER = timedelta(days=90)  # the checks' staleness threshold (issue 5)
+KEY_STALE_AFTER = timedelta(days=90)
+
+KIND_ORDER = {"iam:root": 0, "iam:user": 1, "iam:role": 2, "iam:group": 3}
+KIND_LABEL = {"iam:root": "root", "iam:user": "user", "iam:role": "role", "iam:group": "group"}
+
+NOT_APPLICABLE = "-"
+UNKNOWN = "?"
+
+
+class Admin(StrEnum):
+    YES = "yes"  # holds admin rights itself
+    GROUP = "group"  # a user in a group that holds them
+    NO = "no"
+    UNKNOWN = UNKNOWN  # its policies could not be read
+    NOT_APPLICABLE = NOT_APPLICABLE  # root: always all-powerful, not news
+
+
+@dataclass(frozen=True, slots=True)
+class AccessKey:
+    id: str | None  # None when only the credential report's slot is known
+    active: bool
+    age_days: int | None
+    last_used: str  # relative: "3 days ago", "never"
+    stale: bool  # active and older than the rotation threshold
+
+    @property
+    def label(self) -> str:
+        if not self.active:
+            return "off"
+        return f"{self.age_days}d" if self.age_days is not None else UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalRow:
+    arn: str
+    name: str
+    kind: str  # root | user | role | group
+    kind_rank: int
+    last_used_at: datetime | None
+    last_used: str  # "3 days ago", "never", or "unknown" when it could not be read
+    where: str  # what was used, and in which region: "s3 eu-west-1 (key …WXYZ)"
+    mfa: str  # yes | no | ? | -
+    console: bool | None  # has a console password (users); None when not known or n/a
+    keys: tuple[AccessKey, ...]
+    keys_text: str  # "412d 3d", "off", "none", "?" (not readable), "-" (roles, groups)
+    admin: Admin
+    warnings: int
+    worst: Severity | None
+    dormant: bool  # a user or role with no use in DORMANT_AFTER
+
+    @property
+    def stale_keys(self) -> int:
+        return sum(1 for k in self.keys if k.stale)
+
+
+class SortColumn(StrEnum):
+    NAME = "name"
+    KIND = "kind"
+    LAST_USED = "last used"
+    MFA = "mfa"
+    ADMIN = "admin"
+    WARNINGS = "warnings"
+    KEYS = "keys"
+    WHERE = "where"
+
+
+def _by_last_use(row: PrincipalRow) -> float:
+    # Never used sorts as the oldest: the ones to look at come first.
+    return row.last_used_at.timestamp() if row.last_used_at else float("-inf")
+
+
+_SORT_KEYS: dict[SortColumn, Callable[[PrincipalRow], Any]] = {
+    SortColumn.NAME: lambda r: (r.name.lower(), r.kind_rank),
+    SortColumn.KIND: lambda r: (r.kind_rank, r.name.lower()),
+    SortColumn.LAST_USED: lambda r: (_by_last_use(r), r.kind_rank, r.name.lower()),
+    SortColumn.WHERE: lambda r: (r.where == "", r.where.lower(), r.name.lower()),
+    SortColumn.MFA: lambda r: (["no", "?", "yes", "-"].index(r.mfa), r.name.lower()),
+    SortColumn.KEYS: lambda r: (
+        -max((k.age_days or 0 for k in r.keys if k.active), default=-1),
+        r.name.lower(),
+    ),
+    SortColumn.ADMIN: lambda r: (list(Admin).index(r.admin), r.name.lower()),
+    SortColumn.WARNINGS: lambda r: (-r.warnings, r.worst.rank if r.worst else 99, r.name.lower()),
+}
+
+
+def sort_rows(
+    rows: list[PrincipalRow], column: SortColumn, reverse: bool = False
+) -> list[PrincipalRow]:
+    """Rows in the column's natural order (most telling first), or its reverse."""
+    return sorted(rows, key=_SORT_KEYS[column], reverse=reverse)
+
+
+def _short_key(key_id: Any) -> str:
+    return f"key …{str(key_id)[-4:]}" if key_id else "key"
+
+
+def describe_use(detail: Any, fallback_region: str | None = None) -> str:
+    """`last_used_detail` ({kind, when, key_id, service, region, member}) in a few words:
+    "console", "s3 eu-west-1 (key …WXYZ)", "eu-west-1" (a role), "alice: console" (a group)."""
+    if not isinstance(detail, dict):
+        return str(detail or fallback_region or "")
+    region = detail.get("region") or fallback_region
+    place = " ".join(str(p) for p in (detail.get("service"), region) if p)
+    if detail.get("kind") == "console":
+        what = "console"
+    elif detail.get("key_id") or detail.get("kind") == "access-key":
+        what = _short_key(detail.get("key_id"))
+    else:
+        what = ""  # a role: the region says it all
+    text = f"{place} ({what})" if place and what else place or what
+    member = detail.get("member")
+    if member:
+        return f"{member}: {text}" if text else f"by {member}"
+    return text
+
+
+def _keys(raw: Any, now: datetime) -> tuple[AccessKey, ...]:
+    keys = []
+    for entry in raw or []:
+        if not isinstance(entry, dict):
+            continue
+        created = parse_time(entry.get("created"))
+        age = max((now - created).days, 0) if created else None
+        active = str(entry.get("status") or "Active").lower() == "active"
+        keys.append(
+            AccessKey(
+                id=entry.get("id"),
+                active=active,
+                age_days=age,
+                last_used=relative_time(entry.get("last_used"), now),
+                stale=active and age is not None and age >= KEY_STALE_AFTER.days,
+            )
+        )
+    return tuple(keys)
+
+
+def _keys_text(kind: str, attrs: dict[str, Any], keys: tuple[AccessKey, ...]) -> str:
+    if kind not in ("root", "user"):
+        return NOT_APPLICABLE
+    if keys:
+        return " ".join(k.label for k in keys)
+    if attrs.get("access_keys") is None:
+        # Root's keys may still be known as a yes/no from the account summary.
+        present = attrs.get("access_keys_present")
+        return UNKNOWN if present is None else ("present" if present else "none")
+    return "none"
+
+
+def _mfa(kind: str, attrs: dict[str, Any]) -> str:
+    if kind not in ("root", "user"):
+        return NOT_APPLICABLE
+    value = attrs.get("mfa_enabled")
+    if value is None:
+        return UNKNOWN
+    return "yes" if value else "no"
+
+
+def _is_dormant(
+    kind: str, known: bool, last_used: datetime | None, created: datetime | None, now: datetime
+) -> bool:
+    # Root is meant to sit unused, and a group is never used itself: neither is dormant.
+    if kind not in ("user", "role") or not known:
+        return False
+    if last_used is not None:
+        return now - last_used >= DORMANT_AFTER
+    # Never used: dormant once it has existed for the threshold (or we can't tell its age).
+    return created is None or now - created >= DORMANT_AFTER
+
+
+def holds_admin(attrs: dict[str, Any]) -> bool | None:
+    """True when a policy the principal holds itself allows everything; None if unreadable."""
+    attached = attrs.get("attached_policies")
+    inline = attrs.get("inline_policies")
+    if attached is None and inline is None:
+        return None
+    if any(p.get("name") == ADMIN_POLICY for p in attached or [] if isinstance(p, dict)):
+        return True
+    return any(allows_admin(doc) for _, doc in documents(attrs))
+
+
+def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[PrincipalRow]:
+    """One row per principal, by kind then name."""
+    now = now or datetime.now(UTC)
+    principals = [r for r in result.resources if r.type in KIND_ORDER]
+    warnings: Counter[str] = Counter(f.resource for f in result.findings)
+    worst: dict[str, Severity] = {}
+    for finding in result.findings:
+        current = worst.get(finding.resource)
+        if current is None or finding.severity.rank < current.rank:
+            worst[finding.resource] = finding.severity
+    flagged = {f.resource for f in result.findings if f.check == ADMIN_CHECK}
+
+    def admin_of(resource: Resource) -> bool | None:
+        return True if resource.arn in flagged else holds_admin(resource.attributes)
+
+    admin_groups = {r.id for r in principals if r.type == "iam:group" and admin_of(r)}
+
+    rows = []
+    for r in principals:
+        kind = KIND_LABEL[r.type]
+        attrs = r.attributes
+        known = attrs.get("last_used_known", True) is not False
+        last_used_at = parse_time(attrs.get("last_used"))
+        own = admin_of(r)
+        if kind == "root":
+            admin = Admin.NOT_APPLICABLE
+        elif own:
+            admin = Admin.YES
+        elif kind == "user" and set(attrs.get("groups") or []) & admin_groups:
+            admin = Admin.GROUP
+        elif own is None:
+            admin = Admin.UNKNOWN
+        else:
+            admin = Admin.NO
+        if kind == "group" and not last_used_at:
+            members = attrs.get("members") or []
+            where = f"{len(members)} member{'s' if len(members) != 1 else ''}"
+        else:
+            where = describe_use(attrs.get("last_used_detail"), attrs.get("last_used_region"))
+        if last_used_at is None and not known:
+            last_used = "unknown"
+        else:
+            last_used = relative_time(attrs.get("last_used"), now)
+        keys = _keys(attrs.get("access_keys"), now) if kind in ("root", "user") else ()
+        rows.append(
+            PrincipalRow(
+                arn=r.arn,
+                name=r.name,
+                kind=kind,
+                kind_rank=KIND_ORDER[r.type],
+                last_used_at=last_used_at,
+                last_used=last_used,
+                where=where,
+                mfa=_mfa(kind, attrs),
+                console=attrs.get("console_access") if kind == "user" else None,
+                keys=keys,
+                keys_text=_keys_text(kind, attrs, keys),
+                admin=admin,
+                warnings=warnings.get(r.arn, 0),
+                worst=worst.get(r.arn),
+                dormant=_is_dormant(
+                    kind, known, last_used_at, parse_time(attrs.get("created")), now
+                ),
+            )
+        )
+    return sort_rows(rows, SortColumn.KIND)

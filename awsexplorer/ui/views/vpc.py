@@ -1,0 +1,289 @@
+"""The VPC screen's data: per VPC, its egress and AZ -> subnet -> resources, as display items.
+
+The structure and the public/private classification come from `awsexplorer.model.topology`
+(the one place that decides them); this module only turns them into labelled items the screen
+renders into a Tree, so the labels are tested without Textual.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rich.text import Text
+
+from awsexplorer.model import Resource, ScanResult, Severity
+from awsexplorer.model.routing import usable_ips
+from awsexplorer.model.topology import Gateway, SubnetNode, VpcTopology, build_topology
+from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
+
+PUBLIC_STYLE = "bold black on yellow"
+PRIVATE_STYLE = "green"
+UNKNOWN_STYLE = "dim"
+FACING_STYLE = "bold red"
+
+GATEWAY_NAMES = {
+    "igw": "internet gateway",
+    "eigw": "egress-only IGW",
+    "nat": "NAT gateway",
+    "vgw": "VPN gateway",
+    "tgw": "transit gateway",
+    "peering": "peering",
+    "endpoint": "endpoint",
+}
+# A private subnet's way out, in a word or two.
+EGRESS_WORDS = {
+    "nat": "via NAT",
+    "eigw": "IPv6 out only",
+    "tgw": "via TGW",
+    "vgw": "via VPN",
+    "peering": "via peering",
+    "endpoint": "via endpoint",
+    "instance": "via instance",
+    "other": "other egress",
+    "none": "isolated",
+}
+
+
+@dataclass(slots=True)
+class TreeItem:
+    """One node of the VPC tree: what it says, the resource it stands for, what to show below."""
+
+    key: str  # stable across refreshes, so expansion and cursor survive a rebuild
+    label: Text
+    arn: str | None = None  # Enter jumps to it; None for grouping nodes
+    detail: Text = field(default_factory=Text)
+    children: list[TreeItem] = field(default_factory=list)
+    expanded: bool = True
+    internet_facing: bool = False
+    region: str | None = None  # set on VPC items
+
+
+def _mark(worst: Severity | None) -> Text:
+    if worst is None:
+        return Text("")
+    return Text(f"{SEVERITY_MARK[worst]} ", style=SEVERITY_STYLE[worst])
+
+
+def _name_id(resource: Resource) -> Text:
+    text = Text(resource.name, style="bold")
+    if resource.name != resource.id:
+        text.append(f" {resource.id}", style="dim")
+    return text
+
+
+def subnet_badge(subnet: SubnetNode, pending: bool) -> Text:
+    """`PUBLIC`, `private via NAT`, `private isolated`, or why we can't say."""
+    if subnet.public is True:
+        return Text(" PUBLIC ", style=PUBLIC_STYLE)
+    if subnet.public is False:
+        words = EGRESS_WORDS.get(subnet.egress or "", subnet.egress or "")
+        return Text(f"private {words}".strip(), style=PRIVATE_STYLE)
+    return Text("classification pending" if pending else "unknown", style=UNKNOWN_STYLE)
+
+
+def _ips(resource: Resource) -> str:
+    attrs = resource.attributes
+    available = attrs.get("available_ips", attrs.get("AvailableIpAddressCount"))
+    usable = attrs.get("usable_ips") or usable_ips(attrs.get("cidr") or attrs.get("CidrBlock"))
+    if available is None:
+        return ""
+    return f"{available}/{usable} free" if usable else f"{available} free"
+
+
+def _resource_item(resource: Resource, worst: Severity | None) -> TreeItem:
+    attrs = resource.attributes
+    facing = attrs.get("internet_facing") is True
+    label = _mark(worst)
+    label.append(resource.type.split(":", 1)[-1] + " ", style="cyan")
+    label.append_text(_name_id(resource))
+    public_ip = attrs.get("public_ip") or attrs.get("PublicIpAddress")
+    if public_ip:
+        label.append(f" {public_ip}")
+    state = (attrs.get("State") or {}).get("Name") if resource.type == "ec2:instance" else None
+    if state and state != "running":
+        label.append(f" {state}", style="dim")
+    if facing:
+        label.append(" ⚠ internet-facing", style=FACING_STYLE)
+    detail = Text(f"{resource.type}  {resource.arn}")
+    if facing:
+        detail.append(
+            "\nreachable from the internet: public address in a public subnet", FACING_STYLE
+        )
+    elif public_ip:
+        detail.append(f"\npublic address {public_ip}")
+    return TreeItem(
+        key=resource.arn,
+        label=label,
+        arn=resource.arn,
+        detail=detail,
+        internet_facing=facing,
+    )
+
+
+def _shown_in_subnet(resource: Resource, in_subnet: set[str]) -> bool:
+    """Network interfaces are plumbing: show only those no other listed resource owns."""
+    if resource.type != "ec2:network-interface":
+        return True
+    attrs = resource.attributes
+    if attrs.get("RequesterManaged") or attrs.get("InterfaceType") not in (None, "interface"):
+        return False  # NAT, Lambda, RDS, load balancer and endpoint interfaces
+    return attrs.get("attached_to") not in in_subnet
+
+
+def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) -> TreeItem:
+    resource = subnet.resource
+    ids = {r.id for r in subnet.resources}
+    shown = [r for r in subnet.resources if _shown_in_subnet(r, ids)]
+    hidden = len(subnet.resources) - len(shown)
+    label = _mark(worst.get(resource.arn))
+    label.append_text(subnet_badge(subnet, pending))
+    label.append(" ")
+    label.append_text(_name_id(resource))
+    if subnet.cidr:
+        label.append(f" {subnet.cidr}")
+    ips = _ips(resource)
+    if ips:
+        label.append(f" {ips}", style="dim")
+    children = [_resource_item(r, worst.get(r.arn)) for r in shown]
+    facing = sum(1 for c in children if c.internet_facing)
+    if facing:
+        label.append(f" ⚠{facing}", style=FACING_STYLE)
+    reason = subnet.public_reason
+    if subnet.public is None and pending:
+        reason = "classification pending: the route tables have not been read yet"
+    detail = Text(reason)
+    facts = [f"{resource.id}  {subnet.availability_zone or '?'}"]
+    if resource.attributes.get("auto_assign_public_ip") or resource.attributes.get(
+        "MapPublicIpOnLaunch"
+    ):
+        facts.append("auto-assigns public IPs")
+    if hidden:
+        facts.append(f"{hidden} managed network interface{'s' if hidden != 1 else ''} not shown")
+    detail.append("\n" + " · ".join(facts), style="dim")
+    return TreeItem(
+        key=resource.arn,
+        label=label,
+        arn=resource.arn,
+        detail=detail,
+        children=children,
+        expanded=True,
+        internet_facing=bool(facing),
+    )
+
+
+def _gateway_item(gateway: Gateway, worst: dict[str, Severity]) -> TreeItem:
+    resource = gateway.resource
+    label = _mark(worst.get(resource.arn))
+    label.append(GATEWAY_NAMES.get(gateway.kind, gateway.kind) + " ", style="cyan")
+    label.append_text(_name_id(resource))
+    if gateway.state and gateway.state not in ("available", "attached", "active"):
+        label.append(f" {gateway.state}", style="yellow")
+    detail = Text(gateway.detail or GATEWAY_NAMES.get(gateway.kind, gateway.kind))
+    if gateway.subnet_ids:
+        detail.append(f"\nin {', '.join(gateway.subnet_ids)}", style="dim")
+    return TreeItem(key=resource.arn, label=label, arn=resource.arn, detail=detail)
+
+
+def _egress_summary(gateways: list[Gateway]) -> str:
+    counts = Counter(g.kind for g in gateways)
+    return ", ".join(f"{n} {kind}" if n > 1 else kind for kind, n in sorted(counts.items()))
+
+
+def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> TreeItem:
+    subnets = vpc.subnets
+    public = sum(1 for s in subnets if s.public is True)
+    private = sum(1 for s in subnets if s.public is False)
+    label = _mark(worst.get(vpc.vpc.arn) if vpc.vpc else None)
+    label.append(vpc.name, style="bold")
+    if vpc.name != vpc.vpc_id:
+        label.append(f" {vpc.vpc_id}", style="dim")
+    label.append(f" {vpc.region}", style="magenta")
+    if vpc.cidr:
+        label.append(f" {vpc.cidr}")
+    if vpc.is_default:
+        label.append(" default", style="dim")
+    label.append(f"  {public} pub / {private} priv", style="dim")
+
+    children: list[TreeItem] = []
+    if vpc.gateways:
+        children.append(
+            TreeItem(
+                key=f"{vpc.region}/{vpc.vpc_id}/egress",
+                label=Text(f"egress: {_egress_summary(vpc.gateways)}", style="bold"),
+                detail=Text("Gateways and connections of this VPC"),
+                children=[_gateway_item(g, worst) for g in vpc.gateways],
+            )
+        )
+    else:
+        children.append(
+            TreeItem(
+                key=f"{vpc.region}/{vpc.vpc_id}/egress",
+                label=Text("egress: none (no gateway in the scan)", style="dim"),
+                detail=Text("No internet, NAT, VPN, transit, peering or endpoint gateway found"),
+            )
+        )
+    facing_total = 0
+    for zone in vpc.azs:
+        subnet_items = [_subnet_item(s, worst, pending) for s in zone.subnets]
+        facing_total += sum(1 for s in subnet_items if s.internet_facing)
+        zone_label = Text(zone.name, style="bold magenta")
+        if zone.zone_id:
+            zone_label.append(f" ({zone.zone_id})", style="dim")
+        children.append(
+            TreeItem(
+                key=f"{vpc.region}/{vpc.vpc_id}/{zone.name}",
+                label=zone_label,
+                detail=Text(f"availability zone {zone.name}: {len(subnet_items)} subnet(s)"),
+                children=subnet_items,
+            )
+        )
+    if vpc.other_resources:
+        counts = Counter(r.type.split(":", 1)[-1] for r in vpc.other_resources)
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        children.append(
+            TreeItem(
+                key=f"{vpc.region}/{vpc.vpc_id}/other",
+                label=Text(f"in the VPC, no subnet: {summary}", style="dim"),
+                detail=Text("Security groups, network ACLs and resources not placed in a subnet"),
+                children=[_resource_item(r, worst.get(r.arn)) for r in vpc.other_resources],
+                expanded=False,
+            )
+        )
+    detail = Text(f"{vpc.vpc_id} in {vpc.region}")
+    if vpc.cidr:
+        detail.append(f"  {vpc.cidr}")
+    if vpc.vpc is not None:
+        flow_logs = vpc.vpc.attributes.get("flow_logs")
+        if flow_logs is not None:
+            detail.append(f"  flow logs: {'on' if flow_logs else 'off'}")
+    if facing_total:
+        detail.append(f"\n{facing_total} subnet(s) with internet-facing resources", FACING_STYLE)
+    # A default VPC with nothing in it is noise: folded, still there.
+    empty = vpc.is_default and not any(s.resources for s in subnets)
+    return TreeItem(
+        key=vpc.vpc.arn if vpc.vpc else f"{vpc.region}/{vpc.vpc_id}",
+        label=label,
+        arn=vpc.vpc.arn if vpc.vpc else None,
+        detail=detail,
+        children=children,
+        expanded=not empty,
+        region=vpc.region,
+    )
+
+
+def worst_by_arn(result: ScanResult) -> dict[str, Severity]:
+    worst: dict[str, Severity] = {}
+    for finding in result.findings:
+        current = worst.get(finding.resource)
+        if current is None or finding.severity.rank < current.rank:
+            worst[finding.resource] = finding.severity
+    return worst
+
+
+def build_vpc_tree(result: ScanResult) -> list[TreeItem]:
+    """Every VPC of the scan, by region then name. Classification is "pending" for subnets
+    whose route tables have not arrived while the scan is still running."""
+    pending = result.finished_at is None
+    worst = worst_by_arn(result)
+    return [_vpc_item(v, worst, pending) for v in build_topology(result.resources)]
