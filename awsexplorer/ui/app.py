@@ -1,0 +1,337 @@
+"""The Textual app: composition, keys, the scan and analysis workers, and message routing.
+
+Start-up stays instant: nothing here imports aiobotocore, moto or the botocore service models
+(a boundary test proves it); the scanner is imported inside the worker thread.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+import traceback
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from awsexplorer.errors import UserError
+from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
+from awsexplorer.options import AppOptions
+from awsexplorer.scan.config import ScanConfig
+from awsexplorer.scan.events import ScanEvent
+from awsexplorer.ui.commands import ResourceProvider
+from awsexplorer.ui.messages import JumpTo
+from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
+from awsexplorer.ui.screens.help import HelpScreen
+from awsexplorer.ui.screens.main import MainScreen
+from awsexplorer.ui.screens.save_snapshot import SaveSnapshotScreen
+from awsexplorer.ui.screens.scan_error import ScanErrorScreen
+from awsexplorer.ui.state import ExplorerState
+from awsexplorer.ui.widgets.account_header import parse_colour
+
+EXIT_ERROR = 2
+
+# `:name` -> (module, class) of the secondary views, imported when first opened.
+VIEWS: dict[str, tuple[str, str, str]] = {
+    "vpc": ("awsexplorer.ui.screens.vpc", "VpcScreen", "VPC topology"),
+    "iam": ("awsexplorer.ui.screens.iam", "IamScreen", "IAM principals"),
+    "findings": ("awsexplorer.ui.screens.findings", "FindingsScreen", "Findings"),
+    "errors": ("awsexplorer.ui.screens.error_log", "ErrorLogScreen", "Error log"),
+}
+
+
+class ScanEventsReady(Message):
+    """The worker queued scan events. Carries nothing, so a burst coalesces into one."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ScanEventsReady)
+
+
+def error_log_path() -> Path:
+    return Path(tempfile.gettempdir()) / "awsexplorer-error.log"
+
+
+class AwsExplorerApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "awsexplorer"
+    COMMANDS: ClassVar = App.COMMANDS | {ResourceProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit_app", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("exclamation_mark", "show_view('errors')", "Errors"),
+        Binding("s", "save", "Save"),
+    ]
+
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.state = ExplorerState()
+        self._events = EventBuffer()
+        self._scan_config: ScanConfig | None = None
+        self.analysing = False
+
+    @property
+    def source(self) -> str:
+        if self.options.snapshot is not None:
+            return f"snapshot {self.options.snapshot}"
+        return "demo account" if self.options.demo else ""
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.state, account_color=self.options.account_color, source=self.source)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def _refresh_main(self, regions: set[str] | None = None) -> None:
+        """Repaint what changed; before the main screen is up, its on_mount builds from state."""
+        if not self.screen_stack or not isinstance(self.screen_stack[0], MainScreen):
+            return
+        main = self.screen_stack[0]
+        if not main.is_mounted:
+            return
+        if regions is None:
+            main.refresh_all()
+        else:
+            main.refresh_regions(regions)
+
+    def on_mount(self) -> None:
+        if self.options.account_color and parse_colour(self.options.account_color) is None:
+            self.notify(
+                f"--account-color {self.options.account_color!r} is not a colour; "
+                "using the account's own. Try a name (red) or #rrggbb.",
+                severity="warning",
+            )
+        if self.options.snapshot is not None:
+            self._open_snapshot(self.options.snapshot)
+        else:
+            self.start_scan()
+
+    # -- offline ----------------------------------------------------------------------------
+
+    def _open_snapshot(self, path: Path) -> None:
+        from awsexplorer import snapshot
+
+        try:
+            result = snapshot.read(path)
+        except UserError as exc:
+            self.push_screen(
+                ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
+            )
+            return
+        self.state.load(result)
+        self._refresh_main()
+
+    # -- scanning ---------------------------------------------------------------------------
+
+    def start_scan(self, regions: tuple[str, ...] = ()) -> None:
+        self.state.scanning = True
+        self._scan(regions)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="scan", group="scan")
+    def _scan(self, regions: tuple[str, ...]) -> ScanResult | None:
+        worker = get_current_worker()
+        config = self._scan_config
+        if config is None:
+            config = self.options.config
+            if self.options.demo:
+                config = demo_scan_config(config.regions)
+            self._scan_config = config
+        if regions:
+            config = replace(config, regions=regions)
+        return run_scan(config, self._queue_event, lambda: worker.is_cancelled)
+
+    def _queue_event(self, event: ScanEvent) -> None:
+        """On the worker thread: wake the UI once per batch (post_message is thread-safe)."""
+        if self._events.push(event):
+            self.post_message(ScanEventsReady())
+
+    @on(ScanEventsReady)
+    def _apply_scan_events(self) -> None:
+        changed: set[str] = set()
+        for event in self._events.drain():
+            changed |= self.state.apply(event)
+        if changed:
+            self._refresh_main(changed)
+            self._update_views()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="analyse", group="scan")
+    def _analyse(self, result: ScanResult) -> ScanResult:
+        from awsexplorer.analysis import analyse
+
+        return analyse(result)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a worker's outcome is handled."""
+        worker = event.worker
+        if event.state is WorkerState.SUCCESS:
+            if worker.name == "scan" and worker.result is not None:
+                self._apply_scan_events()
+                self.analysing = True
+                self._analyse(self.state.unanalysed_result())
+                self._refresh_main(set())
+            elif worker.name == "analyse":
+                self.analysing = False
+                self.state.load(worker.result)
+                self._refresh_main()
+                self._update_views()
+                count = len(self.state.findings)
+                self.notify(
+                    f"Scan complete: {self.state.resource_total} resources, "
+                    f"{count} warning{'s' if count != 1 else ''}."
+                )
+        elif event.state is WorkerState.ERROR:
+            self._worker_failed(worker)
+
+    def _worker_failed(self, worker: Worker[object]) -> None:
+        self.state.scanning = False
+        self.analysing = False
+        error = worker.error
+        if isinstance(error, UserError):
+            title = "Cannot scan this account"
+            self.push_screen(ScanErrorScreen(title, error.message, error.hint))
+            return
+        log = error_log_path()
+        try:
+            details = "".join(traceback.format_exception(error)) if error else "unknown error"
+            log.write_text(f"{datetime.now(UTC).isoformat()} {worker.name}\n{details}")
+            where = f"The details are in {log}."
+        except OSError:
+            where = "The details could not be written to a log file."
+        if worker.name == "analyse":
+            self._refresh_main()
+            self.notify(
+                f"The checks failed ({type(error).__name__}: {error}); resources are shown "
+                f"without warnings. {where}",
+                severity="error",
+                timeout=15,
+            )
+            return
+        self.push_screen(
+            ScanErrorScreen(
+                "The scan stopped unexpectedly",
+                f"{type(error).__name__}: {error}",
+                f"{where} Retry with r; if it happens again, please report it with that file.",
+            )
+        )
+
+    def _update_views(self) -> None:
+        """Hand the newest scan to an open secondary view."""
+        update = getattr(self.screen, "update_result", None)
+        if callable(update) and not isinstance(self.screen, MainScreen):
+            update(self.state.result())
+
+    # -- actions ----------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.state.scanning or self.analysing
+
+    def action_rescan(self, region: str | None = None) -> None:
+        if self.options.snapshot is not None:
+            self.notify(
+                "This is a saved snapshot, opened offline: rescanning needs AWS. "
+                "Run awsexplorer without --snapshot to scan.",
+                severity="warning",
+            )
+            return
+        if self.busy:
+            self.notify("A scan is already running.", severity="warning")
+            return
+        view = self.state.regions.get(region) if region else None
+        if view is not None and view.status is RegionStatus.NOT_ENABLED:
+            self.notify(f"{region} is not enabled for this account.", severity="warning")
+            return
+        if region and region != GLOBAL_REGION:
+            self.notify(f"Rescanning {region} (and global IAM)…")
+            self.start_scan((region,))
+        else:
+            self.notify("Rescanning every region…")
+            self.start_scan()
+
+    def action_retry(self) -> None:
+        if isinstance(self.screen, ScanErrorScreen):
+            self.pop_screen()
+        self.start_scan()
+
+    def action_quit_with_error(self) -> None:
+        self.workers.cancel_all()
+        self.exit(EXIT_ERROR)
+
+    def action_quit_app(self) -> None:
+        self.workers.cancel_all()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_show_view(self, name: str) -> None:
+        module_name, class_name, title = VIEWS[name]
+        try:
+            screen_class = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            self.notify(f"The {title} view is not available in this build.", severity="warning")
+            return
+        while len(self.screen_stack) > 1:  # views replace each other; esc goes back to the tree
+            self.pop_screen()
+        self.push_screen(screen_class(self.state.result()))
+
+    def default_snapshot_path(self) -> str:
+        account = self.state.account.id if self.state.account else "account"
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        return f"awsexplorer-{account}-{stamp}.json"
+
+    def action_save(self) -> None:
+        if self.busy:
+            self.notify(
+                "The scan is still running; save once it has finished, so the snapshot is whole.",
+                severity="warning",
+            )
+            return
+        if self.state.account is None:
+            self.notify("Nothing to save yet.", severity="warning")
+            return
+        self.push_screen(SaveSnapshotScreen(self.default_snapshot_path()), self.save_snapshot)
+
+    def save_snapshot(self, path: str | None) -> None:
+        if not path:
+            return
+        from awsexplorer import snapshot
+
+        try:
+            written = snapshot.write(self.state.result(), Path(path).expanduser())
+        except (OSError, UserError) as exc:
+            self.notify(f"Could not save to {path}: {exc}", severity="error", timeout=10)
+            return
+        self.notify(
+            f"Saved {self.state.resource_total} resources to {written.resolve()}. "
+            f"Reopen it with: awsexplorer --snapshot {written}",
+            title="Snapshot saved",
+            timeout=10,
+        )
+
+    @on(JumpTo)
+    def _jump(self, message: JumpTo) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.main.jump(message.arn)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name, (_, _, title) in VIEWS.items():
+            yield SystemCommand(title, f":{name}", lambda name=name: self.action_show_view(name))
+        yield SystemCommand("Save snapshot", "Save this scan to a file (s)", self.action_save)
+        yield SystemCommand("Rescan", "Scan the whole account again (r)", self.action_rescan)
+        yield SystemCommand("Keys", "Every key (?)", self.action_help)

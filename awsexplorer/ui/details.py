@@ -1,0 +1,323 @@
+"""What the detail pane says about the selected node, as rich renderables. No Textual.
+
+A resource answers "where is it?" first (region, VPC, subnet public or private and why, security
+groups, role), then its warnings with the fix, its tags, and the raw attributes as JSON that can
+be searched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from rich.console import Group, RenderableType
+from rich.json import JSON
+from rich.table import Table
+from rich.text import Text
+
+from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
+from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.labels import key_state, short_type
+from awsexplorer.ui.state import ExplorerState, NodeRef
+
+# Matches resource_tree.MAX_LEAVES (kept here so this module stays free of Textual).
+MAX_SHOWN = 1000
+_SG_ID = re.compile(r"\bsg-[0-9a-f]{8,17}\b")
+_ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:(?:role|instance-profile)/[\w+=,.@/-]+")
+
+
+def _facts(rows: list[tuple[str, RenderableType | str | None]]) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for key, value in rows:
+        if value is not None and value != "":
+            table.add_row(key, value)
+    return table
+
+
+def _heading(title: str) -> Text:
+    return Text(f"\n{title}", style="bold underline")
+
+
+def warnings_block(findings: list[Finding], limit: int | None = None) -> RenderableType:
+    if not findings:
+        return Text("No warnings.", style="dim")
+    lines: list[RenderableType] = []
+    for finding in findings[:limit]:
+        line = Text()
+        line.append(
+            f"{SEVERITY_MARK[finding.severity]} {finding.severity.value.upper()}",
+            style=SEVERITY_STYLE[finding.severity],
+        )
+        line.append(f"  {finding.message}")
+        line.append(f"  [{finding.check}]", style="dim")
+        lines.append(line)
+        if finding.remediation:
+            lines.append(Text(f"   Fix: {finding.remediation}", style="italic"))
+    if limit is not None and len(findings) > limit:
+        lines.append(Text(f"… and {len(findings) - limit} more (:findings)", style="dim"))
+    return Group(*lines)
+
+
+def _subnet_text(subnet: Resource | None, subnet_id: str, public: object) -> Text:
+    text = Text(subnet_id)
+    if subnet is not None and subnet.name != subnet.id:
+        text.append(f" ({subnet.name})")
+    attrs = subnet.attributes if subnet is not None else {}
+    verdict = attrs.get("public", public)
+    if verdict is True:
+        text.append("  PUBLIC", style="bold yellow")
+    elif verdict is False:
+        text.append("  private", style="green")
+    reason = attrs.get("public_reason")
+    if reason:
+        text.append(f"\n{reason}", style="italic")
+    return text
+
+
+def placement(state: ExplorerState, resource: Resource) -> Table:
+    """Region, VPC, subnet (public/private and why), security groups, role."""
+    attrs = resource.attributes
+    rows: list[tuple[str, RenderableType | str | None]] = [
+        (
+            "region",
+            "global (not regional)" if resource.region == GLOBAL_REGION else resource.region,
+        ),
+    ]
+    if resource.vpc_id:
+        vpc = state.by_id(resource.region, resource.vpc_id)
+        rows.append(
+            (
+                "vpc",
+                f"{resource.vpc_id} ({vpc.name})"
+                if vpc and vpc.name != vpc.id
+                else resource.vpc_id,
+            )
+        )
+    if resource.type == "ec2:subnet":
+        rows.append(("subnet", _subnet_text(resource, resource.id, attrs.get("public"))))
+        if attrs.get("egress_route"):
+            rows.append(("egress", str(attrs["egress_route"])))
+    else:
+        subnet_ids = attrs.get("subnet_ids") or ([resource.subnet_id] if resource.subnet_id else [])
+        for subnet_id in subnet_ids[:4]:
+            subnet = state.by_id(resource.region, str(subnet_id))
+            rows.append(
+                ("subnet", _subnet_text(subnet, str(subnet_id), attrs.get("subnet_public")))
+            )
+        if len(subnet_ids) > 4:
+            rows.append(("", f"… {len(subnet_ids) - 4} more subnets"))
+    facing = attrs.get("internet_facing")
+    if facing is not None:
+        rows.append(
+            (
+                "internet",
+                Text("reachable from the internet", style="bold yellow")
+                if facing
+                else Text("not internet-facing", style="green"),
+            )
+        )
+    raw = json.dumps(attrs, default=str)
+    if resource.type != "ec2:security-group":
+        groups = list(dict.fromkeys(_SG_ID.findall(raw)))
+        if groups:
+            text = Text()
+            for index, group_id in enumerate(groups[:6]):
+                group = state.by_id(resource.region, group_id)
+                text.append(("\n" if index else "") + group_id)
+                if group is not None and group.name != group.id:
+                    text.append(f" ({group.name})")
+                worst = state.worst(group.arn) if group is not None else None
+                if worst is not None:
+                    text.append(
+                        f" {SEVERITY_MARK[worst]} {worst.value}", style=SEVERITY_STYLE[worst]
+                    )
+            rows.append(("security groups", text))
+    roles = list(dict.fromkeys(_ROLE_ARN.findall(raw)))
+    if roles:
+        rows.append(("role", "\n".join(roles[:3])))
+    return _facts(rows)
+
+
+def attributes_json(attributes: dict[str, object], search: str = "") -> RenderableType:
+    """The raw attributes, highlighted; with `search`, only the matching lines, marked."""
+    body = json.dumps(attributes, indent=2, sort_keys=True, default=str, ensure_ascii=False)
+    if not search:
+        return JSON(body).text
+    needle = search.lower()
+    hits = [(n, line) for n, line in enumerate(body.splitlines(), 1) if needle in line.lower()]
+    if not hits:
+        return Text(f"No attribute line contains “{search}”.", style="dim")
+    text = Text(
+        f"{len(hits)} line{'s' if len(hits) != 1 else ''} contain “{search}”:\n", style="dim"
+    )
+    for number, line in hits:
+        text.append(f"{number:>4} ", style="dim")
+        line_text = Text(line)
+        line_text.highlight_words([search], style="reverse", case_sensitive=False)
+        text.append_text(line_text)
+        text.append("\n")
+    return text
+
+
+def resource_detail(state: ExplorerState, resource: Resource, search: str = "") -> Group:
+    title = Text(resource.name, style="bold")
+    title.append(f"  {resource.type}", style="dim")
+    rows: list[tuple[str, RenderableType | str | None]] = [
+        ("id", resource.id),
+        ("arn", resource.arn),
+        ("state", key_state(resource)),
+    ]
+    parts: list[RenderableType] = [title, _facts(rows), placement(state, resource)]
+    findings = state.findings_for(resource.arn)
+    parts += [_heading(f"Warnings ({len(findings)})"), warnings_block(findings)]
+    parts.append(_heading(f"Tags ({len(resource.tags)})"))
+    if resource.tags:
+        parts.append(_facts([(k, v) for k, v in sorted(resource.tags.items())]))
+    else:
+        parts.append(Text("No tags.", style="dim"))
+    parts.append(_heading("Attributes" + ("" if search else "  (/ searches them)")))
+    parts.append(attributes_json(resource.attributes, search))
+    return Group(*parts)
+
+
+def _severity_line(counts: Counter[Severity]) -> Text:
+    if not counts:
+        return Text("none", style="dim")
+    text = Text()
+    for severity in Severity:
+        if counts.get(severity):
+            text.append(f"{counts[severity]} {severity.value}  ", style=SEVERITY_STYLE[severity])
+    return text
+
+
+def _type_counts(state: ExplorerState, region: str) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right")
+    table.add_column()
+    for resource_type in state.types_in(region):
+        table.add_row(str(state.count(region, resource_type)), resource_type)
+    return table
+
+
+def region_detail(state: ExplorerState, region: str) -> Group:
+    view = state.regions.get(region)
+    if view is None:
+        return Group(Text(region, style="bold"), Text("Not part of this scan.", style="dim"))
+    status = Text(view.status.value, style=REGION_STATUS_STYLE[view.status])
+    if view.status is RegionStatus.SCANNING:
+        status.append(f"  {view.done}/{view.total} collectors done")
+    rows: list[tuple[str, RenderableType | str | None]] = [
+        ("status", status),
+        ("reason", view.reason),
+        ("resources", str(state.count(region))),
+        ("warnings", _severity_line(state.severity_counts(region=region))),
+        ("failed calls", f"{len(view.errors)} (! opens the error log)" if view.errors else None),
+    ]
+    title = Text(
+        "Global: IAM and account-wide" if region == GLOBAL_REGION else region, style="bold"
+    )
+    parts: list[RenderableType] = [title, _facts(rows)]
+    if view.errors:
+        parts.append(_heading("Failed calls"))
+        for error in view.errors[:5]:
+            parts.append(
+                Text(
+                    f"{error.service}:{error.operation}  {error.code}: {error.message}", style="red"
+                )
+            )
+        if len(view.errors) > 5:
+            parts.append(Text(f"… {len(view.errors) - 5} more in the error log (!)", style="dim"))
+    if state.count(region):
+        parts += [_heading("By type"), _type_counts(state, region)]
+    parts.append(Text("\nr rescans this region", style="dim"))
+    return Group(*parts)
+
+
+def group_detail(state: ExplorerState, ref: NodeRef) -> Group:
+    region = ref.region or ""
+    title = ref.type or ref.service or ""
+    count = state.count(region, resource_type=ref.type, service=None if ref.type else ref.service)
+    findings = [
+        f
+        for f in state.findings
+        if (r := state.get(f.resource)) is not None
+        and r.region == region
+        and (r.type == ref.type if ref.type else r.service == ref.service)
+    ]
+    parts: list[RenderableType] = [
+        Text(f"{title} in {region}", style="bold"),
+        _facts(
+            [
+                ("resources", str(count)),
+                ("warnings", _severity_line(Counter(f.severity for f in findings))),
+            ]
+        ),
+    ]
+    if findings:
+        parts += [_heading("Warnings"), warnings_block(findings, limit=8)]
+    return Group(*parts)
+
+
+def account_detail(state: ExplorerState, source: str | None = None) -> Group:
+    account = state.account
+    if account is None:
+        return Group(Text("Connecting to AWS…", style="dim"))
+    scanned = [v for v in state.ordered_regions() if v.status is not RegionStatus.NOT_ENABLED]
+    done = sum(1 for v in scanned if v.finished)
+    rows: list[tuple[str, RenderableType | str | None]] = [
+        ("account", account.id + (f" ({account.alias})" if account.alias else "")),
+        ("caller", account.caller_arn),
+        ("profile", state.profile),
+        ("source", source),
+        ("started", state.started_at),
+        ("finished", state.finished_at or ("scanning…" if state.scanning else None)),
+        (
+            "regions",
+            f"{done}/{len(scanned)} read"
+            + (
+                f", {sum(1 for v in scanned if v.status is RegionStatus.FAILED)} failed"
+                if any(v.status is RegionStatus.FAILED for v in scanned)
+                else ""
+            ),
+        ),
+        ("resources", str(state.resource_total)),
+        ("warnings", _severity_line(state.severity_counts())),
+    ]
+    parts: list[RenderableType] = [Text("Account", style="bold"), _facts(rows)]
+    own = state.account_findings()
+    if own:
+        parts += [_heading(f"Account-wide warnings ({len(own)})"), warnings_block(own, limit=10)]
+    return Group(*parts)
+
+
+def describe(
+    state: ExplorerState, ref: NodeRef | None, search: str = "", source: str | None = None
+) -> RenderableType:
+    """The detail for whatever node the cursor is on."""
+    if ref is None or ref.kind == "account":
+        return account_detail(state, source)
+    if ref.kind == "resource" and ref.arn:
+        resource = state.get(ref.arn)
+        if resource is None:
+            return Text("This resource is no longer in the scan.", style="dim")
+        return resource_detail(state, resource, search)
+    if ref.kind == "region" and ref.region:
+        return region_detail(state, ref.region)
+    if ref.kind in ("service", "type"):
+        return group_detail(state, ref)
+    if ref.kind == "not-enabled":
+        return Text(
+            "Opt-in regions this account has not enabled. They are not scanned: enable them "
+            "in the account settings to include them.",
+            style="dim",
+        )
+    if ref.kind == "more":
+        return Text(
+            f"Only the first {MAX_SHOWN} {short_type(ref.type or '')} resources are listed. "
+            "Press / to narrow the list or : to jump to one.",
+            style="dim",
+        )
+    return Text("")

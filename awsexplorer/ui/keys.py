@@ -1,0 +1,30 @@
+"""The keys, in one table: the help screen shows it and docs/keys.md is generated from it."""
+
+from __future__ import annotations
+
+# (key, what it does). Order: moving, finding, acting, views, leaving.
+KEYS: list[tuple[str, str]] = [
+    ("↑ ↓  j k", "move in the tree (and in every list)"),
+    ("→ ←  l h", "expand / collapse a node"),
+    ("Enter / Space", "expand or collapse the node; pick a suggestion"),
+    ("Tab / Shift+Tab", "switch between the tree and the detail pane"),
+    ("/", "filter the current view: the tree (name, id, ARN, tag, type) or the detail's JSON"),
+    (":", "jump to any resource by id, ARN, name or tag value, in any region; or a command"),
+    (":vpc :iam :findings", "switch to the VPC topology, IAM principals or findings view"),
+    (":errors  or  !", "the error log: every failed call with its AWS error code"),
+    (":region NAME", "go to a region in the tree"),
+    ("Ctrl+P", "command palette: resources and every action, searchable"),
+    ("Ctrl+Z", "attention only: hide everything without a warning (toggle)"),
+    ("c", "copy the ARN (or id, region, account id) to the clipboard (OSC 52: works over SSH)"),
+    ("r", "rescan the selected region, or the whole account from the account node"),
+    ("s", "save the current scan as a snapshot file (reopen with --snapshot FILE)"),
+    ("?", "this help"),
+    ("Esc", "back: clear the filter, leave attention-only, close a view"),
+    ("q", "quit"),
+]
+
+
+def markdown_table() -> str:
+    rows = ["| Key | What it does |", "| --- | --- |"]
+    rows += [f"| `{key}` | {what} |" for key, what in KEYS]
+    return "\n".join(rows)

@@ -1,0 +1,137 @@
+"""Tree labels and one-line summaries, as rich Text. No Textual, so they are unit-tested directly.
+
+Every label keeps its meaning without colour (NO_COLOR, monochrome terminals): severities have
+a marker, statuses are spelled out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.text import Text
+
+from awsexplorer.model import Account, RegionStatus, Resource, Severity
+from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.state import RegionView
+
+GLOBAL_LABEL = "Global (IAM, account-wide)"
+
+
+def short_type(resource_type: str) -> str:
+    return resource_type.split(":", 1)[-1]
+
+
+def severity_badge(counts: Counter[Severity]) -> Text:
+    """`!! 1 ! 3` — the worst two severities present, with counts; empty when nothing."""
+    text = Text()
+    present = [s for s in Severity if counts.get(s)]
+    for severity in present[:2]:
+        text.append(" ")
+        text.append(f"{SEVERITY_MARK[severity]}{counts[severity]}", style=SEVERITY_STYLE[severity])
+    return text
+
+
+def severity_mark(severity: Severity | None) -> Text:
+    if severity is None:
+        return Text("  ")
+    return Text(f"{SEVERITY_MARK[severity]:<2}", style=SEVERITY_STYLE[severity])
+
+
+def region_label(view: RegionView, count: int, counts: Counter[Severity]) -> Text:
+    """`eu-west-1  42 ▲3`, `us-east-2  scanning 5/14`, `ap-east-1  failed: AuthFailure`."""
+    name = "Global" if view.name == "global" else view.name
+    label = Text(name, style="bold" if count else "dim")
+    status = view.status
+    if status is RegionStatus.PENDING:
+        label.append("  pending", style=REGION_STATUS_STYLE[status])
+    elif status is RegionStatus.SCANNING:
+        label.append(f"  scanning {view.done}/{view.total}", style=REGION_STATUS_STYLE[status])
+        if count:
+            label.append(f" · {count}")
+    elif status is RegionStatus.FAILED:
+        label.append(f"  failed: {view.reason or 'see error log (!)'}", style="bold red")
+    elif status is RegionStatus.NOT_ENABLED:
+        label.append("  not enabled", style="dim")
+    else:
+        label.append(f"  {count}" if count else "  empty", style="" if count else "dim")
+        if status is RegionStatus.PARTIAL:
+            calls = len(view.errors)
+            label.append(
+                f"  partial: {calls} call{'s' if calls != 1 else ''} failed",
+                style=REGION_STATUS_STYLE[status],
+            )
+    label.append_text(severity_badge(counts))
+    return label
+
+
+def group_label(title: str, count: int, counts: Counter[Severity]) -> Text:
+    label = Text(title)
+    label.append(f"  {count}", style="dim")
+    label.append_text(severity_badge(counts))
+    return label
+
+
+# The one fact per type worth seeing in the tree without opening the resource.
+_STATE_KEYS: dict[str, tuple[str, ...]] = {
+    "ec2:instance": ("State", "Name"),
+    "ec2:volume": ("State",),
+    "ec2:natgateway": ("State",),
+    "ec2:vpc-peering-connection": ("Status", "Code"),
+    "rds:db": ("DBInstanceStatus",),
+    "lambda:function": ("Runtime",),
+    "elasticloadbalancing:loadbalancer": ("Scheme",),
+    "dynamodb:table": ("TableStatus",),
+}
+
+
+def _dig(data: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = data
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def key_state(resource: Resource) -> str | None:
+    """`running`, `public`, `unattached`, ... or None when nothing stands out."""
+    attrs = resource.attributes
+    if resource.type == "ec2:subnet" and "public" in attrs:
+        return "public" if attrs.get("public") else "private"
+    if resource.type == "ec2:elastic-ip":
+        return "attached" if attrs.get("AssociationId") else "unattached"
+    if resource.type == "ec2:volume" and attrs.get("State") == "available":
+        return "unattached"
+    if resource.type == "ec2:vpc" and attrs.get("IsDefault"):
+        return "default"
+    path = _STATE_KEYS.get(resource.type)
+    value = _dig(attrs, path) if path else None
+    if value is None and attrs.get("internet_facing"):
+        return "internet-facing"
+    return str(value) if value not in (None, "") else None
+
+
+def resource_label(resource: Resource, worst: Severity | None) -> Text:
+    """`!! bastion  i-0abc  running` (name, then id when it differs, then key state)."""
+    label = severity_mark(worst)
+    label.append(resource.name)
+    if resource.id != resource.name:
+        label.append(f"  {resource.id}", style="dim")
+    state = key_state(resource)
+    if state:
+        style = "bold yellow" if state in ("public", "internet-facing", "unattached") else "cyan"
+        label.append(f"  {state}", style=style)
+    return label
+
+
+def account_label(account: Account | None, total: int, counts: Counter[Severity]) -> Text:
+    if account is None:
+        return Text("Account (connecting…)", style="dim")
+    label = Text("Account ", style="bold")
+    label.append(account.id, style="bold")
+    if account.alias:
+        label.append(f" ({account.alias})")
+    label.append(f"  {total}", style="dim")
+    label.append_text(severity_badge(counts))
+    return label

@@ -1,0 +1,284 @@
+"""The main screen: header, the account tree, the detail pane, the `/` and `:` prompt, the footer.
+
+The screen decides what the widgets' announcements mean (filter the tree, jump, switch view);
+scanning, saving and the other views belong to the app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Tree
+
+from awsexplorer.model import GLOBAL_REGION, RegionStatus
+from awsexplorer.ui.labels import short_type
+from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
+from awsexplorer.ui.widgets.account_header import AccountHeader
+from awsexplorer.ui.widgets.command_bar import FILTER, CommandBar, Suggestion
+from awsexplorer.ui.widgets.detail_pane import DetailPane
+from awsexplorer.ui.widgets.resource_tree import ResourceTree
+
+if TYPE_CHECKING:
+    from awsexplorer.ui.app import AwsExplorerApp
+
+# `:` commands: name -> what the suggestion says.
+COMMANDS: dict[str, str] = {
+    "vpc": "VPC topology: subnets public/private, gateways, what runs where",
+    "iam": "IAM principals: last used, MFA, key ages, admin",
+    "findings": "every warning, worst first",
+    "errors": "the error log: every failed call",
+    "help": "all the keys",
+    "save": "save this scan as a snapshot",
+    "quit": "leave awsexplorer",
+}
+MAX_RESOURCE_SUGGESTIONS = 30
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "open_prompt('/')", "Filter"),
+        Binding("colon", "open_prompt(':')", "Jump"),
+        Binding("ctrl+z", "toggle_attention", "Attention"),
+        Binding("c", "copy", "Copy"),
+        Binding("r", "rescan", "Rescan"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, state: ExplorerState, *, account_color: str | None, source: str) -> None:
+        super().__init__()
+        self.state = state
+        self.account_color = account_color
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader(
+            self.state, colour_override=self.account_color, source=self.source, id="header"
+        )
+        with Horizontal(id="panes"):
+            yield ResourceTree(self.state, id="tree")
+            yield DetailPane(self.state, id="detail")
+        yield CommandBar(self.suggest, id="prompt-bar")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.detail.source = self.source if self.source.startswith("snapshot") else None
+        self.tree.rebuild()
+        self.tree.focus()
+        self.refresh_all()
+
+    # -- parts ------------------------------------------------------------------------------
+
+    @property
+    def explorer(self) -> AwsExplorerApp:
+        return cast("AwsExplorerApp", self.app)
+
+    @property
+    def tree(self) -> ResourceTree:
+        return self.query_one(ResourceTree)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def header(self) -> AccountHeader:
+        return self.query_one(AccountHeader)
+
+    @property
+    def prompt_bar(self) -> CommandBar:
+        return self.query_one(CommandBar)
+
+    @property
+    def cursor_ref(self) -> NodeRef | None:
+        node = self.tree.cursor_node
+        return node.data if node is not None else None
+
+    # -- refreshing -------------------------------------------------------------------------
+
+    def refresh_regions(self, regions: set[str]) -> None:
+        """Scan events changed these regions: fold them into the tree, header and detail."""
+        self.tree.sync(regions)
+        self.header.refresh_header()
+        self.detail.refresh_detail()
+
+    def refresh_all(self) -> None:
+        self.refresh_regions(set(self.state.regions))
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        self.detail.show(event.node.data)
+
+    # -- find -------------------------------------------------------------------------------
+
+    def action_open_prompt(self, mode: str) -> None:
+        text = ""
+        if mode == FILTER:
+            text = self.detail.search if self.focused is self.detail else self.tree.filter_text
+        self.prompt_bar.open(mode, text)
+        self._prompt_target = "detail" if self.focused is self.detail else "tree"
+
+    _prompt_target = "tree"
+
+    @on(CommandBar.FilterChanged)
+    def _filter(self, event: CommandBar.FilterChanged) -> None:
+        if self._prompt_target == "detail":
+            self.detail.set_search(event.text)
+            return
+        self.tree.filter_text = event.text
+        self.tree.rebuild()
+
+    @on(CommandBar.Closed)
+    def _prompt_closed(self, event: CommandBar.Closed) -> None:
+        (self.detail if self._prompt_target == "detail" else self.tree).focus()
+
+    @on(CommandBar.Picked)
+    def _picked(self, event: CommandBar.Picked) -> None:
+        self.run_command(event.suggestion.value, event.suggestion.is_command)
+
+    @on(CommandBar.CommandEntered)
+    def _entered(self, event: CommandBar.CommandEntered) -> None:
+        self.run_command(event.text, is_command=True)
+
+    def run_command(self, value: str, is_command: bool) -> None:
+        if not is_command:
+            self.jump(value)
+            return
+        word, _, argument = value.strip().partition(" ")
+        word = word.lower()
+        if word == "region":
+            self.go_to_region(argument.strip())
+        elif word in ("vpc", "iam", "findings", "errors"):
+            self.explorer.action_show_view(word)
+        elif word == "help":
+            self.explorer.action_help()
+        elif word == "save":
+            self.explorer.action_save()
+        elif word == "quit":
+            self.explorer.action_quit_app()
+        else:
+            self.notify(
+                f"No command or resource matches “{value}”. Try :vpc, :iam, :findings, "
+                ":region NAME, or part of a name, id, ARN or tag value.",
+                severity="warning",
+            )
+
+    def suggest(self, text: str) -> list[Suggestion]:
+        """What `:` offers as you type: commands, regions, then resources in any region."""
+        needle = text.strip().lower()
+        found: list[Suggestion] = []
+        for name, what in COMMANDS.items():
+            if name.startswith(needle):
+                found.append(
+                    Suggestion(Text.assemble((f":{name}", "bold"), f"  {what}"), name, True)
+                )
+        region_part = needle.removeprefix("region").strip()
+        for view in sorted(self.state.regions.values(), key=lambda v: region_order(v.name)):
+            if view.name != GLOBAL_REGION and region_part and view.name.startswith(region_part):
+                prompt = Text.assemble((f":region {view.name}", "bold"), f"  {view.status.value}")
+                found.append(Suggestion(prompt, f"region {view.name}", True))
+        if needle.startswith("region"):
+            return found
+        for resource in self.state.search(needle, limit=MAX_RESOURCE_SUGGESTIONS):
+            prompt = Text(resource.name, style="bold")
+            if resource.id != resource.name:
+                prompt.append(f"  {resource.id}")
+            prompt.append(f"  {short_type(resource.type)}", style="dim")
+            prompt.append(f"  {resource.region}", style="cyan")
+            found.append(Suggestion(prompt, resource.arn, False))
+        return found
+
+    def jump(self, arn: str) -> bool:
+        """Show this resource in the tree, whatever the filter; say which region it is in."""
+        resource = self.state.get(arn)
+        if resource is None:
+            self.notify(f"{arn} is not in this scan.", severity="warning")
+            return False
+        if not self.tree.reveal(arn):
+            self.tree.filter_text = ""
+            self.tree.attention_only = False
+            self.tree.rebuild()
+            self.notify("Filters cleared to show it.")
+            if not self.tree.reveal(arn):
+                self.notify(f"Could not show {resource.id}.", severity="warning")
+                return False
+        self.tree.focus()
+        self.detail.show(NodeRef("resource", resource.region, None, resource.type, arn))
+        self.notify(f"{resource.name} ({resource.id}) is in {resource.region}.", title="Found")
+        return True
+
+    def go_to_region(self, name: str) -> None:
+        if not name:
+            self.notify("Which region? :region eu-west-1", severity="warning")
+            return
+        view = self.state.regions.get(name)
+        if view is None:
+            self.notify(f"Region {name} is not in this scan.", severity="warning")
+            return
+        if view.status is RegionStatus.NOT_ENABLED:
+            self.notify(f"{name} is not enabled for this account, so it was not scanned.")
+            return
+        if not self.tree.reveal_region(name):
+            self.tree.filter_text = ""
+            self.tree.attention_only = False
+            self.tree.rebuild()
+            self.tree.reveal_region(name)
+        self.tree.focus()
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def action_toggle_attention(self) -> None:
+        tree = self.tree
+        tree.attention_only = not tree.attention_only
+        tree.rebuild()
+        if tree.attention_only:
+            shown = len(self.state.findings)
+            self.notify(
+                f"Attention only: {shown} warning{'s' if shown != 1 else ''}. Ctrl+Z shows all."
+                if shown
+                else "Attention only: nothing has a warning (yet)."
+            )
+        else:
+            self.notify("Showing everything.")
+
+    def action_back(self) -> None:
+        tree = self.tree
+        if self.focused is self.detail:
+            if self.detail.search:
+                self.detail.set_search("")
+            else:
+                tree.focus()
+        elif tree.filter_text or tree.attention_only:
+            tree.filter_text = ""
+            tree.attention_only = False
+            tree.rebuild()
+            self.notify("Filters cleared.")
+        elif tree.cursor_node is not None and tree.cursor_node.parent is not None:
+            parent = tree.cursor_node.parent
+            parent.collapse()
+            tree.move_cursor(parent)
+
+    def action_copy(self) -> None:
+        ref = self.cursor_ref
+        value: str | None = None
+        if ref is None or ref.kind == "account":
+            value = self.state.account.id if self.state.account else None
+        elif ref.kind == "resource" and ref.arn:
+            value = ref.arn
+        elif ref.region:
+            value = ref.type or ref.region
+        if not value:
+            self.notify("Nothing to copy here.", severity="warning")
+            return
+        self.app.copy_to_clipboard(value)
+        self.notify(f"Copied {value}", title="Clipboard (OSC 52)")
+
+    def action_rescan(self) -> None:
+        ref = self.cursor_ref
+        region = ref.region if ref is not None else None
+        self.explorer.action_rescan(region)

@@ -1,0 +1,51 @@
+"""A scan that could not start (no credentials, expired SSO, unknown profile...): what and the fix.
+
+Never a traceback: an unexpected failure gets the same screen, with the log file's path.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+class ScanErrorScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "app.retry", "Retry"),
+        Binding("q", "app.quit_with_error", "Quit"),
+        Binding("escape", "app.quit_with_error", "Quit", show=False),
+    ]
+
+    def __init__(self, title: str, message: str, hint: str | None, can_retry: bool = True) -> None:
+        super().__init__()
+        self.error_title = title
+        self.message = message
+        self.hint = hint
+        self.can_retry = can_retry
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="error-box"):
+            yield Static(Text(self.error_title, style="bold"), id="error-title")
+            yield Static(Text(self.message), id="error-message")
+            if self.hint:
+                fix = Text("To fix it: ", style="bold")
+                fix.append(self.hint)
+                yield Static(fix, id="error-hint")
+            keys = (
+                "r retries (after fixing it in another pane), q quits."
+                if self.can_retry
+                else "q quits."
+            )
+            yield Static(Text(keys, style="dim"), id="error-keys")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "app.retry" or action == "retry":
+            return self.can_retry
+        return True

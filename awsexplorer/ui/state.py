@@ -1,0 +1,331 @@
+"""What the UI shows, as plain data: scan events or a snapshot in, look-ups out.
+
+No Textual here (a boundary test proves it), so the bookkeeping behind the tree, the header and
+the search is tested without running an app. Every mutation happens on the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from awsexplorer.model import (
+    GLOBAL_REGION,
+    Account,
+    CallError,
+    CheckResult,
+    Finding,
+    RegionScan,
+    RegionStatus,
+    Resource,
+    ScanResult,
+    Severity,
+)
+from awsexplorer.scan.events import (
+    CallFailed,
+    RegionProgress,
+    ResourcesFound,
+    ScanEvent,
+    ScanFinished,
+    ScanStarted,
+)
+
+NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
+
+
+@dataclass(slots=True)
+class RegionView:
+    """One region as the header and the tree show it, while scanning and after."""
+
+    name: str
+    status: RegionStatus
+    done: int = 0
+    total: int = 0
+    reason: str | None = None
+    errors: list[CallError] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (RegionStatus.PENDING, RegionStatus.SCANNING)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    """What a tree node stands for: plain data shared by the tree, the detail pane and tests."""
+
+    kind: str  # "account" | "region" | "service" | "type" | "resource" | "more" | "not-enabled"
+    region: str | None = None
+    service: str | None = None
+    type: str | None = None
+    arn: str | None = None
+
+
+def region_order(name: str) -> tuple[int, str]:
+    """Global first, then regions by name."""
+    return (name != GLOBAL_REGION, name)
+
+
+def searchable_text(resource: Resource) -> str:
+    """What `/` and `:` match against: id, ARN, name, type and tag values (lower case)."""
+    parts = [resource.id, resource.arn, resource.name, resource.type, *resource.tags.values()]
+    return "\n".join(parts).lower()
+
+
+class ExplorerState:
+    """The scan as the UI knows it: account, regions, resources by region and type, findings."""
+
+    def __init__(self) -> None:
+        self.account: Account | None = None
+        self.profile: str | None = None
+        self.started_at: str = ""
+        self.finished_at: str | None = None
+        self.scanning = False
+        self.regions: dict[str, RegionView] = {}
+        self.findings: list[Finding] = []
+        self.checks: list[CheckResult] = []
+        self._resources: dict[str, Resource] = {}
+        self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
+        self._findings_by_arn: dict[str, list[Finding]] = {}
+        self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
+
+    # -- input ------------------------------------------------------------------------------
+
+    def load(self, result: ScanResult) -> None:
+        """Replace everything with a finished (and analysed) scan or a snapshot."""
+        self.account = result.account
+        self.profile = result.profile
+        self.started_at = result.started_at
+        self.finished_at = result.finished_at
+        self.scanning = False
+        self.regions = {
+            r.name: RegionView(r.name, r.status, reason=r.reason, errors=list(r.errors))
+            for r in result.regions
+        }
+        self._resources.clear()
+        self._by_region_type.clear()
+        self._by_id.clear()
+        self._add(result.resources)
+        for name in self._by_region_type:
+            # A bucket can live in a region outside the scanned set: still show it.
+            self.regions.setdefault(name, RegionView(name, RegionStatus.OK))
+        self.set_findings(result.findings)
+        self.checks = list(result.checks)
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        self.findings = sorted(findings, key=lambda f: (f.severity.rank, f.check, f.resource))
+        by_arn: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.findings:
+            by_arn[finding.resource].append(finding)
+        self._findings_by_arn = dict(by_arn)
+
+    def apply(self, event: ScanEvent) -> set[str]:
+        """Fold one scan event in; returns the regions whose display changed."""
+        if isinstance(event, ScanStarted):
+            return self._started(event)
+        if isinstance(event, RegionProgress):
+            view = self.regions.setdefault(event.region, RegionView(event.region, event.status))
+            view.status, view.done, view.total = event.status, event.done, event.total
+            view.reason = event.reason or view.reason
+            return {event.region}
+        if isinstance(event, ResourcesFound):
+            self._add(event.resources)
+            touched = {r.region for r in event.resources}
+            for name in touched:
+                self.regions.setdefault(name, RegionView(name, RegionStatus.OK))
+            return touched
+        if isinstance(event, CallFailed):
+            region = event.error.region
+            view = self.regions.setdefault(region, RegionView(region, RegionStatus.SCANNING))
+            view.errors.append(event.error)
+            return {region}
+        if isinstance(event, ScanFinished):
+            return self._finished(event.result)
+        return set()
+
+    def _started(self, event: ScanStarted) -> set[str]:
+        """A new scan: a full one replaces everything; a narrowed one (rescan) only its regions."""
+        full = not self.regions or set(event.regions) >= set(self.scanned_region_names())
+        self.account = event.account
+        self.profile = event.profile
+        self.scanning = True
+        self.finished_at = None
+        if full:
+            self.regions = {}
+            self._resources.clear()
+            self._by_region_type.clear()
+            self._by_id.clear()
+            self.set_findings([])
+        for name in event.regions:
+            self._drop_region(name)
+            self.regions[name] = RegionView(name, RegionStatus.PENDING)
+        for name in event.not_enabled:
+            self.regions[name] = RegionView(
+                name, RegionStatus.NOT_ENABLED, reason=NOT_ENABLED_REASON
+            )
+        return set(self.regions)
+
+    def _finished(self, result: ScanResult) -> set[str]:
+        self.scanning = False
+        self.started_at = self.started_at or result.started_at
+        self.finished_at = result.finished_at
+        self.account = result.account
+        for scanned in result.regions:
+            self.regions[scanned.name] = RegionView(
+                scanned.name,
+                scanned.status,
+                reason=scanned.reason,
+                errors=list(scanned.errors),
+            )
+        self._add(result.resources)
+        return {r.name for r in result.regions}
+
+    def _drop_region(self, name: str) -> None:
+        for by_arn in self._by_region_type.pop(name, {}).values():
+            for arn, resource in by_arn.items():
+                self._resources.pop(arn, None)
+                self._by_id.pop((resource.region, resource.id), None)
+
+    def _add(self, resources: list[Resource]) -> None:
+        for resource in resources:
+            old = self._resources.get(resource.arn)
+            if old is not None and old.region != resource.region:
+                self._by_region_type[old.region][old.type].pop(old.arn, None)
+            self._resources[resource.arn] = resource
+            self._by_region_type[resource.region][resource.type][resource.arn] = resource
+            self._by_id[(resource.region, resource.id)] = resource.arn
+
+    # -- output -----------------------------------------------------------------------------
+
+    def result(self) -> ScanResult:
+        """The current scan as a ScanResult (for saving, analysis and the other screens)."""
+        account = self.account or Account("unknown", None, "aws", "")
+        return ScanResult(
+            account=account,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            regions=[
+                RegionScan(v.name, v.status, list(v.errors), v.reason)
+                for v in self.ordered_regions()
+            ],
+            resources=list(self._resources.values()),
+            findings=list(self.findings),
+            checks=list(self.checks),
+            profile=self.profile,
+        )
+
+    def unanalysed_result(self) -> ScanResult:
+        """The scan with derived data cleared, ready for `analysis.analyse`."""
+        return replace(self.result(), findings=[], checks=[])
+
+    def ordered_regions(self) -> list[RegionView]:
+        return [self.regions[n] for n in sorted(self.regions, key=region_order)]
+
+    def scanned_region_names(self) -> list[str]:
+        return [n for n, v in self.regions.items() if v.status is not RegionStatus.NOT_ENABLED]
+
+    @property
+    def resource_total(self) -> int:
+        return len(self._resources)
+
+    def get(self, arn: str) -> Resource | None:
+        return self._resources.get(arn)
+
+    def by_id(self, region: str, resource_id: str) -> Resource | None:
+        arn = self._by_id.get((region, resource_id))
+        return self._resources.get(arn) if arn else None
+
+    def resources(self) -> list[Resource]:
+        return list(self._resources.values())
+
+    def types_in(self, region: str) -> list[str]:
+        return sorted(t for t, items in self._by_region_type.get(region, {}).items() if items)
+
+    def services_in(self, region: str) -> dict[str, list[str]]:
+        services: dict[str, list[str]] = defaultdict(list)
+        for resource_type in self.types_in(region):
+            services[resource_type.split(":", 1)[0]].append(resource_type)
+        return dict(services)
+
+    def resources_of(self, region: str, resource_type: str) -> list[Resource]:
+        items = self._by_region_type.get(region, {}).get(resource_type, {})
+        return sorted(items.values(), key=lambda r: (r.name.lower(), r.id))
+
+    def count(
+        self, region: str, resource_type: str | None = None, service: str | None = None
+    ) -> int:
+        by_type = self._by_region_type.get(region, {})
+        return sum(
+            len(items)
+            for t, items in by_type.items()
+            if (resource_type is None or t == resource_type)
+            and (service is None or t.split(":", 1)[0] == service)
+        )
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def findings_for(self, arn: str) -> list[Finding]:
+        return self._findings_by_arn.get(arn, [])
+
+    def worst(self, arn: str) -> Severity | None:
+        found = self._findings_by_arn.get(arn)
+        return found[0].severity if found else None
+
+    def account_findings(self) -> list[Finding]:
+        """Warnings about the account itself, or about something the scan did not list."""
+        return [f for f in self.findings if f.resource not in self._resources]
+
+    def severity_counts(
+        self,
+        region: str | None = None,
+        resource_type: str | None = None,
+        service: str | None = None,
+    ) -> Counter[Severity]:
+        """Findings on the resources in a region / service / type (all, if nothing given)."""
+        counts: Counter[Severity] = Counter()
+        for arn, found in self._findings_by_arn.items():
+            resource = self._resources.get(arn)
+            if resource is None:
+                if region is None or (
+                    resource_type is None and service is None and found[0].region == region
+                ):
+                    counts.update(f.severity for f in found)
+                continue
+            if region is not None and resource.region != region:
+                continue
+            if resource_type is not None and resource.type != resource_type:
+                continue
+            if service is not None and resource.service != service:
+                continue
+            counts.update(f.severity for f in found)
+        return counts
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[Resource]:
+        """Resources whose id, ARN, name, type or a tag value contains `query`, best first.
+
+        Exact id/name matches come first, then prefixes, then anything containing the text.
+        """
+        needle = query.strip().lower()
+        if not needle:
+            return []
+        ranked: list[tuple[int, str, str, Resource]] = []
+        for resource in self._resources.values():
+            if needle not in searchable_text(resource):
+                continue
+            names = (resource.id.lower(), resource.name.lower(), resource.arn.lower())
+            if needle in names:
+                rank = 0
+            elif any(n.startswith(needle) for n in names):
+                rank = 1
+            else:
+                rank = 2
+            ranked.append((rank, resource.name.lower(), resource.region, resource))
+        ranked.sort(key=lambda item: item[:3])
+        return [item[3] for item in ranked[:limit]]
+
+
+def matches(resource: Resource, text: str) -> bool:
+    return not text or text.lower() in searchable_text(resource)

@@ -1,0 +1,127 @@
+"""The top two lines: which account (on a colour band of its own), who we are, how the scan goes.
+
+The band's colour is derived from the account id, so production and staging never look alike;
+`--account-color` overrides it. Under NO_COLOR the words still say everything.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.color import Color, ColorParseError
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from awsexplorer.model import RegionStatus, Severity
+from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.state import ExplorerState
+
+
+def account_colour(account_id: str) -> str:
+    """A dark, saturated colour that is stable for an account and differs between accounts."""
+    digest = int(hashlib.sha256(account_id.encode()).hexdigest()[:8], 16)
+    hue = (digest % 360) / 360
+    red, green, blue = colorsys.hls_to_rgb(hue, 0.32, 0.7)
+    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+
+
+def parse_colour(value: str | None) -> Color | None:
+    if not value:
+        return None
+    try:
+        return Color.parse(value)
+    except ColorParseError:
+        return None
+
+
+class AccountHeader(Vertical):
+    DEFAULT_CSS = """
+    AccountHeader { height: 2; width: 1fr; }
+    AccountHeader > Static { height: 1; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    AccountHeader > #band { text-style: bold; }
+    """
+
+    def __init__(
+        self,
+        state: ExplorerState,
+        *,
+        colour_override: str | None = None,
+        source: str = "",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.state = state
+        self.colour_override = parse_colour(colour_override)
+        self.source = source  # "demo account", "snapshot FILE", or "" for a live account
+
+    @property
+    def band_colour(self) -> Color:
+        if self.colour_override is not None:
+            return self.colour_override
+        account = self.state.account
+        return Color.parse(account_colour(account.id) if account else "#303030")
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="band")
+        yield Static(id="status")
+
+    def on_mount(self) -> None:
+        self.refresh_header()
+
+    def refresh_header(self) -> None:
+        band = self.query_one("#band", Static)
+        colour = self.band_colour
+        band.styles.background = colour
+        band.styles.color = Color.parse("black" if colour.brightness > 0.55 else "white")
+        band.update(self.band_text())
+        self.query_one("#status", Static).update(self.status_line())
+
+    def band_text(self) -> Text:
+        """` AWS 123456789012  alias  profile prod  [demo account]  caller-arn`."""
+        state = self.state
+        line = Text()
+        account = state.account
+        if account is None:
+            line.append(" AWS  connecting…")
+            return line
+        line.append(f" AWS {account.id}")
+        if account.alias:
+            line.append(f"  {account.alias}")
+        if state.profile:
+            line.append(f"  profile {state.profile}")
+        if self.source:
+            line.append(f"  [{self.source}]")
+        line.append(f"  {account.caller_arn}", style="not bold")
+        return line
+
+    def status_line(self) -> Text:
+        state = self.state
+        scanned = [v for v in state.regions.values() if v.status is not RegionStatus.NOT_ENABLED]
+        failed = sum(1 for v in scanned if v.status is RegionStatus.FAILED)
+        errors = sum(len(v.errors) for v in scanned)
+        text = Text()
+        if state.scanning:
+            done = sum(1 for v in scanned if v.finished)
+            text.append(f" Scanning {done}/{len(scanned)} regions", style="bold yellow")
+        elif state.account is None:
+            text.append(" Starting…", style="dim")
+        else:
+            text.append(f" {len(scanned)} regions", style="bold")
+        text.append(f" · {state.resource_total} resources")
+        counts = state.severity_counts()
+        if counts:
+            text.append(" ·")
+            for severity in Severity:
+                if counts.get(severity):
+                    text.append(
+                        f" {SEVERITY_MARK[severity]}{counts[severity]}",
+                        style=SEVERITY_STYLE[severity],
+                    )
+        if failed:
+            text.append(f" · {failed} region{'s' if failed != 1 else ''} failed", style="bold red")
+        if errors:
+            text.append(f" · {errors} failed call{'s' if errors != 1 else ''} (!)", style="red")
+        return text

@@ -1,0 +1,336 @@
+"""The account tree: account -> regions -> services -> types -> resources.
+
+Regions, services and types are built eagerly (a few hundred nodes at most); resources only
+when their type is expanded, so an account with 100k resources never freezes the Tree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from awsexplorer.model import RegionStatus, Resource
+from awsexplorer.ui import labels
+from awsexplorer.ui.details import MAX_SHOWN
+from awsexplorer.ui.state import ExplorerState, NodeRef, matches, region_order
+
+# Resource leaves built under one type at most; the rest are reached with `/` or `:`.
+MAX_LEAVES = MAX_SHOWN
+
+
+class ResourceTree(Tree[NodeRef]):
+    """The main tree: `attention_only` and `filter_text` narrow it; `sync` folds progress in."""
+
+    DEFAULT_CSS = """
+    ResourceTree { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("l", "expand_cursor", "Expand", show=False),
+        Binding("h", "collapse_cursor", "Collapse", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
+
+    def __init__(self, state: ExplorerState, *, id: str | None = None) -> None:
+        super().__init__(labels.account_label(None, 0, Counter()), NodeRef("account"), id=id)
+        self.state = state
+        self.attention_only = False
+        self.filter_text = ""
+        self.guide_depth = 2
+        self._regions: dict[str, TreeNode[NodeRef]] = {}
+        self._groups: dict[tuple[str, ...], TreeNode[NodeRef]] = {}
+        self._loaded: set[tuple[str, str]] = set()
+        self._not_enabled: TreeNode[NodeRef] | None = None
+
+    # -- what is visible --------------------------------------------------------------------
+
+    @property
+    def narrowed(self) -> bool:
+        return self.attention_only or bool(self.filter_text)
+
+    def _shows(self, resource: Resource) -> bool:
+        if self.attention_only and self.state.worst(resource.arn) is None:
+            return False
+        return matches(resource, self.filter_text)
+
+    def _visible_resources(self, region: str, resource_type: str) -> list[Resource]:
+        items = self.state.resources_of(region, resource_type)
+        return [r for r in items if self._shows(r)] if self.narrowed else items
+
+    def _visible_types(self, region: str) -> dict[str, list[str]]:
+        services = self.state.services_in(region)
+        if not self.narrowed:
+            return services
+        kept: dict[str, list[str]] = {}
+        for service, types in services.items():
+            shown = [t for t in types if self._visible_resources(region, t)]
+            if shown:
+                kept[service] = shown
+        return kept
+
+    def _region_visible(self, name: str) -> bool:
+        if not self.narrowed:
+            return self.state.regions[name].status is not RegionStatus.NOT_ENABLED
+        if self.attention_only and not self.filter_text:
+            view = self.state.regions[name]
+            if view.status in (RegionStatus.FAILED, RegionStatus.PARTIAL):
+                return True  # an unreadable region needs attention too
+        return bool(self._visible_types(name))
+
+    # -- building ---------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Build the eager levels from scratch, keeping the cursor where it was if possible."""
+        keep = self.cursor_node.data if self.cursor_node is not None else None
+        self.clear()
+        self._regions.clear()
+        self._groups.clear()
+        self._loaded.clear()
+        self._not_enabled = None
+        self.root.expand()
+        for view in self.state.ordered_regions():
+            if self._region_visible(view.name):
+                self._add_region(view.name, expand=self.narrowed)
+        self._sync_not_enabled()
+        self._update_root()
+        if keep is not None:
+            self.call_after_refresh(self.restore, keep)
+
+    def sync(self, regions: set[str]) -> None:
+        """Fold changes to these regions in without disturbing the rest of the tree."""
+        if self.narrowed:
+            self.rebuild()  # a filter's matches can appear anywhere; a rebuild is cheap
+            return
+        for name in sorted(regions, key=region_order):
+            if name not in self.state.regions:
+                continue
+            node = self._regions.get(name)
+            if not self._region_visible(name):
+                if node is not None:
+                    node.remove()
+                    del self._regions[name]
+                continue
+            if node is None:
+                node = self._add_region(name)
+            self._sync_region(name, node)
+        self._sync_not_enabled()
+        self._update_root()
+
+    def _update_root(self) -> None:
+        self.root.set_label(
+            labels.account_label(
+                self.state.account, self.state.resource_total, self.state.severity_counts()
+            )
+        )
+
+    def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
+        later = [n for n in self._regions if region_order(n) > region_order(name)]
+        before = self._regions[min(later, key=region_order)] if later else self._not_enabled
+        node = self.root.add(
+            Text(name), NodeRef("region", region=name), before=before, expand=expand
+        )
+        self._regions[name] = node
+        self._sync_region(name, node)
+        return node
+
+    def _sync_region(self, name: str, node: TreeNode[NodeRef]) -> None:
+        view = self.state.regions[name]
+        node.set_label(
+            labels.region_label(
+                view, self.state.count(name), self.state.severity_counts(region=name)
+            )
+        )
+        services = self._visible_types(name)
+        for key in [k for k in self._groups if k[0] == name]:
+            stale = len(key) == 2 and key[1] not in services
+            stale = stale or (len(key) == 3 and key[2] not in services.get(key[1], ()))
+            if stale:
+                self._groups.pop(key).remove()
+                self._loaded.discard((name, key[-1]))
+        expand = self.narrowed
+        for service, types in services.items():
+            service_node = self._groups.get((name, service))
+            if service_node is None:
+                service_node = self._insert(
+                    node, (name, service), NodeRef("service", region=name, service=service), expand
+                )
+            service_node.set_label(
+                labels.group_label(
+                    service,
+                    self.state.count(name, service=service),
+                    self.state.severity_counts(region=name, service=service),
+                )
+            )
+            for resource_type in types:
+                key = (name, service, resource_type)
+                type_node = self._groups.get(key)
+                if type_node is None:
+                    ref = NodeRef("type", region=name, service=service, type=resource_type)
+                    type_node = self._insert(service_node, key, ref, expand=False)
+                shown = len(self._visible_resources(name, resource_type))
+                type_node.set_label(
+                    labels.group_label(
+                        labels.short_type(resource_type),
+                        shown,
+                        self.state.severity_counts(region=name, resource_type=resource_type),
+                    )
+                )
+                if (name, resource_type) in self._loaded:
+                    self._load(type_node)  # new resources arrived under an open type
+                elif expand and shown <= 50:
+                    self._load(type_node)
+                    type_node.expand()
+
+    def _insert(
+        self, parent: TreeNode[NodeRef], key: tuple[str, ...], ref: NodeRef, expand: bool
+    ) -> TreeNode[NodeRef]:
+        """Add a group node in sorted position among its siblings."""
+        siblings = [
+            (k[-1], n) for k, n in self._groups.items() if len(k) == len(key) and k[:-1] == key[:-1]
+        ]
+        later = sorted((name, n) for name, n in siblings if name > key[-1])
+        before = later[0][1] if later else None
+        node = parent.add(Text(key[-1]), ref, before=before, expand=expand, allow_expand=True)
+        self._groups[key] = node
+        return node
+
+    def _sync_not_enabled(self) -> None:
+        names = [
+            v.name for v in self.state.ordered_regions() if v.status is RegionStatus.NOT_ENABLED
+        ]
+        if self.narrowed or not names:
+            if self._not_enabled is not None:
+                self._not_enabled.remove()
+                self._not_enabled = None
+            return
+        if self._not_enabled is None:
+            self._not_enabled = self.root.add(Text(""), NodeRef("not-enabled"))
+        self._not_enabled.set_label(
+            Text(f"Not enabled ({len(names)}): opt-in regions, not scanned", style="dim")
+        )
+        if len(self._not_enabled.children) != len(names):
+            self._not_enabled.remove_children()
+            for name in names:
+                self._not_enabled.add_leaf(
+                    Text(f"{name}  not enabled", style="dim"), NodeRef("region", region=name)
+                )
+
+    def _load(self, node: TreeNode[NodeRef], ensure: str | None = None) -> None:
+        """Build a type node's resource leaves (at most MAX_LEAVES, plus `ensure`)."""
+        ref = node.data
+        assert ref is not None and ref.region and ref.type
+        keep = self.cursor_node.data if self.cursor_node is not None else None
+        resources = self._visible_resources(ref.region, ref.type)
+        shown = resources[:MAX_LEAVES]
+        if ensure and all(r.arn != ensure for r in shown):
+            shown += [r for r in resources if r.arn == ensure]
+        node.remove_children()
+        for resource in shown:
+            node.add_leaf(
+                labels.resource_label(resource, self.state.worst(resource.arn)),
+                NodeRef("resource", region=ref.region, type=ref.type, arn=resource.arn),
+            )
+        hidden = len(resources) - len(shown)
+        if hidden > 0:
+            node.add_leaf(
+                Text(f"… {hidden} more: narrow with / or jump with :", style="dim italic"),
+                NodeRef("more", region=ref.region, type=ref.type),
+            )
+        self._loaded.add((ref.region, ref.type))
+        if (
+            keep is not None
+            and keep.kind == "resource"
+            and (keep.region, keep.type)
+            == (
+                ref.region,
+                ref.type,
+            )
+        ):
+            self.call_after_refresh(self.restore, keep)
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
+            self._load(event.node)
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def node_for(self, ref: NodeRef) -> TreeNode[NodeRef] | None:
+        if ref.kind == "account":
+            return self.root
+        if ref.kind == "region" and ref.region:
+            return self._regions.get(ref.region)
+        if ref.kind == "service" and ref.region and ref.service:
+            return self._groups.get((ref.region, ref.service))
+        if ref.kind == "type" and ref.region and ref.type:
+            return self._groups.get((ref.region, ref.type.split(":", 1)[0], ref.type))
+        if ref.kind == "resource" and ref.arn:
+            return self._resource_node(ref.arn, load=False)
+        return None
+
+    def _resource_node(self, arn: str, load: bool) -> TreeNode[NodeRef] | None:
+        resource = self.state.get(arn)
+        if resource is None:
+            return None
+        key = (resource.region, resource.service, resource.type)
+        type_node = self._groups.get(key)
+        if type_node is None:
+            return None
+        if load and not any(c.data and c.data.arn == arn for c in type_node.children):
+            self._load(type_node, ensure=arn)
+        return next((c for c in type_node.children if c.data and c.data.arn == arn), None)
+
+    def restore(self, ref: NodeRef) -> None:
+        """Put the cursor back on `ref`'s node, or on its nearest surviving ancestor."""
+        candidates = [ref]
+        if ref.region:
+            if ref.type:
+                candidates.append(NodeRef("type", region=ref.region, type=ref.type))
+            candidates.append(NodeRef("region", region=ref.region))
+        for candidate in candidates:
+            node = self.node_for(candidate)
+            if node is not None and self._is_shown(node):
+                self._move_to(node)
+                return
+
+    def _is_shown(self, node: TreeNode[NodeRef]) -> bool:
+        parent = node.parent
+        while parent is not None:
+            if not parent.is_expanded:
+                return False
+            parent = parent.parent
+        return True
+
+    def reveal(self, arn: str) -> bool:
+        """Expand down to this resource and put the cursor on it. False if it is not shown."""
+        node = self._resource_node(arn, load=True)
+        if node is None:
+            return False
+        parent = node.parent
+        while parent is not None:
+            if not parent.is_expanded:
+                parent.expand()
+            parent = parent.parent
+        self._move_to(node)
+        return True
+
+    def reveal_region(self, region: str) -> bool:
+        node = self._regions.get(region)
+        if node is None:
+            return False
+        node.expand()
+        self._move_to(node)
+        return True
+
+    def _move_to(self, node: TreeNode[NodeRef]) -> None:
+        _ = self._tree_lines  # lay the lines out now so the node knows its line
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
