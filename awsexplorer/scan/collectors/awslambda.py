@@ -66,29 +66,34 @@ def _without_values(function: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def _function(
-    ctx: CollectContext, function: dict[str, Any], tags: dict[str, dict[str, str]] | None
-) -> Resource:
-    name = str(function["FunctionName"])
-    arn = str(function.get("FunctionArn") or ctx.arn("lambda", f"function:{name}"))
-    environment = environment_names(function)
+def function_attributes(function: dict[str, Any]) -> dict[str, Any]:
+    """A ListFunctions item as attributes: raw fields minus environment values, plus ours."""
     vpc = function.get("VpcConfig") or {}
-    subnet_ids = [str(s) for s in vpc.get("SubnetIds") or []]
     attributes = attributes_of(_without_values(function))
     attributes.update(
         {
             "runtime": function.get("Runtime"),
             "package_type": function.get("PackageType"),
             "role": function.get("Role"),
-            "subnet_ids": subnet_ids,
+            "subnet_ids": [str(s) for s in vpc.get("SubnetIds") or []],
             "security_groups": [str(g) for g in vpc.get("SecurityGroupIds") or []],
             "kms_key_arn": function.get("KMSKeyArn"),
             "dead_letter_target": (function.get("DeadLetterConfig") or {}).get("TargetArn"),
-            "environment": environment,
+            "environment": environment_names(function),
         }
     )
+    return attributes
+
+
+def _function(
+    ctx: CollectContext, function: dict[str, Any], tags: dict[str, dict[str, str]] | None
+) -> Resource:
+    name = str(function["FunctionName"])
+    arn = str(function.get("FunctionArn") or ctx.arn("lambda", f"function:{name}"))
+    attributes = function_attributes(function)
     if tags is None:
         attributes["tags_unknown"] = True
+    subnet_ids = attributes["subnet_ids"]
     resource_tags = tags_for(tags, arn)
     return Resource(
         arn=arn,
@@ -96,7 +101,7 @@ def _function(
         id=name,
         name=display_name(resource_tags, name, name),
         region=ctx.region,
-        vpc_id=vpc.get("VpcId") or None,
+        vpc_id=(function.get("VpcConfig") or {}).get("VpcId") or None,
         subnet_id=subnet_ids[0] if subnet_ids else None,
         tags=resource_tags,
         attributes=attributes,
