@@ -1,0 +1,136 @@
+"""Cost and hygiene checks on literal fixtures: NAT, idle volumes and IPs, billing, tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from check_fixtures import ROOT_ARN, error, flagged, messages, resource, run, scan
+
+from awsexplorer.settings import Settings
+
+LOCAL_ROUTE = {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}
+
+
+def route_table(rid: str, routes: list[dict[str, Any]], subnets: list[str], main: bool = False):
+    associations = [{"SubnetId": s, "Main": False} for s in subnets]
+    if main:
+        associations.append({"Main": True})
+    return resource(
+        "ec2:route-table",
+        rid,
+        vpc_id="vpc-1",
+        VpcId="vpc-1",
+        Routes=[LOCAL_ROUTE, *routes],
+        Associations=associations,
+    )
+
+
+def nat(nid: str, state: str = "available") -> Any:
+    return resource("ec2:natgateway", nid, vpc_id="vpc-1", subnet_id="subnet-pub", State=state)
+
+
+def subnet(sid: str, public: bool) -> Any:
+    return resource("ec2:subnet", sid, vpc_id="vpc-1", VpcId="vpc-1", public=public)
+
+
+def test_nat_gateway_cost_says_who_routes_through_it() -> None:
+    result = scan(
+        nat("nat-used"),
+        nat("nat-idle"),
+        nat("nat-deleted", state="deleted"),
+        subnet("subnet-pub", True),
+        subnet("subnet-app", False),
+        route_table(
+            "rtb-private",
+            [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-used", "State": "active"}],
+            ["subnet-app"],
+        ),
+        route_table(
+            "rtb-public",
+            [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}],
+            ["subnet-pub"],
+            main=True,
+        ),
+    )
+    findings, outcome = run("ec2-nat-gateway-cost", result)
+    assert outcome.status == "evaluated"
+    by_nat = {f.resource.rsplit("/", 1)[1]: f for f in findings}
+    assert sorted(by_nat) == ["nat-idle", "nat-used"]
+    assert by_nat["nat-used"].severity.value == "info"
+    assert "$32/month" in by_nat["nat-used"].message
+    assert "used by private subnet(s) subnet-app" in by_nat["nat-used"].message
+    assert "no private subnet in vpc-1 routes through it" in by_nat["nat-idle"].message
+
+
+def test_unattached_volume_and_address() -> None:
+    result = scan(
+        resource("ec2:volume", "vol-idle", State="available", Size=100, VolumeType="gp3"),
+        resource("ec2:volume", "vol-busy", State="in-use", Size=8),
+        resource("ec2:elastic-ip", "eipalloc-idle", associated=False, PublicIp="203.0.113.9"),
+        resource("ec2:elastic-ip", "eipalloc-busy", associated=True, PublicIp="203.0.113.10"),
+    )
+    assert flagged("ec2-volume-unattached", result) == ["vol-idle"]
+    assert "(100 GiB gp3)" in messages("ec2-volume-unattached", result)[0]
+    assert flagged("ec2-eip-unattached", result) == ["eipalloc-idle"]
+    assert "203.0.113.9" in messages("ec2-eip-unattached", result)[0]
+
+
+def alarm(name: str, region: str = "us-east-1", **attrs: Any) -> Any:
+    base = {"namespace": "AWS/Billing", "metric_name": "EstimatedCharges"}
+    base.update(attrs)
+    return resource("cloudwatch:alarm", name, region, **base)
+
+
+def test_billing_alarm_or_budget_is_enough() -> None:
+    assert flagged("billing-alarm-missing", scan(alarm("bill"))) == []
+    budget = resource("budgets:budget", "monthly", "global")
+    assert flagged("billing-alarm-missing", scan(budget)) == []
+
+
+def test_billing_alarm_missing_is_reported_on_the_account() -> None:
+    result = scan(
+        alarm("cpu", namespace="AWS/EC2", metric_name="CPUUtilization"),
+        alarm("bill-wrong-region", "eu-west-1"),
+    )
+    findings, outcome = run("billing-alarm-missing", result)
+    assert outcome.status == "evaluated"
+    assert [f.resource for f in findings] == [ROOT_ARN]
+
+
+def test_billing_alarm_not_evaluated_when_us_east_1_or_budgets_unreadable() -> None:
+    outside = scan(regions=("eu-west-1",))
+    _, outcome = run("billing-alarm-missing", outside)
+    assert outcome.status == "not-evaluated" and "us-east-1" in (outcome.reason or "")
+    denied = scan(errors=(error("global", "budgets", "DescribeBudgets"),))
+    assert run("billing-alarm-missing", denied)[1].status == "not-evaluated"
+    # A failure elsewhere does not matter: billing alarms only live in us-east-1.
+    elsewhere = scan(errors=(error("eu-west-1", "cloudwatch", "DescribeAlarms"),))
+    assert run("billing-alarm-missing", elsewhere)[1].status == "evaluated"
+
+
+def test_required_tags_case_insensitive_and_listed() -> None:
+    result = scan(
+        resource("ec2:instance", "i-ok", tags={"Project": "x", "ENVIRONMENT": "p", "owner": "me"}),
+        resource("ec2:instance", "i-bare", tags={"Name": "web"}, name="web", state="running"),
+        resource("s3:bucket", "half-tagged", tags={"project": "x"}),
+        resource("ec2:instance", "i-dead", tags={}, state="terminated"),
+        resource("ec2:vpc", "vpc-default", tags={}, IsDefault=True),
+        resource("ec2:security-group", "sg-untagged", tags={}),  # not in the taggable list
+    )
+    assert sorted(flagged("tag-missing-required", result)) == ["half-tagged", "i-bare"]
+    text = messages("tag-missing-required", result)
+    assert "instance i-bare (web) is missing tag(s) project, environment, owner" in text
+    assert "bucket half-tagged is missing tag(s) environment, owner" in text
+
+
+def test_required_tags_are_a_setting() -> None:
+    result = scan(resource("ec2:volume", "vol-1", tags={"team": "a"}))
+    assert flagged("tag-missing-required", result, Settings(required_tags=("Team",))) == []
+    _, outcome = run("tag-missing-required", result, Settings(required_tags=()))
+    assert outcome.status == "not-evaluated"
+
+
+def test_tags_not_read_are_not_evaluated_not_missing() -> None:
+    result = scan(resource("lambda:function", "fn", tags={}, tags_unknown=True))
+    findings, outcome = run("tag-missing-required", result)
+    assert findings == [] and outcome.status == "not-evaluated"
