@@ -84,11 +84,18 @@ def _subnet_ids_from_api(resource: Resource) -> list[str]:
     return []
 
 
+_MULTI_SUBNET_TYPES = frozenset(
+    {DATABASE, FUNCTION, LOAD_BALANCER, "ec2:vpc-endpoint", "ec2:transit-gateway-attachment"}
+)
+
+
 def placed_subnet_ids(resource: Resource) -> list[str]:
     """Every subnet the resource sits in, its primary `subnet_id` first; [] when not networked."""
     if resource.type == SUBNET:
         return []
     listed = resource.attributes.get("subnet_ids")
+    if not listed and resource.type not in _MULTI_SUBNET_TYPES:  # the common, fast case
+        return [resource.subnet_id] if resource.subnet_id else []
     ids = [str(s) for s in listed] if isinstance(listed, list) and listed else []
     ids = ids or _subnet_ids_from_api(resource)
     if resource.subnet_id:
@@ -152,21 +159,22 @@ def enrich(resources: list[Resource]) -> list[Resource]:
         ids = placed_subnet_ids(resource)
         if not ids:
             continue
+        region = resource.region
         resource.subnet_id = ids[0]
-        resource.attributes["subnet_ids"] = ids
         if resource.vpc_id is None:
-            resource.vpc_id = next(
-                (
-                    s.vpc_id
-                    for s in (subnets.get((resource.region, i)) for i in ids)
-                    if s is not None and s.vpc_id
-                ),
-                None,
-            )
-        flags = [public.get((resource.region, i)) for i in ids]
-        subnet_public = _any_public(flags)
-        resource.attributes["subnet_public"] = subnet_public
-        resource.attributes["internet_facing"] = _internet_facing(resource, subnet_public)
+            for subnet_id in ids:
+                known = subnets.get((region, subnet_id))
+                if known is not None and known.vpc_id:
+                    resource.vpc_id = known.vpc_id
+                    break
+        if len(ids) == 1:
+            subnet_public = public.get((region, ids[0]))
+        else:
+            subnet_public = _any_public([public.get((region, i)) for i in ids])
+        attrs = resource.attributes
+        attrs["subnet_ids"] = ids
+        attrs["subnet_public"] = subnet_public
+        attrs["internet_facing"] = _internet_facing(resource, subnet_public)
     return resources
 
 
