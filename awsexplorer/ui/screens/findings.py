@@ -141,7 +141,7 @@ class FindingsScreen(ScanViewScreen):
             )
         options.add_options(new)
         ids = [o.id for o in options.options]
-        if current in ids:
+        if current is not None and current in ids:
             options.highlighted = ids.index(current)
         elif new:
             options.action_first()

@@ -98,10 +98,15 @@ class VpcScreen(ScanViewScreen):
                 if self.result.finished_at is None
                 else "No VPCs in this scan. Regions that could not be read are in the error log: !"
             )
+        # Node lines are laid out on the next refresh: place the cursor after it.
+        self.call_after_refresh(self._place_cursor, target)
+
+    def _place_cursor(self, target: Node | None) -> None:
+        tree = self.vpc_tree
         if target is not None:
-            tree.move_cursor(target)
-        elif self.items:
-            tree.move_cursor(tree.root.children[0])
+            tree.move_cursor(target, animate=False)
+        elif tree.root.children:
+            tree.move_cursor(tree.root.children[0], animate=False)
         self._show_detail()
 
     def _show_detail(self) -> None:
