@@ -49,16 +49,17 @@ async def _read(
     *,
     region: str,
     none_set: tuple[str, ...] = (),
+    record_in: str | None = None,
     **params: Any,
 ) -> Any:
     """The response; _NONE_SET when AWS says nothing is configured; None when the call failed
-    (recorded against `region`)."""
+    (recorded against `record_in`, by default the region called)."""
     try:
         return await ctx.call(service, operation, region=region, **params)
     except CallFailure as failure:
         if failure.code in none_set:
             return _NONE_SET
-        ctx.record(failure, region=region)
+        ctx.record(failure, region=record_in or region)
         return None
 
 
@@ -268,6 +269,7 @@ async def collect_buckets(ctx: CollectContext) -> list[Resource]:
             "get_public_access_block",
             region=ctx.client_region,
             none_set=(_NO_BPA,),
+            record_in=ctx.region,  # an account-wide setting: its errors go under "global"
             AccountId=ctx.account.id,
         ),
     )
