@@ -136,6 +136,10 @@ class AwsExplorerApp(App[int]):
 
     def start_scan(self, regions: tuple[str, ...] = ()) -> None:
         self.state.scanning = True
+        if self.options.demo and self._scan_config is None:
+            self.state.note = "Starting the demo account (a local moto server, seeded)…"
+        else:
+            self.state.note = "Asking AWS who we are and which regions are enabled…"
         self._scan(regions)
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="scan", group="scan")

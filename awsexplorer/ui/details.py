@@ -77,7 +77,9 @@ def _subnet_text(subnet: Resource | None, subnet_id: str, public: object) -> Tex
     return text
 
 
-def placement(state: ExplorerState, resource: Resource) -> Table:
+def placement(
+    state: ExplorerState, resource: Resource
+) -> list[tuple[str, RenderableType | str | None]]:
     """Region, VPC, subnet (public/private and why), security groups, role."""
     attrs = resource.attributes
     rows: list[tuple[str, RenderableType | str | None]] = [
@@ -138,7 +140,7 @@ def placement(state: ExplorerState, resource: Resource) -> Table:
     roles = list(dict.fromkeys(_ROLE_ARN.findall(raw)))
     if roles:
         rows.append(("role", "\n".join(roles[:3])))
-    return _facts(rows)
+    return rows
 
 
 def attributes_json(attributes: dict[str, object], search: str = "") -> RenderableType:
@@ -170,7 +172,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
         ("arn", resource.arn),
         ("state", key_state(resource)),
     ]
-    parts: list[RenderableType] = [title, _facts(rows), placement(state, resource)]
+    parts: list[RenderableType] = [title, _facts(rows + placement(state, resource))]
     findings = state.findings_for(resource.arn)
     parts += [_heading(f"Warnings ({len(findings)})"), warnings_block(findings)]
     parts.append(_heading(f"Tags ({len(resource.tags)})"))
@@ -264,7 +266,7 @@ def group_detail(state: ExplorerState, ref: NodeRef) -> Group:
 def account_detail(state: ExplorerState, source: str | None = None) -> Group:
     account = state.account
     if account is None:
-        return Group(Text("Connecting to AWS…", style="dim"))
+        return Group(Text(state.note or "Connecting to AWS…", style="dim"))
     scanned = [v for v in state.ordered_regions() if v.status is not RegionStatus.NOT_ENABLED]
     done = sum(1 for v in scanned if v.finished)
     rows: list[tuple[str, RenderableType | str | None]] = [

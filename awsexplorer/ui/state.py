@@ -80,6 +80,7 @@ class ExplorerState:
         self.started_at: str = ""
         self.finished_at: str | None = None
         self.scanning = False
+        self.note: str | None = None  # what is happening before the first event ("starting…")
         self.regions: dict[str, RegionView] = {}
         self.findings: list[Finding] = []
         self.checks: list[CheckResult] = []

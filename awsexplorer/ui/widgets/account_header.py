@@ -103,11 +103,14 @@ class AccountHeader(Vertical):
         failed = sum(1 for v in scanned if v.status is RegionStatus.FAILED)
         errors = sum(len(v.errors) for v in scanned)
         text = Text()
+        if state.scanning and state.account is None:
+            text.append(f" {state.note or 'Connecting to AWS…'}", style="bold yellow")
+            return text
         if state.scanning:
             done = sum(1 for v in scanned if v.finished)
             text.append(f" Scanning {done}/{len(scanned)} regions", style="bold yellow")
         elif state.account is None:
-            text.append(" Starting…", style="dim")
+            text.append(f" {state.note or 'Starting…'}", style="dim")
         else:
             text.append(f" {len(scanned)} regions", style="bold")
         text.append(f" · {state.resource_total} resources")

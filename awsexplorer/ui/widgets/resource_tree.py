@@ -33,8 +33,8 @@ class ResourceTree(Tree[NodeRef]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("l", "expand_cursor", "Expand", show=False),
-        Binding("h", "collapse_cursor", "Collapse", show=False),
+        Binding("l,right", "expand_cursor", "Expand", show=False),
+        Binding("h,left", "collapse_cursor", "Collapse", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
@@ -260,6 +260,21 @@ class ResourceTree(Tree[NodeRef]):
         ref = event.node.data
         if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
             self._load(event.node)
+
+    def action_expand_cursor(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            node.expand()
+
+    def action_collapse_cursor(self) -> None:
+        """Collapse an open node; on a leaf or a closed node, go to its parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.children:
+            node.collapse()
+        elif node.parent is not None:
+            self.move_cursor(node.parent)
 
     # -- moving -----------------------------------------------------------------------------
 

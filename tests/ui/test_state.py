@@ -1,0 +1,213 @@
+"""The UI's bookkeeping, without Textual: events in, regions / counts / search / findings out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from awsexplorer import snapshot
+from awsexplorer.model import (
+    Account,
+    CallError,
+    Finding,
+    RegionScan,
+    RegionStatus,
+    Resource,
+    ScanResult,
+    Severity,
+)
+from awsexplorer.scan.events import (
+    CallFailed,
+    RegionProgress,
+    ResourcesFound,
+    ScanFinished,
+    ScanStarted,
+)
+from awsexplorer.ui import details, labels
+from awsexplorer.ui.scanning import EventBuffer
+from awsexplorer.ui.state import ExplorerState, NodeRef
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small-account.json"
+ACCOUNT = Account("123456789012", "acme", "aws", "arn:aws:iam::123456789012:user/me")
+
+
+def instance(region: str, iid: str, name: str, **tags: str) -> Resource:
+    return Resource(
+        arn=f"arn:aws:ec2:{region}:123456789012:instance/{iid}",
+        type="ec2:instance",
+        id=iid,
+        name=name,
+        region=region,
+        tags={"Name": name, **tags},
+        attributes={"State": {"Name": "running"}},
+    )
+
+
+def loaded() -> ExplorerState:
+    state = ExplorerState()
+    state.load(snapshot.read(FIXTURE))
+    return state
+
+
+def test_events_build_regions_counts_and_errors() -> None:
+    state = ExplorerState()
+    changed = state.apply(ScanStarted(ACCOUNT, ["global", "eu-west-1"], ["ap-east-1"], "prod"))
+    assert changed == {"global", "eu-west-1", "ap-east-1"}
+    assert state.scanning and state.profile == "prod"
+    assert state.regions["eu-west-1"].status is RegionStatus.PENDING
+    assert state.regions["ap-east-1"].status is RegionStatus.NOT_ENABLED
+
+    state.apply(RegionProgress("eu-west-1", RegionStatus.SCANNING, 1, 4, 0))
+    assert state.apply(
+        ResourcesFound("eu-west-1", "instances", [instance("eu-west-1", "i-1", "web")])
+    ) == {"eu-west-1"}
+    error = CallError("eu-west-1", "ec2", "DescribeVolumes", "AccessDenied", "no")
+    state.apply(CallFailed(error))
+    view = state.regions["eu-west-1"]
+    assert (view.status, view.done, view.total) == (RegionStatus.SCANNING, 1, 4)
+    assert view.errors == [error]
+    assert state.count("eu-west-1") == 1
+    assert state.types_in("eu-west-1") == ["ec2:instance"]
+
+    result = ScanResult(
+        ACCOUNT,
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:00:05Z",
+        [
+            RegionScan("global", RegionStatus.OK),
+            RegionScan("eu-west-1", RegionStatus.PARTIAL, [error]),
+        ],
+        [instance("eu-west-1", "i-1", "web")],
+    )
+    state.apply(ScanFinished(result))
+    assert not state.scanning
+    assert state.regions["eu-west-1"].status is RegionStatus.PARTIAL
+    assert state.regions["eu-west-1"].errors == [error]  # the final word, not doubled
+    assert state.result().finished_at == "2024-01-01T00:00:05Z"
+
+
+def test_a_region_rescan_replaces_only_that_region() -> None:
+    state = ExplorerState()
+    state.apply(ScanStarted(ACCOUNT, ["global", "eu-west-1", "us-east-1"], [], None))
+    state.apply(ResourcesFound("eu-west-1", "i", [instance("eu-west-1", "i-old", "old")]))
+    state.apply(ResourcesFound("us-east-1", "i", [instance("us-east-1", "i-keep", "keep")]))
+
+    state.apply(ScanStarted(ACCOUNT, ["global", "eu-west-1"], [], None))
+    assert state.get("arn:aws:ec2:eu-west-1:123456789012:instance/i-old") is None
+    assert state.count("us-east-1") == 1
+    assert state.regions["us-east-1"].status is RegionStatus.PENDING  # untouched since
+    state.apply(ResourcesFound("eu-west-1", "i", [instance("eu-west-1", "i-new", "new")]))
+    assert [r.id for r in state.resources_of("eu-west-1", "ec2:instance")] == ["i-new"]
+
+
+def test_search_ranks_exact_then_prefix_then_contains_across_regions() -> None:
+    state = ExplorerState()
+    state.apply(ScanStarted(ACCOUNT, ["eu-west-1", "ap-southeast-2"], [], None))
+    state.apply(
+        ResourcesFound(
+            "ap-southeast-2",
+            "i",
+            [
+                instance("ap-southeast-2", "i-9", "load-test-tmp", owner="alice"),
+                instance("ap-southeast-2", "i-8", "old-load-test"),
+            ],
+        )
+    )
+    state.apply(ResourcesFound("eu-west-1", "i", [instance("eu-west-1", "i-7", "load-test")]))
+    assert [r.id for r in state.search("load-test")] == ["i-7", "i-9", "i-8"]
+    assert [r.id for r in state.search("ALICE")] == ["i-9"]  # tag values, any case
+    assert [r.id for r in state.search("i-8")] == ["i-8"]
+    assert state.search("arn:aws:ec2:ap-southeast-2:123456789012:instance/i-9")[0].id == "i-9"
+    assert state.search("   ") == []
+
+
+def test_findings_index_and_rollups() -> None:
+    state = loaded()
+    sg = "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0a1b2c3d4e5f60051"
+    assert state.worst(sg) is Severity.HIGH
+    assert state.worst("arn:aws:ec2:eu-west-1:123456789012:instance/i-0a1b2c3d4e5f60062") is None
+    counts = state.severity_counts(region="eu-west-1")
+    assert counts[Severity.HIGH] == 1 and counts[Severity.LOW] == 2
+    assert state.severity_counts(region="eu-west-1", resource_type="ec2:volume")[Severity.LOW] == 1
+    # The billing-alarm finding names no scanned resource: it belongs to the account.
+    assert [f.check for f in state.account_findings()] == ["identity.no_billing_alarm"]
+    assert state.severity_counts(region="global")[Severity.MEDIUM] == 1
+
+
+def test_snapshot_load_round_trips_through_result() -> None:
+    original = snapshot.read(FIXTURE)
+    state = ExplorerState()
+    state.load(original)
+    assert snapshot.to_dict(state.result()) == snapshot.to_dict(original)
+    assert state.unanalysed_result().findings == []
+
+
+def test_event_buffer_wakes_once_per_batch() -> None:
+    buffer = EventBuffer()
+    event = CallFailed(CallError("x", "s", "o", "c", "m"))
+    assert buffer.push(event) is True
+    assert buffer.push(event) is False
+    assert len(buffer.drain()) == 2
+    assert buffer.push(event) is True
+
+
+def test_labels_say_status_without_colour() -> None:
+    state = loaded()
+    failed = labels.region_label(state.regions["sa-east-1"], 0, state.severity_counts("sa-east-1"))
+    assert "failed: AuthFailure" in failed.plain
+    partial = labels.region_label(
+        state.regions["eu-west-1"], state.count("eu-west-1"), state.severity_counts("eu-west-1")
+    )
+    assert partial.plain.startswith("eu-west-1  11  partial: 1 call failed")
+    assert "!1" in partial.plain  # one high finding, marked without colour
+    empty = labels.region_label(state.regions["eu-north-1"], 0, state.severity_counts("eu-north-1"))
+    assert empty.plain == "eu-north-1  empty"
+    subnet = state.by_id("eu-west-1", "subnet-0a1b2c3d4e5f60011")
+    assert subnet is not None and labels.key_state(subnet) == "public"
+
+
+def test_detail_of_a_public_instance_says_where_and_why() -> None:
+    state = loaded()
+    arn = "arn:aws:ec2:eu-west-1:123456789012:instance/i-0a1b2c3d4e5f60061"
+    from rich.console import Console
+
+    console = Console(width=200, record=True, color_system=None)
+    console.print(details.describe(state, NodeRef("resource", arn=arn)))
+    text = console.export_text()
+    assert "region   eu-west-1" in text or "eu-west-1" in text
+    assert "subnet-0a1b2c3d4e5f60011 (public-a)  PUBLIC" in text
+    assert "sends 0.0.0.0/0 to internet gateway" in text
+    assert "sg-0a1b2c3d4e5f60051 (bastion-ssh) ! high" in text
+    assert "instance-profile/bastion" in text
+    assert "team" in text and "platform" in text
+    # searching the raw attributes keeps only the matching lines
+    console = Console(width=200, record=True, color_system=None)
+    console.print(details.describe(state, NodeRef("resource", arn=arn), search="t3.micro"))
+    searched = console.export_text()
+    assert "1 line contain" in searched and '"InstanceType": "t3.micro"' in searched
+    assert '"PublicIpAddress"' not in searched
+
+
+def test_account_detail_lists_account_wide_warnings() -> None:
+    state = loaded()
+    from rich.console import Console
+
+    console = Console(width=200, record=True, color_system=None)
+    console.print(details.describe(state, NodeRef("account")))
+    text = console.export_text()
+    assert "123456789012 (acme-prod)" in text
+    assert "No billing alarm" in text and "Fix: Create a budget" in text
+
+
+def test_finding_for_unknown_region_is_still_counted() -> None:
+    state = ExplorerState()
+    state.load(
+        ScanResult(
+            ACCOUNT,
+            "t",
+            "t",
+            [RegionScan("global", RegionStatus.OK)],
+            [],
+            [Finding("c", Severity.LOW, "arn:aws:iam::1:account", "global", "m", "r")],
+        )
+    )
+    assert state.severity_counts()[Severity.LOW] == 1
