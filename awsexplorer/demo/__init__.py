@@ -1,0 +1,86 @@
+"""The embedded demo account: moto's server, in this process, seeded with a realistic account.
+
+`demo_config()` starts the server once per process (on 127.0.0.1, a random port), seeds it and
+returns the ScanConfig that points the scanner at it. No credentials, no network.
+
+moto and boto3 are imported inside the functions, never at import time: importing this package
+must stay cheap for the CLI's `--help` and the TUI's first frame.
+
+moto keeps its data in module-level backends shared by every server in the process, so something
+else in the same process (a test resetting its own moto server) can wipe the demo account. Each
+call therefore checks that the seeded account is still there and seeds it again if not.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import urllib.request
+from typing import Any
+
+from awsexplorer.demo._aws import DEMO_KEY, SHARED
+from awsexplorer.errors import UserError
+from awsexplorer.scan.config import ScanConfig
+
+_lock = threading.Lock()
+_server: Any = None  # moto's ThreadedMotoServer, once started
+_endpoint: str | None = None
+
+
+def _quiet_request_log() -> None:
+    """moto's server logs every request through werkzeug's logger, to stderr even with
+    verbose=False: that would write over the TUI and the CLI's output. Keep errors only, unless
+    someone configured that logger on purpose."""
+    logger = logging.getLogger("werkzeug")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.ERROR)
+
+
+def _start_server() -> str:
+    global _server, _endpoint
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        raise UserError(
+            "The demo needs the demo extra.", "pip install 'awsexplorer[demo]'"
+        ) from None
+    _quiet_request_log()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    _server, _endpoint = server, f"http://{host}:{port}"
+    atexit.register(stop_demo)
+    return _endpoint
+
+
+def _reset(endpoint_url: str) -> None:
+    request = urllib.request.Request(f"{endpoint_url}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=30).close()
+
+
+def demo_config(regions: tuple[str, ...] = ()) -> ScanConfig:
+    """The ScanConfig of the demo account; starts and seeds the server on first use."""
+    from awsexplorer.demo.seed import is_seeded, seed
+
+    with _lock:
+        endpoint = _endpoint or _start_server()
+        if not is_seeded():
+            _reset(endpoint)  # start from an empty server: same seed, same account
+            seed(endpoint)
+    return ScanConfig(
+        endpoint_url=endpoint,
+        access_key=DEMO_KEY,
+        secret_key=DEMO_KEY,
+        home_region=SHARED,
+        regions=regions,
+    )
+
+
+def stop_demo() -> None:
+    """Stop the demo server if it runs (registered with atexit)."""
+    global _server, _endpoint
+    with _lock:
+        server, _server, _endpoint = _server, None, None
+    if server is not None:
+        server.stop()
