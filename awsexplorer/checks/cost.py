@@ -85,12 +85,16 @@ def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
             yield unknown(volume, "state not read")
         elif state == "available":
             size = volume.attributes.get("Size")
-            kind = volume.attributes.get("VolumeType")
-            detail = " ".join(str(p) for p in (f"{size} GiB" if size else None, kind) if p)
+            details = [volume.name] if volume.name != volume.id else []
+            details += [f"{size} GiB"] if size else []
+            details += (
+                [str(volume.attributes["VolumeType"])]
+                if volume.attributes.get("VolumeType")
+                else []
+            )
+            shown = f" ({', '.join(details)})" if details else ""
             yield flag(
-                volume,
-                f"volume {label(volume)}{f' ({detail})' if detail else ''} is attached to "
-                "nothing (state available) and still billed",
+                volume, f"volume {volume.id}{shown} is attached to nothing (state available)"
             )
 
 

@@ -16,7 +16,6 @@ from awsexplorer.checks.registry import (
     Outcome,
     check,
     flag,
-    label,
     unknown,
 )
 from awsexplorer.model import Resource, Severity
@@ -269,11 +268,10 @@ def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
         elif not encrypted:
             size = volume.attributes.get("Size")
             attached = ", ".join(volume.attributes.get("attached_to") or []) or "nothing"
-            size_text = f"{size} GiB, " if size else ""
-            yield flag(
-                volume,
-                f"volume {label(volume)} ({size_text}attached to {attached}) is not encrypted",
-            )
+            details = [volume.name] if volume.name != volume.id else []
+            details += [f"{size} GiB"] if size else []
+            details.append(f"attached to {attached}")
+            yield flag(volume, f"volume {volume.id} ({', '.join(details)}) is not encrypted")
 
 
 def secret_variables(function: Resource) -> list[dict[str, Any]]:

@@ -26,31 +26,14 @@ TAGGABLE_TYPES = (
     "dynamodb:table",
     "sqs:queue",
 )
-# Resources that hold something, for telling an untouched default VPC from one in use.
-_OCCUPANTS = (
-    "ec2:instance",
-    "rds:db",
-    "lambda:function",
-    "elasticloadbalancing:loadbalancer",
-    "ec2:network-interface",
-    "ec2:natgateway",
-)
 
 
-def untouched_default_vpc(ctx: CheckContext, resource: Resource) -> bool:
-    """AWS creates a default VPC in every region; nobody tags those while they stay empty."""
-    if resource.type != "ec2:vpc" or not resource.attributes.get("IsDefault"):
-        return False
-    return not any(
-        r.type in _OCCUPANTS and r.region == resource.region
-        for r in ctx.inventory.in_vpc(resource.id)
-    )
-
-
-def skipped(ctx: CheckContext, resource: Resource) -> bool:
+def skipped(resource: Resource) -> bool:
     if resource.type == "ec2:instance" and resource.attributes.get("state") == "terminated":
         return True
-    return untouched_default_vpc(ctx, resource)
+    # AWS creates a default VPC in every region; one in use is ec2-default-vpc-in-use's finding,
+    # and tagging it would not make it any less the default.
+    return resource.type == "ec2:vpc" and bool(resource.attributes.get("IsDefault"))
 
 
 @check(
@@ -79,7 +62,7 @@ def skipped(ctx: CheckContext, resource: Resource) -> bool:
 def tag_missing_required(ctx: CheckContext) -> Iterator[Outcome]:
     """A taggable resource (instance, volume, database, function, bucket, VPC, load balancer,
     table, queue) missing a required tag key (default project, environment, owner; compared
-    case-insensitively). Unused default VPCs and terminated instances are skipped."""
+    case-insensitively). Default VPCs (AWS creates them) and terminated instances are skipped."""
     required = ctx.settings.required_tag_keys
     if not required:
         raise NotEvaluated("no required tag keys are configured")
@@ -87,7 +70,7 @@ def tag_missing_required(ctx: CheckContext) -> Iterator[Outcome]:
         {k.strip().lower(): k.strip() for k in ctx.settings.required_tags if k.strip()}.values()
     )
     for resource in ctx.of_type(*TAGGABLE_TYPES):
-        if skipped(ctx, resource):
+        if skipped(resource):
             continue
         present = {key.lower() for key in resource.tags}
         missing = [k for k in ordered if k.lower() not in present]

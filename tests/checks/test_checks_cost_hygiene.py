@@ -70,7 +70,7 @@ def test_unattached_volume_and_address() -> None:
         resource("ec2:elastic-ip", "eipalloc-busy", associated=True, PublicIp="203.0.113.10"),
     )
     assert flagged("ec2-volume-unattached", result) == ["vol-idle"]
-    assert "(100 GiB gp3)" in messages("ec2-volume-unattached", result)[0]
+    assert "(100 GiB, gp3)" in messages("ec2-volume-unattached", result)[0]
     assert flagged("ec2-eip-unattached", result) == ["eipalloc-idle"]
     assert "203.0.113.9" in messages("ec2-eip-unattached", result)[0]
 
