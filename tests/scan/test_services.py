@@ -435,3 +435,65 @@ def test_collectors_name_their_actions() -> None:
     }
     for rtype, action in expected.items():
         assert action in by_type[rtype].actions, rtype
+
+
+def test_pages_followed_and_a_trail_homed_outside_the_scan_kept(
+    aws: Callable[..., Any],
+    scan_config: Callable[..., ScanConfig],
+    run_scan: Callable[..., tuple[ScanResult, list[Any]]],
+) -> None:
+    """One page per item (page_size=1): every queue, table, function and alarm still found.
+    Scanning only ap-southeast-2, the multi-region trail homed in eu-west-1 (which records
+    ap-southeast-2 too) is still reported, once, in its home region."""
+    region = "ap-southeast-2"
+    aws("s3", "eu-west-1").create_bucket(
+        Bucket="org-trail", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    home = aws("cloudtrail", "eu-west-1")
+    home.create_trail(Name="org", S3BucketName="org-trail", IsMultiRegionTrail=True)
+    home.start_logging(Name="org")
+    role = aws("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    sqs, dynamodb, lam = aws("sqs", region), aws("dynamodb", region), aws("lambda", region)
+    cloudwatch = aws("cloudwatch", region)
+    for i in range(3):
+        sqs.create_queue(QueueName=f"q{i}")
+        dynamodb.create_table(
+            TableName=f"table{i}",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        lam.create_function(
+            FunctionName=f"f{i}",
+            Runtime="python3.12",
+            Role=role,
+            Handler="app.handler",
+            Code={"ZipFile": _zip()},
+        )
+        cloudwatch.put_metric_alarm(
+            AlarmName=f"a{i}",
+            Namespace="AWS/SQS",
+            MetricName="ApproximateAgeOfOldestMessage",
+            Statistic="Maximum",
+            Period=60,
+            EvaluationPeriods=1,
+            Threshold=600,
+            ComparisonOperator="GreaterThanThreshold",
+        )
+    result, _ = run_scan(scan_config(regions=(region,), page_size=1))
+    # Some EC2 calls refuse a page size under 5; the services under test accept 1.
+    mine = {"sqs", "dynamodb", "lambda", "cloudwatch", "cloudtrail", "resourcegroupstaggingapi"}
+    assert [e for r in result.regions for e in r.errors if e.service in mine] == []
+    for rtype, expected in (
+        ("sqs:queue", ["q0", "q1", "q2"]),
+        ("dynamodb:table", ["table0", "table1", "table2"]),
+        ("lambda:function", ["f0", "f1", "f2"]),
+        ("cloudwatch:alarm", ["a0", "a1", "a2"]),
+    ):
+        found = _of_type(result, rtype)
+        assert [r.id for r in found] == expected, rtype
+        assert {r.region for r in found} == {region}
+    (trail,) = _of_type(result, "cloudtrail:trail")
+    assert (trail.id, trail.region) == ("org", "eu-west-1")
+    assert trail.attributes["multi_region"] is True
+    assert trail.attributes["is_logging"] is True
