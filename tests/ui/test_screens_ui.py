@@ -351,3 +351,23 @@ class TestSnapshots:
 
     def test_error_log(self, snap_compare) -> None:
         assert snap_compare(Host(ErrorLogScreen), terminal_size=SIZE)
+
+
+async def test_updates_while_scanning_are_shown_at_once_then_coalesced() -> None:
+    full = account()
+    principals = [r for r in full.resources if r.type.startswith("iam:")]
+    scanning = replace(full, finished_at=None, resources=[], findings=[])
+    app = Host(IamScreen, scanning)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count == 0
+        screen.update_result(replace(scanning, resources=principals[:2]))
+        assert table.row_count == 2  # the first update is shown at once
+        screen.update_result(replace(scanning, resources=principals[:3]))
+        screen.update_result(replace(full, resources=principals))
+        assert table.row_count == 2  # later ones wait for the interval...
+        await pilot.pause(screen.REBUILD_INTERVAL + 0.2)
+        assert table.row_count == len(principals)  # ...and the newest one wins
+        assert "scanning" not in str(screen.query_one("#view-title", Static).render())

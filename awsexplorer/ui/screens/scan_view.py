@@ -52,6 +52,8 @@ class ScanViewScreen(Screen[None]):
         super().__init__()
         self.result = result
         self._fixed_now = now
+        self._cooling_down = False
+        self._stale = False
 
     @property
     def now(self) -> datetime:
@@ -73,11 +75,30 @@ class ScanViewScreen(Screen[None]):
 
     VIEW_NAME = "View"
 
+    # While a scan streams in, rebuild at most this often: keys stay responsive on big accounts.
+    REBUILD_INTERVAL = 0.5
+
     def update_result(self, result: ScanResult) -> None:
-        """Show a newer scan (the app calls this as results arrive)."""
+        """Show a newer scan (the app calls this as results arrive).
+
+        The first update is shown at once; later ones within REBUILD_INTERVAL are coalesced
+        into one rebuild at the end of it, with the newest result.
+        """
         self.result = result
-        if self.is_mounted:
-            self.rebuild()
+        if not self.is_mounted:
+            return
+        if self._cooling_down:
+            self._stale = True
+            return
+        self.rebuild()
+        self._cooling_down = True
+        self.set_timer(self.REBUILD_INTERVAL, self._cooled_down)
+
+    def _cooled_down(self) -> None:
+        self._cooling_down = False
+        if self._stale:
+            self._stale = False
+            self.update_result(self.result)
 
     def rebuild(self) -> None:
         """Recompute the view from `self.result`; subclasses keep their cursor in place."""

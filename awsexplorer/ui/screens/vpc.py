@@ -44,6 +44,9 @@ class VpcScreen(ScanViewScreen):
     def __init__(self, result: ScanResult, now: datetime | None = None) -> None:
         super().__init__(result, now)
         self.items: list[TreeItem] = []
+        # The highlighted node's key, kept apart from the widget: a rebuild clears the tree and
+        # places the cursor only after the next refresh.
+        self._cursor_key: str | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -81,7 +84,7 @@ class VpcScreen(ScanViewScreen):
         tree = self.vpc_tree
         # Keep what the user folded, unfolded and highlighted across a rebuild.
         folded = {n.data.key: n.is_expanded for n in _nodes(tree.root) if n.data is not None}
-        cursor = tree.cursor_node.data.key if tree.cursor_node and tree.cursor_node.data else None
+        cursor = self._cursor_key
         self.items = build_vpc_tree(self.result)
         super().rebuild()
         tree.clear()
@@ -119,6 +122,8 @@ class VpcScreen(ScanViewScreen):
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
         event.stop()
+        if event.node.data is not None:
+            self._cursor_key = event.node.data.key
         self._show_detail()
 
     @on(Tree.NodeSelected)

@@ -219,7 +219,10 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
         children.append(
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/egress",
-                label=Text("egress: none (no gateway in the scan)", style="dim"),
+                label=Text(
+                    "egress: none found yet" if pending else "egress: none (no gateway found)",
+                    style="dim",
+                ),
                 detail=Text("No internet, NAT, VPN, transit, peering or endpoint gateway found"),
             )
         )
