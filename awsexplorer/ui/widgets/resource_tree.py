@@ -149,7 +149,8 @@ class ResourceTree(Tree[NodeRef]):
             )
         )
         services = self._visible_types(name)
-        for key in [k for k in self._groups if k[0] == name]:
+        # Types before their service, so no node is removed after its parent has gone.
+        for key in sorted((k for k in self._groups if k[0] == name), key=len, reverse=True):
             stale = len(key) == 2 and key[1] not in services
             stale = stale or (len(key) == 3 and key[2] not in services.get(key[1], ()))
             if stale:
