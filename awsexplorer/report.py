@@ -101,7 +101,7 @@ def print_findings(
     """The warnings grouped by severity, worst first: resource, region, message; then the
     checks that could not be evaluated, so silence is never mistaken for a pass."""
     findings = result.findings if findings is None else findings
-    labels = {r.arn: r.id for r in result.resources}
+    labels = {r.arn: r.name or r.id for r in result.resources}
     labels[result.account.root_arn] = f"account {result.account.id}"
     if not findings:
         console.print(Text("No findings.", style="bold green"))
@@ -119,7 +119,7 @@ def print_findings(
         table.add_column("Message", overflow="fold")
         for f in sorted(group, key=lambda f: (f.check, f.region, f.resource, f.message)):
             message = Text(f.message)
-            message.append(f"  [{f.check}]", style="dim")
+            message.append(f"\n{f.check}", style="dim")
             table.add_row(labels.get(f.resource, f.resource), f.region, message)
         console.print(table)
     skipped = [c for c in result.checks if c.status != "evaluated"]
