@@ -24,7 +24,7 @@ from awsexplorer.ui.views.common import label_for, matches, name_from_arn
 from awsexplorer.ui.views.error_log import build_error_log
 from awsexplorer.ui.views.findings import build_findings_view
 from awsexplorer.ui.views.iam import Admin, SortColumn, build_iam_rows, describe_use, sort_rows
-from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree
+from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree, vpc_items
 
 FIXTURE = Path(__file__).parent / "fixtures" / "screens" / "account.json"
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -301,7 +301,6 @@ def plain(item: TreeItem) -> str:
 
 def test_vpc_tree_shows_region_egress_azs_and_subnet_badges(account: ScanResult) -> None:
     vpcs = build_vpc_tree(account)
-    assert [v.region for v in vpcs] == ["eu-west-1", "us-east-1"]
     prod = vpcs[0]
     assert plain(prod).startswith("prod vpc-0prod eu-west-1 10.0.0.0/16")
     assert "2 pub / 2 priv" in plain(prod)
@@ -332,9 +331,30 @@ def test_internet_facing_resources_stand_out(account: ScanResult) -> None:
     assert not app.internet_facing and "internet" not in plain(app)
 
 
-def test_empty_default_vpc_is_folded(account: ScanResult) -> None:
-    default = build_vpc_tree(account)[1]
-    assert "default" in plain(default) and not default.expanded
+def test_empty_default_vpcs_are_gathered_and_folded(account: ScanResult) -> None:
+    items = build_vpc_tree(account)
+    group = items[-1]
+    assert plain(group) == "1 default VPC with nothing in it" and not group.expanded
+    assert group.arn is None and group.region is None
+    (default,) = group.children
+    assert "vpc-0dflt us-east-1 172.31.0.0/16 default" in plain(default)
+    assert [v.region for v in vpc_items(items)] == ["eu-west-1", "us-east-1"]
+
+
+def test_default_vpc_in_use_stays_in_view(account: ScanResult) -> None:
+    stray = Resource(
+        arn="arn:aws:ec2:us-east-1:123456789012:instance/i-0stray",
+        type="ec2:instance",
+        id="i-0stray",
+        name="stray",
+        region="us-east-1",
+        vpc_id="vpc-0dflt",
+        subnet_id="subnet-0dfa",
+    )
+    account.resources.append(stray)
+    items = build_vpc_tree(account)
+    assert [i.region for i in items] == ["eu-west-1", "us-east-1"]
+    assert items[1].expanded
 
 
 def subnet_only(finished: str | None) -> ScanResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -32,21 +33,31 @@ SEVERITY_STEPS: tuple[Severity | None, ...] = (
 UNCHECKED_PREFIX = "unchecked:"
 
 
-def finding_prompt(row: FindingRow) -> Text:
-    """Two lines: where (resource, region, check), then what."""
-    text = Text(f"{SEVERITY_MARK[row.severity]:<2} ", style=SEVERITY_STYLE[row.severity])
-    text.append(row.resource, style="bold")
-    text.append(f"  {row.region}", style="magenta")
-    text.append(f"  {row.check}", style="dim")
-    text.append(f"\n   {row.message}")
-    return text
+def _hanging(mark: Text, head: Text, body: Text) -> Table:
+    """A mark, then a one-line head (cut with …) over a body that wraps under the head."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    head.no_wrap = True
+    head.overflow = "ellipsis"
+    grid.add_row(mark, head)
+    grid.add_row("", body)
+    return grid
 
 
-def unchecked_prompt(row: UncheckedRow) -> Text:
-    text = Text("?  ", style="yellow")
-    text.append(row.check, style="bold")
-    text.append(f"\n   {row.reason}", style="dim")
-    return text
+def finding_prompt(row: FindingRow) -> Table:
+    """Where (resource, region, check) on one line, then what, wrapped beneath it."""
+    head = Text(row.resource, style="bold")
+    head.append(f"  {row.region}", style="magenta")
+    head.append(f"  {row.check}", style="dim")
+    mark = Text(SEVERITY_MARK[row.severity], style=SEVERITY_STYLE[row.severity])
+    return _hanging(mark, head, Text(row.message))
+
+
+def unchecked_prompt(row: UncheckedRow) -> Table:
+    return _hanging(
+        Text("?", style="yellow"), Text(row.check, style="bold"), Text(row.reason, style="dim")
+    )
 
 
 def group_header(title: str, count: int, style: str) -> Option:
@@ -75,6 +86,9 @@ class FindingsScreen(ScanViewScreen):
     }
     FindingsScreen #findings-empty {
         height: 1fr;
+    }
+    FindingsScreen #findings-detail {
+        max-height: 6;
     }
     """
 
@@ -178,9 +192,9 @@ class FindingsScreen(ScanViewScreen):
         detail = self.query_one("#findings-detail", Static)
         row = self._row(self.current_id)
         if isinstance(row, FindingRow):
-            text = Text("Fix: ", style="bold")
+            text = Text(f"{row.arn}\n", style="dim")
+            text.append("Fix: ", style="bold")
             text.append(row.remediation or "no remediation recorded")
-            text.append(f"\n{row.arn}", style="dim")
         elif isinstance(row, UncheckedRow):
             text = Text(
                 f"{row.check} was neither passed nor failed: its input could not be read. "

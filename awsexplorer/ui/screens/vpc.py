@@ -12,7 +12,7 @@ from textual.widgets.tree import TreeNode
 
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
-from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree
+from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree, vpc_items
 
 Node = TreeNode[TreeItem]
 
@@ -68,11 +68,10 @@ class VpcScreen(ScanViewScreen):
         return self.query_one("#vpc-tree", Tree)
 
     def title_text(self) -> str:
-        vpcs = len(self.items)
-        regions = len({i.region for i in self.items})
-        facing = sum(
-            1 for vpc in self.items for item in _walk(vpc.children) if item.arn and _facing(item)
-        )
+        found = vpc_items(self.items)
+        vpcs = len(found)
+        regions = len({i.region for i in found})
+        facing = sum(1 for item in _walk(self.items) if item.arn and _facing(item))
         text = f"{super().title_text()} · {vpcs} VPC{'s' if vpcs != 1 else ''}"
         if regions:
             text += f" in {regions} region{'s' if regions != 1 else ''}"

@@ -262,16 +262,28 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
             detail.append(f"  flow logs: {'on' if flow_logs else 'off'}")
     if facing_total:
         detail.append(f"\n{facing_total} subnet(s) with internet-facing resources", FACING_STYLE)
-    # A default VPC with nothing in it is noise: folded, still there.
-    empty = vpc.is_default and not any(s.resources for s in subnets)
     return TreeItem(
         key=vpc.vpc.arn if vpc.vpc else f"{vpc.region}/{vpc.vpc_id}",
         label=label,
         arn=vpc.vpc.arn if vpc.vpc else None,
         detail=detail,
         children=children,
-        expanded=not empty,
         region=vpc.region,
+    )
+
+
+# What every default VPC holds from the start: not a sign of use.
+_BUILT_IN = frozenset({"ec2:security-group", "ec2:network-acl"})
+
+
+def _idle_default(vpc: VpcTopology, worst: dict[str, Severity]) -> bool:
+    """A default VPC that nothing runs in, with no warning: noise, one per region."""
+    return (
+        vpc.is_default
+        and vpc.vpc is not None
+        and vpc.vpc.arn not in worst
+        and not any(s.resources for s in vpc.subnets)
+        and all(r.type in _BUILT_IN for r in vpc.other_resources)
     )
 
 
@@ -289,4 +301,39 @@ def build_vpc_tree(result: ScanResult) -> list[TreeItem]:
     whose route tables have not arrived while the scan is still running."""
     pending = result.finished_at is None
     worst = worst_by_arn(result)
-    return [_vpc_item(v, worst, pending) for v in build_topology(result.resources)]
+    used: list[TreeItem] = []
+    idle: list[TreeItem] = []
+    for vpc in build_topology(result.resources):
+        item = _vpc_item(vpc, worst, pending)
+        if _idle_default(vpc, worst):
+            item.expanded = False
+            idle.append(item)
+        else:
+            used.append(item)
+    if idle:
+        regions = ", ".join(i.region or "?" for i in idle)
+        used.append(
+            TreeItem(
+                key="empty-default-vpcs",
+                label=Text(
+                    f"{len(idle)} default VPC{'s' if len(idle) != 1 else ''} with nothing in "
+                    f"{'them' if len(idle) != 1 else 'it'}",
+                    style="dim",
+                ),
+                detail=Text(f"Untouched default VPCs in {regions}"),
+                children=idle,
+                expanded=False,
+            )
+        )
+    return used
+
+
+def vpc_items(items: list[TreeItem]) -> list[TreeItem]:
+    """The VPC items among the top level, including those gathered in a group."""
+    found: list[TreeItem] = []
+    for item in items:
+        if item.region is not None:
+            found.append(item)
+        else:
+            found.extend(vpc_items(item.children))
+    return found
