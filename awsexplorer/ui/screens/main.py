@@ -209,7 +209,11 @@ class MainScreen(Screen[None]):
                 return False
         self.tree.focus()
         self.detail.show(NodeRef("resource", resource.region, None, resource.type, arn))
-        self.notify(f"{resource.name} ({resource.id}) is in {resource.region}.", title="Found")
+        what = resource.name if resource.name == resource.id else f"{resource.name} ({resource.id})"
+        where = (
+            "global (IAM, account-wide)" if resource.region == GLOBAL_REGION else resource.region
+        )
+        self.notify(f"{what} is in {where}.", title="Found")
         return True
 
     def go_to_region(self, name: str) -> None:

@@ -31,13 +31,13 @@ class Suggestion:
 
 class CommandBar(Vertical):
     DEFAULT_CSS = """
-    CommandBar { height: auto; max-height: 12; display: none; dock: bottom; }
+    CommandBar { height: auto; max-height: 12; display: none; }
     CommandBar.-open { display: block; }
     CommandBar > OptionList { max-height: 9; display: none; border: none; padding: 0; }
     CommandBar > OptionList.-has-options { display: block; }
     CommandBar > Horizontal { height: 1; }
     CommandBar #prompt-mode { width: 2; text-style: bold; }
-    CommandBar Input { border: none; height: 1; padding: 0; width: 1fr; }
+    CommandBar Input, CommandBar Input:focus { border: none; height: 1; padding: 0; width: 1fr; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
