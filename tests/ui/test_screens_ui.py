@@ -160,6 +160,37 @@ async def test_vpc_update_result_keeps_cursor_and_folding() -> None:
         assert f"{ARN}:instance/i-0new" in arns
 
 
+async def test_vpc_big_account_folds_subnets_and_fills_them_on_unfold() -> None:
+    from awsexplorer.ui.screens.vpc import EAGER_RESOURCES
+
+    big = account()
+    big.resources += [
+        Resource(
+            arn=f"{ARN}:instance/i-{n:05d}",
+            type="ec2:instance",
+            id=f"i-{n:05d}",
+            name=f"worker-{n:05d}",
+            region="eu-west-1",
+            vpc_id="vpc-0prod",
+            subnet_id="subnet-0pria",
+        )
+        for n in range(EAGER_RESOURCES)
+    ]
+    app = Host(VpcScreen, big)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(Tree)
+        zone_a = tree.root.children[0].children[1]
+        private_a = zone_a.children[1]
+        assert private_a.data.key.endswith("subnet/subnet-0pria")
+        assert not private_a.is_expanded and not private_a.children  # not built yet
+        tree.move_cursor(private_a)
+        await pilot.press("space")
+        await pilot.pause()
+        assert private_a.is_expanded
+        assert len(private_a.children) == EAGER_RESOURCES + 1  # app-1 and the workers
+
+
 # -- IAM ------------------------------------------------------------------------------------------
 
 

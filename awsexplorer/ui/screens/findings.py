@@ -93,7 +93,7 @@ class FindingsScreen(ScanViewScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "jump", "Show in tree", priority=True),
+        Binding("enter", "jump", "Show", priority=True),
         Binding("slash", "focus_filter", "Filter"),
         Binding("s", "cycle_severity", "Severity"),
     ]

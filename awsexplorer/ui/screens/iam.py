@@ -115,10 +115,10 @@ class IamScreen(ScanViewScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "jump", "Show in tree", priority=True),
-        Binding("s", "cycle_sort", "Sort"),
+        Binding("enter", "jump", "Show", priority=True),
+        Binding("s", "cycle_sort", "Next sort", show=False),
         *(
-            Binding(str(n), f"sort({n - 1})", "Sort by column", show=n == 1, key_display="1-8")
+            Binding(str(n), f"sort({n - 1})", "Sort", show=n == 1, key_display="1-8")
             for n in range(1, len(COLUMNS) + 1)
         ),
     ]

@@ -16,6 +16,10 @@ from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree, vpc_items
 
 Node = TreeNode[TreeItem]
 
+# Above this many resources in the tree, subnets start folded (Textual's Tree slows down with
+# tens of thousands of eagerly built nodes).
+EAGER_RESOURCES = 2_000
+
 
 class VpcScreen(ScanViewScreen):
     """The topology as a tree. Enter shows the highlighted resource in the main tree; space
@@ -34,11 +38,11 @@ class VpcScreen(ScanViewScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "jump", "Show in tree", priority=True),
+        Binding("enter", "jump", "Show", priority=True),
         Binding("space", "toggle", "Fold", priority=True),
         Binding("l", "expand", "Expand", show=False),
         Binding("h", "collapse", "Collapse", show=False),
-        Binding("E", "expand_all", "Expand all"),
+        Binding("E", "expand_all", "Unfold all"),
     ]
 
     def __init__(self, result: ScanResult, now: datetime | None = None) -> None:
@@ -87,6 +91,11 @@ class VpcScreen(ScanViewScreen):
         self.items = build_vpc_tree(self.result)
         super().rebuild()
         tree.clear()
+        if sum(1 for i in _walk(self.items) if i.kind == "resource") > EAGER_RESOURCES:
+            # A big account: subnets start folded, their resources are added on unfolding.
+            for item in _walk(self.items):
+                if item.kind == "subnet":
+                    item.expanded = False
         target: Node | None = None
         for item in self.items:
             found = _add(tree.root, item, folded, cursor)
@@ -124,6 +133,14 @@ class VpcScreen(ScanViewScreen):
         if event.node.data is not None:
             self._cursor_key = event.node.data.key
         self._show_detail()
+
+    @on(Tree.NodeExpanded)
+    def _unfolded(self, event: Tree.NodeExpanded[TreeItem]) -> None:
+        event.stop()
+        node = event.node
+        if node.data is not None and node.data.children and not node.children:
+            for child in node.data.children:
+                _add(node, child, {}, None)
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[TreeItem]) -> None:
@@ -163,15 +180,17 @@ class VpcScreen(ScanViewScreen):
 
 
 def _add(parent: Node, item: TreeItem, folded: dict[str, bool], cursor: str | None) -> Node | None:
-    """Add `item` under `parent`; returns the node whose key is `cursor`, if it is in there."""
-    expanded = folded.get(item.key, item.expanded)
-    if item.children:
-        node = parent.add(item.label, data=item, expand=expanded)
-    else:
+    """Add `item` under `parent`, and its children if it starts unfolded (the others are added
+    when first unfolded: see VpcScreen._unfolded). Returns the node keyed `cursor`, if added."""
+    if not item.children:
         node = parent.add_leaf(item.label, data=item)
+        return node if item.key == cursor else None
+    expanded = folded.get(item.key, item.expanded)
+    node = parent.add(item.label, data=item, expand=expanded)
     found = node if item.key == cursor else None
-    for child in item.children:
-        found = _add(node, child, folded, cursor) or found
+    if expanded:
+        for child in item.children:
+            found = _add(node, child, folded, cursor) or found
     return found
 
 

@@ -57,6 +57,7 @@ class TreeItem:
     expanded: bool = True
     internet_facing: bool = False
     region: str | None = None  # set on VPC items
+    kind: str = "resource"  # vpc | egress | zone | subnet | resource | group
 
 
 def _mark(worst: Severity | None) -> Text:
@@ -169,6 +170,7 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
         children=children,
         expanded=True,
         internet_facing=bool(facing),
+        kind="subnet",
     )
 
 
@@ -210,6 +212,7 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
         children.append(
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/egress",
+                kind="egress",
                 label=Text(f"egress: {_egress_summary(vpc.gateways)}", style="bold"),
                 detail=Text("Gateways and connections of this VPC"),
                 children=[_gateway_item(g, worst) for g in vpc.gateways],
@@ -219,6 +222,7 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
         children.append(
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/egress",
+                kind="egress",
                 label=Text(
                     "egress: none found yet" if pending else "egress: none (no gateway found)",
                     style="dim",
@@ -236,6 +240,7 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
         children.append(
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/{zone.name}",
+                kind="zone",
                 label=zone_label,
                 detail=Text(f"availability zone {zone.name}: {len(subnet_items)} subnet(s)"),
                 children=subnet_items,
@@ -247,6 +252,7 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
         children.append(
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/other",
+                kind="group",
                 label=Text(f"in the VPC, no subnet: {summary}", style="dim"),
                 detail=Text("Security groups, network ACLs and resources not placed in a subnet"),
                 children=[_resource_item(r, worst.get(r.arn)) for r in vpc.other_resources],
@@ -269,6 +275,7 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
         detail=detail,
         children=children,
         region=vpc.region,
+        kind="vpc",
     )
 
 
@@ -315,6 +322,7 @@ def build_vpc_tree(result: ScanResult) -> list[TreeItem]:
         used.append(
             TreeItem(
                 key="empty-default-vpcs",
+                kind="group",
                 label=Text(
                     f"{len(idle)} default VPC{'s' if len(idle) != 1 else ''} with nothing in "
                     f"{'them' if len(idle) != 1 else 'it'}",
