@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -403,3 +405,15 @@ def test_managed_network_interfaces_are_counted_not_listed() -> None:
 
 def test_no_vpcs_no_items() -> None:
     assert build_vpc_tree(empty_result()) == []
+
+
+def test_views_import_no_textual() -> None:
+    """The views are plain data: importable (and tested) without Textual."""
+    code = (
+        "import sys\n"
+        "import awsexplorer.ui.views.vpc, awsexplorer.ui.views.iam\n"
+        "import awsexplorer.ui.views.findings, awsexplorer.ui.views.error_log\n"
+        "assert 'textual' not in sys.modules, sorted(m for m in sys.modules if 'textual' in m)\n"
+        "assert 'aiobotocore' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

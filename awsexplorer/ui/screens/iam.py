@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from awsexplorer.model import ScanResult
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.views.iam import (
@@ -123,7 +126,7 @@ class IamScreen(ScanViewScreen):
         ),
     ]
 
-    def __init__(self, result, now=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, result: ScanResult, now: datetime | None = None) -> None:
         super().__init__(result, now)
         self.sort_column = SortColumn.KIND
         self.sort_reverse = False
