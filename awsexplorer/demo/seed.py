@@ -19,8 +19,9 @@ Identity (global)
   us-east-1). Look-alikes: roles used in the last day.
 - iam-admin-access: group `admins` (AdministratorAccess; `alice` is a member). Look-alike: group
   `developers` (Describe/Get only).
-- iam-service-wildcard: role `data-pipeline` (s3:* on *). Look-alike: role `app-assets-reader`
-  (s3:GetObject/ListBucket on bucket `acme-prod-assets` only).
+- iam-service-wildcard: role `data-pipeline` (s3:* on *), and role `old-migration` (rds:* on *,
+  the usual "temporary" grant). Look-alike: role `app-assets-reader` (s3:GetObject/ListBucket
+  on bucket `acme-prod-assets` only).
 - iam-password-policy-weak: minimum length 8, no reuse prevention.
 - cloudtrail-multi-region-missing: the only trail, `management-events` (us-east-1), is
   single-region (it is logging).
@@ -34,7 +35,8 @@ Network
 - ec2-vpc-cidr-small: `staging-vpc` 10.20.0.0/24, eu-central-1. Look-alike: `prod-vpc` /16.
 - ec2-default-vpc-in-use: the default VPC of ap-southeast-2 (holds `load-test-tmp`). Look-alike:
   the default VPCs of every other region, empty.
-- ec2-vpc-flow-logs-disabled: `staging-vpc`. Look-alikes: `prod-vpc`, `shared-vpc` (to S3).
+- ec2-vpc-flow-logs-disabled: `staging-vpc`, and the in-use default VPC of ap-southeast-2.
+  Look-alikes: `prod-vpc`, `shared-vpc` (to S3); the empty default VPCs.
 - Topology: `prod-public-a`/`-b` public by explicit association to `prod-public-rt`
   (0.0.0.0/0 -> igw); `prod-private-a`/`-b` private via `prod-private-rt` (0.0.0.0/0 -> NAT
   `prod-nat-a`); `prod-spare-c` left on the main table `prod-main-rt` (local route only).
@@ -75,8 +77,11 @@ subnets), DynamoDB table `orders`, SNS topics, and IAM activity dates (activity.
 
 from __future__ import annotations
 
+import os
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from awsexplorer.demo._aws import Aws
 from awsexplorer.demo.activity import backdate_activity
@@ -98,6 +103,25 @@ def _seed_ids(endpoint_url: str, value: int) -> None:
     urllib.request.urlopen(request, timeout=30).close()
 
 
+@contextmanager
+def _without_moto_default_amis() -> Iterator[None]:
+    """moto loads ~1,300 public AMIs into every region's EC2 backend it creates: about half
+    the seed's CPU time, for images the demo never shows. Its setting is read when a backend is
+    created, so it is switched off only while the seed creates the demo regions' backends.
+    (The instances name an AMI id that describe_images then does not list, like a deregistered
+    image in a real account.)"""
+    name = "MOTO_EC2_LOAD_DEFAULT_AMIS"
+    saved = os.environ.get(name)
+    os.environ[name] = "false"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
+
+
 def seed(endpoint_url: str) -> None:
     """Create the demo account on an empty moto server.
 
@@ -109,14 +133,15 @@ def seed(endpoint_url: str) -> None:
     aws = Aws(endpoint_url)
     # Order matters for the IDs, and for dependencies: buckets before flow logs and the trail,
     # roles before functions and instance profiles, subnets before everything in them.
-    build_storage(aws, DEMO_ACCOUNT_ID)
-    identity = build_identity(aws, DEMO_ACCOUNT_ID)
-    create_default_vpcs(aws, DEMO_ACCOUNT_ID)
-    network = build_network(aws)
-    build_compute(aws, network, identity)
-    build_data(aws, network)
-    topics = build_messaging(aws)
-    build_audit(aws, topics)
+    with _without_moto_default_amis():
+        build_storage(aws, DEMO_ACCOUNT_ID)
+        identity = build_identity(aws, DEMO_ACCOUNT_ID)
+        create_default_vpcs(aws, DEMO_ACCOUNT_ID)
+        network = build_network(aws)
+        build_compute(aws, network, identity)
+        build_data(aws, network)
+        topics = build_messaging(aws)
+        build_audit(aws, topics)
     backdate_activity(DEMO_ACCOUNT_ID)
     mark_seeded(aws)
     seed.last_duration = time.perf_counter() - started  # type: ignore[attr-defined]
