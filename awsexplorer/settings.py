@@ -154,29 +154,37 @@ def load_file(path: Path, *, required: bool = True) -> Settings:
 # -- command-line flags ----------------------------------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The settings flags, in their own help group. Defaults are None: "not given"."""
+def add_arguments(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    """The settings flags, in their own help group. Unset flags read as None ("not given").
+
+    On a sub-command (`sub=True`) their defaults are suppressed, so that the same flag given
+    before the sub-command (`awsexplorer --stale-days 30 scan`) is not reset by argparse."""
+    default: object = argparse.SUPPRESS if sub else None
     group = parser.add_argument_group("warnings (checks)")
     group.add_argument(
         "--config",
+        default=default,
         type=Path,
         metavar="FILE",
         help=f"settings file (TOML); default: ${CONFIG_ENV} or ~/.config/awsexplorer/config.toml",
     )
     group.add_argument(
         "--disable-check",
+        default=default,
         action="append",
         metavar="ID",
         help="do not run this check (repeat, or comma-separate)",
     )
     group.add_argument(
         "--required-tags",
+        default=default,
         metavar="KEYS",
         help="comma-separated tag keys every resource must carry "
         f"(default: {','.join(DEFAULT_REQUIRED_TAGS)}; '' disables the tag check's keys)",
     )
     group.add_argument(
         "--stale-days",
+        default=default,
         type=int,
         metavar="DAYS",
         help=f"days after which keys and principals count as unused (default {DEFAULT_STALE_DAYS})",

@@ -49,7 +49,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     from awsexplorer.settings import add_arguments
 
-    add_arguments(parser)
+    add_arguments(parser, sub=True)
     return parser
 
 

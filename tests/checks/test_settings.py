@@ -112,3 +112,13 @@ def test_invalid_toml_and_missing_named_file(tmp_path: Path) -> None:
         load_file(broken)
     with pytest.raises(UserError, match="no such file"):
         parse("--config", str(tmp_path / "missing.toml"))
+
+
+def test_flags_before_a_sub_command_survive_it() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    sub = parser.add_subparsers(dest="command").add_parser("scan")
+    add_arguments(sub, sub=True)
+    assert from_args(parser.parse_args(["--stale-days", "30", "scan"])).stale_days == 30
+    assert from_args(parser.parse_args(["scan", "--stale-days", "40"])).stale_days == 40
+    assert from_args(parser.parse_args(["scan"])) == Settings()
