@@ -139,9 +139,10 @@ class CollectContext:
         try:
             client = await self.pool.get(service, region)
             paginator = client.get_paginator(operation)
-            if self._page_size and getattr(paginator, "_pagination_cfg", {}).get("limit_key"):
-                # Only paginators with a limit key accept PageSize.
-                params.setdefault("PaginationConfig", {"PageSize": self._page_size})
+            if self._page_size:
+                page_size = _page_size_for(client, operation, paginator, self._page_size)
+                if page_size:
+                    params.setdefault("PaginationConfig", {"PageSize": page_size})
             pages = paginator.paginate(**params).__aiter__()
         except Exception as exc:
             raise CallFailure(service, api_name(client, operation), exc) from exc
@@ -199,6 +200,18 @@ class CallFailure(Exception):
 
     def to_error(self, region: str) -> CallError:
         return CallError(region, self.service, self.operation, self.code, self.message)
+
+
+def _page_size_for(client: Any, method: str, paginator: Any, wanted: int) -> int | None:
+    """`wanted`, raised to the operation's minimum (EC2 wants at least 5); None when the
+    operation takes no page size at all."""
+    limit_key = getattr(paginator, "_pagination_cfg", {}).get("limit_key")
+    if not limit_key:
+        return None
+    model = client.meta.service_model.operation_model(api_name(client, method))
+    member = model.input_shape.members.get(limit_key) if model.input_shape else None
+    minimum = (member.metadata.get("min") if member is not None else None) or 1
+    return max(wanted, int(minimum))
 
 
 def api_name(client: Any, method: str) -> str:
