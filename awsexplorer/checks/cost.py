@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from awsexplorer.checks.registry import (
@@ -23,18 +24,19 @@ BILLING_METRIC = "EstimatedCharges"
 LIVE_NAT_STATES = ("pending", "available")
 
 
-def subnets_routing_through(ctx: CheckContext, nat: Resource, index: RoutingIndex) -> list[str]:
-    """Private subnets of the NAT's VPC whose route table sends traffic to it."""
-    found = []
+def nat_users(ctx: CheckContext) -> dict[tuple[str, str], list[str]]:
+    """(region, NAT id) -> the private subnets whose route table sends traffic to it. One pass
+    over the subnets, so an account with many subnets and NAT gateways stays linear."""
+    index = RoutingIndex(ctx.inventory)
+    users: dict[tuple[str, str], list[str]] = defaultdict(list)
     for subnet in ctx.of_type("ec2:subnet"):
-        if subnet.region != nat.region or subnet.vpc_id != nat.vpc_id:
+        if subnet.attributes.get("public"):
             continue
         table, _ = index.table_for(subnet)
-        if table is None or subnet.attributes.get("public"):
-            continue
-        if any(r.target == nat.id and r.active for r in table.routes):
-            found.append(subnet.id)
-    return sorted(found)
+        for target in {r.target for r in table.routes if r.active} if table else ():
+            if target.startswith("nat-"):
+                users[(subnet.region, target)].append(subnet.id)
+    return users
 
 
 @check(
@@ -53,12 +55,12 @@ def subnets_routing_through(ctx: CheckContext, nat: Resource, index: RoutingInde
 def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
     """Each NAT gateway costs about $32/month plus a charge per GB processed, whether used or
     not; noted when no private subnet of its VPC routes through it."""
-    index = RoutingIndex(ctx.inventory)
+    routed = nat_users(ctx)
     for nat in ctx.of_type("ec2:natgateway"):
         state = nat.attributes.get("State")
         if state not in LIVE_NAT_STATES:
             continue
-        users = subnets_routing_through(ctx, nat, index)
+        users = sorted(routed.get((nat.region, nat.id), []))
         cost = f"NAT gateway {label(nat)} costs about ${NAT_MONTHLY_USD}/month plus data processing"
         if users:
             yield flag(nat, f"{cost}; used by private subnet(s) {', '.join(users)}")

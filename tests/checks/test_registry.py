@@ -147,3 +147,16 @@ def test_checks_import_neither_aiobotocore_nor_textual() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_inputs_are_real_api_operations() -> None:
+    import botocore.session
+
+    session = botocore.session.get_session()
+    unknown = [
+        (c.id, service, operation)
+        for c in all_checks()
+        for service, operation in c.inputs
+        if operation not in session.get_service_model(service).operation_names
+    ]
+    assert unknown == []
