@@ -44,6 +44,17 @@ def iam_root(ctx: CheckContext) -> Resource:
     return roots[0]
 
 
+def iam_users(ctx: CheckContext) -> list[Resource]:
+    """Every IAM user, or NotEvaluated when neither source that lists them could be read
+    (GetAccountAuthorizationDetails, and the credential report as the fallback)."""
+    root = iam_root(ctx)
+    details_failed = bool(ctx.errors(*DETAILS))
+    report_ok = root.attributes.get("credential_report_status") == "ok"
+    if details_failed and not report_ok:
+        raise NotEvaluated(f"IAM users could not be listed ({why_unknown(ctx, (DETAILS,))})")
+    return ctx.of_type("iam:user")
+
+
 def why_unknown(ctx: CheckContext, inputs: tuple[tuple[str, str], ...]) -> str:
     return "; ".join(ctx.unreadable(inputs)) or "not in the scan"
 
@@ -125,8 +136,7 @@ def iam_root_access_keys(ctx: CheckContext) -> Iterator[Outcome]:
 )
 def iam_user_console_no_mfa(ctx: CheckContext) -> Iterator[Outcome]:
     """A console password without a second factor is one phished password from a breach."""
-    iam_root(ctx)
-    for user in ctx.of_type("iam:user"):
+    for user in iam_users(ctx):
         console = user.attributes.get("console_access")
         mfa = user.attributes.get("mfa_enabled")
         if console is False or mfa is True:
@@ -163,9 +173,8 @@ def key_label(key: dict[str, Any]) -> str:
 def iam_access_key_unused(ctx: CheckContext) -> Iterator[Outcome]:
     """An active key nobody uses is a credential that can only leak. A key created within the
     staleness window and not used yet is new, not stale."""
-    iam_root(ctx)
     stale = ctx.settings.stale_days
-    for user in ctx.of_type("iam:user"):
+    for user in iam_users(ctx):
         if user.attributes.get("access_keys") is None:
             yield unknown(user, f"access keys not read ({why_unknown(ctx, REPORT_INPUTS)})")
             continue
@@ -200,9 +209,8 @@ def iam_access_key_unused(ctx: CheckContext) -> Iterator[Outcome]:
 )
 def iam_access_key_not_rotated(ctx: CheckContext) -> Iterator[Outcome]:
     """The older a key, the more places it has been copied to."""
-    iam_root(ctx)
     stale = ctx.settings.stale_days
-    for user in ctx.of_type("iam:user"):
+    for user in iam_users(ctx):
         if user.attributes.get("access_keys") is None:
             yield unknown(user, f"access keys not read ({why_unknown(ctx, REPORT_INPUTS)})")
             continue
@@ -230,7 +238,6 @@ def iam_access_key_not_rotated(ctx: CheckContext) -> Iterator[Outcome]:
         "(after detaching its policies). Service-linked roles are skipped."
     ),
     inputs=(DETAILS,),
-    judges_inputs=True,
 )
 def iam_principal_unused(ctx: CheckContext) -> Iterator[Outcome]:
     """Temporary access that never expired: a contractor's user, a role for a finished

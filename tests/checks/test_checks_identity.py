@@ -291,3 +291,33 @@ def test_trails_unreadable_is_not_evaluated_but_a_good_trail_elsewhere_decides()
     assert findings == [] and outcome.status == "evaluated"
     failed_region = scan(failed=("eu-west-1",))
     assert run("cloudtrail-multi-region-missing", failed_region)[1].status == "not-evaluated"
+
+
+def test_users_unlisted_when_details_and_report_both_failed() -> None:
+    result = scan(
+        root(credential_report_status="denied"),
+        errors=(
+            error("global", "iam", "GetAccountAuthorizationDetails"),
+            error("global", "iam", "GetCredentialReport"),
+        ),
+    )
+    for check_id in (
+        "iam-user-console-no-mfa",
+        "iam-access-key-unused",
+        "iam-access-key-not-rotated",
+        "iam-principal-unused",
+    ):
+        findings, outcome = run(check_id, result)
+        assert findings == [] and outcome.status == "not-evaluated", check_id
+
+
+def test_users_from_the_report_still_judged_when_details_failed() -> None:
+    result = scan(
+        root(),
+        user("alice", console_access=True, mfa_enabled=False, attached_policies=None),
+        errors=(error("global", "iam", "GetAccountAuthorizationDetails"),),
+    )
+    findings, outcome = run("iam-user-console-no-mfa", result)
+    assert outcome.status == "evaluated" and len(findings) == 1
+    # Roles come only from the authorization details: unused roles cannot be judged.
+    assert run("iam-principal-unused", result)[1].status == "not-evaluated"
