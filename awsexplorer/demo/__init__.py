@@ -26,6 +26,7 @@ from awsexplorer.scan.config import ScanConfig
 _lock = threading.Lock()
 _server: Any = None  # moto's ThreadedMotoServer, once started
 _endpoint: str | None = None
+_stop_registered = False
 
 
 def _quiet_request_log() -> None:
@@ -38,7 +39,7 @@ def _quiet_request_log() -> None:
 
 
 def _start_server() -> str:
-    global _server, _endpoint
+    global _server, _endpoint, _stop_registered
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
@@ -50,7 +51,9 @@ def _start_server() -> str:
     server.start()
     host, port = server.get_host_and_port()
     _server, _endpoint = server, f"http://{host}:{port}"
-    atexit.register(stop_demo)
+    if not _stop_registered:
+        atexit.register(stop_demo)
+        _stop_registered = True
     return _endpoint
 
 
@@ -67,7 +70,13 @@ def demo_config(regions: tuple[str, ...] = ()) -> ScanConfig:
         endpoint = _endpoint or _start_server()
         if not is_seeded():
             _reset(endpoint)  # start from an empty server: same seed, same account
-            seed(endpoint)
+            try:
+                seed(endpoint)
+            except Exception as exc:  # a moto that changed under us: say so, no traceback
+                raise UserError(
+                    f"Could not build the demo account: {type(exc).__name__}: {exc}",
+                    "This is a bug in the demo (it is built for moto 5.2.5); please report it.",
+                ) from exc
     return ScanConfig(
         endpoint_url=endpoint,
         access_key=DEMO_KEY,

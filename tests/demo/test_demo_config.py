@@ -63,3 +63,18 @@ def test_importing_the_package_loads_neither_moto_nor_boto3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == ""
+
+
+def test_a_failed_seed_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import awsexplorer.demo.seed as seed_module
+
+    def broken_seed(endpoint_url: str) -> None:
+        raise KeyError("Vpc")
+
+    monkeypatch.setattr(seed_module, "is_seeded", lambda: False)
+    monkeypatch.setattr(demo, "_reset", lambda endpoint_url: None)  # keep the seeded account
+    monkeypatch.setattr(seed_module, "seed", broken_seed)
+    with pytest.raises(UserError) as caught:
+        demo_config()
+    assert caught.value.message == "Could not build the demo account: KeyError: 'Vpc'"
+    assert caught.value.hint and "moto" in caught.value.hint
