@@ -113,15 +113,15 @@ def key_state(resource: Resource) -> str | None:
 
 
 def resource_label(resource: Resource, worst: Severity | None) -> Text:
-    """`!! bastion  i-0abc  running` (name, then id when it differs, then key state)."""
+    """`!! bastion  running  i-0abc` (name, key state, then the id when it differs)."""
     label = severity_mark(worst)
     label.append(resource.name)
-    if resource.id != resource.name:
-        label.append(f"  {resource.id}", style="dim")
     state = key_state(resource)
-    if state:
+    if state:  # before the id: at 80 columns the end of a label is cut off
         style = "bold yellow" if state in ("public", "internet-facing", "unattached") else "cyan"
         label.append(f"  {state}", style=style)
+    if resource.id != resource.name:
+        label.append(f"  {resource.id}", style="dim")
     return label
 
 

@@ -83,10 +83,13 @@ async def test_regions_fill_in_then_the_tree_finds_a_far_instance(
 
         # `r` on a region rescans only that region (and global), keeping the others.
         before = app.state.count("eu-west-1")
+        mark = len(seen)
         await pilot.press("r")
         await pilot.pause()
-        assert app.state.scanning
         await wait_for(pilot, lambda: not app.busy and app.state.finished_at is not None)
+        rescanning = [s for s in seen[mark:] if s["ap-southeast-2"] is RegionStatus.PENDING]
+        assert rescanning, "the far region was not rescanned"
+        assert all(s["eu-west-1"] is not RegionStatus.PENDING for s in seen[mark:])
         assert app.state.count("eu-west-1") == before
         assert app.state.count("ap-southeast-2", "ec2:instance") == 1
 

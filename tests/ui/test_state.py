@@ -211,3 +211,10 @@ def test_finding_for_unknown_region_is_still_counted() -> None:
         )
     )
     assert state.severity_counts()[Severity.LOW] == 1
+
+
+def test_docs_keys_table_matches_the_help_screen() -> None:
+    from awsexplorer.ui.keys import markdown_table
+
+    docs = Path(__file__).parents[2] / "docs" / "keys.md"
+    assert markdown_table() in docs.read_text(encoding="utf-8")
