@@ -320,6 +320,24 @@ async def test_findings_unchecked_rows_explain_and_do_not_jump() -> None:
         assert isinstance(app.screen, FindingsScreen)
 
 
+async def test_findings_show_the_worst_first_and_say_how_many_more(monkeypatch) -> None:
+    import awsexplorer.ui.screens.findings as findings_screen
+
+    monkeypatch.setattr(findings_screen, "MAX_SHOWN", 3)
+    app = Host(FindingsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert "… 7 more, less severe: type / to filter or s for severity" in prompts
+        assert prompts[:2] == ["── CRITICAL (1)", prompts[1]] and "root" in prompts[1]
+        assert "── HIGH (4)" in prompts  # the group says how many it holds in all
+        await pilot.press("slash", *"vol-0loose")
+        assert any(
+            "scratch (vol-0loose)" in p
+            for p in (str(o.prompt) for o in app.screen.query_one(OptionList).options)
+        )
+
+
 async def test_findings_says_when_there_are_none() -> None:
     app = Host(FindingsScreen, replace(account(), findings=[], checks=[]))
     async with app.run_test(size=SIZE) as pilot:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -33,31 +33,35 @@ SEVERITY_STEPS: tuple[Severity | None, ...] = (
 UNCHECKED_PREFIX = "unchecked:"
 
 
-def _hanging(mark: Text, head: Text, body: Text) -> Table:
-    """A mark, then a one-line head (cut with …) over a body that wraps under the head."""
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(width=2, no_wrap=True)
-    grid.add_column(ratio=1)
-    head.no_wrap = True
-    head.overflow = "ellipsis"
-    grid.add_row(mark, head)
-    grid.add_row("", body)
-    return grid
+INDENT = "   "
+# Shown at most, worst first: a few hundred options keep filtering instant on huge accounts.
+MAX_SHOWN = 500
 
 
-def finding_prompt(row: FindingRow) -> Table:
+def _hanging(mark: Text, head: Text, body: str, body_style: str, width: int) -> Text:
+    """`mark head` cut to one line, then the body wrapped under the head (hanging indent).
+
+    Wrapped here rather than by a rich Table: Tables cost ~10x more per option to lay out."""
+    width = max(width, 20)
+    text = Text.assemble(mark.copy(), " ", head)
+    text.truncate(width, overflow="ellipsis")
+    for line in textwrap.wrap(body, width - len(INDENT)) or [""]:
+        text.append(f"\n{INDENT}{line}", style=body_style)
+    return text
+
+
+def finding_prompt(row: FindingRow, width: int = 78) -> Text:
     """Where (resource, region, check) on one line, then what, wrapped beneath it."""
     head = Text(row.resource, style="bold")
     head.append(f"  {row.region}", style="magenta")
     head.append(f"  {row.check}", style="dim")
-    mark = Text(SEVERITY_MARK[row.severity], style=SEVERITY_STYLE[row.severity])
-    return _hanging(mark, head, Text(row.message))
+    mark = Text(f"{SEVERITY_MARK[row.severity]:<2}", style=SEVERITY_STYLE[row.severity])
+    return _hanging(mark, head, row.message, "", width)
 
 
-def unchecked_prompt(row: UncheckedRow) -> Table:
-    return _hanging(
-        Text("?", style="yellow"), Text(row.check, style="bold"), Text(row.reason, style="dim")
-    )
+def unchecked_prompt(row: UncheckedRow, width: int = 78) -> Text:
+    mark = Text("? ", style="yellow")
+    return _hanging(mark, Text(row.check, style="bold"), row.reason, "dim", width)
 
 
 def group_header(title: str, count: int, style: str) -> Option:
@@ -103,6 +107,9 @@ class FindingsScreen(ScanViewScreen):
         self.min_severity: Severity | None = None
         self.filter_text = ""
         self.shown = FindingsView([], [], False)
+        self._full = self.shown
+        self._full_for: ScanResult | None = None
+        self._laid_out_for = 0  # the prompt width the options were wrapped for
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -119,8 +126,16 @@ class FindingsScreen(ScanViewScreen):
         self.rebuild()
         self.query_one("#findings-list", OptionList).focus()
 
+    @property
+    def full_view(self) -> FindingsView:
+        """Every finding of the current result; built once per result, filtered per keystroke."""
+        if self._full_for is not self.result:
+            self._full = build_findings_view(self.result)
+            self._full_for = self.result
+        return self._full
+
     def title_text(self) -> str:
-        view = build_findings_view(self.result)
+        view = self.full_view
         counts = view.counts()
         summary = " ".join(f"{SEVERITY_MARK[s]}{counts[s]}" for s in Severity if counts.get(s))
         text = f"{super().title_text()} · {len(view.findings)} warnings {summary}".rstrip()
@@ -134,23 +149,42 @@ class FindingsScreen(ScanViewScreen):
 
     def rebuild(self) -> None:
         super().rebuild()
-        full = build_findings_view(self.result)
+        full = self.full_view
         self.shown = full.filtered(self.filter_text, self.min_severity)
         options = self.option_list
         current = self.current_id
         options.clear_options()
+        width = self._laid_out_for = self._prompt_width()
         new: list[Option] = []
-        for severity, rows in self.shown.grouped():
-            new.append(group_header(severity.value.upper(), len(rows), SEVERITY_STYLE[severity]))
-            new.extend(
-                Option(finding_prompt(row), id=f"finding:{index}")
-                for index, row in enumerate(self.shown.findings)
-                if row.severity is severity
+        # Rows are worst first, so one pass groups them; ids index `self.shown.findings`.
+        counts = self.shown.counts()
+        current_severity: Severity | None = None
+        for index, row in enumerate(self.shown.findings[:MAX_SHOWN]):
+            if row.severity is not current_severity:
+                current_severity = row.severity
+                new.append(
+                    group_header(
+                        row.severity.value.upper(),
+                        counts[row.severity],
+                        SEVERITY_STYLE[row.severity],
+                    )
+                )
+            new.append(Option(finding_prompt(row, width), id=f"finding:{index}"))
+        hidden = len(self.shown.findings) - MAX_SHOWN
+        if hidden > 0:
+            new.append(
+                Option(
+                    Text(
+                        f"… {hidden} more, less severe: type / to filter or s for severity",
+                        style="italic",
+                    ),
+                    disabled=True,
+                )
             )
         if self.shown.unchecked:
             new.append(group_header("NOT EVALUATED", len(self.shown.unchecked), "bold yellow"))
             new.extend(
-                Option(unchecked_prompt(row), id=f"{UNCHECKED_PREFIX}{row.check}")
+                Option(unchecked_prompt(row, width), id=f"{UNCHECKED_PREFIX}{row.check}")
                 for row in self.shown.unchecked
             )
         options.add_options(new)
@@ -164,6 +198,15 @@ class FindingsScreen(ScanViewScreen):
         empty.display = not new
         empty.update(self._empty_text(full))
         self._show_detail()
+
+    def _prompt_width(self) -> int:
+        """The text width inside an option: the list minus its scrollbar and padding."""
+        width = self.option_list.size.width or self.app.size.width
+        return width - 4
+
+    def on_resize(self) -> None:
+        if self._prompt_width() != self._laid_out_for:
+            self.rebuild()
 
     def _empty_text(self, full: FindingsView) -> str:
         if full.findings or full.unchecked:

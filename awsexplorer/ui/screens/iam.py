@@ -147,7 +147,7 @@ class IamScreen(ScanViewScreen):
         table.focus()
 
     def title_text(self) -> str:
-        rows = build_iam_rows(self.result, self.now)
+        rows = self.rows
         dormant = sum(1 for r in rows if r.dormant)
         order = f"{self.sort_column.value}{' ↓' if self.sort_reverse else ''}"
         return f"{super().title_text()} · {len(rows)} principals · {dormant} dormant · by {order}"
@@ -157,12 +157,12 @@ class IamScreen(ScanViewScreen):
         return self.query_one("#iam-table", DataTable)
 
     def rebuild(self) -> None:
-        super().rebuild()
         table = self.table
         current = self.current_arn
         self.rows = sort_rows(
             build_iam_rows(self.result, self.now), self.sort_column, self.sort_reverse
         )
+        super().rebuild()
         for column, label in COLUMNS:
             marker = (" ▼" if self.sort_reverse else " ▲") if column is self.sort_column else ""
             table.columns[column.value].label = Text(label + marker)
