@@ -17,6 +17,18 @@ DEMO_REGIONS = (PRODUCTION, SHARED, STAGING, FAR_AWAY)
 AMI_ID = "ami-12c6146b"
 
 
+def elastic_ip(ec2: Any, name: str, environment: str, address: str) -> str:
+    """An Elastic IP with a fixed address from 203.0.113.0/24, the range kept for
+    documentation (moto would otherwise hand out 127.x addresses). Returns its AllocationId."""
+    return str(
+        ec2.allocate_address(
+            Domain="vpc",
+            Address=address,
+            TagSpecifications=tag_spec("elastic-ip", tags(name, environment=environment)),
+        )["AllocationId"]
+    )
+
+
 class Aws:
     """boto3 clients on one endpoint, cached per (service, region): `aws("ec2", PRODUCTION)`."""
 

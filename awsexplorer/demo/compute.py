@@ -13,6 +13,7 @@ from awsexplorer.demo._aws import (
     SHARED,
     STAGING,
     Aws,
+    elastic_ip,
     tag_list,
     tag_spec,
     tags,
@@ -105,16 +106,10 @@ def _production_instances(aws: Aws, network: Network, identity: Identity) -> dic
         ),
     }
     # Look-alike of the idle Elastic IP: one attached to the bastion.
-    bastion_eip = ec2.allocate_address(
-        Domain="vpc",
-        TagSpecifications=tag_spec("elastic-ip", tags("prod-bastion-eip", environment=env)),
-    )["AllocationId"]
+    bastion_eip = elastic_ip(ec2, "prod-bastion-eip", env, "203.0.113.20")
     ec2.associate_address(AllocationId=bastion_eip, InstanceId=ids["prod-bastion"])
     # Pitfall: an Elastic IP nobody released (billed while idle).
-    ec2.allocate_address(
-        Domain="vpc",
-        TagSpecifications=tag_spec("elastic-ip", tags("prod-old-vpn-eip", environment=env)),
-    )
+    elastic_ip(ec2, "prod-old-vpn-eip", env, "203.0.113.30")
     # Look-alike of the idle volume: encrypted data volume, attached to prod-app-a.
     data_volume = ec2.create_volume(
         AvailabilityZone="eu-west-1a",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsexplorer.demo._aws import PRODUCTION, SHARED, STAGING, Aws, tag_spec, tags
+from awsexplorer.demo._aws import PRODUCTION, SHARED, STAGING, Aws, elastic_ip, tag_spec, tags
 from awsexplorer.demo.storage import FLOW_LOGS_BUCKET
 
 WORLD = "0.0.0.0/0"
@@ -149,10 +149,7 @@ def _production(aws: Aws, network: Network) -> None:
     _route_table(
         ec2, network, vpc_id, "prod-public-rt", env, [public_a, public_b], GatewayId=igw_id
     )
-    nat_eip = ec2.allocate_address(
-        Domain="vpc",
-        TagSpecifications=tag_spec("elastic-ip", tags("prod-nat-eip", environment=env)),
-    )["AllocationId"]
+    nat_eip = elastic_ip(ec2, "prod-nat-eip", env, "203.0.113.10")
     nat_id = ec2.create_nat_gateway(
         SubnetId=public_a,
         AllocationId=nat_eip,

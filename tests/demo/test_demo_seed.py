@@ -139,6 +139,11 @@ def test_volumes_and_elastic_ips(demo_aws: Aws) -> None:
     for name in ("prod-bastion", "prod-app-a", "prod-app-b"):
         assert volumes[name]["Encrypted"] is True  # root volumes
     addresses = _by_name(ec2.describe_addresses()["Addresses"])
+    assert {n: a["PublicIp"] for n, a in addresses.items()} == {
+        "prod-nat-eip": "203.0.113.10",
+        "prod-bastion-eip": "203.0.113.20",
+        "prod-old-vpn-eip": "203.0.113.30",
+    }
     assert "AssociationId" not in addresses["prod-old-vpn-eip"]
     assert addresses["prod-bastion-eip"].get("InstanceId")
     assert addresses["prod-nat-eip"].get("AssociationId") or addresses["prod-nat-eip"].get(
