@@ -90,6 +90,11 @@ class ExplorerState:
         )
         self._findings_by_arn: dict[str, list[Finding]] = {}
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
+        self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
+        # (region, type, service) -> severities; None = not computed since the last change.
+        self._rollup: dict[tuple[str | None, str | None, str | None], Counter[Severity]] | None = (
+            None
+        )
 
     # -- input ------------------------------------------------------------------------------
 
@@ -105,6 +110,7 @@ class ExplorerState:
             for r in result.regions
         }
         self._resources.clear()
+        self._search_text.clear()
         self._by_region_type.clear()
         self._by_id.clear()
         self._add(result.resources)
@@ -120,6 +126,7 @@ class ExplorerState:
         for finding in self.findings:
             by_arn[finding.resource].append(finding)
         self._findings_by_arn = dict(by_arn)
+        self._rollup = None
 
     def apply(self, event: ScanEvent) -> set[str]:
         """Fold one scan event in; returns the regions whose display changed."""
@@ -155,6 +162,7 @@ class ExplorerState:
         if full:
             self.regions = {}
             self._resources.clear()
+            self._search_text.clear()
             self._by_region_type.clear()
             self._by_id.clear()
             self.set_findings([])
@@ -183,17 +191,22 @@ class ExplorerState:
         return {r.name for r in result.regions}
 
     def _drop_region(self, name: str) -> None:
+        self._rollup = None
         for by_arn in self._by_region_type.pop(name, {}).values():
             for arn, resource in by_arn.items():
                 self._resources.pop(arn, None)
+                self._search_text.pop(arn, None)
                 self._by_id.pop((resource.region, resource.id), None)
 
     def _add(self, resources: list[Resource]) -> None:
+        if self._findings_by_arn:
+            self._rollup = None
         for resource in resources:
             old = self._resources.get(resource.arn)
             if old is not None and old.region != resource.region:
                 self._by_region_type[old.region][old.type].pop(old.arn, None)
             self._resources[resource.arn] = resource
+            self._search_text.pop(resource.arn, None)
             self._by_region_type[resource.region][resource.type][resource.arn] = resource
             self._by_id[(resource.region, resource.id)] = resource.arn
 
@@ -232,6 +245,13 @@ class ExplorerState:
 
     def get(self, arn: str) -> Resource | None:
         return self._resources.get(arn)
+
+    def text_of(self, resource: Resource) -> str:
+        """What search matches for this resource, computed once per version of it."""
+        text = self._search_text.get(resource.arn)
+        if text is None:
+            text = self._search_text[resource.arn] = searchable_text(resource)
+        return text
 
     def by_id(self, region: str, resource_id: str) -> Resource | None:
         arn = self._by_id.get((region, resource_id))
@@ -283,24 +303,30 @@ class ExplorerState:
         resource_type: str | None = None,
         service: str | None = None,
     ) -> Counter[Severity]:
-        """Findings on the resources in a region / service / type (all, if nothing given)."""
-        counts: Counter[Severity] = Counter()
+        """Findings on the resources in a region / service / type (all, if nothing given).
+
+        Rolled up once per change of resources or findings, so labelling every node is cheap.
+        """
+        if self._rollup is None:
+            self._rollup = self._roll_up()
+        key = (region, resource_type, None if resource_type else service)
+        return Counter(self._rollup.get(key, {}))
+
+    def _roll_up(self) -> dict[tuple[str | None, str | None, str | None], Counter[Severity]]:
+        rollup: dict[tuple[str | None, str | None, str | None], Counter[Severity]] = defaultdict(
+            Counter
+        )
         for arn, found in self._findings_by_arn.items():
+            severities = Counter(f.severity for f in found)
+            rollup[(None, None, None)].update(severities)
             resource = self._resources.get(arn)
-            if resource is None:
-                if region is None or (
-                    resource_type is None and service is None and found[0].region == region
-                ):
-                    counts.update(f.severity for f in found)
+            if resource is None:  # about the account, or not listed: count it where AWS said
+                rollup[(found[0].region, None, None)].update(severities)
                 continue
-            if region is not None and resource.region != region:
-                continue
-            if resource_type is not None and resource.type != resource_type:
-                continue
-            if service is not None and resource.service != service:
-                continue
-            counts.update(f.severity for f in found)
-        return counts
+            rollup[(resource.region, None, None)].update(severities)
+            rollup[(resource.region, resource.type, None)].update(severities)
+            rollup[(resource.region, None, resource.service)].update(severities)
+        return dict(rollup)
 
     # -- search -----------------------------------------------------------------------------
 
@@ -314,7 +340,7 @@ class ExplorerState:
             return []
         ranked: list[tuple[int, str, str, Resource]] = []
         for resource in self._resources.values():
-            if needle not in searchable_text(resource):
+            if needle not in self.text_of(resource):
                 continue
             names = (resource.id.lower(), resource.name.lower(), resource.arn.lower())
             if needle in names:

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Tree
 
 from awsexplorer.model import GLOBAL_REGION, RegionStatus
@@ -38,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "quit": "leave awsexplorer",
 }
 MAX_RESOURCE_SUGGESTIONS = 30
+FILTER_DELAY = 0.15  # seconds of no typing before `/` re-filters the tree
 
 
 class MainScreen(Screen[None]):
@@ -130,11 +132,27 @@ class MainScreen(Screen[None]):
         if self._prompt_target == "detail":
             self.detail.set_search(event.text)
             return
-        self.tree.filter_text = event.text
-        self.tree.rebuild()
+        # Rebuilding a big tree per keystroke lags typing: apply once the typing pauses.
+        self._pending_filter = event.text
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._apply_filter)
+
+    _pending_filter: str | None = None
+    _filter_timer: Timer | None = None
+
+    def _apply_filter(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        text, self._pending_filter = self._pending_filter, None
+        if text is not None and text != self.tree.filter_text:
+            self.tree.filter_text = text
+            self.tree.rebuild()
 
     @on(CommandBar.Closed)
     def _prompt_closed(self, event: CommandBar.Closed) -> None:
+        self._apply_filter()
         (self.detail if self._prompt_target == "detail" else self.tree).focus()
 
     @on(CommandBar.Picked)

@@ -17,7 +17,7 @@ from textual.widgets.tree import TreeNode
 from awsexplorer.model import RegionStatus, Resource
 from awsexplorer.ui import labels
 from awsexplorer.ui.details import MAX_SHOWN
-from awsexplorer.ui.state import ExplorerState, NodeRef, matches, region_order
+from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
 
 # Resource leaves built under one type at most; the rest are reached with `/` or `:`.
 MAX_LEAVES = MAX_SHOWN
@@ -49,6 +49,7 @@ class ResourceTree(Tree[NodeRef]):
         self._groups: dict[tuple[str, ...], TreeNode[NodeRef]] = {}
         self._loaded: set[tuple[str, str]] = set()
         self._not_enabled: TreeNode[NodeRef] | None = None
+        self._matches: dict[tuple[str, str], list[Resource]] | None = None
 
     # -- what is visible --------------------------------------------------------------------
 
@@ -59,11 +60,20 @@ class ResourceTree(Tree[NodeRef]):
     def _shows(self, resource: Resource) -> bool:
         if self.attention_only and self.state.worst(resource.arn) is None:
             return False
-        return matches(resource, self.filter_text)
+        return not self.filter_text or self.filter_text.lower() in self.state.text_of(resource)
 
     def _visible_resources(self, region: str, resource_type: str) -> list[Resource]:
-        items = self.state.resources_of(region, resource_type)
-        return [r for r in items if self._shows(r)] if self.narrowed else items
+        if not self.narrowed:
+            return self.state.resources_of(region, resource_type)
+        if self._matches is None:  # one pass over everything per rebuild, not one per node
+            found: dict[tuple[str, str], list[Resource]] = {}
+            for resource in self.state.resources():
+                if self._shows(resource):
+                    found.setdefault((resource.region, resource.type), []).append(resource)
+            for items in found.values():
+                items.sort(key=lambda r: (r.name.lower(), r.id))
+            self._matches = found
+        return self._matches.get((region, resource_type), [])
 
     def _visible_types(self, region: str) -> dict[str, list[str]]:
         services = self.state.services_in(region)
@@ -90,6 +100,7 @@ class ResourceTree(Tree[NodeRef]):
     def rebuild(self) -> None:
         """Build the eager levels from scratch, keeping the cursor where it was if possible."""
         keep = self.cursor_node.data if self.cursor_node is not None else None
+        self._matches = None
         self.clear()
         self._regions.clear()
         self._groups.clear()
@@ -106,6 +117,7 @@ class ResourceTree(Tree[NodeRef]):
 
     def sync(self, regions: set[str]) -> None:
         """Fold changes to these regions in without disturbing the rest of the tree."""
+        self._matches = None
         if self.narrowed:
             self.rebuild()  # a filter's matches can appear anywhere; a rebuild is cheap
             return
@@ -176,7 +188,11 @@ class ResourceTree(Tree[NodeRef]):
                 if type_node is None:
                     ref = NodeRef("type", region=name, service=service, type=resource_type)
                     type_node = self._insert(service_node, key, ref, expand=False)
-                shown = len(self._visible_resources(name, resource_type))
+                shown = (
+                    len(self._visible_resources(name, resource_type))
+                    if self.narrowed
+                    else self.state.count(name, resource_type)
+                )
                 type_node.set_label(
                     labels.group_label(
                         labels.short_type(resource_type),
