@@ -13,7 +13,8 @@ STAGING = "eu-central-1"
 FAR_AWAY = "ap-southeast-2"  # nobody works here: only a forgotten instance
 DEMO_REGIONS = (PRODUCTION, SHARED, STAGING, FAR_AWAY)
 
-# A plausible AMI id that moto knows in every region.
+# A plausible AMI id. The seed does not load moto's public AMIs (see seed.py), so
+# describe_images does not list it: like an instance whose image was since deregistered.
 AMI_ID = "ami-12c6146b"
 
 

@@ -34,7 +34,6 @@ def _encrypted_root(size_gib: int = 20) -> list[dict[str, Any]]:
 
 def _instance(
     ec2: Any,
-    name: str,
     instance_type: str,
     instance_tags: dict[str, str],
     *,
@@ -44,7 +43,8 @@ def _instance(
     encrypted_root: bool = True,
     profile_arn: str | None = None,
 ) -> str:
-    """One instance; without a subnet it lands in the region's default VPC."""
+    """One instance (its Name is in its tags); without a subnet it lands in the region's
+    default VPC."""
     params: dict[str, Any] = {
         "ImageId": AMI_ID,
         "InstanceType": instance_type,
@@ -79,7 +79,6 @@ def _production_instances(aws: Aws, network: Network, identity: Identity) -> dic
     ids = {
         "prod-bastion": _instance(
             ec2,
-            "prod-bastion",
             "t3.micro",
             tags("prod-bastion", environment=env),
             subnet_id=sn["prod-public-a"],
@@ -88,7 +87,6 @@ def _production_instances(aws: Aws, network: Network, identity: Identity) -> dic
         ),
         "prod-app-a": _instance(
             ec2,
-            "prod-app-a",
             "m5.large",
             tags("prod-app-a", environment=env),
             subnet_id=sn["prod-private-a"],
@@ -97,7 +95,6 @@ def _production_instances(aws: Aws, network: Network, identity: Identity) -> dic
         ),
         "prod-app-b": _instance(
             ec2,
-            "prod-app-b",
             "m5.large",
             tags("prod-app-b", environment=env),
             subnet_id=sn["prod-private-b"],
@@ -133,7 +130,6 @@ def _production_instances(aws: Aws, network: Network, identity: Identity) -> dic
 def _other_instances(aws: Aws, network: Network) -> None:
     _instance(
         aws("ec2", SHARED),
-        "shared-ci-runner",
         "t3.medium",
         tags("shared-ci-runner", environment="shared", project="ci"),
         subnet_id=network.subnets["shared-private-a"],
@@ -141,7 +137,6 @@ def _other_instances(aws: Aws, network: Network) -> None:
     )
     _instance(
         aws("ec2", STAGING),
-        "staging-app",
         "t3.large",
         tags("staging-app", environment="staging"),
         subnet_id=network.subnets["staging-public-a"],
@@ -152,7 +147,6 @@ def _other_instances(aws: Aws, network: Network) -> None:
     # default (unencrypted) root volume and a Name tag only.
     _instance(
         aws("ec2", FAR_AWAY),
-        "load-test-tmp",
         "c5.2xlarge",
         {"Name": "load-test-tmp"},
         encrypted_root=False,
