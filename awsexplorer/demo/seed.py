@@ -17,7 +17,9 @@ Identity (global)
   created 30 days ago, used 3 hours ago by s3 in eu-west-1.
 - iam-principal-unused: role `old-migration` (created 420 days ago, last used 200 days ago in
   us-east-1). Look-alikes: roles used in the last day.
-- iam-admin-access: group `admins` (AdministratorAccess; `alice` is a member). Look-alike: group
+- iam-admin-access: group `admins` (`alice` is a member): the AWS managed AdministratorAccess,
+  or, as on moto which does not load AWS managed policies by default, an inline policy of
+  that name allowing * on *. Look-alike: group
   `developers` (Describe/Get only).
 - iam-service-wildcard: role `data-pipeline` (s3:* on *), and role `old-migration` (rds:* on *,
   the usual "temporary" grant). Look-alike: role `app-assets-reader` (s3:GetObject/ListBucket
