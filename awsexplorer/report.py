@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, ScanResult, Severity
+from awsexplorer.model.defaults import default_vpcs, is_aws_default
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -43,8 +44,12 @@ def print_summary(console: Console, result: ScanResult) -> None:
         )
     )
     by_region: dict[str, Counter[str]] = defaultdict(Counter)
+    own: Counter[str] = Counter()  # resources that are not AWS's own defaults, by region
+    defaults = default_vpcs(result.resources)
     for resource in result.resources:
         by_region[resource.region][short_type(resource.type)] += 1
+        if not is_aws_default(resource, defaults):
+            own[resource.region] += 1
 
     table = Table(title="Resources by region", title_justify="left", expand=False)
     table.add_column("Region", no_wrap=True)
@@ -53,11 +58,15 @@ def print_summary(console: Console, result: ScanResult) -> None:
     table.add_column("By type")
     scanned = {r.name: r for r in result.regions}
     names = sorted(set(scanned) | set(by_region), key=lambda n: (n != GLOBAL_REGION, n))
+    defaults_only: list[str] = []
     for name in names:
         region = scanned.get(name)
         counts = by_region.get(name, Counter())
         status = region.status if region else RegionStatus.OK
         if status is RegionStatus.NOT_ENABLED and not counts:
+            continue
+        if status is RegionStatus.OK and counts and not own[name]:
+            defaults_only.append(name)  # fold: nothing of the user's here
             continue
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))
         if region and region.reason and status is RegionStatus.FAILED:
@@ -69,6 +78,14 @@ def print_summary(console: Console, result: ScanResult) -> None:
             Text(detail or "(empty)", style="" if detail else "dim"),
         )
     console.print(table)
+    if defaults_only:
+        console.print(
+            Text(
+                f"Only AWS defaults (default VPC, settings) in {len(defaults_only)} regions: "
+                + ", ".join(defaults_only),
+                style="dim",
+            )
+        )
     not_enabled = [r.name for r in result.regions if r.status is RegionStatus.NOT_ENABLED]
     if not_enabled:
         console.print(Text(f"Not enabled (not scanned): {', '.join(not_enabled)}", style="dim"))

@@ -1,0 +1,41 @@
+"""Recognising what AWS creates by itself, so that regions with real workloads stand out."""
+
+from __future__ import annotations
+
+from awsexplorer.model import Resource
+from awsexplorer.model.defaults import default_vpcs, is_aws_default
+
+
+def _r(
+    rtype: str, rid: str, vpc: str | None = None, region: str = "eu-west-1", **attrs: object
+) -> Resource:
+    return Resource(f"arn:{rid}", rtype, rid, rid, region, vpc_id=vpc, attributes=dict(attrs))
+
+
+def test_default_vpc_plumbing_is_default_but_workloads_in_it_are_not() -> None:
+    resources = [
+        _r("ec2:vpc", "vpc-d", "vpc-d", IsDefault=True),
+        _r("ec2:vpc", "vpc-p", "vpc-p", IsDefault=False),
+        _r("ec2:subnet", "subnet-d", "vpc-d"),
+        _r("ec2:security-group", "sg-d", "vpc-d", GroupName="default"),
+        _r("ec2:security-group", "sg-open", "vpc-d", GroupName="launch-wizard-1"),
+        _r("ec2:instance", "i-stray", "vpc-d"),
+        _r("ec2:subnet", "subnet-p", "vpc-p"),
+        _r("ec2:ebs-defaults", "ebs-encryption-by-default"),
+        # same VPC id in another region is a different VPC
+        _r("ec2:subnet", "subnet-x", "vpc-d", region="us-east-1"),
+    ]
+    defaults = default_vpcs(resources)
+    assert defaults == {("eu-west-1", "vpc-d")}
+    verdict = {r.id: is_aws_default(r, defaults) for r in resources}
+    assert verdict == {
+        "vpc-d": True,
+        "vpc-p": False,
+        "subnet-d": True,
+        "sg-d": True,
+        "sg-open": False,
+        "i-stray": False,
+        "subnet-p": False,
+        "ebs-encryption-by-default": True,
+        "subnet-x": False,
+    }
