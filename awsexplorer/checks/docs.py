@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from awsexplorer.checks.registry import CATEGORIES, Check, all_checks
+from awsexplorer.checks.registry import CATEGORIES, GLOBAL_SERVICES, Check, all_checks
 from awsexplorer.settings import DEFAULT_REQUIRED_TAGS, DEFAULT_STALE_DAYS
 
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
@@ -48,10 +48,12 @@ Severities: `critical`, `high`, `medium`, `low`, `info`.
 def _inputs(item: Check) -> str:
     calls = ", ".join(f"`{service}:{operation}`" for service, operation in item.inputs)
     if not calls:
-        return "its resources' attributes only"
+        return "a resource's deciding attribute could not be read"
+    regional = any(service not in GLOBAL_SERVICES for service, _ in item.inputs)
+    where = " (in any scanned region), or a region refuses the scan" if regional else ""
     if item.judges_inputs:
-        return f"{calls} failed and what was read does not settle it"
-    return calls
+        return f"{calls} fails{where} and what was read does not settle the question"
+    return f"{calls} fails{where}, or a resource's deciding attribute could not be read"
 
 
 def catalog_rows() -> list[dict[str, str]]:
