@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -144,7 +145,9 @@ class ClientPool:
             # A local endpoint (moto, LocalStack) serves buckets by path, not by host name.
             s3_config["addressing_style"] = "path"
         self._botocore_config = AioConfig(
-            retries={"mode": config.retry_mode, "max_attempts": config.max_attempts},
+            # total_max_attempts counts the first attempt too, as AWS_MAX_ATTEMPTS does; botocore's
+            # "max_attempts" key would mean retries, one more attempt than the config says.
+            retries={"mode": config.retry_mode, "total_max_attempts": config.max_attempts},
             connect_timeout=config.connect_timeout,
             read_timeout=config.read_timeout,
             max_pool_connections=max(10, config.per_service_region),
@@ -167,6 +170,9 @@ class ClientPool:
                     config=self._botocore_config,
                 )
                 client = guard.install(await self._stack.enter_async_context(creator))
+                client.meta.events.register(
+                    "needs-retry", retry_bare_throttling(self._config.max_attempts)
+                )
                 if self._config.endpoint_url and service == "s3control":
                     # Only for a local endpoint: see serve_host_prefix_locally.
                     client.meta.events.register(
@@ -190,6 +196,28 @@ class ClientPool:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def retry_bare_throttling(max_attempts: int) -> Any:
+    """A needs-retry handler for an HTTP 429 that carries no AWS error code.
+
+    botocore's retry modes retry throttling *codes* and 5xx statuses, but a bare 429 (what a proxy
+    or load balancer in front of an API sends) is not retried and would lose the call. Treat it
+    as the throttle it is, with the same capped, jittered exponential back-off.
+    """
+
+    def handler(response: Any = None, attempts: int = 0, **_: Any) -> float | None:
+        if response is None or attempts >= max_attempts:
+            return None
+        http, parsed = response
+        if getattr(http, "status_code", None) != 429:
+            return None
+        code = str((parsed or {}).get("Error", {}).get("Code") or "")
+        if code not in ("", "429"):
+            return None  # a real throttling code: botocore's own retry handles it
+        return random.random() * min(20.0, 2.0 ** (attempts - 1))
+
+    return handler
 
 
 def error_code(exc: BaseException) -> str:
