@@ -1,0 +1,1 @@
+"""Resilience: the scan under injected faults (a package, so its helpers import by name)."""
