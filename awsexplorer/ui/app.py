@@ -145,15 +145,17 @@ class AwsExplorerApp(App[int]):
     @work(thread=True, exclusive=True, exit_on_error=False, name="scan", group="scan")
     def _scan(self, regions: tuple[str, ...]) -> ScanResult | None:
         worker = get_current_worker()
-        config = self._scan_config
-        if config is None:
-            config = self.options.config
-            if self.options.demo:
-                config = demo_scan_config(config.regions)
-            self._scan_config = config
-        if regions:
-            config = replace(config, regions=regions)
-        return run_scan(config, self._queue_event, lambda: worker.is_cancelled)
+
+        def prepare() -> ScanConfig:
+            config = self._scan_config
+            if config is None:
+                config = self.options.config
+                if self.options.demo:
+                    config = demo_scan_config(config.regions)  # slow: seeds a moto server
+                self._scan_config = config
+            return replace(config, regions=regions) if regions else config
+
+        return run_scan(prepare, self._queue_event, lambda: worker.is_cancelled)
 
     def _queue_event(self, event: ScanEvent) -> None:
         """On the worker thread: wake the UI once per batch (post_message is thread-safe)."""

@@ -51,21 +51,54 @@ def demo_scan_config(regions: tuple[str, ...]) -> ScanConfig:
 
 
 def run_scan(
-    config: ScanConfig,
+    prepare: Callable[[], ScanConfig],
     on_event: Callable[[ScanEvent], None],
     cancelled: Callable[[], bool],
 ) -> ScanResult | None:
-    """Scan in a fresh event loop; None when cancelled (the user quit mid-scan)."""
+    """Prepare the config (the demo seeds its server here) and scan; None when cancelled.
+
+    The work runs in a daemon thread of its own, and this function returns as soon as
+    `cancelled()` turns true: a scan can hold its event loop for seconds at a time (botocore
+    loads service models and parses responses synchronously), and quitting must not wait for
+    that. A cancelled scan's later events are dropped.
+    """
+    outcome: dict[str, object] = {}
+    finished = threading.Event()
+
+    def forward(event: ScanEvent) -> None:
+        if not cancelled():
+            on_event(event)
+
+    def work() -> None:
+        try:
+            config = prepare()
+            if not cancelled():
+                outcome["result"] = asyncio.run(_scan_until_cancelled(config, forward, cancelled))
+        except BaseException as exc:  # handed to the caller's thread, which reports it
+            outcome["error"] = exc
+        finally:
+            finished.set()
+
+    threading.Thread(target=work, name="awsexplorer-scan", daemon=True).start()
+    while not finished.wait(CANCEL_POLL_SECONDS):
+        if cancelled():
+            return None
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    result = outcome.get("result")
+    return result if isinstance(result, ScanResult) and not cancelled() else None
+
+
+async def _scan_until_cancelled(
+    config: ScanConfig, on_event: Callable[[ScanEvent], None], cancelled: Callable[[], bool]
+) -> ScanResult | None:
     from awsexplorer.scan.runner import scan  # aiobotocore loads here, never at start-up
 
-    async def watched() -> ScanResult | None:
-        task = asyncio.create_task(scan(config, on_event))
-        while not task.done():
-            await asyncio.wait({task}, timeout=CANCEL_POLL_SECONDS)
-            if cancelled() and not task.done():
-                task.cancel()
-        if task.cancelled():
-            return None
-        return task.result()
-
-    return asyncio.run(watched())
+    task = asyncio.create_task(scan(config, on_event))
+    while not task.done():
+        await asyncio.wait({task}, timeout=CANCEL_POLL_SECONDS)
+        if cancelled() and not task.done():
+            task.cancel()
+    if task.cancelled():
+        return None
+    return task.result()

@@ -12,6 +12,7 @@ from awsexplorer.cli import make_app
 from awsexplorer.model import RegionStatus
 from awsexplorer.options import AppOptions
 from awsexplorer.scan.config import ScanConfig
+from awsexplorer.scan.events import ScanEvent, ScanStarted
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.state import NodeRef
 
@@ -57,6 +58,15 @@ async def test_regions_fill_in_then_the_tree_finds_a_far_instance(
             original(regions)
 
         main.refresh_regions = spy  # type: ignore[method-assign]
+        started: list[ScanStarted] = []
+        apply = app.state.apply
+
+        def record(event: ScanEvent) -> set[str]:
+            if isinstance(event, ScanStarted):
+                started.append(event)
+            return apply(event)
+
+        app.state.apply = record  # type: ignore[method-assign]
         assert app.state.scanning  # the first frame is up before any AWS call returned
         await wait_for(pilot, lambda: not app.busy and app.state.finished_at is not None)
         await pilot.pause()
@@ -87,8 +97,10 @@ async def test_regions_fill_in_then_the_tree_finds_a_far_instance(
         await pilot.press("r")
         await pilot.pause()
         await wait_for(pilot, lambda: not app.busy and app.state.finished_at is not None)
-        rescanning = [s for s in seen[mark:] if s["ap-southeast-2"] is RegionStatus.PENDING]
-        assert rescanning, "the far region was not rescanned"
+        assert [e.regions for e in started] == [
+            ["global", *sorted(REGIONS)],
+            ["global", "ap-southeast-2"],
+        ]
         assert all(s["eu-west-1"] is not RegionStatus.PENDING for s in seen[mark:])
         assert app.state.count("eu-west-1") == before
         assert app.state.count("ap-southeast-2", "ec2:instance") == 1
