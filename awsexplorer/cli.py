@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
     )
+    from awsexplorer.settings import add_arguments as add_settings_arguments
+
+    add_settings_arguments(parser)
     parser.add_argument(
         "--log-file", type=Path, metavar="FILE", help="write a debug log (botocore included) here"
     )
@@ -123,11 +126,14 @@ def _run_tui(args: argparse.Namespace) -> int:
         from awsexplorer import snapshot
 
         snapshot.read(args.snapshot)  # fail here, before the screen is taken, if unreadable
+    from awsexplorer.settings import from_args
+
     options = AppOptions(
         config=scan_config(args),
         demo=args.demo,
         snapshot=args.snapshot,
         account_color=args.account_color,
+        settings=from_args(args),  # a bad setting fails here, before the screen is taken
     )
     app = make_app(options)
     code = app.run()
@@ -165,3 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("awsexplorer: interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `awsexplorer scan --format json | head`: the reader left; that is not an error.
+        # Point stdout at devnull so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

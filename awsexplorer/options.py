@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from awsexplorer.scan.config import ScanConfig
+from awsexplorer.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,3 +22,5 @@ class AppOptions:
     snapshot: Path | None = None
     # Override the per-account colour band (a colour name or #rrggbb).
     account_color: str | None = None
+    # What the checks look for (disabled checks, required tags, staleness).
+    settings: Settings = field(default_factory=Settings)

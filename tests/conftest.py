@@ -38,6 +38,9 @@ def _isolated_aws_env(
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
     # No instance-metadata lookups from a test (they would leave 127.0.0.1).
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # Nor the developer's own awsexplorer settings file.
+    monkeypatch.delenv("AWSEXPLORER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg"))
 
 
 @pytest.fixture(scope="session")
