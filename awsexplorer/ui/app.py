@@ -136,6 +136,7 @@ class AwsExplorerApp(App[int]):
 
     def start_scan(self, regions: tuple[str, ...] = ()) -> None:
         self.state.scanning = True
+        self.state.partial_rescan = bool(regions)
         if self.options.demo and self._scan_config is None:
             self.state.note = "Starting the demo account (a local moto server, seeded)…"
         else:

@@ -81,6 +81,8 @@ class ExplorerState:
         self.finished_at: str | None = None
         self.scanning = False
         self.note: str | None = None  # what is happening before the first event ("starting…")
+        # The scan under way covers only some regions: keep what the others hold.
+        self.partial_rescan = False
         self.regions: dict[str, RegionView] = {}
         self.findings: list[Finding] = []
         self.checks: list[CheckResult] = []
@@ -154,7 +156,7 @@ class ExplorerState:
 
     def _started(self, event: ScanStarted) -> set[str]:
         """A new scan: a full one replaces everything; a narrowed one (rescan) only its regions."""
-        full = not self.regions or set(event.regions) >= set(self.scanned_region_names())
+        full = not self.partial_rescan
         self.account = event.account
         self.profile = event.profile
         self.scanning = True

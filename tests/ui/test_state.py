@@ -91,6 +91,7 @@ def test_a_region_rescan_replaces_only_that_region() -> None:
     state.apply(ResourcesFound("eu-west-1", "i", [instance("eu-west-1", "i-old", "old")]))
     state.apply(ResourcesFound("us-east-1", "i", [instance("us-east-1", "i-keep", "keep")]))
 
+    state.partial_rescan = True
     state.apply(ScanStarted(ACCOUNT, ["global", "eu-west-1"], [], None))
     assert state.get("arn:aws:ec2:eu-west-1:123456789012:instance/i-old") is None
     assert state.count("us-east-1") == 1
@@ -218,3 +219,11 @@ def test_docs_keys_table_matches_the_help_screen() -> None:
 
     docs = Path(__file__).parents[2] / "docs" / "keys.md"
     assert markdown_table() in docs.read_text(encoding="utf-8")
+
+
+def test_a_full_rescan_forgets_what_is_gone() -> None:
+    state = loaded()
+    state.apply(ScanStarted(ACCOUNT, ["global", "eu-west-1"], [], None))
+    assert state.resource_total == 0
+    assert set(state.regions) == {"global", "eu-west-1"}
+    assert state.findings == []
