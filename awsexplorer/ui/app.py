@@ -62,6 +62,7 @@ def error_log_path() -> Path:
 class AwsExplorerApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "awsexplorer"
+    NOTIFICATION_TIMEOUT = 3  # toasts cover the detail pane at 80x24: keep them brief
     COMMANDS: ClassVar = App.COMMANDS | {ResourceProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_app", "Quit"),

@@ -136,7 +136,7 @@ def placement(
                     text.append(
                         f" {SEVERITY_MARK[worst]} {worst.value}", style=SEVERITY_STYLE[worst]
                     )
-            rows.append(("security groups", text))
+            rows.append(("sec groups", text))
     roles = list(dict.fromkeys(_ROLE_ARN.findall(raw)))
     if roles:
         rows.append(("role", "\n".join(roles[:3])))

@@ -128,10 +128,8 @@ def resource_label(resource: Resource, worst: Severity | None) -> Text:
 def account_label(account: Account | None, total: int, counts: Counter[Severity]) -> Text:
     if account is None:
         return Text("Account (connecting…)", style="dim")
-    label = Text("Account ", style="bold")
-    label.append(account.id, style="bold")
-    if account.alias:
-        label.append(f" ({account.alias})")
+    # The header has the id; at 80 columns the alias alone leaves room for the counts.
+    label = Text(f"Account {account.alias or account.id}", style="bold")
     label.append(f"  {total}", style="dim")
     label.append_text(severity_badge(counts))
     return label

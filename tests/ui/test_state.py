@@ -177,7 +177,7 @@ def test_detail_of_a_public_instance_says_where_and_why() -> None:
     assert "region   eu-west-1" in text or "eu-west-1" in text
     assert "subnet-0a1b2c3d4e5f60011 (public-a)  PUBLIC" in text
     assert "sends 0.0.0.0/0 to internet gateway" in text
-    assert "sg-0a1b2c3d4e5f60051 (bastion-ssh) ! high" in text
+    assert "sec groups sg-0a1b2c3d4e5f60051 (bastion-ssh) ! high" in text
     assert "instance-profile/bastion" in text
     assert "team" in text and "platform" in text
     # searching the raw attributes keeps only the matching lines
