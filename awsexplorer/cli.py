@@ -122,22 +122,30 @@ def make_app(options: AppOptions) -> App[int]:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    loaded = None
     if args.snapshot is not None:
         from awsexplorer import snapshot
 
-        snapshot.read(args.snapshot)  # fail here, before the screen is taken, if unreadable
+        loaded = snapshot.read(args.snapshot)  # fail here, before the screen is taken
     from awsexplorer.settings import from_args
 
     options = AppOptions(
         config=scan_config(args),
         demo=args.demo,
         snapshot=args.snapshot,
+        loaded=loaded,
         account_color=args.account_color,
         settings=from_args(args),  # a bad setting fails here, before the screen is taken
     )
     app = make_app(options)
-    code = app.run()
-    return int(code or 0)
+    code = int(app.run() or 0)
+    if options.demo:
+        # Tearing down moto's in-memory demo account takes ~2 s after the app has closed;
+        # nothing is left to save, so leave at once.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def _configure_logging(log_file: Path | None) -> None:

@@ -124,7 +124,7 @@ class AwsExplorerApp(App[int]):
         from awsexplorer import snapshot
 
         try:
-            result = snapshot.read(path)
+            result = self.options.loaded or snapshot.read(path)
         except UserError as exc:
             self.push_screen(
                 ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
@@ -177,7 +177,7 @@ class AwsExplorerApp(App[int]):
     def _analyse(self, result: ScanResult) -> ScanResult:
         from awsexplorer.analysis import analyse
 
-        return analyse(result)
+        return analyse(result, self.options.settings)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
