@@ -262,6 +262,25 @@ def create_default_vpcs(aws: Aws, account_id: str) -> None:
     )["Regions"]
     for name in sorted(r["RegionName"] for r in regions):
         ec2_backends[account_id][name]  # instantiating the backend creates the default VPC
+        _connect_default_vpc(aws("ec2", name))
+
+
+def _connect_default_vpc(ec2: Any) -> None:
+    """Give a default VPC what AWS gives it and moto does not: an internet gateway and a
+    0.0.0.0/0 route to it in the main route table. Without it every default subnet would read
+    as isolated, and the stray instance's public IP would look harmless."""
+    vpc_id = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0][
+        "VpcId"
+    ]
+    igw_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
+    main = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_id]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock=WORLD, GatewayId=igw_id)
 
 
 def build_network(aws: Aws) -> Network:
