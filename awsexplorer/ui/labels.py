@@ -38,10 +38,13 @@ def severity_mark(severity: Severity | None) -> Text:
     return Text(f"{SEVERITY_MARK[severity]:<2}", style=SEVERITY_STYLE[severity])
 
 
-def region_label(view: RegionView, count: int, counts: Counter[Severity]) -> Text:
-    """`eu-west-1  42 ▲3`, `us-east-2  scanning 5/14`, `ap-east-1  failed: AuthFailure`."""
+def region_label(
+    view: RegionView, count: int, counts: Counter[Severity], only_defaults: bool = False
+) -> Text:
+    """`eu-west-1  42 ▲3`, `us-east-2  scanning 5/14`, `ap-east-1  failed: AuthFailure`,
+    `sa-east-1  8 AWS defaults only` (dimmed)."""
     name = "Global" if view.name == "global" else view.name
-    label = Text(name, style="bold" if count else "dim")
+    label = Text(name, style="bold" if count and not only_defaults else "dim")
     status = view.status
     if status is RegionStatus.PENDING:
         label.append("  pending", style=REGION_STATUS_STYLE[status])
@@ -55,6 +58,8 @@ def region_label(view: RegionView, count: int, counts: Counter[Severity]) -> Tex
         label.append("  not enabled", style="dim")
     else:
         label.append(f"  {count}" if count else "  empty", style="" if count else "dim")
+        if only_defaults:
+            label.append("  AWS defaults only", style="dim")
         if status is RegionStatus.PARTIAL:
             calls = len(view.errors)
             label.append(

@@ -21,6 +21,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
+from awsexplorer.model.defaults import default_vpcs, is_aws_default
 from awsexplorer.scan.events import (
     CallFailed,
     RegionProgress,
@@ -31,6 +32,8 @@ from awsexplorer.scan.events import (
 )
 
 NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
+# A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
+MAX_DEFAULT_RESOURCES = 64
 
 
 @dataclass(slots=True)
@@ -274,6 +277,20 @@ class ExplorerState:
     def resources_of(self, region: str, resource_type: str) -> list[Resource]:
         items = self._by_region_type.get(region, {}).get(resource_type, {})
         return sorted(items.values(), key=lambda r: (r.name.lower(), r.id))
+
+    def only_aws_defaults(self, region: str) -> bool:
+        """True when a finished region holds nothing but what AWS creates by itself (the
+        default VPC's plumbing, account settings): the tree dims it so real workloads stand out.
+        """
+        view = self.regions.get(region)
+        if view is None or view.status is not RegionStatus.OK:
+            return False
+        by_type = self._by_region_type.get(region, {})
+        found = [r for items in by_type.values() for r in items.values()]
+        if not found or len(found) > MAX_DEFAULT_RESOURCES:
+            return False
+        defaults = default_vpcs(found)
+        return all(is_aws_default(r, defaults) for r in found)
 
     def count(
         self, region: str, resource_type: str | None = None, service: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from awsexplorer import snapshot
@@ -227,3 +228,40 @@ def test_a_full_rescan_forgets_what_is_gone() -> None:
     assert state.resource_total == 0
     assert set(state.regions) == {"global", "eu-west-1"}
     assert state.findings == []
+
+
+def test_regions_holding_only_aws_defaults_are_told_apart() -> None:
+    def vpc_part(region: str, rtype: str, rid: str, **attrs: object) -> Resource:
+        return Resource(
+            f"arn:aws:ec2:{region}:123456789012:{rtype}/{rid}",
+            f"ec2:{rtype}",
+            rid,
+            rid,
+            region,
+            vpc_id="vpc-d",
+            attributes=dict(attrs),
+        )
+
+    state = ExplorerState()
+    state.apply(ScanStarted(ACCOUNT, ["global", "sa-east-1", "eu-west-1"], [], None))
+    for region in ("sa-east-1", "eu-west-1"):
+        state.apply(
+            ResourcesFound(
+                region,
+                "ec2.vpcs",
+                [
+                    vpc_part(region, "vpc", "vpc-d", IsDefault=True),
+                    vpc_part(region, "subnet", "subnet-d"),
+                    vpc_part(region, "security-group", "sg-d", GroupName="default"),
+                ],
+            )
+        )
+        state.apply(RegionProgress(region, RegionStatus.SCANNING, 1, 2, 3))
+    state.apply(ResourcesFound("eu-west-1", "ec2.instances", [instance("eu-west-1", "i-1", "app")]))
+    assert not state.only_aws_defaults("sa-east-1")  # still scanning: not known yet
+    for region in ("sa-east-1", "eu-west-1"):
+        state.apply(RegionProgress(region, RegionStatus.OK, 2, 2, 3))
+    assert state.only_aws_defaults("sa-east-1")
+    assert not state.only_aws_defaults("eu-west-1")  # an instance of the user's is there
+    label = labels.region_label(state.regions["sa-east-1"], 3, Counter(), only_defaults=True)
+    assert label.plain == "sa-east-1  3  AWS defaults only"

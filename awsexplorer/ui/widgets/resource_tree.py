@@ -157,7 +157,10 @@ class ResourceTree(Tree[NodeRef]):
         view = self.state.regions[name]
         node.set_label(
             labels.region_label(
-                view, self.state.count(name), self.state.severity_counts(region=name)
+                view,
+                self.state.count(name),
+                self.state.severity_counts(region=name),
+                only_defaults=self.state.only_aws_defaults(name),
             )
         )
         services = self._visible_types(name)
