@@ -218,8 +218,9 @@ def test_finding_for_unknown_region_is_still_counted() -> None:
 def test_docs_keys_table_matches_the_help_screen() -> None:
     from awsexplorer.ui.keys import markdown_table
 
-    docs = Path(__file__).parents[2] / "docs" / "keys.md"
-    assert markdown_table() in docs.read_text(encoding="utf-8")
+    root = Path(__file__).parents[2]
+    for doc in (root / "docs" / "keys.md", root / "README.md"):
+        assert markdown_table() in doc.read_text(encoding="utf-8"), doc
 
 
 def test_a_full_rescan_forgets_what_is_gone() -> None:
