@@ -26,6 +26,7 @@ import asyncio
 import base64
 import contextvars
 import json
+import os
 import sys
 import tempfile
 import time
@@ -57,9 +58,11 @@ def _regions_args(regions: list[str]) -> list[str]:
     return [arg for region in regions for arg in ("--region", region)]
 
 
-def measure_awsexplorer(proxy: Proxy, regions: list[str], out: Path) -> tuple[Measured, Any]:
+def measure_awsexplorer(
+    proxy: Proxy, regions: list[str], out: Path, tool: list[str]
+) -> tuple[Measured, Any]:
     proxy.reset()
-    argv = [PYTHON, "-m", "awsexplorer", "scan", "--endpoint-url", proxy.url]
+    argv = [*tool, "scan", "--endpoint-url", proxy.url]
     argv += ["--output", str(out), "--format", "text", *_regions_args(regions)]
     launched = time.time()
     run = run_child(argv, env=benchlib.dummy_aws_env(), timeout=CHILD_TIMEOUT)
@@ -215,10 +218,18 @@ def main() -> int:
     parser.add_argument("--buckets", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
     parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument(
+        "--tool",
+        default=f"{PYTHON} -m awsexplorer",
+        help="the command that runs awsexplorer (to measure a patched build)",
+    )
     args = parser.parse_args()
     regions = list(DEFAULT_REGIONS[: max(1, min(args.regions, len(DEFAULT_REGIONS)))])
 
     benchlib.print_machine()
+    load = os.getloadavg()[0]
+    if load > (os.cpu_count() or 1) / 2:
+        print(f"warning: load average {load:.1f}: other work shares this machine's cores")
     print(
         f"account: {len(regions)} regions x {args.units} units, {args.principals} IAM users, "
         f"{args.buckets} buckets; latency {1000 * args.latency:.0f} ms per request"
@@ -234,7 +245,9 @@ def main() -> int:
             benchlib.latency_proxy(moto_url, args.latency, record=True) as proxy,
             tempfile.TemporaryDirectory() as tmp,
         ):
-            tool, (result, log) = measure_awsexplorer(proxy, regions, Path(tmp) / "snap.json")
+            tool, (result, log) = measure_awsexplorer(
+                proxy, regions, Path(tmp) / "snap.json", args.tool.split()
+            )
             sequential = measure_baseline(proxy, "sequential", regions, args.threads)
             threaded = measure_baseline(proxy, "threaded", regions, args.threads)
 
