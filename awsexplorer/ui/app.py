@@ -82,7 +82,8 @@ class AwsExplorerApp(App[int]):
     @property
     def source(self) -> str:
         if self.options.snapshot is not None:
-            return f"snapshot {self.options.snapshot}"
+            # The file name only: the header is one line at 80 columns.
+            return f"snapshot {self.options.snapshot.name}"
         return "demo account" if self.options.demo else ""
 
     def get_default_screen(self) -> Screen:
