@@ -105,6 +105,11 @@ class CollectContext:
             sem = self._semaphores[key] = asyncio.Semaphore(self._limit)
         return sem
 
+    @property
+    def region_refused(self) -> bool:
+        """True once this region has refused us as a whole (AuthFailure, OptInRequired...)."""
+        return self._region_failed(self.region)
+
     def _check_region(self, region: str) -> None:
         if self._region_failed(region):
             raise RegionUnavailable(region)

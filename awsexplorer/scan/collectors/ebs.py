@@ -20,6 +20,8 @@ async def collect_ebs_defaults(ctx: CollectContext) -> list[Resource]:
     # One call per region. The default KMS key (GetEbsDefaultKmsKeyId) is left out: it is a
     # detail no warning needs, and moto does not implement it.
     enabled = await ctx.try_call("ec2", "get_ebs_encryption_by_default")
+    if enabled is None and ctx.region_refused:
+        return []  # the region could not be read at all: there is no setting to show
     return [
         Resource(
             arn=ctx.arn("ec2", f"ebs-defaults/{EBS_DEFAULTS_ID}"),
