@@ -18,6 +18,7 @@ from awsexplorer import __version__
 from awsexplorer.errors import UserError
 from awsexplorer.scan import guard
 from awsexplorer.scan.config import ScanConfig
+from awsexplorer.scan.http import SharedTLSSession
 
 DEFAULT_HOME_REGION = "us-east-1"
 
@@ -152,6 +153,7 @@ class ClientPool:
             read_timeout=config.read_timeout,
             max_pool_connections=max(10, config.per_service_region),
             user_agent_extra=f"awsexplorer/{__version__}",
+            http_session_cls=SharedTLSSession,
             s3=s3_config or None,
         )
 
