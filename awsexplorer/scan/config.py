@@ -23,5 +23,8 @@ class ScanConfig:
     read_timeout: float = 30.0
     # Calls in flight at once per (service, region): one throttled API never starves the rest.
     per_service_region: int = 8
+    # Calls in flight at once in all: enough to hide the round trip to AWS, few enough that
+    # hundreds of first calls don't all queue at once on a small machine.
+    max_in_flight: int = 128
     # Items per page for paginated calls that accept a limit; None: the service's default.
     page_size: int | None = None

@@ -27,6 +27,7 @@ from awsexplorer.scan import regions as region_data
 from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors.base import (
     CallFailure,
+    CallLimiter,
     CollectContext,
     Collector,
     RegionUnavailable,
@@ -96,7 +97,7 @@ class Scanner:
         self._collectors = list(collectors) if collectors is not None else all_collectors()
         self._states: dict[str, _RegionState] = {}
         self._resources: list[Resource] = []
-        self._semaphores: dict[tuple[str, str], asyncio.Semaphore] = {}
+        self._limiter = CallLimiter(config.per_service_region, config.max_in_flight)
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -128,8 +129,7 @@ class Scanner:
             region=region,
             client_region=client_region,
             account=account,
-            semaphores=self._semaphores,
-            per_service_region=self.config.per_service_region,
+            limiter=self._limiter,
             page_size=self.config.page_size,
             record_error=self._record,
             region_failed=self._region_failed,

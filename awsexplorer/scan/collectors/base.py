@@ -4,6 +4,7 @@ actions it needs and the resource types it yields."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -58,6 +59,27 @@ def collector(
     return register
 
 
+class CallLimiter:
+    """Bounds the calls in flight: per (service, region), so one slow or throttled API never
+    starves the others, and in total, so that the first burst (one call per collector and
+    region, several hundred at once) does not swamp the client's CPU or the endpoint."""
+
+    def __init__(self, per_service_region: int, total: int) -> None:
+        self._per_service_region = per_service_region
+        self._by_key: dict[tuple[str, str], asyncio.Semaphore] = {}
+        self._total = asyncio.Semaphore(total)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, service: str, region: str) -> AsyncIterator[None]:
+        key = (service, region)
+        own = self._by_key.get(key)
+        if own is None:
+            own = self._by_key[key] = asyncio.Semaphore(self._per_service_region)
+        # The narrower bound first: a call waiting for its API holds no global slot.
+        async with own, self._total:
+            yield
+
+
 class RegionUnavailable(Exception):
     """The region refused us as a whole; the remaining calls there are not worth making."""
 
@@ -72,8 +94,7 @@ class CollectContext:
         region: str,
         client_region: str,
         account: Account,
-        semaphores: dict[tuple[str, str], asyncio.Semaphore],
-        per_service_region: int,
+        limiter: CallLimiter,
         page_size: int | None = None,
         record_error: Callable[[CallError], None],
         region_failed: Callable[[str], bool],
@@ -83,8 +104,7 @@ class CollectContext:
         self.region = region  # the region resources are attributed to ("global" for global)
         self.client_region = client_region  # the region the client talks to
         self.account = account
-        self._semaphores = semaphores
-        self._limit = per_service_region
+        self._limiter = limiter
         self._page_size = page_size
         self._record_error = record_error
         self._region_failed = region_failed
@@ -97,13 +117,6 @@ class CollectContext:
     def arn(self, service: str, resource: str, region: str | None = None) -> str:
         region = self.region if region is None else region
         return f"arn:{self.partition}:{service}:{region}:{self.account.id}:{resource}"
-
-    def _semaphore(self, service: str, region: str) -> asyncio.Semaphore:
-        key = (service, region)
-        sem = self._semaphores.get(key)
-        if sem is None:
-            sem = self._semaphores[key] = asyncio.Semaphore(self._limit)
-        return sem
 
     @property
     def region_refused(self) -> bool:
@@ -123,7 +136,7 @@ class CollectContext:
         client = None
         try:
             client = await self.pool.get(service, region)
-            async with self._semaphore(service, region):
+            async with self._limiter.slot(service, region):
                 return await getattr(client, operation)(**params)
         except Exception as exc:
             raise CallFailure(service, api_name(client, operation), exc) from exc
@@ -152,7 +165,7 @@ class CollectContext:
         except Exception as exc:
             raise CallFailure(service, api_name(client, operation), exc) from exc
         while True:
-            async with self._semaphore(service, region):
+            async with self._limiter.slot(service, region):
                 try:
                     page = await pages.__anext__()
                 except StopAsyncIteration:
