@@ -141,3 +141,14 @@ def test_permissions_policy_lists_only_reads(capsys: Any) -> None:
     verbs = {a.split(":", 1)[1] for a in actions}
     allowed = ("Describe", "List", "Get", "Generate", "Lookup", "Search", "BatchGet", "View")
     assert all(v.startswith(allowed) for v in verbs), sorted(verbs)
+
+
+def test_permissions_doc_is_current() -> None:
+    from awsexplorer.commands.permissions import render_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
+    assert doc.read_text(encoding="utf-8") == render_markdown(), (
+        "docs/permissions.md is stale: regenerate it with "
+        "python -c 'from awsexplorer.commands.permissions import render_markdown as r; "
+        'print(r(), end="")\' > docs/permissions.md'
+    )

@@ -33,18 +33,50 @@ def policy(actions: list[str]) -> dict[str, Any]:
     }
 
 
-def run(args: argparse.Namespace) -> int:
+# Made by the runner itself (identity, account alias, region discovery), not by a collector.
+RUNNER_ACTIONS = ("sts:GetCallerIdentity", "iam:ListAccountAliases", "ec2:DescribeRegions")
+
+
+def all_actions() -> list[str]:
     from awsexplorer.scan.collectors import required_actions
 
-    # Identity and region discovery are made by the runner, not by a collector.
-    actions = sorted(
-        {
-            *required_actions(),
-            "sts:GetCallerIdentity",
-            "iam:ListAccountAliases",
-            "ec2:DescribeRegions",
-        }
-    )
+    return sorted({*required_actions(), *RUNNER_ACTIONS})
+
+
+def render_markdown() -> str:
+    """docs/permissions.md, generated from the collectors (a test keeps the file current)."""
+    from awsexplorer.scan.collectors import all_collectors
+
+    lines = [
+        "# Permissions",
+        "",
+        "awsexplorer only reads. Every AWS client it creates carries a guard",
+        "(`awsexplorer/scan/guard.py`) that refuses any operation outside a read-only allowlist",
+        "before anything is sent. This is the least-privilege policy for a full scan, generated",
+        "from the IAM actions each collector declares (`awsexplorer permissions` prints it as",
+        "JSON). AWS's managed `ReadOnlyAccess` policy covers all of it. A call you are not",
+        "allowed to make is recorded as an error on its region, and the checks that needed it",
+        "are reported as not evaluated, never as passed.",
+        "",
+        "```json",
+        json.dumps(policy(all_actions()), indent=2),
+        "```",
+        "",
+        "## Who calls what",
+        "",
+        "| collector | scope | IAM actions | resource types |",
+        "| --- | --- | --- | --- |",
+        "| (runner) | once | " + ", ".join(f"`{a}`" for a in RUNNER_ACTIONS) + " | |",
+    ]
+    for c in all_collectors():
+        actions = ", ".join(f"`{a}`" for a in c.actions)
+        types = ", ".join(f"`{t}`" for t in c.types)
+        lines.append(f"| `{c.name}` | {c.scope.value} | {actions} | {types} |")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    actions = all_actions()
     if args.format == "list":
         print("\n".join(actions))
     else:
