@@ -27,6 +27,7 @@ from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
 from awsexplorer.options import AppOptions
 from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent
+from awsexplorer.ui import heap
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.messages import JumpTo
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
@@ -125,13 +126,16 @@ class AwsExplorerApp(App[int]):
         from awsexplorer import snapshot
 
         try:
-            result = self.options.loaded or snapshot.read(path)
+            with heap.collector_paused():
+                result = self.options.loaded or snapshot.read(path)
+                self.state.load(result)
+                del result
+                heap.settle()  # before the collector is back, or its first pass walks it all
         except UserError as exc:
             self.push_screen(
                 ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
             )
             return
-        self.state.load(result)
         self._refresh_main()
 
     # -- scanning ---------------------------------------------------------------------------
@@ -192,7 +196,9 @@ class AwsExplorerApp(App[int]):
                 self._refresh_main(set())
             elif worker.name == "analyse":
                 self.analysing = False
-                self.state.load(worker.result)
+                with heap.collector_paused():
+                    self.state.load(worker.result)
+                    heap.settle()
                 self._refresh_main()
                 self._update_views()
                 count = len(self.state.findings)

@@ -281,6 +281,24 @@ class ResourceTree(Tree[NodeRef]):
         if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
             self._load(event.node)
 
+    # Paging and home/end jump without Textual's smooth scroll: over SSH each animation frame is
+    # a full repaint of the tree sent down the wire (~8 per key), for no information.
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self.scroll_to_line(self.cursor_line, animate=False)
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self.scroll_to_line(self.cursor_line, animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.cursor_line = 0
+        self.scroll_to_line(self.cursor_line, animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.cursor_line = self.last_line
+        self.scroll_to_line(self.cursor_line, animate=False)
+
     def action_expand_cursor(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand and not node.is_expanded:
