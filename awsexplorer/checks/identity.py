@@ -446,7 +446,16 @@ def cloudtrail_multi_region_missing(ctx: CheckContext) -> Iterator[Outcome]:
         if undecided:
             problems.append(f"logging status of {', '.join(undecided)} unknown")
         raise NotEvaluated("; ".join(problems))
-    seen = "; ".join(trail_state(t) for t in trails) or "no trails at all"
+    seen = "; ".join(trail_state(t) for t in trails)
+    if not seen:
+        # A multi-region trail shows in every region's DescribeTrails, so its absence is
+        # certain even from a narrowed scan; other trails may live in regions not scanned.
+        scanned = sorted(ctx.scanned_regions)
+        seen = (
+            f"no trail in the scanned region {scanned[0]}"
+            if len(scanned) == 1
+            else f"no trail in any of the {len(scanned)} scanned regions"
+        )
     yield ctx.account_flag(
         f"account {ctx.account.id} has no multi-region trail that is logging ({seen})"
     )

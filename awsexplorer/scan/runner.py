@@ -188,7 +188,16 @@ class Scanner:
                 else ("Valid regions: " + ", ".join(sorted(names)) + ".")
             )
             raise UserError(f"Unknown region: {', '.join(unknown)}.", hint)
-        return region_data.narrow(region_data.plan(described, partition), requested)
+        full = region_data.plan(described, partition)
+        plan = region_data.narrow(full, requested)
+        if requested and not plan.enabled:
+            raise UserError(
+                f"None of the requested regions is enabled for this account: "
+                f"{', '.join(requested)}.",
+                "An opt-in region must be enabled first (AWS console: Account > AWS Regions). "
+                f"Enabled: {', '.join(full.enabled)}.",
+            )
+        return plan
 
     def _applies(
         self, collector: Collector, region: str, session_regions: Callable[[str], set[str]]

@@ -62,3 +62,12 @@ def test_unknown_region_is_a_usage_error_with_a_suggestion(scan_config: Any, run
         run_scan(scan_config(regions=("eu-west-7",)))
     assert "Unknown region: eu-west-7" in caught.value.message
     assert caught.value.hint and "eu-west-" in caught.value.hint
+
+
+def test_only_regions_that_are_not_enabled_is_a_usage_error(
+    scan_config: Any, run_scan: Any
+) -> None:
+    with pytest.raises(UserError) as caught:
+        run_scan(scan_config(regions=("ap-east-1",)))
+    assert "None of the requested regions is enabled" in caught.value.message
+    assert caught.value.hint and "eu-west-1" in caught.value.hint
