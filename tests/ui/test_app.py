@@ -355,3 +355,30 @@ async def test_a_bad_account_colour_falls_back_with_a_notice() -> None:
     async with chosen.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert chosen.main.header.band_colour.hex.lower() == "#ff0000"
+
+
+async def test_the_detail_pane_follows_a_burst_of_moves_with_its_last_node() -> None:
+    """A held j repaints the detail at most every FOLLOW_INTERVAL, and ends on the cursor."""
+    from awsexplorer.ui.widgets import detail_pane
+
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        detail = app.main.detail
+        await pilot.press("j")  # after a pause: shown at once
+        assert detail.ref == cursor(app)
+        painted: list[NodeRef | None] = []
+        real = detail.refresh_detail
+
+        def counting() -> None:
+            painted.append(detail.ref)
+            real()
+
+        detail.refresh_detail = counting  # type: ignore[method-assign]
+        for _ in range(6):
+            detail.follow(NodeRef("region", region="eu-north-1"))
+        detail.follow(NodeRef("region", region="us-east-1"))
+        assert len(painted) <= 1  # the burst did not repaint once per move
+        await pilot.pause(detail_pane.FOLLOW_INTERVAL * 3)
+        assert painted[-1] == NodeRef("region", region="us-east-1")
+        assert "us-east-1" in detail_text(app)

@@ -114,7 +114,7 @@ class MainScreen(Screen[None]):
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
-        self.detail.show(event.node.data)
+        self.detail.follow(event.node.data)
 
     # -- find -------------------------------------------------------------------------------
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from time import monotonic
+
 from rich.console import RenderableType
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 
 from awsexplorer.ui.details import describe
 from awsexplorer.ui.state import ExplorerState, NodeRef
+
+# While the cursor runs through the tree (a held j, a burst of keys), the pane is repainted at
+# most once per this many seconds: every repaint re-lays out the screen, and the nodes the cursor
+# only passes over are not worth it. The first move after a pause is shown at once.
+FOLLOW_INTERVAL = 0.05
 
 
 class DetailPane(VerticalScroll, can_focus=True):
@@ -24,11 +32,34 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.ref: NodeRef | None = None
         self.search = ""
         self.source: str | None = None  # where the data came from (a snapshot path)
+        self._shown_at = 0.0
+        self._following: NodeRef | None = None
+        self._follow_timer: Timer | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="detail-body")
 
+    def follow(self, ref: NodeRef | None) -> None:
+        """The tree's cursor moved to `ref`: show it now, or with the next repaint if one was
+        made less than FOLLOW_INTERVAL ago (only the latest node of a burst is shown)."""
+        self._following = ref
+        if self._follow_timer is not None:
+            return  # a repaint is already due; it will show the latest node
+        wait = self._shown_at + FOLLOW_INTERVAL - monotonic()
+        if wait <= 0:
+            self._catch_up()
+        else:
+            self._follow_timer = self.set_timer(wait, self._catch_up)
+
+    def _catch_up(self) -> None:
+        self._follow_timer = None
+        self.show(self._following)
+
     def show(self, ref: NodeRef | None) -> None:
+        if self._follow_timer is not None:  # an explicit choice wins over the cursor's trail
+            self._follow_timer.stop()
+            self._follow_timer = None
+        self._following = ref
         if ref != self.ref:
             self.search = ""
             self.scroll_home(animate=False)
@@ -40,6 +71,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.refresh_detail()
 
     def refresh_detail(self) -> None:
+        self._shown_at = monotonic()
         self.query_one("#detail-body", Static).update(self.renderable)
 
     @property
