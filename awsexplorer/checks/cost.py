@@ -51,6 +51,7 @@ def nat_users(ctx: CheckContext) -> dict[tuple[str, str], list[str]]:
         "create-vpc-endpoint --vpc-endpoint-type Gateway ...`), which are free."
     ),
     inputs=[("ec2", "DescribeNatGateways"), ("ec2", "DescribeRouteTables")],
+    placeholders={"NAT": "id"},
 )
 def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
     """Each NAT gateway costs about $32/month plus a charge per GB processed, whether used or
@@ -78,6 +79,7 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
         "`aws ec2 delete-volume --volume-id VOL`."
     ),
     inputs=[("ec2", "DescribeVolumes")],
+    placeholders={"VOL": "id"},
 )
 def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
     """A volume in state `available` is attached to nothing and billed for every GiB."""
@@ -107,6 +109,7 @@ def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
     types=["ec2:elastic-ip"],
     remediation="`aws ec2 release-address --allocation-id ALLOCATION`",
     inputs=[("ec2", "DescribeAddresses")],
+    placeholders={"ALLOCATION": "id"},
 )
 def ec2_eip_unattached(ctx: CheckContext) -> Iterator[Outcome]:
     """Every public IPv4 address is billed hourly; an unassociated one buys nothing."""

@@ -48,6 +48,7 @@ def is_aurora(db: Resource) -> bool:
         "--apply-immediately`; reach it from inside the VPC (bastion, SSM, VPN)."
     ),
     inputs=[DB_INSTANCES],
+    placeholders={"DB": "id"},
 )
 def rds_publicly_accessible(ctx: CheckContext) -> Iterator[Outcome]:
     """A publicly accessible instance gets a public IP and a DNS name that resolves to it: only
@@ -74,6 +75,7 @@ def rds_publicly_accessible(ctx: CheckContext) -> Iterator[Outcome]:
         "private-db`, which needs a maintenance window or a new instance in a new VPC)."
     ),
     inputs=[DB_INSTANCES, ("ec2", "DescribeSubnets"), ("ec2", "DescribeRouteTables")],
+    placeholders={"DB": "id"},
 )
 def rds_in_public_subnet(ctx: CheckContext) -> Iterator[Outcome]:
     """Any subnet of the DB subnet group is public by its route table (a route to an internet
@@ -108,6 +110,7 @@ def rds_in_public_subnet(ctx: CheckContext) -> Iterator[Outcome]:
         "--apply-immediately` (a standby in a second AZ; roughly doubles the instance cost)."
     ),
     inputs=[DB_INSTANCES],
+    placeholders={"DB": "id"},
 )
 def rds_single_az(ctx: CheckContext) -> Iterator[Outcome]:
     """A single-AZ instance has no standby: an AZ outage or a host failure is downtime until a
@@ -134,6 +137,7 @@ def rds_single_az(ctx: CheckContext) -> Iterator[Outcome]:
         "--apply-immediately`"
     ),
     inputs=[DB_INSTANCES],
+    placeholders={"DB": "id"},
 )
 def rds_backups_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     """A backup retention period of 0 turns off automated backups and point-in-time recovery."""
@@ -225,6 +229,7 @@ def s3_public_access_not_blocked(ctx: CheckContext) -> Iterator[Outcome]:
         '"Enabled","Filter":{},"NoncurrentVersionExpiration":{"NoncurrentDays":90}}]}\'`'
     ),
     inputs=[("s3", "ListBuckets")],
+    placeholders={"BUCKET": "id"},
 )
 def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
     """Versioning on and no enabled lifecycle rule: every overwritten or deleted object's old
@@ -258,6 +263,7 @@ def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
         "enable-ebs-encryption-by-default --region REGION`."
     ),
     inputs=[("ec2", "DescribeVolumes")],
+    placeholders={"REGION": "region"},
 )
 def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
     """Unencrypted volumes and their snapshots are readable by whoever gets a copy."""
@@ -294,6 +300,7 @@ def secret_text(variable: dict[str, Any]) -> str:
         "update-function-configuration --function-name FN --kms-key-arn KEY`)."
     ),
     inputs=[("lambda", "ListFunctions")],
+    placeholders={"FN": "id"},
 )
 def lambda_env_plaintext_secret(ctx: CheckContext) -> Iterator[Outcome]:
     """An environment variable that looks like a credential, and no customer KMS key: anyone
@@ -335,6 +342,7 @@ def dead_letter_targets(ctx: CheckContext) -> set[str]:
         '\\"maxReceiveCount\\":\\"5\\"}"}\'`'
     ),
     inputs=[("sqs", "ListQueues")],
+    placeholders={"URL": "attributes.url"},
 )
 def sqs_no_dead_letter_queue(ctx: CheckContext) -> Iterator[Outcome]:
     """A message that always fails is retried until it expires, burning consumer time, and

@@ -58,6 +58,7 @@ def skipped(resource: Resource) -> bool:
         ("dynamodb", "ListTables"),
         ("sqs", "ListQueues"),
     ],
+    placeholders={"ARN": "arn"},
 )
 def tag_missing_required(ctx: CheckContext) -> Iterator[Outcome]:
     """A taggable resource (instance, volume, database, function, bucket, VPC, load balancer,

@@ -133,6 +133,7 @@ def iam_root_access_keys(ctx: CheckContext) -> Iterator[Outcome]:
     ),
     inputs=REPORT_INPUTS,
     judges_inputs=True,
+    placeholders={"USER": "id"},
 )
 def iam_user_console_no_mfa(ctx: CheckContext) -> Iterator[Outcome]:
     """A console password without a second factor is one phished password from a breach."""
@@ -169,6 +170,7 @@ def key_label(key: dict[str, Any]) -> str:
     ),
     inputs=REPORT_INPUTS,
     judges_inputs=True,
+    placeholders={"USER": "id"},
 )
 def iam_access_key_unused(ctx: CheckContext) -> Iterator[Outcome]:
     """An active key nobody uses is a credential that can only leak. A key created within the
@@ -206,6 +208,7 @@ def iam_access_key_unused(ctx: CheckContext) -> Iterator[Outcome]:
     ),
     inputs=REPORT_INPUTS,
     judges_inputs=True,
+    placeholders={"USER": "id"},
 )
 def iam_access_key_not_rotated(ctx: CheckContext) -> Iterator[Outcome]:
     """The older a key, the more places it has been copied to."""

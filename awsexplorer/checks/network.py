@@ -137,6 +137,7 @@ def exposure(rules: list[OpenRule], ports: dict[int, str]) -> list[str]:
         "known addresses."
     ),
     inputs=[SECURITY_GROUPS],
+    placeholders={"SG": "id"},
 )
 def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
     """Inbound from 0.0.0.0/0 or ::/0 reaching tcp/22 or tcp/3389, including port ranges that
@@ -164,6 +165,7 @@ def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
         "tcp --port PORT --source-group APP_SG`."
     ),
     inputs=[SECURITY_GROUPS],
+    placeholders={"SG": "id"},
 )
 def ec2_sg_open_database_port(ctx: CheckContext) -> Iterator[Outcome]:
     """Inbound from the world reaching 3306, 5432, 1433, 1521, 27017, 6379, 5439, 9200 or
@@ -196,6 +198,7 @@ def prefix_length(cidr: object) -> int | None:
         "and migrate."
     ),
     inputs=[VPCS],
+    placeholders={"VPC": "id"},
 )
 def ec2_vpc_cidr_small(ctx: CheckContext) -> Iterator[Outcome]:
     """A primary CIDR of /24 or smaller (256 addresses or fewer) leaves no room for more
@@ -241,6 +244,7 @@ def count_by_type(resources: list[Resource]) -> str:
         "subnets and internet gateway."
     ),
     inputs=[VPCS, *WORKLOAD_INPUTS],
+    placeholders={"VPC": "id"},
 )
 def ec2_default_vpc_in_use(ctx: CheckContext) -> Iterator[Outcome]:
     """The default VPC has only public subnets with public IPs on by default: whatever is
@@ -270,6 +274,7 @@ def active_flow_logs(vpc: Resource) -> list[dict[str, Any]] | None:
         "--log-destination-type s3 --log-destination arn:aws:s3:::BUCKET`"
     ),
     inputs=[VPCS, ("ec2", "DescribeNetworkInterfaces")],
+    placeholders={"VPC": "id"},
 )
 def ec2_vpc_flow_logs_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     """Without flow logs there is no record of who talked to what during an incident. Default
@@ -309,6 +314,7 @@ EXHAUSTION_THRESHOLD = 0.10
         "and move new launches there; release idle network interfaces."
     ),
     inputs=[("ec2", "DescribeSubnets")],
+    placeholders={"VPC": "vpc_id"},
 )
 def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
     """Under 10% of a subnet's usable addresses left: the next scale-out, Lambda in a VPC or

@@ -17,7 +17,7 @@ import importlib
 import logging
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -175,6 +175,9 @@ class Check:
     inputs: tuple[tuple[str, str], ...]
     judges_inputs: bool
     func: CheckFunc
+    # Placeholders in the remediation's commands that name the flagged resource, and which of
+    # its fields fills them in ("id" or "arn"): `--group-id SG` becomes `--group-id sg-0abc`.
+    placeholders: tuple[tuple[str, str], ...] = ()
 
     @property
     def category(self) -> str:
@@ -198,6 +201,7 @@ def check(
     remediation: str,
     inputs: Iterable[tuple[str, str]] = (),
     judges_inputs: bool = False,
+    placeholders: Mapping[str, str] | None = None,
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Register a check with its metadata. The id is a public contract: never rename one."""
 
@@ -213,6 +217,7 @@ def check(
             inputs=tuple(inputs),
             judges_inputs=judges_inputs,
             func=func,
+            placeholders=tuple((placeholders or {}).items()),
         )
         return func
 
@@ -253,6 +258,11 @@ def metadata_problems(item: Check) -> list[str]:
         problems.append(f"module {item.category} is not one of {CATEGORIES}")
     if not item.description:
         problems.append("no docstring (it becomes the catalog's description)")
+    for token, field in item.placeholders:
+        if f" {token}" not in item.remediation:
+            problems.append(f"placeholder {token} does not appear in the remediation")
+        if field not in _FIELDS and not field.startswith("attributes."):
+            problems.append(f"placeholder {token} names an unknown field {field!r}")
     for service, operation in item.inputs:
         if not service.islower() or not operation[:1].isupper():
             problems.append(f"input ({service}, {operation}) is not (service, Operation)")
@@ -273,6 +283,42 @@ def _summarise(reasons: list[str], limit: int = 3) -> str:
     return shown + (f"; and {more} more" if more > 0 else "")
 
 
+_FIELDS = frozenset({"id", "arn", "region", "vpc_id", "subnet_id", "name"})
+_CODE_SPAN = re.compile(r"`(aws [^`]*)`")
+
+
+def _field(resource: Resource, field: str) -> str | None:
+    """A resource field by name: `id`, `arn`, `region`, `vpc_id`, or `attributes.KEY`."""
+    if field.startswith("attributes."):
+        value = resource.attributes.get(field.removeprefix("attributes."))
+    else:
+        value = getattr(resource, field, None)
+    return str(value) if value else None
+
+
+def personalise(item: Check, resource: Resource | None) -> str:
+    """The remediation with the flagged resource filled into its AWS CLI commands, and the
+    resource's region added to them, so a command can be pasted as it is. A command run in
+    the wrong region is exactly the mistake this tool exists to prevent."""
+    if resource is None or not item.placeholders:
+        return item.remediation
+    values = {token: _field(resource, field) for token, field in item.placeholders}
+    values = {token: value for token, value in values.items() if value}
+
+    def fill(match: re.Match[str]) -> str:
+        command = match.group(1)
+        filled = command
+        for token, value in values.items():
+            filled = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", value, filled)
+        if filled == command:
+            return match.group(0)  # nothing of this resource in it: leave it generic
+        if resource.region != GLOBAL_REGION and "--region" not in filled:
+            filled = f"{filled} --region {resource.region}"
+        return f"`{filled}`"
+
+    return _CODE_SPAN.sub(fill, item.remediation)
+
+
 def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResult]:
     try:
         outcomes = list(item.func(ctx))
@@ -283,7 +329,14 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
         reason = f"internal error in the check: {type(exc).__name__}: {exc}"
         return [], CheckResult(item.id, NOT_EVALUATED, reason)
     findings = [
-        Finding(item.id, item.severity, o.resource, o.region, o.message, item.remediation)
+        Finding(
+            item.id,
+            item.severity,
+            o.resource,
+            o.region,
+            o.message,
+            personalise(item, ctx.inventory.get(o.resource)),
+        )
         for o in outcomes
         if isinstance(o, Flag)
     ]
