@@ -80,7 +80,7 @@ async def run(count: int) -> None:
         await pilot.pause()
         print(f"filter (typed, 9 keystrokes): {time.perf_counter() - step:.2f} s")
         step = time.perf_counter()
-        found = app.state.search("node-99999")
+        found = app.state.search(f"node-{count - 1}")
         print(f"search: {time.perf_counter() - step:.3f} s ({len(found)} hits)")
         await pilot.press("q")
 

@@ -126,11 +126,9 @@ class AwsExplorerApp(App[int]):
         from awsexplorer import snapshot
 
         try:
-            with heap.collector_paused():
+            with heap.loading_scan():
                 result = self.options.loaded or snapshot.read(path)
                 self.state.load(result)
-                del result
-                heap.settle()  # before the collector is back, or its first pass walks it all
         except UserError as exc:
             self.push_screen(
                 ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
@@ -196,9 +194,8 @@ class AwsExplorerApp(App[int]):
                 self._refresh_main(set())
             elif worker.name == "analyse":
                 self.analysing = False
-                with heap.collector_paused():
+                with heap.loading_scan():
                     self.state.load(worker.result)
-                    heap.settle()
                 self._refresh_main()
                 self._update_views()
                 count = len(self.state.findings)

@@ -382,3 +382,16 @@ async def test_the_detail_pane_follows_a_burst_of_moves_with_its_last_node() -> 
         await pilot.pause(detail_pane.FOLLOW_INTERVAL * 3)
         assert painted[-1] == NodeRef("region", region="us-east-1")
         assert "us-east-1" in detail_text(app)
+
+
+async def test_a_loaded_snapshot_is_kept_out_of_the_collectors_sight() -> None:
+    """Full collections must not walk a big scan on every few keys (benchmarks/ui_bench.py)."""
+    import gc
+
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()  # paused only while loading
+        assert gc.get_freeze_count() > 0
+        resource = app.state.get(BASTION)
+        assert resource is not None and not any(resource is o for o in gc.get_objects())
