@@ -17,7 +17,19 @@ from awsexplorer.checks.registry import (
 from awsexplorer.model import Resource, Severity
 from awsexplorer.model.routing import RoutingIndex
 
-NAT_MONTHLY_USD = 32  # us-east-1 hourly rate x 730 h, before data processing
+# List prices in us-east-1, for an order of magnitude (most other regions cost more).
+NAT_MONTHLY_USD = 32  # hourly rate x 730 h, before data processing
+IPV4_MONTHLY_USD = 3.65  # a public IPv4 address: $0.005 per hour
+EBS_USD_PER_GIB_MONTH = {
+    "gp3": 0.08,
+    "gp2": 0.10,
+    "io1": 0.125,
+    "io2": 0.125,
+    "st1": 0.045,
+    "sc1": 0.015,
+    "standard": 0.05,
+}
+PRICE_NOTE = "at us-east-1 list prices"
 BILLING_REGION = "us-east-1"  # the only region with billing metrics
 BILLING_NAMESPACE = "AWS/Billing"
 BILLING_METRIC = "EstimatedCharges"
@@ -62,7 +74,10 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
         if state not in LIVE_NAT_STATES:
             continue
         users = sorted(routed.get((nat.region, nat.id), []))
-        cost = f"NAT gateway {label(nat)} costs about ${NAT_MONTHLY_USD}/month plus data processing"
+        cost = (
+            f"NAT gateway {label(nat)} costs about ${NAT_MONTHLY_USD}/month {PRICE_NOTE} "
+            "plus data processing"
+        )
         if users:
             yield flag(nat, f"{cost}; used by private subnet(s) {', '.join(users)}")
         else:
@@ -98,8 +113,18 @@ def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
             )
             shown = f" ({', '.join(details)})" if details else ""
             yield flag(
-                volume, f"volume {volume.id}{shown} is attached to nothing (state available)"
+                volume,
+                f"volume {volume.id}{shown} is attached to nothing (state available)"
+                + volume_cost(size, volume.attributes.get("VolumeType")),
             )
+
+
+def volume_cost(size: object, volume_type: object) -> str:
+    """'; about $50/month at us-east-1 list prices', or '' when size or type is unknown."""
+    rate = EBS_USD_PER_GIB_MONTH.get(str(volume_type))
+    if not isinstance(size, int) or rate is None:
+        return ""
+    return f"; about ${size * rate:,.0f}/month {PRICE_NOTE}"
 
 
 @check(
@@ -119,7 +144,11 @@ def ec2_eip_unattached(ctx: CheckContext) -> Iterator[Outcome]:
             yield unknown(address, "association not read")
         elif not associated:
             ip = address.attributes.get("PublicIp") or address.name
-            yield flag(address, f"Elastic IP {ip} ({address.id}) is not associated with anything")
+            yield flag(
+                address,
+                f"Elastic IP {ip} ({address.id}) is not associated with anything; about "
+                f"${IPV4_MONTHLY_USD}/month {PRICE_NOTE}",
+            )
 
 
 def is_billing_alarm(alarm: Resource) -> bool:

@@ -280,6 +280,37 @@ def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
             yield flag(volume, f"volume {volume.id} ({', '.join(details)}) is not encrypted")
 
 
+@check(
+    id="ec2-ebs-encryption-by-default-off",
+    title="EBS encryption by default off",
+    severity=Severity.LOW,
+    types=["ec2:ebs-defaults"],
+    remediation=(
+        "`aws ec2 enable-ebs-encryption-by-default --region REGION` (new volumes only; "
+        "existing ones keep their state)."
+    ),
+    inputs=[("ec2", "GetEbsEncryptionByDefault")],
+    placeholders={"REGION": "region"},
+)
+def ec2_ebs_encryption_by_default_off(ctx: CheckContext) -> Iterator[Outcome]:
+    """With the account setting off, every new volume in the region is unencrypted unless each
+    launch asks otherwise. Reported only for regions that run instances or hold volumes, where
+    the next launch can go wrong; the setting is shown for every region in the tree."""
+    used = {r.region for r in ctx.of_type("ec2:instance", "ec2:volume")}
+    for setting in ctx.of_type("ec2:ebs-defaults"):
+        if setting.region not in used:
+            continue
+        enabled = setting.attributes.get("encryption_by_default")
+        if enabled is None:
+            yield unknown(setting, f"encryption by default not read in {setting.region}")
+        elif not enabled:
+            yield flag(
+                setting,
+                f"EBS encryption by default is off in {setting.region}: new volumes there "
+                "are unencrypted unless each launch asks",
+            )
+
+
 def secret_variables(function: Resource) -> list[dict[str, Any]]:
     return [v for v in function.attributes.get("environment") or [] if v.get("looks_secret")]
 

@@ -333,3 +333,35 @@ def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
                 f"subnet {label(subnet)} has {available} of {usable} usable addresses left "
                 f"({share:.0f}%)",
             )
+
+
+@check(
+    id="ec2-instance-imdsv1",
+    title="Instance accepts IMDSv1",
+    severity=Severity.MEDIUM,
+    types=["ec2:instance"],
+    remediation=(
+        "Require session tokens (IMDSv2): `aws ec2 modify-instance-metadata-options "
+        "--instance-id ID --http-tokens required --http-endpoint enabled`; check first that "
+        "its software uses a current AWS SDK."
+    ),
+    inputs=[("ec2", "DescribeInstances")],
+    placeholders={"ID": "id"},
+)
+def ec2_instance_imdsv1(ctx: CheckContext) -> Iterator[Outcome]:
+    """With IMDSv1 allowed, one server-side request forgery in any app on the instance can read
+    the instance role's credentials from 169.254.169.254 with a plain GET."""
+    for instance in ctx.of_type("ec2:instance"):
+        if instance.attributes.get("state") in ("terminated", "shutting-down"):
+            continue
+        options = instance.attributes.get("MetadataOptions")
+        if not isinstance(options, dict):
+            yield unknown(instance, "metadata options not read")
+            continue
+        if options.get("HttpEndpoint") == "disabled" or options.get("HttpTokens") != "optional":
+            continue
+        exposed = " and is internet-facing" if instance.attributes.get("internet_facing") else ""
+        yield flag(
+            instance,
+            f"instance {label(instance)} accepts IMDSv1 (HttpTokens optional){exposed}",
+        )

@@ -42,9 +42,10 @@ def _instance(
     public_ip: bool = False,
     encrypted_root: bool = True,
     profile_arn: str | None = None,
+    imdsv2: bool = True,
 ) -> str:
     """One instance (its Name is in its tags); without a subnet it lands in the region's
-    default VPC."""
+    default VPC. IMDSv2 (session tokens) is required unless `imdsv2=False`."""
     params: dict[str, Any] = {
         "ImageId": AMI_ID,
         "InstanceType": instance_type,
@@ -68,6 +69,8 @@ def _instance(
         params["BlockDeviceMappings"] = _encrypted_root()
     if profile_arn:
         params["IamInstanceProfile"] = {"Arn": profile_arn}
+    if imdsv2:
+        params["MetadataOptions"] = {"HttpTokens": "required", "HttpEndpoint": "enabled"}
     return str(ec2.run_instances(**params)["Instances"][0]["InstanceId"])
 
 
@@ -84,6 +87,7 @@ def _production_instances(aws: Aws, network: Network, identity: Identity) -> dic
             subnet_id=sn["prod-public-a"],
             group_ids=(sg["prod-bastion-ssh"],),
             public_ip=True,
+            imdsv2=False,  # pitfall: IMDSv1 on the host open to the world
         ),
         "prod-app-a": _instance(
             ec2,
@@ -150,6 +154,7 @@ def _other_instances(aws: Aws, network: Network) -> None:
         "c5.2xlarge",
         {"Name": "load-test-tmp"},
         encrypted_root=False,
+        imdsv2=False,
     )
 
 
@@ -232,6 +237,9 @@ def _functions(aws: Aws, network: Network, identity: Identity) -> None:
 
 def build_compute(aws: Aws, network: Network, identity: Identity) -> None:
     production = _production_instances(aws, network, identity)
+    # Look-alike of "encryption by default off": production turned it on, after the old
+    # reporting volume above was made (existing volumes keep their state).
+    aws("ec2", PRODUCTION).enable_ebs_encryption_by_default()
     _other_instances(aws, network)
     _load_balancer(aws, network, [production["prod-app-a"], production["prod-app-b"]])
     _functions(aws, network, identity)

@@ -39,6 +39,8 @@ Network
   the default VPCs of every other region, empty.
 - ec2-vpc-flow-logs-disabled: `staging-vpc`, and the in-use default VPC of ap-southeast-2.
   Look-alikes: `prod-vpc`, `shared-vpc` (to S3); the empty default VPCs.
+- ec2-instance-imdsv1: `prod-bastion` (public, SSH open to the world) and `load-test-tmp` accept
+  IMDSv1. Look-alikes: every other instance requires IMDSv2 session tokens.
 - Topology: `prod-public-a`/`-b` public by explicit association to `prod-public-rt`
   (0.0.0.0/0 -> igw); `prod-private-a`/`-b` private via `prod-private-rt` (0.0.0.0/0 -> NAT
   `prod-nat-a`); `prod-spare-c` left on the main table `prod-main-rt` (local route only).
@@ -54,6 +56,8 @@ Data
   versioned with a rule expiring old versions.
 - ec2-ebs-unencrypted: volume `old-reporting-data` (eu-west-1) and the root volume of
   `load-test-tmp` (ap-southeast-2). Look-alikes: every other volume is encrypted.
+- ec2-ebs-encryption-by-default-off: us-east-1, eu-central-1, ap-southeast-2 (regions with
+  instances or volumes). Look-alike: eu-west-1, turned on after `old-reporting-data` was made.
 - lambda-env-plaintext-secret: function `orders-api` (DB_PASSWORD, no customer KMS key).
   Look-alike: `thumbnail-resizer` (BUCKET, MAX_WIDTH).
 - sqs-no-dead-letter-queue: queue `email-notifications`. Look-alikes: `orders-queue` (redrives to

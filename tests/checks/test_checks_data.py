@@ -196,3 +196,27 @@ def test_queue_without_dlq_and_a_queue_that_is_another_queues_dlq() -> None:
     assert flagged("sqs-no-dead-letter-queue", result) == ["lonely"]
     unreadable = scan(queue("x", attributes_unknown=True))
     assert run("sqs-no-dead-letter-queue", unreadable)[1].status == "not-evaluated"
+
+
+# -- EBS encryption by default -------------------------------------------------------------------
+
+
+def test_encryption_by_default_off_only_where_volumes_or_instances_live() -> None:
+    def setting(region: str, enabled: bool | None) -> Any:
+        return resource(
+            "ec2:ebs-defaults", "ebs-encryption-by-default", region, encryption_by_default=enabled
+        )
+
+    result = scan(
+        setting("eu-west-1", False),
+        setting("us-east-1", False),  # nothing runs there: not reported
+        resource("ec2:volume", "vol-1", "eu-west-1", State="in-use", Encrypted=True),
+    )
+    findings, outcome = run("ec2-ebs-encryption-by-default-off", result)
+    assert outcome.status == "evaluated"
+    assert [f.region for f in findings] == ["eu-west-1"]
+    assert "enable-ebs-encryption-by-default --region eu-west-1" in findings[0].remediation
+    unknown_result = scan(
+        setting("eu-west-1", None), resource("ec2:volume", "vol-1", "eu-west-1", Encrypted=True)
+    )
+    assert run("ec2-ebs-encryption-by-default-off", unknown_result)[1].status == "not-evaluated"

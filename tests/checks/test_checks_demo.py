@@ -41,6 +41,9 @@ EXPECTED = {
     ("ec2-vpc-flow-logs-disabled", DE, "staging-vpc"),
     # The in-use default VPC has no flow logs either (only empty default VPCs are skipped).
     ("ec2-vpc-flow-logs-disabled", AU, "default-vpc"),
+    # IMDSv1 on the bastion and the stray instance; every other instance requires IMDSv2.
+    ("ec2-instance-imdsv1", EU, "prod-bastion"),
+    ("ec2-instance-imdsv1", AU, "load-test-tmp"),
     # Data
     ("rds-publicly-accessible", EU, "reporting-db"),
     ("rds-in-public-subnet", EU, "reporting-db"),
@@ -51,6 +54,10 @@ EXPECTED = {
     ("s3-versioning-without-lifecycle", EU, "acme-prod-db-exports"),
     ("ec2-ebs-unencrypted", EU, "old-reporting-data"),
     ("ec2-ebs-unencrypted", AU, "load-test-tmp"),
+    # Encryption by default is on in production (eu-west-1) only.
+    ("ec2-ebs-encryption-by-default-off", AU, "EBS encryption by default"),
+    ("ec2-ebs-encryption-by-default-off", DE, "EBS encryption by default"),
+    ("ec2-ebs-encryption-by-default-off", US, "EBS encryption by default"),
     ("lambda-env-plaintext-secret", EU, "orders-api"),
     ("sqs-no-dead-letter-queue", EU, "email-notifications"),
     # Cost
@@ -88,7 +95,7 @@ def test_demo_reports_every_pitfall_and_no_look_alike() -> None:
     assert len(keys) == len(EXPECTED) + 1
     not_evaluated = {c.id: c.reason for c in result.checks if c.status != "evaluated"}
     assert not_evaluated == {}
-    assert len(result.checks) == 31
+    assert len(result.checks) == 33
     # Every message names its resource's id or name, and the account ones the account id.
     by_arn = {r.arn: r for r in result.resources}
     for finding in result.findings:

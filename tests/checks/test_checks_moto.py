@@ -55,12 +55,12 @@ def test_scan_reports_every_pitfall_and_no_look_alike(
     assert sorted(set(found)) == sorted(EXPECTED)
     assert len(found) == len(EXPECTED) + 1  # untagged-box: the instance and its volume
     assert [c for c in document["checks"] if c["status"] != "evaluated"] == []
-    assert len(document["checks"]) == 31
+    assert len(document["checks"]) == 33
 
     # The text summary ends with the findings, worst first.
     assert out.index("CRITICAL (2)") < out.index("HIGH (") < out.index("INFO (2)")
     assert "ssh-world" in out and "ec2-sg-open-admin-port" in out
-    assert "40 findings (2 critical, 13 high, 9 medium, 14 low, 2 info)." in out
+    assert "42 findings (2 critical, 13 high, 10 medium, 15 low, 2 info)." in out
 
 
 def test_settings_flags_reach_the_scan(

@@ -177,3 +177,29 @@ def test_subnet_ip_exhaustion_uses_topology_then_raw_fields() -> None:
     )
     assert flagged("ec2-subnet-ip-exhaustion", result) == ["subnet-full", "subnet-raw-full"]
     assert "20 of 251 usable addresses left (8%)" in messages("ec2-subnet-ip-exhaustion", result)[0]
+
+
+# -- instance metadata ---------------------------------------------------------------------------
+
+
+def instance(iid: str, tokens: str | None, endpoint: str = "enabled", **attrs: Any) -> Any:
+    options = None if tokens is None else {"HttpTokens": tokens, "HttpEndpoint": endpoint}
+    return resource("ec2:instance", iid, MetadataOptions=options, **{"state": "running", **attrs})
+
+
+def test_imdsv1_flags_optional_tokens_only() -> None:
+    result = scan(
+        instance("i-v1", "optional", internet_facing=True),
+        instance("i-v2", "required"),
+        instance("i-off", "optional", endpoint="disabled"),
+        instance("i-gone", "optional", **{"state": "terminated"}),
+    )
+    assert flagged("ec2-instance-imdsv1", result) == ["i-v1"]
+    assert messages("ec2-instance-imdsv1", result) == [
+        "instance i-v1 accepts IMDSv1 (HttpTokens optional) and is internet-facing"
+    ]
+
+
+def test_imdsv1_unknown_options_are_not_evaluated() -> None:
+    findings, outcome = run("ec2-instance-imdsv1", scan(instance("i-1", None)))
+    assert findings == [] and outcome.status == "not-evaluated"

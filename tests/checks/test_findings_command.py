@@ -65,7 +65,7 @@ def test_json_has_findings_and_check_statuses(saved: Path, capsys: Any) -> None:
         "remediation",
     }
     statuses = {c["id"]: c["status"] for c in document["checks"]}
-    assert len(statuses) == 31 and statuses["ec2-sg-open-admin-port"] == "evaluated"
+    assert len(statuses) == 33 and statuses["ec2-sg-open-admin-port"] == "evaluated"
 
 
 def test_severity_filter_keeps_that_severity_and_worse(saved: Path, capsys: Any) -> None:
@@ -106,7 +106,7 @@ def test_recheck_applies_new_settings(saved: Path, capsys: Any) -> None:
 def test_list_checks(capsys: Any) -> None:
     code, out, _ = _run(capsys, "findings", "--list-checks")
     assert code == 0
-    assert len(out.strip().splitlines()) == 31
+    assert len(out.strip().splitlines()) == 33
     assert out.startswith("iam-root-mfa-disabled")
 
 

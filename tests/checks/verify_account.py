@@ -58,6 +58,8 @@ EXPECTED = {
     ("s3-public-access-not-blocked", EU, "verify-open"),
     ("s3-versioning-without-lifecycle", EU, "verify-versions-forever"),
     ("ec2-ebs-unencrypted", EU, "orphan-plain"),
+    ("ec2-instance-imdsv1", EU, "web-1"),
+    ("ec2-ebs-encryption-by-default-off", AP, "EBS encryption by default"),
     ("lambda-env-plaintext-secret", EU, "leaky-fn"),
     ("sqs-no-dead-letter-queue", EU, "orphan-queue"),
     ("ec2-nat-gateway-cost", EU, "core-nat"),
@@ -325,10 +327,12 @@ def seed(c: Client) -> None:
             SubnetId=subnet,
             BlockDeviceMappings=encrypted_root,
             TagSpecifications=spec("instance", name, tags) + spec("volume", name, tags),
-            **extra,
+            **{"MetadataOptions": {"HttpTokens": "required"}, **extra},
         )["Instances"][0]["InstanceId"]
 
-    web = launch("web-1", sub["core-public-a"])
+    # IMDSv1 pitfall; every other instance requires IMDSv2 (look-alikes).
+    web = launch("web-1", sub["core-public-a"], MetadataOptions={"HttpTokens": "optional"})
+    ec2.enable_ebs_encryption_by_default()  # look-alike: on in EU (off elsewhere: pitfall)
     launch("app-1", sub["core-private-a"])
     launch("untagged-box", sub["core-private-b"], tags={})  # tag pitfall (instance and volume)
     used_eip = ec2.allocate_address(Domain="vpc", TagSpecifications=spec("elastic-ip", "web-eip"))[
