@@ -27,6 +27,10 @@ STATUS_STYLE = {
 }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def short_type(resource_type: str) -> str:
     return resource_type.split(":", 1)[1]
 
@@ -104,7 +108,8 @@ def print_summary(console: Console, result: ScanResult) -> None:
             console.print(line)
     console.print(
         Text(
-            f"{len(result.resources)} resources in {len(result.scanned_regions)} regions; "
+            f"{_count(len(result.resources), 'resource')} in "
+            f"{_count(len(result.scanned_regions), 'region')} (and global); "
             + ("complete." if result.complete else "PARTIAL: some calls failed (see above)."),
             style="bold" if result.complete else "bold yellow",
         )

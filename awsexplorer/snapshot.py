@@ -28,6 +28,9 @@ SNAPSHOT_FORMAT = "awsexplorer.snapshot"
 SNAPSHOT_VERSION = 1
 
 
+REWRITE_HINT = "Write a fresh one with `awsexplorer scan --output FILE`."
+
+
 class SnapshotError(UserError):
     """A snapshot that cannot be read; the message is one line, fit to show a user."""
 
@@ -85,7 +88,9 @@ def write(result: ScanResult, path: str | os.PathLike[str]) -> Path:
 
 def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
     if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
-        raise SnapshotError(f"{source} is not an awsexplorer snapshot (no 'format' header).")
+        raise SnapshotError(
+            f"{source} is not an awsexplorer snapshot (no 'format' header).", REWRITE_HINT
+        )
     version = data.get("version")
     if version != SNAPSHOT_VERSION:
         raise SnapshotError(
@@ -103,8 +108,12 @@ def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
             findings=[Finding.from_dict(f) for f in data.get("findings") or []],
             checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise SnapshotError(f"{source} is damaged: {type(exc).__name__}: {exc}") from None
+    except KeyError as exc:
+        raise SnapshotError(
+            f"{source} is damaged: the field {exc.args[0]!r} is missing.", REWRITE_HINT
+        ) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SnapshotError(f"{source} is damaged: {exc}.", REWRITE_HINT) from None
 
 
 def loads(text: str, source: str = "snapshot") -> ScanResult:
@@ -112,7 +121,8 @@ def loads(text: str, source: str = "snapshot") -> ScanResult:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SnapshotError(
-            f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+            "Was it cut short while copying? " + REWRITE_HINT,
         ) from None
     return from_dict(data, source)
 
@@ -122,7 +132,7 @@ def read(path: str | os.PathLike[str]) -> ScanResult:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SnapshotError(f"{source}: no such file.") from None
+        raise SnapshotError(f"{source}: no such file.", REWRITE_HINT) from None
     except IsADirectoryError:
         raise SnapshotError(f"{source} is a directory, not a snapshot file.") from None
     except PermissionError:

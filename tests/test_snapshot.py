@@ -144,3 +144,14 @@ def test_binary_file(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(snapshot.SnapshotError, match="not a text file"):
         snapshot.read(path)
+
+
+def test_a_missing_field_is_named_with_a_hint(tmp_path: Path) -> None:
+    data = json.loads(snapshot.dumps(_result()))
+    del data["account"]
+    path = tmp_path / "scan.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(snapshot.SnapshotError) as caught:
+        snapshot.read(path)
+    assert "the field 'account' is missing" in caught.value.message
+    assert caught.value.hint and "awsexplorer scan --output" in caught.value.hint
