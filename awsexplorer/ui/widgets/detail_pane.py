@@ -6,6 +6,7 @@ from time import monotonic
 
 from rich.console import RenderableType
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.visual import visualize
 from textual.widgets import Static
@@ -17,6 +18,20 @@ from awsexplorer.ui.state import ExplorerState, NodeRef
 # most once per this many seconds: every repaint re-lays out the screen, and the nodes the cursor
 # only passes over are not worth it. The first move after a pause is shown at once.
 FOLLOW_INTERVAL = 0.05
+
+
+class DetailBody(Static):
+    """The pane's text. Remembers the height of what it shows at one width, so a layout does
+    not measure (render) the detail a second time after `DetailPane.refresh_detail` has."""
+
+    measured: tuple[int, int] | None = None  # (width, height) of the current content
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.measured is not None and self.measured[0] == width:
+            return self.measured[1]
+        height = super().get_content_height(container, viewport, width)
+        self.measured = (width, height)
+        return height
 
 
 class DetailPane(VerticalScroll, can_focus=True):
@@ -36,10 +51,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._shown_at = 0.0
         self._following: NodeRef | None = None
         self._follow_timer: Timer | None = None
-        self._measured: tuple[int, int] | None = None  # (width, height) of what is shown
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="detail-body")
+        yield DetailBody(id="detail-body")
 
     def follow(self, ref: NodeRef | None) -> None:
         """The tree's cursor moved to `ref`: show it now, or with the next repaint if one was
@@ -74,16 +88,15 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def refresh_detail(self) -> None:
         self._shown_at = monotonic()
-        body = self.query_one("#detail-body", Static)
+        body = self.query_one(DetailBody)
         renderable = self.renderable
         # A new height needs a layout of the whole screen (and a repaint of all of it); moving
         # between resources of one type usually keeps the height, so measure (as Textual would)
-        # and repaint only the pane when it is unchanged at the same width (ui_bench: p50 per
-        # key 22 -> 19 ms, p95 61 -> 49 ms).
+        # and repaint only the pane when it is unchanged at the same width.
         width = body.content_size.width
         measured = (width, visualize(body, renderable).get_height(body.styles, width))
-        same = width > 0 and measured == self._measured
-        self._measured = measured
+        same = width > 0 and measured == body.measured
+        body.measured = measured if width > 0 else None
         body.update(renderable, layout=not same)
 
     @property
