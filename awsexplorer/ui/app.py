@@ -29,6 +29,7 @@ from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.commands import ResourceProvider
+from awsexplorer.ui.format import set_monochrome
 from awsexplorer.ui.messages import JumpTo
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
 from awsexplorer.ui.screens.help import HelpScreen
@@ -74,6 +75,8 @@ class AwsExplorerApp(App[int]):
 
     def __init__(self, options: AppOptions) -> None:
         super().__init__()
+        # Textual has just taken NO_COLOR out of the environment: tell our styles what it saw.
+        set_monochrome(self.no_color)
         self.options = options
         self.state = ExplorerState()
         self._events = EventBuffer()

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
-from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
 from awsexplorer.ui.state import ExplorerState, NodeRef
 
@@ -68,9 +68,9 @@ def _subnet_text(subnet: Resource | None, subnet_id: str, public: object) -> Tex
     attrs = subnet.attributes if subnet is not None else {}
     verdict = attrs.get("public", public)
     if verdict is True:
-        text.append("  PUBLIC", style="bold yellow")
+        text.append("  PUBLIC", style=tone("bold yellow", "bold reverse"))
     elif verdict is False:
-        text.append("  private", style="green")
+        text.append("  private", style=tone("green"))
     reason = attrs.get("public_reason")
     if reason:
         text.append(f"\n{reason}", style="italic")
@@ -116,9 +116,9 @@ def placement(
         rows.append(
             (
                 "internet",
-                Text("reachable from the internet", style="bold yellow")
+                Text("reachable from the internet", style=tone("bold yellow", "bold"))
                 if facing
-                else Text("not internet-facing", style="green"),
+                else Text("not internet-facing", style=tone("green")),
             )
         )
     raw = json.dumps(attrs, default=str)
@@ -227,7 +227,8 @@ def region_detail(state: ExplorerState, region: str) -> Group:
         for error in view.errors[:5]:
             parts.append(
                 Text(
-                    f"{error.service}:{error.operation}  {error.code}: {error.message}", style="red"
+                    f"{error.service}:{error.operation}  {error.code}: {error.message}",
+                    style=tone("red"),
                 )
             )
         if len(view.errors) > 5:

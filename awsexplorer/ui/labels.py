@@ -12,7 +12,7 @@ from typing import Any
 from rich.text import Text
 
 from awsexplorer.model import Account, RegionStatus, Resource, Severity
-from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.state import RegionView
 
 GLOBAL_LABEL = "Global (IAM, account-wide)"
@@ -53,7 +53,9 @@ def region_label(
         if count:
             label.append(f" · {count}")
     elif status is RegionStatus.FAILED:
-        label.append(f"  failed: {view.reason or 'see error log (!)'}", style="bold red")
+        label.append(
+            f"  failed: {view.reason or 'see error log (!)'}", style=tone("bold red", "bold")
+        )
     elif status is RegionStatus.NOT_ENABLED:
         label.append("  not enabled", style="dim")
     else:
@@ -123,7 +125,8 @@ def resource_label(resource: Resource, worst: Severity | None) -> Text:
     label.append(resource.name)
     state = key_state(resource)
     if state:  # before the id: at 80 columns the end of a label is cut off
-        style = "bold yellow" if state in ("public", "internet-facing", "unattached") else "cyan"
+        loud = state in ("public", "internet-facing", "unattached")
+        style = tone("bold yellow", "bold") if loud else "cyan"
         label.append(f"  {state}", style=style)
     if resource.id != resource.name:
         label.append(f"  {resource.id}", style="dim")

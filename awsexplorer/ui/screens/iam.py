@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from awsexplorer.model import ScanResult
-from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.views.iam import (
     DORMANT_AFTER,
@@ -33,30 +33,37 @@ COLUMNS: tuple[tuple[SortColumn, str], ...] = (
     (SortColumn.WHERE, "Where"),
 )
 NAME_WIDTH = 18
-DORMANT_STYLE = "bold yellow"
+
+
+# Functions, not constants: under NO_COLOR they give weight instead of colour (see tone).
+def dormant_style() -> str:
+    return tone("bold yellow", "underline")
 
 
 def _name(row: PrincipalRow) -> Text:
     name = row.name if len(row.name) <= NAME_WIDTH else row.name[: NAME_WIDTH - 1] + "…"
-    return Text(name, style=DORMANT_STYLE if row.dormant else "")
+    return Text(name, style=dormant_style() if row.dormant else "")
 
 
 def _last_used(row: PrincipalRow) -> Text:
     if row.dormant:
-        return Text(row.last_used, style=DORMANT_STYLE)
-    style = "dim" if row.last_used in ("never", "unknown", "-") else ""
+        return Text(row.last_used, style=dormant_style())
+    style = tone("dim") if row.last_used in ("never", "unknown", "-") else ""
     return Text(row.last_used, style=style)
 
 
 def _mfa(row: PrincipalRow) -> Text:
     if row.mfa == "no":
         # Missing MFA matters for root and console users; for a keys-only user it is moot.
-        return Text("no", style="bold red" if row.kind == "root" or row.console else "dim")
-    return Text(row.mfa, style="green" if row.mfa == "yes" else "dim")
+        matters = row.kind == "root" or row.console
+        return Text("no", style=tone("bold red", "bold reverse") if matters else tone("dim"))
+    return Text(row.mfa, style=tone("green") if row.mfa == "yes" else tone("dim"))
 
 
 def _admin(row: PrincipalRow) -> Text:
-    style = {Admin.YES: "bold red", Admin.GROUP: "red"}.get(row.admin, "dim")
+    style = {Admin.YES: tone("bold red", "bold"), Admin.GROUP: tone("red", "bold")}.get(
+        row.admin, tone("dim")
+    )
     return Text(row.admin.value, style=style)
 
 
@@ -67,7 +74,7 @@ def _warnings(row: PrincipalRow) -> Text:
 
 
 def _keys(row: PrincipalRow) -> Text:
-    return Text(row.keys_text, style="yellow" if row.stale_keys else "")
+    return Text(row.keys_text, style=tone("yellow", "underline") if row.stale_keys else "")
 
 
 def cells(row: PrincipalRow) -> tuple[Text, ...]:
@@ -91,7 +98,7 @@ def describe(row: PrincipalRow) -> Text:
     if row.where:
         used.append(f": {row.where}")
     if row.dormant:
-        used.append(f"  — dormant: no use in {DORMANT_AFTER.days} days", style=DORMANT_STYLE)
+        used.append(f"  — dormant: no use in {DORMANT_AFTER.days} days", style=dormant_style())
     text.append_text(used)
     if row.keys:
         keys = "; ".join(
@@ -99,7 +106,7 @@ def describe(row: PrincipalRow) -> Text:
             f"{k.age_days if k.age_days is not None else '?'}d old, used {k.last_used}"
             for k in row.keys
         )
-        text.append(f"\nkeys: {keys}", style="yellow" if row.stale_keys else "")
+        text.append(f"\nkeys: {keys}", style=tone("yellow", "underline") if row.stale_keys else "")
     return text
 
 

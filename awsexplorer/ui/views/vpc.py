@@ -15,12 +15,23 @@ from rich.text import Text
 from awsexplorer.model import Resource, ScanResult, Severity
 from awsexplorer.model.routing import usable_ips
 from awsexplorer.model.topology import Gateway, SubnetNode, VpcTopology, build_topology
-from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
+from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
 
-PUBLIC_STYLE = "bold black on yellow"
-PRIVATE_STYLE = "green"
+
+# Functions, not constants: under NO_COLOR they give weight instead of colour (see tone).
+def public_style() -> str:
+    return tone("bold black on yellow", "bold reverse")
+
+
+def private_style() -> str:
+    return tone("green")
+
+
+def facing_style() -> str:
+    return tone("bold red", "bold underline")
+
+
 UNKNOWN_STYLE = "dim"
-FACING_STYLE = "bold red"
 
 GATEWAY_NAMES = {
     "igw": "internet gateway",
@@ -76,10 +87,10 @@ def _name_id(resource: Resource) -> Text:
 def subnet_badge(subnet: SubnetNode, pending: bool) -> Text:
     """`PUBLIC`, `private via NAT`, `private isolated`, or why we can't say."""
     if subnet.public is True:
-        return Text(" PUBLIC ", style=PUBLIC_STYLE)
+        return Text(" PUBLIC ", style=public_style())
     if subnet.public is False:
         words = EGRESS_WORDS.get(subnet.egress or "", subnet.egress or "")
-        return Text(f"private {words}".strip(), style=PRIVATE_STYLE)
+        return Text(f"private {words}".strip(), style=private_style())
     return Text("classification pending" if pending else "unknown", style=UNKNOWN_STYLE)
 
 
@@ -105,11 +116,11 @@ def _resource_item(resource: Resource, worst: Severity | None) -> TreeItem:
     if state and state != "running":
         label.append(f" {state}", style="dim")
     if facing:
-        label.append(" ⚠ internet-facing", style=FACING_STYLE)
+        label.append(" ⚠ internet-facing", style=facing_style())
     detail = Text(f"{resource.type}  {resource.arn}")
     if facing:
         detail.append(
-            "\nreachable from the internet: public address in a public subnet", FACING_STYLE
+            "\nreachable from the internet: public address in a public subnet", facing_style()
         )
     elif public_ip:
         detail.append(f"\npublic address {public_ip}")
@@ -149,7 +160,7 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
     children = [_resource_item(r, worst.get(r.arn)) for r in shown]
     facing = sum(1 for c in children if c.internet_facing)
     if facing:
-        label.append(f" ⚠{facing}", style=FACING_STYLE)
+        label.append(f" ⚠{facing}", style=facing_style())
     reason = subnet.public_reason
     if subnet.public is None and pending:
         reason = "classification pending: the route tables have not been read yet"
@@ -267,7 +278,7 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
         if flow_logs is not None:
             detail.append(f"  flow logs: {'on' if flow_logs else 'off'}")
     if facing_total:
-        detail.append(f"\n{facing_total} subnet(s) with internet-facing resources", FACING_STYLE)
+        detail.append(f"\n{facing_total} subnet(s) with internet-facing resources", facing_style())
     return TreeItem(
         key=vpc.vpc.arn if vpc.vpc else f"{vpc.region}/{vpc.vpc_id}",
         label=label,
