@@ -6,7 +6,10 @@ Start-up stays instant: nothing here imports aiobotocore, moto or the botocore s
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
+import signal
 import tempfile
 import traceback
 from collections.abc import Iterable
@@ -40,6 +43,9 @@ from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.widgets.account_header import parse_colour
 
 EXIT_ERROR = 2
+# Closing the terminal or `kill`: leave like `q` does, so the terminal is given back restored
+# (main screen, no mouse tracking) instead of dying in the alternate screen.
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 # `:name` -> (module, class) of the secondary views, imported when first opened.
 VIEWS: dict[str, tuple[str, str, str]] = {
@@ -112,6 +118,7 @@ class AwsExplorerApp(App[int]):
             main.refresh_regions(regions)
 
     def on_mount(self) -> None:
+        self._install_signal_handlers()
         if self.options.account_color and parse_colour(self.options.account_color) is None:
             self.notify(
                 f"--account-color {self.options.account_color!r} is not a colour; "
@@ -122,6 +129,23 @@ class AwsExplorerApp(App[int]):
             self._open_snapshot(self.options.snapshot)
         else:
             self.start_scan()
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in EXIT_SIGNALS:
+            # Not on the main thread, or a platform without Unix signals: nothing to restore.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self._exit_on_signal, sig)
+
+    def _exit_on_signal(self, sig: signal.Signals) -> None:
+        self.workers.cancel_all()
+        self.exit(128 + sig.value)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in EXIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(sig)
 
     # -- offline ----------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +76,20 @@ async def test_the_app_picks_up_no_color(monkeypatch: pytest.MonkeyPatch) -> Non
         assert fmt.monochrome()
     finally:
         fmt.set_monochrome(False)
+
+
+# -- 2. SIGTERM / SIGHUP restore the terminal -----------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+async def test_a_signal_exits_the_app_cleanly(sig: signal.Signals) -> None:
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        os.kill(os.getpid(), sig)
+        await pilot.pause(0.1)
+    assert app.return_value == 128 + sig.value
+    # The handler is gone with the app: the test process keeps its default behaviour.
+    assert signal.getsignal(sig) in (signal.SIG_DFL, signal.SIG_IGN) or callable(
+        signal.getsignal(sig)
+    )
