@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from rich.style import Style
 from rich.text import Text
+from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from awsexplorer import snapshot
 from awsexplorer.model import Severity
@@ -17,8 +18,12 @@ from awsexplorer.options import AppOptions
 from awsexplorer.ui import format as fmt
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.labels import severity_mark
-from awsexplorer.ui.screens.iam import cells
+from awsexplorer.ui.screens.findings import FindingsScreen
+from awsexplorer.ui.screens.iam import IamScreen, cells
+from awsexplorer.ui.screens.vpc import VpcScreen
 from awsexplorer.ui.views.iam import build_iam_rows
+from awsexplorer.ui.views.vpc import TreeItem
+from tests.ui.test_screens_ui import Host
 
 FIXTURE = Path(__file__).parent / "fixtures" / "screens" / "account.json"
 SIZE = (80, 24)
@@ -93,3 +98,77 @@ async def test_a_signal_exits_the_app_cleanly(sig: signal.Signals) -> None:
     assert signal.getsignal(sig) in (signal.SIG_DFL, signal.SIG_IGN) or callable(
         signal.getsignal(sig)
     )
+
+
+# -- 3. `/` filters the VPC and IAM views; typed text is never a command ------------------------
+
+
+async def test_iam_filter_narrows_rows_and_typed_letters_are_not_commands() -> None:
+    app = Host(IamScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IamScreen)
+        sort_before = screen.sort_column
+        await pilot.press("slash", *"bob s1")  # `s` would cycle the sort, `1` sort by name
+        assert isinstance(screen.focused, Input)
+        assert screen.query_one("#view-filter", Input).value == "bob s1"
+        assert screen.sort_column is sort_before
+        assert screen.rows == []
+        await pilot.press("backspace", "backspace", "backspace")
+        assert [r.name for r in screen.rows] == ["bob"]
+        assert "matching “bob”" in str(screen.query_one("#view-title", Static).render())
+        await pilot.press("enter")  # done filtering: back in the table, the filter kept
+        assert isinstance(screen.focused, DataTable)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.jumps == ["arn:aws:iam::123456789012:user/bob"]
+
+
+async def test_vpc_filter_keeps_the_path_to_matches_and_space_is_typed() -> None:
+    app = Host(VpcScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, VpcScreen)
+        everything = len(_all(screen.items))
+        await pilot.press("slash", *"sg-0ssh")
+        await pilot.pause()
+        kept = _all(screen.items)
+        assert 0 < len(kept) < everything
+        assert any("sg-0ssh" in (i.arn or "") for i in kept)
+        await pilot.press("space", "x")  # typed, not a fold
+        assert screen.query_one("#view-filter", Input).value == "sg-0ssh x"
+        await pilot.press("escape")  # clears the filter, keeps the view
+        await pilot.pause()
+        assert isinstance(app.screen, VpcScreen)
+        assert len(_all(screen.items)) == everything
+        assert isinstance(screen.focused, Tree)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, VpcScreen)
+
+
+def _all(items: list[TreeItem]) -> list[TreeItem]:
+    return [x for i in items for x in (i, *_all(i.children))]
+
+
+# -- 6. `:findings`: Esc clears the filter first ------------------------------------------------
+
+
+async def test_findings_esc_clears_the_filter_then_closes() -> None:
+    app = Host(FindingsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FindingsScreen)
+        await pilot.press("slash", *"bob", "enter")  # filter, then back in the list
+        assert isinstance(screen.focused, OptionList)
+        assert screen.filter_text == "bob"
+        await pilot.press("escape")
+        assert isinstance(app.screen, FindingsScreen)
+        assert screen.filter_text == ""
+        assert screen.query_one(Input).value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FindingsScreen)

@@ -283,8 +283,14 @@ class FindingsScreen(ScanViewScreen):
         self.query_one("#findings-filter", Input).focus()
 
     def action_back(self) -> None:
-        # From the filter, esc returns to the list (keeping the filter); from the list, back.
-        if isinstance(self.focused, Input):
+        # Esc clears an active filter first (back in the list); a second Esc closes the view.
+        box = self.query_one("#findings-filter", Input)
+        if box.value:
+            box.value = ""
+            self.filter_text = ""
+            self.rebuild()
+            self.option_list.focus()
+        elif isinstance(self.focused, Input):
             self.option_list.focus()
         else:
             self.dismiss()

@@ -124,8 +124,11 @@ class IamScreen(ScanViewScreen):
     }
     """
 
+    FILTER_PLACEHOLDER = "filter: words in name, kind, ARN, where used (Enter: done, Esc: clear)"
+
     BINDINGS = [
         Binding("enter", "jump", "Show", priority=True),
+        Binding("slash", "focus_filter", "Filter"),
         Binding("s", "cycle_sort", "Next sort", show=False),
         *(
             Binding(str(n), f"sort({n - 1})", "Sort", show=n == 1, key_display="1-8")
@@ -141,6 +144,7 @@ class IamScreen(ScanViewScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
+        yield from self.compose_filter()
         yield DataTable(id="iam-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="iam-empty", classes="view-empty")
         yield Static(id="iam-detail", classes="view-detail")
@@ -157,7 +161,13 @@ class IamScreen(ScanViewScreen):
         rows = self.rows
         dormant = sum(1 for r in rows if r.dormant)
         order = f"{self.sort_column.value}{' ↓' if self.sort_reverse else ''}"
-        return f"{super().title_text()} · {len(rows)} principals · {dormant} dormant · by {order}"
+        shown = f"{len(rows)} principals"
+        if self.filter_text.strip():
+            shown += f" matching “{self.filter_text.strip()}”"
+        return f"{super().title_text()} · {shown} · {dormant} dormant · by {order}"
+
+    def main_widget(self) -> DataTable:
+        return self.table
 
     @property
     def table(self) -> DataTable:
@@ -166,9 +176,12 @@ class IamScreen(ScanViewScreen):
     def rebuild(self) -> None:
         table = self.table
         current = self.current_arn
-        self.rows = sort_rows(
-            build_iam_rows(self.result, self.now), self.sort_column, self.sort_reverse
-        )
+        rows = [
+            r
+            for r in build_iam_rows(self.result, self.now)
+            if self.matches(r.name, r.kind, r.arn, r.where)
+        ]
+        self.rows = sort_rows(rows, self.sort_column, self.sort_reverse)
         super().rebuild()
         for column, label in COLUMNS:
             marker = (" ▼" if self.sort_reverse else " ▲") if column is self.sort_column else ""
@@ -180,7 +193,11 @@ class IamScreen(ScanViewScreen):
         empty = self.query_one("#iam-empty", Static)
         empty.display = not self.rows
         table.display = bool(self.rows)
-        if not self.rows:
+        if not self.rows and self.filter_text.strip():
+            empty.update(
+                f"No principal matches “{self.filter_text.strip()}”. Esc clears the filter."
+            )
+        elif not self.rows:
             empty.update(
                 "No IAM principals yet: the global scan is still running."
                 if self.result.finished_at is None
@@ -214,6 +231,9 @@ class IamScreen(ScanViewScreen):
         self.action_jump()
 
     def action_jump(self) -> None:
+        if self.typing:
+            self._done_filtering()  # Enter in the filter: done filtering
+            return
         arn = self.current_arn
         if arn:
             self.jump_to(arn)

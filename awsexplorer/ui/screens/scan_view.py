@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
 
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.messages import JumpTo
@@ -40,6 +43,19 @@ class ScanViewScreen(Screen[None]):
         padding: 1 2;
         color: $text-muted;
     }
+    ScanViewScreen #view-filter {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+        display: none;
+    }
+    ScanViewScreen #view-filter:focus {
+        background: $primary 20%;
+    }
+    ScanViewScreen #view-filter.-active {
+        display: block;
+    }
     """
 
     BINDINGS = [
@@ -54,6 +70,7 @@ class ScanViewScreen(Screen[None]):
         self._fixed_now = now
         self._cooling_down = False
         self._stale = False
+        self.filter_text = ""
 
     @property
     def now(self) -> datetime:
@@ -65,6 +82,58 @@ class ScanViewScreen(Screen[None]):
 
     def compose_footer(self) -> ComposeResult:
         yield Footer()
+
+    # -- the `/` filter (screens that have one yield compose_filter and define main_widget) ----
+
+    FILTER_PLACEHOLDER = "filter: words to look for"
+
+    def compose_filter(self) -> ComposeResult:
+        """A one-line filter, shown once `/` is pressed or while it holds text."""
+        yield Input(placeholder=self.FILTER_PLACEHOLDER, id="view-filter")
+
+    def main_widget(self) -> Widget | None:
+        """The list or tree that has the focus when not filtering."""
+        return None
+
+    @property
+    def typing(self) -> bool:
+        """True while the filter has the focus: keys are text then, never commands."""
+        return isinstance(self.focused, Input)
+
+    def skip_while_typing(self) -> None:
+        """Priority bindings (space, enter) call this first so a typed key reaches the filter."""
+        if self.typing:
+            raise SkipAction()
+
+    def filter_words(self) -> list[str]:
+        return self.filter_text.lower().split()
+
+    def matches(self, *haystack: str | None) -> bool:
+        text = " ".join(h for h in haystack if h).lower()
+        return all(word in text for word in self.filter_words())
+
+    def action_focus_filter(self) -> None:
+        box = self.query("#view-filter").first(Input)
+        box.add_class("-active")
+        box.focus()
+
+    def _done_filtering(self) -> None:
+        box = self.query("#view-filter").first(Input)
+        box.set_class(bool(box.value), "-active")
+        main = self.main_widget()
+        if main is not None:
+            main.focus()
+
+    @on(Input.Changed, "#view-filter")
+    def _view_filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value
+        self.rebuild()
+
+    @on(Input.Submitted, "#view-filter")
+    def _view_filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._done_filtering()
 
     def title_text(self) -> str:
         """One short line naming the view and the account; subclasses append their counts."""
@@ -115,6 +184,19 @@ class ScanViewScreen(Screen[None]):
         app.post_message(JumpTo(arn))
 
     def action_back(self) -> None:
+        """Esc: a filter is cleared first (and typing ends), then the view closes."""
+        boxes = self.query("#view-filter")
+        if boxes:
+            box = boxes.first(Input)
+            if box.value:
+                box.value = ""
+                self.filter_text = ""
+                self.rebuild()
+                self._done_filtering()
+                return
+            if self.typing:
+                self._done_filtering()
+                return
         self.dismiss()
 
     def _focused_action(self, name: str) -> None:

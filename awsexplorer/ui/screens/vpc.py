@@ -12,7 +12,7 @@ from textual.widgets.tree import TreeNode
 
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
-from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree, vpc_items
+from awsexplorer.ui.views.vpc import TreeItem, build_vpc_tree, filter_items, vpc_items
 
 Node = TreeNode[TreeItem]
 
@@ -37,9 +37,12 @@ class VpcScreen(ScanViewScreen):
     }
     """
 
+    FILTER_PLACEHOLDER = "filter: words in name, id, CIDR, type (Enter: done, Esc: clear)"
+
     BINDINGS = [
         Binding("enter", "jump", "Show", priority=True),
         Binding("space", "toggle", "Fold", priority=True),
+        Binding("slash", "focus_filter", "Filter"),
         Binding("l", "expand", "Expand", show=False),
         Binding("h", "collapse", "Collapse", show=False),
         Binding("E", "expand_all", "Unfold all"),
@@ -54,6 +57,7 @@ class VpcScreen(ScanViewScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
+        yield from self.compose_filter()
         tree: Tree[TreeItem] = Tree("VPCs", id="vpc-tree")
         tree.show_root = False
         tree.auto_expand = False  # Enter jumps; space folds
@@ -71,6 +75,9 @@ class VpcScreen(ScanViewScreen):
     def vpc_tree(self) -> Tree[TreeItem]:
         return self.query_one("#vpc-tree", Tree)
 
+    def main_widget(self) -> Tree[TreeItem]:
+        return self.vpc_tree
+
     def title_text(self) -> str:
         found = vpc_items(self.items)
         vpcs = len(found)
@@ -81,14 +88,18 @@ class VpcScreen(ScanViewScreen):
             text += f" in {regions} region{'s' if regions != 1 else ''}"
         if facing:
             text += f" · {facing} internet-facing"
+        if self.filter_text.strip():
+            text += f" · matching “{self.filter_text.strip()}”"
         return text
 
     def rebuild(self) -> None:
         tree = self.vpc_tree
         # Keep what the user folded, unfolded and highlighted across a rebuild.
         folded = {n.data.key: n.is_expanded for n in _nodes(tree.root) if n.data is not None}
+        if self.filter_words():
+            folded = {}  # while filtering, every path down to a match is unfolded
         cursor = self._cursor_key
-        self.items = build_vpc_tree(self.result)
+        self.items = filter_items(build_vpc_tree(self.result), self.filter_words())
         super().rebuild()
         tree.clear()
         if sum(1 for i in _walk(self.items) if i.kind == "resource") > EAGER_RESOURCES:
@@ -103,7 +114,9 @@ class VpcScreen(ScanViewScreen):
         empty = self.query_one("#vpc-empty", Static)
         empty.display = not self.items
         tree.display = bool(self.items)
-        if not self.items:
+        if not self.items and self.filter_text.strip():
+            empty.update(f"Nothing matches “{self.filter_text.strip()}”. Esc clears the filter.")
+        elif not self.items:
             empty.update(
                 "No VPCs yet: the regions are still being scanned."
                 if self.result.finished_at is None
@@ -148,6 +161,9 @@ class VpcScreen(ScanViewScreen):
         self.action_jump()
 
     def action_jump(self) -> None:
+        if self.typing:
+            self._done_filtering()  # Enter in the filter: done filtering
+            return
         node = self.vpc_tree.cursor_node
         if node is None or node.data is None:
             return
@@ -157,6 +173,7 @@ class VpcScreen(ScanViewScreen):
             node.toggle()  # a grouping node (egress, AZ): Enter folds it instead
 
     def action_toggle(self) -> None:
+        self.skip_while_typing()  # a space typed in the filter
         node = self.vpc_tree.cursor_node
         if node is not None and node.allow_expand:
             node.toggle()

@@ -8,7 +8,7 @@ renders into a Tree, so the labels are tested without Textual.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.text import Text
 
@@ -356,3 +356,22 @@ def vpc_items(items: list[TreeItem]) -> list[TreeItem]:
         else:
             found.extend(vpc_items(item.children))
     return found
+
+
+def filter_items(items: list[TreeItem], words: list[str]) -> list[TreeItem]:
+    """The items whose label, id or ARN holds every word, with the path down to them.
+
+    A matching VPC, zone or subnet keeps everything under it; otherwise a node is kept only for
+    its matching descendants (unfolded, so they are seen)."""
+    if not words:
+        return items
+    kept: list[TreeItem] = []
+    for item in items:
+        text = f"{item.label.plain} {item.key} {item.arn or ''}".lower()
+        if all(word in text for word in words):
+            kept.append(item)
+            continue
+        children = filter_items(item.children, words)
+        if children:
+            kept.append(replace(item, children=children, expanded=True))
+    return kept
