@@ -30,6 +30,7 @@ from awsexplorer.scan.events import (
     ScanFinished,
     ScanStarted,
 )
+from awsexplorer.ui.views.common import is_account_level
 
 NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
@@ -94,6 +95,7 @@ class ExplorerState:
             lambda: defaultdict(dict)
         )
         self._findings_by_arn: dict[str, list[Finding]] = {}
+        self._account_level: list[Finding] = []
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
         self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
         # (region, type, service) -> severities; None = not computed since the last change.
@@ -128,8 +130,12 @@ class ExplorerState:
     def set_findings(self, findings: list[Finding]) -> None:
         self.findings = sorted(findings, key=lambda f: (f.severity.rank, f.check, f.resource))
         by_arn: dict[str, list[Finding]] = defaultdict(list)
+        self._account_level = []
         for finding in self.findings:
-            by_arn[finding.resource].append(finding)
+            if is_account_level(finding):  # shown on the account, not on the root user
+                self._account_level.append(finding)
+            else:
+                by_arn[finding.resource].append(finding)
         self._findings_by_arn = dict(by_arn)
         self._rollup = None
 
@@ -314,7 +320,9 @@ class ExplorerState:
 
     def account_findings(self) -> list[Finding]:
         """Warnings about the account itself, or about something the scan did not list."""
-        return [f for f in self.findings if f.resource not in self._resources]
+        return [
+            f for f in self.findings if f.resource not in self._resources or is_account_level(f)
+        ]
 
     def severity_counts(
         self,
@@ -335,6 +343,8 @@ class ExplorerState:
         rollup: dict[tuple[str | None, str | None, str | None], Counter[Severity]] = defaultdict(
             Counter
         )
+        # Account-level warnings count on the account only, not on a region or the root user.
+        rollup[(None, None, None)].update(f.severity for f in self._account_level)
         for arn, found in self._findings_by_arn.items():
             severities = Counter(f.severity for f in found)
             rollup[(None, None, None)].update(severities)

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import os
 import signal
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from awsexplorer import snapshot
-from awsexplorer.model import Severity
+from awsexplorer.model import Finding, ScanResult, Severity
 from awsexplorer.options import AppOptions
 from awsexplorer.ui import format as fmt
 from awsexplorer.ui.app import AwsExplorerApp
+from awsexplorer.ui.details import account_detail
 from awsexplorer.ui.labels import severity_mark
 from awsexplorer.ui.screens.findings import FindingsScreen
 from awsexplorer.ui.screens.iam import IamScreen, cells
 from awsexplorer.ui.screens.vpc import VpcScreen
+from awsexplorer.ui.state import ExplorerState
+from awsexplorer.ui.views.findings import build_findings_view
 from awsexplorer.ui.views.iam import build_iam_rows
 from awsexplorer.ui.views.vpc import TreeItem
 from tests.ui.test_screens_ui import Host
@@ -172,3 +178,48 @@ async def test_findings_esc_clears_the_filter_then_closes() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FindingsScreen)
+
+
+# -- 4. account-level findings belong to the account, not the root user --------------------------
+
+
+def with_account_level() -> ScanResult:
+    result = snapshot.read(FIXTURE)
+    trail = Finding(
+        "cloudtrail-multi-region-missing", Severity.HIGH, ROOT, "global", "no trail", "Add one."
+    )
+    alarm = Finding("billing-alarm-missing", Severity.MEDIUM, ROOT, "global", "no alarm", "Add.")
+    return replace(result, findings=[*result.findings, trail, alarm])
+
+
+def test_account_level_findings_are_not_the_root_users() -> None:
+    result = with_account_level()
+    root = next(r for r in build_iam_rows(result) if r.kind == "root")
+    assert root.warnings == 1  # only iam-root-mfa-disabled
+    state = ExplorerState()
+    state.load(result)
+    assert [f.check for f in state.findings_for(ROOT)] == ["iam-root-mfa-disabled"]
+    assert {f.check for f in state.account_findings()} == {
+        "cloudtrail-multi-region-missing",
+        "billing-alarm-missing",
+    }
+    assert state.severity_counts(region="global", resource_type="iam:root") == Counter(
+        {Severity.CRITICAL: 1}
+    )
+    total = state.severity_counts()
+    assert total[Severity.HIGH] == Counter(f.severity for f in result.findings)[Severity.HIGH]
+    detail = render_text(account_detail(state))
+    assert "Account-wide warnings (2)" in detail
+    assert "no trail" in detail
+
+
+def render_text(renderable: object) -> str:
+    console = Console(width=200, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_findings_view_names_the_account_for_account_level_warnings() -> None:
+    rows = {r.check: r.resource for r in build_findings_view(with_account_level()).findings}
+    assert rows["billing-alarm-missing"] == "account"
+    assert rows["iam-root-mfa-disabled"] == "root"

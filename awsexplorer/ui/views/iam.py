@@ -17,6 +17,7 @@ from typing import Any
 from awsexplorer.model import Resource, ScanResult, Severity
 from awsexplorer.model.principals import allows_admin, documents
 from awsexplorer.ui.format import parse_time, relative_time
+from awsexplorer.ui.views.common import is_account_level
 
 ADMIN_CHECK = "iam-admin-access"
 ADMIN_POLICY = "AdministratorAccess"
@@ -206,9 +207,11 @@ def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[Prin
     """One row per principal, by kind then name."""
     now = now or datetime.now(UTC)
     principals = [r for r in result.resources if r.type in KIND_ORDER]
-    warnings: Counter[str] = Counter(f.resource for f in result.findings)
+    # Account-level warnings are filed under the root ARN but are not the root user's.
+    own = [f for f in result.findings if not is_account_level(f)]
+    warnings: Counter[str] = Counter(f.resource for f in own)
     worst: dict[str, Severity] = {}
-    for finding in result.findings:
+    for finding in own:
         current = worst.get(finding.resource)
         if current is None or finding.severity.rank < current.rank:
             worst[finding.resource] = finding.severity
