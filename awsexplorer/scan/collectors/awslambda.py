@@ -9,12 +9,11 @@ import re
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tags_by_arn, tags_for
+from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
 from awsexplorer.scan.collectors.base import (
     CollectContext,
     attributes_of,
     collector,
-    display_name,
 )
 
 # Words in a variable name that say "this holds a credential".
@@ -91,20 +90,16 @@ def _function(
     name = str(function["FunctionName"])
     arn = str(function.get("FunctionArn") or ctx.arn("lambda", f"function:{name}"))
     attributes = function_attributes(function)
-    if tags is None:
-        attributes["tags_unknown"] = True
     subnet_ids = attributes["subnet_ids"]
-    resource_tags = tags_for(tags, arn)
-    return Resource(
+    return tagged_resource(
+        ctx,
         arn=arn,
-        type="lambda:function",
-        id=name,
-        name=display_name(resource_tags, name, name),
-        region=ctx.region,
+        rtype="lambda:function",
+        name=name,
+        tags=tags,
+        attributes=attributes,
         vpc_id=(function.get("VpcConfig") or {}).get("VpcId") or None,
         subnet_id=subnet_ids[0] if subnet_ids else None,
-        tags=resource_tags,
-        attributes=attributes,
     )
 
 

@@ -6,12 +6,11 @@ import asyncio
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tags_by_arn, tags_for
+from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
 from awsexplorer.scan.collectors.base import (
     CollectContext,
     attributes_of,
     collector,
-    display_name,
 )
 
 
@@ -59,17 +58,8 @@ def _table(
                 "deletion_protection": bool(table.get("DeletionProtectionEnabled")),
             }
         )
-    if tags is None:
-        attributes["tags_unknown"] = True
-    resource_tags = tags_for(tags, arn)
-    return Resource(
-        arn=arn,
-        type="dynamodb:table",
-        id=name,
-        name=display_name(resource_tags, name, name),
-        region=ctx.region,
-        tags=resource_tags,
-        attributes=attributes,
+    return tagged_resource(
+        ctx, arn=arn, rtype="dynamodb:table", name=name, tags=tags, attributes=attributes
     )
 
 

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tags_by_arn, tags_for
-from awsexplorer.scan.collectors.base import CollectContext, collector, display_name, json_safe
+from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
+from awsexplorer.scan.collectors.base import CollectContext, collector, json_safe
 
 
 def _json(text: Any) -> Any:
@@ -57,17 +57,8 @@ def _topic(
     )
     if attrs is None:
         attributes["attributes_unknown"] = True
-    if tags is None:
-        attributes["tags_unknown"] = True
-    resource_tags = tags_for(tags, arn)
-    return Resource(
-        arn=arn,
-        type="sns:topic",
-        id=name,
-        name=display_name(resource_tags, name, name),
-        region=ctx.region,
-        tags=resource_tags,
-        attributes=attributes,
+    return tagged_resource(
+        ctx, arn=arn, rtype="sns:topic", name=name, tags=tags, attributes=attributes
     )
 
 

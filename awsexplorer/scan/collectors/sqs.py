@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tags_by_arn, tags_for
-from awsexplorer.scan.collectors.base import CollectContext, collector, display_name, json_safe
+from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
+from awsexplorer.scan.collectors.base import CollectContext, collector, json_safe
 
 
 def _json(text: Any) -> Any:
@@ -95,18 +95,9 @@ async def collect_queues(ctx: CollectContext) -> list[Resource]:
         )
         if attrs is None:
             attributes["attributes_unknown"] = True
-        if tags is None:
-            attributes["tags_unknown"] = True
-        resource_tags = tags_for(tags, arn)
         found.append(
-            Resource(
-                arn=arn,
-                type="sqs:queue",
-                id=name,
-                name=display_name(resource_tags, name, name),
-                region=ctx.region,
-                tags=resource_tags,
-                attributes=attributes,
+            tagged_resource(
+                ctx, arn=arn, rtype="sqs:queue", name=name, tags=tags, attributes=attributes
             )
         )
     return found
