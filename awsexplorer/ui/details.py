@@ -153,7 +153,8 @@ def attributes_json(attributes: dict[str, object], search: str = "") -> Renderab
     if not hits:
         return Text(f"No attribute line contains “{search}”.", style="dim")
     text = Text(
-        f"{len(hits)} line{'s' if len(hits) != 1 else ''} contain “{search}”:\n", style="dim"
+        f"{len(hits)} line{'s contain' if len(hits) != 1 else ' contains'} “{search}”:\n",
+        style="dim",
     )
     for number, line in hits:
         text.append(f"{number:>4} ", style="dim")
@@ -185,9 +186,10 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
     return Group(*parts)
 
 
-def _severity_line(counts: Counter[Severity]) -> Text:
+def _severity_line(counts: Counter[Severity], scanning: bool = False) -> Text:
     if not counts:
-        return Text("none", style="dim")
+        # The checks run once the scan is complete: "none" before then would be a false all-clear.
+        return Text("after the scan" if scanning else "none", style="dim")
     text = Text()
     for severity in Severity:
         if counts.get(severity):
@@ -215,7 +217,10 @@ def region_detail(state: ExplorerState, region: str) -> Group:
         ("status", status),
         ("reason", view.reason),
         ("resources", str(state.count(region))),
-        ("warnings", _severity_line(state.severity_counts(region=region))),
+        (
+            "warnings",
+            _severity_line(state.severity_counts(region=region), scanning=state.scanning),
+        ),
         ("failed calls", f"{len(view.errors)} (! opens the error log)" if view.errors else None),
     ]
     title = Text(
@@ -287,7 +292,7 @@ def account_detail(state: ExplorerState, source: str | None = None) -> Group:
             ),
         ),
         ("resources", str(state.resource_total)),
-        ("warnings", _severity_line(state.severity_counts())),
+        ("warnings", _severity_line(state.severity_counts(), scanning=state.scanning)),
     ]
     parts: list[RenderableType] = [Text("Account", style="bold"), _facts(rows)]
     own = state.account_findings()

@@ -23,19 +23,24 @@ def short_type(resource_type: str) -> str:
 
 
 def severity_badge(counts: Counter[Severity]) -> Text:
-    """`!! 1 ! 3` — the worst two severities present, with counts; empty when nothing."""
+    """`!!1 !3 +5` — the worst two severities present, with counts, then how many more warnings
+    of lesser severities; empty when nothing."""
     text = Text()
     present = [s for s in Severity if counts.get(s)]
     for severity in present[:2]:
         text.append(" ")
         text.append(f"{SEVERITY_MARK[severity]}{counts[severity]}", style=SEVERITY_STYLE[severity])
+    rest = sum(counts[s] for s in present[2:])
+    if rest:
+        text.append(f" +{rest}", style="dim")
     return text
 
 
 def severity_mark(severity: Severity | None) -> Text:
     if severity is None:
-        return Text("  ")
-    return Text(f"{SEVERITY_MARK[severity]:<2}", style=SEVERITY_STYLE[severity])
+        return Text("   ")
+    # Always a space after the mark: `!! root`, not `!!root`.
+    return Text.assemble((f"{SEVERITY_MARK[severity]:<2}", SEVERITY_STYLE[severity]), " ")
 
 
 def region_label(
@@ -51,7 +56,7 @@ def region_label(
     elif status is RegionStatus.SCANNING:
         label.append(f"  scanning {view.done}/{view.total}", style=REGION_STATUS_STYLE[status])
         if count:
-            label.append(f" · {count}")
+            label.append(f", {count} found")  # not `·`: that is the low-severity marker
     elif status is RegionStatus.FAILED:
         label.append(
             f"  failed: {view.reason or 'see error log (!)'}", style=tone("bold red", "bold")

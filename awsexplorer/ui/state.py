@@ -171,6 +171,7 @@ class ExplorerState:
         self.scanning = True
         self.finished_at = None
         if full:
+            self.started_at = ""  # a full rescan is a new scan: its own start time
             self.regions = {}
             self._resources.clear()
             self._search_text.clear()

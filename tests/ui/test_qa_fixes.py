@@ -16,16 +16,17 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from awsexplorer import snapshot
-from awsexplorer.model import Finding, ScanResult, Severity
+from awsexplorer.model import Finding, RegionStatus, ScanResult, Severity
 from awsexplorer.options import AppOptions
+from awsexplorer.scan.events import ScanFinished, ScanStarted
 from awsexplorer.ui import format as fmt
 from awsexplorer.ui.app import AwsExplorerApp
-from awsexplorer.ui.details import account_detail
-from awsexplorer.ui.labels import severity_mark
+from awsexplorer.ui.details import account_detail, attributes_json
+from awsexplorer.ui.labels import region_label, severity_badge, severity_mark
 from awsexplorer.ui.screens.findings import FindingsScreen
 from awsexplorer.ui.screens.iam import IamScreen, cells
 from awsexplorer.ui.screens.vpc import VpcScreen
-from awsexplorer.ui.state import ExplorerState
+from awsexplorer.ui.state import ExplorerState, RegionView
 from awsexplorer.ui.views.findings import build_findings_view
 from awsexplorer.ui.views.iam import build_iam_rows
 from awsexplorer.ui.views.vpc import TreeItem
@@ -223,3 +224,61 @@ def test_findings_view_names_the_account_for_account_level_warnings() -> None:
     rows = {r.check: r.resource for r in build_findings_view(with_account_level()).findings}
     assert rows["billing-alarm-missing"] == "account"
     assert rows["iam-root-mfa-disabled"] == "root"
+
+
+# -- 5. a full rescan has its own start time ----------------------------------------------------
+
+
+def test_a_full_rescan_takes_the_new_scans_start_time() -> None:
+    first = snapshot.read(FIXTURE)
+    state = ExplorerState()
+    state.load(first)
+    state.partial_rescan = False
+    state.apply(ScanStarted(first.account, ["global"], [], None))
+    assert state.started_at == ""
+    second = replace(first, started_at="2030-01-01T00:00:00+00:00")
+    state.apply(ScanFinished(second))
+    assert state.started_at == "2030-01-01T00:00:00+00:00"
+
+
+def test_a_region_rescan_keeps_the_start_time() -> None:
+    first = snapshot.read(FIXTURE)
+    state = ExplorerState()
+    state.load(first)
+    state.partial_rescan = True
+    state.apply(ScanStarted(first.account, ["eu-west-1"], [], None))
+    assert state.started_at == first.started_at
+
+
+# -- 8. while scanning: no `·` (the low marker) and no false "warnings none" ---------------------
+
+
+def test_scanning_region_label_says_found_and_account_says_warnings_after_the_scan() -> None:
+    view = RegionView("eu-west-1", RegionStatus.SCANNING, done=24, total=26)
+    assert region_label(view, 8, Counter()).plain == "eu-west-1  scanning 24/26, 8 found"
+    state = ExplorerState()
+    state.apply(ScanStarted(snapshot.read(FIXTURE).account, ["eu-west-1"], [], None))
+    detail = render_text(account_detail(state))
+    assert "warnings  after the scan" in detail
+    state.scanning = False
+    assert "warnings  none" in render_text(account_detail(state))
+
+
+# -- 11. polish -----------------------------------------------------------------------------------
+
+
+def test_marks_have_a_space_after_them_and_badges_count_the_rest() -> None:
+    assert severity_mark(Severity.CRITICAL).plain == "!! "
+    assert severity_mark(Severity.HIGH).plain == "!  "
+    assert severity_mark(None).plain == "   "
+    counts = Counter({Severity.CRITICAL: 1, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 4})
+    assert severity_badge(counts).plain == " !!1 !3 +6"
+    assert severity_badge(Counter({Severity.LOW: 2})).plain == " ·2"
+
+
+def test_one_line_contains() -> None:
+    one = attributes_json({"a": "needle", "b": "hay"}, "needle")
+    two = attributes_json({"a": "needle", "b": "needle"}, "needle")
+    assert isinstance(one, Text) and isinstance(two, Text)
+    assert one.plain.startswith("1 line contains “needle”")
+    assert two.plain.startswith("2 lines contain “needle”")
