@@ -146,7 +146,7 @@ def print_findings(
         console.print(table)
     skipped = [c for c in result.checks if c.status != "evaluated"]
     if skipped:
-        console.print(Text(f"{len(skipped)} checks not evaluated:", style="bold yellow"))
+        console.print(Text(f"{_count(len(skipped), 'check')} not evaluated:", style="bold yellow"))
         for c in sorted(skipped, key=lambda c: c.id):
             console.print(Text.assemble(f"  {c.id}: ", (c.reason or "no reason given", "dim")))
     counts = Counter(f.severity for f in findings)
