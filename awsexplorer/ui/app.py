@@ -12,7 +12,7 @@ import importlib
 import signal
 import tempfile
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.commands import ResourceProvider
-from awsexplorer.ui.format import set_monochrome
+from awsexplorer.ui.format import parse_time, set_monochrome
 from awsexplorer.ui.messages import JumpTo
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
 from awsexplorer.ui.screens.help import HelpScreen
@@ -63,6 +63,10 @@ class ScanEventsReady(Message):
         return isinstance(message, ScanEventsReady)
 
 
+def partial_view(name: str, app: AwsExplorerApp) -> Callable[[], None]:
+    return lambda: app.action_show_view(name)
+
+
 def error_log_path() -> Path:
     return Path(tempfile.gettempdir()) / "awsexplorer-error.log"
 
@@ -74,6 +78,8 @@ class AwsExplorerApp(App[int]):
     COMMANDS: ClassVar = App.COMMANDS | {ResourceProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_app", "Quit"),
+        # SREs reach for Ctrl+C; Textual would only say "press Ctrl+Q".
+        Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("exclamation_mark", "show_view('errors')", "Errors"),
         Binding("s", "save", "Save"),
@@ -325,7 +331,10 @@ class AwsExplorerApp(App[int]):
             return
         while len(self.screen_stack) > 1:  # views replace each other; esc goes back to the tree
             self.pop_screen()
-        self.push_screen(screen_class(self.state.result()))
+        screen = screen_class(self.state.result())
+        if self.options.snapshot is not None:
+            screen.as_of = parse_time(self.state.finished_at)  # judged as of the scan
+        self.push_screen(screen)
 
     def default_snapshot_path(self) -> str:
         account = self.state.account.id if self.state.account else "account"
@@ -371,6 +380,24 @@ class AwsExplorerApp(App[int]):
         yield from super().get_system_commands(screen)
         for name, (_, _, title) in VIEWS.items():
             yield SystemCommand(title, f":{name}", lambda name=name: self.action_show_view(name))
+        yield SystemCommand(
+            "Errors", "The error log: every failed call (!, :errors)", partial_view("errors", self)
+        )
         yield SystemCommand("Save snapshot", "Save this scan to a file (s)", self.action_save)
-        yield SystemCommand("Rescan", "Scan the whole account again (r)", self.action_rescan)
+        if self.options.snapshot is None:  # offline, there is nothing to rescan
+            yield SystemCommand("Rescan", "Scan the whole account again (r)", self.action_rescan)
         yield SystemCommand("Keys", "Every key (?)", self.action_help)
+        yield SystemCommand("Help", "Every key and what it does (?)", self.action_help)
+        yield SystemCommand("Quit", "Leave awsexplorer (q, Ctrl+C)", self.action_quit_app)
+        if isinstance(screen, MainScreen):
+            yield SystemCommand(
+                "Attention only",
+                "Hide everything without a warning (Ctrl+Z)",
+                screen.action_toggle_attention,
+            )
+            yield SystemCommand(
+                "Copy", "Copy the selected ARN or id to the clipboard (c)", screen.action_copy
+            )
+            yield SystemCommand(
+                "Filter", "Filter the tree (/)", lambda: screen.action_open_prompt("/")
+            )

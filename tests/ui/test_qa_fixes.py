@@ -282,3 +282,47 @@ def test_one_line_contains() -> None:
     assert isinstance(one, Text) and isinstance(two, Text)
     assert one.plain.startswith("1 line contains “needle”")
     assert two.plain.startswith("2 lines contain “needle”")
+
+
+async def test_ctrl_c_quits() -> None:
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_value == 0
+
+
+# -- 9. the command palette offers every action; no Rescan offline -------------------------------
+
+
+async def test_palette_offers_every_action_and_no_rescan_offline() -> None:
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for wanted in ("Attention only", "Copy", "Help", "Filter", "Errors", "Save snapshot"):
+            assert wanted in titles
+        for wanted in ("VPC topology", "IAM principals", "Findings", "Quit"):
+            assert wanted in titles
+        assert "Rescan" not in titles
+        footer = {b.binding.action for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "rescan" not in footer
+        await pilot.press("r")  # the key still explains why
+        assert any("saved snapshot" in n.message for n in app._notifications)
+
+
+# -- 10. offline, IAM "last used" is judged as of the scan ---------------------------------------
+
+
+async def test_offline_views_use_the_scans_finish_time() -> None:
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_view("iam")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IamScreen)
+        finished = fmt.parse_time(app.state.finished_at)
+        assert finished is not None and screen.now == finished
+        assert f"as of {finished:%Y-%m-%d}" in screen.title_text()

@@ -6,6 +6,7 @@ scanning, saving and the other views belong to the app.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -69,6 +70,11 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        if self.explorer.options.snapshot is not None:
+            # Offline there is nothing to rescan: keep `r` out of the footer, but let the key
+            # still explain why (app.action_rescan).
+            keys = self._bindings.key_to_bindings
+            keys["r"] = [replace(b, show=False) for b in keys.get("r", [])]
         self.detail.source = self.source if self.source.startswith("snapshot") else None
         self.tree.rebuild()
         self.tree.focus()

@@ -64,10 +64,15 @@ class ScanViewScreen(Screen[None]):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
-    def __init__(self, result: ScanResult, now: datetime | None = None) -> None:
+    def __init__(
+        self, result: ScanResult, now: datetime | None = None, *, as_of: datetime | None = None
+    ) -> None:
         super().__init__()
         self.result = result
         self._fixed_now = now
+        # A snapshot opened offline: "last used" and "dormant" are judged at the scan's finish
+        # time, as its stored findings were, not against today's clock.
+        self.as_of = as_of
         self._cooling_down = False
         self._stale = False
         self.filter_text = ""
@@ -75,7 +80,7 @@ class ScanViewScreen(Screen[None]):
     @property
     def now(self) -> datetime:
         """The screen's clock: fixed in tests, the wall clock otherwise."""
-        return self._fixed_now or datetime.now(UTC)
+        return self._fixed_now or self.as_of or datetime.now(UTC)
 
     def compose_title(self) -> ComposeResult:
         yield Static(self.title_text(), id="view-title", markup=False)
@@ -140,7 +145,8 @@ class ScanViewScreen(Screen[None]):
         account = self.result.account
         who = account.alias or account.id
         scanning = " · scanning…" if self.result.finished_at is None else ""
-        return f"{self.VIEW_NAME} · {who}{scanning}"
+        as_of = f" · as of {self.as_of:%Y-%m-%d}" if self.as_of else ""
+        return f"{self.VIEW_NAME} · {who}{scanning}{as_of}"
 
     VIEW_NAME = "View"
 
