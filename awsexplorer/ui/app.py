@@ -37,7 +37,7 @@ from awsexplorer.ui.messages import JumpTo
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
 from awsexplorer.ui.screens.help import HelpScreen
 from awsexplorer.ui.screens.main import MainScreen
-from awsexplorer.ui.screens.save_snapshot import SaveSnapshotScreen
+from awsexplorer.ui.screens.save_snapshot import ConfirmOverwriteScreen, SaveSnapshotScreen
 from awsexplorer.ui.screens.scan_error import ScanErrorScreen
 from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.widgets.account_header import parse_colour
@@ -338,7 +338,9 @@ class AwsExplorerApp(App[int]):
 
     def default_snapshot_path(self) -> str:
         account = self.state.account.id if self.state.account else "account"
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        # Named after the scan, not the save: saving the same scan twice gives the same name.
+        finished = parse_time(self.state.finished_at) or datetime.now(UTC)
+        stamp = finished.strftime("%Y%m%d-%H%M%S")
         return f"awsexplorer-{account}-{stamp}.json"
 
     def action_save(self) -> None:
@@ -353,13 +355,35 @@ class AwsExplorerApp(App[int]):
             return
         self.push_screen(SaveSnapshotScreen(self.default_snapshot_path()), self.save_snapshot)
 
-    def save_snapshot(self, path: str | None) -> None:
+    def save_snapshot(self, path: str | None, overwrite: bool = False) -> None:
         if not path:
             return
         from awsexplorer import snapshot
 
+        target = Path(path).expanduser()
+        if target.is_dir():  # a folder: the default file name inside it
+            target = target / self.default_snapshot_path()
+        if not target.parent.is_dir():
+            self.notify(
+                f"Not saved: {target.parent} "
+                f"{'is not a folder' if target.parent.exists() else 'does not exist'}. "
+                "Create the folder first, or pick another one.",
+                severity="error",
+                timeout=10,
+            )
+            return
+        if target.exists() and not overwrite:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.save_snapshot(str(target), overwrite=True)
+                else:
+                    self.notify(f"Not saved: {target} was kept as it was.")
+
+            self.push_screen(ConfirmOverwriteScreen(target), answered)
+            return
         try:
-            written = snapshot.write(self.state.result(), Path(path).expanduser())
+            written = snapshot.write(self.state.result(), target)
         except (OSError, UserError) as exc:
             self.notify(f"Could not save to {path}: {exc}", severity="error", timeout=10)
             return

@@ -238,6 +238,7 @@ async def test_copy_puts_the_arn_on_the_clipboard(monkeypatch: pytest.MonkeyPatc
 
 async def test_save_then_reopen_offline(tmp_path: Path) -> None:
     target = tmp_path / "saved" / "acme.json"
+    target.parent.mkdir()  # the app saves into existing folders only
     app = offline()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -269,7 +270,7 @@ async def test_save_failure_is_a_message_not_a_traceback(tmp_path: Path) -> None
         await pilot.pause()
         app.save_snapshot(str(blocker / "x.json"))  # a file where a directory should be
         await pilot.pause()
-        assert any("Could not save" in m for m in notices(app))
+        assert any("Not saved" in m and "not a folder" in m for m in notices(app))
 
 
 async def test_rescan_is_refused_offline() -> None:

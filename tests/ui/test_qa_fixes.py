@@ -25,6 +25,7 @@ from awsexplorer.ui.details import account_detail, attributes_json
 from awsexplorer.ui.labels import region_label, severity_badge, severity_mark
 from awsexplorer.ui.screens.findings import FindingsScreen
 from awsexplorer.ui.screens.iam import IamScreen, cells
+from awsexplorer.ui.screens.save_snapshot import ConfirmOverwriteScreen, SaveSnapshotScreen
 from awsexplorer.ui.screens.vpc import VpcScreen
 from awsexplorer.ui.state import ExplorerState, RegionView
 from awsexplorer.ui.views.findings import build_findings_view
@@ -326,3 +327,49 @@ async def test_offline_views_use_the_scans_finish_time() -> None:
         finished = fmt.parse_time(app.state.finished_at)
         assert finished is not None and screen.now == finished
         assert f"as of {finished:%Y-%m-%d}" in screen.title_text()
+
+
+# -- 7. saving: no silent overwrite, no invented folders, folders get the default name ----------
+
+
+async def test_save_asks_before_overwriting_and_refuses_missing_folders(tmp_path: Path) -> None:
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        expected = fmt.parse_time(app.state.finished_at)
+        assert expected is not None
+        assert expected.strftime("%Y%m%d-%H%M%S") in app.default_snapshot_path()
+
+        app.save_snapshot(str(tmp_path / "missing" / "x.json"))
+        await pilot.pause()
+        assert not (tmp_path / "missing").exists()
+        assert any("does not exist" in n.message for n in app._notifications)
+
+        app.save_snapshot(str(tmp_path))  # a folder: the default name inside it
+        await pilot.pause()
+        saved = tmp_path / app.default_snapshot_path()
+        assert saved.is_file()
+
+        saved.write_text("keep me")
+        app.save_snapshot(str(saved))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmOverwriteScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert saved.read_text() == "keep me"
+        app.save_snapshot(str(saved))
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert snapshot.read(saved).account.id == app.state.account.id
+
+
+async def test_save_dialog_names_the_folder_of_a_bare_file_name() -> None:
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveSnapshotScreen)
+        note = str(app.screen.query_one("#save-note", Static).render())
+        assert str(Path.cwd()) in note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -15,15 +16,21 @@ from textual.widgets import Input, Static
 class SaveSnapshotScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, default_path: str) -> None:
+    def __init__(self, default_path: str, folder: Path | None = None) -> None:
         super().__init__()
         self.default_path = default_path
+        self.folder = folder or Path.cwd()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="save-box"):
             yield Static("Save this scan as a snapshot (Enter saves, Esc cancels)", id="save-title")
             yield Input(self.default_path, id="save-path")
-            yield Static("Reopen it offline with: awsexplorer --snapshot FILE", id="save-note")
+            yield Static(
+                f"A bare file name is saved in {self.folder}; a folder gets the name above.\n"
+                "Reopen it offline with: awsexplorer --snapshot FILE",
+                id="save-note",
+                markup=False,
+            )
 
     @on(Input.Submitted, "#save-path")
     def _save(self, event: Input.Submitted) -> None:
@@ -31,3 +38,25 @@ class SaveSnapshotScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmOverwriteScreen(ModalScreen[bool]):
+    """`y` replaces the existing file; `n` or Esc keeps it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Overwrite"),
+        Binding("n", "answer(False)", "Keep it"),
+        Binding("escape", "answer(False)", "Cancel"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-box"):
+            yield Static(f"{self.path} already exists.", id="save-title", markup=False)
+            yield Static("Overwrite it? y: overwrite, n or Esc: keep it", id="save-note")
+
+    def action_answer(self, overwrite: bool) -> None:
+        self.dismiss(overwrite)
