@@ -90,6 +90,7 @@ class AwsExplorerApp(App[int]):
         # Textual has just taken NO_COLOR out of the environment: tell our styles what it saw.
         set_monochrome(self.no_color)
         self.options = options
+        self.startup_error: str | None = None  # what stopped the app from starting, if anything
         self.state = ExplorerState()
         self._events = EventBuffer()
         self._scan_config: ScanConfig | None = None
@@ -312,6 +313,10 @@ class AwsExplorerApp(App[int]):
 
     def action_quit_with_error(self) -> None:
         self.workers.cancel_all()
+        if isinstance(self.screen, ScanErrorScreen):
+            # Said again on stderr once the screen is gone, so the shell keeps a trace of it.
+            error = self.screen
+            self.startup_error = error.message + (f"\n  hint: {error.hint}" if error.hint else "")
         self.exit(EXIT_ERROR)
 
     def action_quit_app(self) -> None:

@@ -154,6 +154,23 @@ async def test_filter_in_the_detail_pane_searches_the_json() -> None:
         assert app.main.tree.filter_text == ""  # the tree is untouched
 
 
+async def test_j_and_k_scroll_the_detail_pane_when_it_has_focus() -> None:
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.main.jump(BASTION)
+        await pilot.pause()
+        await pilot.press("tab")
+        detail = app.main.detail
+        assert detail is app.focused and detail.max_scroll_y > 2
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert detail.scroll_target_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert detail.scroll_target_y == 2
+
+
 async def test_colon_jumps_to_a_resource_in_a_far_region_by_name() -> None:
     app = offline()
     async with app.run_test(size=SIZE) as pilot:
@@ -335,6 +352,9 @@ async def test_unknown_profile_opens_the_error_screen_with_the_fix() -> None:
         assert screen.hint and "aws configure" in screen.hint
         await pilot.press("q")
     assert app.return_value == 2
+    # The CLI prints this after the screen is gone, so the shell keeps a trace of it.
+    assert app.startup_error and "Unknown AWS profile 'no-such-profile'" in app.startup_error
+    assert "hint: " in app.startup_error
 
 
 async def test_no_credentials_suggests_the_demo() -> None:

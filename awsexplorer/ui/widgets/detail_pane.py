@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from time import monotonic
+from typing import ClassVar
 
 from rich.console import RenderableType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.timer import Timer
@@ -36,6 +38,12 @@ class DetailBody(Static):
 
 class DetailPane(VerticalScroll, can_focus=True):
     """Shows `describe(ref)`; `search` narrows a resource's raw attributes to matching lines."""
+
+    # Like every list here, j/k move (scroll) when the pane has focus (Tab).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
 
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; scrollbar-size-vertical: 1; }
