@@ -222,6 +222,13 @@ def region_detail(state: ExplorerState, region: str) -> Group:
             _severity_line(state.severity_counts(region=region), scanning=state.scanning),
         ),
         ("failed calls", f"{len(view.errors)} (! opens the error log)" if view.errors else None),
+        (
+            "contents",
+            "only what AWS creates by itself (the default VPC, account settings): nothing of "
+            "yours runs here"
+            if state.only_aws_defaults(region)
+            else None,
+        ),
     ]
     title = Text(
         "Global: IAM and account-wide" if region == GLOBAL_REGION else region, style="bold"

@@ -47,7 +47,7 @@ def region_label(
     view: RegionView, count: int, counts: Counter[Severity], only_defaults: bool = False
 ) -> Text:
     """`eu-west-1  42 ▲3`, `us-east-2  scanning 5/14`, `ap-east-1  failed: AuthFailure`,
-    `sa-east-1  8 AWS defaults only` (dimmed)."""
+    `sa-east-1  8  defaults` (dimmed: nothing but what AWS creates by itself)."""
     name = "Global" if view.name == "global" else view.name
     label = Text(name, style="bold" if count and not only_defaults else "dim")
     status = view.status
@@ -66,7 +66,7 @@ def region_label(
     else:
         label.append(f"  {count}" if count else "  empty", style="" if count else "dim")
         if only_defaults:
-            label.append("  AWS defaults only", style="dim")
+            label.append("  defaults", style="dim")
         if status is RegionStatus.PARTIAL:
             calls = len(view.errors)
             label.append(

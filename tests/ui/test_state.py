@@ -265,4 +265,4 @@ def test_regions_holding_only_aws_defaults_are_told_apart() -> None:
     assert state.only_aws_defaults("sa-east-1")
     assert not state.only_aws_defaults("eu-west-1")  # an instance of the user's is there
     label = labels.region_label(state.regions["sa-east-1"], 3, Counter(), only_defaults=True)
-    assert label.plain == "sa-east-1  3  AWS defaults only"
+    assert label.plain == "sa-east-1  3  defaults"
