@@ -116,7 +116,11 @@ def placement(
         rows.append(
             (
                 "internet",
-                Text("reachable from the internet", style=tone("bold yellow", "bold"))
+                Text(
+                    "internet-facing: a public address in a public subnet; what it accepts "
+                    "is up to its security groups",
+                    style=tone("bold yellow", "bold"),
+                )
                 if facing
                 else Text("not internet-facing", style=tone("green")),
             )

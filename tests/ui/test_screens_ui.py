@@ -106,7 +106,9 @@ async def test_vpc_enter_jumps_to_the_highlighted_resource() -> None:
         assert "0.0.0.0/0 -> igw-0prod in rtb-0public" in detail_text(app, "#vpc-detail")
         await pilot.press("j")
         assert tree.cursor_node.data.arn == f"{ARN}:instance/i-0bastion"
-        assert "reachable from the internet" in detail_text(app, "#vpc-detail")
+        assert "internet-facing: a public address in a public subnet" in detail_text(
+            app, "#vpc-detail"
+        )
         await pilot.press("enter")
         await pilot.pause()
         assert app.jumps == [f"{ARN}:instance/i-0bastion"]

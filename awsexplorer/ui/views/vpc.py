@@ -120,7 +120,9 @@ def _resource_item(resource: Resource, worst: Severity | None) -> TreeItem:
     detail = Text(f"{resource.type}  {resource.arn}")
     if facing:
         detail.append(
-            "\nreachable from the internet: public address in a public subnet", facing_style()
+            "\ninternet-facing: a public address in a public subnet (what it accepts is up to "
+            "its security groups)",
+            facing_style(),
         )
     elif public_ip:
         detail.append(f"\npublic address {public_ip}")
