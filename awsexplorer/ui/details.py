@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.json import JSON
@@ -169,6 +170,62 @@ def attributes_json(attributes: dict[str, object], search: str = "") -> Renderab
     return text
 
 
+# The facts an engineer looks for first, per type: (label, attribute path). The rest is in the
+# raw attributes below, searchable with /.
+KEY_FACTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "ec2:instance": (
+        ("type", ("InstanceType",)),
+        ("private ip", ("private_ip",)),
+        ("public ip", ("public_ip",)),
+        ("profile", ("role",)),
+        ("launched", ("LaunchTime",)),
+        ("imds", ("MetadataOptions", "HttpTokens")),
+    ),
+    "ec2:volume": (
+        ("size GiB", ("Size",)),
+        ("type", ("VolumeType",)),
+        ("encrypted", ("encrypted",)),
+        ("attached", ("attached_to",)),
+    ),
+    "rds:db": (
+        ("engine", ("engine",)),
+        ("class", ("class",)),
+        ("endpoint", ("endpoint",)),
+        ("multi-AZ", ("multi_az",)),
+        ("public", ("publicly_accessible",)),
+        ("encrypted", ("storage_encrypted",)),
+        ("backups", ("backup_retention_period",)),
+    ),
+    "lambda:function": (("runtime", ("runtime",)), ("role", ("role",))),
+    "elasticloadbalancing:loadbalancer": (
+        ("scheme", ("scheme",)),
+        ("type", ("type",)),
+        ("dns", ("dns_name",)),
+    ),
+    "s3:bucket": (("versioning", ("versioning",)), ("lifecycle", ("has_lifecycle_rules",))),
+    "iam:user": (
+        ("last used", ("last_used",)),
+        ("console", ("console_access",)),
+        ("mfa", ("mfa_enabled",)),
+    ),
+    "iam:role": (("last used", ("last_used",)), ("where", ("last_used_region",))),
+}
+
+
+def key_facts(resource: Resource) -> list[tuple[str, RenderableType | str | None]]:
+    facts: list[tuple[str, RenderableType | str | None]] = []
+    for label, path in KEY_FACTS.get(resource.type, ()):
+        value: Any = resource.attributes
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or None
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        facts.append((label, None if value is None else str(value)))
+    return facts
+
+
 def resource_detail(state: ExplorerState, resource: Resource, search: str = "") -> Group:
     title = Text(resource.name, style="bold")
     title.append(f"  {resource.type}", style="dim")
@@ -176,6 +233,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
         ("id", resource.id),
         ("arn", resource.arn),
         ("state", key_state(resource)),
+        *key_facts(resource),
     ]
     parts: list[RenderableType] = [title, _facts(rows + placement(state, resource))]
     findings = state.findings_for(resource.arn)

@@ -266,3 +266,19 @@ def test_regions_holding_only_aws_defaults_are_told_apart() -> None:
     assert not state.only_aws_defaults("eu-west-1")  # an instance of the user's is there
     label = labels.region_label(state.regions["sa-east-1"], 3, Counter(), only_defaults=True)
     assert label.plain == "sa-east-1  3  defaults"
+
+
+def test_an_instance_detail_leads_with_type_addresses_profile_and_imds() -> None:
+    resource = instance("eu-west-1", "i-1", "web")
+    resource.attributes.update(
+        {
+            "InstanceType": "m5.large",
+            "private_ip": "10.0.1.5",
+            "public_ip": None,
+            "MetadataOptions": {"HttpTokens": "required"},
+        }
+    )
+    facts = dict(details.key_facts(resource))
+    assert facts["type"] == "m5.large" and facts["private ip"] == "10.0.1.5"
+    assert facts["public ip"] is None  # not shown (the fact table skips empty values)
+    assert facts["imds"] == "required"
