@@ -16,6 +16,7 @@ from awsexplorer.checks.registry import (
     Outcome,
     check,
     flag,
+    label,
     unknown,
 )
 from awsexplorer.model import Resource, Severity
@@ -88,14 +89,16 @@ def rds_in_public_subnet(ctx: CheckContext) -> Iterator[Outcome]:
             verdict = subnet.attributes.get("public") if subnet else None
             if verdict is None:
                 yield unknown(db, f"whether {subnet_id} is public is not known")
-            elif verdict:
-                reason = subnet.attributes.get("public_reason") if subnet else None
-                public.append(f"{subnet_id} ({reason})" if reason else subnet_id)
+            elif verdict and subnet is not None:
+                # "0.0.0.0/0 -> igw-0abc in rtb-0def (...)": the route is what a reader needs.
+                route = str(subnet.attributes.get("public_reason") or "").split(" in ", 1)[0]
+                public.append(f"{label(subnet)}: {route}" if route else label(subnet))
         if public:
             group = db.attributes.get("subnet_group") or "its DB subnet group"
+            plural = "s" if len(public) > 1 else ""
             yield flag(
                 db,
-                f"database {db.id}'s subnet group {group} includes public subnet "
+                f"database {db.id}'s subnet group {group} includes public subnet{plural} "
                 + "; ".join(public),
             )
 

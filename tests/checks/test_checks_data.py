@@ -76,7 +76,7 @@ def test_each_rds_pitfall_on_its_database() -> None:
         "public.abc.eu-west-1.rds.amazonaws.com:5432"
         in messages("rds-publicly-accessible", result)[0]
     )
-    assert "subnet-pub-a (0.0.0.0/0 -> igw-1" in messages("rds-in-public-subnet", result)[0]
+    assert "subnet-pub-a: 0.0.0.0/0 -> igw-1" in messages("rds-in-public-subnet", result)[0]
 
 
 def test_rds_subnet_of_unknown_classification_is_not_evaluated() -> None:
