@@ -33,12 +33,9 @@ def policy(actions: list[str]) -> dict[str, Any]:
     }
 
 
-# Made by the runner itself (identity, account alias, region discovery), not by a collector.
-RUNNER_ACTIONS = ("sts:GetCallerIdentity", "iam:ListAccountAliases", "ec2:DescribeRegions")
-
-
 def all_actions() -> list[str]:
     from awsexplorer.scan.collectors import required_actions
+    from awsexplorer.scan.runner import RUNNER_ACTIONS
 
     return sorted({*required_actions(), *RUNNER_ACTIONS})
 
@@ -46,6 +43,7 @@ def all_actions() -> list[str]:
 def render_markdown() -> str:
     """docs/permissions.md, generated from the collectors (a test keeps the file current)."""
     from awsexplorer.scan.collectors import all_collectors
+    from awsexplorer.scan.runner import RUNNER_ACTIONS
 
     lines = [
         "# Permissions",

@@ -37,6 +37,11 @@ def partition_of(region: str) -> str:
     return "aws"
 
 
+def is_known_region(region: str) -> bool:
+    """Whether botocore's endpoint data names this region (a newer one may not be there yet)."""
+    return any(region in known for _, _, known in _partitions())
+
+
 def known_regions(partition: str) -> list[str]:
     for name, _, known in _partitions():
         if name == partition:

@@ -60,6 +60,9 @@ REGION_FAILURE_CODES = frozenset(
 
 EventSink = Callable[[ScanEvent], None]
 
+# The calls the runner makes itself, outside any collector: identity, alias, region discovery.
+RUNNER_ACTIONS = ("sts:GetCallerIdentity", "iam:ListAccountAliases", "ec2:DescribeRegions")
+
 
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -204,7 +207,7 @@ class Scanner:
     ) -> bool:
         if self.config.endpoint_url:
             return True  # a local endpoint serves every service everywhere
-        if region not in region_data.known_regions(region_data.partition_of(region)):
+        if not region_data.is_known_region(region):
             return True  # a region newer than botocore's data: try, don't skip silently
         available = session_regions(collector.service)
         return not available or region in available

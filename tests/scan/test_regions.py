@@ -31,6 +31,7 @@ def test_partition_of_known_and_future_regions() -> None:
     assert regions.partition_of("us-gov-east-1") == "aws-us-gov"
     # A region botocore has not heard of yet still falls in the right partition by its name.
     assert regions.partition_of("eu-north-9") == "aws"
+    assert regions.is_known_region("eu-west-1") and not regions.is_known_region("eu-north-9")
 
 
 def test_scan_covers_every_enabled_region_and_records_the_rest(
