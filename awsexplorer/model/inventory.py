@@ -1,6 +1,6 @@
-"""Look-ups over a scan's resources: by ARN, region, type and VPC.
+"""Look-ups over a scan's resources: by ARN, type and VPC.
 
-Built once per scan; the UI and the checks read from it instead of re-scanning lists.
+Built once per evaluation of the checks, which read from it instead of re-scanning lists.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from awsexplorer.model.resource import Resource
 class Inventory:
     def __init__(self, resources: Iterable[Resource] = ()) -> None:
         self._by_arn: dict[str, Resource] = {}
-        self._by_region: dict[str, list[Resource]] = defaultdict(list)
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._by_vpc: dict[str, list[Resource]] = defaultdict(list)
-        self._by_id: dict[str, list[Resource]] = defaultdict(list)
         self.add(resources)
 
     def add(self, resources: Iterable[Resource]) -> None:
@@ -25,9 +23,7 @@ class Inventory:
             if resource.arn in self._by_arn:
                 continue  # a resource reached by two paths is listed once
             self._by_arn[resource.arn] = resource
-            self._by_region[resource.region].append(resource)
             self._by_type[resource.type].append(resource)
-            self._by_id[resource.id].append(resource)
             if resource.vpc_id:
                 self._by_vpc[resource.vpc_id].append(resource)
 
@@ -40,25 +36,11 @@ class Inventory:
     def get(self, arn: str) -> Resource | None:
         return self._by_arn.get(arn)
 
-    def by_id(self, resource_id: str) -> list[Resource]:
-        return list(self._by_id.get(resource_id, ()))
-
     def of_type(self, resource_type: str, region: str | None = None) -> list[Resource]:
         found = self._by_type.get(resource_type, [])
         if region is None:
             return list(found)
         return [r for r in found if r.region == region]
 
-    def in_region(self, region: str) -> list[Resource]:
-        return list(self._by_region.get(region, ()))
-
     def in_vpc(self, vpc_id: str) -> list[Resource]:
         return list(self._by_vpc.get(vpc_id, ()))
-
-    @property
-    def regions(self) -> list[str]:
-        return sorted(self._by_region)
-
-    @property
-    def types(self) -> list[str]:
-        return sorted(self._by_type)
