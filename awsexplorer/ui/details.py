@@ -3,6 +3,9 @@
 A resource answers "where is it?" first (region, VPC, subnet public or private and why, security
 groups, role), then its warnings with the fix, its tags, and the raw attributes as JSON that can
 be searched.
+
+Every string from AWS or a snapshot is literal text here, made inert (awsexplorer.inert): a rich
+Table would parse a plain `str` cell as markup, so every cell is built as Text.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from collections import Counter
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.json import JSON
+from rich.highlighter import JSONHighlighter
 from rich.table import Table
 from rich.text import Text
 
+from awsexplorer.inert import inert, json_text
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
@@ -25,16 +29,25 @@ from awsexplorer.ui.state import ExplorerState, NodeRef
 # Matches resource_tree.MAX_LEAVES (kept here so this module stays free of Textual).
 MAX_SHOWN = 1000
 _SG_ID = re.compile(r"\bsg-[0-9a-f]{8,17}\b")
+# A value longer than this is cut (with an ellipsis) in the facts; the raw attributes below keep
+# it whole.
+VALUE_LIMIT = 2_000
 _ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:(?:role|instance-profile)/[\w+=,.@/-]+")
+
+
+def _literal(value: object, limit: int | None = VALUE_LIMIT) -> Text:
+    """A string we did not write, as inert Text (newlines kept: a value may span lines)."""
+    return Text(inert(value, keep_newlines=True, limit=limit))
 
 
 def _facts(rows: list[tuple[str, RenderableType | str | None]]) -> Table:
     table = Table.grid(padding=(0, 1))
-    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True, max_width=40)
     table.add_column(overflow="fold")
     for key, value in rows:
         if value is not None and value != "":
-            table.add_row(key, value)
+            cell = _literal(value) if isinstance(value, str) else value
+            table.add_row(Text(inert(key, limit=40)), cell)
     return table
 
 
@@ -52,20 +65,21 @@ def warnings_block(findings: list[Finding], limit: int | None = None) -> Rendera
             f"{SEVERITY_MARK[finding.severity]} {finding.severity.value.upper()}",
             style=SEVERITY_STYLE[finding.severity],
         )
-        line.append(f"  {finding.message}")
-        line.append(f"  [{finding.check}]", style="dim")
+        line.append(f"  {inert(finding.message, limit=VALUE_LIMIT)}")
+        line.append(f"  [{inert(finding.check, limit=80)}]", style="dim")
         lines.append(line)
         if finding.remediation:
-            lines.append(Text(f"   Fix: {finding.remediation}", style="italic"))
+            fix = inert(finding.remediation, keep_newlines=True, limit=VALUE_LIMIT)
+            lines.append(Text(f"   Fix: {fix}", style="italic"))
     if limit is not None and len(findings) > limit:
         lines.append(Text(f"… and {len(findings) - limit} more (:findings)", style="dim"))
     return Group(*lines)
 
 
 def _subnet_text(subnet: Resource | None, subnet_id: str, public: object) -> Text:
-    text = Text(subnet_id)
+    text = Text(inert(subnet_id, limit=80))
     if subnet is not None and subnet.name != subnet.id:
-        text.append(f" ({subnet.name})")
+        text.append(f" ({inert(subnet.name, limit=80)})")
     attrs = subnet.attributes if subnet is not None else {}
     verdict = attrs.get("public", public)
     if verdict is True:
@@ -74,7 +88,7 @@ def _subnet_text(subnet: Resource | None, subnet_id: str, public: object) -> Tex
         text.append("  private", style=tone("green"))
     reason = attrs.get("public_reason")
     if reason:
-        text.append(f"\n{reason}", style="italic")
+        text.append(f"\n{inert(reason, keep_newlines=True, limit=VALUE_LIMIT)}", style="italic")
     return text
 
 
@@ -135,7 +149,7 @@ def placement(
                 group = state.by_id(resource.region, group_id)
                 text.append(("\n" if index else "") + group_id)
                 if group is not None and group.name != group.id:
-                    text.append(f" ({group.name})")
+                    text.append(f" ({inert(group.name, limit=80)})")
                 worst = state.worst(group.arn) if group is not None else None
                 if worst is not None:
                     text.append(
@@ -149,10 +163,17 @@ def placement(
 
 
 def attributes_json(attributes: dict[str, object], search: str = "") -> RenderableType:
-    """The raw attributes, highlighted; with `search`, only the matching lines, marked."""
-    body = json.dumps(attributes, indent=2, sort_keys=True, default=str, ensure_ascii=False)
+    """The raw attributes, highlighted; with `search`, only the matching lines, marked.
+
+    json_text writes every control, bidi and zero-width character as a \\u escape (rich's JSON
+    would re-serialise the document and write them raw)."""
+    body = json_text(attributes, indent=2, sort_keys=True, default=str)
     if not search:
-        return JSON(body).text
+        text = JSONHighlighter()(body)
+        text.no_wrap = True
+        text.overflow = None
+        return text
+    search = inert(search)
     needle = search.lower()
     hits = [(n, line) for n, line in enumerate(body.splitlines(), 1) if needle in line.lower()]
     if not hits:
@@ -227,8 +248,8 @@ def key_facts(resource: Resource) -> list[tuple[str, RenderableType | str | None
 
 
 def resource_detail(state: ExplorerState, resource: Resource, search: str = "") -> Group:
-    title = Text(resource.name, style="bold")
-    title.append(f"  {resource.type}", style="dim")
+    title = Text(inert(resource.name, limit=VALUE_LIMIT), style="bold")
+    title.append(f"  {inert(resource.type, limit=80)}", style="dim")
     rows: list[tuple[str, RenderableType | str | None]] = [
         ("id", resource.id),
         ("arn", resource.arn),
@@ -264,14 +285,18 @@ def _type_counts(state: ExplorerState, region: str) -> Table:
     table.add_column(justify="right")
     table.add_column()
     for resource_type in state.types_in(region):
-        table.add_row(str(state.count(region, resource_type)), resource_type)
+        table.add_row(
+            Text(str(state.count(region, resource_type))), Text(inert(resource_type, limit=80))
+        )
     return table
 
 
 def region_detail(state: ExplorerState, region: str) -> Group:
     view = state.regions.get(region)
     if view is None:
-        return Group(Text(region, style="bold"), Text("Not part of this scan.", style="dim"))
+        return Group(
+            Text(inert(region, limit=80), style="bold"), Text("Not part of this scan.", style="dim")
+        )
     status = Text(view.status.value, style=REGION_STATUS_STYLE[view.status])
     if view.status is RegionStatus.SCANNING:
         status.append(f"  {view.done}/{view.total} collectors done")
@@ -293,18 +318,15 @@ def region_detail(state: ExplorerState, region: str) -> Group:
         ),
     ]
     title = Text(
-        "Global: IAM and account-wide" if region == GLOBAL_REGION else region, style="bold"
+        "Global: IAM and account-wide" if region == GLOBAL_REGION else inert(region, limit=80),
+        style="bold",
     )
     parts: list[RenderableType] = [title, _facts(rows)]
     if view.errors:
         parts.append(_heading("Failed calls"))
         for error in view.errors[:5]:
-            parts.append(
-                Text(
-                    f"{error.service}:{error.operation}  {error.code}: {error.message}",
-                    style=tone("red"),
-                )
-            )
+            line = f"{error.service}:{error.operation}  {error.code}: {error.message}"
+            parts.append(Text(inert(line, limit=VALUE_LIMIT), style=tone("red")))
         if len(view.errors) > 5:
             parts.append(Text(f"… {len(view.errors) - 5} more in the error log (!)", style="dim"))
     if state.count(region):
@@ -325,7 +347,7 @@ def group_detail(state: ExplorerState, ref: NodeRef) -> Group:
         and (r.type == ref.type if ref.type else r.service == ref.service)
     ]
     parts: list[RenderableType] = [
-        Text(f"{title} in {region}", style="bold"),
+        Text(inert(f"{title} in {region}", limit=160), style="bold"),
         _facts(
             [
                 ("resources", str(count)),
@@ -341,7 +363,7 @@ def group_detail(state: ExplorerState, ref: NodeRef) -> Group:
 def account_detail(state: ExplorerState, source: str | None = None) -> Group:
     account = state.account
     if account is None:
-        return Group(Text(state.note or "Connecting to AWS…", style="dim"))
+        return Group(Text(inert(state.note or "Connecting to AWS…"), style="dim"))
     scanned = [v for v in state.ordered_regions() if v.status is not RegionStatus.NOT_ENABLED]
     done = sum(1 for v in scanned if v.finished)
     rows: list[tuple[str, RenderableType | str | None]] = [
@@ -393,7 +415,8 @@ def describe(
         )
     if ref.kind == "more":
         return Text(
-            f"Only the first {MAX_SHOWN} {short_type(ref.type or '')} resources are listed. "
+            f"Only the first {MAX_SHOWN} {inert(short_type(ref.type or ''), limit=80)} resources "
+            "are listed. "
             "Press / to narrow the list or : to jump to one.",
             style="dim",
         )

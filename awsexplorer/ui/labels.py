@@ -2,6 +2,9 @@
 
 Every label keeps its meaning without colour (NO_COLOR, monochrome terminals): severities have
 a marker, statuses are spelled out.
+
+Every string from AWS or a snapshot goes through `show` (inert, cut to a width): a name can hold
+escape sequences, markup or ten thousand characters, and is shown as what it is, on one line.
 """
 
 from __future__ import annotations
@@ -11,11 +14,28 @@ from typing import Any
 
 from rich.text import Text
 
+from awsexplorer.inert import inert
 from awsexplorer.model import Account, RegionStatus, Resource, Severity
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.state import RegionView
 
 GLOBAL_LABEL = "Global (IAM, account-wide)"
+
+# Cells a name, a state and a whole resource label take at most: the tree pane is narrower than
+# the terminal, and what follows a long name (state, id) must not be pushed out of sight.
+NAME_CELLS = 40
+STATE_CELLS = 16
+LABEL_CELLS = 64
+REASON_CELLS = 40
+
+
+def show(value: object, cells: int | None = None, style: str = "") -> Text:
+    """`value` as inert one-line Text, cut with an ellipsis to `cells` terminal cells."""
+    text = inert(value, limit=cells * 2 if cells is not None else None)
+    shown = Text(text, style=style, no_wrap=True, end="")
+    if cells is not None and shown.cell_len > cells:
+        shown.truncate(cells, overflow="ellipsis")
+    return shown
 
 
 def short_type(resource_type: str) -> str:
@@ -49,7 +69,7 @@ def region_label(
     """`eu-west-1  42 ▲3`, `us-east-2  scanning 5/14`, `ap-east-1  failed: AuthFailure`,
     `sa-east-1  8  defaults` (dimmed: nothing but what AWS creates by itself)."""
     name = "Global" if view.name == "global" else view.name
-    label = Text(name, style="bold" if count and not only_defaults else "dim")
+    label = show(name, NAME_CELLS, style="bold" if count and not only_defaults else "dim")
     status = view.status
     if status is RegionStatus.PENDING:
         label.append("  pending", style=REGION_STATUS_STYLE[status])
@@ -58,8 +78,12 @@ def region_label(
         if count:
             label.append(f", {count} found")  # not `·`: that is the low-severity marker
     elif status is RegionStatus.FAILED:
-        label.append(
-            f"  failed: {view.reason or 'see error log (!)'}", style=tone("bold red", "bold")
+        label.append_text(
+            show(
+                f"  failed: {view.reason or 'see error log (!)'}",
+                REASON_CELLS,
+                style=tone("bold red", "bold"),
+            )
         )
     elif status is RegionStatus.NOT_ENABLED:
         label.append("  not enabled", style="dim")
@@ -78,7 +102,7 @@ def region_label(
 
 
 def group_label(title: str, count: int, counts: Counter[Severity]) -> Text:
-    label = Text(title)
+    label = show(title, NAME_CELLS)
     label.append(f"  {count}", style="dim")
     label.append_text(severity_badge(counts))
     return label
@@ -127,14 +151,16 @@ def key_state(resource: Resource) -> str | None:
 def resource_label(resource: Resource, worst: Severity | None) -> Text:
     """`!! bastion  running  i-0abc` (name, key state, then the id when it differs)."""
     label = severity_mark(worst)
-    label.append(resource.name)
+    label.append_text(show(resource.name, NAME_CELLS))
     state = key_state(resource)
     if state:  # before the id: at 80 columns the end of a label is cut off
         loud = state in ("public", "internet-facing", "unattached")
         style = tone("bold yellow", "bold") if loud else "cyan"
-        label.append(f"  {state}", style=style)
+        label.append_text(show(f"  {state}", STATE_CELLS + 2, style=style))
     if resource.id != resource.name:
-        label.append(f"  {resource.id}", style="dim")
+        label.append_text(show(f"  {resource.id}", style="dim"))
+    if label.cell_len > LABEL_CELLS:
+        label.truncate(LABEL_CELLS, overflow="ellipsis")
     return label
 
 
@@ -142,7 +168,7 @@ def account_label(account: Account | None, total: int, counts: Counter[Severity]
     if account is None:
         return Text("Account (connecting…)", style="dim")
     # The header has the id; at 80 columns the alias alone leaves room for the counts.
-    label = Text(f"Account {account.alias or account.id}", style="bold")
+    label = show(f"Account {account.alias or account.id}", NAME_CELLS, style="bold")
     label.append(f"  {total}", style="dim")
     label.append_text(severity_badge(counts))
     return label
