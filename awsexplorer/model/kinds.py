@@ -1,0 +1,484 @@
+"""One record per resource type: everything the layers above the scanner know about a type.
+
+A type is declared here once. Its collector writes the normalised attributes the record lists
+(`fields`, checked per type by a schema test); the tree, the detail pane, `:` and `/`, topology,
+the "only AWS defaults" rule and the docs read the record and never the raw API fields.
+
+Adding a type: its collector (scan/collectors/), its record here, its test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from awsexplorer.model.resource import Resource
+
+NoneType = type(None)
+
+
+class Scope(StrEnum):
+    REGIONAL = "regional"
+    GLOBAL = "global"  # listed once for the account (IAM, S3's bucket list, budgets)
+
+
+class DefaultRole(StrEnum):
+    """What part a type plays in what AWS creates in every region by itself."""
+
+    NONE = "none"
+    VPC_PLUMBING = "vpc-plumbing"  # part of a default VPC (its subnets, tables, gateway...)
+    SETTING = "setting"  # a per-region account setting recorded as a resource
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A key fact the detail pane leads with: a label and the normalised attribute path."""
+
+    label: str
+    path: tuple[str, ...]
+
+
+# The normalised placement fields. Every networked type writes the ones it has under these
+# names, so placement is read the same way for every type.
+SUBNETS = "subnet_ids"
+SECURITY_GROUPS = "security_groups"
+ROLE = "role"
+KMS_KEY = "kms_key_id"
+STATE = "state"
+PUBLIC_IP = "public_ip"
+
+StateRule = Callable[[Resource], str | None]
+
+
+def _field_state(resource: Resource) -> str | None:
+    value = resource.attributes.get(STATE)
+    return str(value) if value not in (None, "") else None
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    type: str  # "<service>:<resource-type>", as in the ARN
+    title: str  # what a person calls one ("EC2 instance")
+    scope: Scope = Scope.REGIONAL
+    # Normalised attributes the collector writes, with the Python types each may hold.
+    fields: Mapping[str, tuple[type, ...]] = field(default_factory=dict)
+    facts: tuple[Fact, ...] = ()
+    # The one word worth seeing in the tree without opening the resource.
+    state: StateRule = _field_state
+    default_role: DefaultRole = DefaultRole.NONE
+    # A public address or endpoint is possible (instances, ENIs, databases, load balancers).
+    can_be_internet_facing: bool = False
+
+    @property
+    def service(self) -> str:
+        return self.type.split(":", 1)[0]
+
+    @property
+    def short(self) -> str:
+        """The name of the type within its service, as the tree shows it (`instance`)."""
+        return self.type.split(":", 1)[1]
+
+    @property
+    def placement_fields(self) -> tuple[str, ...]:
+        return tuple(f for f in (SUBNETS, SECURITY_GROUPS, ROLE, KMS_KEY) if f in self.fields)
+
+
+STR = (str,)
+OPT_STR = (str, NoneType)
+BOOL = (bool,)
+OPT_BOOL = (bool, NoneType)
+INT = (int,)
+OPT_INT = (int, NoneType)
+NUM = (int, float, NoneType)
+LIST = (list,)
+OPT_LIST = (list, NoneType)
+DICT = (dict,)
+OPT_DICT = (dict, NoneType)
+OPT_ANY = (str, int, float, bool, list, dict, NoneType)
+
+_NETWORKED = {SUBNETS: LIST, SECURITY_GROUPS: LIST}
+_PLACED = {"subnet_public": OPT_BOOL, "internet_facing": OPT_BOOL}
+
+
+def _subnet_state(resource: Resource) -> str | None:
+    public = resource.attributes.get("public")
+    if public is None:
+        return None
+    return "public" if public else "private"
+
+
+def _vpc_state(resource: Resource) -> str | None:
+    return "default" if resource.attributes.get("is_default") else None
+
+
+def _address_state(resource: Resource) -> str | None:
+    return "attached" if resource.attributes.get("associated") else "unattached"
+
+
+def _volume_state(resource: Resource) -> str | None:
+    state = resource.attributes.get(STATE)
+    return "unattached" if state == "available" else (str(state) if state else None)
+
+
+def _facing_state(resource: Resource) -> str | None:
+    return "internet-facing" if resource.attributes.get("internet_facing") else None
+
+
+def _no_state(resource: Resource) -> str | None:
+    return None
+
+
+KINDS: tuple[Kind, ...] = (
+    # -- EC2 and VPC -------------------------------------------------------------------------
+    Kind(
+        "ec2:vpc",
+        "VPC",
+        fields={"is_default": BOOL, "cidr": OPT_STR, "flow_logs": OPT_LIST},
+        facts=(Fact("cidr", ("cidr",)), Fact("default", ("is_default",))),
+        state=_vpc_state,
+        default_role=DefaultRole.VPC_PLUMBING,
+    ),
+    Kind(
+        "ec2:subnet",
+        "subnet",
+        fields={
+            "cidr": OPT_STR,
+            "availability_zone": OPT_STR,
+            "public": OPT_BOOL,
+            "public_reason": OPT_STR,
+            "route_table_id": OPT_STR,
+        },
+        facts=(
+            Fact("cidr", ("cidr",)),
+            Fact("zone", ("availability_zone",)),
+            Fact("free ips", ("available_ips",)),
+        ),
+        state=_subnet_state,
+        default_role=DefaultRole.VPC_PLUMBING,
+    ),
+    Kind("ec2:route-table", "route table", default_role=DefaultRole.VPC_PLUMBING, state=_no_state),
+    Kind("ec2:network-acl", "network ACL", default_role=DefaultRole.VPC_PLUMBING, state=_no_state),
+    Kind(
+        "ec2:internet-gateway",
+        "internet gateway",
+        default_role=DefaultRole.VPC_PLUMBING,
+        state=_no_state,
+    ),
+    Kind("ec2:egress-only-internet-gateway", "egress-only internet gateway", state=_no_state),
+    Kind(
+        "ec2:security-group",
+        "security group",
+        fields={"group_name": STR},
+        default_role=DefaultRole.VPC_PLUMBING,  # only the one named "default" (see defaults.py)
+        state=_no_state,
+    ),
+    Kind(
+        "ec2:natgateway",
+        "NAT gateway",
+        fields={STATE: OPT_STR, SUBNETS: LIST, **_PLACED},
+        facts=(Fact("connectivity", ("connectivity",)),),
+    ),
+    Kind(
+        "ec2:vpc-peering-connection",
+        "VPC peering connection",
+        fields={STATE: OPT_STR},
+    ),
+    Kind("ec2:vpn-gateway", "VPN gateway", fields={STATE: OPT_STR}),
+    Kind(
+        "ec2:transit-gateway-attachment",
+        "transit gateway attachment",
+        fields={STATE: OPT_STR, SUBNETS: LIST},
+    ),
+    Kind(
+        "ec2:vpc-endpoint",
+        "VPC endpoint",
+        fields={STATE: OPT_STR, SUBNETS: LIST, SECURITY_GROUPS: LIST, "service_name": OPT_STR},
+        facts=(Fact("service", ("service_name",)), Fact("type", ("endpoint_type",))),
+    ),
+    Kind(
+        "ec2:instance",
+        "EC2 instance",
+        fields={
+            STATE: OPT_STR,
+            PUBLIC_IP: OPT_STR,
+            "private_ip": OPT_STR,
+            ROLE: OPT_STR,
+            "instance_type": OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("type", ("instance_type",)),
+            Fact("private ip", ("private_ip",)),
+            Fact("public ip", (PUBLIC_IP,)),
+            Fact("profile", (ROLE,)),
+            Fact("launched", ("launched",)),
+            Fact("imds", ("imds_tokens",)),
+        ),
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        "ec2:volume",
+        "EBS volume",
+        fields={STATE: OPT_STR, "attached_to": LIST, "encrypted": BOOL, KMS_KEY: OPT_STR},
+        facts=(
+            Fact("size GiB", ("size_gib",)),
+            Fact("type", ("volume_type",)),
+            Fact("encrypted", ("encrypted",)),
+            Fact("attached", ("attached_to",)),
+        ),
+        state=_volume_state,
+    ),
+    Kind(
+        "ec2:elastic-ip",
+        "Elastic IP",
+        fields={"associated": BOOL, PUBLIC_IP: OPT_STR},
+        facts=(Fact("address", (PUBLIC_IP,)),),
+        state=_address_state,
+    ),
+    Kind(
+        "ec2:network-interface",
+        "network interface",
+        fields={PUBLIC_IP: OPT_STR, "attached_to": OPT_STR, **_NETWORKED, **_PLACED},
+        facts=(
+            Fact("private ip", ("private_ip",)),
+            Fact("public ip", (PUBLIC_IP,)),
+            Fact("attached to", ("attached_to",)),
+        ),
+        state=_facing_state,
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        "ec2:ebs-defaults",
+        "EBS encryption default",
+        fields={"encryption_by_default": OPT_BOOL},
+        facts=(Fact("encrypted by default", ("encryption_by_default",)),),
+        default_role=DefaultRole.SETTING,
+        state=_no_state,
+    ),
+    # -- Load balancing ----------------------------------------------------------------------
+    Kind(
+        "elasticloadbalancing:loadbalancer",
+        "load balancer",
+        fields={
+            "scheme": OPT_STR,
+            "type": OPT_STR,
+            "dns_name": OPT_STR,
+            STATE: OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("scheme", ("scheme",)),
+            Fact("type", ("type",)),
+            Fact("dns", ("dns_name",)),
+        ),
+        state=lambda r: str(r.attributes.get("scheme") or "") or None,
+        can_be_internet_facing=True,
+    ),
+    # -- Databases and storage ---------------------------------------------------------------
+    Kind(
+        "rds:db",
+        "RDS database",
+        fields={
+            "engine": OPT_STR,
+            "status": OPT_STR,
+            "endpoint": OPT_STR,
+            "publicly_accessible": BOOL,
+            "multi_az": BOOL,
+            "storage_encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("engine", ("engine",)),
+            Fact("class", ("class",)),
+            Fact("endpoint", ("endpoint",)),
+            Fact("multi-AZ", ("multi_az",)),
+            Fact("public", ("publicly_accessible",)),
+            Fact("encrypted", ("storage_encrypted",)),
+            Fact("backups", ("backup_retention_period",)),
+        ),
+        state=lambda r: str(r.attributes.get("status") or "") or None,
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        "dynamodb:table",
+        "DynamoDB table",
+        fields={"status": OPT_STR, "encryption": OPT_DICT, "billing_mode": OPT_STR},
+        facts=(
+            Fact("billing", ("billing_mode",)),
+            Fact("items", ("item_count",)),
+            Fact("bytes", ("size_bytes",)),
+        ),
+        state=lambda r: str(r.attributes.get("status") or "") or None,
+    ),
+    Kind(
+        "s3:bucket",
+        "S3 bucket",
+        scope=Scope.REGIONAL,  # listed once, attributed to the bucket's own region
+        fields={"versioning": OPT_ANY, "has_lifecycle_rules": OPT_BOOL},
+        facts=(
+            Fact("versioning", ("versioning",)),
+            Fact("lifecycle", ("has_lifecycle_rules",)),
+            Fact("encryption", ("default_encryption",)),
+        ),
+        state=_no_state,
+    ),
+    Kind(
+        "s3:account-public-access-block",
+        "S3 account public access block",
+        scope=Scope.GLOBAL,
+        fields={"all_blocked": OPT_BOOL},
+        facts=(Fact("all blocked", ("all_blocked",)),),
+        state=_no_state,
+    ),
+    # -- Messaging and functions -------------------------------------------------------------
+    Kind(
+        "lambda:function",
+        "Lambda function",
+        fields={
+            "runtime": OPT_STR,
+            ROLE: OPT_STR,
+            "environment": LIST,
+            "dead_letter_target": OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(Fact("runtime", ("runtime",)), Fact("timeout s", ("timeout",))),
+        state=lambda r: str(r.attributes.get(STATE) or "") or None,
+    ),
+    Kind(
+        "sqs:queue",
+        "SQS queue",
+        fields={"url": OPT_STR, "dead_letter_target": OPT_STR, "encryption": OPT_DICT},
+        facts=(
+            Fact("dead-letter queue", ("dead_letter_target",)),
+            Fact("max receives", ("max_receive_count",)),
+        ),
+        state=_no_state,
+    ),
+    Kind(
+        "sns:topic",
+        "SNS topic",
+        fields={"encryption": OPT_DICT, "policy": OPT_DICT},
+        facts=(Fact("subscriptions", ("subscriptions_confirmed",)),),
+        state=_no_state,
+    ),
+    # -- Audit, monitoring and cost ----------------------------------------------------------
+    Kind(
+        "cloudtrail:trail",
+        "CloudTrail trail",
+        fields={"multi_region": BOOL, "is_logging": OPT_BOOL, "s3_bucket": OPT_STR},
+        facts=(
+            Fact("multi-region", ("multi_region",)),
+            Fact("logging", ("is_logging",)),
+            Fact("bucket", ("s3_bucket",)),
+        ),
+        state=lambda r: {True: "logging", False: "not logging"}.get(r.attributes.get("is_logging")),
+    ),
+    Kind(
+        "cloudwatch:alarm",
+        "CloudWatch alarm",
+        fields={STATE: OPT_STR, "namespace": OPT_STR, "metric_name": OPT_STR},
+        facts=(Fact("metric", ("metric_name",)), Fact("namespace", ("namespace",))),
+    ),
+    Kind(
+        "budgets:budget",
+        "budget",
+        scope=Scope.GLOBAL,
+        fields={"limit": OPT_DICT},
+        facts=(Fact("time unit", ("time_unit",)),),
+        state=_no_state,
+    ),
+    # -- IAM ---------------------------------------------------------------------------------
+    Kind(
+        "iam:root",
+        "root user",
+        scope=Scope.GLOBAL,
+        fields={"mfa_enabled": OPT_BOOL, "last_used": OPT_STR},
+        facts=(Fact("last used", ("last_used",)), Fact("mfa", ("mfa_enabled",))),
+        state=_no_state,
+    ),
+    Kind(
+        "iam:user",
+        "IAM user",
+        scope=Scope.GLOBAL,
+        fields={"last_used": OPT_STR, "attached_policies": OPT_LIST},
+        facts=(
+            Fact("last used", ("last_used",)),
+            Fact("console", ("console_access",)),
+            Fact("mfa", ("mfa_enabled",)),
+        ),
+        state=_no_state,
+    ),
+    Kind(
+        "iam:role",
+        "IAM role",
+        scope=Scope.GLOBAL,
+        fields={"last_used": OPT_STR, "trust_policy": OPT_DICT},
+        facts=(Fact("last used", ("last_used",)), Fact("where", ("last_used_region",))),
+        state=_no_state,
+    ),
+    Kind(
+        "iam:group",
+        "IAM group",
+        scope=Scope.GLOBAL,
+        fields={"members": OPT_LIST},
+        facts=(Fact("members", ("members",)),),
+        state=_no_state,
+    ),
+)
+
+REGISTRY: dict[str, Kind] = {kind.type: kind for kind in KINDS}
+
+# An ARN's type whose collector is not known here (the tagging API's catch-all, an older
+# snapshot): shown under its own type with nothing but the common facts.
+
+
+def kind_of(resource_type: str) -> Kind:
+    """The record of a type; an unknown type gets a plain record so nothing is ever hidden."""
+    found = REGISTRY.get(resource_type)
+    if found is not None:
+        return found
+    return Kind(resource_type, resource_type.split(":", 1)[-1])
+
+
+def by_type(name: str) -> Kind:
+    """The record of a type this module declares; a KeyError names a typo at import time."""
+    return REGISTRY[name]
+
+
+def state_of(resource: Resource) -> str | None:
+    return kind_of(resource.type).state(resource)
+
+
+def dig(attributes: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = attributes
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def schema_problems(resource: Resource) -> list[str]:
+    """What in a resource's attributes does not match its record (empty when it does)."""
+    kind = REGISTRY.get(resource.type)
+    if kind is None:
+        return [f"{resource.type} has no record in model/kinds.py"]
+    problems = []
+    for name, allowed in kind.fields.items():
+        if name not in resource.attributes:
+            problems.append(f"{resource.type} {resource.id}: no {name!r}")
+            continue
+        value = resource.attributes[name]
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            problems.append(
+                f"{resource.type} {resource.id}: {name!r} is {type(value).__name__}, "
+                f"not {' or '.join(t.__name__ for t in allowed)}"
+            )
+    return problems
