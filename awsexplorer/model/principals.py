@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote
+
+from awsexplorer.model.policy import AdminAnswer, PolicySet, document_of, normalise
 
 ROOT_ROW = "<root_account>"
 
@@ -181,82 +181,12 @@ def parse_credential_report(content: bytes | str) -> dict[str, ReportRow]:
 
 
 # -- policy documents ---------------------------------------------------------------------------
+# Read by the one evaluator, awsexplorer/model/policy.py; these are the principal-level views.
 
 
 def policy_document(value: Any) -> dict[str, Any] | None:
     """A policy document as a dict, whether the API gave a dict, JSON or URL-encoded JSON."""
-    if isinstance(value, dict):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return None
-    for text in (value, unquote(value)):
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            continue
-        return parsed if isinstance(parsed, dict) else None
-    return None
-
-
-def as_list(value: Any) -> list[Any]:
-    """Statement, Action and Resource may each be one value or a list of them."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    return [value]
-
-
-def statements(document: Any) -> list[dict[str, Any]]:
-    doc = policy_document(document)
-    if doc is None:
-        return []
-    return [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
-
-
-def allow_statements(document: Any) -> Iterator[dict[str, Any]]:
-    """Allow statements only: a Deny grants nothing, so it never makes a policy broad."""
-    for statement in statements(document):
-        if str(statement.get("Effect", "")).lower() == "allow":
-            yield statement
-
-
-def _on_every_resource(statement: dict[str, Any]) -> bool:
-    # NotResource is "everything except": not the same as "*", so not counted here.
-    return "*" in [str(r) for r in as_list(statement.get("Resource"))]
-
-
-def _actions(statement: dict[str, Any]) -> list[str]:
-    # NotAction ("everything except") is deliberately not read as an allow of those actions.
-    return [str(a).strip().lower() for a in as_list(statement.get("Action"))]
-
-
-def allows_admin(document: Any) -> bool:
-    """True when the document allows every action ("*") on every resource ("*")."""
-    return any(
-        _on_every_resource(s) and any(a in ("*", "*:*") for a in _actions(s))
-        for s in allow_statements(document)
-    )
-
-
-def service_wildcards(document: Any) -> list[str]:
-    """Services granted whole ("s3:*") on every resource; "s3:Get*" is not a whole service."""
-    services: set[str] = set()
-    for statement in allow_statements(document):
-        if not _on_every_resource(statement):
-            continue
-        for action in _actions(statement):
-            service, _, verb = action.partition(":")
-            if verb == "*" and service not in ("", "*"):
-                services.add(service)
-    return sorted(services)
-
-
-def allows_not_action_everywhere(document: Any) -> bool:
-    """An Allow with NotAction on "*": "everything but a few", nearly admin."""
-    return any(
-        s.get("NotAction") is not None and _on_every_resource(s) for s in allow_statements(document)
-    )
+    return document_of(value)
 
 
 # -- principals' documents ----------------------------------------------------------------------
@@ -285,15 +215,49 @@ def effective_documents(
     return found
 
 
+def boundary(attributes: dict[str, Any]) -> tuple[str, str | None, dict[str, Any] | None] | None:
+    """A user's or role's permission boundary as (name, arn, document), None when it has none;
+    the document is None when it could not be read."""
+    found = attributes.get("permissions_boundary")
+    if not isinstance(found, dict):
+        raw = attributes.get("PermissionsBoundary")
+        if not isinstance(raw, dict) or not raw.get("PermissionsBoundaryArn"):
+            return None
+        found = {"arn": raw.get("PermissionsBoundaryArn")}
+    arn = str(found.get("arn") or "") or None
+    name = (arn or "?").rsplit("/", 1)[-1]
+    return name, arn, policy_document(found.get("document"))
+
+
+def policy_set(
+    user_attributes: dict[str, Any], groups: dict[str, dict[str, Any]] | None = None
+) -> PolicySet:
+    """The policies that decide what a principal may do: its own, its groups' (when `groups`,
+    group name -> attributes, is given) and its permission boundary, for the evaluator. A
+    boundary whose document was not read is left out (it can only limit, never grant)."""
+    found = (
+        effective_documents(user_attributes, groups)
+        if groups is not None
+        else documents(user_attributes)
+    )
+    limit = boundary(user_attributes)
+    bounds = [(f"boundary {limit[0]}", limit[2])] if limit and limit[2] is not None else None
+    return PolicySet(found, bounds)
+
+
+def admin_answer(
+    attributes: dict[str, Any], groups: dict[str, dict[str, Any]] | None = None
+) -> AdminAnswer:
+    """Is this principal admin-equivalent (see PolicySet.admin)? The one definition of "admin"
+    the checks and the IAM view share."""
+    return policy_set(attributes, groups).admin()
+
+
 def trusted_principals(trust_policy: Any) -> list[str]:
     """Who may assume a role: every AWS, Service and Federated principal its Allow statements
     name ("*" for anyone)."""
     found: set[str] = set()
-    for statement in allow_statements(trust_policy):
-        principal = statement.get("Principal")
-        if isinstance(principal, str):
-            found.add(principal)
-        elif isinstance(principal, dict):
-            for values in principal.values():
-                found.update(str(v) for v in as_list(values))
+    for statement in normalise(trust_policy):
+        if statement.allow and not statement.not_principal:
+            found.update(value for _, value in statement.principals)
     return sorted(found)

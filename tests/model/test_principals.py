@@ -8,22 +8,25 @@ from urllib.parse import quote
 
 import pytest
 
+from awsexplorer.model.policy import PolicySet, Verdict, as_list, normalise
 from awsexplorer.model.principals import (
     ROOT_ROW,
     Activity,
     activity,
-    allows_admin,
-    allows_not_action_everywhere,
-    as_list,
+    admin_answer,
+    boundary,
     effective_documents,
     iso_utc,
     latest,
     parse_credential_report,
     policy_document,
-    service_wildcards,
-    statements,
+    policy_set,
     trusted_principals,
 )
+
+
+def allows_admin(document: object) -> bool:
+    return PolicySet.of(document).admin().is_admin
 
 
 def doc(*statements: dict[str, object]) -> dict[str, object]:
@@ -56,25 +59,29 @@ def test_allows_admin(document: dict[str, object], admin: bool) -> None:
     assert allows_admin(document) is admin
 
 
-def test_service_wildcards_counts_whole_services_on_every_resource_only() -> None:
+def test_services_granted_whole_on_every_resource_only() -> None:
     document = doc(
         {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
         {"Effect": "Allow", "Action": ["EC2:*", "s3:Get*", "iam:List*"], "Resource": "*"},
         {"Effect": "Allow", "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:*:*:table/t"},
-        {"Effect": "Deny", "Action": "kms:*", "Resource": "*"},
-        ALLOW_ALL,  # full admin is not a "service" wildcard
+        {"Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "kms:*", "Resource": "*"},  # an explicit Deny wins
     )
-    assert service_wildcards(document) == ["ec2", "s3"]
-    assert service_wildcards(doc({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"})) == []
+    assert sorted(PolicySet.of(document).services_on_everything()) == ["ec2", "s3"]
+    only_reads = PolicySet.of(doc({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}))
+    assert only_reads.services_on_everything() == {}
 
 
-def test_not_action_on_everything_is_reported_separately() -> None:
-    broad = doc({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})
-    assert allows_not_action_everywhere(broad)
-    assert not allows_admin(broad)
-    assert not allows_not_action_everywhere(
-        doc({"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"})
+def test_not_action_on_everything_is_admin_in_all_but_name_unless_it_leaves_out_iam() -> None:
+    power_user = doc(
+        {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}
     )
+    assert not allows_admin(power_user)
+    assert len(PolicySet.of(power_user).services_on_everything()) > 300
+    all_but_name = doc({"Effect": "Allow", "NotAction": ["ec2:*", "s3:*"], "Resource": "*"})
+    answer = PolicySet.of(all_but_name).admin()
+    assert answer.is_admin and answer.missing == ("ec2", "s3")
+    assert not allows_admin(doc({"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}))
 
 
 def test_documents_in_every_form_the_api_uses() -> None:
@@ -86,7 +93,9 @@ def test_documents_in_every_form_the_api_uses() -> None:
     assert policy_document("not json") is None
     assert policy_document(None) is None
     assert policy_document('["a list"]') is None
-    assert statements(quote(text)) == [ALLOW_ALL]
+    assert [(s.effect, s.actions, s.resources) for s in normalise(quote(text))] == [
+        ("Allow", ("*",), ("*",))
+    ]
     assert as_list("s3:*") == ["s3:*"] and as_list(None) == [] and as_list(["a"]) == ["a"]
 
 
@@ -114,7 +123,8 @@ def test_effective_documents_resolve_admin_through_a_group() -> None:
     }
     found = effective_documents(user, groups)
     assert [name for name, _ in found] == ["read", "group/admins: Admin"]
-    assert any(allows_admin(d) for _, d in found)
+    assert admin_answer(user, groups).is_admin  # admin through the group
+    assert not admin_answer(user).is_admin  # not on its own
     # Policies that could not be read (None) contribute nothing rather than failing.
     assert effective_documents({"attached_policies": None, "inline_policies": None}, {}) == []
 
@@ -198,3 +208,21 @@ def test_parse_credential_report() -> None:
     assert (first.last_used_region, first.last_used_service) == ("eu-west-2", "s3")
     assert (second.slot, second.active, second.last_used) == (2, False, None)
     assert second.last_rotated == "2021-01-01T00:00:00Z"
+
+
+def test_a_permission_boundary_limits_and_its_unread_document_is_left_out() -> None:
+    limit = doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    role = {
+        "attached_policies": [{"name": "Admin", "document": doc(ALLOW_ALL)}],
+        "inline_policies": [],
+        "permissions_boundary": {"arn": "arn:aws:iam::1:policy/only-s3", "document": limit},
+    }
+    assert boundary(role) == ("only-s3", "arn:aws:iam::1:policy/only-s3", limit)
+    assert not admin_answer(role).is_admin
+    assert policy_set(role).allows("s3:GetObject").verdict == Verdict.ALLOWED
+    assert policy_set(role).allows("ec2:RunInstances").verdict == Verdict.DENIED
+    # As GetAccountAuthorizationDetails gives it, with no document: the grant stands.
+    raw = {**role, "permissions_boundary": None}
+    raw["PermissionsBoundary"] = {"PermissionsBoundaryArn": "arn:aws:iam::1:policy/only-s3"}
+    assert boundary(raw) == ("only-s3", "arn:aws:iam::1:policy/only-s3", None)
+    assert admin_answer(raw).is_admin

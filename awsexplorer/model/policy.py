@@ -1,0 +1,578 @@
+"""IAM policy documents read the way AWS reads them: the one evaluator every check and view uses.
+
+Pure: no I/O beyond the shipped action catalogue (iam_actions.json.gz, generated from botocore's
+service models by scripts/iam_actions.py), nothing else of ours imported.
+
+What it does, and what it deliberately does not:
+- statements are normalised: one value or a list, Action/NotAction, Resource/NotResource,
+  Principal/NotPrincipal, Effect (anything but Allow/Deny is dropped, as AWS would reject it);
+- actions match as case-insensitive globs (`*` any run, `?` one character), so "kms:**" grants
+  exactly what "kms:*" grants; resources match as globs too, segment by segment for ARNs;
+- an explicit Deny always wins; a Deny with a Condition narrows a grant without cancelling it
+  (the answer says "unless <condition>"); a Deny on some of the resources says "except on ...";
+- a grant that holds only under a condition is CONDITIONAL, with its condition kept verbatim,
+  never guessed true or false;
+- a permission boundary limits what the identity policies grant and grants nothing itself;
+- group policies count for their members (the caller passes them in; see principals.py).
+
+Questions: `PolicySet.allows(action, resource)`, `PolicySet.services_on_everything()`,
+`PolicySet.admin()`. Patterns in a question ("kms:*", "*") are expanded with the catalogue, so
+NotAction and globs are answered per action, not per string.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+EVERYTHING = "*"
+CATALOGUE_FILE = Path(__file__).with_name("iam_actions.json.gz")
+# Below this many actions a question is answered by matching each pattern directly.
+_DIRECT_LIMIT = 64
+
+
+class Verdict(StrEnum):
+    ALLOWED = "allowed"  # granted, whatever the request's context
+    CONDITIONAL = "conditional"  # granted only when a condition holds (see Answer.conditions)
+    DENIED = "denied"  # an Allow covers it, but an explicit Deny or a boundary takes it away
+    NOT_ALLOWED = "not allowed"  # nothing grants it (implicit deny)
+
+    @property
+    def grants(self) -> bool:
+        return self in (Verdict.ALLOWED, Verdict.CONDITIONAL)
+
+
+class Reach(StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+# -- documents and statements -------------------------------------------------------------------
+
+
+def document_of(value: Any) -> dict[str, Any] | None:
+    """A policy document as a dict, whether the API gave a dict, JSON or URL-encoded JSON."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    for text in (value, unquote(value)):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            continue
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """Statement, Action, Resource and a Principal's values may each be one value or a list."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement, normalised. `actions`/`resources` hold NotAction/NotResource's lists when
+    `not_action`/`not_resource` is set; `principals` are (kind, value) pairs, kind "*" for "*"."""
+
+    effect: str  # "Allow" | "Deny"
+    actions: tuple[str, ...]
+    not_action: bool = False
+    resources: tuple[str, ...] = (EVERYTHING,)
+    not_resource: bool = False
+    principals: tuple[tuple[str, str], ...] = ()
+    not_principal: bool = False
+    condition: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    sid: str = ""
+    source: str = ""  # the policy it came from
+
+    @property
+    def allow(self) -> bool:
+        return self.effect == "Allow"
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.condition)
+
+    def condition_text(self) -> str:
+        return condition_text(self.condition)
+
+
+def _principals(value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (("*", value),) if value == "*" else (("AWS", value),)
+    if isinstance(value, dict):
+        return tuple((str(kind), str(v)) for kind, values in value.items() for v in as_list(values))
+    return ()
+
+
+def normalise(document: Any, source: str = "") -> list[Statement]:
+    """Every well-formed statement of a document (dict, JSON or URL-encoded JSON)."""
+    doc = document_of(document)
+    if doc is None:
+        return []
+    found = []
+    for raw in as_list(doc.get("Statement")):
+        if not isinstance(raw, dict):
+            continue
+        effect = str(raw.get("Effect") or "").strip().capitalize()
+        if effect not in ("Allow", "Deny"):
+            continue
+        not_action = "Action" not in raw and "NotAction" in raw
+        actions = as_list(raw.get("NotAction" if not_action else "Action"))
+        not_resource = "Resource" not in raw and "NotResource" in raw
+        if "Resource" in raw or not_resource:
+            resources = as_list(raw.get("NotResource" if not_resource else "Resource"))
+        else:
+            resources = [EVERYTHING]  # trust and resource policies: the policy's own resource
+        not_principal = "Principal" not in raw and "NotPrincipal" in raw
+        condition = raw.get("Condition")
+        found.append(
+            Statement(
+                effect=effect,
+                actions=tuple(str(a).strip() for a in actions),
+                not_action=not_action,
+                resources=tuple(str(r).strip() for r in resources),
+                not_resource=not_resource,
+                principals=_principals(raw.get("NotPrincipal" if not_principal else "Principal")),
+                not_principal=not_principal,
+                condition=condition if isinstance(condition, dict) and condition else None,
+                sid=str(raw.get("Sid") or ""),
+                source=source,
+            )
+        )
+    return found
+
+
+def condition_text(condition: dict[str, Any] | None) -> str:
+    """A Condition block as one line: `Bool aws:MultiFactorAuthPresent=true`, kept verbatim."""
+    if not condition:
+        return ""
+    parts = []
+    for operator, tests in condition.items():
+        if isinstance(tests, dict):
+            for key, values in tests.items():
+                shown = ",".join(str(v) for v in as_list(values))
+                parts.append(f"{operator} {key}={shown}")
+        else:
+            parts.append(f"{operator} {tests}")
+    return "; ".join(parts)
+
+
+# -- patterns -----------------------------------------------------------------------------------
+
+
+@cache
+def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.strip())
+    return re.compile(body, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """IAM action patterns: case-insensitive globs over "service:Action" (`*`, `?`)."""
+    return _glob(pattern, True).fullmatch(action.strip()) is not None
+
+
+def _all_stars(text: str) -> bool:
+    return bool(text) and set(text) == {"*"}
+
+
+def covers_every_resource(pattern: str) -> bool:
+    """`*`, `**`, or an ARN whose every segment is `*` ("arn:*", "arn:*:*:*:*:*")."""
+    text = pattern.strip()
+    if _all_stars(text):
+        return True
+    head, _, rest = text.partition(":")
+    if head.lower() != "arn" or not rest:
+        return False
+    segments = rest.split(":", 4)
+    return all(_all_stars(s) for s in segments) and (len(segments) == 5 or segments[-1] == "*")
+
+
+def resource_matches(pattern: str, resource: str) -> bool:
+    """Resource patterns: globs, segment by segment for ARNs (partition, service and region
+    case-insensitive, the resource part case-sensitive); a lone `*` matches anything."""
+    pattern, resource = pattern.strip(), resource.strip()
+    if covers_every_resource(pattern):
+        return True
+    p_parts, r_parts = pattern.split(":", 5), resource.split(":", 5)
+    if len(p_parts) == 6 and len(r_parts) == 6:
+        return all(
+            _glob(p, i < 5).fullmatch(r) is not None
+            for i, (p, r) in enumerate(zip(p_parts, r_parts, strict=True))
+        )
+    return _glob(pattern, False).fullmatch(resource) is not None
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+
+
+@cache
+def catalogue() -> dict[str, frozenset[str]]:
+    """{service prefix: frozenset of "prefix:action", lower case} from the shipped file."""
+    try:
+        raw = json.loads(gzip.decompress(CATALOGUE_FILE.read_bytes()))
+    except (OSError, ValueError):
+        return {}
+    return {
+        prefix.lower(): frozenset(f"{prefix}:{name}".lower() for name in names)
+        for prefix, names in raw.items()
+    }
+
+
+@cache
+def all_actions() -> frozenset[str]:
+    return frozenset().union(*catalogue().values())
+
+
+@cache
+def _expand(pattern: str) -> frozenset[str]:
+    """Every catalogued action a pattern names."""
+    regex = _glob(pattern, True)
+    service = pattern.strip().lower().partition(":")[0]
+    if ":" in pattern and "*" not in service and "?" not in service:
+        pool: Iterable[str] = catalogue().get(service, frozenset())
+    else:
+        pool = all_actions()
+    return frozenset(a for a in pool if regex.fullmatch(a))
+
+
+def expand(pattern: str) -> frozenset[str]:
+    """The actions a question names: a concrete action as itself; a pattern as the catalogued
+    actions it matches, or (for a service the catalogue lacks) the pattern itself."""
+    text = pattern.strip().lower()
+    if "*" not in text and "?" not in text:
+        return frozenset({text})
+    found = _expand(text)
+    return found or frozenset({text})
+
+
+def _is_pattern(token: str) -> bool:
+    return "*" in token or "?" in token
+
+
+def _intersects(pattern: str, token: str) -> bool:
+    # Could `pattern` name any action of the uncatalogued pattern `token` ("svc:*", "*")?
+    # Judged by service: "ec2:Get*" touches "ec2:*"; anything touches "*".
+    if _all_stars(token) or _all_stars(pattern.strip()):
+        return True
+    p_service = pattern.strip().lower().partition(":")[0]
+    return _glob(p_service, True).fullmatch(token.partition(":")[0]) is not None
+
+
+def _hit(patterns: tuple[str, ...], token: str, negated: bool) -> bool:
+    if negated and _is_pattern(token):  # NotAction leaves "svc:*" whole only if it names none
+        return not any(_intersects(p, token) for p in patterns)
+    return any(action_matches(p, token) for p in patterns) != negated
+
+
+def _hits(patterns: tuple[str, ...], tokens: frozenset[str], negated: bool) -> frozenset[str]:
+    """The tokens (lower-case actions) a statement's Action (or NotAction) list covers."""
+    if len(tokens) <= _DIRECT_LIMIT:
+        return frozenset(t for t in tokens if _hit(patterns, t, negated))
+    catalogued = tokens & all_actions()
+    named = frozenset().union(*(_expand(p) for p in patterns)) & catalogued
+    covered = catalogued - named if negated else named
+    return covered | {t for t in tokens - catalogued if _hit(patterns, t, negated)}
+
+
+def _reach(statement: Statement, resource: str) -> Reach:
+    """How much of `resource` ("*" meaning every resource) a statement's resources cover."""
+    if resource == EVERYTHING:
+        whole = any(covers_every_resource(p) for p in statement.resources)
+        if statement.not_resource:
+            return Reach.NONE if whole else Reach.PARTIAL
+        if whole:
+            return Reach.FULL
+        return Reach.PARTIAL if statement.resources else Reach.NONE
+    hit = any(resource_matches(p, resource) for p in statement.resources)
+    return Reach.FULL if hit != statement.not_resource else Reach.NONE
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    verdict: Verdict
+    sources: tuple[str, ...] = ()  # the policies whose Allow statements grant it
+    conditions: tuple[str, ...] = ()  # CONDITIONAL: "<condition> (policy P)", any one suffices
+    unless: tuple[str, ...] = ()  # narrowing Denies: "<condition> (policy P)"
+    except_on: tuple[str, ...] = ()  # Denies on some resources: "<resources> (policy P)"
+    denied_by: tuple[str, ...] = ()  # DENIED: the Deny statements' policies, or the boundary
+    # The question's actions that are granted (perhaps only under conditions), and all of them.
+    granted: frozenset[str] = field(default=frozenset(), repr=False)
+    asked: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @property
+    def grants(self) -> bool:
+        return self.verdict.grants
+
+    def qualifiers(self) -> str:
+        """ ", only if X", ", unless Y" ... to append to a finding's message."""
+        parts = []
+        if self.verdict == Verdict.CONDITIONAL and self.conditions:
+            parts.append("only if " + " or ".join(self.conditions))
+        if self.unless:
+            parts.append("unless " + " or ".join(self.unless))
+        if self.except_on:
+            parts.append("except on " + "; ".join(self.except_on))
+        return "".join(f", {p}" for p in parts)
+
+
+def _where(statement: Statement) -> str:
+    return f"policy {statement.source}" if statement.source else "a policy"
+
+
+@dataclass(slots=True)
+class _Tally:
+    granted: set[str] = field(default_factory=set)  # unconditional, on the whole resource
+    conditional: dict[str, list[Statement]] = field(default_factory=dict)
+    sources: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, statement: Statement, covered: frozenset[str]) -> None:
+        if statement.conditional:
+            for action in covered:
+                self.conditional.setdefault(action, []).append(statement)
+        else:
+            self.granted |= covered
+        for action in covered:
+            self.sources.setdefault(action, set()).add(statement.source)
+
+    @property
+    def reachable(self) -> set[str]:
+        return self.granted | set(self.conditional)
+
+
+class PolicySet:
+    """The policies that apply to one principal: its own and its groups' (`identity`), and its
+    permission boundary (`boundary`, None when it has none). Each is (policy name, document)."""
+
+    def __init__(
+        self,
+        identity: Iterable[tuple[str, Any]],
+        boundary: Iterable[tuple[str, Any]] | None = None,
+    ) -> None:
+        self.identity = [s for name, doc in identity for s in normalise(doc, name)]
+        self.boundary = (
+            None
+            if boundary is None
+            else [s for name, doc in boundary for s in normalise(doc, name)]
+        )
+
+    @classmethod
+    def of(cls, document: Any, name: str = "") -> PolicySet:
+        return cls([(name, document)])
+
+    def granting_only(self, source: str) -> PolicySet:
+        """This set with the Allows of one policy only (every Deny and the boundary kept)."""
+        narrowed = PolicySet([], None)
+        narrowed.identity = [s for s in self.identity if not s.allow or s.source == source]
+        narrowed.boundary = self.boundary
+        return narrowed
+
+    def _statements(self) -> list[Statement]:
+        return self.identity + (self.boundary or [])
+
+    def evaluate(self, tokens: frozenset[str], resource: str = EVERYTHING) -> Answer:
+        """The verdict for every action in `tokens` (lower case) on `resource`."""
+        allow, limit = _Tally(), _Tally()
+        denied: set[str] = set()
+        denied_by: dict[str, set[str]] = {}
+        unless: list[tuple[Statement, frozenset[str]]] = []
+        except_on: list[tuple[Statement, frozenset[str]]] = []
+        for group, tally in ((self.identity, allow), (self.boundary or [], limit)):
+            for s in group:
+                if not s.allow:
+                    continue
+                if _reach(s, resource) != Reach.FULL:
+                    continue
+                covered = _hits(s.actions, tokens, s.not_action)
+                if covered:
+                    tally.add(s, covered)
+        for s in self._statements():
+            if s.allow:
+                continue
+            reach = _reach(s, resource)
+            if reach == Reach.NONE:
+                continue
+            covered = _hits(s.actions, tokens, s.not_action)
+            if not covered:
+                continue
+            if reach == Reach.PARTIAL:
+                except_on.append((s, covered))
+            elif s.conditional:
+                unless.append((s, covered))
+            else:
+                denied |= covered
+                for action in covered:
+                    denied_by.setdefault(action, set()).add(_where(s))
+        bounded = self.boundary is not None
+        granted = allow.granted - denied
+        reachable = allow.reachable - denied
+        if bounded:
+            granted &= limit.granted
+            reachable &= limit.reachable
+        if tokens <= granted:
+            verdict = Verdict.ALLOWED
+        elif tokens <= reachable:
+            verdict = Verdict.CONDITIONAL
+        elif tokens <= allow.reachable:
+            verdict = Verdict.DENIED
+        else:
+            verdict = Verdict.NOT_ALLOWED
+        answer_to = tokens if verdict.grants else frozenset()
+        conditions: list[str] = []
+        if verdict == Verdict.CONDITIONAL:
+            for tally in (allow, limit):
+                for action in sorted(tokens - tally.granted):
+                    for s in tally.conditional.get(action, []):
+                        text = f"{s.condition_text()} ({_where(s)})"
+                        if text not in conditions:
+                            conditions.append(text)
+        blocked = set()
+        if verdict == Verdict.DENIED:
+            for action in tokens - reachable:
+                blocked |= denied_by.get(action, set())
+                if bounded and action not in limit.reachable:
+                    blocked.add("the permission boundary")
+        sources = sorted({src for a in answer_to for src in allow.sources.get(a, ())})
+        return Answer(
+            verdict=verdict,
+            sources=tuple(sources),
+            conditions=tuple(conditions),
+            unless=_texts(unless, answer_to, lambda s: s.condition_text()),
+            except_on=_texts(except_on, answer_to, _resource_text),
+            denied_by=tuple(sorted(blocked)),
+            granted=frozenset(reachable & tokens),
+            asked=tokens,
+        )
+
+    def allows(self, action: str, resource: str = EVERYTHING) -> Answer:
+        """Does this set allow `action` (a name or a pattern: every action it names) on
+        `resource` (an ARN, or "*" for every resource)?"""
+        return self.evaluate(expand(action), resource)
+
+    def services_on_everything(self) -> dict[str, Answer]:
+        """Services granted whole on every resource ({prefix: answer}); a service an explicit
+        Deny takes part of is still listed when most of it stays granted (answer.denied_by
+        names the Deny, answer.verdict is then the verdict of what is left)."""
+        found: dict[str, Answer] = {}
+        for service in self._services_named():
+            tokens = expand(f"{service}:*")
+            answer = self.evaluate(tokens)
+            if answer.grants:
+                found[service] = answer
+                continue
+            if answer.verdict != Verdict.DENIED:
+                continue
+            # Partly denied: keep it when most of the service is still granted.
+            left = self.evaluate(answer.granted) if answer.granted else answer
+            if left.grants and len(left.asked) * 2 > len(tokens):
+                found[service] = Answer(
+                    verdict=left.verdict,
+                    sources=left.sources,
+                    conditions=left.conditions,
+                    unless=left.unless,
+                    except_on=left.except_on,
+                    denied_by=self.evaluate(tokens - left.asked).denied_by or ("a Deny",),
+                    granted=left.asked,
+                    asked=tokens,
+                )
+        return found
+
+    def _services_named(self) -> list[str]:
+        """Services a statement of this set could grant whole: every catalogued service when a
+        pattern spans services (NotAction, "*", "s?:*"), otherwise the ones named."""
+        services: set[str] = set()
+        for s in self.identity:
+            if not s.allow:
+                continue
+            for pattern in s.actions:
+                service, colon, _ = pattern.lower().partition(":")
+                if s.not_action or not colon or _is_pattern(service):
+                    services |= set(catalogue())
+                else:
+                    services.add(service)
+        return sorted(services)
+
+    def admin(self) -> AdminAnswer:
+        """Admin-equivalent? Every action on every resource, or all but a few services while
+        every IAM action is granted (with IAM it can grant itself the rest): "admin in all but
+        name", as an Allow NotAction ["ec2:*", "s3:*"] on "*" is. The answer's sources are the
+        policies that make it admin each on their own, or all that contribute when none does."""
+        found = self._admin()
+        if not found.is_admin or len(found.answer.sources) < 2:
+            return found
+        alone = [s for s in found.answer.sources if self.granting_only(s)._admin().is_admin]
+        if not alone:
+            return found
+        return AdminAnswer(replace(found.answer, sources=tuple(alone)), found.missing)
+
+    def _admin(self) -> AdminAnswer:
+        everything = all_actions() | {"*"}
+        answer = self.evaluate(frozenset(everything))
+        if answer.grants:
+            return AdminAnswer(answer, ())
+        services = self.services_on_everything()
+        whole = {k: v for k, v in services.items() if not v.denied_by}
+        iam = whole.get("iam")
+        known = set(catalogue())
+        if iam is None or len(whole) * 2 <= len(known):
+            return AdminAnswer(Answer(Verdict.NOT_ALLOWED, asked=answer.asked), ())
+        missing = tuple(sorted(known - set(whole)))
+        verdicts = {v.verdict for v in whole.values()}
+        verdict = Verdict.ALLOWED if verdicts == {Verdict.ALLOWED} else Verdict.CONDITIONAL
+        conditions = tuple(dict.fromkeys(c for v in whole.values() for c in v.conditions))
+        sources = tuple(sorted({src for v in whole.values() for src in v.sources}))
+        unless = tuple(dict.fromkeys(u for v in whole.values() for u in v.unless))
+        except_on = tuple(dict.fromkeys(e for v in whole.values() for e in v.except_on))
+        return AdminAnswer(
+            Answer(verdict, sources, conditions, unless, except_on, asked=answer.asked), missing
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AdminAnswer:
+    answer: Answer
+    missing: tuple[str, ...]  # services left out of an "all but name" grant, empty for full
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.answer.verdict
+
+    @property
+    def is_admin(self) -> bool:
+        return self.answer.grants
+
+
+def _resource_text(statement: Statement) -> str:
+    listed = ", ".join(statement.resources)
+    return f"everything but {listed}" if statement.not_resource else listed
+
+
+def _texts(
+    found: list[tuple[Statement, frozenset[str]]], asked: frozenset[str], text: Any
+) -> tuple[str, ...]:
+    out: list[str] = []
+    for statement, covered in found:
+        if covered & asked:
+            line = f"{text(statement)} ({_where(statement)})"
+            if line not in out:
+                out.append(line)
+    return tuple(out)
