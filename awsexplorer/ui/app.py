@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from awsexplorer.errors import UserError
@@ -39,6 +41,7 @@ from awsexplorer.ui.screens.help import HelpScreen
 from awsexplorer.ui.screens.main import MainScreen
 from awsexplorer.ui.screens.save_snapshot import ConfirmOverwriteScreen, SaveSnapshotScreen
 from awsexplorer.ui.screens.scan_error import ScanErrorScreen
+from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.widgets.account_header import parse_colour
 
@@ -83,6 +86,11 @@ class AwsExplorerApp(App[int]):
         Binding("question_mark", "help", "Help"),
         Binding("exclamation_mark", "show_view('errors')", "Errors"),
         Binding("s", "save", "Save"),
+        # `:` and `/` are taken as the app reads them, before the keys typed after them: the
+        # prompt has the focus at once, so a burst (`:findings⏎` from a fast typist, tmux
+        # send-keys or a laggy link) is typed into it, never run as hotkeys.
+        Binding("colon", "prompt(':')", "Jump", show=False, priority=True),
+        Binding("slash", "prompt('/')", "Filter", show=False, priority=True),
     ]
 
     def __init__(self, options: AppOptions) -> None:
@@ -322,6 +330,30 @@ class AwsExplorerApp(App[int]):
     def action_quit_app(self) -> None:
         self.workers.cancel_all()
         self.exit(0)
+
+    def action_prompt(self, mode: str) -> None:
+        """`:` (anywhere) or `/` (where there is something to filter), focused synchronously."""
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # typed into the box that has the focus
+        screen = self.screen
+        if mode == "/" and not isinstance(screen, MainScreen):
+            if not isinstance(screen, ScanViewScreen):
+                raise SkipAction()
+            boxes = screen.query(Input)
+            if not boxes:
+                raise SkipAction()  # a view with nothing to filter (the error log)
+            screen.action_focus_filter()
+            screen.set_focus(boxes.first())
+            return
+        if mode == ":":
+            if not isinstance(screen, (MainScreen, ScanViewScreen, HelpScreen)):
+                raise SkipAction()  # the start-up error screen and the dialogs: nothing to jump to
+            came_from = screen if isinstance(screen, ScanViewScreen) else None
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.main.open_prompt(mode, came_from=came_from)
+            return
+        self.main.open_prompt(mode)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -41,6 +41,17 @@ COMMANDS: dict[str, str] = {
 }
 MAX_RESOURCE_SUGGESTIONS = 30
 FILTER_DELAY = 0.15  # seconds of no typing before `/` re-filters the tree
+VIEW_CLASSES = {
+    "VpcScreen": "vpc",
+    "IamScreen": "iam",
+    "FindingsScreen": "findings",
+    "ErrorLogScreen": "errors",
+}
+
+
+def view_name(screen: Screen[None]) -> str | None:
+    """The `:name` of a secondary view screen."""
+    return VIEW_CLASSES.get(type(screen).__name__)
 
 
 class MainScreen(Screen[None]):
@@ -125,13 +136,22 @@ class MainScreen(Screen[None]):
     # -- find -------------------------------------------------------------------------------
 
     def action_open_prompt(self, mode: str) -> None:
+        self.open_prompt(mode)
+
+    def open_prompt(self, mode: str, came_from: Screen[None] | None = None) -> None:
+        """Open the bar with the focus in it now (keys typed right after land in it).
+
+        `came_from`: the view `:` was pressed in; Esc reopens it.
+        """
         text = ""
         if mode == FILTER:
             text = self.detail.search if self.focused is self.detail else self.tree.filter_text
-        self.prompt_bar.open(mode, text)
         self._prompt_target = "detail" if self.focused is self.detail else "tree"
+        self._return_view = view_name(came_from) if came_from is not None else None
+        self.prompt_bar.open(mode, text)
 
     _prompt_target = "tree"
+    _return_view: str | None = None
 
     @on(CommandBar.FilterChanged)
     def _filter(self, event: CommandBar.FilterChanged) -> None:
@@ -159,7 +179,10 @@ class MainScreen(Screen[None]):
     @on(CommandBar.Closed)
     def _prompt_closed(self, event: CommandBar.Closed) -> None:
         self._apply_filter()
-        (self.detail if self._prompt_target == "detail" else self.tree).focus()
+        self.set_focus(self.detail if self._prompt_target == "detail" else self.tree)
+        back, self._return_view = self._return_view, None
+        if event.cancelled and back is not None:
+            self.explorer.action_show_view(back)  # Esc after `:` in a view: back to that view
 
     @on(CommandBar.Picked)
     def _picked(self, event: CommandBar.Picked) -> None:

@@ -111,7 +111,9 @@ class CommandBar(Vertical):
             self.input.value = text
         self.input.cursor_position = len(text)
         self._show_suggestions(text if mode == COMMAND else "")
-        self.input.focus()
+        # Focused now, not after the next refresh (Widget.focus): keys the app reads next
+        # go to the box, in order, however fast they come.
+        self.screen.set_focus(self.input)
 
     def close(self, cancelled: bool) -> None:
         self.remove_class("-open")

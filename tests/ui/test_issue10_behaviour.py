@@ -1,0 +1,191 @@
+"""Issue 10, items 6-11 (the TUI): type-ahead, NO_COLOR, one set of counts, 80 columns, help and
+details, exit codes. Each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from awsexplorer.options import AppOptions
+from awsexplorer.ui.app import AwsExplorerApp
+from awsexplorer.ui.screens.error_log import ErrorLogScreen
+from awsexplorer.ui.screens.findings import FindingsScreen
+from awsexplorer.ui.screens.iam import IamScreen
+from awsexplorer.ui.screens.main import MainScreen
+from awsexplorer.ui.screens.save_snapshot import SaveSnapshotScreen
+from awsexplorer.ui.screens.vpc import VpcScreen
+from awsexplorer.ui.widgets.command_bar import CommandBar
+
+FIXTURE = Path(__file__).parent / "fixtures" / "screens" / "account.json"
+SIZE = (80, 24)
+VIEW_SCREENS = {
+    "vpc": VpcScreen,
+    "iam": IamScreen,
+    "findings": FindingsScreen,
+    "errors": ErrorLogScreen,
+}
+
+
+def offline_app() -> AwsExplorerApp:
+    return AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+
+
+def burst(app: AwsExplorerApp, *keys: str) -> None:
+    """Queue every key at once, as a terminal delivers a burst: no pause, no waiting for the app
+    to settle between keys (Pilot.press waits for idle after each key, which hid the bug)."""
+    assert app._driver is not None
+    for key in keys:
+        char: str | None = key if len(key) == 1 else None
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        if key == "enter":
+            char = "\r"
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    for _ in range(4):
+        await pilot.pause()
+
+
+def assert_nothing_else_happened(app: AwsExplorerApp, workdir: Path) -> None:
+    """No Save dialog, no snapshot written, no copy, no rescan, no quit."""
+    assert not any(isinstance(s, SaveSnapshotScreen) for s in app.screen_stack)
+    assert list(workdir.iterdir()) == []
+    messages = " ".join(str(n.message) for n in app._notifications)
+    assert "Copied" not in messages
+    assert "rescanning needs AWS" not in messages  # `r` offline
+    assert "Saved" not in messages
+    assert app.return_value is None and app.is_running
+
+
+# -- 6. type-ahead after `:` and `/` -------------------------------------------------------------
+
+
+async def test_a_burst_after_colon_runs_the_command_in_the_main_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, ":", *"findings", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FindingsScreen)
+        assert_nothing_else_happened(app, tmp_path)
+
+
+async def test_hotkey_letters_after_colon_are_typed_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, ":", *"scrq?!")
+        await settle(pilot)
+        bar = app.screen.query_one(CommandBar)
+        assert bar.is_open and bar.input.value == "scrq?!"
+        assert app.screen.focused is bar.input
+        assert_nothing_else_happened(app, tmp_path)
+        burst(app, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and not bar.is_open
+
+
+async def test_a_burst_after_slash_filters_the_main_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "/", *"web", "enter")
+        await pilot.pause(0.3)  # the tree re-filters once typing pauses (FILTER_DELAY)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.tree.filter_text == "web"
+        assert_nothing_else_happened(app, tmp_path)
+
+
+@pytest.mark.parametrize("start", list(VIEW_SCREENS))
+@pytest.mark.parametrize("target", ["vpc", "findings"])
+async def test_colon_works_in_every_view_and_a_burst_reaches_the_bar(
+    start: str, target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_view(start)
+        await settle(pilot)
+        assert isinstance(app.screen, VIEW_SCREENS[start])
+        burst(app, ":", *target, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VIEW_SCREENS[target])
+        assert len(app.screen_stack) == 2
+        assert_nothing_else_happened(app, tmp_path)
+
+
+@pytest.mark.parametrize("start", list(VIEW_SCREENS))
+async def test_colon_in_a_view_then_hotkeys_then_esc_goes_back_to_the_view(
+    start: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_view(start)
+        await settle(pilot)
+        burst(app, ":", *"scrqE12jk ")  # save, copy, rescan, quit, unfold, sort, move, fold
+        await settle(pilot)
+        bar = app.main.prompt_bar
+        assert bar.is_open and bar.input.value == "scrqE12jk "
+        assert_nothing_else_happened(app, tmp_path)
+        burst(app, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, VIEW_SCREENS[start])
+        assert_nothing_else_happened(app, tmp_path)
+
+
+@pytest.mark.parametrize("start", ["vpc", "iam", "findings"])
+async def test_a_burst_after_slash_in_a_view_is_the_filter(
+    start: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_view(start)
+        await settle(pilot)
+        screen = app.screen
+        before = getattr(screen, "sort_column", None), getattr(screen, "min_severity", None)
+        burst(app, "/", *"s1 q")  # `s` cycles sort/severity, `1` sorts, space folds, `q` quits
+        await settle(pilot)
+        box = screen.focused
+        assert isinstance(box, Input) and box.value == "s1 q"
+        after = getattr(screen, "sort_column", None), getattr(screen, "min_severity", None)
+        assert after == before
+        assert app.screen is screen
+        assert_nothing_else_happened(app, tmp_path)
+
+
+async def test_colon_in_the_help_screen_opens_the_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "?", ":", *"iam", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IamScreen)
+        assert_nothing_else_happened(app, tmp_path)
