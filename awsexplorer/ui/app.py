@@ -23,11 +23,13 @@ from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from awsexplorer.errors import UserError
+from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
 from awsexplorer.options import AppOptions
 from awsexplorer.scan.config import ScanConfig
@@ -131,6 +133,29 @@ class AwsExplorerApp(App[int]):
             main.refresh_all()
         else:
             main.refresh_regions(regions)
+
+    # A toast shows at most this many characters: a 10,000-character name must not fill it.
+    TOAST_LIMIT = 300
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is literal, inert text, cut to TOAST_LIMIT: toasts quote names, ARNs,
+        paths and errors from AWS or a snapshot, which must neither act on the terminal nor be
+        parsed as markup (`markup` is ignored: no toast of ours uses it)."""
+        super().notify(
+            inert(message, keep_newlines=True, limit=self.TOAST_LIMIT),
+            title=inert(title, limit=80),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         self._install_signal_handlers()

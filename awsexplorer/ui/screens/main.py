@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Tree
 
+from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, RegionStatus
 from awsexplorer.ui.labels import short_type
 from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
@@ -232,11 +233,12 @@ class MainScreen(Screen[None]):
         if needle.startswith("region"):
             return found
         for resource in self.state.search(needle, limit=MAX_RESOURCE_SUGGESTIONS):
-            prompt = Text(resource.name, style="bold")
+            # Names and ids from AWS or a snapshot: inert, cut, never markup.
+            prompt = Text(inert(resource.name, limit=60), style="bold")
             if resource.id != resource.name:
-                prompt.append(f"  {resource.id}")
-            prompt.append(f"  {short_type(resource.type)}", style="dim")
-            prompt.append(f"  {resource.region}", style="cyan")
+                prompt.append(f"  {inert(resource.id, limit=60)}")
+            prompt.append(f"  {inert(short_type(resource.type), limit=40)}", style="dim")
+            prompt.append(f"  {inert(resource.region, limit=40)}", style="cyan")
             found.append(Suggestion(prompt, resource.arn, False))
         return found
 
@@ -326,6 +328,9 @@ class MainScreen(Screen[None]):
         if not value:
             self.notify("Nothing to copy here.", severity="warning")
             return
+        # OSC 52 carries the text to the terminal: an ARN or a type from a snapshot could hold
+        # control characters, which must not reach the clipboard (or the terminal) raw.
+        value = inert(value)
         self.app.copy_to_clipboard(value)
         self.notify(f"Copied {value}", title="Clipboard (OSC 52)")
 
