@@ -1,4 +1,9 @@
-"""The non-interactive output of `scan --format text`, rendered with rich."""
+"""The non-interactive output of `scan --format text`, rendered with rich.
+
+Every string from AWS or a snapshot is hostile: it reaches rich only as a `Text` made by `_t`
+(inert: control characters shown as ␛ and the like; never parsed as markup, never highlighted).
+A plain `str` given to a rich table or `console.print` would be parsed as markup.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, ScanResult, Severity
 from awsexplorer.model.defaults import default_vpcs, is_aws_default
 
@@ -27,6 +33,11 @@ STATUS_STYLE = {
 }
 
 
+def _t(value: object, style: str = "") -> Text:
+    """Untrusted text as a rich renderable that is shown as it is and does nothing."""
+    return Text(inert(value), style=style)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -41,10 +52,10 @@ def print_summary(console: Console, result: ScanResult) -> None:
     console.print(
         Text.assemble(
             ("Account ", "bold"),
-            (f"{account.id}{alias}", "bold cyan"),
+            (inert(f"{account.id}{alias}"), "bold cyan"),
             "  caller ",
-            (account.caller_arn, "cyan"),
-            f"\nScanned {result.started_at} .. {result.finished_at}",
+            (inert(account.caller_arn), "cyan"),
+            inert(f"\nScanned {result.started_at} .. {result.finished_at}", keep_newlines=True),
         )
     )
     by_region: dict[str, Counter[str]] = defaultdict(Counter)
@@ -76,15 +87,15 @@ def print_summary(console: Console, result: ScanResult) -> None:
         if region and region.reason and status is RegionStatus.FAILED:
             detail = region.reason
         table.add_row(
-            name,
+            _t(name),
             Text(status.value, style=STATUS_STYLE.get(status, "")),
-            str(sum(counts.values())),
-            Text(detail or "(empty)", style="" if detail else "dim"),
+            Text(str(sum(counts.values()))),
+            _t(detail or "(empty)", style="" if detail else "dim"),
         )
     console.print(table)
     if defaults_only:
         console.print(
-            Text(
+            _t(
                 f"Only AWS defaults (default VPC, settings) in {len(defaults_only)} regions: "
                 + ", ".join(defaults_only),
                 style="dim",
@@ -92,17 +103,17 @@ def print_summary(console: Console, result: ScanResult) -> None:
         )
     not_enabled = [r.name for r in result.regions if r.status is RegionStatus.NOT_ENABLED]
     if not_enabled:
-        console.print(Text(f"Not enabled (not scanned): {', '.join(not_enabled)}", style="dim"))
+        console.print(_t(f"Not enabled (not scanned): {', '.join(not_enabled)}", style="dim"))
 
     errors = result.errors
     if errors:
         console.print(Text(f"{len(errors)} calls failed:", style="bold yellow"))
         for e in sorted(errors, key=lambda e: (e.region, e.service, e.operation)):
             line = Text.assemble(
-                (f"  {e.region} ", "bold"),
-                f"{e.service}:{e.operation} ",
-                (e.code, "red"),
-                f" {e.message}",
+                (inert(f"  {e.region} "), "bold"),
+                inert(f"{e.service}:{e.operation} "),
+                (inert(e.code), "red"),
+                inert(f" {e.message}"),
             )
             line.truncate(console.width * 2, overflow="ellipsis")
             console.print(line)
@@ -140,15 +151,17 @@ def print_findings(
         table.add_column("Region", no_wrap=True)
         table.add_column("Message", overflow="fold")
         for f in sorted(group, key=lambda f: (f.check, f.region, f.resource, f.message)):
-            message = Text(f.message)
-            message.append(f"\n{f.check}", style="dim")
-            table.add_row(labels.get(f.resource, f.resource), f.region, message)
+            message = _t(f.message)
+            message.append("\n" + inert(f.check), style="dim")
+            table.add_row(_t(labels.get(f.resource, f.resource)), _t(f.region), message)
         console.print(table)
     skipped = [c for c in result.checks if c.status != "evaluated"]
     if skipped:
         console.print(Text(f"{_count(len(skipped), 'check')} not evaluated:", style="bold yellow"))
         for c in sorted(skipped, key=lambda c: c.id):
-            console.print(Text.assemble(f"  {c.id}: ", (c.reason or "no reason given", "dim")))
+            console.print(
+                Text.assemble(inert(f"  {c.id}: "), (inert(c.reason or "no reason given"), "dim"))
+            )
     counts = Counter(f.severity for f in findings)
     summary = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s])
     console.print(Text(f"{len(findings)} findings" + (f" ({summary})" if summary else "") + "."))

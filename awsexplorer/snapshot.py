@@ -10,13 +10,16 @@ import contextlib
 import gc
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
 from awsexplorer import __version__
 from awsexplorer.errors import UserError
+from awsexplorer.inert import escape_json_text
 from awsexplorer.model import (
     Account,
     CheckResult,
@@ -25,10 +28,15 @@ from awsexplorer.model import (
     RegionStatus,
     Resource,
     ScanResult,
+    Severity,
 )
 
 SNAPSHOT_FORMAT = "awsexplorer.snapshot"
 SNAPSHOT_VERSION = 1
+# The largest file `read` accepts. A 100,000-resource snapshot is ~70 MB, so a million resources
+# is ~0.7 GB and a merged multi-account estate of that size ~1.5 GB; 4 GiB leaves room for that
+# and stops a wrong file (a disk image, a huge log) from eating the machine's memory.
+MAX_SNAPSHOT_BYTES = 4 * 1024**3
 
 
 REWRITE_HINT = "Write a fresh one with `awsexplorer scan --output FILE`."
@@ -67,12 +75,58 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
 
 
 def dumps(result: ScanResult) -> str:
-    return json.dumps(to_dict(result), indent=1, ensure_ascii=False, default=str) + "\n"
+    """The document as JSON text. Names and tags are written as they are (the file round-trips
+    exactly), but every code point that could act on a terminal (C1 controls, bidi overrides,
+    zero-width characters; json escapes C0 itself) is a \\u escape, so `cat` on it is safe."""
+    text = json.dumps(to_dict(result), indent=1, ensure_ascii=False, default=str)
+    return escape_json_text(text) + "\n"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """The path to write a snapshot to, refused if something other than a regular file is
+    there: writing replaces the file, and replacing /dev/null (as root), a named pipe or a
+    symbolic link destroys what the user had."""
+    target = Path(path)
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError:
+        return target  # e.g. a parent that is not a folder: the write says so
+    if stat.S_ISREG(mode):
+        return target
+    if stat.S_ISLNK(mode):
+        raise SnapshotError(
+            f"{target} is a symbolic link; awsexplorer will not replace it with a file.",
+            f"Write to the file it points to ({os.path.realpath(target)}) or choose another name.",
+        )
+    raise SnapshotError(
+        f"{target} is {_kind(mode)}, not a regular file; awsexplorer will not replace it.",
+        "Choose a file name (`awsexplorer scan --output -` writes the snapshot to standard "
+        "output).",
+    )
 
 
 def write(result: ScanResult, path: str | os.PathLike[str]) -> Path:
-    """Write atomically (temp file + rename) with mode 0600: a snapshot describes an account."""
-    target = Path(path)
+    """Write atomically (temp file + rename) with mode 0600: a snapshot describes an account.
+    Only a regular file (or nothing) at `path` is replaced (see check_target)."""
+    target = check_target(path)
     directory = target.parent if str(target.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -89,34 +143,204 @@ def write(result: ScanResult, path: str | os.PathLike[str]) -> Path:
     return target
 
 
+class _Damaged(Exception):
+    """What is wrong with a snapshot document, said in its own terms (`resources[3].tags`)."""
+
+
+_MISSING = object()
+_NONE = type(None)
+_JSON_KIND = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    _NONE: "null",
+}
+# (key, accepted types, required) of each object in the document, as docs/snapshot-format.md
+# describes it.
+_ACCOUNT = (("id", str, True), ("alias", (str, _NONE), False), ("partition", (str, _NONE), False))
+_ACCOUNT += (("caller_arn", (str, _NONE), False),)
+_TOP = (
+    ("account", dict, True),
+    ("profile", (str, _NONE), False),
+    ("started_at", str, True),
+    ("finished_at", (str, _NONE), False),
+    ("regions", list, True),
+    ("resources", list, True),
+    ("findings", (list, _NONE), False),
+    ("checks", (list, _NONE), False),
+)
+_REGION = (
+    ("name", str, True),
+    ("status", str, True),
+    ("errors", (list, _NONE), False),
+    ("reason", (str, _NONE), False),
+)
+_CALL_ERROR = (
+    ("service", str, True),
+    ("operation", str, True),
+    ("code", str, True),
+    ("message", (str, _NONE), False),
+)
+_RESOURCE = (
+    ("arn", str, True),
+    ("type", str, True),
+    ("id", str, True),
+    ("name", (str, _NONE), False),
+    ("region", str, True),
+    ("vpc_id", (str, _NONE), False),
+    ("subnet_id", (str, _NONE), False),
+    ("tags", (dict, _NONE), False),
+    ("attributes", (dict, _NONE), False),
+)
+_FINDING = (
+    ("check", str, True),
+    ("severity", str, True),
+    ("resource", str, True),
+    ("region", str, True),
+    ("message", str, True),
+    ("remediation", (str, _NONE), False),
+)
+_CHECK = (("id", str, True), ("status", str, True), ("reason", (str, _NONE), False))
+_REGION_STATUSES = frozenset(s.value for s in RegionStatus)
+_SEVERITIES = frozenset(s.value for s in Severity)
+
+
+def _kind_of(value: object) -> str:
+    return _JSON_KIND.get(type(value), type(value).__name__)
+
+
+def _fields(value: Any, where: str, spec: tuple[tuple[str, Any, bool], ...]) -> None:
+    if type(value) is not dict:
+        raise _Damaged(f"'{where}' is {_kind_of(value)}, not an object")
+    for key, types, required in spec:
+        field = value.get(key, _MISSING)
+        if field is _MISSING:
+            if required:
+                raise _Damaged(
+                    f"the field '{where}.{key}' is missing"
+                    if where
+                    else f"the field '{key}' is missing"
+                )
+        elif not isinstance(field, types) or type(field) is bool:
+            wanted = types if isinstance(types, tuple) else (types,)
+            expected = " or ".join(_JSON_KIND[t] for t in wanted)
+            name = f"{where}.{key}" if where else key
+            raise _Damaged(f"'{name}' is {_kind_of(field)}, not {expected}")
+
+
+def _one_of(value: str, allowed: frozenset[str], where: str) -> None:
+    if value not in allowed:
+        raise _Damaged(f"'{where}' is not one of {', '.join(sorted(allowed))}")
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+_ONLY_STR = frozenset((str,))
+_DICT = frozenset((dict,))
+
+
+def _all_ok(items: list[Any], spec: tuple[tuple[str, Any, bool], ...]) -> bool:
+    """_fields over every item at once, one pass at C speed per field: this runs over every
+    resource and finding of every snapshot read (100,000 and more in a large one), where the
+    item-by-item look would cost a tenth of the read time. False sends the caller to look item by
+    item, to say what is wrong."""
+    if not set(map(type, items)) <= _DICT:
+        return False
+    for key, types, required in spec:
+        allowed = frozenset(types if isinstance(types, tuple) else (types,))
+        if not required:
+            allowed |= {_NONE}
+        if not set(map(type, map(dict.get, items, repeat(key)))) <= allowed:
+            return False
+    return True
+
+
+def _tags_ok(resources: list[dict[str, Any]]) -> bool:
+    tags = filter(None, map(dict.get, resources, repeat("tags")))
+    return set(map(type, chain.from_iterable(map(dict.values, tags)))) <= _ONLY_STR
+
+
+def validate(data: Any) -> None:
+    """Raise _Damaged naming the first thing in the document that is not as documented, so a
+    reader never meets a string where it expects an object (a one-line error, not a traceback)."""
+    _fields(data, "", _TOP)
+    _fields(data["account"], "account", _ACCOUNT)
+    for n, region in enumerate(data["regions"]):
+        where = f"regions[{n}]"
+        _fields(region, where, _REGION)
+        _one_of(region["status"], _REGION_STATUSES, f"{where}.status")
+        for m, error in enumerate(_list(region.get("errors"), where)):
+            _fields(error, f"{where}.errors[{m}]", _CALL_ERROR)
+    resources = data["resources"]
+    if not (
+        _all_ok(resources, _RESOURCE) and _tags_ok(resources)
+    ):  # find the first bad one, and say what is wrong with it
+        for n, resource in enumerate(resources):
+            _fields(resource, f"resources[{n}]", _RESOURCE)
+            for value in (resource.get("tags") or {}).values():
+                if type(value) is not str:
+                    raise _Damaged(
+                        f"'resources[{n}].tags' has a value that is {_kind_of(value)}, not a string"
+                    )
+    findings = _list(data.get("findings"), "findings")
+    if not _all_ok(findings, _FINDING):
+        for n, finding in enumerate(findings):
+            _fields(finding, f"findings[{n}]", _FINDING)
+    for n, severity in enumerate(map(dict.get, findings, repeat("severity"))):
+        if severity not in _SEVERITIES:
+            _one_of(severity, _SEVERITIES, f"findings[{n}].severity")
+    for n, check in enumerate(_list(data.get("checks"), "checks")):
+        _fields(check, f"checks[{n}]", _CHECK)
+
+
 def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
     if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+        what = "a JSON object" if isinstance(data, dict) else _kind_of(data)
         raise SnapshotError(
-            f"{source} is not an awsexplorer snapshot (no 'format' header).", REWRITE_HINT
+            f"{source} is not an awsexplorer snapshot ({what} without the "
+            f"'format': '{SNAPSHOT_FORMAT}' header).",
+            REWRITE_HINT,
         )
-    version = data.get("version")
+    version = data.get("version", _MISSING)
+    if version is _MISSING:
+        raise SnapshotError(f"{source} is damaged: it has no 'version' field.", REWRITE_HINT)
+    if type(version) is not int:
+        raise SnapshotError(
+            f"{source} is damaged: its version is {_kind_of(version)}, not a number "
+            f"(this awsexplorer reads version {SNAPSHOT_VERSION}).",
+            REWRITE_HINT,
+        )
     if version != SNAPSHOT_VERSION:
         raise SnapshotError(
-            f"{source} is snapshot version {version!r}; this awsexplorer reads version "
-            f"{SNAPSHOT_VERSION}. Upgrade awsexplorer or re-run `awsexplorer scan`."
+            f"{source} is snapshot version {version}; this awsexplorer reads version "
+            f"{SNAPSHOT_VERSION}.",
+            "Upgrade awsexplorer, or re-run `awsexplorer scan --output FILE` with this one.",
         )
     try:
+        validate(data)
         return ScanResult(
             account=Account.from_dict(data["account"]),
             profile=data.get("profile"),
-            started_at=str(data["started_at"]),
+            started_at=data["started_at"],
             finished_at=data.get("finished_at"),
             regions=[RegionScan.from_dict(r) for r in data["regions"]],
             resources=[Resource.from_dict(r) for r in data["resources"]],
             findings=[Finding.from_dict(f) for f in data.get("findings") or []],
             checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
         )
-    except KeyError as exc:
-        raise SnapshotError(
-            f"{source} is damaged: the field {exc.args[0]!r} is missing.", REWRITE_HINT
-        ) from None
-    except (TypeError, ValueError, AttributeError) as exc:
+    except _Damaged as exc:
         raise SnapshotError(f"{source} is damaged: {exc}.", REWRITE_HINT) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # validate() should have caught it; say what failed without Python's wording.
+        raise SnapshotError(
+            f"{source} is damaged: a field has an unexpected shape ({type(exc).__name__}).",
+            REWRITE_HINT,
+        ) from None
 
 
 @contextlib.contextmanager
@@ -150,15 +374,52 @@ def _loads(text: str, source: str) -> ScanResult:
 
 
 def read(path: str | os.PathLike[str]) -> ScanResult:
+    """Read a snapshot file. Only a regular file of at most MAX_SNAPSHOT_BYTES is read: opened
+    without blocking and checked before reading, so /dev/zero or a named pipe is refused at once
+    instead of filling memory or waiting forever."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise SnapshotError(f"{source}: no such file.", REWRITE_HINT) from None
     except IsADirectoryError:
         raise SnapshotError(f"{source} is a directory, not a snapshot file.") from None
     except PermissionError:
         raise SnapshotError(f"{source}: permission denied.") from None
+    except OSError as exc:
+        raise SnapshotError(f"{source} cannot be opened: {exc.strerror}.") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SnapshotError(f"{source} is a directory, not a snapshot file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise SnapshotError(
+                f"{source} is {_kind(info.st_mode)}, not a snapshot file.",
+                "A snapshot is a regular file; save the stream to a file first, or "
+                + REWRITE_HINT[0].lower()
+                + REWRITE_HINT[1:],
+            )
+        if info.st_size > MAX_SNAPSHOT_BYTES:
+            raise SnapshotError(
+                f"{source} is {info.st_size / 1024**3:.1f} GiB; awsexplorer reads snapshots "
+                f"of at most {MAX_SNAPSHOT_BYTES // 1024**3} GiB.",
+                "Is it the right file? Scan fewer regions (`--region`) for a smaller one.",
+            )
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
+        except OSError as exc:
+            raise SnapshotError(f"{source} cannot be read: {exc.strerror}.") from None
+    if len(raw) > MAX_SNAPSHOT_BYTES:
+        raise SnapshotError(
+            f"{source} grew past {MAX_SNAPSHOT_BYTES // 1024**3} GiB while it was read."
+        )
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise SnapshotError(f"{source} is not a text file, so not a snapshot.") from None
+    del raw
     return loads(text, source)
