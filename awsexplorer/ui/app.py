@@ -15,13 +15,18 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.filter import Monochrome
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -68,6 +73,36 @@ class ScanEventsReady(Message):
         return isinstance(message, ScanEventsReady)
 
 
+class ReadableMonochrome(Monochrome):
+    """NO_COLOR, readable: Textual's Monochrome turns each colour into the grey of its luminance,
+    so magenta on a dark panel becomes grey 237 on 235, invisible. Text whose grey is too close
+    to its background's is drawn in light (on dark) or dark (on light) grey instead; backgrounds
+    (the cursor row, panels) keep their greys."""
+
+    MIN_CONTRAST = 0.35  # brightness, 0 (black) to 1 (white)
+    LIGHT = Color(224, 224, 224)
+    DARK = Color(24, 24, 24)
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        readable = _readable
+        return [
+            Segment(text, readable(style, background), control)
+            for text, style, control in super().apply(segments, background)
+        ]
+
+
+@lru_cache(4096)
+def _readable(style: Style | None, background: Color) -> Style | None:
+    if style is None or style.color is None:
+        return style
+    fg = Color.from_rich_color(style.color)
+    bg = background.monochrome if style.bgcolor is None else Color.from_rich_color(style.bgcolor)
+    if abs(fg.brightness - bg.brightness) >= ReadableMonochrome.MIN_CONTRAST:
+        return style
+    better = ReadableMonochrome.LIGHT if bg.brightness < 0.5 else ReadableMonochrome.DARK
+    return style + Style(color=better.rich_color)
+
+
 def partial_view(name: str, app: AwsExplorerApp) -> Callable[[], None]:
     return lambda: app.action_show_view(name)
 
@@ -99,6 +134,9 @@ class AwsExplorerApp(App[int]):
         super().__init__()
         # Textual has just taken NO_COLOR out of the environment: tell our styles what it saw.
         set_monochrome(self.no_color)
+        self._filters = [
+            ReadableMonochrome() if type(f) is Monochrome else f for f in self._filters
+        ]
         self.options = options
         self.startup_error: str | None = None  # what stopped the app from starting, if anything
         self.state = ExplorerState()

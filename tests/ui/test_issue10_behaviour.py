@@ -189,3 +189,52 @@ async def test_colon_in_the_help_screen_opens_the_bar(
         await settle(pilot)
         assert isinstance(app.screen, IamScreen)
         assert_nothing_else_happened(app, tmp_path)
+
+
+# -- 7. NO_COLOR: nothing depends on colour to be read -------------------------------------------
+
+
+def low_contrast_text(app: AwsExplorerApp) -> list[str]:
+    """The characters on screen drawn too close to their background's grey to be read."""
+    from textual.color import Color
+
+    found: list[str] = []
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            style = segment.style
+            if not segment.text.strip() or style is None or style.color is None:
+                continue
+            fg = Color.from_rich_color(style.color)
+            bg = Color.from_rich_color(style.bgcolor) if style.bgcolor else Color(0, 0, 0)
+            if abs(fg.brightness - bg.brightness) < 0.3:
+                found.append(f"{segment.text!r} {fg.hex} on {bg.hex}")
+    return found
+
+
+def screen_text(app: AwsExplorerApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("view", [None, *VIEW_SCREENS])
+async def test_no_color_keeps_every_character_readable(
+    view: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = offline_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            if view is not None:
+                app.action_show_view(view)
+                await settle(pilot)
+            if view == "vpc":
+                await pilot.press("E")  # unfold every VPC: the zones show
+                await settle(pilot)
+                assert "eu-west-1a" in screen_text(app)
+            if view == "findings":
+                assert "eu-west-1" in screen_text(app)
+            assert low_contrast_text(app) == []
+    finally:
+        from awsexplorer.ui import format as fmt
+
+        fmt.set_monochrome(False)
