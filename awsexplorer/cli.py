@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from awsexplorer import __version__
 from awsexplorer.errors import UserError
+from awsexplorer.inert import inert
 from awsexplorer.options import AppOptions
 from awsexplorer.scan.config import ScanConfig
 
@@ -151,12 +153,34 @@ def _run_tui(args: argparse.Namespace) -> int:
     return code
 
 
+class _PrivateFileHandler(logging.FileHandler):
+    """A FileHandler whose file is created with mode 0600 (a debug log describes the account and
+    its calls), and made 0600 if it already was a regular file of ours with a wider mode."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def _configure_logging(log_file: Path | None) -> None:
     """Libraries log warnings with tracebacks (botocore's credential refresh does); a user sees
-    our one-line message instead. With --log-file everything goes to that file."""
+    our one-line message instead. With --log-file everything goes to that file (mode 0600),
+    through LogRedactor: no credential, no response body, no raw control character."""
     root = logging.getLogger()
     if log_file is not None:
-        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+        from awsexplorer.redact import LogRedactor
+
+        try:
+            handler: logging.Handler = _PrivateFileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(
+                f"Cannot write the log file {log_file}: {exc.strerror}.",
+                "Choose a file in a folder you can write to.",
+            ) from None
+        handler.addFilter(LogRedactor())
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.setLevel(logging.DEBUG)
     else:
@@ -164,10 +188,21 @@ def _configure_logging(log_file: Path | None) -> None:
     root.addHandler(handler)
 
 
+def _print_user_error(exc: UserError) -> None:
+    # The message may quote a file name, a profile or a field from a file: shown inert.
+    print(f"awsexplorer: {inert(exc.message)}", file=sys.stderr)
+    if exc.hint:
+        print(f"  hint: {inert(exc.hint)}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(getattr(args, "log_file", None))
+    try:
+        _configure_logging(getattr(args, "log_file", None))
+    except UserError as exc:
+        _print_user_error(exc)
+        return exc.exit_code
     try:
         if args.command is None:
             return _run_tui(args)
@@ -175,9 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return by_name(args.command).run(args)
     except UserError as exc:
-        print(f"awsexplorer: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"  hint: {exc.hint}", file=sys.stderr)
+        _print_user_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
         print("awsexplorer: interrupted.", file=sys.stderr)

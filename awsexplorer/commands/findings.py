@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from awsexplorer.inert import csv_cell, inert, json_text
 from awsexplorer.model import Finding, Severity
 
 NAME = "findings"
@@ -62,11 +62,13 @@ def at_least(findings: list[Finding], severity: str | None) -> list[Finding]:
 
 
 def write_csv(findings: list[Finding]) -> None:
+    """Every cell through csv_cell: no control character, and no cell a spreadsheet would run
+    as a formula (a resource named `=HYPERLINK(...)` starts with a quote)."""
     writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for finding in findings:
         row = finding.to_dict()
-        writer.writerow({column: row[column] for column in CSV_COLUMNS})
+        writer.writerow({column: csv_cell(row[column]) for column in CSV_COLUMNS})
 
 
 def list_checks(output_format: str) -> int:
@@ -74,14 +76,14 @@ def list_checks(output_format: str) -> int:
 
     rows = catalog_rows()
     if output_format == "json":
-        print(json.dumps(rows, indent=1))
+        print(json_text(rows, indent=1))
     elif output_format == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     else:
         for row in rows:
-            print(f"{row['id']:<34} {row['severity']:<9} {row['title']}")
+            print(inert(f"{row['id']:<34} {row['severity']:<9} {row['title']}"))
     return 0
 
 
@@ -128,9 +130,11 @@ def _run(args: argparse.Namespace) -> int:
             "findings": [f.to_dict() for f in findings],
             "checks": [c.to_dict() for c in sorted(result.checks, key=lambda c: c.id)],
         }
-        sys.stdout.write(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+        # Exact strings (JSON escapes them), with C1 controls, bidi overrides and zero-width
+        # characters as \u escapes so that the output is safe in a terminal too.
+        sys.stdout.write(json_text(document, indent=1) + "\n")
     elif args.format == "csv":
         write_csv(findings)
     else:
-        report.print_findings(Console(), result, findings)
+        report.print_findings(Console(highlight=False), result, findings)
     return 0

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
+
+from awsexplorer.inert import inert
 
 NAME = "scan"
 TARGETED = True
@@ -24,7 +27,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "(some calls failed; the snapshot is still written), 2 usage or credential error."
         ),
     )
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the snapshot here")
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "write the snapshot here ('-': standard output, the summary then goes to standard "
+            "error); only a regular file is replaced"
+        ),
+    )
     parser.add_argument(
         "--format",
         choices=("text", "json"),
@@ -51,7 +63,7 @@ async def _scan(config: Any, console: Console | None) -> Any:
         TextColumn("[bold]Scanning[/]"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("regions  {task.description}"),
+        TextColumn("regions  {task.description}", markup=False),
         console=console,
         transient=True,
     ) as progress:
@@ -59,7 +71,8 @@ async def _scan(config: Any, console: Console | None) -> Any:
 
         def on_event(event: Any) -> None:
             if isinstance(event, ScanStarted):
-                progress.update(task, total=len(event.regions), description=event.account.id)
+                description = inert(event.account.id)
+                progress.update(task, total=len(event.regions), description=description)
             elif isinstance(event, RegionProgress) and event.done >= event.total:
                 done.add(event.region)
                 progress.update(task, completed=len(done))
@@ -74,19 +87,23 @@ def run(args: argparse.Namespace) -> int:
     from awsexplorer.settings import from_args
 
     settings = from_args(args)  # a bad config file fails here, before the scan
+    to_stdout = args.output is not None and str(args.output) == "-"
+    if args.output is not None and not to_stdout:
+        snapshot.check_target(args.output)  # refuse /dev/null, a FIFO, a link before scanning
     config = scan_config(args)
     if args.demo:
         from awsexplorer.demo import demo_config
 
         config = demo_config(config.regions)
-    err = Console(stderr=True)
+    err = Console(stderr=True, highlight=False)
     result = asyncio.run(_scan(config, err if err.is_terminal else None))
     result = analyse(result, settings)
-    if args.output is not None:
+    if args.output is not None and not to_stdout:
         path = snapshot.write(result, args.output)
-        err.print(f"Snapshot written to [bold]{path}[/]", highlight=False)
-    if args.format == "json":
+        err.print(Text.assemble("Snapshot written to ", (inert(path), "bold")))
+    if to_stdout or args.format == "json":
         sys.stdout.write(snapshot.dumps(result))
-    else:
-        report.print_summary(Console(), result)
+    if args.format == "text":
+        # With the snapshot on standard output, the summary goes to standard error.
+        report.print_summary(err if to_stdout else Console(highlight=False), result)
     return EXIT_OK if result.complete else EXIT_PARTIAL
