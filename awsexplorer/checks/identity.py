@@ -18,12 +18,8 @@ from awsexplorer.checks.registry import (
     unknown,
 )
 from awsexplorer.model import Resource, Severity
-from awsexplorer.model.principals import (
-    allows_admin,
-    policy_document,
-    service_wildcards,
-    trusted_principals,
-)
+from awsexplorer.model.policy import PolicySet, catalogue
+from awsexplorer.model.principals import boundary, known_document, trusted_principals
 
 ROOT_INPUTS = (
     ("iam", "GetAccountSummary"),
@@ -32,7 +28,8 @@ ROOT_INPUTS = (
 )
 DETAILS = ("iam", "GetAccountAuthorizationDetails")
 REPORT_INPUTS = (*ROOT_INPUTS[1:], ("iam", "ListAccessKeys"), ("iam", "GetLoginProfile"))
-ADMIN_POLICY_NAME = "AdministratorAccess"
+# An Allow naming more whole services than this is said as "every service except ...".
+MANY_SERVICES = 12
 
 
 def iam_root(ctx: CheckContext) -> Resource:
@@ -280,11 +277,37 @@ def held_policies(principal: Resource) -> list[dict[str, Any]] | None:
     return [{**p, "kind": "attached"} for p in attached] + [{**p, "kind": "inline"} for p in inline]
 
 
-def is_admin_policy(policy: dict[str, Any]) -> bool:
-    arn = str(policy.get("arn") or "")
-    if arn.endswith(f":policy/{ADMIN_POLICY_NAME}") and ":iam::aws:" in arn:
-        return True
-    return allows_admin(policy.get("document"))
+def policy_label(policy: dict[str, Any]) -> str:
+    return f"{policy.get('name')} ({policy['kind']})"
+
+
+def principal_policies(
+    ctx: CheckContext, principal: Resource, policies: list[dict[str, Any]]
+) -> tuple[PolicySet, list[str]]:
+    """The evaluator's view of a principal: its own policies (labelled "name (kind)"), its
+    groups' for a user ("group/G: name"), and its permission boundary; plus what was not read."""
+    held = [(policy_label(p), known_document(p)) for p in policies]
+    unread = [label for label, doc in held if doc is None]
+    found: list[tuple[str, Any]] = [(label, doc) for label, doc in held if doc is not None]
+    if principal.type == "iam:user":
+        groups = {g.id: g for g in ctx.of_type("iam:group")}
+        for name in principal.attributes.get("groups") or []:
+            for policy in (held_policies(groups[name]) or []) if name in groups else []:
+                doc = known_document(policy)
+                if doc is not None:
+                    found.append((f"group/{name}: {policy_label(policy)}", doc))
+    limit = boundary(principal.attributes)
+    bounds = None
+    if limit is not None:
+        if limit[2] is None:
+            unread.append(f"permission boundary {limit[0]}")
+        else:
+            bounds = [(f"permission boundary {limit[0]}", limit[2])]
+    return PolicySet(found, bounds), unread
+
+
+def own(labels: tuple[str, ...]) -> list[str]:
+    return [label for label in labels if not label.startswith("group/")]
 
 
 def holder_text(principal: Resource) -> str:
@@ -313,21 +336,32 @@ def holder_text(principal: Resource) -> str:
     inputs=(DETAILS,),
 )
 def iam_admin_access(ctx: CheckContext) -> Iterator[Outcome]:
-    """AdministratorAccess, or any statement allowing every action on every resource. Reported
-    on the user, group or role that holds the policy; members of an admin group are named."""
+    """Every action on every resource (AdministratorAccess, `*` on `*`), or admin in all but
+    name (an Allow NotAction that leaves IAM and nearly every service), as the policy evaluator
+    reads it: explicit Denies, permission boundaries and a member's group policies applied.
+    Reported on the user, group or role whose own policy grants it; members of an admin group
+    are named on the group."""
     iam_root(ctx)
     for principal in ctx.of_type("iam:user", "iam:group", "iam:role"):
         policies = held_policies(principal)
         if policies is None:
             yield unknown(principal, "policies not read")
             continue
-        admin = [p for p in policies if is_admin_policy(p)]
-        missing = [p for p in policies if p.get("document") is None and not is_admin_policy(p)]
-        if admin:
-            names = ", ".join(f"{p.get('name')} ({p['kind']})" for p in admin)
-            yield flag(principal, f"{holder_text(principal)} has full admin via {names}")
-        elif missing:
-            yield unknown(principal, f"policy {missing[0].get('name')} document not read")
+        policy_set, unread = principal_policies(ctx, principal, policies)
+        answer = policy_set.admin()
+        granting = own(answer.answer.sources) if answer.is_admin else []
+        if granting:
+            what = "full admin"
+            if answer.missing:
+                left_out = ", ".join(f"{s}:*" for s in answer.missing)
+                what = f"admin in all but name (every service but {left_out})"
+            yield flag(
+                principal,
+                f"{holder_text(principal)} has {what} via {', '.join(granting)}"
+                + answer.answer.qualifiers(),
+            )
+        elif unread:
+            yield unknown(principal, f"policy {unread[0]} document not read")
 
 
 @check(
@@ -345,7 +379,9 @@ def iam_admin_access(ctx: CheckContext) -> Iterator[Outcome]:
 )
 def iam_service_wildcard(ctx: CheckContext) -> Iterator[Outcome]:
     """The over-permissioned service role: `s3:*` or `dynamodb:*` on Resource `*` when the
-    workload needs one bucket or table. Service-linked roles are skipped (AWS owns them)."""
+    workload needs one bucket or table, however it is spelled (`kms:**`, an Allow NotAction),
+    explicit Denies and the permission boundary applied. Policies that make the principal an
+    admin are `iam-admin-access`'s. Service-linked roles are skipped (AWS owns them)."""
     iam_root(ctx)
     for principal in ctx.of_type("iam:user", "iam:role"):
         if principal.type == "iam:role" and is_service_linked(principal):
@@ -354,17 +390,34 @@ def iam_service_wildcard(ctx: CheckContext) -> Iterator[Outcome]:
         if policies is None:
             yield unknown(principal, "policies not read")
             continue
+        policy_set, _ = principal_policies(ctx, principal, policies)
+        admin = set(own(policy_set.admin().answer.sources))
         grants = []
         for policy in policies:
-            services = service_wildcards(policy_document(policy.get("document")))
+            label = policy_label(policy)
+            if label in admin:
+                continue
+            services = policy_set.granting_only(label).services_on_everything()
             if services:
-                actions = ", ".join(f"{s}:*" for s in services)
-                grants.append(f"{actions} (policy {policy.get('name')})")
+                grants.append(f"{service_text(services)} (policy {policy.get('name')})")
         if grants:
             kind = principal.type.split(":")[1]
             yield flag(
                 principal, f"{kind} {principal.id} allows {'; '.join(grants)} on every resource"
             )
+
+
+def service_text(services: dict[str, Any]) -> str:
+    """ "s3:*, kms:* (less what policy P denies), only if ..." or, for a long list,
+    "every service except iam:*, organizations:*"."""
+    if len(services) > MANY_SERVICES:
+        left = sorted(set(catalogue()) - set(services))
+        return "every service" + (f" except {', '.join(f'{s}:*' for s in left)}" if left else "")
+    parts = []
+    for service, answer in sorted(services.items()):
+        less = f" (less what {', '.join(answer.denied_by)} denies)" if answer.denied_by else ""
+        parts.append(f"{service}:*{less}{answer.qualifiers()}")
+    return ", ".join(parts)
 
 
 MIN_PASSWORD_LENGTH = 14

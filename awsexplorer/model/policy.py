@@ -341,22 +341,29 @@ def _where(statement: Statement) -> str:
 
 @dataclass(slots=True)
 class _Tally:
-    granted: set[str] = field(default_factory=set)  # unconditional, on the whole resource
-    conditional: dict[str, list[Statement]] = field(default_factory=dict)
-    sources: dict[str, set[str]] = field(default_factory=dict)
+    """What a group of Allow statements grants on the whole resource asked about."""
+
+    granted: set[str] = field(default_factory=set)  # unconditionally
+    conditional: set[str] = field(default_factory=set)  # only under a condition
+    entries: list[tuple[Statement, frozenset[str]]] = field(default_factory=list)
 
     def add(self, statement: Statement, covered: frozenset[str]) -> None:
-        if statement.conditional:
-            for action in covered:
-                self.conditional.setdefault(action, []).append(statement)
-        else:
-            self.granted |= covered
-        for action in covered:
-            self.sources.setdefault(action, set()).add(statement.source)
+        (self.conditional if statement.conditional else self.granted).update(covered)
+        self.entries.append((statement, covered))
 
     @property
     def reachable(self) -> set[str]:
-        return self.granted | set(self.conditional)
+        return self.granted | self.conditional
+
+    def sources(self, tokens: frozenset[str]) -> list[str]:
+        return sorted({s.source for s, covered in self.entries if not covered.isdisjoint(tokens)})
+
+    def conditions(self, missing: frozenset[str]) -> list[str]:
+        return [
+            f"{s.condition_text()} ({_where(s)})"
+            for s, covered in self.entries
+            if s.conditional and not covered.isdisjoint(missing)
+        ]
 
 
 class PolicySet:
@@ -393,7 +400,7 @@ class PolicySet:
         """The verdict for every action in `tokens` (lower case) on `resource`."""
         allow, limit = _Tally(), _Tally()
         denied: set[str] = set()
-        denied_by: dict[str, set[str]] = {}
+        denials: list[tuple[Statement, frozenset[str]]] = []
         unless: list[tuple[Statement, frozenset[str]]] = []
         except_on: list[tuple[Statement, frozenset[str]]] = []
         for group, tally in ((self.identity, allow), (self.boundary or [], limit)):
@@ -420,8 +427,7 @@ class PolicySet:
                 unless.append((s, covered))
             else:
                 denied |= covered
-                for action in covered:
-                    denied_by.setdefault(action, set()).add(_where(s))
+                denials.append((s, covered))
         bounded = self.boundary is not None
         granted = allow.granted - denied
         reachable = allow.reachable - denied
@@ -439,19 +445,17 @@ class PolicySet:
         answer_to = tokens if verdict.grants else frozenset()
         conditions: list[str] = []
         if verdict == Verdict.CONDITIONAL:
-            for tally in (allow, limit):
-                for action in sorted(tokens - tally.granted):
-                    for s in tally.conditional.get(action, []):
-                        text = f"{s.condition_text()} ({_where(s)})"
-                        if text not in conditions:
-                            conditions.append(text)
-        blocked = set()
+            missing = frozenset(tokens - granted)
+            for text in allow.conditions(missing) + limit.conditions(missing):
+                if text not in conditions:
+                    conditions.append(text)
+        blocked: set[str] = set()
         if verdict == Verdict.DENIED:
-            for action in tokens - reachable:
-                blocked |= denied_by.get(action, set())
-                if bounded and action not in limit.reachable:
-                    blocked.add("the permission boundary")
-        sources = sorted({src for a in answer_to for src in allow.sources.get(a, ())})
+            lost = frozenset(tokens - reachable)
+            blocked = {_where(s) for s, covered in denials if not covered.isdisjoint(lost)}
+            if bounded and not lost <= limit.reachable:
+                blocked.add("the permission boundary")
+        sources = allow.sources(answer_to)
         return Answer(
             verdict=verdict,
             sources=tuple(sources),

@@ -192,12 +192,30 @@ def policy_document(value: Any) -> dict[str, Any] | None:
 # -- principals' documents ----------------------------------------------------------------------
 
 
+# AWS's own AdministratorAccess is "Allow * on *" by definition: known even when its document
+# was not read.
+ADMINISTRATOR_ACCESS_ARN_SUFFIX = ":iam::aws:policy/AdministratorAccess"
+ADMINISTRATOR_ACCESS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+
+
+def known_document(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """A held policy's document; AWS's AdministratorAccess by its ARN when it was not read."""
+    doc = policy_document(entry.get("document"))
+    arn = str(entry.get("arn") or "")
+    if doc is None and arn.startswith("arn:aws") and arn.endswith(ADMINISTRATOR_ACCESS_ARN_SUFFIX):
+        return ADMINISTRATOR_ACCESS
+    return doc
+
+
 def documents(attributes: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Every policy document a principal holds itself, as (policy name, document)."""
     found: list[tuple[str, dict[str, Any]]] = []
     for key in ("attached_policies", "inline_policies"):
         for entry in attributes.get(key) or []:
-            doc = policy_document(entry.get("document"))
+            doc = known_document(entry)
             if doc is not None:
                 found.append((str(entry.get("name") or entry.get("arn") or "?"), doc))
     return found

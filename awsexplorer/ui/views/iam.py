@@ -15,12 +15,11 @@ from enum import StrEnum
 from typing import Any
 
 from awsexplorer.model import Resource, ScanResult, Severity
-from awsexplorer.model.principals import allows_admin, documents
+from awsexplorer.model.principals import admin_answer
 from awsexplorer.ui.format import parse_time, relative_time
 from awsexplorer.ui.views.common import is_account_level
 
 ADMIN_CHECK = "iam-admin-access"
-ADMIN_POLICY = "AdministratorAccess"
 DORMANT_AFTER = timedelta(days=90)  # the checks' staleness threshold (issue 5)
 KEY_STALE_AFTER = timedelta(days=90)
 
@@ -192,15 +191,17 @@ def _is_dormant(
     return created is None or now - created >= DORMANT_AFTER
 
 
-def holds_admin(attrs: dict[str, Any]) -> bool | None:
-    """True when a policy the principal holds itself allows everything; None if unreadable."""
+def holds_admin(
+    attrs: dict[str, Any], groups: dict[str, dict[str, Any]] | None = None
+) -> bool | None:
+    """True when the principal's policies make it admin-equivalent, as the `iam-admin-access`
+    check judges it (the one evaluator: awsexplorer/model/policy.py); with `groups`, counting
+    its groups' policies too. None when its policies could not be read."""
     attached = attrs.get("attached_policies")
     inline = attrs.get("inline_policies")
     if attached is None and inline is None:
         return None
-    if any(p.get("name") == ADMIN_POLICY for p in attached or [] if isinstance(p, dict)):
-        return True
-    return any(allows_admin(doc) for _, doc in documents(attrs))
+    return admin_answer(attrs, groups).is_admin
 
 
 def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[PrincipalRow]:
@@ -220,7 +221,7 @@ def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[Prin
     def admin_of(resource: Resource) -> bool | None:
         return True if resource.arn in flagged else holds_admin(resource.attributes)
 
-    admin_groups = {r.id for r in principals if r.type == "iam:group" and admin_of(r)}
+    group_attrs = {r.id: r.attributes for r in principals if r.type == "iam:group"}
 
     rows = []
     for r in principals:
@@ -233,7 +234,7 @@ def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[Prin
             admin = Admin.NOT_APPLICABLE
         elif own:
             admin = Admin.YES
-        elif kind == "user" and set(attrs.get("groups") or []) & admin_groups:
+        elif kind == "user" and attrs.get("groups") and holds_admin(attrs, group_attrs):
             admin = Admin.GROUP
         elif own is None:
             admin = Admin.UNKNOWN
