@@ -294,7 +294,7 @@ def usable_ips(cidr: str | None) -> int | None:
     prefix = cidr.rsplit("/", 1)[1]
     if not prefix.isdigit() or not 0 <= int(prefix) <= 32:
         return None
-    return max(2 ** (32 - int(prefix)) - 5, 0)
+    return max((1 << (32 - int(prefix))) - 5, 0)
 
 
 def subnet_facts(subnet: Resource) -> dict[str, Any]:

@@ -399,15 +399,15 @@ def build_topology(resources: Iterable[Resource]) -> list[VpcTopology]:
         if not placed and kind is None and resource.type != ROUTE_TABLE and resource.vpc_id:
             vpc((resource.region, resource.vpc_id)).other_resources.append(resource)
 
-    for node in vpcs.values():
-        node.azs.sort(key=lambda a: a.name)
-        for group in node.azs:
+    for topology in vpcs.values():
+        topology.azs.sort(key=lambda a: a.name)
+        for group in topology.azs:
             group.subnets.sort(key=_cidr_key)
             for subnet in group.subnets:
                 subnet.resources.sort(key=_sort_key)
-        node.gateways.sort(key=lambda g: (g.kind, g.id))
-        node.route_tables.sort(key=lambda t: t.id)
-        node.other_resources.sort(key=_sort_key)
+        topology.gateways.sort(key=lambda g: (g.kind, g.id))
+        topology.route_tables.sort(key=lambda t: t.id)
+        topology.other_resources.sort(key=_sort_key)
     return sorted(vpcs.values(), key=lambda v: (v.region, v.name, v.vpc_id))
 
 
