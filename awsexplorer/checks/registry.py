@@ -302,8 +302,8 @@ def personalise(item: Check, resource: Resource | None) -> str:
     the wrong region is exactly the mistake this tool exists to prevent."""
     if resource is None or not item.placeholders:
         return item.remediation
-    values = {token: _field(resource, field) for token, field in item.placeholders}
-    values = {token: value for token, value in values.items() if value}
+    fields = {token: _field(resource, field) for token, field in item.placeholders}
+    values = {token: value for token, value in fields.items() if value}
 
     def fill(match: re.Match[str]) -> str:
         command = match.group(1)

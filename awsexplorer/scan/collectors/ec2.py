@@ -51,10 +51,11 @@ def _resource(
 async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
     vpcs = await ctx.paginate_all("ec2", "describe_vpcs", "Vpcs")
     # Flow logs are a fact about the VPC: one account-wide call, then attach. None = unknown.
-    flow_logs: dict[str, list[dict[str, Any]]] | None = {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    flow_logs: dict[str, list[dict[str, Any]]] | None = found
     try:
         for log in await ctx.paginate_all("ec2", "describe_flow_logs", "FlowLogs"):
-            flow_logs.setdefault(str(log.get("ResourceId")), []).append(
+            found.setdefault(str(log.get("ResourceId")), []).append(
                 {
                     "id": log.get("FlowLogId"),
                     "status": log.get("FlowLogStatus"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from awsexplorer.model import Resource
 from awsexplorer.scan.collectors.base import (
@@ -29,7 +29,7 @@ async def _tags(
     try:
         responses = await asyncio.gather(
             *(
-                ctx.call(service, "describe_tags", **{key: batch})
+                ctx.call(service, "describe_tags", **cast("dict[str, Any]", {key: batch}))
                 for batch in _chunks(ids, _TAG_BATCH)
             )
         )
