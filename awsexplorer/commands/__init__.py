@@ -3,12 +3,24 @@
 
 from __future__ import annotations
 
-from types import ModuleType
+import argparse
+from typing import Any, Protocol
 
-from awsexplorer.commands import findings, permissions, scan
-
-COMMANDS: tuple[ModuleType, ...] = (scan, findings, permissions)
+from awsexplorer.commands import exposure, findings, permissions, scan
 
 
-def by_name(name: str) -> ModuleType:
+class Command(Protocol):
+    """What a sub-command module provides (mypy checks each module below against it)."""
+
+    NAME: str
+
+    def add_parser(self, subparsers: Any) -> argparse.ArgumentParser: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+COMMANDS: tuple[Command, ...] = (scan, findings, permissions, exposure)
+
+
+def by_name(name: str) -> Command:
     return next(c for c in COMMANDS if name == c.NAME)
