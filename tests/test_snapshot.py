@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,157 @@ def test_a_missing_field_is_named_with_a_hint(tmp_path: Path) -> None:
         snapshot.read(path)
     assert "the field 'account' is missing" in caught.value.message
     assert caught.value.hint and "awsexplorer scan --output" in caught.value.hint
+
+
+def _document(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(snapshot.dumps(_result()))
+    for path, value in changes.items():
+        target = data
+        *parents, last = path.split("__")
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        if value is _DELETE:
+            del target[int(last) if isinstance(target, list) else last]
+        else:
+            target[int(last) if isinstance(target, list) else last] = value
+    return data
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ([1, 2], "is not an awsexplorer snapshot (a list without"),
+        ("just text", "is not an awsexplorer snapshot (a string without"),
+        (_document(version="1"), "its version is a string, not a number"),
+        (_document(version=True), "its version is true or false, not a number"),
+        (_document(version=_DELETE), "it has no 'version' field"),
+        (_document(resources={"a": 1}), "'resources' is an object, not a list"),
+        (_document(regions="eu-west-1"), "'regions' is a string, not a list"),
+        (_document(account="123456789012"), "'account' is a string, not an object"),
+        (_document(resources__0="arn:aws:ec2:x"), "'resources[0]' is a string, not an object"),
+        (_document(resources__0__id=_DELETE), "the field 'resources[0].id' is missing"),
+        (_document(resources__0__name=5), "'resources[0].name' is a number, not a string or null"),
+        (_document(resources__0__tags=["a"]), "'resources[0].tags' is a list, not an object"),
+        (_document(resources__0__tags__Name=1), "'resources[0].tags' has a value that is a number"),
+        (_document(resources__0__vpc_id=[]), "'resources[0].vpc_id' is a list, not a string"),
+        (_document(regions__1__status="fine"), "'regions[1].status' is not one of"),
+        (_document(regions__1__errors__0=3), "'regions[1].errors[0]' is a number, not an object"),
+        (_document(findings__0__severity="urgent"), "'findings[0].severity' is not one of"),
+        (_document(findings__0__message=None), "'findings[0].message' is null, not a string"),
+        (_document(findings="none"), "'findings' is a string, not a list or null"),
+        (_document(checks__0=["x"]), "'checks[0]' is a list, not an object"),
+        (_document(started_at=20261127), "'started_at' is a number, not a string"),
+    ],
+)
+def test_malformed_documents_name_what_is_wrong(
+    tmp_path: Path, capsys: Any, document: Any, expected: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(snapshot.SnapshotError) as caught:
+        snapshot.read(path)
+    message = caught.value.message
+    assert expected in message
+    assert "\n" not in message and "indices" not in message and "'str'" not in message
+    assert caught.value.hint
+    # The same through the command line: one line and a hint, exit 2, no traceback.
+    from awsexplorer.cli import main
+
+    assert main(["findings", str(path)]) == 2
+    _, err = capsys.readouterr()
+    assert expected in err and "Traceback" not in err and "hint:" in err
+    assert len(err.strip().splitlines()) == 2
+
+
+def test_version_as_a_string_is_not_reported_as_the_version_we_read(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_document(version="1")))
+    with pytest.raises(snapshot.SnapshotError) as caught:
+        snapshot.read(path)
+    assert "is snapshot version" not in caught.value.message
+
+
+def test_every_valid_shape_still_reads(tmp_path: Path) -> None:
+    """Optional fields may be null or absent, as the format says."""
+    data = _document(
+        findings=None,
+        checks=_DELETE,
+        resources__0__tags=None,
+        resources__0__attributes=None,
+        resources__0__name=None,
+        profile=None,
+    )
+    path = tmp_path / "ok.json"
+    path.write_text(json.dumps(data))
+    loaded = snapshot.read(path)
+    assert loaded.resources[0].name == "vpc-1" and loaded.findings == []
+
+
+def test_non_regular_files_are_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(snapshot.SnapshotError, match=r"is a named pipe \(FIFO\), not a snapshot"):
+        snapshot.read(fifo)  # before the fix: waits for a writer forever
+    with pytest.raises(snapshot.SnapshotError, match="is a character device, not a snapshot"):
+        snapshot.read("/dev/zero")  # before the fix: MemoryError
+
+
+def test_files_over_the_size_limit_are_refused(tmp_path: Path, monkeypatch: Any) -> None:
+    path = snapshot.write(_result(), tmp_path / "scan.json")
+    monkeypatch.setattr(snapshot, "MAX_SNAPSHOT_BYTES", path.stat().st_size - 1)
+    with pytest.raises(snapshot.SnapshotError, match="awsexplorer reads snapshots of at most"):
+        snapshot.read(path)
+
+
+def null_device(folder: Path) -> Path:
+    """A character device like /dev/null (1, 3), made in `folder` (needs root, as the report of
+    /dev/null being replaced did)."""
+    path = folder / "null"
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "directory", "device"])
+def test_write_refuses_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "out.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        (tmp_path / "real.json").write_text("keep me")
+        target.symlink_to(tmp_path / "real.json")
+    elif kind == "directory":
+        target.mkdir()
+    else:
+        target = null_device(tmp_path)  # never /dev/null itself: a regression would destroy it
+    before = os.lstat(target)
+    with pytest.raises(snapshot.SnapshotError) as caught:
+        snapshot.write(_result(), target)
+    assert str(target) in caught.value.message and caught.value.hint
+    after = os.lstat(target)
+    assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode)
+    assert after.st_ino == before.st_ino
+    if kind == "symlink":
+        assert (tmp_path / "real.json").read_text() == "keep me"
+        assert "real.json" in caught.value.hint
+
+
+def test_json_escapes_what_acts_on_a_terminal_and_round_trips(tmp_path: Path) -> None:
+    result = _result()
+    hostile = "a\x9b2J\u202eb\u200bc\x1b]52;c;x\x07\U000e0041\x7f"
+    result.resources[0] = Resource(
+        **{**result.resources[0].to_dict(), "name": hostile, "tags": {hostile: hostile}}
+    )
+    path = snapshot.write(result, tmp_path / "scan.json")
+    raw = path.read_text(encoding="utf-8")
+    for char in "\x9b\u202e\u200b\x1b\x07\U000e0041\x7f":
+        assert char not in raw
+    assert "\\u009b" in raw and "\\u202e" in raw and "\\udb40\\udc41" in raw
+    loaded = snapshot.read(path)
+    assert loaded.resources[0].name == hostile
+    assert loaded.resources[0].tags == {hostile: hostile}
