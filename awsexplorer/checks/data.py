@@ -117,10 +117,19 @@ def rds_in_public_subnet(ctx: CheckContext) -> Iterator[Outcome]:
 )
 def rds_single_az(ctx: CheckContext) -> Iterator[Outcome]:
     """A single-AZ instance has no standby: an AZ outage or a host failure is downtime until a
-    restore. Aurora instances are skipped (failover is the cluster's)."""
+    restore. Aurora instances and members of a Multi-AZ DB cluster (the kind with two readable
+    standbys) are skipped: failover is the cluster's."""
     for db in databases(ctx):
         if is_aurora(db):
             continue
+        cluster_id = db.attributes.get("DBClusterIdentifier")
+        if cluster_id:
+            cluster = db.attributes.get("cluster")
+            if cluster is None and "cluster" in db.attributes:
+                yield unknown(db, f"DB cluster {cluster_id} not read")
+                continue
+            if isinstance(cluster, dict) and cluster.get("multi_az"):
+                continue
         multi_az = db.attributes.get("multi_az")
         if multi_az is None:
             yield unknown(db, "MultiAZ not read")

@@ -373,6 +373,12 @@ def _attached(detail: dict[str, Any], details: Details) -> list[dict[str, Any]]:
     ]
 
 
+def _boundary(detail: dict[str, Any], details: Details) -> dict[str, Any] | None:
+    # The permission boundary with its document (in Policies when it is a managed policy read).
+    arn = (detail.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    return {"arn": arn, "document": details.policies.get(str(arn))} if arn else None
+
+
 def _inline(detail: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [
         {"name": p.get("PolicyName"), "document": policy_document(p.get("PolicyDocument"))}
@@ -432,6 +438,7 @@ def user_resource(
         "groups": [str(g) for g in detail.get("GroupList") or []] if details else None,
         "attached_policies": _attached(detail, details) if details else None,
         "inline_policies": _inline(detail, "UserPolicyList") if details else None,
+        "permissions_boundary": _boundary(detail, details) if details else None,
         **_last_used(user_activity(access), access.known),
     }
     return _principal(ctx, "user", name, str(detail["Arn"]), detail, extra)
@@ -450,6 +457,7 @@ def role_resource(ctx: CollectContext, detail: dict[str, Any], details: Details)
         ],
         "attached_policies": _attached(detail, details),
         "inline_policies": _inline(detail, "RolePolicyList"),
+        "permissions_boundary": _boundary(detail, details),
         **_last_used(activity(used.get("LastUsedDate"), "role", region=region), True),
     }
     return _principal(ctx, "role", name, str(detail["Arn"]), detail, extra)

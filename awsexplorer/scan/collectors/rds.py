@@ -6,6 +6,7 @@ from typing import Any
 
 from awsexplorer.model import Resource
 from awsexplorer.scan.collectors.base import (
+    CallFailure,
     CollectContext,
     attributes_of,
     collector,
@@ -56,8 +57,39 @@ def _db(ctx: CollectContext, db: dict[str, Any]) -> Resource:
     )
 
 
-@collector(service="rds", actions=["rds:DescribeDBInstances"], types=["rds:db"])
+async def _clusters(ctx: CollectContext) -> dict[str, dict[str, Any]] | None:
+    """The DB clusters' availability facts by identifier; None when they could not be read."""
+    try:
+        found = await ctx.paginate_all("rds", "describe_db_clusters", "DBClusters")
+    except CallFailure as failure:
+        ctx.record(failure)
+        return None
+    return {
+        str(c.get("DBClusterIdentifier")): {
+            "id": c.get("DBClusterIdentifier"),
+            "engine": c.get("Engine"),
+            "engine_mode": c.get("EngineMode"),
+            "multi_az": c.get("MultiAZ"),
+        }
+        for c in found
+    }
+
+
+@collector(
+    service="rds",
+    actions=["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
+    types=["rds:db"],
+)
 async def collect_db_instances(ctx: CollectContext) -> list[Resource]:
-    return [
+    found = [
         _db(ctx, db) for db in await ctx.paginate_all("rds", "describe_db_instances", "DBInstances")
     ]
+    # A cluster member's failover is the cluster's (Aurora, Multi-AZ DB clusters): "cluster"
+    # holds the cluster's facts, None when DescribeDBClusters could not be read.
+    members = [db for db in found if db.attributes.get("DBClusterIdentifier")]
+    if members:
+        clusters = await _clusters(ctx)
+        for db in members:
+            name = str(db.attributes["DBClusterIdentifier"])
+            db.attributes["cluster"] = None if clusters is None else clusters.get(name)
+    return found
