@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,44 @@ def test_permissions_doc_is_current() -> None:
         "python -c 'from awsexplorer.commands.permissions import render_markdown as r; "
         'print(r(), end="")\' > docs/permissions.md'
     )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "device"])
+def test_scan_output_refuses_what_is_not_a_regular_file_before_scanning(
+    tmp_path: Path, capsys: Any, kind: str
+) -> None:
+    target = tmp_path / "out.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        target.symlink_to(tmp_path / "elsewhere.json")
+    else:
+        from tests.test_snapshot import null_device
+
+        target = null_device(tmp_path)  # like /dev/null, which `scan -o /dev/null` replaced
+    before = os.lstat(target)
+    # No credentials at all: the refusal comes first, before any scanning.
+    code, out, err = _run(capsys, "scan", "--output", str(target))
+    assert code == 2 and out == ""
+    assert str(target) in err and "will not replace it" in err and "hint:" in err
+    assert "No AWS credentials" not in err and "Traceback" not in err
+    after = os.lstat(target)
+    assert (after.st_ino, stat.S_IFMT(after.st_mode)) == (
+        before.st_ino,
+        stat.S_IFMT(before.st_mode),
+    )
+
+
+def test_log_file_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: Any) -> None:
+    code, _, err = _run(
+        capsys, "--log-file", str(tmp_path / "missing" / "debug.log"), "scan", "--region", "x"
+    )
+    assert code == 2
+    assert "Cannot write the log file" in err and "Traceback" not in err
+
+
+def test_user_errors_are_printed_inert(tmp_path: Path, capsys: Any) -> None:
+    """A file name is echoed in the error: it must not carry an escape to the terminal."""
+    code, _, err = _run(capsys, "findings", str(tmp_path / "\x1b]52;c;ZWNo\x07.json"))
+    assert code == 2
+    assert "\x1b" not in err and "\x07" not in err and "␛]52;c;ZWNo␇.json: no such file" in err

@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +122,25 @@ def test_missing_or_corrupt_snapshot_is_a_one_line_error(tmp_path: Path, capsys:
     assert code == 2 and "not valid JSON" in err
     code, _, err = _run(capsys, "findings")
     assert code == 2 and "Which snapshot?" in err
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo"])
+def test_a_device_or_pipe_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    """Before: /dev/zero died with MemoryError after eating the memory, a FIFO waited forever.
+    A child process, so that the old behaviour fails the test instead of hanging it."""
+    if kind == "fifo":
+        path = tmp_path / "scan.json"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    child = subprocess.run(
+        [sys.executable, "-m", "awsexplorer", "findings", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == 2
+    first, hint = child.stderr.strip().splitlines()
+    kind_name = "named pipe (FIFO)" if kind == "fifo" else "character device"
+    assert first == f"awsexplorer: {path} is a {kind_name}, not a snapshot file."
+    assert hint.startswith("  hint:")
