@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DEFAULT_CALL_TIMEOUT = 40.0
+
 
 @dataclass(frozen=True, slots=True)
 class ScanConfig:
@@ -20,7 +22,13 @@ class ScanConfig:
     retry_mode: str = "standard"
     max_attempts: int = 6
     connect_timeout: float = 5.0
-    read_timeout: float = 30.0
+    # One attempt's wait for an answer. Shorter than call_timeout, so that a request lost on the
+    # way is tried again within the call's time.
+    read_timeout: float = 15.0
+    # One call, every attempt and back-off together (seconds; --call-timeout). A call still
+    # unanswered then is recorded as failed (DeadlineExceeded), so an endpoint that accepts
+    # connections and never answers costs this long, not read_timeout x max_attempts.
+    call_timeout: float = DEFAULT_CALL_TIMEOUT
     # Calls in flight at once per (service, region): one throttled API never starves the rest.
     per_service_region: int = 8
     # Calls in flight at once in all: enough to hide the round trip to AWS, few enough that

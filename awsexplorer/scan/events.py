@@ -1,7 +1,7 @@
 """What the scanner tells its listener as it goes. Plain dataclasses; no aiobotocore here.
 
-Order: ScanStarted, then any number of RegionProgress / ResourcesFound / CallFailed, then
-ScanFinished (always, even when every region failed).
+Order: ScanStarted, then any number of RegionProgress / ResourcesFound / CallRetrying /
+CallFailed, then ScanFinished (always, even when every region failed).
 """
 
 from __future__ import annotations
@@ -42,8 +42,20 @@ class CallFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class CallRetrying:
+    """A call failed in a way worth another try, and the next attempt is going out now."""
+
+    region: str  # the region the call is attributed to ("global" for IAM, S3 listing, ...)
+    service: str
+    operation: str  # the API's name: DescribeVpcs
+    attempt: int  # the attempt about to be sent: 2 for the first retry
+    max_attempts: int
+    reason: str  # why the previous attempt failed: ReadTimeoutError, HTTP 503, Throttling
+
+
+@dataclass(frozen=True, slots=True)
 class ScanFinished:
     result: ScanResult
 
 
-ScanEvent = ScanStarted | RegionProgress | ResourcesFound | CallFailed | ScanFinished
+ScanEvent = ScanStarted | RegionProgress | ResourcesFound | CallRetrying | CallFailed | ScanFinished

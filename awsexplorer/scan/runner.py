@@ -30,12 +30,14 @@ from awsexplorer.scan.collectors.base import (
     CallLimiter,
     CollectContext,
     Collector,
+    EndpointHealth,
     RegionUnavailable,
     Scope,
 )
 from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import (
     CallFailed,
+    CallRetrying,
     RegionProgress,
     ResourcesFound,
     ScanEvent,
@@ -44,6 +46,7 @@ from awsexplorer.scan.events import (
 )
 from awsexplorer.scan.session import (
     ClientPool,
+    DeadlineExceeded,
     check_credentials,
     credential_failure,
     home_region,
@@ -101,6 +104,7 @@ class Scanner:
         self._states: dict[str, _RegionState] = {}
         self._resources: list[Resource] = []
         self._limiter = CallLimiter(config.per_service_region, config.max_in_flight)
+        self._health = EndpointHealth()
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -137,18 +141,27 @@ class Scanner:
             record_error=self._record,
             region_failed=self._region_failed,
             scanned_regions=scanned,
+            call_timeout=self.config.call_timeout,
+            health=self._health,
         )
 
+    def _retrying(self, region: str, service: str, operation: str, attempt: int, why: str) -> None:
+        self._emit(CallRetrying(region, service, operation, attempt, self.config.max_attempts, why))
+
     async def _identify(self, pool: ClientPool, home: str) -> Account:
+        within = asyncio.timeout(self.config.call_timeout)
         try:
             sts = await pool.get("sts", home)
-            identity = await sts.get_caller_identity()
+            async with within:
+                identity = await sts.get_caller_identity()
         except Exception as exc:
-            failure = credential_failure(exc, self.config.profile)
+            timed_out = within.expired()
+            cause: Exception = DeadlineExceeded(self.config.call_timeout) if timed_out else exc
+            failure = credential_failure(cause, self.config.profile)
             if failure is not None:
                 raise failure from None
             raise UserError(
-                f"Could not identify the caller (sts:GetCallerIdentity): {exc}",
+                f"Could not identify the caller (sts:GetCallerIdentity): {cause}",
                 "Check the credentials and the network, or try `awsexplorer --demo`.",
             ) from None
         caller_arn = str(identity["Arn"])
@@ -219,7 +232,7 @@ class Scanner:
         session = make_session(self.config)
         await check_credentials(session, self.config)
         home = home_region(session, self.config)
-        async with ClientPool(session, self.config) as pool:
+        async with ClientPool(session, self.config, self._retrying) as pool:
             account = await self._identify(pool, home)
             self._states[GLOBAL_REGION] = _RegionState(GLOBAL_REGION, 0)
             global_ctx = self._context(pool, account, GLOBAL_REGION, home, frozenset())

@@ -6,6 +6,9 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,6 +22,8 @@ from awsexplorer.errors import UserError
 from awsexplorer.scan import guard
 from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.http import SharedTLSSession
+
+log = logging.getLogger(__name__)
 
 DEFAULT_HOME_REGION = "us-east-1"
 
@@ -131,13 +136,118 @@ def keep_response_bodies_out_of_logs() -> None:
             logger.addFilter(_NoResponseBodies())
 
 
+@dataclass(slots=True)
+class CallTrace:
+    """One logical call (all its attempts), as the retry hooks see it: set by the caller in a
+    context variable around the call, so a hook on a shared client knows whose call it is."""
+
+    region: str  # the region the call is attributed to ("global" for IAM)
+    attempts: int = 1
+    last_failure: str | None = None  # why the latest attempt failed: ReadTimeoutError, HTTP 503
+
+
+CURRENT_CALL: ContextVar[CallTrace | None] = ContextVar("awsexplorer_call", default=None)
+
+# (region, service, operation, attempt, reason): a retry is going out now.
+RetryListener = Callable[[str, str, str, int, str], None]
+
+_FAILURE_KEY = "awsexplorer_last_failure"
+
+
+def failure_reason(response: Any = None, caught_exception: BaseException | None = None) -> str:
+    """Why an attempt failed, in a few words: the exception's class, or the HTTP status and the
+    AWS error code. Never the message (it can carry a whole HTML page or an endpoint's text)."""
+    if caught_exception is not None:
+        return type(caught_exception).__name__
+    if response is None:
+        return "unknown"
+    http, parsed = response
+    code = str((parsed or {}).get("Error", {}).get("Code") or "")
+    code = "".join(c for c in code if c.isascii() and (c.isalnum() or c in ".-_:"))[:64]
+    status = getattr(http, "status_code", None)
+    return " ".join(part for part in (f"HTTP {status}" if status else "", code) if part) or "?"
+
+
+def _note_failure(
+    request_dict: Any = None,
+    response: Any = None,
+    caught_exception: BaseException | None = None,
+    **_: Any,
+) -> None:
+    """needs-retry observer: remember why this attempt failed, for the retry announcement.
+    Returns None, so it never takes part in the decision."""
+    if request_dict is not None and (caught_exception is not None or response is not None):
+        http = response[0] if response is not None else None
+        if caught_exception is None and getattr(http, "status_code", 200) < 300:
+            return
+        request_dict["context"][_FAILURE_KEY] = failure_reason(response, caught_exception)
+
+
+def announce_retries(
+    service: str, client_region: str, on_retry: RetryListener | None
+) -> Callable[..., None]:
+    """request-created handler: from the second attempt of a call on, tell the listener and the
+    call's trace that a retry is going out (after botocore decided to retry and backed off)."""
+
+    def handler(request: Any = None, operation_name: str = "", **_: Any) -> None:
+        context = getattr(request, "context", None) or {}
+        attempt = int((context.get("retries") or {}).get("attempt") or 1)
+        if attempt < 2:
+            return
+        reason = str(context.get(_FAILURE_KEY) or "unknown")
+        trace = CURRENT_CALL.get()
+        region = trace.region if trace is not None else client_region
+        if trace is not None:
+            trace.attempts, trace.last_failure = attempt, reason
+        log.info(
+            "retrying %s:%s in %s (attempt %d): %s",
+            service,
+            operation_name,
+            region,
+            attempt,
+            reason,
+        )
+        if on_retry is not None:
+            on_retry(region, service, operation_name, attempt, reason)
+
+    return handler
+
+
+class DeadlineExceeded(Exception):
+    """A call (every attempt and back-off together) got no answer within --call-timeout."""
+
+    def __init__(self, timeout: float, trace: CallTrace | None = None) -> None:
+        attempts = trace.attempts if trace is not None else 1
+        detail = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+        if trace is not None and trace.last_failure:
+            detail += f", last: {trace.last_failure}"
+        super().__init__(
+            f"no answer within {timeout:g} s ({detail}); wait longer with --call-timeout SECONDS"
+        )
+        self.timeout = timeout
+
+
+class EndpointUnresponsive(Exception):
+    """Not sent: an earlier call to the same service and region went unanswered until its
+    deadline, and no call there has been answered at all."""
+
+    def __init__(self, service: str, region: str, timeout: float) -> None:
+        super().__init__(
+            f"not sent: {service} in {region} answered no call, and one waited {timeout:g} s; "
+            "wait longer with --call-timeout SECONDS"
+        )
+
+
 class ClientPool:
     """One guarded client per (service, region), created on first use and closed at the end."""
 
-    def __init__(self, session: AioSession, config: ScanConfig) -> None:
+    def __init__(
+        self, session: AioSession, config: ScanConfig, on_retry: RetryListener | None = None
+    ) -> None:
         keep_response_bodies_out_of_logs()
         self._session = session
         self._config = config
+        self._on_retry = on_retry
         self._stack = contextlib.AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
@@ -174,6 +284,10 @@ class ClientPool:
                 client = guard.install(await self._stack.enter_async_context(creator))
                 client.meta.events.register(
                     "needs-retry", retry_bare_throttling(self._config.max_attempts)
+                )
+                client.meta.events.register("needs-retry", _note_failure)
+                client.meta.events.register(
+                    "request-created", announce_retries(service, region, self._on_retry)
                 )
                 if self._config.endpoint_url and service == "s3control":
                     # Only for a local endpoint: see serve_host_prefix_locally.
@@ -222,12 +336,21 @@ def retry_bare_throttling(max_attempts: int) -> Any:
     return handler
 
 
+def answered_by_endpoint(exc: BaseException) -> bool:
+    """True when a failed call still got a reply (an AWS error): the endpoint is alive."""
+    return isinstance(exc, bce.ClientError)
+
+
 def error_code(exc: BaseException) -> str:
     """The AWS error code of a failed call, or the exception's class name when AWS gave none."""
     if isinstance(exc, bce.ClientError):
         return str(exc.response.get("Error", {}).get("Code") or "ClientError")
     if isinstance(exc, guard.ReadOnlyViolation):
         return "ReadOnlyGuard"
+    if isinstance(exc, DeadlineExceeded):
+        return "DeadlineExceeded"
+    if isinstance(exc, EndpointUnresponsive):
+        return "EndpointUnresponsive"
     return type(exc).__name__
 
 

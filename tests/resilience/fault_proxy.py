@@ -37,6 +37,7 @@ class Fault(StrEnum):
     STATUS = "status"  # a bare HTTP status with no AWS error body (a load balancer's 503)
     RESET = "reset"  # the connection is reset (RST) before any response
     SLOW = "slow"  # the real answer, but only after `delay` seconds
+    HANG = "hang"  # the request is read and never answered; the connection stays open
 
 
 @dataclass
@@ -208,6 +209,8 @@ class FaultProxy:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 transport.abort()
             raise asyncio.CancelledError  # nothing more is written on this connection
+        if fault is Fault.HANG:
+            await asyncio.Event().wait()  # until the client gives up (or the proxy stops)
         if fault is Fault.SLOW:
             assert rule is not None
             await asyncio.sleep(rule.delay)

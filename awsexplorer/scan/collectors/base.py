@@ -80,6 +80,31 @@ class CallLimiter:
             yield
 
 
+class EndpointHealth:
+    """Which (service, region) endpoints have answered, and which have gone silent.
+
+    An endpoint that accepts connections and never answers would make every call there wait its
+    whole deadline, in rounds of `per_service_region` (17 EC2 collectors: three rounds). Once a
+    call to a (service, region) that has never answered reaches its deadline, the calls still to
+    be sent there fail at once, recorded as EndpointUnresponsive. One answer, even an error,
+    proves the endpoint alive: then every call gets its own full deadline.
+    """
+
+    def __init__(self) -> None:
+        self._answered: set[tuple[str, str]] = set()
+        self._silent: set[tuple[str, str]] = set()
+
+    def answered(self, service: str, region: str) -> None:
+        self._answered.add((service, region))
+
+    def timed_out(self, service: str, region: str) -> None:
+        if (service, region) not in self._answered:
+            self._silent.add((service, region))
+
+    def silent(self, service: str, region: str) -> bool:
+        return (service, region) in self._silent
+
+
 class RegionUnavailable(Exception):
     """The region refused us as a whole; the remaining calls there are not worth making."""
 
@@ -99,6 +124,8 @@ class CollectContext:
         record_error: Callable[[CallError], None],
         region_failed: Callable[[str], bool],
         scanned_regions: frozenset[str],
+        call_timeout: float | None = None,
+        health: EndpointHealth | None = None,
     ) -> None:
         self.pool = pool
         self.region = region  # the region resources are attributed to ("global" for global)
@@ -109,6 +136,8 @@ class CollectContext:
         self._record_error = record_error
         self._region_failed = region_failed
         self.scanned_regions = scanned_regions
+        self._call_timeout = call_timeout  # every attempt of one call together; None: no limit
+        self._health = health or EndpointHealth()
 
     @property
     def partition(self) -> str:
@@ -137,9 +166,47 @@ class CollectContext:
         try:
             client = await self.pool.get(service, region)
             async with self._limiter.slot(service, region):
-                return await getattr(client, operation)(**params)
+                self._check_region(self.region)  # it may have refused us while we waited
+                return await self._bounded(
+                    service, region, lambda: getattr(client, operation)(**params)
+                )
+        except RegionUnavailable:
+            raise
         except Exception as exc:
             raise CallFailure(service, api_name(client, operation), exc) from exc
+
+    async def _bounded(
+        self, service: str, region: str, start: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> dict[str, Any]:
+        """One call, all its attempts within the call timeout; what it says about the endpoint
+        goes into the health record."""
+        from awsexplorer.scan.session import (
+            CURRENT_CALL,
+            CallTrace,
+            DeadlineExceeded,
+            EndpointUnresponsive,
+            answered_by_endpoint,
+        )
+
+        if self._health.silent(service, region):
+            raise EndpointUnresponsive(service, region, self._call_timeout or 0.0)
+        trace = CallTrace(self.region)
+        token = CURRENT_CALL.set(trace)
+        within = asyncio.timeout(self._call_timeout)
+        try:
+            async with within:
+                response = await start()
+        except Exception as exc:
+            if within.expired():
+                self._health.timed_out(service, region)
+                raise DeadlineExceeded(self._call_timeout or 0.0, trace) from None
+            if answered_by_endpoint(exc):
+                self._health.answered(service, region)
+            raise
+        finally:
+            CURRENT_CALL.reset(token)
+        self._health.answered(service, region)
+        return response
 
     async def paginate(
         self,
@@ -166,8 +233,9 @@ class CollectContext:
             raise CallFailure(service, api_name(client, operation), exc) from exc
         while True:
             async with self._limiter.slot(service, region):
+                self._check_region(self.region)
                 try:
-                    page = await pages.__anext__()
+                    page = await self._bounded(service, region, pages.__anext__)
                 except StopAsyncIteration:
                     return
                 except Exception as exc:
