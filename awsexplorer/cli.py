@@ -143,7 +143,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     code = int(app.run() or 0)
     startup_error = getattr(app, "startup_error", None)
     if startup_error:
-        print(f"awsexplorer: {startup_error}", file=sys.stderr)
+        print(f"awsexplorer: {inert(startup_error, keep_newlines=True)}", file=sys.stderr)
     if options.demo:
         # Tearing down moto's in-memory demo account takes ~2 s after the app has closed;
         # nothing is left to save, so leave at once.
