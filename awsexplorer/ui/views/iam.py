@@ -229,14 +229,14 @@ def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[Prin
         attrs = r.attributes
         known = attrs.get("last_used_known", True) is not False
         last_used_at = parse_time(attrs.get("last_used"))
-        own = admin_of(r)
+        own_admin = admin_of(r)
         if kind == "root":
             admin = Admin.NOT_APPLICABLE
-        elif own:
+        elif own_admin:
             admin = Admin.YES
         elif kind == "user" and attrs.get("groups") and holds_admin(attrs, group_attrs):
             admin = Admin.GROUP
-        elif own is None:
+        elif own_admin is None:
             admin = Admin.UNKNOWN
         else:
             admin = Admin.NO
