@@ -41,7 +41,7 @@ class VpcScreen(ScanViewScreen):
 
     BINDINGS = [
         Binding("enter", "jump", "Show", priority=True),
-        Binding("space", "toggle", "Fold", priority=True),
+        Binding("space", "fold", "Fold", priority=True),
         Binding("slash", "focus_filter", "Filter"),
         Binding("l", "expand", "Expand", show=False),
         Binding("h", "collapse", "Collapse", show=False),
@@ -172,7 +172,7 @@ class VpcScreen(ScanViewScreen):
         else:
             node.toggle()  # a grouping node (egress, AZ): Enter folds it instead
 
-    def action_toggle(self) -> None:
+    def action_fold(self) -> None:
         self.skip_while_typing()  # a space typed in the filter
         node = self.vpc_tree.cursor_node
         if node is not None and node.allow_expand:
