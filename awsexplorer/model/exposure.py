@@ -112,7 +112,7 @@ class Hop:
         return {"layer": self.layer, "id": self.id, "rule": self.rule, "verdict": self.verdict}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built 100,000s of times, frozen init costs 2x
 class Verdict:
     """Can the internet reach `protocol` `ports` on this resource over IPv`ip_version`?"""
 
@@ -491,13 +491,16 @@ class _Analyser:
         self.sg_rules: dict[Key, tuple[SgRule, ...]] = {}
         self.prefix_lists: dict[Key, tuple[str, ...]] = {}
         self.by_id: dict[Key, Resource] = {}
-        self.eni_by_ip: dict[tuple[str, str], Resource] = {}
+        self._eni_by_ip: dict[tuple[str, str], Resource] | None = None
         self.target_groups: dict[str, Resource] = {}
         self.enis_of: dict[Key, list[Resource]] = {}
         self.result = Exposure()
-        self._direct_cache: dict[tuple[Any, ...], list[tuple[str, Ports, tuple[Hop, ...]]]] = {}
+        self._direct_cache: dict[
+            tuple[Any, ...], list[tuple[str, Ports, tuple[Hop, ...], bool]]
+        ] = {}
         self._route_cache: dict[tuple[str, str, int], Hop] = {}
         self._opened_cache: dict[tuple[Any, ...], Any] = {}
+        self._table_cache: dict[tuple[str, str, str, int], Hop] = {}
         for r in resources:
             key = (r.region, r.id)
             t = r.type
@@ -523,10 +526,19 @@ class _Analyser:
                 owner = r.attributes.get("attached_to")
                 if owner:
                     self.enis_of.setdefault((r.region, str(owner)), []).append(r)
-                for ip in _private_ips(r.attributes):
-                    self.eni_by_ip[(r.region, ip)] = r
             if t in (INSTANCE, NETWORK_INTERFACE, FUNCTION):
                 self.by_id[key] = r
+
+    def eni_by_ip(self) -> dict[tuple[str, str], Resource]:
+        """ENIs by private address (IP targets), indexed on first use."""
+        if self._eni_by_ip is None:
+            self._eni_by_ip = {
+                (r.region, ip): r
+                for r in self.resources
+                if r.type == NETWORK_INTERFACE
+                for ip in _private_ips(r.attributes)
+            }
+        return self._eni_by_ip
 
     # -- per subnet -------------------------------------------------------------------------
 
@@ -552,20 +564,28 @@ class _Analyser:
         table, association = self.routing.table_for(subnet)
         if table is None:
             return Hop(ROUTE, None, f"no route table known for {subnet_id}", NONE)
-        return internet_route(table, association or "main", version)
+        key = (region, table.id, association or "main", version)
+        hop = self._table_cache.get(key)
+        if hop is None:
+            hop = self._table_cache[key] = internet_route(table, association or "main", version)
+        return hop
 
     # -- per interface ----------------------------------------------------------------------
 
     def direct(
         self, region: str, subnet_id: str, groups: tuple[str, ...], version: int
-    ) -> list[tuple[str, Ports, tuple[Hop, ...]]]:
+    ) -> list[tuple[str, Ports, tuple[Hop, ...], bool]]:
         """Each (protocol, ports) the groups open to the internet, with its path after the
-        address hop (route, nacl-in, security-group, nacl-out); cached per placement."""
+        address hop (route, nacl-in, security-group, nacl-out) and whether every hop allows;
+        cached per placement."""
         key = (region, subnet_id, groups, version)
         found = self._direct_cache.get(key)
         if found is None:
             source = Source((_INTERNET[version],))
-            found = self._direct_cache[key] = self.leg(region, subnet_id, groups, source)
+            found = self._direct_cache[key] = [
+                (protocol, ports, hops, all(h.verdict == ALLOW for h in hops))
+                for protocol, ports, hops in self.leg(region, subnet_id, groups, source)
+            ]
         return found
 
     def leg(
@@ -574,8 +594,10 @@ class _Analyser:
         """route -> nacl-in -> security-group -> nacl-out for traffic from the internet
         (`source`) to an interface in `subnet_id` with `groups`: every piece the groups open."""
         version = source.version
-        route = self.route_hop(region, subnet_id, version)
         opened, unresolved = self.opened(region, groups, source)
+        if not opened and not unresolved:
+            return []
+        route = self.route_hop(region, subnet_id, version)
         out: list[tuple[str, Ports, tuple[Hop, ...]]] = []
         acl = self.acl(region, subnet_id)
         for protocol, ports, sg_hop in opened:
@@ -718,8 +740,9 @@ class _Analyser:
             t = r.type
             if t == NETWORK_INTERFACE:
                 attrs = r.attributes
-                if attrs.get("InterfaceType") in _NOT_SERVING:
-                    continue
+                groups = tuple(_groups(attrs))
+                if not groups or attrs.get("InterfaceType") in _NOT_SERVING:
+                    continue  # no group opens anything; or it serves nothing itself
                 if str(attrs.get("Description") or "").startswith("ELB "):
                     continue  # a load balancer's node: analysed as the load balancer
                 owner_id = attrs.get("attached_to")
@@ -728,13 +751,13 @@ class _Analyser:
                     owner=owner if owner is not None and owner.type == INSTANCE else r,
                     id=r.id,
                     subnet_ids=tuple(_subnets(r)),
-                    groups=tuple(_groups(attrs)),
+                    groups=groups,
                     addresses={4: _public_ipv4(attrs), 6: _global_ipv6(attrs)},
                 )
             elif t == INSTANCE:
                 if (r.region, r.id) in self.enis_of:
                     continue  # its ENIs are in the snapshot and speak for it
-                yield from _instance_interfaces(r)
+                yield from (i for i in _instance_interfaces(r) if i.groups)
             elif t == DATABASE:
                 attrs = r.attributes
                 if not (attrs.get("publicly_accessible") or attrs.get("PubliclyAccessible")):
@@ -762,29 +785,58 @@ class _Analyser:
 
     def add_direct(self, interface: Interface) -> None:
         owner = interface.owner
+        region = owner.region
+        single = len(interface.subnet_ids) == 1 and interface.only is None
         for version in (4, 6):
             address = interface.addresses.get(version)
-            if address:
-                word = "public IPv4" if version == 4 else "global IPv6"
-                if owner.type == DATABASE:
-                    word = "publicly accessible endpoint"
-                address_hop = Hop(ADDRESS, interface.id or owner.id, f"{word} {address}", ALLOW)
-            else:
+            hop_id = interface.id or owner.id
+            if not address:
+                # No address: one verdict per piece the groups open, blocked at the first hop.
                 word = "no public IPv4 address" if version == 4 else "no global IPv6 address"
-                address_hop = Hop(ADDRESS, interface.id or owner.id, word, NONE)
-            # A database sits in one of its subnets; reachable when any of them lets it through.
-            best: dict[tuple[str, Ports], tuple[Hop, ...]] = {}
-            for subnet_id in interface.subnet_ids:
-                for protocol, ports, hops in self.direct(
-                    owner.region, subnet_id, interface.groups, version
-                ):
+                blocked = (Hop(ADDRESS, hop_id, word, NONE),)
+                opened, unresolved = self.opened(
+                    region, interface.groups, Source((_INTERNET[version],))
+                )
+                pieces = [(p, span) for p, span, _ in opened]
+                pieces += [(p, span) for _, _, p, span in unresolved]
+                for protocol, ports in dict.fromkeys(pieces):
                     for protocol_, ports_ in _served(interface, protocol, ports):
-                        path = (address_hop, *hops) if address else (address_hop,)
-                        key = (protocol_, ports_)
-                        if key not in best or (_reaches(path) and not _reaches(best[key])):
-                            best[key] = path
-            for (protocol, ports), path in best.items():
-                self._emit(owner, interface.id, protocol, ports, version, address, None, path)
+                        self._emit(
+                            owner,
+                            interface.id,
+                            protocol_,
+                            ports_,
+                            version,
+                            None,
+                            None,
+                            blocked,
+                            False,
+                        )
+                continue
+            word = "public IPv4" if version == 4 else "global IPv6"
+            if owner.type == DATABASE:
+                word = "publicly accessible endpoint"
+            address_hop = Hop(ADDRESS, hop_id, f"{word} {address}", ALLOW)
+            if single:  # the common case: one subnet, every port the groups open
+                for protocol, ports, hops, ok in self.direct(
+                    region, interface.subnet_ids[0], interface.groups, version
+                ):
+                    path = (address_hop, *hops)
+                    self._emit(
+                        owner, interface.id, protocol, ports, version, address, None, path, ok
+                    )
+                continue
+            # A database sits in one of its subnets; reachable when any of them lets it through.
+            best: dict[tuple[str, Ports], tuple[tuple[Hop, ...], bool]] = {}
+            for subnet_id in interface.subnet_ids:
+                for protocol, ports, hops, ok in self.direct(
+                    region, subnet_id, interface.groups, version
+                ):
+                    for key in _served(interface, protocol, ports):
+                        if key not in best or (ok and not best[key][1]):
+                            best[key] = ((address_hop, *hops), ok)
+            for (protocol, ports), (path, ok) in best.items():
+                self._emit(owner, interface.id, protocol, ports, version, address, None, path, ok)
 
     def _emit(
         self,
@@ -796,6 +848,7 @@ class _Analyser:
         address: str | None,
         via: str | None,
         path: tuple[Hop, ...],
+        reachable: bool | None = None,
     ) -> None:
         self.result.verdicts.append(
             Verdict(
@@ -809,7 +862,7 @@ class _Analyser:
                 ip_version=version,
                 address=address,
                 via=via,
-                reachable=_reaches(path),
+                reachable=_reaches(path) if reachable is None else reachable,
                 path=path,
                 interface=interface,
             )
@@ -939,7 +992,7 @@ class _Analyser:
             return
         owner: Resource | None
         if kind == "ip":
-            eni = self.eni_by_ip.get((lb.region, target_id))
+            eni = self.eni_by_ip().get((lb.region, target_id))
             owner_id = eni.attributes.get("attached_to") if eni else None
             owner = self.by_id.get((lb.region, str(owner_id))) if owner_id else None
             owner = owner or eni
@@ -991,6 +1044,10 @@ class _Analyser:
 def internet_route(table: RouteTable, association: str, version: int) -> Hop:
     """Does the table send the whole internet (of this IP version) to an internet gateway?"""
     where = "explicit association" if association == "explicit" else "main route table"
+    default = "0.0.0.0/0" if version == 4 else "::/0"
+    for route in table.routes:  # the common case, without parsing a network
+        if route.destination == default and route.kind == IGW and route.active:
+            return Hop(ROUTE, table.id, f"{default} -> {route.target} ({where})", ALLOW)
     internet = _INTERNET[version]
     to_igw: dict[str, list[Network]] = {}
     eigw = []

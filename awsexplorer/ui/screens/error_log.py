@@ -137,7 +137,7 @@ class ErrorLogScreen(ScanViewScreen):
     def on_descendant_focus(self) -> None:
         self._show_detail()
 
-    def _show_detail(self, table: DataTable | None = None) -> None:
+    def _show_detail(self, table: DataTable[Text] | None = None) -> None:
         detail = self.query_one("#log-detail", Static)
         table = table or (self.focused if isinstance(self.focused, DataTable) else None)
         text: Text | None = None

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
@@ -166,11 +167,11 @@ class IamScreen(ScanViewScreen):
             shown += f" matching “{self.filter_text.strip()}”"
         return f"{super().title_text()} · {shown} · {dormant} dormant · by {order}"
 
-    def main_widget(self) -> DataTable:
+    def main_widget(self) -> DataTable[Text]:
         return self.table
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> DataTable[Text]:
         return self.query_one("#iam-table", DataTable)
 
     def rebuild(self) -> None:
@@ -185,7 +186,7 @@ class IamScreen(ScanViewScreen):
         super().rebuild()
         for column, label in COLUMNS:
             marker = (" ▼" if self.sort_reverse else " ▲") if column is self.sort_column else ""
-            table.columns[column.value].label = Text(label + marker)
+            table.columns[ColumnKey(column.value)].label = Text(label + marker)
         table.clear()
         for row in self.rows:
             table.add_row(*cells(row), key=row.arn)
