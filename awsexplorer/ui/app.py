@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -151,7 +151,7 @@ class AwsExplorerApp(App[int]):
             return f"snapshot {self.options.snapshot.name}"
         return "demo account" if self.options.demo else ""
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.state, account_color=self.options.account_color, source=self.source)
 
     @property
@@ -297,7 +297,7 @@ class AwsExplorerApp(App[int]):
                 self.analysing = True
                 self._analyse(self.state.unanalysed_result())
                 self._refresh_main(set())
-            elif worker.name == "analyse":
+            elif worker.name == "analyse" and isinstance(worker.result, ScanResult):
                 self.analysing = False
                 with heap.loading_scan():
                     self.state.load(worker.result)
@@ -500,7 +500,7 @@ class AwsExplorerApp(App[int]):
             self.pop_screen()
         self.main.jump(message.arn)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for name, (_, _, title) in VIEWS.items():
             yield SystemCommand(title, f":{name}", lambda name=name: self.action_show_view(name))

@@ -99,7 +99,9 @@ class MainScreen(Screen[None]):
         return cast("AwsExplorerApp", self.app)
 
     @property
-    def tree(self) -> ResourceTree:
+    def tree(self) -> ResourceTree:  # type: ignore[override]
+        # Shadows DOMNode.tree (a debugging aid that renders the DOM as a rich Tree; nothing in
+        # Textual reads it at run time). Renaming it touches every UI test: left for the UI work.
         return self.query_one(ResourceTree)
 
     @property

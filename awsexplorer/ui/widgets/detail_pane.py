@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from time import monotonic
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.console import RenderableType
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.css.styles import RulesMap
 from textual.geometry import Size
 from textual.timer import Timer
 from textual.visual import visualize
@@ -102,7 +103,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         # between resources of one type usually keeps the height, so measure (as Textual would)
         # and repaint only the pane when it is unchanged at the same width.
         width = body.content_size.width
-        measured = (width, visualize(body, renderable).get_height(body.styles, width))
+        # Textual's own Widget passes its styles as the rules too (it reads them with .get()).
+        styles = cast(RulesMap, body.styles)
+        measured = (width, visualize(body, renderable).get_height(styles, width))
         same = width > 0 and measured == body.measured
         body.measured = measured if width > 0 else None
         body.update(renderable, layout=not same)
