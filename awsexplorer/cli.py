@@ -20,7 +20,7 @@ from awsexplorer import __version__
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 from awsexplorer.options import AppOptions
-from awsexplorer.scan.config import ScanConfig
+from awsexplorer.scan.config import DEFAULT_CALL_TIMEOUT, DEFAULT_READ_TIMEOUT, ScanConfig
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -68,6 +68,14 @@ def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -
         help="send every call to this endpoint (LocalStack, moto); also AWS_ENDPOINT_URL",
     )
     target.add_argument(
+        "--call-timeout",
+        type=_seconds,
+        default=default,
+        metavar="SECONDS",
+        help="give up on one API call after this long, every retry included "
+        f"(default: {DEFAULT_CALL_TIMEOUT:g})",
+    )
+    target.add_argument(
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS if sub else False,
@@ -75,12 +83,26 @@ def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -
     )
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
+    return seconds
+
+
 def scan_config(args: argparse.Namespace) -> ScanConfig:
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    call_timeout = getattr(args, "call_timeout", None) or DEFAULT_CALL_TIMEOUT
     return ScanConfig(
         profile=args.profile,
         regions=_regions(args.region),
         endpoint_url=endpoint,
+        call_timeout=call_timeout,
+        # One attempt never outlasts the call, so a short --call-timeout still sees a retry.
+        read_timeout=min(DEFAULT_READ_TIMEOUT, call_timeout / 2),
     )
 
 

@@ -49,12 +49,27 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def retry_line(event: Any) -> Text:
+    """One stderr line per retry (a CallRetrying event), as it goes out."""
+    return Text(
+        f"retrying {inert(event.service)}:{inert(event.operation)} in {inert(event.region)} "
+        f"(attempt {event.attempt} of {event.max_attempts}, after {inert(event.reason)})",
+        style="yellow",
+    )
+
+
 async def _scan(config: Any, console: Console | None) -> Any:
-    from awsexplorer.scan.events import RegionProgress, ScanStarted
+    from awsexplorer.scan.events import CallRetrying, RegionProgress, ScanStarted
     from awsexplorer.scan.runner import scan
 
     if console is None:
-        return await scan(config)
+        plain = Console(stderr=True, highlight=False)
+
+        def on_retry(event: Any) -> None:
+            if isinstance(event, CallRetrying):
+                plain.print(retry_line(event), soft_wrap=True)
+
+        return await scan(config, on_retry)
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -70,7 +85,9 @@ async def _scan(config: Any, console: Console | None) -> Any:
         task = progress.add_task("", total=None)
 
         def on_event(event: Any) -> None:
-            if isinstance(event, ScanStarted):
+            if isinstance(event, CallRetrying):
+                progress.console.print(retry_line(event), soft_wrap=True)
+            elif isinstance(event, ScanStarted):
                 description = inert(event.account.id)
                 progress.update(task, total=len(event.regions), description=description)
             elif isinstance(event, RegionProgress) and event.done >= event.total:

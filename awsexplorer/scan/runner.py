@@ -45,6 +45,8 @@ from awsexplorer.scan.events import (
     ScanStarted,
 )
 from awsexplorer.scan.session import (
+    CURRENT_CALL,
+    CallTrace,
     ClientPool,
     DeadlineExceeded,
     check_credentials,
@@ -150,13 +152,15 @@ class Scanner:
 
     async def _identify(self, pool: ClientPool, home: str) -> Account:
         within = asyncio.timeout(self.config.call_timeout)
+        trace = CallTrace(GLOBAL_REGION)
+        token = CURRENT_CALL.set(trace)
         try:
             sts = await pool.get("sts", home)
             async with within:
                 identity = await sts.get_caller_identity()
         except Exception as exc:
             timed_out = within.expired()
-            cause: Exception = DeadlineExceeded(self.config.call_timeout) if timed_out else exc
+            cause = DeadlineExceeded(self.config.call_timeout, trace) if timed_out else exc
             failure = credential_failure(cause, self.config.profile)
             if failure is not None:
                 raise failure from None
@@ -164,6 +168,8 @@ class Scanner:
                 f"Could not identify the caller (sts:GetCallerIdentity): {cause}",
                 "Check the credentials and the network, or try `awsexplorer --demo`.",
             ) from None
+        finally:
+            CURRENT_CALL.reset(token)
         caller_arn = str(identity["Arn"])
         return Account(
             id=str(identity["Account"]),

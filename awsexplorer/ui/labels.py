@@ -77,6 +77,8 @@ def region_label(
         label.append(f"  scanning {view.done}/{view.total}", style=REGION_STATUS_STYLE[status])
         if count:
             label.append(f", {count} found")  # not `·`: that is the low-severity marker
+        if view.retrying:
+            label.append("  retrying", style=tone("yellow", "bold"))
     elif status is RegionStatus.FAILED:
         label.append_text(
             show(

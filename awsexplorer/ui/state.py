@@ -24,6 +24,7 @@ from awsexplorer.model import (
 from awsexplorer.model.defaults import default_vpcs, is_aws_default
 from awsexplorer.scan.events import (
     CallFailed,
+    CallRetrying,
     RegionProgress,
     ResourcesFound,
     ScanEvent,
@@ -47,6 +48,7 @@ class RegionView:
     total: int = 0
     reason: str | None = None
     errors: list[CallError] = field(default_factory=list)
+    retrying: str | None = None  # "ec2 DescribeVpcs": a call there is being retried right now
 
     @property
     def finished(self) -> bool:
@@ -147,6 +149,13 @@ class ExplorerState:
             view = self.regions.setdefault(event.region, RegionView(event.region, event.status))
             view.status, view.done, view.total = event.status, event.done, event.total
             view.reason = event.reason or view.reason
+            view.retrying = None  # a later retry says so again
+            return {event.region}
+        if isinstance(event, CallRetrying):
+            view = self.regions.setdefault(
+                event.region, RegionView(event.region, RegionStatus.SCANNING)
+            )
+            view.retrying = f"{event.service} {event.operation}"
             return {event.region}
         if isinstance(event, ResourcesFound):
             self._add(event.resources)
