@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_CALL_TIMEOUT = 40.0
+DEFAULT_READ_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class ScanConfig:
     connect_timeout: float = 5.0
     # One attempt's wait for an answer. Shorter than call_timeout, so that a request lost on the
     # way is tried again within the call's time.
-    read_timeout: float = 15.0
+    read_timeout: float = DEFAULT_READ_TIMEOUT
     # One call, every attempt and back-off together (seconds; --call-timeout). A call still
     # unanswered then is recorded as failed (DeadlineExceeded), so an endpoint that accepts
     # connections and never answers costs this long, not read_timeout x max_attempts.
