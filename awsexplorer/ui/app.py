@@ -42,7 +42,7 @@ from awsexplorer.scan.events import ScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.format import parse_time, set_monochrome
-from awsexplorer.ui.messages import JumpTo
+from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
 from awsexplorer.ui.screens.help import HelpScreen
 from awsexplorer.ui.screens.main import MainScreen
@@ -126,8 +126,9 @@ class AwsExplorerApp(App[int]):
         # `:` and `/` are taken as the app reads them, before the keys typed after them: the
         # prompt has the focus at once, so a burst (`:findings⏎` from a fast typist, tmux
         # send-keys or a laggy link) is typed into it, never run as hotkeys.
+        # (The main screen shows both in its footer; a view shows `/` where it has a filter.)
         Binding("colon", "prompt(':')", "Jump", show=False, priority=True),
-        Binding("slash", "prompt('/')", "Filter", show=False, priority=True),
+        Binding("slash", "prompt('/')", "Filter", priority=True),
     ]
 
     def __init__(self, options: AppOptions) -> None:
@@ -394,6 +395,14 @@ class AwsExplorerApp(App[int]):
         self.workers.cancel_all()
         self.exit(0)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "prompt" and parameters == ("/",):
+            screen = self.screen
+            if isinstance(screen, MainScreen):
+                return True
+            return isinstance(screen, ScanViewScreen) and bool(screen.query(Input))
+        return True
+
     def action_prompt(self, mode: str) -> None:
         """`:` (anywhere) or `/` (where there is something to filter), focused synchronously."""
         if isinstance(self.focused, Input):
@@ -499,6 +508,12 @@ class AwsExplorerApp(App[int]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.main.jump(message.arn)
+
+    @on(ShowAccount)
+    def _show_account(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.main.show_account()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -7,8 +7,9 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from awsexplorer.ui.labels import short_type
-from awsexplorer.ui.messages import JumpTo
+from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.state import ExplorerState
+from awsexplorer.ui.views.common import is_account_level
 
 MAX_HITS = 40
 
@@ -46,12 +47,17 @@ class ResourceProvider(Provider):
             return
         for finding in state.findings[:10]:
             resource = state.get(finding.resource)
-            if resource is None:
+            if is_account_level(finding):  # filed under root's ARN, about the whole account
+                text = f"{finding.severity.value}: account · {finding.check}"
+                message: JumpTo | ShowAccount = ShowAccount()
+            elif resource is None:
                 continue
-            text = f"{finding.severity.value}: {resource.name} · {resource.region}"
+            else:
+                text = f"{finding.severity.value}: {resource.name} · {resource.region}"
+                message = JumpTo(resource.arn)
             yield DiscoveryHit(
                 text,
-                partial(self.app.post_message, JumpTo(resource.arn)),
+                partial(self.app.post_message, message),
                 text=text,
                 help=finding.message,
             )

@@ -339,13 +339,8 @@ def group_detail(state: ExplorerState, ref: NodeRef) -> Group:
     region = ref.region or ""
     title = ref.type or ref.service or ""
     count = state.count(region, resource_type=ref.type, service=None if ref.type else ref.service)
-    findings = [
-        f
-        for f in state.findings
-        if (r := state.get(f.resource)) is not None
-        and r.region == region
-        and (r.type == ref.type if ref.type else r.service == ref.service)
-    ]
+    # The same warnings the node's badge counts (account-wide ones are the account's).
+    findings = state.findings_in(region, resource_type=ref.type, service=ref.service)
     parts: list[RenderableType] = [
         Text(inert(f"{title} in {region}", limit=160), style="bold"),
         _facts(

@@ -11,3 +11,7 @@ class JumpTo(Message):
     def __init__(self, arn: str) -> None:
         super().__init__()
         self.arn = arn
+
+
+class ShowAccount(Message):
+    """Show the account node (an account-wide warning was picked: it is the account's)."""

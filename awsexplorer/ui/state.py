@@ -328,6 +328,31 @@ class ExplorerState:
         found = self._findings_by_arn.get(arn)
         return found[0].severity if found else None
 
+    def tally(self, resources: list[Resource]) -> Counter[Severity]:
+        """The warnings on these resources (account-wide ones are the account's, not root's):
+        what a node's badge says when a filter narrows it."""
+        counts: Counter[Severity] = Counter()
+        for resource in resources:
+            counts.update(f.severity for f in self._findings_by_arn.get(resource.arn, ()))
+        return counts
+
+    def findings_in(
+        self, region: str, resource_type: str | None = None, service: str | None = None
+    ) -> list[Finding]:
+        """The warnings a region / service / type node counts (as severity_counts does), worst
+        first: on listed resources only; account-wide ones belong to the account."""
+        found: list[Finding] = []
+        for finding in self.findings:
+            resource = self._resources.get(finding.resource)
+            if resource is None or is_account_level(finding) or resource.region != region:
+                continue
+            if resource_type is not None and resource.type != resource_type:
+                continue
+            if resource_type is None and service is not None and resource.service != service:
+                continue
+            found.append(finding)
+        return found
+
     def account_findings(self) -> list[Finding]:
         """Warnings about the account itself, or about something the scan did not list."""
         return [

@@ -238,3 +238,143 @@ async def test_no_color_keeps_every_character_readable(
         from awsexplorer.ui import format as fmt
 
         fmt.set_monochrome(False)
+
+
+# -- 8. one set of numbers everywhere -------------------------------------------------------------
+
+ROOT = "arn:aws:iam::123456789012:root"
+BOB = "arn:aws:iam::123456789012:user/bob"
+ALICE = "arn:aws:iam::123456789012:user/alice"
+
+
+def with_account_level() -> AppOptions:
+    """The fixture plus two account-wide warnings, filed (as the snapshot contract says) under
+    the root user's ARN."""
+    from dataclasses import replace
+
+    from awsexplorer import snapshot
+    from awsexplorer.model import Finding, Severity
+
+    result = snapshot.read(FIXTURE)
+    trail = Finding(
+        "cloudtrail-multi-region-missing", Severity.HIGH, ROOT, "global", "no trail", "Add one."
+    )
+    alarm = Finding("billing-alarm-missing", Severity.MEDIUM, ROOT, "global", "no alarm", "Add.")
+    loaded = replace(result, findings=[*result.findings, trail, alarm])
+    return AppOptions(snapshot=FIXTURE, loaded=loaded)
+
+
+def tree_labels(screen: MainScreen) -> dict[tuple[str, str | None, str | None], str]:
+    """(region, service, type) -> the label's text, for every region, service and type node."""
+    found: dict[tuple[str, str | None, str | None], str] = {}
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        ref = node.data
+        if ref is not None and ref.kind in ("region", "service", "type") and ref.region:
+            found[(ref.region, ref.service, ref.type)] = node.label.plain
+        for child in node.children:
+            walk(child)
+
+    walk(screen.tree.root)
+    return found
+
+
+async def filtered(app: AwsExplorerApp, pilot: Pilot[int], text: str) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await pilot.press("slash", *text, "enter")
+    await pilot.pause(0.3)  # FILTER_DELAY
+    await settle(pilot)
+    return screen
+
+
+async def test_a_filter_narrows_badges_as_it_narrows_counts() -> None:
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await filtered(app, pilot, "bob")
+        labels = tree_labels(screen)
+        # bob (one HIGH warning) is all that is left: every level says 1 and !1, nothing else.
+        assert labels[("global", "iam", "iam:user")] == "user  1 !1"
+        assert labels[("global", "iam", None)] == "iam  1 !1"
+        assert labels[("global", None, None)].split() == ["Global", "1", "!1"]
+        assert "!3" not in screen.tree.root.label.plain  # the account's line narrows too
+
+
+SCRATCH = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0loose"
+
+
+@pytest.mark.parametrize(
+    ("start", "text"),
+    [(BOB, "app-1"), (SCRATCH, "bob"), ("eu-west-1", "bob"), ("global", "scratch")],
+)
+async def test_the_detail_pane_drops_what_the_filter_hid(start: str, text: str) -> None:
+    from awsexplorer.ui.state import NodeRef
+
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        if start.startswith("arn:"):
+            assert screen.jump(start)
+        else:
+            screen.tree.reveal_region(start)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        shown = screen.detail.ref
+        assert shown is not None and start in (shown.arn, shown.region)
+        assert shown == screen.cursor_ref
+        await filtered(app, pilot, text)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.detail.ref == screen.cursor_ref
+        assert screen.detail.ref != shown
+        assert screen.detail.ref != NodeRef("region", region=start)
+
+
+async def test_esc_clearing_a_filter_keeps_the_cursor_where_it_was() -> None:
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await filtered(app, pilot, "alice")
+        assert screen.jump(ALICE)
+        await settle(pilot)
+        await pilot.press("escape")  # clears the filter
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.tree.filter_text == ""
+        ref = screen.cursor_ref
+        assert ref is not None and ref.arn == ALICE  # still on alice: her branch stays open
+        assert screen.detail.ref == ref
+
+
+async def test_iam_node_detail_and_badge_agree_and_account_findings_are_the_accounts() -> None:
+    from awsexplorer.ui.details import describe
+    from awsexplorer.ui.state import NodeRef
+    from tests.ui.test_qa_fixes import render_text
+
+    app = AwsExplorerApp(with_account_level())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        state = app.state
+        badge = tree_labels(screen)[("global", "iam", None)]
+        counts = state.severity_counts(region="global", service="iam")
+        detail = render_text(describe(state, NodeRef("service", region="global", service="iam")))
+        warnings_line = next(line for line in detail.splitlines() if "warnings" in line)
+        total = sum(counts.values())
+        assert total == 6  # root MFA, 2 admin, bob no MFA, alice's key, the unused role
+        for severity, n in counts.items():
+            assert f"{n} {severity.value}" in warnings_line
+        assert "no trail" not in detail and "no alarm" not in detail
+        assert "+" in badge or "!" in badge
+        # The palette's first hits: account-wide warnings are the account's, not root's.
+        from awsexplorer.ui.commands import ResourceProvider
+
+        provider = ResourceProvider(screen)
+        hits = [hit async for hit in provider.discover()]
+        texts = [hit.text or "" for hit in hits]
+        assert any("account" in t and "high" in t for t in texts), texts
+        assert not any("root" in t and "high" in t for t in texts), texts

@@ -57,8 +57,9 @@ def view_name(screen: Screen[None]) -> str | None:
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "open_prompt('/')", "Filter"),
-        Binding("colon", "open_prompt(':')", "Jump"),
+        # The app's: taken before the keys typed after them (see AwsExplorerApp.BINDINGS).
+        Binding("slash", "app.prompt('/')", "Filter", priority=True),
+        Binding("colon", "app.prompt(':')", "Jump", priority=True),
         Binding("ctrl+z", "toggle_attention", "Attention"),
         Binding("c", "copy", "Copy"),
         Binding("r", "rescan", "Rescan"),
@@ -177,7 +178,21 @@ class MainScreen(Screen[None]):
         text, self._pending_filter = self._pending_filter, None
         if text is not None and text != self.tree.filter_text:
             self.tree.filter_text = text
-            self.tree.rebuild()
+            self.rebuild_tree()
+
+    def rebuild_tree(self) -> None:
+        """Rebuild after the filter or attention-only changed: a resource under the cursor stays
+        under it (its branch opened) if still shown, and the detail pane shows whatever the
+        cursor ends on, never a node the filter hid."""
+        keep = self.cursor_ref
+        self.tree.rebuild()
+        if keep is not None and keep.kind == "resource" and keep.arn:
+            self.tree.reveal(keep.arn)
+        self.call_after_refresh(self._detail_follows_cursor)
+
+    def _detail_follows_cursor(self) -> None:
+        if self.detail.ref != self.cursor_ref:
+            self.detail.show(self.cursor_ref)
 
     @on(CommandBar.Closed)
     def _prompt_closed(self, event: CommandBar.Closed) -> None:
@@ -267,6 +282,13 @@ class MainScreen(Screen[None]):
         self.notify(f"{what} is in {where}.", title="Found")
         return True
 
+    def show_account(self) -> None:
+        """The account node and its detail (account-wide warnings are listed there)."""
+        self.tree.move_cursor(self.tree.root)
+        self.tree.scroll_home(animate=False)
+        self.set_focus(self.tree)
+        self.detail.show(NodeRef("account"))
+
     def go_to_region(self, name: str) -> None:
         if not name:
             self.notify("Which region? :region eu-west-1", severity="warning")
@@ -290,7 +312,7 @@ class MainScreen(Screen[None]):
     def action_toggle_attention(self) -> None:
         tree = self.tree
         tree.attention_only = not tree.attention_only
-        tree.rebuild()
+        self.rebuild_tree()
         if tree.attention_only:
             shown = len(self.state.findings)
             self.notify(
@@ -311,7 +333,7 @@ class MainScreen(Screen[None]):
         elif tree.filter_text or tree.attention_only:
             tree.filter_text = ""
             tree.attention_only = False
-            tree.rebuild()
+            self.rebuild_tree()
             self.notify("Filters cleared.")
         elif tree.cursor_node is not None and tree.cursor_node.parent is not None:
             parent = tree.cursor_node.parent

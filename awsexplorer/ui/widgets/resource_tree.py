@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from awsexplorer.model import RegionStatus, Resource
+from awsexplorer.model import RegionStatus, Resource, Severity
 from awsexplorer.ui import labels
 from awsexplorer.ui.details import MAX_SHOWN
 from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
@@ -86,6 +86,29 @@ class ResourceTree(Tree[NodeRef]):
                 kept[service] = shown
         return kept
 
+    def _numbers(
+        self, region: str | None, service: str | None = None, resource_type: str | None = None
+    ) -> tuple[int, Counter[Severity]]:
+        """What a node's label counts: every resource, or under a filter only those shown (the
+        count and the badge always agree)."""
+        if not self.narrowed:
+            if region is None:
+                return self.state.resource_total, self.state.severity_counts()
+            count = self.state.count(region, resource_type=resource_type, service=service)
+            return count, self.state.severity_counts(
+                region=region, resource_type=resource_type, service=service
+            )
+        self._visible_resources(region or "", resource_type or "")  # fills self._matches
+        shown = [
+            resource
+            for (where, kind), found in (self._matches or {}).items()
+            if (region is None or where == region)
+            and (resource_type is None or kind == resource_type)
+            and (service is None or kind.split(":", 1)[0] == service)
+            for resource in found
+        ]
+        return len(shown), self.state.tally(shown)
+
     def _region_visible(self, name: str) -> bool:
         if not self.narrowed:
             return self.state.regions[name].status is not RegionStatus.NOT_ENABLED
@@ -137,11 +160,7 @@ class ResourceTree(Tree[NodeRef]):
         self._update_root()
 
     def _update_root(self) -> None:
-        self.root.set_label(
-            labels.account_label(
-                self.state.account, self.state.resource_total, self.state.severity_counts()
-            )
-        )
+        self.root.set_label(labels.account_label(self.state.account, *self._numbers(None)))
 
     def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
         later = [n for n in self._regions if region_order(n) > region_order(name)]
@@ -158,8 +177,7 @@ class ResourceTree(Tree[NodeRef]):
         node.set_label(
             labels.region_label(
                 view,
-                self.state.count(name),
-                self.state.severity_counts(region=name),
+                *self._numbers(name),
                 only_defaults=self.state.only_aws_defaults(name),
             )
         )
@@ -179,11 +197,7 @@ class ResourceTree(Tree[NodeRef]):
                     node, (name, service), NodeRef("service", region=name, service=service), expand
                 )
             service_node.set_label(
-                labels.group_label(
-                    service,
-                    self.state.count(name, service=service),
-                    self.state.severity_counts(region=name, service=service),
-                )
+                labels.group_label(service, *self._numbers(name, service=service))
             )
             for resource_type in types:
                 key = (name, service, resource_type)
@@ -191,17 +205,9 @@ class ResourceTree(Tree[NodeRef]):
                 if type_node is None:
                     ref = NodeRef("type", region=name, service=service, type=resource_type)
                     type_node = self._insert(service_node, key, ref, expand=False)
-                shown = (
-                    len(self._visible_resources(name, resource_type))
-                    if self.narrowed
-                    else self.state.count(name, resource_type)
-                )
+                shown, counts = self._numbers(name, resource_type=resource_type)
                 type_node.set_label(
-                    labels.group_label(
-                        labels.short_type(resource_type),
-                        shown,
-                        self.state.severity_counts(region=name, resource_type=resource_type),
-                    )
+                    labels.group_label(labels.short_type(resource_type), shown, counts)
                 )
                 if (name, resource_type) in self._loaded:
                     self._load(type_node)  # new resources arrived under an open type
