@@ -373,3 +373,80 @@ def test_report_key_slots_are_matched_to_key_ids_by_creation_time() -> None:
     # Without ListAccessKeys the ids stay unknown, but the slots' use is kept.
     [unknown] = iam.merge_keys(None, slots[1:])
     assert unknown["id"] is None and unknown["last_used"] == "2024-03-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"UserName": "bad\nuser"},  # splits its row in two
+        {"UserName": "ok", "Path": "/a\nb/"},  # the path, in the ARN column
+        {"UserName": '"quoted'},  # an open quote would swallow every row after it
+    ],
+    ids=["newline-name", "newline-path", "open-quote"],
+)
+def test_a_malformed_credential_report_row_is_skipped_and_the_rest_kept(
+    aws: Callable[..., Any], scan_iam: Callable[[], ScanResult], bad: dict[str, str]
+) -> None:
+    # moto accepts control characters and quotes in IAM names and paths, and writes them into the
+    # credential report unquoted (real IAM refuses them; a hostile or broken report is the same).
+    seed_people(aws)
+    client = aws("iam")
+    client.create_user(**bad)
+    client.create_user(UserName="zz-after")  # its row comes after the bad one
+    client.create_login_profile(UserName="zz-after", Password="Secret-123!")
+    backend().users["zz-after"].password_last_used = at(11)
+
+    result = scan_iam()
+
+    users = by_id(result, "iam:user")
+    # Every principal is there: the good rows from the report, the bad one from
+    # GetAccountAuthorizationDetails (its sign-in facts read with the per-user calls).
+    expected = ["console-user", "idle-user", "key-user", "zz-after", bad["UserName"]]
+    assert sorted(users) == sorted(expected)
+    assert sorted(by_id(result, "iam:role")) == ["app-role", "unused-role"]
+    assert sorted(by_id(result, "iam:group")) == ["empty", "ops"]
+    assert by_id(result, "iam:root")
+    # The rows around the bad one still come from the report.
+    assert users["console-user"].attributes["last_used"] == "2024-03-05T10:30:15Z"
+    assert users["zz-after"].attributes["last_used"] == "2024-03-11T10:30:15Z"
+    assert users["zz-after"].attributes["last_used_known"] is True
+    assert users[bad["UserName"]].attributes["last_used_known"] is True
+    # One error, naming the problem (line numbers and why, never the row's text).
+    [error] = result.errors
+    assert (error.region, error.service, error.operation, error.code) == (
+        "global",
+        "iam",
+        "GetCredentialReport",
+        "MalformedReportRows",
+    )
+    assert "malformed line" in error.message and "credential report" in error.message
+    assert "bad" not in error.message and "quoted" not in error.message
+
+
+def test_a_well_formed_report_with_a_comma_in_a_quoted_name_is_read_whole() -> None:
+    # IAM names may hold commas; the report quotes such fields: not a malformed row.
+    report = (
+        "user,arn,user_creation_time,password_enabled\r\n"
+        "<root_account>,arn:aws:iam::123456789012:root,2024-01-01T00:00:00+00:00,not_supported\r\n"
+        '"a,b","arn:aws:iam::123456789012:user/a,b",2024-01-02T00:00:00+00:00,true\r\n'
+    )
+    rows, skipped = iam.read_credential_report(report.encode())
+    assert skipped == []
+    assert sorted(rows) == ["<root_account>", "a,b"]
+    assert rows["a,b"].password_enabled is True
+
+
+def test_a_carriage_return_in_one_row_does_not_stop_the_report() -> None:
+    # moto's XML parsing turns a CR in a name into LF, so this one is a recorded report: csv
+    # refuses a bare CR in an unquoted field, which used to fail the whole IAM collector.
+    report = (
+        "user,arn,user_creation_time,password_enabled\n"
+        "alice,arn:aws:iam::123456789012:user/alice,2024-01-01T00:00:00+00:00,true\n"
+        "bad\ruser,arn:aws:iam::123456789012:user/bad\ruser,2024-01-01T00:00:00+00:00,false\n"
+        "zed,arn:aws:iam::123456789012:user/zed,2024-01-03T00:00:00+00:00,false\n"
+    )
+    rows, skipped = iam.read_credential_report(report.encode())
+    assert sorted(rows) == ["alice", "zed"]
+    assert skipped == [(3, "not valid CSV")]
+    problem = str(iam.MalformedReportRows(skipped))
+    assert problem.startswith("skipped 1 malformed line of the credential report (line 3: not")

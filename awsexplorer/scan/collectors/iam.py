@@ -10,6 +10,7 @@ when the credential report is denied (the fallback).
 from __future__ import annotations
 
 import asyncio
+import csv
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,8 +155,63 @@ async def get_report(ctx: CollectContext) -> Report:
     except CallFailure as failure:
         ctx.record(failure)
         return Report("denied" if failure.code in DENIED_CODES else "failed")
-    content = response.get("Content") or b""
-    return Report("ok", parse_credential_report(content), iso_utc(response.get("GeneratedTime")))
+    rows, skipped = read_credential_report(response.get("Content") or b"")
+    if skipped:
+        ctx.record(CallFailure("iam", "get_credential_report", MalformedReportRows(skipped)))
+    return Report("ok", rows, iso_utc(response.get("GeneratedTime")))
+
+
+class MalformedReportRows(Exception):
+    """Lines of the credential report that are not one well-formed row each; the users they
+    stood for are read with the per-user calls instead."""
+
+    def __init__(self, skipped: list[tuple[int, str]]) -> None:
+        shown = "; ".join(f"line {number}: {why}" for number, why in skipped[:5])
+        more = f"; {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        super().__init__(
+            f"skipped {len(skipped)} malformed line{'s' if len(skipped) != 1 else ''} of the "
+            f"credential report ({shown}{more}); the other rows are used, and users without a "
+            "row are read with per-user calls"
+        )
+
+
+def read_credential_report(
+    content: bytes | str,
+) -> tuple[dict[str, ReportRow], list[tuple[int, str]]]:
+    """The report's rows, each line checked on its own first, so that one bad line (a name with a
+    newline, a carriage return or a stray quote, which moto allows) cannot swallow the rows after
+    it or stop the whole parse. Returns the rows and the skipped lines (number, reason); the
+    reasons never quote the line (its text is whatever someone named a user)."""
+    text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        return {}, []
+    header_line = lines[0].removesuffix("\r")
+    header = next(csv.reader([header_line]), [])
+    try:
+        user_at, arn_at = header.index("user"), header.index("arn")
+    except ValueError:
+        return {}, [(1, "the header names no user and arn columns")]
+    good = [header_line]
+    skipped: list[tuple[int, str]] = []
+    for number, raw in enumerate(lines[1:], start=2):
+        line = raw.removesuffix("\r")
+        try:
+            fields = next(csv.reader([line]), [])
+        except csv.Error:
+            skipped.append((number, "not valid CSV"))
+            continue
+        if len(fields) != len(header):
+            skipped.append((number, f"{len(fields)} fields, the header has {len(header)}"))
+            continue
+        user, arn = fields[user_at], fields[arn_at]
+        if not user or not (arn.endswith(("/" + user, ":root")) and arn.startswith("arn:")):
+            skipped.append((number, "its ARN does not name its user"))
+            continue
+        good.append(line)
+    return parse_credential_report("\n".join(good) + "\n"), skipped
 
 
 async def credential_report(ctx: CollectContext) -> Report:
