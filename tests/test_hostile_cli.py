@@ -302,3 +302,45 @@ def test_debug_log_redacts_credentials_and_is_private(
     assert KEY_ID[-4:] in log
     assert "Signature=[redacted]" in log
     assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("line", "kept", "gone"),
+    [
+        (  # a presigned URL: the credential's key id, token and signature in the query
+            f"GET https://s3/?X-Amz-Credential={KEY_ID}%2F20261201&X-Amz-Security-Token="
+            f"{TOKEN[:60]}&X-Amz-Signature=abcdef0123456789",
+            ["X-Amz-Credential=…MPLE", "X-Amz-Security-Token=[redacted]"],
+            [KEY_ID, TOKEN[:60], "abcdef0123456789"],
+        ),
+        (  # botocore.auth's canonical request and signature, on lines of their own
+            f"CanonicalRequest:\nPOST\n/\n\nx-amz-security-token:{TOKEN[:60]}\n\nSignature:\n"
+            "0123456789abcdef0123456789abcdef",
+            ["x-amz-security-token:[redacted]", "Signature:\n    [redacted]"],
+            [TOKEN[:60], "0123456789abcdef0123456789abcdef"],
+        ),
+        (  # credentials as a dict or JSON (an STS response, a credential provider)
+            f'{{"AccessKeyId": "{KEY_ID}", "SecretAccessKey": "{SECRET}", '
+            f'"SessionToken": "{TOKEN[:60]}"}}',
+            ['"AccessKeyId": "…MPLE"', '"SecretAccessKey": "[redacted]"'],
+            [KEY_ID, SECRET, TOKEN[:60]],
+        ),
+        ("Authorization: Bearer eyJhbGciOi.payload.sig", ["Authorization: [redacted]"], ["eyJ"]),
+        (f"a token alone: {TOKEN}", ["[redacted]"], [TOKEN[:60]]),
+        (  # a hostile name cannot write to the terminal of whoever reads the log, nor forge
+            # a record: continuation lines are indented
+            f"queue {OSC52}\n2026-12-01 10:00:00 ERROR forged",
+            ["␛]52;c;", "\n    2026-12-01 10:00:00 ERROR forged"],
+            ["\x1b", "\n2026"],
+        ),
+        ("Calculating signature using v4 auth.", ["Calculating signature using v4 auth."], []),
+    ],
+)
+def test_log_text_is_redacted_and_inert(line: str, kept: list[str], gone: list[str]) -> None:
+    from awsexplorer.redact import safe_log_text
+
+    safe = safe_log_text(line)
+    for text in kept:
+        assert text in safe
+    for text in gone:
+        assert text not in safe

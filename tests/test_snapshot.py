@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from awsexplorer import snapshot
 from awsexplorer.model import (
@@ -310,3 +312,27 @@ def test_json_escapes_what_acts_on_a_terminal_and_round_trips(tmp_path: Path) ->
     loaded = snapshot.read(path)
     assert loaded.resources[0].name == hostile
     assert loaded.resources[0].tags == {hostile: hostile}
+
+
+_JSON_UNSAFE_SAMPLE = "\x7f\x80\x9b\x9f\u00ad\u200b\u202e\u2066\ufeff\ud800\udfff\U000e0041"
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(codec="utf-8"),
+            st.characters(min_codepoint=0x7F, max_codepoint=0x9F),
+            st.sampled_from(_JSON_UNSAFE_SAMPLE),
+        )
+    )
+)
+def test_escape_json_text_fast_paths_match_the_plain_regex(text: str) -> None:
+    """escape_json_text skips the regex for ASCII and searches only the non-ASCII characters
+    first; whatever the text, the result is what one regex pass over it gives."""
+    from awsexplorer.inert import _UNSAFE_IN_JSON, _json_escape, escape_json_text
+
+    document = json.dumps({"name": text}, ensure_ascii=False)
+    escaped = escape_json_text(document)
+    assert escaped == _UNSAFE_IN_JSON.sub(_json_escape, document)
+    assert _UNSAFE_IN_JSON.search(escaped) is None
+    assert json.loads(escaped) == {"name": text}
