@@ -162,7 +162,9 @@ def _run_tui(args: argparse.Namespace) -> int:
         settings=from_args(args),  # a bad setting fails here, before the screen is taken
     )
     app = make_app(options)
-    code = int(app.run() or 0)
+    app.run()
+    # 130 after Ctrl+C, 1 after a crash (no return value then), else what the app exited with.
+    code = int(getattr(app, "exit_code", app.return_code or 0))
     startup_error = getattr(app, "startup_error", None)
     if startup_error:
         print(f"awsexplorer: {inert(startup_error, keep_newlines=True)}", file=sys.stderr)

@@ -53,6 +53,7 @@ from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.widgets.account_header import parse_colour
 
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT.value  # 130
 # Closing the terminal or `kill`: leave like `q` does, so the terminal is given back restored
 # (main screen, no mouse tracking) instead of dying in the alternate screen.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -119,7 +120,8 @@ class AwsExplorerApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_app", "Quit"),
         # SREs reach for Ctrl+C; Textual would only say "press Ctrl+Q".
-        Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True),
+        # Exits 130, as an interrupted command does (128 + SIGINT), so scripts can tell.
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("exclamation_mark", "show_view('errors')", "Errors"),
         Binding("s", "save", "Save"),
@@ -395,7 +397,21 @@ class AwsExplorerApp(App[int]):
         self.workers.cancel_all()
         self.exit(0)
 
+    def action_interrupt(self) -> None:
+        self.workers.cancel_all()
+        self.exit(EXIT_INTERRUPTED)
+
+    @property
+    def exit_code(self) -> int:
+        """The process's exit status: what the app exited with, 1 after a crash (Textual prints
+        the traceback and leaves with no return value), 0 for a plain quit."""
+        if self.return_value is not None:
+            return int(self.return_value)
+        return self.return_code or 0
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and isinstance(self.screen, ScanErrorScreen):
+            return False  # no scan to save: not offered, and `s` does nothing
         if action == "prompt" and parameters == ("/",):
             screen = self.screen
             if isinstance(screen, MainScreen):

@@ -3,6 +3,8 @@ details, exit codes. Each test failed before its fix."""
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from pathlib import Path
 
 import pytest
@@ -378,3 +380,82 @@ async def test_iam_node_detail_and_badge_agree_and_account_findings_are_the_acco
         texts = [hit.text or "" for hit in hits]
         assert any("account" in t and "high" in t for t in texts), texts
         assert not any("root" in t and "high" in t for t in texts), texts
+
+
+# -- 11. exit codes; the start-up error screen offers only what works --------------------------
+
+
+async def test_ctrl_c_exits_130_and_q_exits_0() -> None:
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_value == 130 and app.exit_code == 130
+    quitter = offline_app()
+    async with quitter.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert quitter.exit_code == 0
+
+
+class Crashing(AwsExplorerApp):
+    CSS_PATH = Path(sys.modules[AwsExplorerApp.__module__].__file__ or "").with_name("app.tcss")
+
+    def action_help(self) -> None:
+        raise RuntimeError("boom")
+
+
+async def test_a_crash_exits_1() -> None:
+    app = Crashing(AppOptions(snapshot=FIXTURE))
+    with pytest.raises(RuntimeError, match="boom"):  # run_test re-raises what crashed the app
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+    assert app.return_value is None
+    assert app.exit_code == 1
+
+
+@pytest.mark.parametrize(("key", "wanted"), [("ctrl+c", 130), ("question_mark", 1), ("q", 0)])
+def test_the_cli_returns_the_apps_exit_code(
+    key: str, wanted: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cli._run_tui hands the app's code to the shell: 130 after Ctrl+C, 1 after a crash. The
+    app runs headless (run_test) in place of App.run; `?` crashes this app."""
+    from awsexplorer import cli
+
+    def run_headless(self: AwsExplorerApp, **_: object) -> object:
+        async def go() -> None:
+            try:
+                async with self.run_test(size=SIZE) as pilot:
+                    await pilot.pause()
+                    await pilot.press(key)
+                    await pilot.pause()
+            except RuntimeError:
+                pass  # the crash, re-raised by run_test; the app has recorded it
+
+        asyncio.run(go())
+        return self.return_value
+
+    monkeypatch.setattr(cli, "make_app", Crashing)
+    monkeypatch.setattr(Crashing, "run", run_headless)
+    args = cli.build_parser().parse_args(["--snapshot", str(FIXTURE)])
+    assert cli._run_tui(args) == wanted
+
+
+async def test_the_start_up_error_screen_does_not_offer_save() -> None:
+    from awsexplorer.ui.screens.scan_error import ScanErrorScreen
+
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(ScanErrorScreen("Cannot scan this account", "No credentials.", "aws sso"))
+        await settle(pilot)
+        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "save" not in shown
+        assert "s Save" not in screen_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScanErrorScreen)

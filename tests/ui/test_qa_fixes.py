@@ -291,7 +291,7 @@ async def test_ctrl_c_quits() -> None:
         await pilot.pause()
         await pilot.press("ctrl+c")
         await pilot.pause()
-    assert app.return_value == 0
+    assert app.return_value == 130  # as an interrupted command exits (issue 10, item 11)
 
 
 # -- 9. the command palette offers every action; no Rescan offline -------------------------------
