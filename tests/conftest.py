@@ -1,15 +1,28 @@
-"""Shared fixtures: a real moto server on 127.0.0.1, reset between tests.
+"""Shared fixtures: a real moto server on 127.0.0.1, reset between tests; and the test tiers.
 
 Tests never reach anything but 127.0.0.1: the AWS environment is scrubbed so that a developer's
 own credentials, profile or endpoint can never leak into a test.
+
+Tiers (markers registered in pyproject.toml), applied here at collection:
+- `moto`: the test uses a moto server (a fixture that leads to one, or a module listed below);
+- `ui`: the test runs a Textual app (Pilot or a snapshot);
+- `static`: tools run over the source tree (ruff, mypy, the import boundaries);
+- `unit`: everything else: pure model, checks and presenters. `pytest -m unit` runs them alone,
+  and a guard makes a unit test that opens a network connection or runs a Textual app fail, so a
+  test cannot sit in the fast tier by mistake.
+Each xdist worker is its own process with its own moto server (port 0) and moto backends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
+import socket
+import sys
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -21,6 +34,88 @@ from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent
 
 TEST_KEY = "testing"
+
+TESTS = Path(__file__).resolve().parent
+TIERS = ("unit", "moto", "ui", "static")
+# Fixtures that lead to a server on 127.0.0.1: moto, or a local stub (pytest resolves fixtures
+# transitively into fixturenames, so a module's own seeding fixture counts too).
+MOTO_FIXTURES = frozenset({"moto_server", "demo_url", "recorder"})
+# Where a server is reached without such a fixture (demo_config(), the CLI's --demo, a stub
+# started in the test), relative to tests/: a directory, a module, or module::test.
+MOTO_PLACES = frozenset(
+    {
+        "demo/",
+        "resilience/",
+        "checks/test_checks_demo.py",
+        "scan/test_deadline.py",
+    }
+)
+# Source-tree tools, not tests of behaviour.
+STATIC_MODULES = frozenset({"test_lint.py", "test_typing.py", "test_boundaries.py"})
+
+
+def _runs_textual_app(item: pytest.Item) -> bool:
+    if "snap_compare" in getattr(item, "fixturenames", ()):
+        return True
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    return "run_test(" in source
+
+
+def tier_markers(item: pytest.Item) -> set[str]:
+    explicit = {m.name for m in item.iter_markers() if m.name in TIERS}
+    if explicit:
+        return explicit
+    module = item.path.resolve().relative_to(TESTS).as_posix()
+    if module in STATIC_MODULES:
+        return {"static"}
+    tiers = set()
+    test = f"{module}::{item.name}"
+    if MOTO_FIXTURES & set(getattr(item, "fixturenames", ())) or any(
+        test.startswith(place) for place in MOTO_PLACES
+    ):
+        tiers.add("moto")
+    if _runs_textual_app(item):
+        tiers.add("ui")
+    return tiers or {"unit"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in sorted(tier_markers(item) - {m.name for m in item.iter_markers()}):
+            item.add_marker(name)
+
+
+class NotAUnitTest(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_stay_pure(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test in the unit tier may not open a network connection nor run a Textual app: if it
+    does, it belongs to another tier (add it to MOTO_PLACES, or mark it)."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+    where = request.node.nodeid
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        raise NotAUnitTest(f"{where} connects to {address!r}: it is not a unit test")
+
+    real_connect = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect)
+    app_module = sys.modules.get("textual.app")
+    if app_module is not None:
+
+        def run_test(*args: Any, **kwargs: Any) -> Any:
+            raise NotAUnitTest(f"{where} runs a Textual app: it is not a unit test")
+
+        monkeypatch.setattr(app_module.App, "run_test", run_test)
 
 
 @pytest.fixture(autouse=True)
