@@ -42,10 +42,11 @@ from awsexplorer.scan.events import ScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.format import parse_time, set_monochrome
+from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
 from awsexplorer.ui.screens.help import HelpScreen
-from awsexplorer.ui.screens.main import MainScreen
+from awsexplorer.ui.screens.main import MainScreen, view_name
 from awsexplorer.ui.screens.save_snapshot import ConfirmOverwriteScreen, SaveSnapshotScreen
 from awsexplorer.ui.screens.scan_error import ScanErrorScreen
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
@@ -444,8 +445,15 @@ class AwsExplorerApp(App[int]):
         self.main.open_prompt(mode)
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        name = view_name(screen)
+        if name is None:
             self.push_screen(HelpScreen())
+            return
+        title = f"{VIEWS[name][2]} keys  (? or Esc closes this)"
+        self.push_screen(HelpScreen(VIEW_KEYS[name], title))
 
     def action_show_view(self, name: str) -> None:
         module_name, class_name, title = VIEWS[name]

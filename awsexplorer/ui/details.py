@@ -32,6 +32,7 @@ _SG_ID = re.compile(r"\bsg-[0-9a-f]{8,17}\b")
 # A value longer than this is cut (with an ellipsis) in the facts; the raw attributes below keep
 # it whole.
 VALUE_LIMIT = 2_000
+SEARCH_LINE_LIMIT = 500
 _ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:(?:role|instance-profile)/[\w+=,.@/-]+")
 
 
@@ -184,7 +185,9 @@ def attributes_json(attributes: dict[str, object], search: str = "") -> Renderab
     )
     for number, line in hits:
         text.append(f"{number:>4} ", style="dim")
-        line_text = Text(line)
+        # A matching line is cut: a 10,000-character value would otherwise be marked at every
+        # hit of a one-letter search (seconds to lay out).
+        line_text = Text(line if len(line) <= SEARCH_LINE_LIMIT else line[:SEARCH_LINE_LIMIT] + "…")
         line_text.highlight_words([search], style="reverse", case_sensitive=False)
         text.append_text(line_text)
         text.append("\n")
@@ -250,13 +253,20 @@ def key_facts(resource: Resource) -> list[tuple[str, RenderableType | str | None
 def resource_detail(state: ExplorerState, resource: Resource, search: str = "") -> Group:
     title = Text(inert(resource.name, limit=VALUE_LIMIT), style="bold")
     title.append(f"  {inert(resource.type, limit=80)}", style="dim")
+    facts = key_facts(resource)
+    shown_state = key_state(resource)
+    if shown_state in {value for _, value in facts}:
+        shown_state = None  # the tree's one fact (a Lambda's runtime) is not a state
     rows: list[tuple[str, RenderableType | str | None]] = [
         ("id", resource.id),
         ("arn", resource.arn),
-        ("state", key_state(resource)),
-        *key_facts(resource),
+        ("state", shown_state),
+        *facts,
     ]
-    parts: list[RenderableType] = [title, _facts(rows + placement(state, resource))]
+    # One row per label: a key fact (a Lambda's role) is not repeated by its placement.
+    labelled = {label for label, value in rows if value is not None}
+    rows += [row for row in placement(state, resource) if row[0] not in labelled]
+    parts: list[RenderableType] = [title, _facts(rows)]
     findings = state.findings_for(resource.arn)
     parts += [_heading(f"Warnings ({len(findings)})"), warnings_block(findings)]
     parts.append(_heading(f"Tags ({len(resource.tags)})"))

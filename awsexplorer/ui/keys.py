@@ -23,6 +23,46 @@ KEYS: list[tuple[str, str]] = [
     ("q", "quit"),
 ]
 
+# The keys every view shares, after its own.
+_VIEW_COMMON: list[tuple[str, str]] = [
+    ("/", "filter this view: words to look for (Enter: done, Esc: clear)"),
+    (":", "jump to a resource or switch view (Esc comes back here)"),
+    ("Esc", "clear the filter, then back to the tree"),
+    ("!", "the error log"),
+    ("?", "this help"),
+    ("q", "quit"),
+]
+
+# `?` in a view shows that view's keys, not the tree's.
+VIEW_KEYS: dict[str, list[tuple[str, str]]] = {
+    "vpc": [
+        ("↑ ↓  j k", "move"),
+        ("Enter", "show the resource in the tree; on a group, fold or unfold it"),
+        ("Space", "fold or unfold"),
+        ("l h", "unfold / fold"),
+        ("E", "unfold everything"),
+        *_VIEW_COMMON,
+    ],
+    "iam": [
+        ("↑ ↓  j k", "move"),
+        ("1-8", "sort by that column (again: the other way round)"),
+        ("s", "sort by the next column"),
+        ("Enter", "show the principal in the tree"),
+        *_VIEW_COMMON,
+    ],
+    "findings": [
+        ("↑ ↓  j k", "move"),
+        ("s", "show only this severity and worse (cycles)"),
+        ("Enter", "show the resource in the tree"),
+        *_VIEW_COMMON,
+    ],
+    "errors": [
+        ("↑ ↓  j k", "move"),
+        ("Tab", "switch between the regions and the failed calls"),
+        *[row for row in _VIEW_COMMON if row[0] != "/"],  # nothing to filter here
+    ],
+}
+
 
 def markdown_table() -> str:
     rows = ["| Key | What it does |", "| --- | --- |"]

@@ -459,3 +459,115 @@ async def test_the_start_up_error_screen_does_not_offer_save() -> None:
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, ScanErrorScreen)
+
+
+# -- 10. help in a view; help scrolls; a Lambda's detail ------------------------------------------
+
+
+def help_text(app: AwsExplorerApp) -> str:
+    from awsexplorer.ui.screens.help import HelpScreen
+
+    screen = app.screen
+    assert isinstance(screen, HelpScreen)
+    return "\n".join(f"{key} {what}" for key, what in screen.keys)
+
+
+async def test_help_in_the_iam_view_shows_its_keys() -> None:
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_view("iam")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = help_text(app)
+        assert "1-8 sort by that column" in text
+        assert "expand / collapse a node" not in text  # the tree's keys
+        assert "IAM principals keys" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IamScreen)
+        # What help says about `:` is true there: it opens the bar.
+        burst(app, ":", *"vpc", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VpcScreen)
+
+
+@pytest.mark.parametrize("view", list(VIEW_SCREENS))
+async def test_every_views_help_lists_only_keys_it_binds(view: str) -> None:
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_view(view)
+        await settle(pilot)
+        screen = app.screen
+        bound = {b.key for _, bindings in screen._binding_chain for _, b in bindings}
+        await pilot.press("question_mark")
+        await settle(pilot)
+        from awsexplorer.ui.keys import VIEW_KEYS
+
+        names = {
+            "/": "slash",
+            ":": "colon",
+            "!": "exclamation_mark",
+            "?": "question_mark",
+            "Esc": "escape",
+            "Enter": "enter",
+            "Space": "space",
+            "Tab": "tab",
+        }
+        for key, _ in VIEW_KEYS[view]:
+            for part in key.replace("↑", "").replace("↓", "").split():
+                if part == "1-8":
+                    part = "1"
+                wanted = names.get(part, part)
+                assert wanted in bound, (view, key)
+
+
+async def test_help_scrolls_with_j_and_k() -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 14)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await settle(pilot)
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0  # 14 lines do not hold every key
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert box.scroll_y == 2
+        await pilot.press("k")
+        await settle(pilot)
+        assert box.scroll_y == 1
+
+
+def test_a_lambdas_detail_has_no_runtime_as_state_and_one_role_row() -> None:
+    from awsexplorer.model import Resource
+    from awsexplorer.scan.collectors.awslambda import function_attributes
+    from awsexplorer.ui.details import describe
+    from awsexplorer.ui.state import ExplorerState, NodeRef
+    from tests.ui.test_qa_fixes import render_text
+
+    role = "arn:aws:iam::123456789012:role/fn-role"
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:fn"
+    listed = {  # a ListFunctions item, as the collector reads it
+        "FunctionName": "fn",
+        "FunctionArn": arn,
+        "Runtime": "python3.12",
+        "Role": role,
+        "Handler": "app.handler",
+        "PackageType": "Zip",
+        "State": "Active",
+    }
+    function = Resource(
+        arn, "lambda:function", "fn", "fn", "eu-west-1", attributes=function_attributes(listed)
+    )
+    state = ExplorerState()
+    from awsexplorer import snapshot
+
+    state.load(snapshot.read(FIXTURE))
+    state._add([function])
+    text = render_text(describe(state, NodeRef("resource", "eu-west-1", None, function.type, arn)))
+    rows = [line.split() for line in text.splitlines() if line.strip()]
+    assert [r for r in rows if r[0] == "role"] == [["role", role]]
+    assert not [r for r in rows if r[0] == "state" and "python3.12" in r]
+    assert ["runtime", "python3.12"] in rows

@@ -1,4 +1,4 @@
-"""`?`: every key, from the one table in `ui/keys.py`."""
+"""`?`: every key, from the one table in `ui/keys.py` (in a view, that view's keys)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from textual.widgets import Static
 
 from awsexplorer.ui.keys import KEYS
 
+TITLE = "awsexplorer keys  (read-only: nothing here changes the account)"
 
-def keys_table() -> Table:
+
+def keys_table(keys: list[tuple[str, str]] = KEYS) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for key, what in KEYS:
+    for key, what in keys:
         table.add_row(key, what)
     return table
 
@@ -28,11 +30,31 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Close"),
         Binding("question_mark", "dismiss", "Close", show=False),
         Binding("q", "dismiss", "Close", show=False),
+        # The list is longer than 24 lines can hold: it scrolls as every list here does.
+        Binding("j,down", "scroll(1)", "Scroll", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll", show=False),
+        Binding("pagedown,space", "page(1)", "Page", show=False),
+        Binding("pageup", "page(-1)", "Page", show=False),
     ]
+
+    def __init__(self, keys: list[tuple[str, str]] = KEYS, title: str = TITLE) -> None:
+        super().__init__()
+        self.keys = keys
+        self.help_title = title
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(
-                "awsexplorer keys  (read-only: nothing here changes the account)", id="help-title"
-            )
-            yield Static(keys_table())
+            yield Static(self.help_title, id="help-title", markup=False)
+            yield Static(keys_table(self.keys))
+
+    @property
+    def box(self) -> VerticalScroll:
+        return self.query_one("#help-box", VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        self.box.scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        box = self.box
+        page = max(1, box.scrollable_content_region.height - 1)
+        box.scroll_relative(y=pages * page, animate=False)
