@@ -91,14 +91,15 @@ def region_label(
         label.append("  not enabled", style="dim")
     else:
         label.append(f"  {count}" if count else "  empty", style="" if count else "dim")
+        # The badge before the notes: at 80 columns the end of the label is cut off.
+        label.append_text(severity_badge(counts))
         if only_defaults:
             label.append("  defaults", style="dim")
         if status is RegionStatus.PARTIAL:
-            calls = len(view.errors)
             label.append(
-                f"  partial: {calls} call{'s' if calls != 1 else ''} failed",
-                style=REGION_STATUS_STYLE[status],
+                f"  partial ({len(view.errors)} failed)", style=REGION_STATUS_STYLE[status]
             )
+        return label
     label.append_text(severity_badge(counts))
     return label
 

@@ -571,3 +571,18 @@ def test_a_lambdas_detail_has_no_runtime_as_state_and_one_role_row() -> None:
     assert [r for r in rows if r[0] == "role"] == [["role", role]]
     assert not [r for r in rows if r[0] == "state" and "python3.12" in r]
     assert ["runtime", "python3.12"] in rows
+
+
+# -- 9. 80 columns --------------------------------------------------------------------------------
+
+
+async def test_a_partial_region_keeps_its_badge_at_80_columns() -> None:
+    from tests.ui.test_main_snapshots import app as small_account
+
+    app = small_account()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = next(line for line in screen_text(app).splitlines() if "eu-west-1" in line)
+        tree_part = line.split("▕")[0]
+        assert "!1" in tree_part, line  # the severity badge is not pushed out of sight
+        assert "part" in tree_part, line  # and the note says the region is partial

@@ -159,7 +159,8 @@ def test_labels_say_status_without_colour() -> None:
     partial = labels.region_label(
         state.regions["eu-west-1"], state.count("eu-west-1"), state.severity_counts("eu-west-1")
     )
-    assert partial.plain.startswith("eu-west-1  11  partial: 1 call failed")
+    assert partial.plain.startswith("eu-west-1  11 !1")  # the badge first (issue 10, item 9)
+    assert partial.plain.endswith("partial (1 failed)")
     assert "!1" in partial.plain  # one high finding, marked without colour
     empty = labels.region_label(state.regions["eu-north-1"], 0, state.severity_counts("eu-north-1"))
     assert empty.plain == "eu-north-1  empty"
