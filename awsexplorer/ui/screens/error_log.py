@@ -6,10 +6,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from awsexplorer.inert import inert
 from awsexplorer.model import CallError, RegionStatus
 from awsexplorer.ui.format import REGION_STATUS_STYLE
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.views.error_log import ErrorLogView, RegionTrouble, build_error_log
+
+# A cell longer than this is cut in the tables (the detail below shows more).
+CELL_LIMIT = 120
+DETAIL_LIMIT = 2_000
+
+
+def _cell(value: str, style: str = "") -> Text:
+    """A string from AWS or a snapshot as a table cell: a plain str cell would be markup."""
+    return Text(inert(value, limit=CELL_LIMIT), style=style)
 
 
 class ErrorLogScreen(ScanViewScreen):
@@ -79,18 +89,18 @@ class ErrorLogScreen(ScanViewScreen):
         regions.clear()
         for trouble in view.regions:
             regions.add_row(
-                trouble.region,
+                _cell(trouble.region),
                 Text(trouble.status.value, style=REGION_STATUS_STYLE[trouble.status]),
-                trouble.reason,
+                _cell(trouble.reason),
             )
         calls.clear()
         for error in view.errors:
             calls.add_row(
-                error.region,
-                error.service,
-                error.operation,
-                Text(error.code, style="bold red"),
-                error.message.splitlines()[0] if error.message else "",
+                _cell(error.region),
+                _cell(error.service),
+                _cell(error.operation),
+                _cell(error.code, style="bold red"),
+                _cell(error.message.splitlines()[0] if error.message else ""),
             )
         regions.display = bool(view.regions)
         calls.display = bool(view.errors)
@@ -119,13 +129,14 @@ class ErrorLogScreen(ScanViewScreen):
         text = Text()
         if view.in_progress:
             text.append("No errors so far", style="bold green")
-            text.append(f" — still scanning: {', '.join(view.in_progress)}.")
+            text.append(f" — still scanning: {inert(', '.join(view.in_progress))}.")
         else:
             text.append("No errors", style="bold green")
             text.append(": every call in every scanned region succeeded.")
         if view.not_enabled:
             text.append(
-                f"\n\nNot enabled for this account, so not scanned: {', '.join(view.not_enabled)}.",
+                "\n\nNot enabled for this account, so not scanned: "
+                f"{inert(', '.join(view.not_enabled))}.",
                 style="dim",
             )
         return text
@@ -148,20 +159,21 @@ class ErrorLogScreen(ScanViewScreen):
             elif table.id == "log-calls" and row < len(self._errors):
                 text = _call_detail(self._errors[row])
         detail.display = text is not None
-        detail.update(text or "")
+        detail.update(text or Text())
 
 
 def _region_detail(trouble: RegionTrouble) -> Text:
-    text = Text(f"{trouble.region}: ", style="bold")
+    text = Text(f"{inert(trouble.region, limit=CELL_LIMIT)}: ", style="bold")
     text.append(trouble.status.value, style=REGION_STATUS_STYLE[trouble.status])
-    text.append(f" — {trouble.reason}")
+    text.append(f" — {inert(trouble.reason, keep_newlines=True, limit=DETAIL_LIMIT)}")
     if trouble.status is RegionStatus.PARTIAL:
         text.append("\nWhat could be read is shown; the failed calls are listed below.")
     return text
 
 
 def _call_detail(error: CallError) -> Text:
-    text = Text(f"{error.service}:{error.operation} in {error.region} ", style="bold")
-    text.append(error.code, style="bold red")
-    text.append(f"\n{error.message}")
+    where = f"{error.service}:{error.operation} in {error.region} "
+    text = Text(inert(where, limit=CELL_LIMIT * 2), style="bold")
+    text.append(inert(error.code, limit=CELL_LIMIT), style="bold red")
+    text.append(f"\n{inert(error.message, keep_newlines=True, limit=DETAIL_LIMIT)}")
     return text

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult, Severity
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
@@ -36,6 +37,8 @@ UNCHECKED_PREFIX = "unchecked:"
 INDENT = "   "
 # Shown at most, worst first: a few hundred options keep filtering instant on huge accounts.
 MAX_SHOWN = 500
+# A message longer than this is cut (with an ellipsis): ten wrapped lines at 80 columns, or so.
+MESSAGE_LIMIT = 800
 
 
 def _hanging(mark: Text, head: Text, body: str, body_style: str, width: int) -> Text:
@@ -52,16 +55,17 @@ def _hanging(mark: Text, head: Text, body: str, body_style: str, width: int) -> 
 
 def finding_prompt(row: FindingRow, width: int = 78) -> Text:
     """Where (resource, region, check) on one line, then what, wrapped beneath it."""
-    head = Text(row.resource, style="bold")
-    head.append(f"  {row.region}", style="magenta")
-    head.append(f"  {row.check}", style="dim")
+    head = Text(inert(row.resource, limit=200), style="bold")
+    head.append(f"  {inert(row.region, limit=40)}", style="magenta")
+    head.append(f"  {inert(row.check, limit=80)}", style="dim")
     mark = Text(f"{SEVERITY_MARK[row.severity]:<2}", style=SEVERITY_STYLE[row.severity])
-    return _hanging(mark, head, row.message, "", width)
+    return _hanging(mark, head, inert(row.message, limit=MESSAGE_LIMIT), "", width)
 
 
 def unchecked_prompt(row: UncheckedRow, width: int = 78) -> Text:
     mark = Text("? ", style="yellow")
-    return _hanging(mark, Text(row.check, style="bold"), row.reason, "dim", width)
+    head = Text(inert(row.check, limit=200), style="bold")
+    return _hanging(mark, head, inert(row.reason, limit=MESSAGE_LIMIT), "dim", width)
 
 
 def group_header(title: str, count: int, style: str) -> Option:
@@ -196,7 +200,7 @@ class FindingsScreen(ScanViewScreen):
         options.display = bool(new)
         empty = self.query_one("#findings-empty", Static)
         empty.display = not new
-        empty.update(self._empty_text(full))
+        empty.update(Text(self._empty_text(full)))
         self._show_detail()
 
     def _prompt_width(self) -> int:
@@ -235,18 +239,18 @@ class FindingsScreen(ScanViewScreen):
         detail = self.query_one("#findings-detail", Static)
         row = self._row(self.current_id)
         if isinstance(row, FindingRow):
-            text = Text(f"{row.arn}\n", style="dim")
+            text = Text(f"{inert(row.arn, limit=300)}\n", style="dim")
             text.append("Fix: ", style="bold")
-            text.append(row.remediation or "no remediation recorded")
+            text.append(inert(row.remediation or "no remediation recorded", limit=MESSAGE_LIMIT))
         elif isinstance(row, UncheckedRow):
             text = Text(
-                f"{row.check} was neither passed nor failed: its input could not be read. "
-                "Grant the permission named above and rescan."
+                f"{inert(row.check, limit=200)} was neither passed nor failed: its input could "
+                "not be read. Grant the permission named above and rescan."
             )
         else:
             text = None
         detail.display = text is not None
-        detail.update(text or "")
+        detail.update(text or Text())
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
@@ -42,8 +43,16 @@ def dormant_style() -> str:
 
 
 def _name(row: PrincipalRow) -> Text:
-    name = row.name if len(row.name) <= NAME_WIDTH else row.name[: NAME_WIDTH - 1] + "…"
-    return Text(name, style=dormant_style() if row.dormant else "")
+    name = Text(inert(row.name, limit=NAME_WIDTH * 2), style=dormant_style() if row.dormant else "")
+    name.truncate(NAME_WIDTH, overflow="ellipsis")  # cells: a wide name is cut as wide
+    return name
+
+
+def _cell(value: str, style: str = "", limit: int = 40) -> Text:
+    """A value from AWS or a snapshot as one inert table cell, cut to `limit` cells."""
+    text = Text(inert(value, limit=limit * 2), style=style)
+    text.truncate(limit, overflow="ellipsis")
+    return text
 
 
 def _last_used(row: PrincipalRow) -> Text:
@@ -81,23 +90,23 @@ def _keys(row: PrincipalRow) -> Text:
 def cells(row: PrincipalRow) -> tuple[Text, ...]:
     return (
         _name(row),
-        Text(row.kind),
+        _cell(row.kind),
         _last_used(row),
         _mfa(row),
         _admin(row),
         _warnings(row),
         _keys(row),
-        Text(row.where or "-", style="" if row.where else "dim"),
+        _cell(row.where or "-", style="" if row.where else "dim"),
     )
 
 
 def describe(row: PrincipalRow) -> Text:
     """The highlighted principal in full, under the table."""
-    text = Text(f"{row.kind} {row.name}", style="bold")
-    text.append(f"  {row.arn}", style="dim")
-    used = Text(f"\nlast used {row.last_used}")
+    text = Text(inert(f"{row.kind} {row.name}", limit=200), style="bold")
+    text.append(f"  {inert(row.arn, limit=300)}", style="dim")
+    used = Text(f"\nlast used {inert(row.last_used, limit=40)}")
     if row.where:
-        used.append(f": {row.where}")
+        used.append(f": {inert(row.where, limit=200)}")
     if row.dormant:
         used.append(f"  — dormant: no use in {DORMANT_AFTER.days} days", style=dormant_style())
     text.append_text(used)
@@ -107,7 +116,10 @@ def describe(row: PrincipalRow) -> Text:
             f"{k.age_days if k.age_days is not None else '?'}d old, used {k.last_used}"
             for k in row.keys
         )
-        text.append(f"\nkeys: {keys}", style=tone("yellow", "underline") if row.stale_keys else "")
+        text.append(
+            f"\nkeys: {inert(keys, limit=300)}",
+            style=tone("yellow", "underline") if row.stale_keys else "",
+        )
     return text
 
 
@@ -164,7 +176,7 @@ class IamScreen(ScanViewScreen):
         order = f"{self.sort_column.value}{' ↓' if self.sort_reverse else ''}"
         shown = f"{len(rows)} principals"
         if self.filter_text.strip():
-            shown += f" matching “{self.filter_text.strip()}”"
+            shown += f" matching “{self.shown_filter()}”"
         return f"{super().title_text()} · {shown} · {dormant} dormant · by {order}"
 
     def main_widget(self) -> DataTable[Text]:
@@ -196,13 +208,16 @@ class IamScreen(ScanViewScreen):
         table.display = bool(self.rows)
         if not self.rows and self.filter_text.strip():
             empty.update(
-                f"No principal matches “{self.filter_text.strip()}”. Esc clears the filter."
+                Text(f"No principal matches “{self.shown_filter()}”. Esc clears the filter.")
             )
         elif not self.rows:
             empty.update(
-                "No IAM principals yet: the global scan is still running."
-                if self.result.finished_at is None
-                else "No IAM principals in this scan (IAM could not be read: see the error log, !)."
+                Text(
+                    "No IAM principals yet: the global scan is still running."
+                    if self.result.finished_at is None
+                    else "No IAM principals in this scan (IAM could not be read: see the error "
+                    "log, !)."
+                )
             )
         arns = [r.arn for r in self.rows]
         if current in arns:
@@ -221,7 +236,7 @@ class IamScreen(ScanViewScreen):
         arn = self.current_arn
         row = next((r for r in self.rows if r.arn == arn), None)
         detail.display = row is not None
-        detail.update(describe(row) if row else "")
+        detail.update(describe(row) if row else Text())
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()

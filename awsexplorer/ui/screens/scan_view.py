@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.text import Text
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.messages import JumpTo
 
@@ -83,7 +85,7 @@ class ScanViewScreen(Screen[None]):
         return self._fixed_now or self.as_of or datetime.now(UTC)
 
     def compose_title(self) -> ComposeResult:
-        yield Static(self.title_text(), id="view-title", markup=False)
+        yield Static(Text(self.title_text()), id="view-title", markup=False)
 
     def compose_footer(self) -> ComposeResult:
         yield Footer()
@@ -143,7 +145,7 @@ class ScanViewScreen(Screen[None]):
     def title_text(self) -> str:
         """One short line naming the view and the account; subclasses append their counts."""
         account = self.result.account
-        who = account.alias or account.id
+        who = inert(account.alias or account.id, limit=40)
         scanning = " · scanning…" if self.result.finished_at is None else ""
         as_of = f" · as of {self.as_of:%Y-%m-%d}" if self.as_of else ""
         return f"{self.VIEW_NAME} · {who}{scanning}{as_of}"
@@ -177,7 +179,11 @@ class ScanViewScreen(Screen[None]):
 
     def rebuild(self) -> None:
         """Recompute the view from `self.result`; subclasses keep their cursor in place."""
-        self.query_one("#view-title", Static).update(self.title_text())
+        self.query_one("#view-title", Static).update(Text(self.title_text()))
+
+    def shown_filter(self) -> str:
+        """The filter as typed, made inert, to be quoted in a title or a message (as Text)."""
+        return inert(self.filter_text.strip(), limit=40)
 
     def jump_to(self, arn: str) -> None:
         """Leave this screen and ask the app to show `arn` in the main tree.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -89,7 +90,7 @@ class VpcScreen(ScanViewScreen):
         if facing:
             text += f" · {facing} internet-facing"
         if self.filter_text.strip():
-            text += f" · matching “{self.filter_text.strip()}”"
+            text += f" · matching “{self.shown_filter()}”"
         return text
 
     def rebuild(self) -> None:
@@ -115,12 +116,15 @@ class VpcScreen(ScanViewScreen):
         empty.display = not self.items
         tree.display = bool(self.items)
         if not self.items and self.filter_text.strip():
-            empty.update(f"Nothing matches “{self.filter_text.strip()}”. Esc clears the filter.")
+            empty.update(Text(f"Nothing matches “{self.shown_filter()}”. Esc clears the filter."))
         elif not self.items:
             empty.update(
-                "No VPCs yet: the regions are still being scanned."
-                if self.result.finished_at is None
-                else "No VPCs in this scan. Regions that could not be read are in the error log: !"
+                Text(
+                    "No VPCs yet: the regions are still being scanned."
+                    if self.result.finished_at is None
+                    else "No VPCs in this scan. Regions that could not be read are in the error "
+                    "log: !"
+                )
             )
         # Node lines are laid out on the next refresh: place the cursor after it.
         self.call_after_refresh(self._place_cursor, target)
@@ -138,7 +142,7 @@ class VpcScreen(ScanViewScreen):
         node = self.vpc_tree.cursor_node
         item = node.data if node is not None else None
         detail.display = item is not None
-        detail.update(item.detail if item is not None else "")
+        detail.update(item.detail if item is not None else Text())
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:

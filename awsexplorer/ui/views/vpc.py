@@ -3,6 +3,9 @@
 The structure and the public/private classification come from `awsexplorer.model.topology`
 (the one place that decides them); this module only turns them into labelled items the screen
 renders into a Tree, so the labels are tested without Textual.
+
+Names, ids, zones, states and addresses come from AWS or a snapshot: each goes through `_s`
+(inert, cut) before it is part of a label; labels are Text, never markup.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from rich.text import Text
 
+from awsexplorer.inert import inert
 from awsexplorer.model import Resource, ScanResult, Severity
 from awsexplorer.model.routing import usable_ips
 from awsexplorer.model.topology import Gateway, SubnetNode, VpcTopology, build_topology
@@ -32,6 +36,15 @@ def facing_style() -> str:
 
 
 UNKNOWN_STYLE = "dim"
+# A name or id longer than this is cut in a label (the detail below the tree has more room).
+NAME_LIMIT = 40
+DETAIL_LIMIT = 500
+
+
+def _s(value: object, limit: int = NAME_LIMIT) -> str:
+    """A string from AWS or a snapshot, inert and cut to `limit` characters."""
+    return inert(value, limit=limit)
+
 
 GATEWAY_NAMES = {
     "igw": "internet gateway",
@@ -78,9 +91,9 @@ def _mark(worst: Severity | None) -> Text:
 
 
 def _name_id(resource: Resource) -> Text:
-    text = Text(resource.name, style="bold")
+    text = Text(_s(resource.name), style="bold")
     if resource.name != resource.id:
-        text.append(f" {resource.id}", style="dim")
+        text.append(f" {_s(resource.id)}", style="dim")
     return text
 
 
@@ -90,7 +103,7 @@ def subnet_badge(subnet: SubnetNode, pending: bool) -> Text:
         return Text(" PUBLIC ", style=public_style())
     if subnet.public is False:
         words = EGRESS_WORDS.get(subnet.egress or "", subnet.egress or "")
-        return Text(f"private {words}".strip(), style=private_style())
+        return Text(_s(f"private {words}".strip()), style=private_style())
     return Text("classification pending" if pending else "unknown", style=UNKNOWN_STYLE)
 
 
@@ -107,17 +120,18 @@ def _resource_item(resource: Resource, worst: Severity | None) -> TreeItem:
     attrs = resource.attributes
     facing = attrs.get("internet_facing") is True
     label = _mark(worst)
-    label.append(resource.type.split(":", 1)[-1] + " ", style="cyan")
+    label.append(_s(resource.type.split(":", 1)[-1]) + " ", style="cyan")
     label.append_text(_name_id(resource))
     public_ip = attrs.get("public_ip") or attrs.get("PublicIpAddress")
     if public_ip:
-        label.append(f" {public_ip}")
-    state = (attrs.get("State") or {}).get("Name") if resource.type == "ec2:instance" else None
+        label.append(f" {_s(public_ip)}")
+    state = attrs.get("State") if resource.type == "ec2:instance" else None
+    state = state.get("Name") if isinstance(state, dict) else None
     if state and state != "running":
-        label.append(f" {state}", style="dim")
+        label.append(f" {_s(state, 20)}", style="dim")
     if facing:
         label.append(" ⚠ internet-facing", style=facing_style())
-    detail = Text(f"{resource.type}  {resource.arn}")
+    detail = Text(_s(f"{resource.type}  {resource.arn}", DETAIL_LIMIT))
     if facing:
         detail.append(
             "\ninternet-facing: a public address in a public subnet (what it accepts is up to "
@@ -125,7 +139,7 @@ def _resource_item(resource: Resource, worst: Severity | None) -> TreeItem:
             facing_style(),
         )
     elif public_ip:
-        detail.append(f"\npublic address {public_ip}")
+        detail.append(f"\npublic address {_s(public_ip)}")
     return TreeItem(
         key=resource.arn,
         label=label,
@@ -155,7 +169,7 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
     label.append(" ")
     label.append_text(_name_id(resource))
     if subnet.cidr:
-        label.append(f" {subnet.cidr}")
+        label.append(f" {_s(subnet.cidr)}")
     ips = _ips(resource)
     if ips:
         label.append(f" {ips}", style="dim")
@@ -166,8 +180,8 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
     reason = subnet.public_reason
     if subnet.public is None and pending:
         reason = "classification pending: the route tables have not been read yet"
-    detail = Text(reason)
-    facts = [f"{resource.id}  {subnet.availability_zone or '?'}"]
+    detail = Text(_s(reason or "", DETAIL_LIMIT))
+    facts = [_s(f"{resource.id}  {subnet.availability_zone or '?'}", DETAIL_LIMIT)]
     if resource.attributes.get("auto_assign_public_ip") or resource.attributes.get(
         "MapPublicIpOnLaunch"
     ):
@@ -190,13 +204,13 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
 def _gateway_item(gateway: Gateway, worst: dict[str, Severity]) -> TreeItem:
     resource = gateway.resource
     label = _mark(worst.get(resource.arn))
-    label.append(GATEWAY_NAMES.get(gateway.kind, gateway.kind) + " ", style="cyan")
+    label.append(_s(GATEWAY_NAMES.get(gateway.kind, gateway.kind)) + " ", style="cyan")
     label.append_text(_name_id(resource))
     if gateway.state and gateway.state not in ("available", "attached", "active"):
-        label.append(f" {gateway.state}", style="yellow")
-    detail = Text(gateway.detail or GATEWAY_NAMES.get(gateway.kind, gateway.kind))
+        label.append(f" {_s(gateway.state, 20)}", style="yellow")
+    detail = Text(_s(gateway.detail or GATEWAY_NAMES.get(gateway.kind, gateway.kind), DETAIL_LIMIT))
     if gateway.subnet_ids:
-        detail.append(f"\nin {', '.join(gateway.subnet_ids)}", style="dim")
+        detail.append(f"\nin {_s(', '.join(gateway.subnet_ids), DETAIL_LIMIT)}", style="dim")
     return TreeItem(key=resource.arn, label=label, arn=resource.arn, detail=detail)
 
 
@@ -210,12 +224,12 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
     public = sum(1 for s in subnets if s.public is True)
     private = sum(1 for s in subnets if s.public is False)
     label = _mark(worst.get(vpc.vpc.arn) if vpc.vpc else None)
-    label.append(vpc.name, style="bold")
+    label.append(_s(vpc.name), style="bold")
     if vpc.name != vpc.vpc_id:
-        label.append(f" {vpc.vpc_id}", style="dim")
-    label.append(f" {vpc.region}", style="magenta")
+        label.append(f" {_s(vpc.vpc_id)}", style="dim")
+    label.append(f" {_s(vpc.region)}", style="magenta")
     if vpc.cidr:
-        label.append(f" {vpc.cidr}")
+        label.append(f" {_s(vpc.cidr)}")
     if vpc.is_default:
         label.append(" default", style="dim")
     label.append(f"  {public} pub / {private} priv", style="dim")
@@ -226,7 +240,7 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/egress",
                 kind="egress",
-                label=Text(f"egress: {_egress_summary(vpc.gateways)}", style="bold"),
+                label=Text(_s(f"egress: {_egress_summary(vpc.gateways)}", 200), style="bold"),
                 detail=Text("Gateways and connections of this VPC"),
                 children=[_gateway_item(g, worst) for g in vpc.gateways],
             )
@@ -247,15 +261,15 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
     for zone in vpc.azs:
         subnet_items = [_subnet_item(s, worst, pending) for s in zone.subnets]
         facing_total += sum(1 for s in subnet_items if s.internet_facing)
-        zone_label = Text(zone.name, style="bold magenta")
+        zone_label = Text(_s(zone.name), style="bold magenta")
         if zone.zone_id:
-            zone_label.append(f" ({zone.zone_id})", style="dim")
+            zone_label.append(f" ({_s(zone.zone_id)})", style="dim")
         children.append(
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/{zone.name}",
                 kind="zone",
                 label=zone_label,
-                detail=Text(f"availability zone {zone.name}: {len(subnet_items)} subnet(s)"),
+                detail=Text(f"availability zone {_s(zone.name)}: {len(subnet_items)} subnet(s)"),
                 children=subnet_items,
             )
         )
@@ -266,15 +280,15 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
             TreeItem(
                 key=f"{vpc.region}/{vpc.vpc_id}/other",
                 kind="group",
-                label=Text(f"in the VPC, no subnet: {summary}", style="dim"),
+                label=Text(_s(f"in the VPC, no subnet: {summary}", 200), style="dim"),
                 detail=Text("Security groups, network ACLs and resources not placed in a subnet"),
                 children=[_resource_item(r, worst.get(r.arn)) for r in vpc.other_resources],
                 expanded=False,
             )
         )
-    detail = Text(f"{vpc.vpc_id} in {vpc.region}")
+    detail = Text(_s(f"{vpc.vpc_id} in {vpc.region}", DETAIL_LIMIT))
     if vpc.cidr:
-        detail.append(f"  {vpc.cidr}")
+        detail.append(f"  {_s(vpc.cidr)}")
     if vpc.vpc is not None:
         flow_logs = vpc.vpc.attributes.get("flow_logs")
         if flow_logs is not None:
@@ -341,7 +355,7 @@ def build_vpc_tree(result: ScanResult) -> list[TreeItem]:
                     f"{'them' if len(idle) != 1 else 'it'}",
                     style="dim",
                 ),
-                detail=Text(f"Untouched default VPCs in {regions}"),
+                detail=Text(_s(f"Untouched default VPCs in {regions}", DETAIL_LIMIT)),
                 children=idle,
                 expanded=False,
             )

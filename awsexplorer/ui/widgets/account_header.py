@@ -15,6 +15,7 @@ from textual.color import Color, ColorParseError
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from awsexplorer.inert import inert
 from awsexplorer.model import RegionStatus, Severity
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
 from awsexplorer.ui.state import ExplorerState
@@ -87,14 +88,16 @@ class AccountHeader(Vertical):
         if account is None:
             line.append(" AWS  connecting…")
             return line
-        line.append(f" AWS {account.id}")
+        # All of it read from AWS or a snapshot (the alias is anyone's to set): inert, and cut
+        # so that one long alias does not push the rest off the line.
+        line.append(f" AWS {inert(account.id, limit=40)}")
         if account.alias:
-            line.append(f"  {account.alias}")
+            line.append(f"  {inert(account.alias, limit=40)}")
         if state.profile:
-            line.append(f"  profile {state.profile}")
+            line.append(f"  profile {inert(state.profile, limit=40)}")
         if self.source:
-            line.append(f"  [{self.source}]")
-        line.append(f"  {account.caller_arn}", style="not bold")
+            line.append(f"  [{inert(self.source, limit=80)}]")
+        line.append(f"  {inert(account.caller_arn, limit=200)}", style="not bold")
         return line
 
     def status_line(self) -> Text:
@@ -104,13 +107,13 @@ class AccountHeader(Vertical):
         errors = sum(len(v.errors) for v in scanned)
         text = Text()
         if state.scanning and state.account is None:
-            text.append(f" {state.note or 'Connecting to AWS…'}", style="bold yellow")
+            text.append(f" {inert(state.note or 'Connecting to AWS…')}", style="bold yellow")
             return text
         if state.scanning:
             done = sum(1 for v in scanned if v.finished)
             text.append(f" Scanning {done}/{len(scanned)} regions", style="bold yellow")
         elif state.account is None:
-            text.append(f" {state.note or 'Starting…'}", style="dim")
+            text.append(f" {inert(state.note or 'Starting…')}", style="dim")
         else:
             text.append(f" {len(scanned)} regions", style="bold")
         text.append(f" · {state.resource_total} resources")

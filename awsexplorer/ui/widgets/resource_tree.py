@@ -166,7 +166,10 @@ class ResourceTree(Tree[NodeRef]):
         later = [n for n in self._regions if region_order(n) > region_order(name)]
         before = self._regions[min(later, key=region_order)] if later else self._not_enabled
         node = self.root.add(
-            Text(name), NodeRef("region", region=name), before=before, expand=expand
+            labels.show(name, labels.NAME_CELLS),
+            NodeRef("region", region=name),
+            before=before,
+            expand=expand,
         )
         self._regions[name] = node
         self._sync_region(name, node)
@@ -224,7 +227,13 @@ class ResourceTree(Tree[NodeRef]):
         ]
         later = sorted((name, n) for name, n in siblings if name > key[-1])
         before = later[0][1] if later else None
-        node = parent.add(Text(key[-1]), ref, before=before, expand=expand, allow_expand=True)
+        node = parent.add(
+            labels.show(key[-1], labels.NAME_CELLS),
+            ref,
+            before=before,
+            expand=expand,
+            allow_expand=True,
+        )
         self._groups[key] = node
         return node
 
@@ -246,7 +255,8 @@ class ResourceTree(Tree[NodeRef]):
             self._not_enabled.remove_children()
             for name in names:
                 self._not_enabled.add_leaf(
-                    Text(f"{name}  not enabled", style="dim"), NodeRef("region", region=name)
+                    labels.show(f"{name}  not enabled", labels.NAME_CELLS, style="dim"),
+                    NodeRef("region", region=name),
                 )
 
     def _load(self, node: TreeNode[NodeRef], ensure: str | None = None) -> None:
