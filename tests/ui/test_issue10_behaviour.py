@@ -586,3 +586,15 @@ async def test_a_partial_region_keeps_its_badge_at_80_columns() -> None:
         tree_part = line.split("▕")[0]
         assert "!1" in tree_part, line  # the severity badge is not pushed out of sight
         assert "part" in tree_part, line  # and the note says the region is partial
+
+
+@pytest.mark.parametrize("view", list(VIEW_SCREENS))
+async def test_view_footers_fit_80_columns(view: str) -> None:
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_view(view)
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("esc Back", "q Quit", "? Help"):
+            assert key in footer, footer  # was cut to `q Q▏`

@@ -88,7 +88,8 @@ class ScanViewScreen(Screen[None]):
         yield Static(Text(self.title_text()), id="view-title", markup=False)
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer()
+        # Compact, and no palette hint (Ctrl+P still works): every key fits in 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     # -- the `/` filter (screens that have one yield compose_filter and define main_widget) ----
 
