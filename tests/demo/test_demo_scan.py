@@ -1,44 +1,138 @@
-"""The demo end to end: the scanner and `awsexplorer scan --demo`."""
+"""The demo end to end: the scanner and `awsexplorer scan --demo` find what the demo seeds.
+
+SEEDED is the demo account as awsexplorer/demo/ builds it, region by region: the resources the
+seed creates (not the AWS defaults moto adds everywhere: subnets, ACLs, route tables...). Every
+other region holds AWS defaults only.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from awsexplorer import snapshot
 from awsexplorer.cli import main
 from awsexplorer.demo import demo_config
-from awsexplorer.demo._aws import DEMO_REGIONS
+from awsexplorer.demo._aws import DEMO_REGIONS, FAR_AWAY, PRODUCTION, SHARED, STAGING
+from awsexplorer.model import GLOBAL_REGION, ScanResult
 from awsexplorer.scan.runner import scan
 
+SEEDED: dict[str, dict[str, int]] = {
+    PRODUCTION: {
+        "ec2:vpc": 2,  # the default one and prod
+        "ec2:instance": 3,  # bastion, app a and b
+        "ec2:volume": 5,  # their roots, prod-app-a-data, the spare old-reporting-data
+        "ec2:elastic-ip": 3,
+        "ec2:natgateway": 1,
+        "elasticloadbalancing:loadbalancer": 1,
+        "rds:db": 2,
+        "lambda:function": 2,
+        "sqs:queue": 3,
+        "sns:topic": 2,
+        "dynamodb:table": 1,
+        "s3:bucket": 3,
+        "cloudwatch:alarm": 1,
+    },
+    SHARED: {
+        "ec2:vpc": 2,
+        "ec2:instance": 1,
+        "ec2:volume": 1,
+        "s3:bucket": 2,
+        "sns:topic": 1,
+        "cloudtrail:trail": 1,
+        "cloudwatch:alarm": 1,
+    },
+    STAGING: {"ec2:vpc": 2, "ec2:instance": 1, "ec2:volume": 1, "s3:bucket": 1},
+    FAR_AWAY: {"ec2:vpc": 1, "ec2:instance": 1, "ec2:volume": 1},  # the stray, in the default VPC
+    GLOBAL_REGION: {"iam:user": 4, "iam:role": 4, "iam:group": 2, "iam:root": 1},
+}
+SEEDED_TYPES = {t for counts in SEEDED.values() for t in counts}
+# What moto (like AWS) puts in every region of an account.
+AWS_DEFAULT_TYPES = {
+    "ec2:vpc",
+    "ec2:subnet",
+    "ec2:internet-gateway",
+    "ec2:network-acl",
+    "ec2:route-table",
+    "ec2:security-group",
+    "ec2:ebs-defaults",
+}
 
-def test_full_scan_finds_instances_in_four_regions_and_the_stray_one() -> None:
-    result = asyncio.run(scan(demo_config()))
-    instances = [r for r in result.resources if r.type == "ec2:instance"]
-    by_region: dict[str, set[str]] = {}
-    for instance in instances:
-        by_region.setdefault(instance.region, set()).add(instance.name)
-    assert set(DEMO_REGIONS) <= set(by_region)
-    assert by_region["ap-southeast-2"] == {"load-test-tmp"}
-    assert by_region["eu-west-1"] == {"prod-bastion", "prod-app-a", "prod-app-b"}
-    (stray,) = (i for i in instances if i.name == "load-test-tmp")
+
+def seeded_counts(result: ScanResult, region: str) -> dict[str, int]:
+    counts = Counter(r.type for r in result.resources if r.region == region)
+    return {t: n for t, n in counts.items() if t in SEEDED_TYPES}
+
+
+def assert_holds_the_demo(result: ScanResult, regions: tuple[str, ...]) -> None:
+    for region in (*regions, GLOBAL_REGION):
+        assert seeded_counts(result, region) == SEEDED[region], region
+    names = {
+        region: {
+            r.name for r in result.resources if r.region == region and r.type == "ec2:instance"
+        }
+        for region in regions
+    }
+    assert names == {
+        PRODUCTION: {"prod-bastion", "prod-app-a", "prod-app-b"},
+        SHARED: {"shared-ci-runner"},
+        STAGING: {"staging-app"},
+        FAR_AWAY: {"load-test-tmp"},
+    }
+    (stray,) = (
+        r for r in result.resources if r.name == "load-test-tmp" and r.type.endswith("instance")
+    )
     default_vpcs = {
         r.id for r in result.resources if r.type == "ec2:vpc" and r.attributes.get("IsDefault")
     }
     assert stray.vpc_id in default_vpcs
-    # Every enabled region of the demo was scanned without a failed call.
-    failed = {r.name: r.errors for r in result.regions if r.errors}
-    assert failed == {}
     assert result.account.alias == "acme-demo"
+    assert result.complete
+    assert {r.name: r.errors for r in result.regions if r.errors} == {}
 
 
-def test_cli_scan_demo_prints_the_per_region_summary(capsys: pytest.CaptureFixture[Any]) -> None:
-    code = main(["scan", "--demo", "--format", "text", "--region", ",".join(DEMO_REGIONS)])
+def test_full_scan_finds_what_the_demo_seeds_and_only_defaults_elsewhere() -> None:
+    result = asyncio.run(scan(demo_config()))
+    assert_holds_the_demo(result, DEMO_REGIONS)
+    scanned = {r.name for r in result.regions}
+    others = scanned - {*DEMO_REGIONS, GLOBAL_REGION}
+    assert others, "the full scan covers every enabled region, not only the demo's four"
+    elsewhere = {r.type for r in result.resources if r.region in others}
+    assert elsewhere <= AWS_DEFAULT_TYPES, elsewhere - AWS_DEFAULT_TYPES
+
+
+def test_cli_scan_demo_prints_the_per_region_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[Any]
+) -> None:
+    saved = tmp_path / "demo.json"
+    code = main(
+        [
+            "scan",
+            "--demo",
+            "--format",
+            "text",
+            "--region",
+            ",".join(DEMO_REGIONS),
+            "--output",
+            str(saved),
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "acme-demo" in out
-    for region in DEMO_REGIONS:
-        assert region in out
-    assert "instance" in out
     assert "HTTP/1.1" not in err  # moto's request log stays quiet
+    result = snapshot.read(saved)
+    assert_holds_the_demo(result, DEMO_REGIONS)
+    assert f"Account {result.account.id} (acme-demo)" in out
+    # One row per region (and global), with the number of resources the scan found there.
+    for region in (GLOBAL_REGION, *DEMO_REGIONS):
+        count = sum(1 for r in result.resources if r.region == region)
+        assert re.search(rf"│ {re.escape(region)} +│ ok +│ +{count} │", out), (region, count)
+    total = len(result.resources)
+    assert f"{total} resources in {len(DEMO_REGIONS)} regions (and global); complete." in out
+    # The stray instance's findings name it in its region.
+    assert re.search(r"│ load-test-tmp +│ ap-southeast-2 +│ instance i-", out)
