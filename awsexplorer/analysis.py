@@ -11,7 +11,7 @@ from awsexplorer.model import ScanResult
 from awsexplorer.model.topology import enrich
 
 if TYPE_CHECKING:
-    from awsexplorer.settings import Settings
+    from awsexplorer.config import Settings
 
 
 def analyse(result: ScanResult, settings: Settings | None = None) -> ScanResult:

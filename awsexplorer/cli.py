@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import stat
 import sys
 from collections.abc import Sequence
@@ -17,34 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from awsexplorer import __version__
-from awsexplorer.errors import UserError
+from awsexplorer.config import DEFAULT_CALL_TIMEOUT, AppOptions, scan_config_from_args
+from awsexplorer.errors import EXIT_INTERRUPTED, EXIT_OK, UserError
 from awsexplorer.inert import inert
-from awsexplorer.options import AppOptions
-from awsexplorer.scan.config import DEFAULT_CALL_TIMEOUT, DEFAULT_READ_TIMEOUT, ScanConfig
 
 if TYPE_CHECKING:
     from textual.app import App
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_PARTIAL = 3
-EXIT_INTERRUPTED = 130
-
-_REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-
-
-def _regions(values: Sequence[str] | None) -> tuple[str, ...]:
-    """--region may repeat and may hold a comma-separated list."""
-    names: list[str] = []
-    for value in values or ():
-        names.extend(v.strip() for v in value.split(",") if v.strip())
-    bad = [n for n in names if not _REGION_PATTERN.match(n)]
-    if bad:
-        raise UserError(
-            f"Not a region name: {', '.join(bad)}.",
-            "Region names look like eu-west-1 or us-east-2.",
-        )
-    return tuple(dict.fromkeys(names))
 
 
 def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
@@ -93,19 +70,6 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def scan_config(args: argparse.Namespace) -> ScanConfig:
-    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    call_timeout = getattr(args, "call_timeout", None) or DEFAULT_CALL_TIMEOUT
-    return ScanConfig(
-        profile=args.profile,
-        regions=_regions(args.region),
-        endpoint_url=endpoint,
-        call_timeout=call_timeout,
-        # One attempt never outlasts the call, so a short --call-timeout still sees a retry.
-        read_timeout=min(DEFAULT_READ_TIMEOUT, call_timeout / 2),
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="awsexplorer",
@@ -121,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
     )
-    from awsexplorer.settings import add_arguments as add_settings_arguments
+    from awsexplorer.config import add_arguments as add_settings_arguments
 
     add_settings_arguments(parser)
     parser.add_argument(
@@ -151,15 +115,15 @@ def _run_tui(args: argparse.Namespace) -> int:
         from awsexplorer import snapshot
 
         loaded = snapshot.read(args.snapshot)  # fail here, before the screen is taken
-    from awsexplorer.settings import from_args
+    from awsexplorer.checks import settings_from_args
 
     options = AppOptions(
-        config=scan_config(args),
+        config=scan_config_from_args(args),
         demo=args.demo,
         snapshot=args.snapshot,
         loaded=loaded,
         account_color=args.account_color,
-        settings=from_args(args),  # a bad setting fails here, before the screen is taken
+        settings=settings_from_args(args),  # a bad setting fails here, before the screen is taken
     )
     app = make_app(options)
     app.run()

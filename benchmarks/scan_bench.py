@@ -109,8 +109,8 @@ def critical_path(moto_url: str, regions: list[str]) -> tuple[int, int]:
     (caller identity, then region discovery) runs in tasks of its own, so each collector starts
     from the prologue's depth. Returns (longest chain, requests traced).
     """
+    from awsexplorer.config import ScanConfig
     from awsexplorer.scan import runner as runner_module
-    from awsexplorer.scan.config import ScanConfig
     from awsexplorer.scan.session import ClientPool
 
     longest = {"prologue": 0, "max": 0, "requests": 0, "started": False}

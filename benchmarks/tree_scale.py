@@ -17,6 +17,7 @@ from pathlib import Path
 
 from awsexplorer import snapshot
 from awsexplorer.cli import make_app
+from awsexplorer.config import AppOptions
 from awsexplorer.model import (
     Account,
     Finding,
@@ -26,7 +27,6 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.options import AppOptions
 from awsexplorer.ui.app import AwsExplorerApp
 
 REGIONS = [

@@ -101,7 +101,7 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
     started = time.perf_counter()
     from awsexplorer import snapshot
     from awsexplorer.cli import make_app
-    from awsexplorer.options import AppOptions
+    from awsexplorer.config import AppOptions
     from awsexplorer.ui.state import NodeRef
     from awsexplorer.ui.widgets.resource_tree import ResourceTree
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from awsexplorer.cli import make_app
-from awsexplorer.options import AppOptions
+from awsexplorer.config import AppOptions
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.widgets.command_bar import CommandBar
 

@@ -29,8 +29,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from awsexplorer.config import ScanConfig
 from awsexplorer.model import ScanResult
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent
 
 TEST_KEY = "testing"

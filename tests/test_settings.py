@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from awsexplorer.checks import check_ids, settings_from_args
+from awsexplorer.config import Settings, add_arguments, from_args, from_mapping, load_file
 from awsexplorer.errors import UserError
-from awsexplorer.settings import Settings, add_arguments, from_args, from_mapping, load_file
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +22,7 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def parse(*argv: str) -> Settings:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
-    return from_args(parser.parse_args(list(argv)))
+    return settings_from_args(parser.parse_args(list(argv)))
 
 
 def test_defaults() -> None:
@@ -94,7 +95,7 @@ def test_unknown_key_is_rejected_with_a_suggestion(tmp_path: Path) -> None:
 )
 def test_bad_values_are_rejected(data: dict, expected: str) -> None:
     with pytest.raises(UserError) as caught:
-        from_mapping(data, "test.toml")
+        from_mapping(data, "test.toml", known_checks=check_ids())
     assert expected in caught.value.message
 
 
@@ -122,3 +123,15 @@ def test_flags_before_a_sub_command_survive_it() -> None:
     assert from_args(parser.parse_args(["--stale-days", "30", "scan"])).stale_days == 30
     assert from_args(parser.parse_args(["scan", "--stale-days", "40"])).stale_days == 40
     assert from_args(parser.parse_args(["scan"])) == Settings()
+
+
+def test_the_checks_refuse_settings_that_disable_an_unknown_check() -> None:
+    """config.py does not know the catalogue; evaluate checks the ids, so a Settings built by
+    hand with a misspelt id fails as the command line does, never silently runs the check."""
+    from awsexplorer.checks import evaluate
+    from tests.checks.check_fixtures import scan
+
+    with pytest.raises(UserError) as caught:
+        evaluate(scan(), Settings(disabled_checks=frozenset({"rds-singel-az"})))
+    assert "Unknown check id: rds-singel-az" in caught.value.message
+    assert "rds-single-az" in (caught.value.hint or "")

@@ -4,6 +4,6 @@
 No I/O, no aiobotocore, no Textual: the catalog runs the same on a live scan and a snapshot.
 """
 
-from awsexplorer.checks.registry import Check, all_checks, evaluate
+from awsexplorer.checks.registry import Check, all_checks, check_ids, evaluate, settings_from_args
 
-__all__ = ["Check", "all_checks", "evaluate"]
+__all__ = ["Check", "all_checks", "check_ids", "evaluate", "settings_from_args"]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from awsexplorer.checks.registry import CATEGORIES, GLOBAL_SERVICES, Check, all_checks
-from awsexplorer.settings import DEFAULT_REQUIRED_TAGS, DEFAULT_STALE_DAYS
+from awsexplorer.config import DEFAULT_REQUIRED_TAGS, DEFAULT_STALE_DAYS
 
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
 
@@ -46,10 +46,10 @@ Severities: `critical`, `high`, `medium`, `low`, `info`.
 
 
 def _inputs(item: Check) -> str:
-    calls = ", ".join(f"`{service}:{operation}`" for service, operation in item.inputs)
+    calls = ", ".join(f"`{call}`" for call in item.inputs)
     if not calls:
         return "a resource's deciding attribute could not be read"
-    regional = any(service not in GLOBAL_SERVICES for service, _ in item.inputs)
+    regional = any(call.client not in GLOBAL_SERVICES for call in item.inputs)
     where = " (in any scanned region), or a region refuses the scan" if regional else ""
     if item.judges_inputs:
         return f"{calls} fails{where} and what was read does not settle the question"

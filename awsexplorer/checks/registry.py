@@ -6,22 +6,22 @@ could not be read). It may raise `NotEvaluated` when its whole input is missing.
 I/O. `evaluate` runs them all and turns the outcome into Findings and CheckResults.
 
 A check is "not-evaluated" — neither passed nor failed — when any of its declared inputs (the
-(service, operation) calls it reads) failed in a scanned region, when a region it needs refused
-us, or when it met resources it could not judge. Findings it could still establish are reported
-all the same; the reason says what was not covered.
+calls it reads, declared once in model/calls.py) failed in a scanned region, when a region it
+needs refused us, or when it met resources it could not judge. Findings it could still
+establish are reported all the same; the reason says what was not covered.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import pkgutil
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from awsexplorer.config import Settings, from_args
 from awsexplorer.model import (
     GLOBAL_REGION,
     CallError,
@@ -32,10 +32,11 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
+from awsexplorer.model.calls import Call
 from awsexplorer.model.inventory import Inventory
 
 if TYPE_CHECKING:
-    from awsexplorer.settings import Settings
+    import argparse
 
 log = logging.getLogger(__name__)
 
@@ -119,22 +120,24 @@ class CheckContext:
         """A finding about the whole account: reported on the root ARN."""
         return Flag(self.account.root_arn, GLOBAL_REGION, message)
 
-    def errors(self, service: str, operation: str, region: str | None = None) -> list[CallError]:
+    def errors(self, call: Call, region: str | None = None) -> list[CallError]:
+        """The recorded failures of one call: errors carry the botocore client name and the API
+        operation name, as a Call does."""
         return [
             e
             for e in self.result.errors
-            if e.service == service
-            and e.operation == operation
+            if e.service == call.client
+            and e.operation == call.operation
             and (region is None or e.region == region)
         ]
 
-    def unreadable(self, inputs: Iterable[tuple[str, str]], region: str | None = None) -> list[str]:
+    def unreadable(self, inputs: Iterable[Call], region: str | None = None) -> list[str]:
         """Why these inputs could not be read (optionally in one region): one line per cause."""
         reasons: list[str] = []
-        for service, operation in inputs:
-            for e in self.errors(service, operation, region):
-                reasons.append(f"{service}:{operation} failed in {e.region} ({e.code})")
-            if service in GLOBAL_SERVICES:
+        for call in inputs:
+            for e in self.errors(call, region):
+                reasons.append(f"{call} failed in {e.region} ({e.code})")
+            if call.client in GLOBAL_SERVICES:
                 continue
             for name, why in sorted(self.failed_regions.items()):
                 if region is None or name == region:
@@ -169,10 +172,10 @@ class Check:
     severity: Severity
     types: tuple[str, ...]  # the resource types it looks at
     remediation: str  # what to do, with the AWS CLI command where one exists
-    # The (service, operation) calls it reads. A failure of any of them makes the check
+    # The calls it reads (model/calls.py). A failure of any of them makes the check
     # not-evaluated, unless `judges_inputs`: then the check weighs failures itself (one good
     # CloudTrail trail found elsewhere outweighs a region whose DescribeTrails failed).
-    inputs: tuple[tuple[str, str], ...]
+    inputs: tuple[Call, ...]
     judges_inputs: bool
     func: CheckFunc
     # Placeholders in the remediation's commands that name the flagged resource, and which of
@@ -199,7 +202,7 @@ def check(
     severity: Severity,
     types: Iterable[str],
     remediation: str,
-    inputs: Iterable[tuple[str, str]] = (),
+    inputs: Iterable[Call] = (),
     judges_inputs: bool = False,
     placeholders: Mapping[str, str] | None = None,
 ) -> Callable[[CheckFunc], CheckFunc]:
@@ -225,11 +228,9 @@ def check(
 
 
 def _import_all() -> None:
-    import awsexplorer.checks as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        if module.name in CATEGORIES:
-            importlib.import_module(f"{package.__name__}.{module.name}")
+    # By name (one module per category), so the registry does not import its own package.
+    for category in CATEGORIES:
+        importlib.import_module(f"{__package__}.{category}")
 
 
 def all_checks() -> list[Check]:
@@ -263,9 +264,9 @@ def metadata_problems(item: Check) -> list[str]:
             problems.append(f"placeholder {token} does not appear in the remediation")
         if field not in _FIELDS and not field.startswith("attributes."):
             problems.append(f"placeholder {token} names an unknown field {field!r}")
-    for service, operation in item.inputs:
-        if not service.islower() or not operation[:1].isupper():
-            problems.append(f"input ({service}, {operation}) is not (service, Operation)")
+    for call in item.inputs:
+        if not isinstance(call, Call):
+            problems.append(f"input {call!r} is not a declared Call (model/calls.py)")
     return problems
 
 
@@ -348,13 +349,23 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
     return findings, CheckResult(item.id, EVALUATED)
 
 
+def check_ids() -> list[str]:
+    """Every check's id, in catalogue order."""
+    return [c.id for c in all_checks()]
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The checks' settings from the command line and the config file, a disabled check id
+    that names no check refused (with the nearest id as a hint)."""
+    return from_args(args, known_checks=check_ids())
+
+
 def evaluate(
     result: ScanResult, settings: Settings | None = None, now: datetime | None = None
 ) -> tuple[list[Finding], list[CheckResult]]:
     """Run every enabled check over a scan. Pure: reads `result`, returns new lists."""
-    from awsexplorer.settings import Settings
-
     settings = settings or Settings()
+    settings.check_ids_known(check_ids())
     ctx = CheckContext(result, settings, now or scan_time(result))
     findings: list[Finding] = []
     results: list[CheckResult] = []

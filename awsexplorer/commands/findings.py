@@ -48,7 +48,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--list-checks", action="store_true", help="print the catalog of checks and exit"
     )
-    from awsexplorer.settings import add_arguments
+    from awsexplorer.config import add_arguments
 
     add_arguments(parser, sub=True)
     return parser
@@ -101,8 +101,8 @@ def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from awsexplorer import report, snapshot
+    from awsexplorer.checks import settings_from_args
     from awsexplorer.errors import UserError
-    from awsexplorer.settings import from_args
 
     if args.list_checks:
         return list_checks(args.format)
@@ -111,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
             "Which snapshot? `awsexplorer findings SNAPSHOT`.",
             "Write one with `awsexplorer scan --output scan.json`.",
         )
-    settings = from_args(args)
+    settings = settings_from_args(args)
     result = snapshot.read(args.snapshot)
     if args.recheck:
         from awsexplorer.checks import evaluate

@@ -43,7 +43,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default="text",
         help="what to print on standard output (default: text)",
     )
-    from awsexplorer.settings import add_arguments
+    from awsexplorer.config import add_arguments
 
     add_arguments(parser, sub=True)
     return parser
@@ -100,14 +100,15 @@ async def _scan(config: Any, console: Console | None) -> Any:
 def run(args: argparse.Namespace) -> int:
     from awsexplorer import report, snapshot
     from awsexplorer.analysis import analyse
-    from awsexplorer.cli import EXIT_OK, EXIT_PARTIAL, scan_config
-    from awsexplorer.settings import from_args
+    from awsexplorer.checks import settings_from_args
+    from awsexplorer.config import scan_config_from_args
+    from awsexplorer.errors import EXIT_OK, EXIT_PARTIAL
 
-    settings = from_args(args)  # a bad config file fails here, before the scan
+    settings = settings_from_args(args)  # a bad config file fails here, before the scan
     to_stdout = args.output is not None and str(args.output) == "-"
     if args.output is not None and not to_stdout:
         snapshot.check_target(args.output)  # refuse /dev/null, a FIFO, a link before scanning
-    config = scan_config(args)
+    config = scan_config_from_args(args)
     if args.demo:
         from awsexplorer.demo import demo_config
 

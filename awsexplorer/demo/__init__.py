@@ -19,9 +19,9 @@ import threading
 import urllib.request
 from typing import Any
 
+from awsexplorer.config import ScanConfig
 from awsexplorer.demo._aws import DEMO_KEY, SHARED
 from awsexplorer.errors import UserError
-from awsexplorer.scan.config import ScanConfig
 
 _lock = threading.Lock()
 _server: Any = None  # moto's ThreadedMotoServer, once started

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.model import (
     GLOBAL_REGION,
@@ -22,6 +23,12 @@ from awsexplorer.model import (
     RegionStatus,
     Resource,
     ScanResult,
+)
+from awsexplorer.model.calls import (
+    EC2_DESCRIBE_REGIONS,
+    IAM_LIST_ACCOUNT_ALIASES,
+    RUNNER_CALLS,
+    STS_GET_CALLER_IDENTITY,
 )
 from awsexplorer.scan import regions as region_data
 from awsexplorer.scan.collectors import all_collectors
@@ -34,7 +41,6 @@ from awsexplorer.scan.collectors.base import (
     RegionUnavailable,
     Scope,
 )
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -46,9 +52,11 @@ from awsexplorer.scan.events import (
 )
 from awsexplorer.scan.session import (
     CURRENT_CALL,
+    CURRENT_CALLER,
     CallTrace,
     ClientPool,
     DeadlineExceeded,
+    SentCall,
     check_credentials,
     credential_failure,
     home_region,
@@ -65,8 +73,9 @@ REGION_FAILURE_CODES = frozenset(
 
 EventSink = Callable[[ScanEvent], None]
 
-# The calls the runner makes itself, outside any collector: identity, alias, region discovery.
-RUNNER_ACTIONS = ("sts:GetCallerIdentity", "iam:ListAccountAliases", "ec2:DescribeRegions")
+# The calls the runner makes itself, outside any collector: identity, alias, region discovery
+# (declared in model/calls.py as RUNNER_CALLS).
+RUNNER_ACTIONS = tuple(dict.fromkeys(c.action for c in RUNNER_CALLS))
 
 
 def utc_now() -> str:
@@ -107,6 +116,8 @@ class Scanner:
         self._resources: list[Resource] = []
         self._limiter = CallLimiter(config.per_service_region, config.max_in_flight)
         self._health = EndpointHealth()
+        # Every (caller, client, operation) this scan sent: "runner" or a collector's name.
+        self.calls_sent: set[SentCall] = set()
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -155,9 +166,9 @@ class Scanner:
         trace = CallTrace(GLOBAL_REGION)
         token = CURRENT_CALL.set(trace)
         try:
-            sts = await pool.get("sts", home)
+            sts = await pool.get(STS_GET_CALLER_IDENTITY.client, home)
             async with within:
-                identity = await sts.get_caller_identity()
+                identity = await getattr(sts, STS_GET_CALLER_IDENTITY.method)()
         except Exception as exc:
             timed_out = within.expired()
             cause = DeadlineExceeded(self.config.call_timeout, trace) if timed_out else exc
@@ -180,7 +191,7 @@ class Scanner:
 
     async def _alias(self, ctx: CollectContext) -> str | None:
         try:
-            response = await ctx.call("iam", "list_account_aliases")
+            response = await ctx.call(IAM_LIST_ACCOUNT_ALIASES)
         except CallFailure as failure:
             ctx.record(failure)
             return None
@@ -190,7 +201,7 @@ class Scanner:
     async def _plan_regions(self, ctx: CollectContext) -> region_data.RegionPlan:
         partition = ctx.partition
         try:
-            response = await ctx.call("ec2", "describe_regions", AllRegions=True)
+            response = await ctx.call(EC2_DESCRIBE_REGIONS, AllRegions=True)
             described = response.get("Regions", [])
         except CallFailure as failure:
             # Without DescribeRegions we cannot tell enabled from not: try every region botocore
@@ -238,7 +249,7 @@ class Scanner:
         session = make_session(self.config)
         await check_credentials(session, self.config)
         home = home_region(session, self.config)
-        async with ClientPool(session, self.config, self._retrying) as pool:
+        async with ClientPool(session, self.config, self._retrying, self.calls_sent) as pool:
             account = await self._identify(pool, home)
             self._states[GLOBAL_REGION] = _RegionState(GLOBAL_REGION, 0)
             global_ctx = self._context(pool, account, GLOBAL_REGION, home, frozenset())
@@ -313,6 +324,13 @@ class Scanner:
         return result
 
     async def _run_one(self, collector: Collector, ctx: CollectContext) -> None:
+        token = CURRENT_CALLER.set(collector.name)  # the calls it sends are recorded as its own
+        try:
+            await self._collect(collector, ctx)
+        finally:
+            CURRENT_CALLER.reset(token)
+
+    async def _collect(self, collector: Collector, ctx: CollectContext) -> None:
         try:
             found = await collector.func(ctx)
         except RegionUnavailable:

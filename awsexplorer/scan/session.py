@@ -18,9 +18,9 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 from awsexplorer import __version__
+from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.scan import guard
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.http import SharedTLSSession
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,26 @@ class CallTrace:
 
 CURRENT_CALL: ContextVar[CallTrace | None] = ContextVar("awsexplorer_call", default=None)
 
+# Who is calling: the collector's name while it runs (set by the runner), "runner" for the
+# scanner's own calls (identity, alias, regions).
+CURRENT_CALLER: ContextVar[str] = ContextVar("awsexplorer_caller", default="runner")
+
+# (caller, botocore client name, API operation): one call that passed the guard and was sent.
+SentCall = tuple[str, str, str]
+
+
+def record_sent(sent: set[SentCall]) -> Callable[..., None]:
+    """before-call handler: note every call that is about to go out (after the guard, which
+    refuses before this), with the caller from CURRENT_CALLER. Pages and retries of one call
+    are one entry: the set says which calls a scan made, not how often."""
+
+    def handler(model: Any = None, **_: Any) -> None:
+        if model is not None:
+            sent.add((CURRENT_CALLER.get(), model.service_model.service_name, model.name))
+
+    return handler
+
+
 # (region, service, operation, attempt, reason): a retry is going out now.
 RetryListener = Callable[[str, str, str, int, str], None]
 
@@ -242,12 +262,18 @@ class ClientPool:
     """One guarded client per (service, region), created on first use and closed at the end."""
 
     def __init__(
-        self, session: AioSession, config: ScanConfig, on_retry: RetryListener | None = None
+        self,
+        session: AioSession,
+        config: ScanConfig,
+        on_retry: RetryListener | None = None,
+        sent: set[SentCall] | None = None,
     ) -> None:
         keep_response_bodies_out_of_logs()
         self._session = session
         self._config = config
         self._on_retry = on_retry
+        # Every (caller, client, operation) sent through this pool's clients.
+        self.sent: set[SentCall] = set() if sent is None else sent
         self._stack = contextlib.AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
@@ -286,6 +312,7 @@ class ClientPool:
                     "needs-retry", retry_bare_throttling(self._config.max_attempts)
                 )
                 client.meta.events.register("needs-retry", _note_failure)
+                client.meta.events.register("before-call", record_sent(self.sent))
                 client.meta.events.register(
                     "request-created", announce_retries(service, region, self._on_retry)
                 )

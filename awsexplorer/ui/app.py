@@ -33,11 +33,10 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
-from awsexplorer.options import AppOptions
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.commands import ResourceProvider

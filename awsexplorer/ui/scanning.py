@@ -11,9 +11,9 @@ import asyncio
 import threading
 from collections.abc import Callable
 
+from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.model import ScanResult
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent
 
 CANCEL_POLL_SECONDS = 0.1

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from awsexplorer.checks.registry import REGISTRY, CheckContext, all_checks, run_check, scan_time
+from awsexplorer.config import Settings
 from awsexplorer.model import (
     Account,
     CallError,
@@ -19,7 +20,6 @@ from awsexplorer.model import (
     Resource,
     ScanResult,
 )
-from awsexplorer.settings import Settings
 
 ACCOUNT_ID = "123456789012"
 ACCOUNT = Account(ACCOUNT_ID, None, "aws", f"arn:aws:iam::{ACCOUNT_ID}:user/auditor")

@@ -6,7 +6,7 @@ from typing import Any
 
 from check_fixtures import ROOT_ARN, error, flagged, messages, resource, run, scan
 
-from awsexplorer.settings import Settings
+from awsexplorer.config import Settings
 
 LOCAL_ROUTE = {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 
 from awsexplorer.analysis import analyse
+from awsexplorer.config import Settings
 from awsexplorer.demo import demo_config
 from awsexplorer.demo._aws import DEMO_REGIONS
 from awsexplorer.model import ScanResult
 from awsexplorer.scan.runner import scan
-from awsexplorer.settings import Settings
 
 G = "global"
 EU, US, DE, AU = "eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2"

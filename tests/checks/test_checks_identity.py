@@ -19,7 +19,7 @@ from check_fixtures import (
     user,
 )
 
-from awsexplorer.settings import Settings
+from awsexplorer.config import Settings
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 

@@ -20,8 +20,8 @@ from awsexplorer.checks.registry import (
     metadata_problems,
     run_check,
 )
+from awsexplorer.config import Settings
 from awsexplorer.model import Severity
-from awsexplorer.settings import Settings
 
 # The ids are a public contract (issue 5): none may disappear or be renamed.
 CONTRACT_IDS = {
@@ -145,7 +145,7 @@ def test_evaluation_does_not_change_the_resources() -> None:
 
 def test_checks_import_neither_aiobotocore_nor_textual() -> None:
     code = (
-        "import sys, awsexplorer.checks, awsexplorer.settings, awsexplorer.checks.docs\n"
+        "import sys, awsexplorer.checks, awsexplorer.config, awsexplorer.checks.docs\n"
         "awsexplorer.checks.all_checks()\n"
         "bad = [m for m in ('aiobotocore', 'botocore', 'textual', 'moto') if m in sys.modules]\n"
         "print(bad)\n"

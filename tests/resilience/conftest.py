@@ -16,10 +16,10 @@ from typing import Any
 import boto3
 import pytest
 
+from awsexplorer.config import ScanConfig
 from awsexplorer.model import ScanResult
 from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors.base import Collector
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.runner import Scanner
 from resilience.fault_proxy import FaultProxy
 

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 
 from awsexplorer.cli import main
+from awsexplorer.config import ScanConfig
 from awsexplorer.model import CallError, RegionStatus, ScanResult
 from awsexplorer.scan.collectors import all_collectors
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import CallFailed, CallRetrying, RegionProgress, ScanEvent
 from awsexplorer.scan.runner import Scanner
 from awsexplorer.ui.labels import region_label

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from awsexplorer.scan.config import ScanConfig
+from awsexplorer.config import ScanConfig
 from awsexplorer.scan.guard import ReadOnlyViolation, is_allowed
 from awsexplorer.scan.session import ClientPool, make_session
 

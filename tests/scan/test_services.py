@@ -17,10 +17,10 @@ from typing import Any
 import boto3
 import pytest
 
+from awsexplorer.config import ScanConfig
 from awsexplorer.model import GLOBAL_REGION, Resource, ScanResult
 from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors.base import Scope
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.runner import scan
 
 ACCOUNT = "123456789012"

@@ -12,8 +12,7 @@ from textual.pilot import Pilot
 
 from awsexplorer import snapshot
 from awsexplorer.cli import make_app
-from awsexplorer.options import AppOptions
-from awsexplorer.scan.config import ScanConfig
+from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.messages import JumpTo
 from awsexplorer.ui.screens.help import HelpScreen

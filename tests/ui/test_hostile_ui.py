@@ -31,6 +31,7 @@ from textual.pilot import Pilot
 
 from awsexplorer import snapshot
 from awsexplorer.cli import make_app
+from awsexplorer.config import AppOptions
 from awsexplorer.model import (
     Account,
     CallError,
@@ -41,7 +42,6 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.options import AppOptions
 from awsexplorer.ui import details, labels
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.screens.main import MainScreen

@@ -13,7 +13,7 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from awsexplorer.options import AppOptions
+from awsexplorer.config import AppOptions
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.screens.error_log import ErrorLogScreen
 from awsexplorer.ui.screens.findings import FindingsScreen

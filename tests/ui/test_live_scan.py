@@ -9,9 +9,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from awsexplorer.cli import make_app
+from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.model import RegionStatus
-from awsexplorer.options import AppOptions
-from awsexplorer.scan.config import ScanConfig
 from awsexplorer.scan.events import ScanEvent, ScanStarted
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.state import NodeRef

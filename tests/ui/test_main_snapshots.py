@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from awsexplorer.cli import make_app
-from awsexplorer.options import AppOptions
+from awsexplorer.config import AppOptions
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small-account.json"
 BASTION = "arn:aws:ec2:eu-west-1:123456789012:instance/i-0a1b2c3d4e5f60061"

@@ -16,8 +16,8 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from awsexplorer import snapshot
+from awsexplorer.config import AppOptions
 from awsexplorer.model import Finding, RegionStatus, ScanResult, Severity
-from awsexplorer.options import AppOptions
 from awsexplorer.scan.events import ScanFinished, ScanStarted
 from awsexplorer.ui import format as fmt
 from awsexplorer.ui.app import AwsExplorerApp

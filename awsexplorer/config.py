@@ -1,8 +1,12 @@
-"""What the user can tune about the warnings: disabled checks, required tags, staleness.
+"""Every setting in one place: what a scan is asked to do (`ScanConfig`), what the checks look
+for (`Settings`), and what the user asked the app for (`AppOptions`). Plain data, shared by the
+CLI, the UI, the scanner, the checks and the tests; nothing here imports another layer of ours.
 
-Read from command-line flags and an optional TOML file. The file is checked strictly: an
-unknown key or a wrong type is a UserError naming the file and the key, never silently ignored
-(a typo in `disabled_checks` must not leave a check running that the user believes is off).
+The checks' settings are read from command-line flags and an optional TOML file. The file is
+checked strictly: an unknown key or a wrong type is a UserError naming the file and the key, never
+silently ignored (a typo in `disabled_checks` must not leave a check running that the user
+believes is off). Check ids are validated against the catalogue the caller passes in
+(`known_checks`; the CLI passes `checks.check_ids()`), so this module does not import the checks.
 
 Precedence: built-in defaults < the config file < command-line flags.
 """
@@ -12,13 +16,88 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsexplorer.errors import UserError
+
+if TYPE_CHECKING:
+    from awsexplorer.model import ScanResult
+
+# -- the scan ---------------------------------------------------------------------------------
+
+DEFAULT_CALL_TIMEOUT = 40.0
+DEFAULT_READ_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    profile: str | None = None
+    # Empty: every enabled region. Otherwise only these (validated against DescribeRegions).
+    regions: tuple[str, ...] = ()
+    # Point every client at LocalStack or a moto server (also read from AWS_ENDPOINT_URL).
+    endpoint_url: str | None = None
+    # Static keys, for the embedded demo only; real use goes through botocore's chain.
+    access_key: str | None = None
+    secret_key: str | None = None
+    # Region for STS, DescribeRegions and the global services; default: profile's, else us-east-1.
+    home_region: str | None = None
+    retry_mode: str = "standard"
+    max_attempts: int = 6
+    connect_timeout: float = 5.0
+    # One attempt's wait for an answer. Shorter than call_timeout, so that a request lost on the
+    # way is tried again within the call's time.
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    # One call, every attempt and back-off together (seconds; --call-timeout). A call still
+    # unanswered then is recorded as failed (DeadlineExceeded), so an endpoint that accepts
+    # connections and never answers costs this long, not read_timeout x max_attempts.
+    call_timeout: float = DEFAULT_CALL_TIMEOUT
+    # Calls in flight at once per (service, region): one throttled API never starves the rest.
+    per_service_region: int = 8
+    # Calls in flight at once in all: enough to hide the round trip to AWS, few enough that
+    # hundreds of first calls don't all queue at once on a small machine.
+    max_in_flight: int = 128
+    # Items per page for paginated calls that accept a limit; None: the service's default.
+    page_size: int | None = None
+
+
+_REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+
+
+def regions_from_args(values: Sequence[str] | None) -> tuple[str, ...]:
+    """--region may repeat and may hold a comma-separated list."""
+    names: list[str] = []
+    for value in values or ():
+        names.extend(v.strip() for v in value.split(",") if v.strip())
+    bad = [n for n in names if not _REGION_PATTERN.match(n)]
+    if bad:
+        raise UserError(
+            f"Not a region name: {', '.join(bad)}.",
+            "Region names look like eu-west-1 or us-east-2.",
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def scan_config_from_args(args: argparse.Namespace) -> ScanConfig:
+    """The scan's target from --profile, --region, --endpoint-url (or $AWS_ENDPOINT_URL) and
+    --call-timeout."""
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    call_timeout = getattr(args, "call_timeout", None) or DEFAULT_CALL_TIMEOUT
+    return ScanConfig(
+        profile=args.profile,
+        regions=regions_from_args(args.region),
+        endpoint_url=endpoint,
+        call_timeout=call_timeout,
+        # One attempt never outlasts the call, so a short --call-timeout still sees a retry.
+        read_timeout=min(DEFAULT_READ_TIMEOUT, call_timeout / 2),
+    )
+
+
+# -- the checks' settings ---------------------------------------------------------------------
 
 DEFAULT_REQUIRED_TAGS: tuple[str, ...] = ("project", "environment", "owner")
 DEFAULT_STALE_DAYS = 90
@@ -51,9 +130,14 @@ class Settings:
                 f"stale_days must be at least 1 (got {self.stale_days}).",
                 f"The default is {DEFAULT_STALE_DAYS}.",
             )
-        unknown = sorted(self.disabled_checks - set(known_check_ids()))
+
+    def check_ids_known(self, known: Collection[str]) -> None:
+        """Raise a UserError naming any disabled check id that is not in `known`."""
+        unknown = sorted(self.disabled_checks - set(known))
         if unknown:
-            raise UserError(f"Unknown check id: {', '.join(unknown)}.", _check_id_hint(unknown))
+            raise UserError(
+                f"Unknown check id: {', '.join(unknown)}.", _check_id_hint(unknown, known)
+            )
 
     def enabled(self, check_id: str) -> bool:
         return check_id not in self.disabled_checks
@@ -64,15 +148,8 @@ class Settings:
         return frozenset(k.strip().lower() for k in self.required_tags if k.strip())
 
 
-def known_check_ids() -> list[str]:
-    # Imported here: the checks package imports Settings, not the other way round at load time.
-    from awsexplorer.checks.registry import all_checks
-
-    return [c.id for c in all_checks()]
-
-
-def _check_id_hint(unknown: Iterable[str]) -> str:
-    ids = known_check_ids()
+def _check_id_hint(unknown: Iterable[str], known: Collection[str]) -> str:
+    ids = sorted(known)
     close = [m for u in unknown for m in difflib.get_close_matches(u, ids, n=1, cutoff=0.6)]
     if close:
         return f"Did you mean {', '.join(close)}? `awsexplorer findings --list-checks` lists them."
@@ -101,7 +178,9 @@ def _string_list(value: Any, key: str, source: str) -> list[str]:
     return [v.strip() for v in value if v.strip()]
 
 
-def from_mapping(data: Mapping[str, Any], source: str = "settings") -> Settings:
+def from_mapping(
+    data: Mapping[str, Any], source: str = "settings", known_checks: Collection[str] | None = None
+) -> Settings:
     """Settings from a parsed TOML document (or any mapping); unknown keys are rejected."""
     unknown = sorted(set(data) - _FILE_KEYS)
     if unknown:
@@ -125,12 +204,17 @@ def from_mapping(data: Mapping[str, Any], source: str = "settings") -> Settings:
             raise UserError(f"{source}: stale_days must be a whole number, e.g. stale_days = 90.")
         values["stale_days"] = stale
     try:
-        return Settings(**values)
+        settings = Settings(**values)
+        if known_checks is not None:
+            settings.check_ids_known(known_checks)
+        return settings
     except UserError as exc:
         raise UserError(f"{source}: {exc.message}", exc.hint) from None
 
 
-def load_file(path: Path, *, required: bool = True) -> Settings:
+def load_file(
+    path: Path, *, required: bool = True, known_checks: Collection[str] | None = None
+) -> Settings:
     """Settings from a TOML file. A missing default file is fine; a missing named one is not."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -148,7 +232,7 @@ def load_file(path: Path, *, required: bool = True) -> Settings:
         raise UserError(
             f"Config file {path} is not valid TOML: {exc}.", "Example:\n" + EXAMPLE_CONFIG
         ) from None
-    return from_mapping(data, f"Config file {path}")
+    return from_mapping(data, f"Config file {path}", known_checks)
 
 
 # -- command-line flags ----------------------------------------------------------------------
@@ -195,14 +279,15 @@ def _split(values: Sequence[str] | None) -> list[str]:
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
 
-def from_args(args: argparse.Namespace) -> Settings:
-    """The config file (named, or the default one when present), then the flags over it."""
+def from_args(args: argparse.Namespace, known_checks: Collection[str] | None = None) -> Settings:
+    """The config file (named, or the default one when present), then the flags over it; the
+    disabled check ids checked against `known_checks` when given."""
     config = getattr(args, "config", None)
     if config is not None:
-        settings = load_file(Path(config).expanduser(), required=True)
+        settings = load_file(Path(config).expanduser(), required=True, known_checks=known_checks)
     else:
         path = default_config_path()
-        settings = load_file(path, required=CONFIG_ENV in os.environ)
+        settings = load_file(path, required=CONFIG_ENV in os.environ, known_checks=known_checks)
     disabled = _split(getattr(args, "disable_check", None))
     tags = getattr(args, "required_tags", None)
     stale = getattr(args, "stale_days", None)
@@ -213,6 +298,28 @@ def from_args(args: argparse.Namespace) -> Settings:
             settings = replace(settings, required_tags=tuple(_split([tags])))
         if stale is not None:
             settings = replace(settings, stale_days=stale)
+        if known_checks is not None:
+            settings.check_ids_known(known_checks)
     except UserError as exc:
         raise UserError(f"Command line: {exc.message}", exc.hint) from None
     return settings
+
+
+# -- what the user asked the app for -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    # Where to scan; ignored when `snapshot` is set.
+    config: ScanConfig = field(default_factory=ScanConfig)
+    # Scan the embedded demo account (in-process moto server) instead of AWS.
+    demo: bool = False
+    # Open this saved scan offline instead of scanning.
+    snapshot: Path | None = None
+    # The snapshot, already read by the CLI (which checks it before taking the screen), so the
+    # app does not parse a large file twice.
+    loaded: ScanResult | None = None
+    # Override the per-account colour band (a colour name or #rrggbb).
+    account_color: str | None = None
+    # What the checks look for (disabled checks, required tags, staleness).
+    settings: Settings = field(default_factory=Settings)
