@@ -160,8 +160,12 @@ _JSON_KIND = {
 }
 # (key, accepted types, required) of each object in the document, as docs/snapshot-format.md
 # describes it.
-_ACCOUNT = (("id", str, True), ("alias", (str, _NONE), False), ("partition", (str, _NONE), False))
-_ACCOUNT += (("caller_arn", (str, _NONE), False),)
+_ACCOUNT: tuple[tuple[str, Any, bool], ...] = (
+    ("id", str, True),
+    ("alias", (str, _NONE), False),
+    ("partition", (str, _NONE), False),
+    ("caller_arn", (str, _NONE), False),
+)
 _TOP = (
     ("account", dict, True),
     ("profile", (str, _NONE), False),
@@ -231,7 +235,7 @@ def _fields(value: Any, where: str, spec: tuple[tuple[str, Any, bool], ...]) -> 
             raise _Damaged(f"'{name}' is {_kind_of(field)}, not {expected}")
 
 
-def _one_of(value: str, allowed: frozenset[str], where: str) -> None:
+def _one_of(value: object, allowed: frozenset[str], where: str) -> None:
     if value not in allowed:
         raise _Damaged(f"'{where}' is not one of {', '.join(sorted(allowed))}")
 

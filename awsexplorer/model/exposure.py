@@ -416,7 +416,9 @@ def _sg_rules(resource: Resource) -> tuple[SgRule, ...]:
             continue
         protocol = protocol_name(perm.get("IpProtocol"))
         if protocol in (TCP, UDP) and perm.get("FromPort") is not None:
-            low, high = int(perm["FromPort"]), int(perm.get("ToPort", perm["FromPort"]))
+            to_port = perm.get("ToPort")
+            low = int(perm["FromPort"])
+            high = low if to_port is None else int(to_port)
             ports = FULL if (low, high) == (-1, -1) else (low, high)
         else:
             ports = _full(protocol)
@@ -986,9 +988,9 @@ class _Analyser:
     ) -> None:
         if kind == "lambda":
             function = _by_arn_or_id(self.resources, target_id)
-            owner = function or _stand_in(lb.region, target_id, FUNCTION)
+            invoked = function or _stand_in(lb.region, target_id, FUNCTION)
             hop = Hop(TARGET, tg_id, f"invokes {target_id}", ALLOW)
-            self._emit(owner, None, transport, NO_PORTS, 4, dns, lb.arn, (*lb_path, hop))
+            self._emit(invoked, None, transport, NO_PORTS, 4, dns, lb.arn, (*lb_path, hop))
             return
         owner: Resource | None
         if kind == "ip":
@@ -1206,13 +1208,13 @@ def _disjoint(spans: list[tuple[str, Ports, Hop]]) -> list[tuple[str, Ports, Hop
         pieces: list[tuple[Ports, Hop]] = []
         for low, nxt in pairwise(cuts):
             piece = (low, nxt - 1)
-            hop = next((h for p, h in items if p[0] <= low and piece[1] <= p[1]), None)
-            if hop is None:
+            covering = next((h for p, h in items if p[0] <= low and piece[1] <= p[1]), None)
+            if covering is None:
                 continue
-            if pieces and pieces[-1][1] == hop and pieces[-1][0][1] + 1 == low:
-                pieces[-1] = ((pieces[-1][0][0], piece[1]), hop)
+            if pieces and pieces[-1][1] == covering and pieces[-1][0][1] + 1 == low:
+                pieces[-1] = ((pieces[-1][0][0], piece[1]), covering)
             else:
-                pieces.append((piece, hop))
+                pieces.append((piece, covering))
         out.extend((protocol, p, h) for p, h in pieces)
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from typing import assert_never
 
 from awsexplorer.model import (
     GLOBAL_REGION,
@@ -170,7 +171,7 @@ class ExplorerState:
             return {region}
         if isinstance(event, ScanFinished):
             return self._finished(event.result)
-        return set()
+        assert_never(event)  # mypy proves every kind of ScanEvent is handled above
 
     def _started(self, event: ScanStarted) -> set[str]:
         """A new scan: a full one replaces everything; a narrowed one (rescan) only its regions."""

@@ -7,7 +7,7 @@ scanning, saving and the other views belong to the app.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -50,7 +50,7 @@ VIEW_CLASSES = {
 }
 
 
-def view_name(screen: Screen[None]) -> str | None:
+def view_name(screen: Screen[Any]) -> str | None:
     """The `:name` of a secondary view screen."""
     return VIEW_CLASSES.get(type(screen).__name__)
 
