@@ -4,9 +4,8 @@ source (the import graph of our own modules, built with ast).
 model and checks are pure (no Textual, no aiobotocore); the scanner's events and the snapshot
 format load without Textual; the UI never loads aiobotocore or botocore, so its first frame
 never waits for the service models. Among our modules: model imports nothing else of ours,
-checks only the model and the settings, the scanner neither the UI nor the checks, presenters
-never the scanner; no import cycle at import time, and no import cycle beyond a known list that
-may only shrink.
+checks only the model and the config, the scanner neither the UI nor the checks, presenters
+never the scanner; no import cycle, whether at import time, deferred or for the type checker.
 """
 
 from __future__ import annotations
@@ -84,15 +83,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "awsexplorer"
 # How an import is made: at import time ("top"), deferred inside a function ("function"), or
 # only for the type checker ("typing", under `if TYPE_CHECKING:`).
 TOP, FUNCTION, TYPING = "top", "function", "typing"
-
-# Import cycles among our modules today, each a strongly connected component of the graph of all
-# imports (deferred and typing-only ones included: they still tie the modules' designs together).
-# None is an import-time cycle (see test_no_import_time_cycles). This list may only shrink: a new
-# cycle fails, and so does a listed one that is gone (then delete its line).
-KNOWN_CYCLES = {
-    # app.py composes MainScreen, which names AwsExplorerApp for its `explorer` property (typing).
-    frozenset({"awsexplorer.ui.app", "awsexplorer.ui.screens.main"}),
-}
 
 # Presenters: Textual-free code that turns the model into rows, labels and text for the TUI and
 # the CLI. They show what model/ and checks/ decided and never reach the scanner.
@@ -285,9 +275,8 @@ def test_no_import_time_cycles() -> None:
     assert cycles(import_graph(), {TOP}) == set()
 
 
-def test_no_new_import_cycles_and_the_known_ones_are_still_there() -> None:
+def test_no_import_cycles_at_all() -> None:
+    """Not even through deferred or typing-only imports: they still tie the modules' designs
+    together (the last three, settings-checks, cli-commands and ui.app-screens.main, are gone)."""
     found = cycles(import_graph(), {TOP, FUNCTION, TYPING})
-    new = found - KNOWN_CYCLES
-    gone = KNOWN_CYCLES - found
-    assert not new, f"new import cycle(s): {[sorted(c) for c in new]}"
-    assert not gone, f"cycle(s) gone or changed, update KNOWN_CYCLES: {[sorted(c) for c in gone]}"
+    assert not found, f"import cycle(s): {[sorted(c) for c in found]}"

@@ -7,7 +7,7 @@ scanning, saving and the other views belong to the app.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from rich.text import Text
 from textual import on
@@ -28,7 +28,25 @@ from awsexplorer.ui.widgets.detail_pane import DetailPane
 from awsexplorer.ui.widgets.resource_tree import ResourceTree
 
 if TYPE_CHECKING:
-    from awsexplorer.ui.app import AwsExplorerApp
+    from awsexplorer.config import AppOptions
+
+
+class Explorer(Protocol):
+    """What this screen asks of the app (AwsExplorerApp provides it). A protocol, so the screen
+    does not import the app that composes it."""
+
+    options: AppOptions
+
+    def action_show_view(self, name: str) -> None: ...
+
+    def action_help(self) -> None: ...
+
+    def action_save(self) -> None: ...
+
+    def action_quit_app(self) -> None: ...
+
+    def action_rescan(self, region: str | None = None) -> None: ...
+
 
 # `:` commands: name -> what the suggestion says.
 COMMANDS: dict[str, str] = {
@@ -96,8 +114,8 @@ class MainScreen(Screen[None]):
     # -- parts ------------------------------------------------------------------------------
 
     @property
-    def explorer(self) -> AwsExplorerApp:
-        return cast("AwsExplorerApp", self.app)
+    def explorer(self) -> Explorer:
+        return cast("Explorer", self.app)
 
     @property
     def tree(self) -> ResourceTree:  # type: ignore[override]
