@@ -15,6 +15,14 @@ from awsexplorer.checks.registry import (
     unknown,
 )
 from awsexplorer.model import Resource, Severity
+from awsexplorer.model.calls import (
+    BUDGETS_DESCRIBE_BUDGETS,
+    CLOUDWATCH_DESCRIBE_ALARMS,
+    EC2_DESCRIBE_ADDRESSES,
+    EC2_DESCRIBE_NAT_GATEWAYS,
+    EC2_DESCRIBE_ROUTE_TABLES,
+    EC2_DESCRIBE_VOLUMES,
+)
 from awsexplorer.model.routing import RoutingIndex
 
 # List prices in us-east-1, for an order of magnitude (most other regions cost more).
@@ -62,7 +70,7 @@ def nat_users(ctx: CheckContext) -> dict[tuple[str, str], list[str]]:
         "VPC for non-production, and gateway endpoints for S3/DynamoDB traffic (`aws ec2 "
         "create-vpc-endpoint --vpc-endpoint-type Gateway ...`), which are free."
     ),
-    inputs=[("ec2", "DescribeNatGateways"), ("ec2", "DescribeRouteTables")],
+    inputs=[EC2_DESCRIBE_NAT_GATEWAYS, EC2_DESCRIBE_ROUTE_TABLES],
     placeholders={"NAT": "id"},
 )
 def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
@@ -93,7 +101,7 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
         "Snapshot it if the data matters (`aws ec2 create-snapshot --volume-id VOL`), then "
         "`aws ec2 delete-volume --volume-id VOL`."
     ),
-    inputs=[("ec2", "DescribeVolumes")],
+    inputs=[EC2_DESCRIBE_VOLUMES],
     placeholders={"VOL": "id"},
 )
 def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
@@ -133,7 +141,7 @@ def volume_cost(size: object, volume_type: object) -> str:
     severity=Severity.LOW,
     types=["ec2:elastic-ip"],
     remediation="`aws ec2 release-address --allocation-id ALLOCATION`",
-    inputs=[("ec2", "DescribeAddresses")],
+    inputs=[EC2_DESCRIBE_ADDRESSES],
     placeholders={"ALLOCATION": "id"},
 )
 def ec2_eip_unattached(ctx: CheckContext) -> Iterator[Outcome]:
@@ -160,7 +168,7 @@ def is_billing_alarm(alarm: Resource) -> bool:
     )
 
 
-BILLING_INPUTS = (("cloudwatch", "DescribeAlarms"), ("budgets", "DescribeBudgets"))
+BILLING_INPUTS = (CLOUDWATCH_DESCRIBE_ALARMS, BUDGETS_DESCRIBE_BUDGETS)
 
 
 @check(

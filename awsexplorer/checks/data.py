@@ -20,8 +20,18 @@ from awsexplorer.checks.registry import (
     unknown,
 )
 from awsexplorer.model import Resource, Severity
+from awsexplorer.model.calls import (
+    EC2_DESCRIBE_ROUTE_TABLES,
+    EC2_DESCRIBE_SUBNETS,
+    EC2_DESCRIBE_VOLUMES,
+    EC2_GET_EBS_ENCRYPTION_BY_DEFAULT,
+    LAMBDA_LIST_FUNCTIONS,
+    RDS_DESCRIBE_DB_INSTANCES,
+    S3_LIST_BUCKETS,
+    SQS_LIST_QUEUES,
+)
 
-DB_INSTANCES = ("rds", "DescribeDBInstances")
+DB_INSTANCES = RDS_DESCRIBE_DB_INSTANCES
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
@@ -75,7 +85,7 @@ def rds_publicly_accessible(ctx: CheckContext) -> Iterator[Outcome]:
         "(`aws rds modify-db-instance --db-instance-identifier DB --db-subnet-group-name "
         "private-db`, which needs a maintenance window or a new instance in a new VPC)."
     ),
-    inputs=[DB_INSTANCES, ("ec2", "DescribeSubnets"), ("ec2", "DescribeRouteTables")],
+    inputs=[DB_INSTANCES, EC2_DESCRIBE_SUBNETS, EC2_DESCRIBE_ROUTE_TABLES],
     placeholders={"DB": "id"},
 )
 def rds_in_public_subnet(ctx: CheckContext) -> Iterator[Outcome]:
@@ -206,7 +216,7 @@ def bpa_gaps(setting: dict[str, bool] | None, where: str) -> str:
         "bucket (`aws s3api put-public-access-block --bucket BUCKET "
         "--public-access-block-configuration ...`)."
     ),
-    inputs=[("s3", "ListBuckets")],
+    inputs=[S3_LIST_BUCKETS],
 )
 def s3_public_access_not_blocked(ctx: CheckContext) -> Iterator[Outcome]:
     """Neither the account-level nor the bucket-level Block Public Access has all four
@@ -240,7 +250,7 @@ def s3_public_access_not_blocked(ctx: CheckContext) -> Iterator[Outcome]:
         '--lifecycle-configuration \'{"Rules":[{"ID":"expire-old-versions","Status":'
         '"Enabled","Filter":{},"NoncurrentVersionExpiration":{"NoncurrentDays":90}}]}\'`'
     ),
-    inputs=[("s3", "ListBuckets")],
+    inputs=[S3_LIST_BUCKETS],
     placeholders={"BUCKET": "id"},
 )
 def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
@@ -274,7 +284,7 @@ def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
         "volume from it and swap it in; stop new ones with `aws ec2 "
         "enable-ebs-encryption-by-default --region REGION`."
     ),
-    inputs=[("ec2", "DescribeVolumes")],
+    inputs=[EC2_DESCRIBE_VOLUMES],
     placeholders={"REGION": "region"},
 )
 def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
@@ -301,7 +311,7 @@ def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
         "`aws ec2 enable-ebs-encryption-by-default --region REGION` (new volumes only; "
         "existing ones keep their state)."
     ),
-    inputs=[("ec2", "GetEbsEncryptionByDefault")],
+    inputs=[EC2_GET_EBS_ENCRYPTION_BY_DEFAULT],
     placeholders={"REGION": "region"},
 )
 def ec2_ebs_encryption_by_default_off(ctx: CheckContext) -> Iterator[Outcome]:
@@ -342,7 +352,7 @@ def secret_text(variable: dict[str, Any]) -> str:
         "at the least, encrypt the variables with a customer KMS key (`aws lambda "
         "update-function-configuration --function-name FN --kms-key-arn KEY`)."
     ),
-    inputs=[("lambda", "ListFunctions")],
+    inputs=[LAMBDA_LIST_FUNCTIONS],
     placeholders={"FN": "id"},
 )
 def lambda_env_plaintext_secret(ctx: CheckContext) -> Iterator[Outcome]:
@@ -384,7 +394,7 @@ def dead_letter_targets(ctx: CheckContext) -> set[str]:
         '\'{"RedrivePolicy":"{\\"deadLetterTargetArn\\":\\"DLQ_ARN\\",'
         '\\"maxReceiveCount\\":\\"5\\"}"}\'`'
     ),
-    inputs=[("sqs", "ListQueues")],
+    inputs=[SQS_LIST_QUEUES],
     placeholders={"URL": "attributes.url"},
 )
 def sqs_no_dead_letter_queue(ctx: CheckContext) -> Iterator[Outcome]:

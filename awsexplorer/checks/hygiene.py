@@ -14,6 +14,18 @@ from awsexplorer.checks.registry import (
     unknown,
 )
 from awsexplorer.model import Resource, Severity
+from awsexplorer.model.calls import (
+    DYNAMODB_LIST_TABLES,
+    EC2_DESCRIBE_INSTANCES,
+    EC2_DESCRIBE_VOLUMES,
+    EC2_DESCRIBE_VPCS,
+    ELB_DESCRIBE_LOAD_BALANCERS,
+    ELBV2_DESCRIBE_LOAD_BALANCERS,
+    LAMBDA_LIST_FUNCTIONS,
+    RDS_DESCRIBE_DB_INSTANCES,
+    S3_LIST_BUCKETS,
+    SQS_LIST_QUEUES,
+)
 
 TAGGABLE_TYPES = (
     "ec2:instance",
@@ -47,16 +59,16 @@ def skipped(resource: Resource) -> bool:
         "The required keys are a setting (--required-tags, `required_tags` in the config file)."
     ),
     inputs=[
-        ("ec2", "DescribeInstances"),
-        ("ec2", "DescribeVolumes"),
-        ("ec2", "DescribeVpcs"),
-        ("rds", "DescribeDBInstances"),
-        ("lambda", "ListFunctions"),
-        ("s3", "ListBuckets"),
-        ("elbv2", "DescribeLoadBalancers"),
-        ("elb", "DescribeLoadBalancers"),
-        ("dynamodb", "ListTables"),
-        ("sqs", "ListQueues"),
+        EC2_DESCRIBE_INSTANCES,
+        EC2_DESCRIBE_VOLUMES,
+        EC2_DESCRIBE_VPCS,
+        RDS_DESCRIBE_DB_INSTANCES,
+        LAMBDA_LIST_FUNCTIONS,
+        S3_LIST_BUCKETS,
+        ELBV2_DESCRIBE_LOAD_BALANCERS,
+        ELB_DESCRIBE_LOAD_BALANCERS,
+        DYNAMODB_LIST_TABLES,
+        SQS_LIST_QUEUES,
     ],
     placeholders={"ARN": "arn"},
 )

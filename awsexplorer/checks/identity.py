@@ -18,16 +18,28 @@ from awsexplorer.checks.registry import (
     unknown,
 )
 from awsexplorer.model import Resource, Severity
+from awsexplorer.model.calls import (
+    CLOUDTRAIL_DESCRIBE_TRAILS,
+    CLOUDTRAIL_GET_TRAIL_STATUS,
+    IAM_GENERATE_CREDENTIAL_REPORT,
+    IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    IAM_GET_ACCOUNT_PASSWORD_POLICY,
+    IAM_GET_ACCOUNT_SUMMARY,
+    IAM_GET_CREDENTIAL_REPORT,
+    IAM_GET_LOGIN_PROFILE,
+    IAM_LIST_ACCESS_KEYS,
+    Call,
+)
 from awsexplorer.model.policy import PolicySet, catalogue
 from awsexplorer.model.principals import boundary, known_document, trusted_principals
 
 ROOT_INPUTS = (
-    ("iam", "GetAccountSummary"),
-    ("iam", "GenerateCredentialReport"),
-    ("iam", "GetCredentialReport"),
+    IAM_GET_ACCOUNT_SUMMARY,
+    IAM_GENERATE_CREDENTIAL_REPORT,
+    IAM_GET_CREDENTIAL_REPORT,
 )
-DETAILS = ("iam", "GetAccountAuthorizationDetails")
-REPORT_INPUTS = (*ROOT_INPUTS[1:], ("iam", "ListAccessKeys"), ("iam", "GetLoginProfile"))
+DETAILS = IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS
+REPORT_INPUTS = (*ROOT_INPUTS[1:], IAM_LIST_ACCESS_KEYS, IAM_GET_LOGIN_PROFILE)
 # An Allow naming more whole services than this is said as "every service except ...".
 MANY_SERVICES = 12
 
@@ -45,14 +57,14 @@ def iam_users(ctx: CheckContext) -> list[Resource]:
     """Every IAM user, or NotEvaluated when neither source that lists them could be read
     (GetAccountAuthorizationDetails, and the credential report as the fallback)."""
     root = iam_root(ctx)
-    details_failed = bool(ctx.errors(*DETAILS))
+    details_failed = bool(ctx.errors(DETAILS))
     report_ok = root.attributes.get("credential_report_status") == "ok"
     if details_failed and not report_ok:
         raise NotEvaluated(f"IAM users could not be listed ({why_unknown(ctx, (DETAILS,))})")
     return ctx.of_type("iam:user")
 
 
-def why_unknown(ctx: CheckContext, inputs: tuple[tuple[str, str], ...]) -> str:
+def why_unknown(ctx: CheckContext, inputs: tuple[Call, ...]) -> str:
     return "; ".join(ctx.unreadable(inputs)) or "not in the scan"
 
 
@@ -443,7 +455,7 @@ def password_policy_gaps(policy: dict[str, Any]) -> list[str]:
         "--password-reuse-prevention 24 --require-symbols --require-numbers "
         "--require-uppercase-characters --require-lowercase-characters`"
     ),
-    inputs=(("iam", "GetAccountPasswordPolicy"),),
+    inputs=(IAM_GET_ACCOUNT_PASSWORD_POLICY,),
 )
 def iam_password_policy_weak(ctx: CheckContext) -> Iterator[Outcome]:
     """No account password policy, a minimum length under 14, or no reuse prevention."""
@@ -460,7 +472,7 @@ def iam_password_policy_weak(ctx: CheckContext) -> Iterator[Outcome]:
         yield unknown(root, "password policy not read")
 
 
-TRAIL_INPUTS = (("cloudtrail", "DescribeTrails"), ("cloudtrail", "GetTrailStatus"))
+TRAIL_INPUTS = (CLOUDTRAIL_DESCRIBE_TRAILS, CLOUDTRAIL_GET_TRAIL_STATUS)
 
 
 def trail_state(trail: Resource) -> str:

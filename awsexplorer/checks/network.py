@@ -20,6 +20,16 @@ from awsexplorer.checks.registry import (
     unknown,
 )
 from awsexplorer.model import Resource, Severity
+from awsexplorer.model.calls import (
+    EC2_DESCRIBE_INSTANCES,
+    EC2_DESCRIBE_NETWORK_INTERFACES,
+    EC2_DESCRIBE_SECURITY_GROUPS,
+    EC2_DESCRIBE_SUBNETS,
+    EC2_DESCRIBE_VPCS,
+    ELBV2_DESCRIBE_LOAD_BALANCERS,
+    LAMBDA_LIST_FUNCTIONS,
+    RDS_DESCRIBE_DB_INSTANCES,
+)
 from awsexplorer.model.routing import usable_ips
 
 WORLD = ("0.0.0.0/0", "::/0")
@@ -36,8 +46,8 @@ DATABASE_PORTS = {
     11211: "Memcached",
 }
 ALL_PORTS = (0, 65535)
-SECURITY_GROUPS = ("ec2", "DescribeSecurityGroups")
-VPCS = ("ec2", "DescribeVpcs")
+SECURITY_GROUPS = EC2_DESCRIBE_SECURITY_GROUPS
+VPCS = EC2_DESCRIBE_VPCS
 
 # What makes a VPC "in use": workloads, as the issue names them.
 WORKLOAD_TYPES = (
@@ -47,10 +57,10 @@ WORKLOAD_TYPES = (
     "elasticloadbalancing:loadbalancer",
 )
 WORKLOAD_INPUTS = (
-    ("ec2", "DescribeInstances"),
-    ("rds", "DescribeDBInstances"),
-    ("lambda", "ListFunctions"),
-    ("elbv2", "DescribeLoadBalancers"),
+    EC2_DESCRIBE_INSTANCES,
+    RDS_DESCRIBE_DB_INSTANCES,
+    LAMBDA_LIST_FUNCTIONS,
+    ELBV2_DESCRIBE_LOAD_BALANCERS,
 )
 # "Holds nothing" is stricter: any network interface (an endpoint, a NAT gateway) counts.
 OCCUPANT_TYPES = (*WORKLOAD_TYPES, "ec2:network-interface", "ec2:natgateway")
@@ -273,7 +283,7 @@ def active_flow_logs(vpc: Resource) -> list[dict[str, Any]] | None:
         "`aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC --traffic-type ALL "
         "--log-destination-type s3 --log-destination arn:aws:s3:::BUCKET`"
     ),
-    inputs=[VPCS, ("ec2", "DescribeNetworkInterfaces")],
+    inputs=[VPCS, EC2_DESCRIBE_NETWORK_INTERFACES],
     placeholders={"VPC": "id"},
 )
 def ec2_vpc_flow_logs_disabled(ctx: CheckContext) -> Iterator[Outcome]:
@@ -313,7 +323,7 @@ EXHAUSTION_THRESHOLD = 0.10
         "--availability-zone AZ`, after `aws ec2 associate-vpc-cidr-block` if the VPC is full) "
         "and move new launches there; release idle network interfaces."
     ),
-    inputs=[("ec2", "DescribeSubnets")],
+    inputs=[EC2_DESCRIBE_SUBNETS],
     placeholders={"VPC": "vpc_id"},
 )
 def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
@@ -345,7 +355,7 @@ def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
         "--instance-id ID --http-tokens required --http-endpoint enabled`; check first that "
         "its software uses a current AWS SDK."
     ),
-    inputs=[("ec2", "DescribeInstances")],
+    inputs=[EC2_DESCRIBE_INSTANCES],
     placeholders={"ID": "id"},
 )
 def ec2_instance_imdsv1(ctx: CheckContext) -> Iterator[Outcome]:

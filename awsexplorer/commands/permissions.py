@@ -34,16 +34,21 @@ def policy(actions: list[str]) -> dict[str, Any]:
 
 
 def all_actions() -> list[str]:
-    from awsexplorer.scan.collectors import required_actions
-    from awsexplorer.scan.runner import RUNNER_ACTIONS
+    """The IAM action of every declared call (model/calls.py) that the scan makes: the runner's
+    own and each collector's."""
+    from awsexplorer.model.calls import RUNNER_CALLS
+    from awsexplorer.scan.collectors import all_collectors
 
-    return sorted({*required_actions(), *RUNNER_ACTIONS})
+    calls = [*RUNNER_CALLS, *(call for c in all_collectors() for call in c.calls)]
+    return sorted({call.action for call in calls})
 
 
 def render_markdown() -> str:
     """docs/permissions.md, generated from the collectors (a test keeps the file current)."""
+    from awsexplorer.model.calls import RUNNER_CALLS
     from awsexplorer.scan.collectors import all_collectors
-    from awsexplorer.scan.runner import RUNNER_ACTIONS
+
+    runner_actions = dict.fromkeys(call.action for call in RUNNER_CALLS)
 
     lines = [
         "# Permissions",
@@ -51,7 +56,7 @@ def render_markdown() -> str:
         "awsexplorer only reads. Every AWS client it creates carries a guard",
         "(`awsexplorer/scan/guard.py`) that refuses any operation outside a read-only allowlist",
         "before anything is sent. This is the least-privilege policy for a full scan, generated",
-        "from the IAM actions each collector declares (`awsexplorer permissions` prints it as",
+        "from the calls each collector declares (`awsexplorer permissions` prints it as",
         "JSON). AWS's managed `ReadOnlyAccess` policy covers all of it. A call you are not",
         "allowed to make is recorded as an error on its region, and the checks that needed it",
         "are reported as not evaluated, never as passed.",
@@ -64,7 +69,7 @@ def render_markdown() -> str:
         "",
         "| collector | scope | IAM actions | resource types |",
         "| --- | --- | --- | --- |",
-        "| (runner) | once | " + ", ".join(f"`{a}`" for a in RUNNER_ACTIONS) + " | |",
+        "| (runner) | once | " + ", ".join(f"`{a}`" for a in runner_actions) + " | |",
     ]
     for c in all_collectors():
         actions = ", ".join(f"`{a}`" for a in c.actions)

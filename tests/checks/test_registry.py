@@ -165,9 +165,9 @@ def test_inputs_are_real_api_operations() -> None:
 
     session = botocore.session.get_session()
     unknown = [
-        (c.id, service, operation)
+        (c.id, call.client, call.operation)
         for c in all_checks()
-        for service, operation in c.inputs
-        if operation not in session.get_service_model(service).operation_names
+        for call in c.inputs
+        if call.operation not in session.get_service_model(call.client).operation_names
     ]
     assert unknown == []

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import TAGGING_GET_RESOURCES
 from awsexplorer.scan.collectors.base import CallFailure, CollectContext, display_name, tags_of
-
-TAGGING_ACTION = "tag:GetResources"
 
 
 async def tags_by_arn(ctx: CollectContext, resource_type: str) -> dict[str, dict[str, str]] | None:
@@ -16,8 +15,7 @@ async def tags_by_arn(ctx: CollectContext, resource_type: str) -> dict[str, dict
     region, or None when the call failed (recorded): tags unknown, not absent."""
     try:
         mappings = await ctx.paginate_all(
-            "resourcegroupstaggingapi",
-            "get_resources",
+            TAGGING_GET_RESOURCES,
             "ResourceTagMappingList",
             ResourceTypeFilters=[resource_type],
         )

@@ -9,7 +9,11 @@ import re
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
+from awsexplorer.model.calls import (
+    LAMBDA_LIST_FUNCTIONS,
+    TAGGING_GET_RESOURCES,
+)
+from awsexplorer.scan.collectors._tagging import tagged_resource, tags_by_arn
 from awsexplorer.scan.collectors.base import (
     CollectContext,
     attributes_of,
@@ -105,11 +109,11 @@ def _function(
 
 @collector(
     service="lambda",
-    actions=["lambda:ListFunctions", TAGGING_ACTION],
+    calls=[LAMBDA_LIST_FUNCTIONS, TAGGING_GET_RESOURCES],
     types=["lambda:function"],
 )
 async def collect_functions(ctx: CollectContext) -> list[Resource]:
-    functions = await ctx.paginate_all("lambda", "list_functions", "Functions")
+    functions = await ctx.paginate_all(LAMBDA_LIST_FUNCTIONS, "Functions")
     if not functions:
         return []
     tags = await tags_by_arn(ctx, "lambda:function")

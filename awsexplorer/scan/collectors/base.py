@@ -1,5 +1,6 @@
-"""The collector contract: one small async function per service area, registered with the IAM
-actions it needs and the resource types it yields."""
+"""The collector contract: one small async function per service area, registered with the AWS
+calls it makes (model/calls.py: client, operation and IAM action in one) and the resource types
+it yields."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from awsexplorer.model import Account, CallError, Resource
+from awsexplorer.model.calls import Call
 
 if TYPE_CHECKING:
     from awsexplorer.scan.session import ClientPool
@@ -28,9 +30,14 @@ class Collector:
     name: str
     service: str  # botocore client name
     scope: Scope
-    actions: tuple[str, ...]  # IAM actions it calls: the least-privilege policy
+    calls: tuple[Call, ...]  # every AWS call it may make
     types: tuple[str, ...]  # resource types it yields
     func: Callable[[CollectContext], Awaitable[list[Resource]]]
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The IAM actions its calls need: its part of the least-privilege policy."""
+        return tuple(dict.fromkeys(c.action for c in self.calls))
 
 
 REGISTRY: dict[str, Collector] = {}
@@ -39,7 +46,7 @@ REGISTRY: dict[str, Collector] = {}
 def collector(
     *,
     service: str,
-    actions: Iterable[str],
+    calls: Iterable[Call],
     types: Iterable[str],
     scope: Scope = Scope.REGIONAL,
     name: str | None = None,
@@ -53,7 +60,7 @@ def collector(
         key = name or f"{service}.{func.__name__.removeprefix('collect_')}"
         if key in REGISTRY:
             raise ValueError(f"collector {key} registered twice")
-        REGISTRY[key] = Collector(key, service, scope, tuple(actions), tuple(types), func)
+        REGISTRY[key] = Collector(key, service, scope, tuple(calls), tuple(types), func)
         return func
 
     return register
@@ -156,24 +163,22 @@ class CollectContext:
         if self._region_failed(region):
             raise RegionUnavailable(region)
 
-    async def call(
-        self, service: str, operation: str, *, region: str | None = None, **params: Any
-    ) -> dict[str, Any]:
-        """One API call, bounded per (service, region). `operation` is the snake_case name."""
+    async def call(self, call: Call, *, region: str | None = None, **params: Any) -> dict[str, Any]:
+        """One API call, bounded per (service, region)."""
+        service = call.client
         region = region or self.client_region
         self._check_region(self.region)
-        client = None
         try:
             client = await self.pool.get(service, region)
             async with self._limiter.slot(service, region):
                 self._check_region(self.region)  # it may have refused us while we waited
                 return await self._bounded(
-                    service, region, lambda: getattr(client, operation)(**params)
+                    service, region, lambda: getattr(client, call.method)(**params)
                 )
         except RegionUnavailable:
             raise
         except Exception as exc:
-            raise CallFailure(service, api_name(client, operation), exc) from exc
+            raise CallFailure.of(call, exc) from exc
 
     async def _bounded(
         self, service: str, region: str, start: Callable[[], Awaitable[dict[str, Any]]]
@@ -210,27 +215,26 @@ class CollectContext:
 
     async def paginate(
         self,
-        service: str,
-        operation: str,
+        call: Call,
         result_key: str,
         *,
         region: str | None = None,
         **params: Any,
     ) -> AsyncIterator[dict[str, Any]]:
         """Every item of a paged call; each page is its own bounded request."""
+        service = call.client
         region = region or self.client_region
         self._check_region(self.region)
-        client = None
         try:
             client = await self.pool.get(service, region)
-            paginator = client.get_paginator(operation)
+            paginator = client.get_paginator(call.method)
             if self._page_size:
-                page_size = _page_size_for(client, operation, paginator, self._page_size)
+                page_size = _page_size_for(client, call.method, paginator, self._page_size)
                 if page_size:
                     params.setdefault("PaginationConfig", {"PageSize": page_size})
             pages = paginator.paginate(**params).__aiter__()
         except Exception as exc:
-            raise CallFailure(service, api_name(client, operation), exc) from exc
+            raise CallFailure.of(call, exc) from exc
         while True:
             async with self._limiter.slot(service, region):
                 self._check_region(self.region)
@@ -239,14 +243,14 @@ class CollectContext:
                 except StopAsyncIteration:
                     return
                 except Exception as exc:
-                    raise CallFailure(service, api_name(client, operation), exc) from exc
+                    raise CallFailure.of(call, exc) from exc
             for item in page.get(result_key, []) or []:
                 yield item
 
     async def paginate_all(
-        self, service: str, operation: str, result_key: str, **params: Any
+        self, call: Call, result_key: str, **params: Any
     ) -> list[dict[str, Any]]:
-        return [item async for item in self.paginate(service, operation, result_key, **params)]
+        return [item async for item in self.paginate(call, result_key, **params)]
 
     def record(self, failure: CallFailure, region: str | None = None) -> None:
         """Record a failed call and carry on: for calls whose failure spoils only a detail."""
@@ -254,8 +258,7 @@ class CollectContext:
 
     async def try_call(
         self,
-        service: str,
-        operation: str,
+        call: Call,
         *,
         region: str | None = None,
         ignore_codes: Iterable[str] = (),
@@ -264,7 +267,7 @@ class CollectContext:
         """A call whose failure is recorded, not raised. Codes in `ignore_codes` mean "nothing
         set" (NoSuchTagSet, NoSuchLifecycleConfiguration, ...) and return None silently."""
         try:
-            return await self.call(service, operation, region=region, **params)
+            return await self.call(call, region=region, **params)
         except CallFailure as failure:
             if failure.code not in set(ignore_codes):
                 self.record(failure, region=region)
@@ -283,6 +286,12 @@ class CallFailure(Exception):
         self.code = error_code(cause)
         self.message = error_message(cause)
         super().__init__(f"{service}:{self.operation} failed: {self.code}: {self.message}")
+
+    @classmethod
+    def of(cls, call: Call, cause: BaseException) -> CallFailure:
+        """The failure of a declared call: recorded under its client and API operation name,
+        the names a check's inputs match."""
+        return cls(call.client, call.operation, cause)
 
     def to_error(self, region: str) -> CallError:
         return CallError(region, self.service, self.operation, self.code, self.message)

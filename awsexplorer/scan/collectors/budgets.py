@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from awsexplorer.model import GLOBAL_REGION, Resource
+from awsexplorer.model.calls import BUDGETS_DESCRIBE_BUDGETS
 from awsexplorer.scan.collectors.base import (
     CollectContext,
     Scope,
@@ -46,11 +47,9 @@ def _budget(ctx: CollectContext, budget: dict[str, Any]) -> Resource:
 @collector(
     service="budgets",
     scope=Scope.GLOBAL,
-    actions=["budgets:ViewBudget"],  # the IAM action behind DescribeBudgets
+    calls=[BUDGETS_DESCRIBE_BUDGETS],  # its IAM action is budgets:ViewBudget
     types=["budgets:budget"],
 )
 async def collect_budgets(ctx: CollectContext) -> list[Resource]:
-    budgets = await ctx.paginate_all(
-        "budgets", "describe_budgets", "Budgets", AccountId=ctx.account.id
-    )
+    budgets = await ctx.paginate_all(BUDGETS_DESCRIBE_BUDGETS, "Budgets", AccountId=ctx.account.id)
     return [_budget(ctx, b) for b in budgets]

@@ -12,6 +12,10 @@ import asyncio
 from typing import Any
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import (
+    CLOUDTRAIL_DESCRIBE_TRAILS,
+    CLOUDTRAIL_GET_TRAIL_STATUS,
+)
 from awsexplorer.scan.collectors.base import (
     CollectContext,
     attributes_of,
@@ -32,8 +36,7 @@ def _reported_here(ctx: CollectContext, trail: dict[str, Any]) -> bool:
 async def _status(ctx: CollectContext, trail: dict[str, Any]) -> dict[str, Any] | None:
     # Per trail by design (no batch variant); asked of the trail's home region.
     return await ctx.try_call(
-        "cloudtrail",
-        "get_trail_status",
+        CLOUDTRAIL_GET_TRAIL_STATUS,
         region=trail.get("HomeRegion") or ctx.client_region,
         Name=trail.get("TrailARN") or trail["Name"],
     )
@@ -68,12 +71,12 @@ def _trail(ctx: CollectContext, trail: dict[str, Any], status: dict[str, Any] | 
 
 @collector(
     service="cloudtrail",
-    actions=["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+    calls=[CLOUDTRAIL_DESCRIBE_TRAILS, CLOUDTRAIL_GET_TRAIL_STATUS],
     types=["cloudtrail:trail"],
 )
 async def collect_trails(ctx: CollectContext) -> list[Resource]:
     # DescribeTrails does not page: it returns every trail at once.
-    response = await ctx.call("cloudtrail", "describe_trails", includeShadowTrails=True)
+    response = await ctx.call(CLOUDTRAIL_DESCRIBE_TRAILS, includeShadowTrails=True)
     trails = [t for t in response.get("trailList") or [] if _reported_here(ctx, t)]
     statuses = await asyncio.gather(*(_status(ctx, t) for t in trails))
     return [_trail(ctx, t, s) for t, s in zip(trails, statuses, strict=True)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import CLOUDWATCH_DESCRIBE_ALARMS
 from awsexplorer.scan.collectors.base import (
     CollectContext,
     attributes_of,
@@ -72,13 +73,13 @@ def _alarm(ctx: CollectContext, alarm: dict[str, Any], kind: str) -> Resource:
     )
 
 
-@collector(service="cloudwatch", actions=["cloudwatch:DescribeAlarms"], types=["cloudwatch:alarm"])
+@collector(service="cloudwatch", calls=[CLOUDWATCH_DESCRIBE_ALARMS], types=["cloudwatch:alarm"])
 async def collect_alarms(ctx: CollectContext) -> list[Resource]:
     metric = await ctx.paginate_all(
-        "cloudwatch", "describe_alarms", "MetricAlarms", AlarmTypes=["MetricAlarm"]
+        CLOUDWATCH_DESCRIBE_ALARMS, "MetricAlarms", AlarmTypes=["MetricAlarm"]
     )
     composite = await ctx.paginate_all(
-        "cloudwatch", "describe_alarms", "CompositeAlarms", AlarmTypes=["CompositeAlarm"]
+        CLOUDWATCH_DESCRIBE_ALARMS, "CompositeAlarms", AlarmTypes=["CompositeAlarm"]
     )
     return [_alarm(ctx, a, "metric") for a in metric] + [
         _alarm(ctx, a, "composite") for a in composite

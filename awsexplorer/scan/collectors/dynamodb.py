@@ -6,7 +6,12 @@ import asyncio
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
+from awsexplorer.model.calls import (
+    DYNAMODB_DESCRIBE_TABLE,
+    DYNAMODB_LIST_TABLES,
+    TAGGING_GET_RESOURCES,
+)
+from awsexplorer.scan.collectors._tagging import tagged_resource, tags_by_arn
 from awsexplorer.scan.collectors.base import (
     CollectContext,
     attributes_of,
@@ -30,7 +35,7 @@ def encryption_of(table: dict[str, Any]) -> dict[str, Any]:
 async def _describe(ctx: CollectContext, name: str) -> dict[str, Any] | None:
     # Per table by design: ListTables returns only names.
     response = await ctx.try_call(
-        "dynamodb", "describe_table", ignore_codes=("ResourceNotFoundException",), TableName=name
+        DYNAMODB_DESCRIBE_TABLE, ignore_codes=("ResourceNotFoundException",), TableName=name
     )
     return None if response is None else dict(response.get("Table") or {})
 
@@ -65,11 +70,11 @@ def _table(
 
 @collector(
     service="dynamodb",
-    actions=["dynamodb:ListTables", "dynamodb:DescribeTable", TAGGING_ACTION],
+    calls=[DYNAMODB_LIST_TABLES, DYNAMODB_DESCRIBE_TABLE, TAGGING_GET_RESOURCES],
     types=["dynamodb:table"],
 )
 async def collect_tables(ctx: CollectContext) -> list[Resource]:
-    names = [str(n) for n in await ctx.paginate_all("dynamodb", "list_tables", "TableNames")]
+    names = [str(n) for n in await ctx.paginate_all(DYNAMODB_LIST_TABLES, "TableNames")]
     if not names:
         return []
     details, tags = await asyncio.gather(

@@ -5,6 +5,7 @@ the tree next to the region's volumes, and a finding can point at it."""
 from __future__ import annotations
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import EC2_GET_EBS_ENCRYPTION_BY_DEFAULT
 from awsexplorer.scan.collectors.base import CollectContext, collector
 
 EBS_DEFAULTS_TYPE = "ec2:ebs-defaults"
@@ -13,13 +14,13 @@ EBS_DEFAULTS_ID = "ebs-encryption-by-default"
 
 @collector(
     service="ec2",
-    actions=["ec2:GetEbsEncryptionByDefault"],
+    calls=[EC2_GET_EBS_ENCRYPTION_BY_DEFAULT],
     types=[EBS_DEFAULTS_TYPE],
 )
 async def collect_ebs_defaults(ctx: CollectContext) -> list[Resource]:
     # One call per region. The default KMS key (GetEbsDefaultKmsKeyId) is left out: it is a
     # detail no warning needs, and moto does not implement it.
-    enabled = await ctx.try_call("ec2", "get_ebs_encryption_by_default")
+    enabled = await ctx.try_call(EC2_GET_EBS_ENCRYPTION_BY_DEFAULT)
     if enabled is None and ctx.region_refused:
         return []  # the region could not be read at all: there is no setting to show
     return [

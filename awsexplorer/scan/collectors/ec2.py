@@ -5,6 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import (
+    EC2_DESCRIBE_ADDRESSES,
+    EC2_DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS,
+    EC2_DESCRIBE_FLOW_LOGS,
+    EC2_DESCRIBE_INSTANCES,
+    EC2_DESCRIBE_INTERNET_GATEWAYS,
+    EC2_DESCRIBE_NAT_GATEWAYS,
+    EC2_DESCRIBE_NETWORK_ACLS,
+    EC2_DESCRIBE_NETWORK_INTERFACES,
+    EC2_DESCRIBE_ROUTE_TABLES,
+    EC2_DESCRIBE_SECURITY_GROUPS,
+    EC2_DESCRIBE_SUBNETS,
+    EC2_DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS,
+    EC2_DESCRIBE_VOLUMES,
+    EC2_DESCRIBE_VPC_ENDPOINTS,
+    EC2_DESCRIBE_VPC_PEERING_CONNECTIONS,
+    EC2_DESCRIBE_VPCS,
+    EC2_DESCRIBE_VPN_GATEWAYS,
+)
 from awsexplorer.scan.collectors.base import (
     CallFailure,
     CollectContext,
@@ -45,16 +64,16 @@ def _resource(
 
 @collector(
     service="ec2",
-    actions=["ec2:DescribeVpcs", "ec2:DescribeFlowLogs"],
+    calls=[EC2_DESCRIBE_VPCS, EC2_DESCRIBE_FLOW_LOGS],
     types=["ec2:vpc"],
 )
 async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
-    vpcs = await ctx.paginate_all("ec2", "describe_vpcs", "Vpcs")
+    vpcs = await ctx.paginate_all(EC2_DESCRIBE_VPCS, "Vpcs")
     # Flow logs are a fact about the VPC: one account-wide call, then attach. None = unknown.
     found: dict[str, list[dict[str, Any]]] = {}
     flow_logs: dict[str, list[dict[str, Any]]] | None = found
     try:
-        for log in await ctx.paginate_all("ec2", "describe_flow_logs", "FlowLogs"):
+        for log in await ctx.paginate_all(EC2_DESCRIBE_FLOW_LOGS, "FlowLogs"):
             found.setdefault(str(log.get("ResourceId")), []).append(
                 {
                     "id": log.get("FlowLogId"),
@@ -80,7 +99,7 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeSubnets"], types=["ec2:subnet"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_SUBNETS], types=["ec2:subnet"])
 async def collect_subnets(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
@@ -91,15 +110,15 @@ async def collect_subnets(ctx: CollectContext) -> list[Resource]:
             vpc_id=s.get("VpcId"),
             subnet_id=s["SubnetId"],
         )
-        for s in await ctx.paginate_all("ec2", "describe_subnets", "Subnets")
+        for s in await ctx.paginate_all(EC2_DESCRIBE_SUBNETS, "Subnets")
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeRouteTables"], types=["ec2:route-table"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_ROUTE_TABLES], types=["ec2:route-table"])
 async def collect_route_tables(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(ctx, t, rtype="route-table", rid=t["RouteTableId"], vpc_id=t.get("VpcId"))
-        for t in await ctx.paginate_all("ec2", "describe_route_tables", "RouteTables")
+        for t in await ctx.paginate_all(EC2_DESCRIBE_ROUTE_TABLES, "RouteTables")
     ]
 
 
@@ -108,19 +127,19 @@ def _attached_vpc(item: dict[str, Any]) -> str | None:
     return attachments[0].get("VpcId") if attachments else None
 
 
-@collector(service="ec2", actions=["ec2:DescribeInternetGateways"], types=["ec2:internet-gateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_INTERNET_GATEWAYS], types=["ec2:internet-gateway"])
 async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx, g, rtype="internet-gateway", rid=g["InternetGatewayId"], vpc_id=_attached_vpc(g)
         )
-        for g in await ctx.paginate_all("ec2", "describe_internet_gateways", "InternetGateways")
+        for g in await ctx.paginate_all(EC2_DESCRIBE_INTERNET_GATEWAYS, "InternetGateways")
     ]
 
 
 @collector(
     service="ec2",
-    actions=["ec2:DescribeEgressOnlyInternetGateways"],
+    calls=[EC2_DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS],
     types=["ec2:egress-only-internet-gateway"],
 )
 async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Resource]:
@@ -133,12 +152,12 @@ async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Res
             vpc_id=_attached_vpc(g),
         )
         for g in await ctx.paginate_all(
-            "ec2", "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways"
+            EC2_DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS, "EgressOnlyInternetGateways"
         )
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeNatGateways"], types=["ec2:natgateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_NAT_GATEWAYS], types=["ec2:natgateway"])
 async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
@@ -149,11 +168,11 @@ async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
             vpc_id=g.get("VpcId"),
             subnet_id=g.get("SubnetId"),
         )
-        for g in await ctx.paginate_all("ec2", "describe_nat_gateways", "NatGateways")
+        for g in await ctx.paginate_all(EC2_DESCRIBE_NAT_GATEWAYS, "NatGateways")
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeSecurityGroups"], types=["ec2:security-group"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_SECURITY_GROUPS], types=["ec2:security-group"])
 async def collect_security_groups(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
@@ -164,21 +183,21 @@ async def collect_security_groups(ctx: CollectContext) -> list[Resource]:
             natural_name=g.get("GroupName"),
             vpc_id=g.get("VpcId"),
         )
-        for g in await ctx.paginate_all("ec2", "describe_security_groups", "SecurityGroups")
+        for g in await ctx.paginate_all(EC2_DESCRIBE_SECURITY_GROUPS, "SecurityGroups")
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeNetworkAcls"], types=["ec2:network-acl"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_NETWORK_ACLS], types=["ec2:network-acl"])
 async def collect_network_acls(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(ctx, a, rtype="network-acl", rid=a["NetworkAclId"], vpc_id=a.get("VpcId"))
-        for a in await ctx.paginate_all("ec2", "describe_network_acls", "NetworkAcls")
+        for a in await ctx.paginate_all(EC2_DESCRIBE_NETWORK_ACLS, "NetworkAcls")
     ]
 
 
 @collector(
     service="ec2",
-    actions=["ec2:DescribeVpcPeeringConnections"],
+    calls=[EC2_DESCRIBE_VPC_PEERING_CONNECTIONS],
     types=["ec2:vpc-peering-connection"],
 )
 async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]:
@@ -191,15 +210,15 @@ async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]
             vpc_id=(p.get("RequesterVpcInfo") or {}).get("VpcId"),
         )
         for p in await ctx.paginate_all(
-            "ec2", "describe_vpc_peering_connections", "VpcPeeringConnections"
+            EC2_DESCRIBE_VPC_PEERING_CONNECTIONS, "VpcPeeringConnections"
         )
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeVpnGateways"], types=["ec2:vpn-gateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_VPN_GATEWAYS], types=["ec2:vpn-gateway"])
 async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
     # DescribeVpnGateways does not page.
-    response = await ctx.call("ec2", "describe_vpn_gateways")
+    response = await ctx.call(EC2_DESCRIBE_VPN_GATEWAYS)
     return [
         _resource(
             ctx,
@@ -221,7 +240,7 @@ async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
 
 @collector(
     service="ec2",
-    actions=["ec2:DescribeTransitGatewayVpcAttachments"],
+    calls=[EC2_DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS],
     types=["ec2:transit-gateway-attachment"],
 )
 async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resource]:
@@ -234,12 +253,12 @@ async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resou
             vpc_id=a.get("VpcId"),
         )
         for a in await ctx.paginate_all(
-            "ec2", "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"
+            EC2_DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS, "TransitGatewayVpcAttachments"
         )
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeVpcEndpoints"], types=["ec2:vpc-endpoint"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_VPC_ENDPOINTS], types=["ec2:vpc-endpoint"])
 async def collect_vpc_endpoints(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
@@ -250,14 +269,14 @@ async def collect_vpc_endpoints(ctx: CollectContext) -> list[Resource]:
             natural_name=e.get("ServiceName"),
             vpc_id=e.get("VpcId"),
         )
-        for e in await ctx.paginate_all("ec2", "describe_vpc_endpoints", "VpcEndpoints")
+        for e in await ctx.paginate_all(EC2_DESCRIBE_VPC_ENDPOINTS, "VpcEndpoints")
     ]
 
 
-@collector(service="ec2", actions=["ec2:DescribeInstances"], types=["ec2:instance"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_INSTANCES], types=["ec2:instance"])
 async def collect_instances(ctx: CollectContext) -> list[Resource]:
     found: list[Resource] = []
-    async for reservation in ctx.paginate("ec2", "describe_instances", "Reservations"):
+    async for reservation in ctx.paginate(EC2_DESCRIBE_INSTANCES, "Reservations"):
         for instance in reservation.get("Instances", []):
             found.append(
                 _resource(
@@ -282,10 +301,10 @@ async def collect_instances(ctx: CollectContext) -> list[Resource]:
     return found
 
 
-@collector(service="ec2", actions=["ec2:DescribeVolumes"], types=["ec2:volume"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_VOLUMES], types=["ec2:volume"])
 async def collect_volumes(ctx: CollectContext) -> list[Resource]:
     found: list[Resource] = []
-    for volume in await ctx.paginate_all("ec2", "describe_volumes", "Volumes"):
+    for volume in await ctx.paginate_all(EC2_DESCRIBE_VOLUMES, "Volumes"):
         attached = [a.get("InstanceId") for a in volume.get("Attachments") or []]
         found.append(
             _resource(
@@ -299,9 +318,9 @@ async def collect_volumes(ctx: CollectContext) -> list[Resource]:
     return found
 
 
-@collector(service="ec2", actions=["ec2:DescribeAddresses"], types=["ec2:elastic-ip"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_ADDRESSES], types=["ec2:elastic-ip"])
 async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
-    response = await ctx.call("ec2", "describe_addresses")  # does not page
+    response = await ctx.call(EC2_DESCRIBE_ADDRESSES)  # does not page
     found: list[Resource] = []
     for address in response.get("Addresses", []):
         rid = address.get("AllocationId") or address["PublicIp"]
@@ -324,12 +343,10 @@ async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
     return found
 
 
-@collector(
-    service="ec2", actions=["ec2:DescribeNetworkInterfaces"], types=["ec2:network-interface"]
-)
+@collector(service="ec2", calls=[EC2_DESCRIBE_NETWORK_INTERFACES], types=["ec2:network-interface"])
 async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
     found: list[Resource] = []
-    for eni in await ctx.paginate_all("ec2", "describe_network_interfaces", "NetworkInterfaces"):
+    for eni in await ctx.paginate_all(EC2_DESCRIBE_NETWORK_INTERFACES, "NetworkInterfaces"):
         found.append(
             _resource(
                 ctx,

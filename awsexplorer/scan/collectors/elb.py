@@ -6,6 +6,13 @@ import asyncio
 from typing import Any, cast
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import (
+    ELB_DESCRIBE_LOAD_BALANCERS,
+    ELB_DESCRIBE_TAGS,
+    ELBV2_DESCRIBE_LOAD_BALANCERS,
+    ELBV2_DESCRIBE_TAGS,
+    Call,
+)
 from awsexplorer.scan.collectors.base import (
     CallFailure,
     CollectContext,
@@ -23,20 +30,20 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 
 
 async def _tags(
-    ctx: CollectContext, service: str, key: str, ids: list[str]
+    ctx: CollectContext, call: Call, key: str, ids: list[str]
 ) -> dict[str, dict[str, str]] | None:
     """{arn or name: tags} in batches of 20, or None if any batch failed (recorded)."""
     try:
         responses = await asyncio.gather(
             *(
-                ctx.call(service, "describe_tags", **cast("dict[str, Any]", {key: batch}))
+                ctx.call(call, **cast("dict[str, Any]", {key: batch}))
                 for batch in _chunks(ids, _TAG_BATCH)
             )
         )
     except CallFailure as failure:
         ctx.record(failure)
         return None
-    id_key = "ResourceArn" if service == "elbv2" else "LoadBalancerName"
+    id_key = "ResourceArn" if call.client == "elbv2" else "LoadBalancerName"
     return {str(d[id_key]): tags_of(d) for r in responses for d in r.get("TagDescriptions") or []}
 
 
@@ -71,14 +78,16 @@ def _resource(
 
 @collector(
     service="elbv2",
-    actions=["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags"],
+    calls=[ELBV2_DESCRIBE_LOAD_BALANCERS, ELBV2_DESCRIBE_TAGS],
     types=["elasticloadbalancing:loadbalancer"],
 )
 async def collect_load_balancers(ctx: CollectContext) -> list[Resource]:
-    lbs = await ctx.paginate_all("elbv2", "describe_load_balancers", "LoadBalancers")
+    lbs = await ctx.paginate_all(ELBV2_DESCRIBE_LOAD_BALANCERS, "LoadBalancers")
     if not lbs:
         return []
-    tags = await _tags(ctx, "elbv2", "ResourceArns", [str(lb["LoadBalancerArn"]) for lb in lbs])
+    tags = await _tags(
+        ctx, ELBV2_DESCRIBE_TAGS, "ResourceArns", [str(lb["LoadBalancerArn"]) for lb in lbs]
+    )
     found: list[Resource] = []
     for lb in lbs:
         arn = str(lb["LoadBalancerArn"])
@@ -107,16 +116,16 @@ async def collect_load_balancers(ctx: CollectContext) -> list[Resource]:
 
 @collector(
     service="elb",
-    actions=["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags"],
+    calls=[ELB_DESCRIBE_LOAD_BALANCERS, ELB_DESCRIBE_TAGS],
     types=["elasticloadbalancing:loadbalancer"],
     name="elb.classic_load_balancers",
 )
 async def collect_classic_load_balancers(ctx: CollectContext) -> list[Resource]:
-    lbs = await ctx.paginate_all("elb", "describe_load_balancers", "LoadBalancerDescriptions")
+    lbs = await ctx.paginate_all(ELB_DESCRIBE_LOAD_BALANCERS, "LoadBalancerDescriptions")
     if not lbs:
         return []
     names = [str(lb["LoadBalancerName"]) for lb in lbs]
-    tags = await _tags(ctx, "elb", "LoadBalancerNames", names)
+    tags = await _tags(ctx, ELB_DESCRIBE_TAGS, "LoadBalancerNames", names)
     return [
         _resource(
             ctx,

@@ -16,6 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import (
+    IAM_GENERATE_CREDENTIAL_REPORT,
+    IAM_GET_ACCESS_KEY_LAST_USED,
+    IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    IAM_GET_ACCOUNT_PASSWORD_POLICY,
+    IAM_GET_ACCOUNT_SUMMARY,
+    IAM_GET_CREDENTIAL_REPORT,
+    IAM_GET_LOGIN_PROFILE,
+    IAM_LIST_ACCESS_KEYS,
+    IAM_LIST_MFA_DEVICES,
+    IAM_LIST_USERS,
+    IAM_LIST_VIRTUAL_MFA_DEVICES,
+)
 from awsexplorer.model.principals import (
     ROOT_ROW,
     Activity,
@@ -111,7 +124,7 @@ async def get_authorization_details(ctx: CollectContext) -> Details | None:
     params: dict[str, Any] = {}
     try:
         while True:
-            page = await ctx.call("iam", "get_account_authorization_details", **params)
+            page = await ctx.call(IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS, **params)
             details.users += page.get("UserDetailList") or []
             details.groups += page.get("GroupDetailList") or []
             details.roles += page.get("RoleDetailList") or []
@@ -135,7 +148,7 @@ async def generate_report(ctx: CollectContext) -> str:
     delay = REPORT_FIRST_DELAY
     while True:
         try:
-            response = await ctx.call("iam", "generate_credential_report")
+            response = await ctx.call(IAM_GENERATE_CREDENTIAL_REPORT)
         except CallFailure as failure:
             ctx.record(failure)
             return "denied" if failure.code in DENIED_CODES else "failed"
@@ -143,7 +156,7 @@ async def generate_report(ctx: CollectContext) -> str:
             return "ok"
         if time.monotonic() + delay > deadline:
             message = f"the credential report was not ready after {REPORT_TIMEOUT:g} s"
-            ctx.record(CallFailure("iam", "generate_credential_report", TimeoutError(message)))
+            ctx.record(CallFailure.of(IAM_GENERATE_CREDENTIAL_REPORT, TimeoutError(message)))
             return "timeout"
         await asyncio.sleep(delay)
         delay = min(delay * 2, REPORT_MAX_DELAY)
@@ -151,13 +164,13 @@ async def generate_report(ctx: CollectContext) -> str:
 
 async def get_report(ctx: CollectContext) -> Report:
     try:
-        response = await ctx.call("iam", "get_credential_report")
+        response = await ctx.call(IAM_GET_CREDENTIAL_REPORT)
     except CallFailure as failure:
         ctx.record(failure)
         return Report("denied" if failure.code in DENIED_CODES else "failed")
     rows, skipped = read_credential_report(response.get("Content") or b"")
     if skipped:
-        ctx.record(CallFailure("iam", "get_credential_report", MalformedReportRows(skipped)))
+        ctx.record(CallFailure.of(IAM_GET_CREDENTIAL_REPORT, MalformedReportRows(skipped)))
     return Report("ok", rows, iso_utc(response.get("GeneratedTime")))
 
 
@@ -225,14 +238,14 @@ async def credential_report(ctx: CollectContext) -> Report:
 
 
 async def get_account_summary(ctx: CollectContext) -> dict[str, Any] | None:
-    response = await ctx.try_call("iam", "get_account_summary")
+    response = await ctx.try_call(IAM_GET_ACCOUNT_SUMMARY)
     return None if response is None else dict(response.get("SummaryMap") or {})
 
 
 async def get_password_policy(ctx: CollectContext) -> tuple[str, dict[str, Any] | None]:
     """("set", policy), ("none", None) when none is set (a fact), ("unknown", None) on error."""
     try:
-        response = await ctx.call("iam", "get_account_password_policy")
+        response = await ctx.call(IAM_GET_ACCOUNT_PASSWORD_POLICY)
     except CallFailure as failure:
         if failure.code == "NoSuchEntity":
             return "none", None
@@ -244,7 +257,7 @@ async def get_password_policy(ctx: CollectContext) -> tuple[str, dict[str, Any] 
 async def list_virtual_mfa_devices(ctx: CollectContext) -> list[dict[str, Any]] | None:
     try:
         return await ctx.paginate_all(
-            "iam", "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Assigned"
+            IAM_LIST_VIRTUAL_MFA_DEVICES, "VirtualMFADevices", AssignmentStatus="Assigned"
         )
     except CallFailure as failure:
         ctx.record(failure)
@@ -256,14 +269,14 @@ async def list_virtual_mfa_devices(ctx: CollectContext) -> list[dict[str, Any]] 
 
 async def list_access_keys(ctx: CollectContext, user: str) -> list[dict[str, Any]] | None:
     try:
-        return await ctx.paginate_all("iam", "list_access_keys", "AccessKeyMetadata", UserName=user)
+        return await ctx.paginate_all(IAM_LIST_ACCESS_KEYS, "AccessKeyMetadata", UserName=user)
     except CallFailure as failure:
         ctx.record(failure)
         return None
 
 
 async def get_access_key_last_used(ctx: CollectContext, key_id: str) -> dict[str, Any] | None:
-    response = await ctx.try_call("iam", "get_access_key_last_used", AccessKeyId=key_id)
+    response = await ctx.try_call(IAM_GET_ACCESS_KEY_LAST_USED, AccessKeyId=key_id)
     return None if response is None else dict(response.get("AccessKeyLastUsed") or {})
 
 
@@ -341,7 +354,7 @@ async def access_from_report(ctx: CollectContext, row: ReportRow) -> UserAccess:
 
 async def list_password_last_used(ctx: CollectContext) -> dict[str, str | None] | None:
     try:
-        users = await ctx.paginate_all("iam", "list_users", "Users")
+        users = await ctx.paginate_all(IAM_LIST_USERS, "Users")
     except CallFailure as failure:
         ctx.record(failure)
         return None
@@ -351,7 +364,7 @@ async def list_password_last_used(ctx: CollectContext) -> dict[str, str | None] 
 async def get_login_profile(ctx: CollectContext, user: str) -> bool | None:
     """Whether the user has a console password (NoSuchEntity: no, a fact)."""
     try:
-        await ctx.call("iam", "get_login_profile", UserName=user)
+        await ctx.call(IAM_GET_LOGIN_PROFILE, UserName=user)
     except CallFailure as failure:
         if failure.code == "NoSuchEntity":
             return False
@@ -362,7 +375,7 @@ async def get_login_profile(ctx: CollectContext, user: str) -> bool | None:
 
 async def list_mfa_devices(ctx: CollectContext, user: str) -> bool | None:
     try:
-        devices = await ctx.paginate_all("iam", "list_mfa_devices", "MFADevices", UserName=user)
+        devices = await ctx.paginate_all(IAM_LIST_MFA_DEVICES, "MFADevices", UserName=user)
     except CallFailure as failure:
         ctx.record(failure)
         return None
@@ -640,19 +653,19 @@ async def principals(
 @collector(
     service="iam",
     scope=Scope.GLOBAL,
-    actions=[
-        "iam:GetAccountAuthorizationDetails",
-        "iam:GenerateCredentialReport",
-        "iam:GetCredentialReport",
-        "iam:GetAccountSummary",
-        "iam:GetAccountPasswordPolicy",
-        "iam:ListVirtualMFADevices",
-        "iam:ListAccessKeys",
-        "iam:GetAccessKeyLastUsed",
+    calls=[
+        IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS,
+        IAM_GENERATE_CREDENTIAL_REPORT,
+        IAM_GET_CREDENTIAL_REPORT,
+        IAM_GET_ACCOUNT_SUMMARY,
+        IAM_GET_ACCOUNT_PASSWORD_POLICY,
+        IAM_LIST_VIRTUAL_MFA_DEVICES,
+        IAM_LIST_ACCESS_KEYS,
+        IAM_GET_ACCESS_KEY_LAST_USED,
         # Only when the credential report is denied:
-        "iam:ListUsers",
-        "iam:GetLoginProfile",
-        "iam:ListMFADevices",
+        IAM_LIST_USERS,
+        IAM_GET_LOGIN_PROFILE,
+        IAM_LIST_MFA_DEVICES,
     ],
     types=["iam:root", "iam:user", "iam:role", "iam:group"],
 )

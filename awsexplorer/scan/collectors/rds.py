@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from awsexplorer.model import Resource
+from awsexplorer.model.calls import (
+    RDS_DESCRIBE_DB_CLUSTERS,
+    RDS_DESCRIBE_DB_INSTANCES,
+)
 from awsexplorer.scan.collectors.base import (
     CallFailure,
     CollectContext,
@@ -60,7 +64,7 @@ def _db(ctx: CollectContext, db: dict[str, Any]) -> Resource:
 async def _clusters(ctx: CollectContext) -> dict[str, dict[str, Any]] | None:
     """The DB clusters' availability facts by identifier; None when they could not be read."""
     try:
-        found = await ctx.paginate_all("rds", "describe_db_clusters", "DBClusters")
+        found = await ctx.paginate_all(RDS_DESCRIBE_DB_CLUSTERS, "DBClusters")
     except CallFailure as failure:
         ctx.record(failure)
         return None
@@ -77,12 +81,12 @@ async def _clusters(ctx: CollectContext) -> dict[str, dict[str, Any]] | None:
 
 @collector(
     service="rds",
-    actions=["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
+    calls=[RDS_DESCRIBE_DB_INSTANCES, RDS_DESCRIBE_DB_CLUSTERS],
     types=["rds:db"],
 )
 async def collect_db_instances(ctx: CollectContext) -> list[Resource]:
     found = [
-        _db(ctx, db) for db in await ctx.paginate_all("rds", "describe_db_instances", "DBInstances")
+        _db(ctx, db) for db in await ctx.paginate_all(RDS_DESCRIBE_DB_INSTANCES, "DBInstances")
     ]
     # A cluster member's failover is the cluster's (Aurora, Multi-AZ DB clusters): "cluster"
     # holds the cluster's facts, None when DescribeDBClusters could not be read.

@@ -12,6 +12,18 @@ import asyncio
 from typing import Any
 
 from awsexplorer.model import GLOBAL_REGION, Resource
+from awsexplorer.model.calls import (
+    S3_GET_BUCKET_ENCRYPTION,
+    S3_GET_BUCKET_LIFECYCLE_CONFIGURATION,
+    S3_GET_BUCKET_LOCATION,
+    S3_GET_BUCKET_POLICY_STATUS,
+    S3_GET_BUCKET_TAGGING,
+    S3_GET_BUCKET_VERSIONING,
+    S3_GET_PUBLIC_ACCESS_BLOCK,
+    S3_LIST_BUCKETS,
+    S3CONTROL_GET_PUBLIC_ACCESS_BLOCK,
+    Call,
+)
 from awsexplorer.scan.collectors.base import (
     CallFailure,
     CollectContext,
@@ -44,8 +56,7 @@ def bucket_region(location: str | None) -> str:
 
 async def _read(
     ctx: CollectContext,
-    service: str,
-    operation: str,
+    call: Call,
     *,
     region: str,
     none_set: tuple[str, ...] = (),
@@ -55,7 +66,7 @@ async def _read(
     """The response; _NONE_SET when AWS says nothing is configured; None when the call failed
     (recorded against `record_in`, by default the region called)."""
     try:
-        return await ctx.call(service, operation, region=region, **params)
+        return await ctx.call(call, region=region, **params)
     except CallFailure as failure:
         if failure.code in none_set:
             return _NONE_SET
@@ -148,7 +159,7 @@ async def _region_of(ctx: CollectContext, bucket: dict[str, Any]) -> str | None:
     # Newer ListBuckets responses carry the region: no call per bucket needed.
     if bucket.get("BucketRegion"):
         return str(bucket["BucketRegion"])
-    response = await ctx.try_call("s3", "get_bucket_location", Bucket=bucket["Name"])
+    response = await ctx.try_call(S3_GET_BUCKET_LOCATION, Bucket=bucket["Name"])
     if response is None:
         return None
     return bucket_region(response.get("LocationConstraint"))
@@ -166,33 +177,26 @@ async def _bucket(
     # Every per-bucket call goes to the bucket's own region (no redirects), all at once; the
     # context bounds how many are in flight per region.
     tagging, bpa, versioning, lifecycle, encryption, policy = await asyncio.gather(
-        _read(
-            ctx, "s3", "get_bucket_tagging", region=region, none_set=("NoSuchTagSet",), Bucket=name
-        ),
-        _read(
-            ctx, "s3", "get_public_access_block", region=region, none_set=(_NO_BPA,), Bucket=name
-        ),
-        _read(ctx, "s3", "get_bucket_versioning", region=region, Bucket=name),
+        _read(ctx, S3_GET_BUCKET_TAGGING, region=region, none_set=("NoSuchTagSet",), Bucket=name),
+        _read(ctx, S3_GET_PUBLIC_ACCESS_BLOCK, region=region, none_set=(_NO_BPA,), Bucket=name),
+        _read(ctx, S3_GET_BUCKET_VERSIONING, region=region, Bucket=name),
         _read(
             ctx,
-            "s3",
-            "get_bucket_lifecycle_configuration",
+            S3_GET_BUCKET_LIFECYCLE_CONFIGURATION,
             region=region,
             none_set=(_NO_LIFECYCLE,),
             Bucket=name,
         ),
         _read(
             ctx,
-            "s3",
-            "get_bucket_encryption",
+            S3_GET_BUCKET_ENCRYPTION,
             region=region,
             none_set=(_NO_ENCRYPTION,),
             Bucket=name,
         ),
         _read(
             ctx,
-            "s3",
-            "get_bucket_policy_status",
+            S3_GET_BUCKET_POLICY_STATUS,
             region=region,
             none_set=(_NO_POLICY,),
             Bucket=name,
@@ -243,16 +247,16 @@ def _account_bpa_resource(ctx: CollectContext, account_bpa: dict[str, bool] | No
 @collector(
     service="s3",
     scope=Scope.GLOBAL,
-    actions=[
-        "s3:ListAllMyBuckets",
-        "s3:GetBucketLocation",
-        "s3:GetBucketTagging",
-        "s3:GetBucketPublicAccessBlock",
-        "s3:GetBucketVersioning",
-        "s3:GetLifecycleConfiguration",
-        "s3:GetEncryptionConfiguration",
-        "s3:GetBucketPolicyStatus",
-        "s3:GetAccountPublicAccessBlock",
+    calls=[
+        S3_LIST_BUCKETS,
+        S3_GET_BUCKET_LOCATION,
+        S3_GET_BUCKET_TAGGING,
+        S3_GET_PUBLIC_ACCESS_BLOCK,
+        S3_GET_BUCKET_VERSIONING,
+        S3_GET_BUCKET_LIFECYCLE_CONFIGURATION,
+        S3_GET_BUCKET_ENCRYPTION,
+        S3_GET_BUCKET_POLICY_STATUS,
+        S3CONTROL_GET_PUBLIC_ACCESS_BLOCK,
     ],
     types=["s3:bucket", ACCOUNT_BPA_TYPE],
 )
@@ -262,11 +266,10 @@ async def collect_buckets(ctx: CollectContext) -> list[Resource]:
     # needs something to point at), and on every bucket, so that the bucket's effective
     # protection can be judged from the bucket alone.
     buckets, account_response = await asyncio.gather(
-        ctx.paginate_all("s3", "list_buckets", "Buckets"),
+        ctx.paginate_all(S3_LIST_BUCKETS, "Buckets"),
         _read(
             ctx,
-            "s3control",
-            "get_public_access_block",
+            S3CONTROL_GET_PUBLIC_ACCESS_BLOCK,
             region=ctx.client_region,
             none_set=(_NO_BPA,),
             record_in=ctx.region,  # an account-wide setting: its errors go under "global"

@@ -7,7 +7,12 @@ import json
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
+from awsexplorer.model.calls import (
+    SNS_GET_TOPIC_ATTRIBUTES,
+    SNS_LIST_TOPICS,
+    TAGGING_GET_RESOURCES,
+)
+from awsexplorer.scan.collectors._tagging import tagged_resource, tags_by_arn
 from awsexplorer.scan.collectors.base import CollectContext, collector, json_safe
 
 
@@ -28,7 +33,7 @@ def _int(value: Any) -> int | None:
 async def _attributes(ctx: CollectContext, arn: str) -> dict[str, Any] | None:
     # Per topic by design: ListTopics returns only ARNs and there is no batch variant.
     response = await ctx.try_call(
-        "sns", "get_topic_attributes", ignore_codes=("NotFound",), TopicArn=arn
+        SNS_GET_TOPIC_ATTRIBUTES, ignore_codes=("NotFound",), TopicArn=arn
     )
     return None if response is None else dict(response.get("Attributes") or {})
 
@@ -64,11 +69,11 @@ def _topic(
 
 @collector(
     service="sns",
-    actions=["sns:ListTopics", "sns:GetTopicAttributes", TAGGING_ACTION],
+    calls=[SNS_LIST_TOPICS, SNS_GET_TOPIC_ATTRIBUTES, TAGGING_GET_RESOURCES],
     types=["sns:topic"],
 )
 async def collect_topics(ctx: CollectContext) -> list[Resource]:
-    topics = await ctx.paginate_all("sns", "list_topics", "Topics")
+    topics = await ctx.paginate_all(SNS_LIST_TOPICS, "Topics")
     arns = [str(t["TopicArn"]) for t in topics if t.get("TopicArn")]
     if not arns:
         return []

@@ -7,7 +7,12 @@ import json
 from typing import Any
 
 from awsexplorer.model import Resource
-from awsexplorer.scan.collectors._tagging import TAGGING_ACTION, tagged_resource, tags_by_arn
+from awsexplorer.model.calls import (
+    SQS_GET_QUEUE_ATTRIBUTES,
+    SQS_LIST_QUEUES,
+    TAGGING_GET_RESOURCES,
+)
+from awsexplorer.scan.collectors._tagging import tagged_resource, tags_by_arn
 from awsexplorer.scan.collectors.base import CollectContext, collector, json_safe
 
 
@@ -37,8 +42,7 @@ def encryption_of(attributes: dict[str, Any]) -> dict[str, Any]:
 async def _attributes(ctx: CollectContext, url: str) -> dict[str, Any] | None:
     # GetQueueAttributes is per queue by design: there is no account-wide variant.
     response = await ctx.try_call(
-        "sqs",
-        "get_queue_attributes",
+        SQS_GET_QUEUE_ATTRIBUTES,
         ignore_codes=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
         QueueUrl=url,
         AttributeNames=["All"],
@@ -48,11 +52,11 @@ async def _attributes(ctx: CollectContext, url: str) -> dict[str, Any] | None:
 
 @collector(
     service="sqs",
-    actions=["sqs:ListQueues", "sqs:GetQueueAttributes", TAGGING_ACTION],
+    calls=[SQS_LIST_QUEUES, SQS_GET_QUEUE_ATTRIBUTES, TAGGING_GET_RESOURCES],
     types=["sqs:queue"],
 )
 async def collect_queues(ctx: CollectContext) -> list[Resource]:
-    urls = [str(u) for u in await ctx.paginate_all("sqs", "list_queues", "QueueUrls")]
+    urls = [str(u) for u in await ctx.paginate_all(SQS_LIST_QUEUES, "QueueUrls")]
     if not urls:
         return []
     details, tags = await asyncio.gather(

@@ -1,0 +1,141 @@
+"""Every AWS call the scan makes, declared once.
+
+A `Call` names one API operation three ways that must agree: the botocore client it goes
+through (`elbv2`), the API's own operation name (`DescribeLoadBalancers`, what errors are
+recorded under), and the IAM action that allows it (`elasticloadbalancing:DescribeLoadBalancers`,
+what `awsexplorer permissions` prints). Collectors call through these objects, declare them in
+`@collector(calls=[...])`, and checks name them as their inputs; tests/scan/test_declared_calls.py
+proves, on moto, that every call a scan sends is declared here and by the collector that sent it.
+
+Pure data: the checks import this module, so it must not import the SDK.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+")
+
+
+def snake_case(operation: str) -> str:
+    """DescribeDBInstances -> describe_db_instances: botocore's method name for an API name
+    (tests check it against botocore's own mapping for every declared call)."""
+    return "_".join(part.lower() for part in _WORD.findall(operation))
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    client: str  # botocore client name: "ec2", "elbv2", "resourcegroupstaggingapi"
+    operation: str  # the API's operation name: "DescribeVpcs"
+    action: str  # the IAM action that allows it: "ec2:DescribeVpcs"
+
+    @property
+    def method(self) -> str:
+        """The client method aiobotocore calls: describe_vpcs."""
+        return snake_case(self.operation)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(client, operation): how a sent call and a recorded error name it."""
+        return (self.client, self.operation)
+
+    def __str__(self) -> str:
+        return f"{self.client}:{self.operation}"
+
+
+def _same(client: str, operation: str) -> Call:
+    """A call whose IAM action is its client's prefix and its own operation name."""
+    return Call(client, operation, f"{client}:{operation}")
+
+
+# -- the scanner's own calls (scan/runner.py) -------------------------------------------------
+STS_GET_CALLER_IDENTITY = _same("sts", "GetCallerIdentity")
+IAM_LIST_ACCOUNT_ALIASES = _same("iam", "ListAccountAliases")
+EC2_DESCRIBE_REGIONS = _same("ec2", "DescribeRegions")
+
+# -- EC2 and VPC ------------------------------------------------------------------------------
+EC2_DESCRIBE_VPCS = _same("ec2", "DescribeVpcs")
+EC2_DESCRIBE_FLOW_LOGS = _same("ec2", "DescribeFlowLogs")
+EC2_DESCRIBE_SUBNETS = _same("ec2", "DescribeSubnets")
+EC2_DESCRIBE_ROUTE_TABLES = _same("ec2", "DescribeRouteTables")
+EC2_DESCRIBE_INTERNET_GATEWAYS = _same("ec2", "DescribeInternetGateways")
+EC2_DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS = _same("ec2", "DescribeEgressOnlyInternetGateways")
+EC2_DESCRIBE_NAT_GATEWAYS = _same("ec2", "DescribeNatGateways")
+EC2_DESCRIBE_SECURITY_GROUPS = _same("ec2", "DescribeSecurityGroups")
+EC2_DESCRIBE_NETWORK_ACLS = _same("ec2", "DescribeNetworkAcls")
+EC2_DESCRIBE_VPC_PEERING_CONNECTIONS = _same("ec2", "DescribeVpcPeeringConnections")
+EC2_DESCRIBE_VPN_GATEWAYS = _same("ec2", "DescribeVpnGateways")
+EC2_DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS = _same("ec2", "DescribeTransitGatewayVpcAttachments")
+EC2_DESCRIBE_VPC_ENDPOINTS = _same("ec2", "DescribeVpcEndpoints")
+EC2_DESCRIBE_INSTANCES = _same("ec2", "DescribeInstances")
+EC2_DESCRIBE_VOLUMES = _same("ec2", "DescribeVolumes")
+EC2_DESCRIBE_ADDRESSES = _same("ec2", "DescribeAddresses")
+EC2_DESCRIBE_NETWORK_INTERFACES = _same("ec2", "DescribeNetworkInterfaces")
+EC2_GET_EBS_ENCRYPTION_BY_DEFAULT = _same("ec2", "GetEbsEncryptionByDefault")
+
+# -- load balancers: both clients answer to the elasticloadbalancing IAM prefix ----------------
+ELBV2_DESCRIBE_LOAD_BALANCERS = Call(
+    "elbv2", "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers"
+)
+ELBV2_DESCRIBE_TAGS = Call("elbv2", "DescribeTags", "elasticloadbalancing:DescribeTags")
+ELB_DESCRIBE_LOAD_BALANCERS = Call(
+    "elb", "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers"
+)
+ELB_DESCRIBE_TAGS = Call("elb", "DescribeTags", "elasticloadbalancing:DescribeTags")
+
+# -- RDS, Lambda, DynamoDB, SNS, SQS, tags ------------------------------------------------------
+RDS_DESCRIBE_DB_INSTANCES = _same("rds", "DescribeDBInstances")
+RDS_DESCRIBE_DB_CLUSTERS = _same("rds", "DescribeDBClusters")
+LAMBDA_LIST_FUNCTIONS = _same("lambda", "ListFunctions")
+DYNAMODB_LIST_TABLES = _same("dynamodb", "ListTables")
+DYNAMODB_DESCRIBE_TABLE = _same("dynamodb", "DescribeTable")
+SNS_LIST_TOPICS = _same("sns", "ListTopics")
+SNS_GET_TOPIC_ATTRIBUTES = _same("sns", "GetTopicAttributes")
+SQS_LIST_QUEUES = _same("sqs", "ListQueues")
+SQS_GET_QUEUE_ATTRIBUTES = _same("sqs", "GetQueueAttributes")
+TAGGING_GET_RESOURCES = Call("resourcegroupstaggingapi", "GetResources", "tag:GetResources")
+
+# -- monitoring and cost ----------------------------------------------------------------------
+CLOUDTRAIL_DESCRIBE_TRAILS = _same("cloudtrail", "DescribeTrails")
+CLOUDTRAIL_GET_TRAIL_STATUS = _same("cloudtrail", "GetTrailStatus")
+CLOUDWATCH_DESCRIBE_ALARMS = _same("cloudwatch", "DescribeAlarms")
+BUDGETS_DESCRIBE_BUDGETS = Call("budgets", "DescribeBudgets", "budgets:ViewBudget")
+
+# -- S3: several IAM actions are not named after their operation ------------------------------
+S3_LIST_BUCKETS = Call("s3", "ListBuckets", "s3:ListAllMyBuckets")
+S3_GET_BUCKET_LOCATION = _same("s3", "GetBucketLocation")
+S3_GET_BUCKET_TAGGING = _same("s3", "GetBucketTagging")
+S3_GET_PUBLIC_ACCESS_BLOCK = Call("s3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock")
+S3_GET_BUCKET_VERSIONING = _same("s3", "GetBucketVersioning")
+S3_GET_BUCKET_LIFECYCLE_CONFIGURATION = Call(
+    "s3", "GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"
+)
+S3_GET_BUCKET_ENCRYPTION = Call("s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration")
+S3_GET_BUCKET_POLICY_STATUS = _same("s3", "GetBucketPolicyStatus")
+S3CONTROL_GET_PUBLIC_ACCESS_BLOCK = Call(
+    "s3control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"
+)
+
+# -- IAM --------------------------------------------------------------------------------------
+IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS = _same("iam", "GetAccountAuthorizationDetails")
+IAM_GENERATE_CREDENTIAL_REPORT = _same("iam", "GenerateCredentialReport")
+IAM_GET_CREDENTIAL_REPORT = _same("iam", "GetCredentialReport")
+IAM_GET_ACCOUNT_SUMMARY = _same("iam", "GetAccountSummary")
+IAM_GET_ACCOUNT_PASSWORD_POLICY = _same("iam", "GetAccountPasswordPolicy")
+IAM_LIST_VIRTUAL_MFA_DEVICES = _same("iam", "ListVirtualMFADevices")
+IAM_LIST_ACCESS_KEYS = _same("iam", "ListAccessKeys")
+IAM_GET_ACCESS_KEY_LAST_USED = _same("iam", "GetAccessKeyLastUsed")
+IAM_LIST_USERS = _same("iam", "ListUsers")
+IAM_GET_LOGIN_PROFILE = _same("iam", "GetLoginProfile")
+IAM_LIST_MFA_DEVICES = _same("iam", "ListMFADevices")
+
+RUNNER_CALLS: tuple[Call, ...] = (
+    STS_GET_CALLER_IDENTITY,
+    IAM_LIST_ACCOUNT_ALIASES,
+    EC2_DESCRIBE_REGIONS,
+)
+
+ALL_CALLS: tuple[Call, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
+
+BY_KEY: dict[tuple[str, str], Call] = {c.key: c for c in ALL_CALLS}
