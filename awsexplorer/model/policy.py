@@ -37,6 +37,9 @@ EVERYTHING = "*"
 CATALOGUE_FILE = Path(__file__).with_name("iam_actions.json.gz")
 # Below this many actions a question is answered by matching each pattern directly.
 _DIRECT_LIMIT = 64
+# Memoised work (documents read, patterns compiled, answers) is dropped past this many entries.
+_CACHE_LIMIT = 20_000
+_NORMALISED: dict[tuple[str, str], tuple[Statement, ...]] = {}
 
 
 class Verdict(StrEnum):
@@ -126,6 +129,21 @@ def normalise(document: Any, source: str = "") -> list[Statement]:
     doc = document_of(document)
     if doc is None:
         return []
+    # Documents are shared by many principals (a managed policy, a group's): read each once.
+    try:
+        text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return _normalise(doc, source)
+    key = (text, source)
+    found = _NORMALISED.get(key)
+    if found is None:
+        if len(_NORMALISED) >= _CACHE_LIMIT:
+            _NORMALISED.clear()
+        found = _NORMALISED[key] = tuple(_normalise(doc, source))
+    return list(found)
+
+
+def _normalise(doc: dict[str, Any], source: str) -> list[Statement]:
     found = []
     for raw in as_list(doc.get("Statement")):
         if not isinstance(raw, dict):
@@ -281,6 +299,134 @@ def _hit(patterns: tuple[str, ...], token: str, negated: bool) -> bool:
     return any(action_matches(p, token) for p in patterns) != negated
 
 
+class _Cover:
+    """What one Action (or NotAction) list covers, compiled once per distinct list: the
+    catalogued actions it names, grouped by service, and a memo for the other tokens. Answers
+    exactly what `_hits` answers (which stays the reference, and the path for patterns that are
+    not ASCII: their case folding is left to the regex engine)."""
+
+    __slots__ = (
+        "_all",
+        "_other",
+        "by_service",
+        "exotic",
+        "named",
+        "names",
+        "negated",
+        "patterns",
+        "spans",
+    )
+
+    def __init__(self, patterns: tuple[str, ...], negated: bool) -> None:
+        self.patterns = patterns
+        self.negated = negated
+        self.exotic = not all(p.isascii() for p in patterns)
+        self._other: dict[str, bool] = {}
+        self._all: frozenset[str] | None = None
+        named: set[str] = set()
+        if not self.exotic:
+            for pattern in patterns:
+                named |= _expand_fast(pattern)
+        self.named = frozenset(named)
+        by_service: dict[str, set[str]] = {}
+        for action in self.named:
+            by_service.setdefault(action.partition(":")[0], set()).add(action)
+        self.by_service = {k: frozenset(v) for k, v in by_service.items()}
+        # As _services_named reads the patterns: services named, or every one ("spans").
+        self.names: set[str] = set()
+        self.spans = negated
+        for pattern in patterns:
+            service, colon, _ = pattern.lower().partition(":")
+            if not colon or _is_pattern(service):
+                self.spans = True
+            else:
+                self.names.add(service)
+
+    def hit(self, token: str) -> bool:
+        found = self._other.get(token)
+        if found is None:
+            if self.exotic or not token.isascii() or (self.negated and _is_pattern(token)):
+                found = _hit(self.patterns, token, self.negated)
+            else:
+                found = any(_ascii_match(p, token) for p in self.patterns) != self.negated
+            self._other[token] = found
+        return found
+
+    def covered(self, tokens: frozenset[str]) -> frozenset[str]:
+        if self.exotic:
+            return _hits(self.patterns, tokens, self.negated)
+        if tokens is _everything():
+            if self._all is None:
+                catalogued = all_actions() - self.named if self.negated else self.named
+                self._all = catalogued | ({"*"} if self.hit("*") else set())
+            return self._all
+        known = all_actions()
+        named, negated = self.named, self.negated
+        return frozenset(
+            t for t in tokens if (((t in named) != negated) if t in known else self.hit(t))
+        )
+
+    def on_service(self, tokens: frozenset[str], service: str) -> frozenset[str]:
+        """`covered(tokens)` for `tokens`, every catalogued action of `service`."""
+        if self.exotic:
+            return _hits(self.patterns, tokens, self.negated)
+        named = self.by_service.get(service)
+        if not named:
+            return tokens if self.negated else frozenset()
+        if len(named) == len(tokens):
+            return frozenset() if self.negated else tokens
+        return tokens - named if self.negated else named
+
+
+def _ascii_match(pattern: str, token: str) -> bool:
+    """`action_matches` for ASCII text, without compiling a regex for the simple shapes."""
+    text, token = pattern.strip(), token.strip()
+    if _all_stars(text):
+        return True
+    if not _is_pattern(text):
+        return text.lower() == token.lower()
+    if text.endswith("*") and not _is_pattern(text[:-1]):
+        return token.lower().startswith(text[:-1].lower())
+    return action_matches(pattern, token)
+
+
+_COVERS: dict[tuple[tuple[str, ...], bool], _Cover] = {}
+
+
+def _cover(statement: Statement) -> _Cover:
+    key = (statement.actions, statement.not_action)
+    found = _COVERS.get(key)
+    if found is None:
+        if len(_COVERS) >= _CACHE_LIMIT:
+            _COVERS.clear()
+        found = _COVERS[key] = _Cover(*key)
+    return found
+
+
+def _expand_fast(pattern: str) -> frozenset[str]:
+    """`_expand(pattern)` for an ASCII pattern, without a regex where none is needed."""
+    text = pattern.strip()
+    if _all_stars(text):
+        return all_actions()
+    if not _is_pattern(text):
+        lowered = text.lower()
+        service = lowered.partition(":")[0]
+        pool = catalogue().get(service, frozenset()) if ":" in text else frozenset()
+        return frozenset({lowered}) & pool
+    service, colon, rest = text.partition(":")
+    if colon and not _is_pattern(service) and rest.endswith("*") and not _is_pattern(rest[:-1]):
+        # "svc:Get*": a prefix, as the regex reads it for ASCII text.
+        prefix = text[:-1].lower()
+        pool = catalogue().get(service.lower(), frozenset())
+        return frozenset(a for a in pool if a.startswith(prefix))
+    return _expand(pattern)
+
+
+@cache
+def _everything() -> frozenset[str]:
+    return all_actions() | {"*"}
+
+
 def _hits(patterns: tuple[str, ...], tokens: frozenset[str], negated: bool) -> frozenset[str]:
     """The tokens (lower-case actions) a statement's Action (or NotAction) list covers."""
     if len(tokens) <= _DIRECT_LIMIT:
@@ -291,17 +437,30 @@ def _hits(patterns: tuple[str, ...], tokens: frozenset[str], negated: bool) -> f
     return covered | {t for t in tokens - catalogued if _hit(patterns, t, negated)}
 
 
+_REACH: dict[tuple[tuple[str, ...], bool], Reach] = {}
+
+
 def _reach(statement: Statement, resource: str) -> Reach:
     """How much of `resource` ("*" meaning every resource) a statement's resources cover."""
     if resource == EVERYTHING:
-        whole = any(covers_every_resource(p) for p in statement.resources)
-        if statement.not_resource:
-            return Reach.NONE if whole else Reach.PARTIAL
-        if whole:
-            return Reach.FULL
-        return Reach.PARTIAL if statement.resources else Reach.NONE
+        key = (statement.resources, statement.not_resource)
+        found = _REACH.get(key)
+        if found is None:
+            if len(_REACH) >= _CACHE_LIMIT:
+                _REACH.clear()
+            found = _REACH[key] = _reach_everything(statement)
+        return found
     hit = any(resource_matches(p, resource) for p in statement.resources)
     return Reach.FULL if hit != statement.not_resource else Reach.NONE
+
+
+def _reach_everything(statement: Statement) -> Reach:
+    whole = any(covers_every_resource(p) for p in statement.resources)
+    if statement.not_resource:
+        return Reach.NONE if whole else Reach.PARTIAL
+    if whole:
+        return Reach.FULL
+    return Reach.PARTIAL if statement.resources else Reach.NONE
 
 
 # -- answers ------------------------------------------------------------------------------------
@@ -381,6 +540,35 @@ class PolicySet:
             if boundary is None
             else [s for name, doc in boundary for s in normalise(doc, name)]
         )
+        self._key: tuple[Any, ...] | None = None
+
+    def _content_key(self) -> tuple[Any, ...]:
+        """What the answers depend on, to share them between equal sets (many principals hold
+        the same policies; the checks and the IAM view ask the same questions)."""
+        if self._key is None:
+            if any(_cover(s).exotic for s in self.identity if s.allow):
+                self._key = (
+                    tuple(_statement_key(s) for s in self.identity),
+                    None
+                    if self.boundary is None
+                    else tuple(_statement_key(s) for s in self.boundary),
+                )
+            else:
+                # Questions on "*" read only these statements, and the services the others
+                # name that the catalogue lacks (see _services_on_everything).
+                allows, denies, limits = self._relevant()
+                read = {id(s) for s in (*allows, *denies)}
+                known = catalogue().keys()
+                extras: set[str] = set()
+                for s in self.identity:
+                    if s.allow and id(s) not in read:
+                        extras |= _cover(s).names - known
+                self._key = (
+                    tuple(_statement_key(s) for s in self.identity if id(s) in read),
+                    None if self.boundary is None else tuple(_statement_key(s) for s in limits),
+                    frozenset(extras),
+                )
+        return self._key
 
     @classmethod
     def of(cls, document: Any, name: str = "") -> PolicySet:
@@ -398,6 +586,10 @@ class PolicySet:
 
     def evaluate(self, tokens: frozenset[str], resource: str = EVERYTHING) -> Answer:
         """The verdict for every action in `tokens` (lower case) on `resource`."""
+        return self._evaluate(tokens, resource, None)
+
+    def _evaluate(self, tokens: frozenset[str], resource: str, service: str | None) -> Answer:
+        # `service`: `tokens` are every catalogued action of that service (a faster lookup).
         allow, limit = _Tally(), _Tally()
         denied: set[str] = set()
         denials: list[tuple[Statement, frozenset[str]]] = []
@@ -409,7 +601,7 @@ class PolicySet:
                     continue
                 if _reach(s, resource) != Reach.FULL:
                     continue
-                covered = _hits(s.actions, tokens, s.not_action)
+                covered = _covered(s, tokens, service)
                 if covered:
                     tally.add(s, covered)
         for s in self._statements():
@@ -418,7 +610,7 @@ class PolicySet:
             reach = _reach(s, resource)
             if reach == Reach.NONE:
                 continue
-            covered = _hits(s.actions, tokens, s.not_action)
+            covered = _covered(s, tokens, service)
             if not covered:
                 continue
             if reach == Reach.PARTIAL:
@@ -476,10 +668,91 @@ class PolicySet:
         """Services granted whole on every resource ({prefix: answer}); a service an explicit
         Deny takes part of is still listed when most of it stays granted (answer.denied_by
         names the Deny, answer.verdict is then the verdict of what is left)."""
+        key = ("services", self._content_key())
+        found = _ANSWERS.get(key)
+        if found is None:
+            found = _remember(key, self._services_on_everything())
+        return dict(found)
+
+    def _relevant(self) -> tuple[list[Statement], list[Statement], list[Statement]]:
+        """The statements evaluate() reads when the resource is "*": (identity Allows on every
+        resource, identity Denies on any, the boundary's), each in the set's order."""
+
+        def reads(s: Statement) -> bool:
+            reach = _reach(s, EVERYTHING)
+            return reach == Reach.FULL if s.allow else reach != Reach.NONE
+
+        return (
+            [s for s in self.identity if s.allow and reads(s)],
+            [s for s in self.identity if not s.allow and reads(s)],
+            [s for s in self.boundary or [] if reads(s)],
+        )
+
+    def _services_on_everything(self) -> dict[str, Answer]:
+        # One pass over services x statements. A service that every statement covers either
+        # whole or not at all is answered by which statements those are (its "shape"): every
+        # service of one shape gets the same answer but for the actions it names, so each shape
+        # is evaluated once. A service some statement covers in part is evaluated on its own.
+        allows, denies, limits = self._relevant()
+        if not allows:
+            return {}  # nothing granted on every resource
+        covers = [_cover(s) for s in (*allows, *denies, *limits)]
+        n_allows = len(allows)
+        known = catalogue()
+        if any(c.exotic for c in covers) or any(_cover(s).exotic for s in self.identity if s.allow):
+            candidates = self._services_named()  # case folding left to the regex engine
+            touched: set[str] = set(candidates)
+        else:
+            # A catalogued service is granted whole only by Allows naming it or spanning
+            # services; an uncatalogued one (its own token) may be named by any Allow.
+            names: set[str] = set()
+            for s in self.identity:
+                if s.allow:
+                    names |= _cover(s).names - known.keys()
+            spans = False
+            for c in covers[:n_allows]:
+                names |= c.names
+                spans = spans or c.spans
+            candidates = sorted(names | known.keys()) if spans else sorted(names)
+            touched = set().union(*(c.by_service.keys() for c in covers))
+        default_shape = tuple(c.negated for c in covers)
+        shapes: dict[tuple[bool, ...], Answer] = {}
         found: dict[str, Answer] = {}
-        for service in self._services_named():
-            tokens = expand(f"{service}:*")
-            answer = self.evaluate(tokens)
+        for service in candidates:
+            tokens, catalogued = _service_tokens(service)
+            if not catalogued:
+                answer = self.evaluate(tokens)
+            else:
+                if service in touched:
+                    shape: list[bool] = []
+                    parts: list[frozenset[str]] = []
+                    for cover in covers:
+                        got = cover.on_service(tokens, service)
+                        parts.append(got)
+                        if len(got) == len(tokens):
+                            shape.append(True)
+                        elif not got:
+                            shape.append(False)
+                    if len(shape) != len(covers):  # covered in part by some statement
+                        if not tokens <= frozenset().union(*parts[:n_allows]):
+                            continue  # the Allows do not cover it all: not allowed
+                        answer = self._evaluate(tokens, EVERYTHING, service)
+                        shape_key = None
+                    else:
+                        shape_key = tuple(shape)
+                else:
+                    shape_key = default_shape
+                if shape_key is not None:
+                    if not any(shape_key[:n_allows]):
+                        continue  # nothing grants any of it: not allowed
+                    first = shapes.get(shape_key)
+                    if first is None:
+                        answer = shapes[shape_key] = self._evaluate(tokens, EVERYTHING, service)
+                    else:
+                        answer = _alike(first, tokens)
+                    if answer.grants:  # a Deny of the whole service leaves nothing granted
+                        found[service] = answer
+                    continue
             if answer.grants:
                 found[service] = answer
                 continue
@@ -515,11 +788,50 @@ class PolicySet:
                     services.add(service)
         return sorted(services)
 
+    def _could_grant_everything(self) -> bool:
+        # Every action granted needs Allows on every resource that together name them all.
+        everything = _everything()
+        covered = [
+            _cover(s).covered(everything)
+            for s in self.identity
+            if s.allow and _reach(s, EVERYTHING) == Reach.FULL
+        ]
+        if any(len(c) == len(everything) for c in covered):
+            return True
+        if sum(len(c) for c in covered) < len(everything):
+            return False
+        return frozenset().union(*covered) >= everything
+
+    def _denies_any_of_everything(self) -> bool:
+        # An unconditional Deny on every resource, or a boundary that does not allow every
+        # action, leaves some action not granted.
+        everything = _everything()
+        for s in self.identity + (self.boundary or []):
+            if s.allow or s.conditional or _reach(s, EVERYTHING) != Reach.FULL:
+                continue
+            if _cover(s).covered(everything):
+                return True
+        if self.boundary is None:
+            return False
+        limits = [
+            _cover(s).covered(everything)
+            for s in self.boundary
+            if s.allow and _reach(s, EVERYTHING) == Reach.FULL
+        ]
+        return not frozenset().union(*limits) >= everything
+
     def admin(self) -> AdminAnswer:
         """Admin-equivalent? Every action on every resource, or all but a few services while
         every IAM action is granted (with IAM it can grant itself the rest): "admin in all but
         name", as an Allow NotAction ["ec2:*", "s3:*"] on "*" is. The answer's sources are the
         policies that make it admin each on their own, or all that contribute when none does."""
+        key = ("admin", self._content_key())
+        found: AdminAnswer | None = _ANSWERS.get(key)
+        if found is None:
+            found = _remember(key, self._admin_alone())
+        return found
+
+    def _admin_alone(self) -> AdminAnswer:
         found = self._admin()
         if not found.is_admin or len(found.answer.sources) < 2:
             return found
@@ -529,10 +841,20 @@ class PolicySet:
         return AdminAnswer(replace(found.answer, sources=tuple(alone)), found.missing)
 
     def _admin(self) -> AdminAnswer:
-        everything = all_actions() | {"*"}
-        answer = self.evaluate(frozenset(everything))
-        if answer.grants:
-            return AdminAnswer(answer, ())
+        key = ("admin-any", self._content_key())
+        found: AdminAnswer | None = _ANSWERS.get(key)
+        if found is None:
+            found = _remember(key, self._admin_uncached())
+        return found
+
+    def _admin_uncached(self) -> AdminAnswer:
+        everything = _everything()
+        if self._could_grant_everything() and not self._denies_any_of_everything():
+            answer = self.evaluate(everything)
+            if answer.grants:
+                return AdminAnswer(answer, ())
+        else:  # not every action is granted: only the question is needed from the answer
+            answer = Answer(Verdict.NOT_ALLOWED, asked=everything)
         services = self.services_on_everything()
         whole = {k: v for k, v in services.items() if not v.denied_by}
         iam = whole.get("iam")
@@ -549,6 +871,48 @@ class PolicySet:
         return AdminAnswer(
             Answer(verdict, sources, conditions, unless, except_on, asked=answer.asked), missing
         )
+
+
+def _alike(first: Answer, tokens: frozenset[str]) -> Answer:
+    """`first`, the answer for another service of the same shape, for this one's `tokens`."""
+    return Answer(
+        verdict=first.verdict,
+        sources=first.sources,
+        conditions=first.conditions,
+        unless=first.unless,
+        except_on=first.except_on,
+        denied_by=first.denied_by,
+        granted=tokens if first.granted else frozenset(),
+        asked=tokens,
+    )
+
+
+def _covered(statement: Statement, tokens: frozenset[str], service: str | None) -> frozenset[str]:
+    cover = _cover(statement)
+    return cover.covered(tokens) if service is None else cover.on_service(tokens, service)
+
+
+@cache
+def _service_tokens(service: str) -> tuple[frozenset[str], bool]:
+    """The actions "<service>:*" names, and whether they are every catalogued action of a
+    catalogued service (so that `_Cover.on_service` applies)."""
+    tokens = expand(f"{service}:*")
+    return tokens, bool(tokens) and tokens == catalogue().get(service)
+
+
+def _statement_key(statement: Statement) -> tuple[Statement, str]:
+    # A Statement compares without its condition; the answers' texts depend on it.
+    return statement, repr(statement.condition)
+
+
+_ANSWERS: dict[tuple[Any, ...], Any] = {}
+
+
+def _remember(key: tuple[Any, ...], value: Any) -> Any:
+    if len(_ANSWERS) >= _CACHE_LIMIT:
+        _ANSWERS.clear()
+    _ANSWERS[key] = value
+    return value
 
 
 @dataclass(frozen=True, slots=True)
