@@ -18,6 +18,8 @@ from awsexplorer.checks.registry import (
     unknown,
 )
 from awsexplorer.model import Resource, Severity
+from awsexplorer.model.activity import Use, key_use, principal_use
+from awsexplorer.model.activity import is_service_linked as _service_linked
 from awsexplorer.model.calls import (
     CLOUDTRAIL_DESCRIBE_TRAILS,
     CLOUDTRAIL_GET_TRAIL_STATUS,
@@ -78,7 +80,7 @@ def date_of(timestamp: str) -> str:
 
 def is_service_linked(role: Resource) -> bool:
     # Created and owned by an AWS service; its policies are AWS's to change, not ours.
-    return str(role.attributes.get("Path") or "").startswith("/aws-service-role/")
+    return _service_linked(role.type, role.attributes)
 
 
 @check(
@@ -190,18 +192,22 @@ def iam_access_key_unused(ctx: CheckContext) -> Iterator[Outcome]:
             yield unknown(user, f"access keys not read ({why_unknown(ctx, REPORT_INPUTS)})")
             continue
         for key in active_keys(user):
-            used = ctx.days_since(key.get("last_used"))
-            age = ctx.days_since(key.get("created"))
+            verdict = key_use(key, stale, ctx.now)
             name = key_label(key)
-            if used is not None and used >= stale:
+            if verdict.use is Use.IDLE and verdict.idle_days is not None:
                 when = date_of(str(key["last_used"]))
                 yield flag(
-                    user, f"user {user.id}'s key {name} was last used {when}, {days(used)} ago"
+                    user,
+                    f"user {user.id}'s key {name} was last used {when}, "
+                    f"{days(verdict.idle_days)} ago",
                 )
-            elif used is None and age is None:
+            elif verdict.use is Use.UNKNOWN:
                 yield unknown(user, f"key {name}: neither creation nor last use known")
-            elif used is None and age is not None and age >= stale:
-                yield flag(user, f"user {user.id}'s key {name} was never used ({days(age)} old)")
+            elif verdict.use is Use.NEVER and verdict.age_days is not None:
+                yield flag(
+                    user,
+                    f"user {user.id}'s key {name} was never used ({days(verdict.age_days)} old)",
+                )
 
 
 @check(
@@ -227,10 +233,11 @@ def iam_access_key_not_rotated(ctx: CheckContext) -> Iterator[Outcome]:
             yield unknown(user, f"access keys not read ({why_unknown(ctx, REPORT_INPUTS)})")
             continue
         for key in active_keys(user):
-            age = ctx.days_since(key.get("created"))
+            verdict = key_use(key, stale, ctx.now)
+            age = verdict.age_days
             if age is None:
                 yield unknown(user, f"key {key_label(key)}: creation date not known")
-            elif age > stale:
+            elif verdict.not_rotated:
                 created = date_of(str(key["created"]))
                 yield flag(
                     user,
@@ -257,26 +264,22 @@ def iam_principal_unused(ctx: CheckContext) -> Iterator[Outcome]:
     iam_root(ctx)
     stale = ctx.settings.stale_days
     for principal in ctx.of_type("iam:user", "iam:role"):
-        if principal.type == "iam:role" and is_service_linked(principal):
-            continue
-        age = ctx.days_since(principal.attributes.get("created"))
-        if age is None or age < stale:
-            continue
-        if principal.attributes.get("last_used_known") is False:
-            yield unknown(principal, f"last use not read ({why_unknown(ctx, REPORT_INPUTS)})")
-            continue
-        last = principal.attributes.get("last_used")
-        idle = ctx.days_since(last)
+        verdict = principal_use(principal.type, principal.attributes, stale, ctx.now)
         kind = principal.type.split(":")[1]
-        if last is None:
+        if verdict.use is Use.UNKNOWN:
+            yield unknown(principal, f"last use not read ({why_unknown(ctx, REPORT_INPUTS)})")
+        elif verdict.use is Use.NEVER and verdict.age_days is not None:
             yield flag(
                 principal,
-                f"{kind} {principal.id} was created {days(age)} ago and has never been used",
+                f"{kind} {principal.id} was created {days(verdict.age_days)} ago "
+                "and has never been used",
             )
-        elif idle is not None and idle >= stale:
+        elif verdict.use is Use.IDLE and verdict.idle_days is not None:
+            last = principal.attributes.get("last_used")
             yield flag(
                 principal,
-                f"{kind} {principal.id} was last used {date_of(str(last))}, {days(idle)} ago",
+                f"{kind} {principal.id} was last used {date_of(str(last))}, "
+                f"{days(verdict.idle_days)} ago",
             )
 
 

@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from awsexplorer.config import Settings, from_args
@@ -32,6 +32,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
+from awsexplorer.model.activity import days_between, scan_time
 from awsexplorer.model.calls import Call
 from awsexplorer.model.inventory import Inventory
 
@@ -146,20 +147,7 @@ class CheckContext:
 
     def days_since(self, timestamp: str | None) -> float | None:
         """Days from an ISO-8601 timestamp to the scan time; None when absent or unparseable."""
-        when = parse_time(timestamp)
-        if when is None:
-            return None
-        return (self.now - when).total_seconds() / 86400
-
-
-def parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+        return days_between(timestamp, self.now)
 
 
 CheckFunc = Callable[[CheckContext], Iterable[Outcome]]
@@ -271,11 +259,6 @@ def metadata_problems(item: Check) -> list[str]:
 
 
 # -- evaluation -----------------------------------------------------------------------------
-
-
-def scan_time(result: ScanResult) -> datetime:
-    """Checks judge age against when the scan ran, so a snapshot re-read later says the same."""
-    return parse_time(result.finished_at) or parse_time(result.started_at) or datetime.now(UTC)
 
 
 def _summarise(reasons: list[str], limit: int = 3) -> str:

@@ -23,34 +23,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from awsexplorer.model.activity import parse_time
 from awsexplorer.model.policy import AdminAnswer, PolicySet, document_of, normalise
 
 ROOT_ROW = "<root_account>"
 
-# What the credential report and GetAccessKeyLastUsed write where there is no value.
+# What the credential report and GetAccessKeyLastUsed write where there is no value
+# (`parse_time`, in model/activity.py, reads them as no time).
 _NO_VALUE = frozenset({"", "n/a", "no_information", "not_supported", "none"})
 
 
 # -- time ---------------------------------------------------------------------------------------
-
-
-def parse_time(value: Any) -> datetime | None:
-    """A timestamp from the API (datetime) or the report (ISO text) as an aware UTC datetime."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip()
-        if text.lower() in _NO_VALUE:
-            return None
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def iso_utc(value: Any) -> str | None:

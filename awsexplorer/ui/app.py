@@ -37,10 +37,11 @@ from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
+from awsexplorer.model.activity import parse_time
 from awsexplorer.scan.events import ScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.commands import ResourceProvider
-from awsexplorer.ui.format import parse_time, set_monochrome
+from awsexplorer.ui.format import set_monochrome
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
@@ -464,6 +465,7 @@ class AwsExplorerApp(App[int]):
         while len(self.screen_stack) > 1:  # views replace each other; esc goes back to the tree
             self.pop_screen()
         screen = screen_class(self.state.result())
+        screen.settings = self.options.settings  # the checks' settings: the same verdicts
         if self.options.snapshot is not None:
             screen.as_of = parse_time(self.state.finished_at)  # judged as of the scan
         self.push_screen(screen)

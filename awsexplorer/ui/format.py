@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from awsexplorer.model import RegionStatus, Severity
+from awsexplorer.model.activity import parse_time
 
 K = TypeVar("K")
 
@@ -93,16 +94,6 @@ REGION_STATUS_STYLE: Mapping[RegionStatus, str] = ToneMap(
         RegionStatus.NOT_ENABLED: "",
     },
 )
-
-
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def relative_time(value: str | None, now: datetime | None = None) -> str:

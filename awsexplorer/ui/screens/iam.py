@@ -15,7 +15,6 @@ from awsexplorer.model import ScanResult
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.views.iam import (
-    DORMANT_AFTER,
     Admin,
     PrincipalRow,
     SortColumn,
@@ -108,7 +107,7 @@ def describe(row: PrincipalRow) -> Text:
     if row.where:
         used.append(f": {inert(row.where, limit=200)}")
     if row.dormant:
-        used.append(f"  — dormant: no use in {DORMANT_AFTER.days} days", style=dormant_style())
+        used.append(f"  — dormant: no use in {row.stale_days} days", style=dormant_style())
     text.append_text(used)
     if row.keys:
         keys = "; ".join(
@@ -191,7 +190,7 @@ class IamScreen(ScanViewScreen):
         current = self.current_arn
         rows = [
             r
-            for r in build_iam_rows(self.result, self.now)
+            for r in build_iam_rows(self.result, self.now, self.settings.stale_days)
             if self.matches(r.name, r.kind, r.arn, r.where)
         ]
         self.rows = sort_rows(rows, self.sort_column, self.sort_reverse)

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from awsexplorer.config import Settings
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.messages import JumpTo
@@ -75,6 +76,8 @@ class ScanViewScreen(Screen[None]):
         # A snapshot opened offline: "last used" and "dormant" are judged at the scan's finish
         # time, as its stored findings were, not against today's clock.
         self.as_of = as_of
+        # The checks' settings (the app sets the user's): the view judges as the checks do.
+        self.settings = Settings()
         self._cooling_down = False
         self._stale = False
         self.filter_text = ""

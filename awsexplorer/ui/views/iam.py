@@ -1,8 +1,10 @@
 """The IAM screen's data: root, users, roles and groups, when each was last used, and by what.
 
 Reads the attributes the IAM collector writes (see awsexplorer/model/principals.py for the
-contract) and the findings; admin rights come from the `iam-admin-access` finding, or from the
-policy documents themselves when the checks have not run yet.
+contract) and the findings. It judges nothing itself: dormant and stale keys are the verdicts of
+awsexplorer/model/activity.py with the user's `stale_days` (as the checks use them), admin rights
+come from the `iam-admin-access` finding, or from the policy evaluator when the checks have not
+run yet.
 """
 
 from __future__ import annotations
@@ -10,18 +12,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from awsexplorer.config import DEFAULT_STALE_DAYS
 from awsexplorer.model import Resource, ScanResult, Severity
+from awsexplorer.model.activity import key_use, parse_time, principal_use
 from awsexplorer.model.principals import admin_answer
-from awsexplorer.ui.format import parse_time, relative_time
+from awsexplorer.ui.format import relative_time
 from awsexplorer.ui.views.common import is_account_level
 
 ADMIN_CHECK = "iam-admin-access"
-DORMANT_AFTER = timedelta(days=90)  # the checks' staleness threshold (issue 5)
-KEY_STALE_AFTER = timedelta(days=90)
 
 KIND_ORDER = {"iam:root": 0, "iam:user": 1, "iam:role": 2, "iam:group": 3}
 KIND_LABEL = {"iam:root": "root", "iam:user": "user", "iam:role": "role", "iam:group": "group"}
@@ -44,7 +46,7 @@ class AccessKey:
     active: bool
     age_days: int | None
     last_used: str  # relative: "3 days ago", "never"
-    stale: bool  # active and older than the rotation threshold
+    stale: bool  # active and older than `stale_days` (the iam-access-key-not-rotated verdict)
 
     @property
     def label(self) -> str:
@@ -69,7 +71,8 @@ class PrincipalRow:
     admin: Admin
     warnings: int
     worst: Severity | None
-    dormant: bool  # a user or role with no use in DORMANT_AFTER
+    dormant: bool  # a user or role unused for `stale_days` (the iam-principal-unused verdict)
+    stale_days: int = DEFAULT_STALE_DAYS  # the threshold both verdicts used
 
     @property
     def stale_keys(self) -> int:
@@ -138,21 +141,20 @@ def describe_use(detail: Any, fallback_region: str | None = None) -> str:
     return text
 
 
-def _keys(raw: Any, now: datetime) -> tuple[AccessKey, ...]:
+def _keys(raw: Any, now: datetime, stale_days: int) -> tuple[AccessKey, ...]:
     keys = []
     for entry in raw or []:
         if not isinstance(entry, dict):
             continue
-        created = parse_time(entry.get("created"))
-        age = max((now - created).days, 0) if created else None
-        active = str(entry.get("status") or "Active").lower() == "active"
+        verdict = key_use(entry, stale_days, now)
+        age = verdict.age_days
         keys.append(
             AccessKey(
                 id=entry.get("id"),
-                active=active,
-                age_days=age,
+                active=verdict.active,
+                age_days=max(int(age), 0) if age is not None else None,
                 last_used=relative_time(entry.get("last_used"), now),
-                stale=active and age is not None and age >= KEY_STALE_AFTER.days,
+                stale=bool(verdict.not_rotated),
             )
         )
     return tuple(keys)
@@ -179,18 +181,6 @@ def _mfa(kind: str, attrs: dict[str, Any]) -> str:
     return "yes" if value else "no"
 
 
-def _is_dormant(
-    kind: str, known: bool, last_used: datetime | None, created: datetime | None, now: datetime
-) -> bool:
-    # Root is meant to sit unused, and a group is never used itself: neither is dormant.
-    if kind not in ("user", "role") or not known:
-        return False
-    if last_used is not None:
-        return now - last_used >= DORMANT_AFTER
-    # Never used: dormant once it has existed for the threshold (or we can't tell its age).
-    return created is None or now - created >= DORMANT_AFTER
-
-
 def holds_admin(
     attrs: dict[str, Any], groups: dict[str, dict[str, Any]] | None = None
 ) -> bool | None:
@@ -204,8 +194,11 @@ def holds_admin(
     return admin_answer(attrs, groups).is_admin
 
 
-def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[PrincipalRow]:
-    """One row per principal, by kind then name."""
+def build_iam_rows(
+    result: ScanResult, now: datetime | None = None, stale_days: int = DEFAULT_STALE_DAYS
+) -> list[PrincipalRow]:
+    """One row per principal, by kind then name; dormant and stale keys judged at `now` against
+    `stale_days` (the user's setting, as the checks use it)."""
     now = now or datetime.now(UTC)
     principals = [r for r in result.resources if r.type in KIND_ORDER]
     # Account-level warnings are filed under the root ARN but are not the root user's.
@@ -249,7 +242,7 @@ def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[Prin
             last_used = "unknown"
         else:
             last_used = relative_time(attrs.get("last_used"), now)
-        keys = _keys(attrs.get("access_keys"), now) if kind in ("root", "user") else ()
+        keys = _keys(attrs.get("access_keys"), now, stale_days) if kind in ("root", "user") else ()
         rows.append(
             PrincipalRow(
                 arn=r.arn,
@@ -266,9 +259,8 @@ def build_iam_rows(result: ScanResult, now: datetime | None = None) -> list[Prin
                 admin=admin,
                 warnings=warnings.get(r.arn, 0),
                 worst=worst.get(r.arn),
-                dormant=_is_dormant(
-                    kind, known, last_used_at, parse_time(attrs.get("created")), now
-                ),
+                dormant=principal_use(r.type, attrs, stale_days, now).use.unused,
+                stale_days=stale_days,
             )
         )
     return sort_rows(rows, SortColumn.KIND)
