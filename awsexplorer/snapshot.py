@@ -30,6 +30,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
+from awsexplorer.model.kinds import complete
 
 SNAPSHOT_FORMAT = "awsexplorer.snapshot"
 SNAPSHOT_VERSION = 1
@@ -333,7 +334,8 @@ def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
             started_at=data["started_at"],
             finished_at=data.get("finished_at"),
             regions=[RegionScan.from_dict(r) for r in data["regions"]],
-            resources=[Resource.from_dict(r) for r in data["resources"]],
+            # An older snapshot gets the normalised fields its record reads (model/kinds.py).
+            resources=[complete(Resource.from_dict(r)) for r in data["resources"]],
             findings=[Finding.from_dict(f) for f in data.get("findings") or []],
             checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
         )

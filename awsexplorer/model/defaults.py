@@ -1,28 +1,16 @@
 """What AWS creates in every region by itself (the default VPC and its parts, account settings).
 
 A region holding only these has nothing of the user's in it; views dim or fold such regions so
-that the ones with real workloads stand out.
+that the ones with real workloads stand out. Which types take part is each type's record
+(`Kind.default_role`, model/kinds.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from awsexplorer.model.kinds import SECURITY_GROUP, VPC, DefaultRole, kind_of
 from awsexplorer.model.resource import Resource
-
-# Types that make up a default VPC's plumbing; an instance or function in it is the user's.
-_DEFAULT_VPC_PARTS = frozenset(
-    {
-        "ec2:vpc",
-        "ec2:subnet",
-        "ec2:route-table",
-        "ec2:network-acl",
-        "ec2:internet-gateway",
-        "ec2:security-group",
-    }
-)
-# Per-region account settings recorded as resources.
-_SETTINGS = frozenset({"ec2:ebs-defaults"})
 
 
 def default_vpcs(resources: Iterable[Resource]) -> set[tuple[str, str]]:
@@ -30,17 +18,18 @@ def default_vpcs(resources: Iterable[Resource]) -> set[tuple[str, str]]:
     return {
         (r.region, r.id)
         for r in resources
-        if r.type == "ec2:vpc" and r.attributes.get("IsDefault") is True
+        if r.type == VPC and r.attributes.get("is_default") is True
     }
 
 
 def is_aws_default(resource: Resource, defaults: set[tuple[str, str]]) -> bool:
-    if resource.type in _SETTINGS:
+    role = kind_of(resource.type).default_role
+    if role is DefaultRole.SETTING:
         return True
-    if resource.type not in _DEFAULT_VPC_PARTS or not resource.vpc_id:
+    if role is not DefaultRole.VPC_PLUMBING or not resource.vpc_id:
         return False
     if (resource.region, resource.vpc_id) not in defaults:
         return False
-    if resource.type == "ec2:security-group":
-        return resource.attributes.get("GroupName") == "default"
+    if resource.type == SECURITY_GROUP:  # only the group AWS makes; one you add is yours
+        return resource.attributes.get("group_name") == "default"
     return True

@@ -9,6 +9,7 @@ Adding a type: its collector (scan/collectors/), its record here, its test.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -40,6 +41,41 @@ class Fact:
     path: tuple[str, ...]
 
 
+# The type ids, one constant each: code outside this module and the type's collector names a
+# type through these (tests/model/test_kinds.py fails on a literal elsewhere).
+VPC = "ec2:vpc"
+SUBNET = "ec2:subnet"
+ROUTE_TABLE = "ec2:route-table"
+NETWORK_ACL = "ec2:network-acl"
+INTERNET_GATEWAY = "ec2:internet-gateway"
+EGRESS_ONLY_INTERNET_GATEWAY = "ec2:egress-only-internet-gateway"
+SECURITY_GROUP = "ec2:security-group"
+NAT_GATEWAY = "ec2:natgateway"
+VPC_PEERING_CONNECTION = "ec2:vpc-peering-connection"
+VPN_GATEWAY = "ec2:vpn-gateway"
+TRANSIT_GATEWAY_ATTACHMENT = "ec2:transit-gateway-attachment"
+VPC_ENDPOINT = "ec2:vpc-endpoint"
+INSTANCE = "ec2:instance"
+VOLUME = "ec2:volume"
+ELASTIC_IP = "ec2:elastic-ip"
+NETWORK_INTERFACE = "ec2:network-interface"
+EBS_DEFAULTS = "ec2:ebs-defaults"
+LOAD_BALANCER = "elasticloadbalancing:loadbalancer"
+DATABASE = "rds:db"
+DYNAMODB_TABLE = "dynamodb:table"
+BUCKET = "s3:bucket"
+ACCOUNT_PUBLIC_ACCESS_BLOCK = "s3:account-public-access-block"
+FUNCTION = "lambda:function"
+QUEUE = "sqs:queue"
+TOPIC = "sns:topic"
+TRAIL = "cloudtrail:trail"
+ALARM = "cloudwatch:alarm"
+BUDGET = "budgets:budget"
+ROOT = "iam:root"
+USER = "iam:user"
+IAM_ROLE = "iam:role"
+GROUP = "iam:group"
+
 # The normalised placement fields. Every networked type writes the ones it has under these
 # names, so placement is read the same way for every type.
 SUBNETS = "subnet_ids"
@@ -50,6 +86,7 @@ STATE = "state"
 PUBLIC_IP = "public_ip"
 
 StateRule = Callable[[Resource], str | None]
+_LOGGING: dict[object, str] = {True: "logging", False: "not logging"}
 
 
 def _field_state(resource: Resource) -> str | None:
@@ -63,7 +100,7 @@ class Kind:
     title: str  # what a person calls one ("EC2 instance")
     scope: Scope = Scope.REGIONAL
     # Normalised attributes the collector writes, with the Python types each may hold.
-    fields: Mapping[str, tuple[type, ...]] = field(default_factory=dict)
+    fields: Mapping[str, tuple[builtins.type, ...]] = field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
     # The one word worth seeing in the tree without opening the resource.
     state: StateRule = _field_state
@@ -78,7 +115,7 @@ class Kind:
     @property
     def short(self) -> str:
         """The name of the type within its service, as the tree shows it (`instance`)."""
-        return self.type.split(":", 1)[1]
+        return self.type.split(":", 1)[-1]
 
     @property
     def placement_fields(self) -> tuple[str, ...]:
@@ -133,7 +170,7 @@ def _no_state(resource: Resource) -> str | None:
 KINDS: tuple[Kind, ...] = (
     # -- EC2 and VPC -------------------------------------------------------------------------
     Kind(
-        "ec2:vpc",
+        VPC,
         "VPC",
         fields={"is_default": BOOL, "cidr": OPT_STR, "flow_logs": OPT_LIST},
         facts=(Fact("cidr", ("cidr",)), Fact("default", ("is_default",))),
@@ -141,11 +178,12 @@ KINDS: tuple[Kind, ...] = (
         default_role=DefaultRole.VPC_PLUMBING,
     ),
     Kind(
-        "ec2:subnet",
+        SUBNET,
         "subnet",
         fields={
             "cidr": OPT_STR,
             "availability_zone": OPT_STR,
+            "availability_zone_id": OPT_STR,
             "public": OPT_BOOL,
             "public_reason": OPT_STR,
             "route_table_id": OPT_STR,
@@ -158,47 +196,53 @@ KINDS: tuple[Kind, ...] = (
         state=_subnet_state,
         default_role=DefaultRole.VPC_PLUMBING,
     ),
-    Kind("ec2:route-table", "route table", default_role=DefaultRole.VPC_PLUMBING, state=_no_state),
-    Kind("ec2:network-acl", "network ACL", default_role=DefaultRole.VPC_PLUMBING, state=_no_state),
+    Kind(ROUTE_TABLE, "route table", default_role=DefaultRole.VPC_PLUMBING, state=_no_state),
+    Kind(NETWORK_ACL, "network ACL", default_role=DefaultRole.VPC_PLUMBING, state=_no_state),
     Kind(
-        "ec2:internet-gateway",
+        INTERNET_GATEWAY,
         "internet gateway",
         default_role=DefaultRole.VPC_PLUMBING,
         state=_no_state,
     ),
-    Kind("ec2:egress-only-internet-gateway", "egress-only internet gateway", state=_no_state),
+    Kind(EGRESS_ONLY_INTERNET_GATEWAY, "egress-only internet gateway", state=_no_state),
     Kind(
-        "ec2:security-group",
+        SECURITY_GROUP,
         "security group",
         fields={"group_name": STR},
         default_role=DefaultRole.VPC_PLUMBING,  # only the one named "default" (see defaults.py)
         state=_no_state,
     ),
     Kind(
-        "ec2:natgateway",
+        NAT_GATEWAY,
         "NAT gateway",
-        fields={STATE: OPT_STR, SUBNETS: LIST, **_PLACED},
+        fields={STATE: OPT_STR, "connectivity": OPT_STR, SUBNETS: LIST, **_PLACED},
         facts=(Fact("connectivity", ("connectivity",)),),
     ),
     Kind(
-        "ec2:vpc-peering-connection",
+        VPC_PEERING_CONNECTION,
         "VPC peering connection",
         fields={STATE: OPT_STR},
     ),
-    Kind("ec2:vpn-gateway", "VPN gateway", fields={STATE: OPT_STR}),
+    Kind(VPN_GATEWAY, "VPN gateway", fields={STATE: OPT_STR}),
     Kind(
-        "ec2:transit-gateway-attachment",
+        TRANSIT_GATEWAY_ATTACHMENT,
         "transit gateway attachment",
         fields={STATE: OPT_STR, SUBNETS: LIST},
     ),
     Kind(
-        "ec2:vpc-endpoint",
+        VPC_ENDPOINT,
         "VPC endpoint",
-        fields={STATE: OPT_STR, SUBNETS: LIST, SECURITY_GROUPS: LIST, "service_name": OPT_STR},
+        fields={
+            STATE: OPT_STR,
+            SUBNETS: LIST,
+            SECURITY_GROUPS: LIST,
+            "service_name": OPT_STR,
+            "endpoint_type": OPT_STR,
+        },
         facts=(Fact("service", ("service_name",)), Fact("type", ("endpoint_type",))),
     ),
     Kind(
-        "ec2:instance",
+        INSTANCE,
         "EC2 instance",
         fields={
             STATE: OPT_STR,
@@ -206,6 +250,8 @@ KINDS: tuple[Kind, ...] = (
             "private_ip": OPT_STR,
             ROLE: OPT_STR,
             "instance_type": OPT_STR,
+            "launched": OPT_STR,
+            "imds_tokens": OPT_STR,
             **_NETWORKED,
             **_PLACED,
         },
@@ -220,9 +266,16 @@ KINDS: tuple[Kind, ...] = (
         can_be_internet_facing=True,
     ),
     Kind(
-        "ec2:volume",
+        VOLUME,
         "EBS volume",
-        fields={STATE: OPT_STR, "attached_to": LIST, "encrypted": BOOL, KMS_KEY: OPT_STR},
+        fields={
+            STATE: OPT_STR,
+            "attached_to": LIST,
+            "encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            "size_gib": OPT_INT,
+            "volume_type": OPT_STR,
+        },
         facts=(
             Fact("size GiB", ("size_gib",)),
             Fact("type", ("volume_type",)),
@@ -232,16 +285,22 @@ KINDS: tuple[Kind, ...] = (
         state=_volume_state,
     ),
     Kind(
-        "ec2:elastic-ip",
+        ELASTIC_IP,
         "Elastic IP",
         fields={"associated": BOOL, PUBLIC_IP: OPT_STR},
         facts=(Fact("address", (PUBLIC_IP,)),),
         state=_address_state,
     ),
     Kind(
-        "ec2:network-interface",
+        NETWORK_INTERFACE,
         "network interface",
-        fields={PUBLIC_IP: OPT_STR, "attached_to": OPT_STR, **_NETWORKED, **_PLACED},
+        fields={
+            PUBLIC_IP: OPT_STR,
+            "attached_to": OPT_STR,
+            "interface_type": OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
         facts=(
             Fact("private ip", ("private_ip",)),
             Fact("public ip", (PUBLIC_IP,)),
@@ -251,7 +310,7 @@ KINDS: tuple[Kind, ...] = (
         can_be_internet_facing=True,
     ),
     Kind(
-        "ec2:ebs-defaults",
+        EBS_DEFAULTS,
         "EBS encryption default",
         fields={"encryption_by_default": OPT_BOOL},
         facts=(Fact("encrypted by default", ("encryption_by_default",)),),
@@ -260,7 +319,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     # -- Load balancing ----------------------------------------------------------------------
     Kind(
-        "elasticloadbalancing:loadbalancer",
+        LOAD_BALANCER,
         "load balancer",
         fields={
             "scheme": OPT_STR,
@@ -280,7 +339,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     # -- Databases and storage ---------------------------------------------------------------
     Kind(
-        "rds:db",
+        DATABASE,
         "RDS database",
         fields={
             "engine": OPT_STR,
@@ -306,7 +365,7 @@ KINDS: tuple[Kind, ...] = (
         can_be_internet_facing=True,
     ),
     Kind(
-        "dynamodb:table",
+        DYNAMODB_TABLE,
         "DynamoDB table",
         fields={"status": OPT_STR, "encryption": OPT_DICT, "billing_mode": OPT_STR},
         facts=(
@@ -317,7 +376,7 @@ KINDS: tuple[Kind, ...] = (
         state=lambda r: str(r.attributes.get("status") or "") or None,
     ),
     Kind(
-        "s3:bucket",
+        BUCKET,
         "S3 bucket",
         scope=Scope.REGIONAL,  # listed once, attributed to the bucket's own region
         fields={"versioning": OPT_ANY, "has_lifecycle_rules": OPT_BOOL},
@@ -329,7 +388,7 @@ KINDS: tuple[Kind, ...] = (
         state=_no_state,
     ),
     Kind(
-        "s3:account-public-access-block",
+        ACCOUNT_PUBLIC_ACCESS_BLOCK,
         "S3 account public access block",
         scope=Scope.GLOBAL,
         fields={"all_blocked": OPT_BOOL},
@@ -338,21 +397,28 @@ KINDS: tuple[Kind, ...] = (
     ),
     # -- Messaging and functions -------------------------------------------------------------
     Kind(
-        "lambda:function",
+        FUNCTION,
         "Lambda function",
         fields={
             "runtime": OPT_STR,
+            STATE: OPT_STR,
+            "timeout": OPT_INT,
             ROLE: OPT_STR,
             "environment": LIST,
             "dead_letter_target": OPT_STR,
             **_NETWORKED,
             **_PLACED,
         },
-        facts=(Fact("runtime", ("runtime",)), Fact("timeout s", ("timeout",))),
-        state=lambda r: str(r.attributes.get(STATE) or "") or None,
+        facts=(
+            Fact("runtime", ("runtime",)),
+            Fact("state", (STATE,)),
+            Fact("timeout s", ("timeout",)),
+        ),
+        # The tree shows the runtime: ListFunctions leaves the state out on AWS.
+        state=lambda r: str(r.attributes.get("runtime") or "") or None,
     ),
     Kind(
-        "sqs:queue",
+        QUEUE,
         "SQS queue",
         fields={"url": OPT_STR, "dead_letter_target": OPT_STR, "encryption": OPT_DICT},
         facts=(
@@ -362,7 +428,7 @@ KINDS: tuple[Kind, ...] = (
         state=_no_state,
     ),
     Kind(
-        "sns:topic",
+        TOPIC,
         "SNS topic",
         fields={"encryption": OPT_DICT, "policy": OPT_DICT},
         facts=(Fact("subscriptions", ("subscriptions_confirmed",)),),
@@ -370,7 +436,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     # -- Audit, monitoring and cost ----------------------------------------------------------
     Kind(
-        "cloudtrail:trail",
+        TRAIL,
         "CloudTrail trail",
         fields={"multi_region": BOOL, "is_logging": OPT_BOOL, "s3_bucket": OPT_STR},
         facts=(
@@ -378,16 +444,16 @@ KINDS: tuple[Kind, ...] = (
             Fact("logging", ("is_logging",)),
             Fact("bucket", ("s3_bucket",)),
         ),
-        state=lambda r: {True: "logging", False: "not logging"}.get(r.attributes.get("is_logging")),
+        state=lambda r: _LOGGING.get(r.attributes.get("is_logging")),
     ),
     Kind(
-        "cloudwatch:alarm",
+        ALARM,
         "CloudWatch alarm",
         fields={STATE: OPT_STR, "namespace": OPT_STR, "metric_name": OPT_STR},
         facts=(Fact("metric", ("metric_name",)), Fact("namespace", ("namespace",))),
     ),
     Kind(
-        "budgets:budget",
+        BUDGET,
         "budget",
         scope=Scope.GLOBAL,
         fields={"limit": OPT_DICT},
@@ -396,7 +462,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     # -- IAM ---------------------------------------------------------------------------------
     Kind(
-        "iam:root",
+        ROOT,
         "root user",
         scope=Scope.GLOBAL,
         fields={"mfa_enabled": OPT_BOOL, "last_used": OPT_STR},
@@ -404,7 +470,7 @@ KINDS: tuple[Kind, ...] = (
         state=_no_state,
     ),
     Kind(
-        "iam:user",
+        USER,
         "IAM user",
         scope=Scope.GLOBAL,
         fields={"last_used": OPT_STR, "attached_policies": OPT_LIST},
@@ -416,7 +482,7 @@ KINDS: tuple[Kind, ...] = (
         state=_no_state,
     ),
     Kind(
-        "iam:role",
+        IAM_ROLE,
         "IAM role",
         scope=Scope.GLOBAL,
         fields={"last_used": OPT_STR, "trust_policy": OPT_DICT},
@@ -424,7 +490,7 @@ KINDS: tuple[Kind, ...] = (
         state=_no_state,
     ),
     Kind(
-        "iam:group",
+        GROUP,
         "IAM group",
         scope=Scope.GLOBAL,
         fields={"members": OPT_LIST},
@@ -463,6 +529,120 @@ def dig(attributes: Mapping[str, Any], path: tuple[str, ...]) -> Any:
             return None
         value = value.get(key)
     return value
+
+
+# Snapshots written before a normalised field existed carry only the raw API fields. Reading one,
+# `complete` fills each missing field from them, so everything above reads the record's names.
+# This is the only place outside the collectors that knows a raw (PascalCase) API field.
+Legacy = Callable[[Mapping[str, Any]], Any]
+
+
+def _raw(*path: str) -> Legacy:
+    return lambda attrs: dig(attrs, path)
+
+
+def _raw_bool(*path: str) -> Legacy:
+    return lambda attrs: bool(dig(attrs, path))
+
+
+def _raw_ids(key: str, id_key: str) -> Legacy:
+    return lambda attrs: [
+        str(item[id_key])
+        for item in attrs.get(key) or []
+        if isinstance(item, Mapping) and item.get(id_key)
+    ]
+
+
+LEGACY: dict[str, dict[str, Legacy]] = {
+    SUBNET: {
+        "cidr": _raw("CidrBlock"),
+        "availability_zone": _raw("AvailabilityZone"),
+        "availability_zone_id": _raw("AvailabilityZoneId"),
+    },
+    VPC: {"cidr": _raw("CidrBlock"), "is_default": _raw_bool("IsDefault")},
+    SECURITY_GROUP: {"group_name": lambda a: str(a.get("GroupName") or "")},
+    NAT_GATEWAY: {STATE: _raw("State"), "connectivity": _raw("ConnectivityType")},
+    VPC_PEERING_CONNECTION: {STATE: _raw("Status", "Code")},
+    VPN_GATEWAY: {STATE: _raw("State")},
+    TRANSIT_GATEWAY_ATTACHMENT: {
+        STATE: _raw("State"),
+        SUBNETS: lambda a: [str(s) for s in a.get("SubnetIds") or []],
+    },
+    VPC_ENDPOINT: {
+        STATE: _raw("State"),
+        "service_name": _raw("ServiceName"),
+        "endpoint_type": _raw("VpcEndpointType"),
+        SUBNETS: lambda a: [str(s) for s in a.get("SubnetIds") or []],
+        SECURITY_GROUPS: _raw_ids("Groups", "GroupId"),
+    },
+    INSTANCE: {
+        STATE: _raw("State", "Name"),
+        PUBLIC_IP: _raw("PublicIpAddress"),
+        "private_ip": _raw("PrivateIpAddress"),
+        ROLE: _raw("IamInstanceProfile", "Arn"),
+        "instance_type": _raw("InstanceType"),
+        "launched": _raw("LaunchTime"),
+        "imds_tokens": _raw("MetadataOptions", "HttpTokens"),
+        SECURITY_GROUPS: _raw_ids("SecurityGroups", "GroupId"),
+    },
+    VOLUME: {
+        STATE: _raw("State"),
+        "encrypted": _raw_bool("Encrypted"),
+        KMS_KEY: _raw("KmsKeyId"),
+        "size_gib": _raw("Size"),
+        "volume_type": _raw("VolumeType"),
+    },
+    ELASTIC_IP: {
+        PUBLIC_IP: _raw("PublicIp"),
+        "associated": lambda a: bool(
+            a.get("AssociationId") or a.get("InstanceId") or a.get("NetworkInterfaceId")
+        ),
+    },
+    NETWORK_INTERFACE: {
+        PUBLIC_IP: _raw("Association", "PublicIp"),
+        "interface_type": _raw("InterfaceType"),
+        SECURITY_GROUPS: _raw_ids("Groups", "GroupId"),
+    },
+    LOAD_BALANCER: {
+        "scheme": _raw("Scheme"),
+        SUBNETS: lambda a: (
+            _raw_ids("AvailabilityZones", "SubnetId")(a)
+            or [str(s) for s in a.get("Subnets") or [] if isinstance(s, str)]
+        ),
+    },
+    DATABASE: {
+        SUBNETS: lambda a: _raw_ids("Subnets", "SubnetIdentifier")(a.get("DBSubnetGroup") or {}),
+        "status": _raw("DBInstanceStatus"),
+        "publicly_accessible": _raw_bool("PubliclyAccessible"),
+    },
+    DYNAMODB_TABLE: {"status": _raw("TableStatus")},
+    FUNCTION: {
+        "runtime": _raw("Runtime"),
+        ROLE: _raw("Role"),
+        STATE: _raw("State"),
+        "timeout": _raw("Timeout"),
+        SUBNETS: lambda a: [str(s) for s in dig(a, ("VpcConfig", "SubnetIds")) or []],
+        SECURITY_GROUPS: lambda a: [
+            str(g) for g in dig(a, ("VpcConfig", "SecurityGroupIds")) or []
+        ],
+    },
+}
+
+
+def complete(resource: Resource) -> Resource:
+    """Fill the normalised fields a resource lacks from its raw API fields (older snapshots).
+
+    A field the resource has is never touched; a field whose raw source is absent too is left
+    out rather than invented. Returns the same resource."""
+    legacy = LEGACY.get(resource.type)
+    if legacy:
+        attrs = resource.attributes
+        for name, rule in legacy.items():
+            if name not in attrs:
+                value = rule(attrs)
+                if value is not None:
+                    attrs[name] = value
+    return resource
 
 
 def schema_problems(resource: Resource) -> list[str]:

@@ -17,6 +17,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from awsexplorer.model.kinds import (
+    DATABASE,
+    EGRESS_ONLY_INTERNET_GATEWAY,
+    INTERNET_GATEWAY,
+    LOAD_BALANCER,
+    NAT_GATEWAY,
+    PUBLIC_IP,
+    SUBNET,
+    SUBNETS,
+    TRANSIT_GATEWAY_ATTACHMENT,
+    VPC,
+    VPC_ENDPOINT,
+    VPC_PEERING_CONNECTION,
+    VPN_GATEWAY,
+    kind_of,
+)
 from awsexplorer.model.resource import Resource
 from awsexplorer.model.routing import (
     EIGW,
@@ -25,7 +41,6 @@ from awsexplorer.model.routing import (
     NAT,
     PEERING,
     ROUTE_TABLE,
-    SUBNET,
     TGW,
     VGW,
     Key,
@@ -36,23 +51,15 @@ from awsexplorer.model.routing import (
     subnet_vpc_id,
 )
 
-VPC = "ec2:vpc"
-INSTANCE = "ec2:instance"
-NETWORK_INTERFACE = "ec2:network-interface"
-NAT_GATEWAY = "ec2:natgateway"
-DATABASE = "rds:db"
-FUNCTION = "lambda:function"
-LOAD_BALANCER = "elasticloadbalancing:loadbalancer"
-
 # Resource type -> gateway kind (the same words as a subnet's `egress`).
 GATEWAY_KINDS: dict[str, str] = {
-    "ec2:internet-gateway": IGW,
-    "ec2:egress-only-internet-gateway": EIGW,
+    INTERNET_GATEWAY: IGW,
+    EGRESS_ONLY_INTERNET_GATEWAY: EIGW,
     NAT_GATEWAY: NAT,
-    "ec2:vpn-gateway": VGW,
-    "ec2:transit-gateway-attachment": TGW,
-    "ec2:vpc-peering-connection": PEERING,
-    "ec2:vpc-endpoint": ENDPOINT,
+    VPN_GATEWAY: VGW,
+    TRANSIT_GATEWAY_ATTACHMENT: TGW,
+    VPC_PEERING_CONNECTION: PEERING,
+    VPC_ENDPOINT: ENDPOINT,
 }
 
 
@@ -60,44 +67,14 @@ GATEWAY_KINDS: dict[str, str] = {
 # Placement: which subnets a resource sits in.
 
 
-def _subnet_ids_from_api(resource: Resource) -> list[str]:
-    """Subnets named by the raw API fields, for collectors that did not set `subnet_ids`."""
-    attrs = resource.attributes
-    if resource.type == DATABASE:
-        group = attrs.get("DBSubnetGroup") or {}
-        return [
-            str(s["SubnetIdentifier"])
-            for s in group.get("Subnets") or []
-            if s.get("SubnetIdentifier")
-        ]
-    if resource.type == FUNCTION:
-        return [str(s) for s in (attrs.get("VpcConfig") or {}).get("SubnetIds") or []]
-    if resource.type == LOAD_BALANCER:
-        zones = [
-            str(z["SubnetId"])
-            for z in attrs.get("AvailabilityZones") or []
-            if isinstance(z, dict) and z.get("SubnetId")
-        ]
-        return zones or [str(s) for s in attrs.get("Subnets") or [] if isinstance(s, str)]
-    if resource.type in ("ec2:vpc-endpoint", "ec2:transit-gateway-attachment"):
-        return [str(s) for s in attrs.get("SubnetIds") or []]
-    return []
-
-
-_MULTI_SUBNET_TYPES = frozenset(
-    {DATABASE, FUNCTION, LOAD_BALANCER, "ec2:vpc-endpoint", "ec2:transit-gateway-attachment"}
-)
-
-
 def placed_subnet_ids(resource: Resource) -> list[str]:
     """Every subnet the resource sits in, its primary `subnet_id` first; [] when not networked."""
     if resource.type == SUBNET:
         return []
-    listed = resource.attributes.get("subnet_ids")
-    if not listed and resource.type not in _MULTI_SUBNET_TYPES:  # the common, fast case
+    listed = resource.attributes.get(SUBNETS)  # the record's placement field (model/kinds.py)
+    if not listed:  # the common, fast case
         return [resource.subnet_id] if resource.subnet_id else []
-    ids = [str(s) for s in listed] if isinstance(listed, list) and listed else []
-    ids = ids or _subnet_ids_from_api(resource)
+    ids = [str(s) for s in listed] if isinstance(listed, list) else []
     if resource.subnet_id:
         ids = [resource.subnet_id, *(s for s in ids if s != resource.subnet_id)]
     return list(dict.fromkeys(ids))  # de-duplicated, order kept
@@ -115,17 +92,17 @@ def _any_public(flags: Sequence[bool | None]) -> bool | None:
 def _internet_facing(resource: Resource, subnet_public: bool | None) -> bool | None:
     """Reachable from the internet: an internet address in a public subnet."""
     attrs = resource.attributes
-    if resource.type in (INSTANCE, NETWORK_INTERFACE):
-        if attrs.get("InterfaceType") == "nat_gateway":
-            return False  # a NAT gateway's address only answers connections it opened itself
-        exposed = bool(attrs.get("public_ip"))
-    elif resource.type == DATABASE:
-        exposed = bool(attrs.get("PubliclyAccessible") or attrs.get("publicly_accessible"))
-    elif resource.type == LOAD_BALANCER:
-        exposed = (attrs.get("Scheme") or attrs.get("scheme")) == "internet-facing"
-    else:
+    if not kind_of(resource.type).can_be_internet_facing:
         # NAT gateways only initiate; functions, endpoints and attachments have no public address.
         return False
+    if resource.type == DATABASE:
+        exposed = bool(attrs.get("publicly_accessible"))
+    elif resource.type == LOAD_BALANCER:
+        exposed = attrs.get("scheme") == "internet-facing"
+    else:  # an instance or a network interface: its public address
+        if attrs.get("interface_type") == "nat_gateway":
+            return False  # a NAT gateway's address only answers connections it opened itself
+        exposed = bool(attrs.get(PUBLIC_IP))
     if not exposed:
         return False
     return subnet_public  # None when the subnet could not be classified
@@ -158,6 +135,11 @@ def enrich(resources: list[Resource]) -> list[Resource]:
     for resource in resources:
         ids = placed_subnet_ids(resource)
         if not ids:
+            if "internet_facing" in kind_of(resource.type).fields:
+                # A networked type outside any VPC (a Lambda without VpcConfig): no placement.
+                resource.attributes.setdefault(SUBNETS, [])
+                resource.attributes.setdefault("subnet_public", None)
+                resource.attributes.setdefault("internet_facing", None)
             continue
         region = resource.region
         resource.subnet_id = ids[0]
@@ -172,7 +154,7 @@ def enrich(resources: list[Resource]) -> list[Resource]:
         else:
             subnet_public = _any_public([public.get((region, i)) for i in ids])
         attrs = resource.attributes
-        attrs["subnet_ids"] = ids
+        attrs[SUBNETS] = ids
         attrs["subnet_public"] = subnet_public
         attrs["internet_facing"] = _internet_facing(resource, subnet_public)
     return resources
@@ -229,11 +211,11 @@ class SubnetNode:
 
     @property
     def cidr(self) -> str | None:
-        return self.resource.attributes.get("CidrBlock")
+        return self.resource.attributes.get("cidr")
 
     @property
     def availability_zone(self) -> str | None:
-        return self.resource.attributes.get("AvailabilityZone")
+        return self.resource.attributes.get("availability_zone")
 
 
 @dataclass(slots=True)
@@ -261,11 +243,11 @@ class VpcTopology:
 
     @property
     def cidr(self) -> str | None:
-        return self.vpc.attributes.get("CidrBlock") if self.vpc is not None else None
+        return self.vpc.attributes.get("cidr") if self.vpc is not None else None
 
     @property
     def is_default(self) -> bool:
-        return bool(self.vpc is not None and self.vpc.attributes.get("IsDefault"))
+        return bool(self.vpc is not None and self.vpc.attributes.get("is_default"))
 
     @property
     def subnets(self) -> list[SubnetNode]:
@@ -277,7 +259,7 @@ class VpcTopology:
 
 def _gateway_vpcs(resource: Resource) -> list[Key]:
     """The VPCs a gateway serves; a peering connection serves both of its sides."""
-    if resource.type == "ec2:vpc-peering-connection":
+    if resource.type == VPC_PEERING_CONNECTION:
         keys = []
         for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
             info = resource.attributes.get(side) or {}
@@ -289,13 +271,12 @@ def _gateway_vpcs(resource: Resource) -> list[Key]:
 
 def _gateway_detail(resource: Resource) -> str:
     attrs = resource.attributes
-    if resource.type == "ec2:vpc-endpoint":
-        return (
-            f"{attrs.get('VpcEndpointType') or 'endpoint'} {attrs.get('ServiceName') or ''}".strip()
-        )
-    if resource.type == "ec2:transit-gateway-attachment":
+    if resource.type == VPC_ENDPOINT:
+        kind = attrs.get("endpoint_type") or "endpoint"
+        return f"{kind} {attrs.get('service_name') or ''}".strip()
+    if resource.type == TRANSIT_GATEWAY_ATTACHMENT:
         return f"attached to {attrs.get('TransitGatewayId') or 'a transit gateway'}"
-    if resource.type == "ec2:vpc-peering-connection":
+    if resource.type == VPC_PEERING_CONNECTION:
         requester = (attrs.get("RequesterVpcInfo") or {}).get("VpcId")
         accepter = (attrs.get("AccepterVpcInfo") or {}).get("VpcId")
         return f"{requester} <-> {accepter}"
@@ -361,7 +342,7 @@ def build_topology(resources: Iterable[Resource]) -> list[VpcTopology]:
             group = azs.get(group_key)
             if group is None:
                 group = azs[group_key] = AzGroup(
-                    zone, resource.attributes.get("AvailabilityZoneId")
+                    zone, resource.attributes.get("availability_zone_id")
                 )
                 vpc((resource.region, vpc_id)).azs.append(group)
             group.subnets.append(node)

@@ -10,8 +10,6 @@ Table would parse a plain `str` cell as markup, so every cell is built as Text.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from typing import Any
 
@@ -22,18 +20,17 @@ from rich.text import Text
 
 from awsexplorer.inert import inert, json_text
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
+from awsexplorer.model.kinds import ROLE, SECURITY_GROUPS, SUBNET, dig, kind_of
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
 from awsexplorer.ui.state import ExplorerState, NodeRef
 
 # Matches resource_tree.MAX_LEAVES (kept here so this module stays free of Textual).
 MAX_SHOWN = 1000
-_SG_ID = re.compile(r"\bsg-[0-9a-f]{8,17}\b")
 # A value longer than this is cut (with an ellipsis) in the facts; the raw attributes below keep
 # it whole.
 VALUE_LIMIT = 2_000
 SEARCH_LINE_LIMIT = 500
-_ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:(?:role|instance-profile)/[\w+=,.@/-]+")
 
 
 def _literal(value: object, limit: int | None = VALUE_LIMIT) -> Text:
@@ -114,7 +111,7 @@ def placement(
                 else resource.vpc_id,
             )
         )
-    if resource.type == "ec2:subnet":
+    if resource.type == SUBNET:
         rows.append(("subnet", _subnet_text(resource, resource.id, attrs.get("public"))))
         if attrs.get("egress_route"):
             rows.append(("egress", str(attrs["egress_route"])))
@@ -141,9 +138,10 @@ def placement(
                 else Text("not internet-facing", style=tone("green")),
             )
         )
-    raw = json.dumps(attrs, default=str)
-    if resource.type != "ec2:security-group":
-        groups = list(dict.fromkeys(_SG_ID.findall(raw)))
+    # The record's placement fields, as the collector wrote them (model/kinds.py).
+    listed = attrs.get(SECURITY_GROUPS)
+    if isinstance(listed, list):
+        groups = list(dict.fromkeys(str(g) for g in listed if g))
         if groups:
             text = Text()
             for index, group_id in enumerate(groups[:6]):
@@ -157,9 +155,9 @@ def placement(
                         f" {SEVERITY_MARK[worst]} {worst.value}", style=SEVERITY_STYLE[worst]
                     )
             rows.append(("sec groups", text))
-    roles = list(dict.fromkeys(_ROLE_ARN.findall(raw)))
-    if roles:
-        rows.append(("role", "\n".join(roles[:3])))
+    role = attrs.get(ROLE)
+    if role:
+        rows.append(("role", str(role)))
     return rows
 
 
@@ -194,54 +192,13 @@ def attributes_json(attributes: dict[str, object], search: str = "") -> Renderab
     return text
 
 
-# The facts an engineer looks for first, per type: (label, attribute path). The rest is in the
-# raw attributes below, searchable with /.
-KEY_FACTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "ec2:instance": (
-        ("type", ("InstanceType",)),
-        ("private ip", ("private_ip",)),
-        ("public ip", ("public_ip",)),
-        ("profile", ("role",)),
-        ("launched", ("LaunchTime",)),
-        ("imds", ("MetadataOptions", "HttpTokens")),
-    ),
-    "ec2:volume": (
-        ("size GiB", ("Size",)),
-        ("type", ("VolumeType",)),
-        ("encrypted", ("encrypted",)),
-        ("attached", ("attached_to",)),
-    ),
-    "rds:db": (
-        ("engine", ("engine",)),
-        ("class", ("class",)),
-        ("endpoint", ("endpoint",)),
-        ("multi-AZ", ("multi_az",)),
-        ("public", ("publicly_accessible",)),
-        ("encrypted", ("storage_encrypted",)),
-        ("backups", ("backup_retention_period",)),
-    ),
-    "lambda:function": (("runtime", ("runtime",)), ("role", ("role",))),
-    "elasticloadbalancing:loadbalancer": (
-        ("scheme", ("scheme",)),
-        ("type", ("type",)),
-        ("dns", ("dns_name",)),
-    ),
-    "s3:bucket": (("versioning", ("versioning",)), ("lifecycle", ("has_lifecycle_rules",))),
-    "iam:user": (
-        ("last used", ("last_used",)),
-        ("console", ("console_access",)),
-        ("mfa", ("mfa_enabled",)),
-    ),
-    "iam:role": (("last used", ("last_used",)), ("where", ("last_used_region",))),
-}
-
-
 def key_facts(resource: Resource) -> list[tuple[str, RenderableType | str | None]]:
     facts: list[tuple[str, RenderableType | str | None]] = []
-    for label, path in KEY_FACTS.get(resource.type, ()):
-        value: Any = resource.attributes
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
+    # The facts an engineer looks for first, from the type's record; the rest is in the raw
+    # attributes below, searchable with /.
+    for fact in kind_of(resource.type).facts:
+        label = fact.label
+        value: Any = dig(resource.attributes, fact.path)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value) or None
         elif isinstance(value, bool):

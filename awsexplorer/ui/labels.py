@@ -10,12 +10,12 @@ escape sequences, markup or ten thousand characters, and is shown as what it is,
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import Account, RegionStatus, Resource, Severity
+from awsexplorer.model.kinds import kind_of, state_of
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.state import RegionView
 
@@ -39,7 +39,8 @@ def show(value: object, cells: int | None = None, style: str = "") -> Text:
 
 
 def short_type(resource_type: str) -> str:
-    return resource_type.split(":", 1)[-1]
+    """The type's name within its service, as the tree shows it (`instance`)."""
+    return kind_of(resource_type).short
 
 
 def severity_badge(counts: Counter[Severity]) -> Text:
@@ -111,44 +112,10 @@ def group_label(title: str, count: int, counts: Counter[Severity]) -> Text:
     return label
 
 
-# The one fact per type worth seeing in the tree without opening the resource.
-_STATE_KEYS: dict[str, tuple[str, ...]] = {
-    "ec2:instance": ("State", "Name"),
-    "ec2:volume": ("State",),
-    "ec2:natgateway": ("State",),
-    "ec2:vpc-peering-connection": ("Status", "Code"),
-    "rds:db": ("DBInstanceStatus",),
-    "lambda:function": ("Runtime",),
-    "elasticloadbalancing:loadbalancer": ("Scheme",),
-    "dynamodb:table": ("TableStatus",),
-}
-
-
-def _dig(data: dict[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = data
-    for key in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
 def key_state(resource: Resource) -> str | None:
-    """`running`, `public`, `unattached`, ... or None when nothing stands out."""
-    attrs = resource.attributes
-    if resource.type == "ec2:subnet" and "public" in attrs:
-        return "public" if attrs.get("public") else "private"
-    if resource.type == "ec2:elastic-ip":
-        return "attached" if attrs.get("AssociationId") else "unattached"
-    if resource.type == "ec2:volume" and attrs.get("State") == "available":
-        return "unattached"
-    if resource.type == "ec2:vpc" and attrs.get("IsDefault"):
-        return "default"
-    path = _STATE_KEYS.get(resource.type)
-    value = _dig(attrs, path) if path else None
-    if value is None and attrs.get("internet_facing"):
-        return "internet-facing"
-    return str(value) if value not in (None, "") else None
+    """`running`, `public`, `unattached`, ... or None when nothing stands out (the record's
+    state rule, model/kinds.py)."""
+    return state_of(resource)
 
 
 def resource_label(resource: Resource, worst: Severity | None) -> Text:

@@ -14,11 +14,11 @@ def _r(
 
 def test_default_vpc_plumbing_is_default_but_workloads_in_it_are_not() -> None:
     resources = [
-        _r("ec2:vpc", "vpc-d", "vpc-d", IsDefault=True),
-        _r("ec2:vpc", "vpc-p", "vpc-p", IsDefault=False),
+        _r("ec2:vpc", "vpc-d", "vpc-d", is_default=True),
+        _r("ec2:vpc", "vpc-p", "vpc-p", is_default=False),
         _r("ec2:subnet", "subnet-d", "vpc-d"),
-        _r("ec2:security-group", "sg-d", "vpc-d", GroupName="default"),
-        _r("ec2:security-group", "sg-open", "vpc-d", GroupName="launch-wizard-1"),
+        _r("ec2:security-group", "sg-d", "vpc-d", group_name="default"),
+        _r("ec2:security-group", "sg-open", "vpc-d", group_name="launch-wizard-1"),
         _r("ec2:instance", "i-stray", "vpc-d"),
         _r("ec2:subnet", "subnet-p", "vpc-p"),
         _r("ec2:ebs-defaults", "ebs-encryption-by-default"),

@@ -122,7 +122,7 @@ def hostile_result() -> ScanResult:
             subnet_id=SUBNET,
             tags=tags,
             attributes={
-                "State": {"Name": value},
+                "state": value,
                 "InstanceType": value,
                 "Description": value,
                 "public_ip": "203.0.113.7",
@@ -467,7 +467,7 @@ def test_markup_in_a_tag_value_is_shown_as_written(state: ExplorerState) -> None
 def test_a_label_keeps_its_text_when_it_is_clean() -> None:
     resource = Resource(
         arn="arn:aws:ec2:eu-west-1:1:instance/i-1", type="ec2:instance", id="i-1",
-        name="web-1 数据库", region="eu-west-1", attributes={"State": {"Name": "running"}},
+        name="web-1 数据库", region="eu-west-1", attributes={"state": "running"},
     )  # fmt: skip
     assert labels.resource_label(resource, None).plain == "   web-1 数据库  running  i-1"
     assert isinstance(labels.resource_label(resource, None), Text)

@@ -76,6 +76,8 @@ def function_attributes(function: dict[str, Any]) -> dict[str, Any]:
     attributes.update(
         {
             "runtime": function.get("Runtime"),
+            "state": function.get("State"),  # ListFunctions leaves it out on AWS: None
+            "timeout": function.get("Timeout"),
             "package_type": function.get("PackageType"),
             "role": function.get("Role"),
             "subnet_ids": [str(s) for s in vpc.get("SubnetIds") or []],

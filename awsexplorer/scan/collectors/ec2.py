@@ -30,6 +30,7 @@ from awsexplorer.scan.collectors.base import (
     attributes_of,
     collector,
     display_name,
+    json_safe,
     tags_of,
 )
 
@@ -93,7 +94,11 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
             rtype="vpc",
             rid=vpc["VpcId"],
             vpc_id=vpc["VpcId"],
-            extra={"flow_logs": None if flow_logs is None else flow_logs.get(vpc["VpcId"], [])},
+            extra={
+                "flow_logs": None if flow_logs is None else flow_logs.get(vpc["VpcId"], []),
+                "cidr": vpc.get("CidrBlock"),
+                "is_default": bool(vpc.get("IsDefault")),
+            },
         )
         for vpc in vpcs
     ]
@@ -109,6 +114,11 @@ async def collect_subnets(ctx: CollectContext) -> list[Resource]:
             rid=s["SubnetId"],
             vpc_id=s.get("VpcId"),
             subnet_id=s["SubnetId"],
+            extra={
+                "cidr": s.get("CidrBlock"),
+                "availability_zone": s.get("AvailabilityZone"),
+                "availability_zone_id": s.get("AvailabilityZoneId"),
+            },
         )
         for s in await ctx.paginate_all(EC2_DESCRIBE_SUBNETS, "Subnets")
     ]
@@ -167,6 +177,7 @@ async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
             rid=g["NatGatewayId"],
             vpc_id=g.get("VpcId"),
             subnet_id=g.get("SubnetId"),
+            extra={"state": g.get("State"), "connectivity": g.get("ConnectivityType") or "public"},
         )
         for g in await ctx.paginate_all(EC2_DESCRIBE_NAT_GATEWAYS, "NatGateways")
     ]
@@ -182,6 +193,7 @@ async def collect_security_groups(ctx: CollectContext) -> list[Resource]:
             rid=g["GroupId"],
             natural_name=g.get("GroupName"),
             vpc_id=g.get("VpcId"),
+            extra={"group_name": str(g.get("GroupName") or "")},
         )
         for g in await ctx.paginate_all(EC2_DESCRIBE_SECURITY_GROUPS, "SecurityGroups")
     ]
@@ -208,6 +220,7 @@ async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]
             rtype="vpc-peering-connection",
             rid=p["VpcPeeringConnectionId"],
             vpc_id=(p.get("RequesterVpcInfo") or {}).get("VpcId"),
+            extra={"state": (p.get("Status") or {}).get("Code")},
         )
         for p in await ctx.paginate_all(
             EC2_DESCRIBE_VPC_PEERING_CONNECTIONS, "VpcPeeringConnections"
@@ -233,6 +246,7 @@ async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
                 ),
                 None,
             ),
+            extra={"state": g.get("State")},
         )
         for g in response.get("VpnGateways", [])
     ]
@@ -251,6 +265,10 @@ async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resou
             rtype="transit-gateway-attachment",
             rid=a["TransitGatewayAttachmentId"],
             vpc_id=a.get("VpcId"),
+            extra={
+                "state": a.get("State"),
+                "subnet_ids": [str(s) for s in a.get("SubnetIds") or []],
+            },
         )
         for a in await ctx.paginate_all(
             EC2_DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS, "TransitGatewayVpcAttachments"
@@ -268,6 +286,13 @@ async def collect_vpc_endpoints(ctx: CollectContext) -> list[Resource]:
             rid=e["VpcEndpointId"],
             natural_name=e.get("ServiceName"),
             vpc_id=e.get("VpcId"),
+            extra={
+                "state": e.get("State"),
+                "service_name": e.get("ServiceName"),
+                "endpoint_type": e.get("VpcEndpointType"),
+                "subnet_ids": [str(s) for s in e.get("SubnetIds") or []],
+                "security_groups": [str(g["GroupId"]) for g in e.get("Groups") or []],
+            },
         )
         for e in await ctx.paginate_all(EC2_DESCRIBE_VPC_ENDPOINTS, "VpcEndpoints")
     ]
@@ -288,6 +313,9 @@ async def collect_instances(ctx: CollectContext) -> list[Resource]:
                     subnet_id=instance.get("SubnetId"),
                     extra={
                         "state": (instance.get("State") or {}).get("Name"),
+                        "instance_type": instance.get("InstanceType"),
+                        "launched": json_safe(instance.get("LaunchTime")),
+                        "imds_tokens": (instance.get("MetadataOptions") or {}).get("HttpTokens"),
                         "public_ip": instance.get("PublicIpAddress"),
                         "private_ip": instance.get("PrivateIpAddress"),
                         "security_groups": [
@@ -312,7 +340,14 @@ async def collect_volumes(ctx: CollectContext) -> list[Resource]:
                 volume,
                 rtype="volume",
                 rid=volume["VolumeId"],
-                extra={"attached_to": attached, "encrypted": bool(volume.get("Encrypted"))},
+                extra={
+                    "attached_to": attached,
+                    "encrypted": bool(volume.get("Encrypted")),
+                    "state": volume.get("State"),
+                    "kms_key_id": volume.get("KmsKeyId"),
+                    "size_gib": volume.get("Size"),
+                    "volume_type": volume.get("VolumeType"),
+                },
             )
         )
     return found
@@ -332,11 +367,12 @@ async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
                 rid=rid,
                 natural_name=address.get("PublicIp"),
                 extra={
+                    "public_ip": address.get("PublicIp"),
                     "associated": bool(
                         address.get("AssociationId")
                         or address.get("InstanceId")
                         or address.get("NetworkInterfaceId")
-                    )
+                    ),
                 },
             )
         )
@@ -358,6 +394,7 @@ async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
                 subnet_id=eni.get("SubnetId"),
                 extra={
                     "public_ip": (eni.get("Association") or {}).get("PublicIp"),
+                    "interface_type": eni.get("InterfaceType"),
                     "attached_to": (eni.get("Attachment") or {}).get("InstanceId"),
                     "security_groups": [g["GroupId"] for g in eni.get("Groups") or []],
                 },
