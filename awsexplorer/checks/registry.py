@@ -252,7 +252,8 @@ def metadata_problems(item: Check) -> list[str]:
             problems.append(f"placeholder {token} does not appear in the remediation")
         if field not in _FIELDS and not field.startswith("attributes."):
             problems.append(f"placeholder {token} names an unknown field {field!r}")
-    for call in item.inputs:
+    inputs: tuple[object, ...] = tuple(item.inputs)  # a check author's, checked at run time
+    for call in inputs:
         if not isinstance(call, Call):
             problems.append(f"input {call!r} is not a declared Call (model/calls.py)")
     return problems
