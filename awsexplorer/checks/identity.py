@@ -103,7 +103,7 @@ def iam_root_mfa_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     if enabled is None:
         yield unknown(root, f"MFA status not read ({why_unknown(ctx, ROOT_INPUTS)})")
     elif not enabled:
-        yield ctx.account_flag(f"the root user of account {ctx.account.id} has no MFA device")
+        yield ctx.root_flag(f"the root user of account {ctx.account.id} has no MFA device")
 
 
 @check(
@@ -129,7 +129,7 @@ def iam_root_access_keys(ctx: CheckContext) -> Iterator[Outcome]:
             k for k in root.attributes.get("access_keys") or [] if k.get("status") == "Active"
         ]
         detail = f" ({len(active)} active)" if active else ""
-        yield ctx.account_flag(f"the root user of account {ctx.account.id} has access keys{detail}")
+        yield ctx.root_flag(f"the root user of account {ctx.account.id} has access keys{detail}")
 
 
 @check(

@@ -34,6 +34,7 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.activity import days_between, scan_time
 from awsexplorer.model.calls import Call
+from awsexplorer.model.findings import Scope
 from awsexplorer.model.inventory import Inventory
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class Flag:
     resource: str  # ARN
     region: str
     message: str
+    scope: Scope = Scope.RESOURCE  # ACCOUNT: about the whole account (ctx.account_flag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,11 @@ class CheckContext:
         return sorted(found, key=lambda r: (r.region, r.type, r.id))
 
     def account_flag(self, message: str) -> Flag:
-        """A finding about the whole account: reported on the root ARN."""
+        """A finding about the whole account: filed under the root ARN, scope ACCOUNT."""
+        return Flag(self.account.root_arn, GLOBAL_REGION, message, Scope.ACCOUNT)
+
+    def root_flag(self, message: str) -> Flag:
+        """A finding about the root user itself (its MFA, its keys): on the root ARN."""
         return Flag(self.account.root_arn, GLOBAL_REGION, message)
 
     def errors(self, call: Call, region: str | None = None) -> list[CallError]:
@@ -321,6 +327,7 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
             o.region,
             o.message,
             personalise(item, ctx.inventory.get(o.resource)),
+            o.scope,
         )
         for o in outcomes
         if isinstance(o, Flag)

@@ -20,14 +20,40 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
+class Scope(StrEnum):
+    """What a finding is about: the resource it is filed under, or the account as a whole."""
+
+    RESOURCE = "resource"
+    ACCOUNT = "account"
+
+
+# Before findings carried their scope (snapshots written without it), an account-wide finding was
+# one filed under the root ARN by a check other than the root user's own (`iam-root-*`).
+_ROOT_USER_CHECKS = "iam-root-"
+
+
+def legacy_scope(check: str, resource: str) -> Scope:
+    """The scope of a finding read from a snapshot that does not record it (derived here once)."""
+    parts = resource.split(":")
+    is_root = len(parts) >= 6 and parts[0] == "arn" and parts[2] == "iam" and parts[-1] == "root"
+    if is_root and not check.startswith(_ROOT_USER_CHECKS):
+        return Scope.ACCOUNT
+    return Scope.RESOURCE
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     check: str
     severity: Severity
-    resource: str  # the ARN the warning concerns
+    resource: str  # the ARN the warning concerns (the root ARN for account-wide findings)
     region: str
     message: str
     remediation: str
+    scope: Scope = Scope.RESOURCE  # set by the check registry
+
+    @property
+    def account_level(self) -> bool:
+        return self.scope is Scope.ACCOUNT
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +63,7 @@ class Finding:
             "region": self.region,
             "message": self.message,
             "remediation": self.remediation,
+            "scope": self.scope.value,
         }
 
     @classmethod
@@ -48,6 +75,11 @@ class Finding:
             region=str(data["region"]),
             message=str(data["message"]),
             remediation=str(data.get("remediation", "")),
+            scope=(
+                Scope(data["scope"])
+                if "scope" in data
+                else legacy_scope(str(data["check"]), str(data["resource"]))
+            ),
         )
 
 

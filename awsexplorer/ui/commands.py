@@ -17,7 +17,6 @@ from awsexplorer.inert import inert
 from awsexplorer.ui.labels import short_type
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.state import ExplorerState
-from awsexplorer.ui.views.common import is_account_level
 
 MAX_HITS = 40
 # Characters of a name shown at most: the palette is one line per hit.
@@ -71,7 +70,7 @@ class ResourceProvider(Provider):
             return
         for finding in state.findings[:10]:
             resource = state.get(finding.resource)
-            if is_account_level(finding):  # filed under root's ARN, about the whole account
+            if finding.account_level:  # filed under root's ARN, about the whole account
                 text = inert(f"{finding.severity.value}: account · {finding.check}")
                 message: JumpTo | ShowAccount = ShowAccount()
             elif resource is None:

@@ -32,7 +32,6 @@ from awsexplorer.scan.events import (
     ScanFinished,
     ScanStarted,
 )
-from awsexplorer.ui.views.common import is_account_level
 
 NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
@@ -135,7 +134,7 @@ class ExplorerState:
         by_arn: dict[str, list[Finding]] = defaultdict(list)
         self._account_level = []
         for finding in self.findings:
-            if is_account_level(finding):  # shown on the account, not on the root user
+            if finding.account_level:  # shown on the account, not on the root user
                 self._account_level.append(finding)
             else:
                 by_arn[finding.resource].append(finding)
@@ -345,7 +344,7 @@ class ExplorerState:
         found: list[Finding] = []
         for finding in self.findings:
             resource = self._resources.get(finding.resource)
-            if resource is None or is_account_level(finding) or resource.region != region:
+            if resource is None or finding.account_level or resource.region != region:
                 continue
             if resource_type is not None and resource.type != resource_type:
                 continue
@@ -357,7 +356,7 @@ class ExplorerState:
     def account_findings(self) -> list[Finding]:
         """Warnings about the account itself, or about something the scan did not list."""
         return [
-            f for f in self.findings if f.resource not in self._resources or is_account_level(f)
+            f for f in self.findings if f.resource not in self._resources or f.account_level
         ]
 
     def severity_counts(

@@ -66,7 +66,9 @@ def test_json_has_findings_and_check_statuses(saved: Path, capsys: Any) -> None:
         "region",
         "message",
         "remediation",
+        "scope",  # findings carry their scope (issue 11)
     }
+    assert checks["ec2-sg-open-admin-port"]["scope"] == "resource"
     statuses = {c["id"]: c["status"] for c in document["checks"]}
     assert len(statuses) == 33 and statuses["ec2-sg-open-admin-port"] == "evaluated"
 

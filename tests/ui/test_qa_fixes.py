@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input, OptionList, Static, Tree
 from awsexplorer import snapshot
 from awsexplorer.config import AppOptions
 from awsexplorer.model import Finding, RegionStatus, ScanResult, Severity
+from awsexplorer.model.findings import Scope
 from awsexplorer.scan.events import ScanFinished, ScanStarted
 from awsexplorer.ui import format as fmt
 from awsexplorer.ui.app import AwsExplorerApp
@@ -187,10 +188,19 @@ async def test_findings_esc_clears_the_filter_then_closes() -> None:
 
 def with_account_level() -> ScanResult:
     result = snapshot.read(FIXTURE)
+    # As the registry writes them (ctx.account_flag): on the root ARN, scope account.
     trail = Finding(
-        "cloudtrail-multi-region-missing", Severity.HIGH, ROOT, "global", "no trail", "Add one."
+        "cloudtrail-multi-region-missing",
+        Severity.HIGH,
+        ROOT,
+        "global",
+        "no trail",
+        "Add one.",
+        Scope.ACCOUNT,
     )
-    alarm = Finding("billing-alarm-missing", Severity.MEDIUM, ROOT, "global", "no alarm", "Add.")
+    alarm = Finding(
+        "billing-alarm-missing", Severity.MEDIUM, ROOT, "global", "no alarm", "Add.", Scope.ACCOUNT
+    )
     return replace(result, findings=[*result.findings, trail, alarm])
 
 

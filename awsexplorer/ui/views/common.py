@@ -4,22 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from awsexplorer.model import Finding, Resource
-
-ROOT_CHECK_PREFIX = "iam-root-"
-
-
-def is_account_level(finding: Finding) -> bool:
-    """A warning about the account as a whole (no multi-region trail, no billing alarm, a weak
-    password policy). The snapshot contract files these under the root user's ARN; only the
-    `iam-root-*` checks are really about the root user, the others belong to the account."""
-    arn = finding.resource
-    return (
-        arn.startswith("arn:")
-        and arn.split(":")[2:3] == ["iam"]
-        and arn.rsplit(":", 1)[-1] == "root"
-        and not finding.check.startswith(ROOT_CHECK_PREFIX)
-    )
+from awsexplorer.model import Resource
 
 
 def index_by_arn(resources: Iterable[Resource]) -> dict[str, Resource]:

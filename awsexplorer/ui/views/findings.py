@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from awsexplorer.model import CheckResult, ScanResult, Severity
-from awsexplorer.ui.views.common import index_by_arn, is_account_level, label_for, matches
+from awsexplorer.ui.views.common import index_by_arn, label_for, matches
 
 NOT_EVALUATED = "not-evaluated"
 
@@ -95,7 +95,7 @@ def build_findings_view(result: ScanResult) -> FindingsView:
             severity=f.severity,
             check=f.check,
             arn=f.resource,
-            resource="account" if is_account_level(f) else label_for(f.resource, index),
+            resource="account" if f.account_level else label_for(f.resource, index),
             resource_type=index[f.resource].type if f.resource in index else None,
             region=f.region,
             message=f.message,

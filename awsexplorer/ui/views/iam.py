@@ -21,7 +21,6 @@ from awsexplorer.model import Resource, ScanResult, Severity
 from awsexplorer.model.activity import key_use, parse_time, principal_use
 from awsexplorer.model.principals import admin_answer
 from awsexplorer.ui.format import relative_time
-from awsexplorer.ui.views.common import is_account_level
 
 ADMIN_CHECK = "iam-admin-access"
 
@@ -202,7 +201,7 @@ def build_iam_rows(
     now = now or datetime.now(UTC)
     principals = [r for r in result.resources if r.type in KIND_ORDER]
     # Account-level warnings are filed under the root ARN but are not the root user's.
-    own = [f for f in result.findings if not is_account_level(f)]
+    own = [f for f in result.findings if not f.account_level]
     warnings: Counter[str] = Counter(f.resource for f in own)
     worst: dict[str, Severity] = {}
     for finding in own:
