@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -100,3 +101,14 @@ class CheckResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CheckResult:
         return cls(id=str(data["id"]), status=str(data["status"]), reason=data.get("reason"))
+
+
+def worst_by_resource(findings: Iterable[Finding]) -> dict[str, Severity]:
+    """The most severe finding's severity on each resource ARN: the one rule the tree, the VPC
+    and IAM screens colour by."""
+    worst: dict[str, Severity] = {}
+    for finding in findings:
+        current = worst.get(finding.resource)
+        if current is None or finding.severity.rank < current.rank:
+            worst[finding.resource] = finding.severity
+    return worst

@@ -51,3 +51,13 @@ def test_the_scope_is_written_and_read_back() -> None:
     assert Finding.from_dict({**data, "check": "iam-root-mfa-disabled"}).scope is Scope.RESOURCE
     other = {**data, "resource": "arn:aws:s3:::bucket"}
     assert Finding.from_dict(other).scope is Scope.RESOURCE
+
+
+def test_worst_by_resource_keeps_the_most_severe_per_arn() -> None:
+    from awsexplorer.model.findings import worst_by_resource
+
+    def at(arn: str, severity: Severity) -> Finding:
+        return Finding("x-y", severity, arn, "global", "m", "r")
+
+    found = [at("a", Severity.LOW), at("b", Severity.MEDIUM), at("a", Severity.HIGH)]
+    assert worst_by_resource(found) == {"a": Severity.HIGH, "b": Severity.MEDIUM}

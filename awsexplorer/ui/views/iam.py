@@ -19,6 +19,7 @@ from typing import Any
 from awsexplorer.config import DEFAULT_STALE_DAYS
 from awsexplorer.model import Resource, ScanResult, Severity
 from awsexplorer.model.activity import key_use, parse_time, principal_use
+from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.principals import admin_answer
 from awsexplorer.ui.format import relative_time
 
@@ -203,11 +204,7 @@ def build_iam_rows(
     # Account-level warnings are filed under the root ARN but are not the root user's.
     own = [f for f in result.findings if not f.account_level]
     warnings: Counter[str] = Counter(f.resource for f in own)
-    worst: dict[str, Severity] = {}
-    for finding in own:
-        current = worst.get(finding.resource)
-        if current is None or finding.severity.rank < current.rank:
-            worst[finding.resource] = finding.severity
+    worst = worst_by_resource(own)
     flagged = {f.resource for f in result.findings if f.check == ADMIN_CHECK}
 
     def admin_of(resource: Resource) -> bool | None:

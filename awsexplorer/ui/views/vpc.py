@@ -17,6 +17,7 @@ from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import Resource, ScanResult, Severity
+from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.routing import usable_ips
 from awsexplorer.model.topology import Gateway, SubnetNode, VpcTopology, build_topology
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
@@ -322,12 +323,7 @@ def _idle_default(vpc: VpcTopology, worst: dict[str, Severity]) -> bool:
 
 
 def worst_by_arn(result: ScanResult) -> dict[str, Severity]:
-    worst: dict[str, Severity] = {}
-    for finding in result.findings:
-        current = worst.get(finding.resource)
-        if current is None or finding.severity.rank < current.rank:
-            worst[finding.resource] = finding.severity
-    return worst
+    return worst_by_resource(result.findings)
 
 
 def build_vpc_tree(result: ScanResult) -> list[TreeItem]:
