@@ -343,15 +343,13 @@ class Scanner:
         except Exception as exc:
             log.exception("collector %s failed in %s", collector.name, ctx.region)
             found = []
-            self._record(
-                CallError(
-                    ctx.region,
-                    collector.service,
-                    collector.name,
-                    "InternalError",
-                    f"{type(exc).__name__}: {exc}",
+            # A bug in our collector leaves every call it declares unread: record each, so the
+            # checks that read any of them are "not evaluated", never passed on nothing.
+            why = f"collector {collector.name} failed: {type(exc).__name__}: {exc}"
+            for call in collector.calls or ():
+                self._record(
+                    CallError(ctx.region, call.client, call.operation, "InternalError", why)
                 )
-            )
         state = self._states[ctx.region]
         state.done += 1
         if found:
