@@ -167,7 +167,7 @@ def _no_state(resource: Resource) -> str | None:
     return None
 
 
-KINDS: tuple[Kind, ...] = (
+_FIRST_WAVE: tuple[Kind, ...] = (
     # -- EC2 and VPC -------------------------------------------------------------------------
     Kind(
         VPC,
@@ -497,6 +497,20 @@ KINDS: tuple[Kind, ...] = (
         facts=(Fact("members", ("members",)),),
         state=_no_state,
     ),
+)
+
+# -- Coverage (issue 12): one tuple per group of services, each kept in its own section ---------
+CONTAINERS_AND_COMPUTE: tuple[Kind, ...] = ()  # ECS, EKS, ECR, Auto Scaling, target groups, ...
+EDGES_AND_APIS: tuple[Kind, ...] = ()  # CloudFront, API Gateway, WAF, Route 53, ACM
+NETWORK_AND_DATA: tuple[Kind, ...] = ()  # TGW, VPN, snapshots, images, caches, streams, keys...
+INTEGRATION_AND_OPERATIONS: tuple[Kind, ...] = ()  # Step Functions, EventBridge, logs, stacks...
+
+KINDS: tuple[Kind, ...] = (
+    _FIRST_WAVE
+    + CONTAINERS_AND_COMPUTE
+    + EDGES_AND_APIS
+    + NETWORK_AND_DATA
+    + INTEGRATION_AND_OPERATIONS
 )
 
 REGISTRY: dict[str, Kind] = {kind.type: kind for kind in KINDS}
