@@ -34,20 +34,25 @@ def policy(actions: list[str]) -> dict[str, Any]:
 
 
 def all_actions() -> list[str]:
-    """The IAM action of every declared call (model/calls.py) that the scan makes: the runner's
-    own and each collector's."""
-    from awsexplorer.model.calls import RUNNER_CALLS
+    """The IAM action of every declared call (model/calls.py) that awsexplorer makes: the
+    runner's own, each collector's, and those made on request (CloudTrail history)."""
+    from awsexplorer.model.calls import ON_DEMAND_CALLS, RUNNER_CALLS
     from awsexplorer.scan.collectors import all_collectors
 
-    calls = [*RUNNER_CALLS, *(call for c in all_collectors() for call in c.calls)]
+    calls = [
+        *RUNNER_CALLS,
+        *(call for c in all_collectors() for call in c.calls),
+        *ON_DEMAND_CALLS,
+    ]
     return sorted({call.action for call in calls})
 
 
 def render_markdown() -> str:
     """docs/permissions.md, generated from the collectors (a test keeps the file current)."""
-    from awsexplorer.model.calls import RUNNER_CALLS
+    from awsexplorer.model.calls import ON_DEMAND_CALLS, RUNNER_CALLS
     from awsexplorer.scan.collectors import all_collectors
 
+    on_request = ", ".join(f"`{a}`" for a in dict.fromkeys(c.action for c in ON_DEMAND_CALLS))
     runner_actions = dict.fromkeys(call.action for call in RUNNER_CALLS)
 
     lines = [
@@ -59,7 +64,8 @@ def render_markdown() -> str:
         "from the calls each collector declares (`awsexplorer permissions` prints it as",
         "JSON). AWS's managed `ReadOnlyAccess` policy covers all of it. A call you are not",
         "allowed to make is recorded as an error on its region, and the checks that needed it",
-        "are reported as not evaluated, never as passed.",
+        "are reported as not evaluated, never as passed. A resource's CloudTrail history",
+        "(`t`, `:changes`, `awsexplorer history`) also needs `cloudtrail:LookupEvents`.",
         "",
         "```json",
         json.dumps(policy(all_actions()), indent=2),
@@ -75,6 +81,7 @@ def render_markdown() -> str:
         actions = ", ".join(f"`{a}`" for a in c.actions)
         types = ", ".join(f"`{t}`" for t in c.types)
         lines.append(f"| `{c.name}` | {c.scope.value} | {actions} | {types} |")
+    lines.append(f"| (history) | on request | {on_request} | |")
     return "\n".join(lines) + "\n"
 
 

@@ -99,6 +99,8 @@ TAGGING_GET_RESOURCES = Call("resourcegroupstaggingapi", "GetResources", "tag:Ge
 # -- monitoring and cost ----------------------------------------------------------------------
 CLOUDTRAIL_DESCRIBE_TRAILS = _same("cloudtrail", "DescribeTrails")
 CLOUDTRAIL_GET_TRAIL_STATUS = _same("cloudtrail", "GetTrailStatus")
+# Not made by a scan: a resource's history (`t`, `:changes`, `awsexplorer history`).
+CLOUDTRAIL_LOOKUP_EVENTS = _same("cloudtrail", "LookupEvents")
 CLOUDWATCH_DESCRIBE_ALARMS = _same("cloudwatch", "DescribeAlarms")
 BUDGETS_DESCRIBE_BUDGETS = Call("budgets", "DescribeBudgets", "budgets:ViewBudget")
 
@@ -130,11 +132,23 @@ IAM_LIST_USERS = _same("iam", "ListUsers")
 IAM_GET_LOGIN_PROFILE = _same("iam", "GetLoginProfile")
 IAM_LIST_MFA_DEVICES = _same("iam", "ListMFADevices")
 
+# -- Coverage (issue 12): one section per group of services, each written on its own ----------
+# -- containers and compute --
+
+# -- edges and APIs --
+
+# -- network and data --
+
+# -- integration and operations --
+
 RUNNER_CALLS: tuple[Call, ...] = (
     STS_GET_CALLER_IDENTITY,
     IAM_LIST_ACCOUNT_ALIASES,
     EC2_DESCRIBE_REGIONS,
 )
+
+# Calls made on request, outside any scan (scan/history.py): in the permissions too.
+ON_DEMAND_CALLS: tuple[Call, ...] = (CLOUDTRAIL_LOOKUP_EVENTS,)
 
 ALL_CALLS: tuple[Call, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
 
