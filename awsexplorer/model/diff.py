@@ -1,0 +1,556 @@
+"""What changed between two scans of one account: resources added, removed and changed (matched by
+ARN), each change at attribute level with a summary a person reads, and findings new and resolved.
+
+Pure: two ScanResults in, a ScanDiff out. The CLI (`awsexplorer diff`) and the UI (`--baseline`)
+read the same ScanDiff.
+
+- Resources are matched by ARN. A resource's comparable content is its name, tags, VPC, subnet and
+  attributes; its type and region are part of its ARN.
+- Values that move by themselves between two scans of an unchanged account (free IP counts,
+  last-used dates, item counts...) are *volatile*: `VOLATILE` below is the one rule for them, and
+  they count only with `include_volatile=True` (`--all`).
+- A few types have a summariser of their own (`SUMMARISERS`, keyed by type): security group rules,
+  route table routes and a subnet turning public or private read as what they mean. Every other
+  attribute is compared generically (`path: old → new`).
+- Findings are matched by check, resource and message; what is left over by check and resource
+  (the message of one finding may carry a count that moved). Unmatched new ones are `new`,
+  unmatched old ones `resolved`.
+
+Summaries hold strings from the snapshots as they are: every output layer makes them inert.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from fnmatch import translate
+from typing import Any
+
+from awsexplorer.model.findings import Finding, Severity
+from awsexplorer.model.kinds import ROUTE_TABLE, SECURITY_GROUP, SUBNET, USER
+from awsexplorer.model.resource import Resource
+from awsexplorer.model.routing import Route
+from awsexplorer.model.scan_result import ScanResult
+
+ARROW = "→"
+
+# -- what is volatile: the one rule ------------------------------------------------------------
+# (type, path pattern): `*` in the type matches any type; the path is the change's dotted path
+# (`attributes.AvailableIpAddressCount`, `attributes.access_keys[0].last_used`), matched with
+# fnmatch (a pattern matches the path itself and everything under it).
+VOLATILE: tuple[tuple[str, str], ...] = (
+    # Counters that move with use, not with configuration.
+    (SUBNET, "attributes.AvailableIpAddressCount"),
+    (SUBNET, "attributes.available_ips"),
+    ("dynamodb:table", "attributes.ItemCount"),
+    ("dynamodb:table", "attributes.TableSizeBytes"),
+    ("dynamodb:table", "attributes.item_count"),
+    ("dynamodb:table", "attributes.size_bytes"),
+    ("sqs:queue", "attributes.ApproximateNumberOfMessages*"),
+    ("budgets:budget", "attributes.CalculatedSpend"),
+    ("budgets:budget", "attributes.LastUpdatedTime"),
+    # When something was last used or delivered: a date every use moves.
+    ("*", "attributes.*last_used*"),
+    ("*", "attributes.*LastUsed*"),
+    ("*", "attributes.*_age_days"),
+    (USER, "attributes.access_keys*.last_used*"),
+    ("cloudtrail:trail", "attributes.Latest*"),
+    ("cloudtrail:trail", "attributes.status.Latest*"),
+    ("cloudwatch:alarm", "attributes.StateUpdatedTimestamp"),
+    ("cloudwatch:alarm", "attributes.StateReason*"),
+    ("cloudwatch:alarm", "attributes.StateTransitionedTimestamp"),
+)
+
+
+# Placement the topology derives from *other* resources (an instance's subnet turning public
+# flips its `subnet_public`): shown with a resource's own changes, but on their own they do not
+# make it changed (the subnet that moved is reported).
+CONSEQUENTIAL: tuple[tuple[str, str], ...] = (
+    ("*", "attributes.subnet_public"),
+    ("*", "attributes.internet_facing"),
+)
+
+
+def _compile(rules: Iterable[tuple[str, str]]) -> dict[str, re.Pattern[str]]:
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for rtype, pattern in rules:
+        # The path itself, or anything under it (a key or an index).
+        by_type[rtype].append(translate(pattern)[:-2] + r"(?:[.\[].*)?\Z")
+    return {t: re.compile("|".join(f"(?:{p})" for p in ps), re.S) for t, ps in by_type.items()}
+
+
+_VOLATILE = _compile(VOLATILE)
+
+
+_CONSEQUENTIAL = _compile(CONSEQUENTIAL)
+
+
+def _matches(rules: Mapping[str, re.Pattern[str]], resource_type: str, path: str) -> bool:
+    anywhere = rules.get("*")
+    if anywhere is not None and anywhere.match(path):
+        return True
+    own = rules.get(resource_type)
+    return own is not None and own.match(path) is not None
+
+
+def is_consequential(resource_type: str, path: str) -> bool:
+    """Whether a change at `path` is derived from another resource's change (see CONSEQUENTIAL)."""
+    return _matches(_CONSEQUENTIAL, resource_type, path)
+
+
+def is_volatile(resource_type: str, path: str) -> bool:
+    """Whether a change at `path` of a resource of this type moves by itself between scans."""
+    return _matches(_VOLATILE, resource_type, path)
+
+
+# -- the result --
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    path: str  # dotted, from the resource document: `attributes.state`, `tags.owner`
+    old: Any
+    new: Any
+    summary: str  # what a person reads: `inbound tcp/22 from 0.0.0.0/0 added`
+    # Read in a person's terms (a normalised field, tags, a summariser) rather than an AWS API
+    # field copied as it came: the text output leads with these.
+    readable: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "old": self.old, "new": self.new, "summary": self.summary}
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceChange:
+    old: Resource
+    new: Resource
+    changes: tuple[Change, ...]
+
+    @property
+    def arn(self) -> str:
+        return self.new.arn
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"arn": self.arn, "changes": [c.to_dict() for c in self.changes]}
+
+
+@dataclass(slots=True)
+class ScanDiff:
+    added: list[Resource] = field(default_factory=list)
+    removed: list[Resource] = field(default_factory=list)
+    changed: list[ResourceChange] = field(default_factory=list)
+    new_findings: list[Finding] = field(default_factory=list)
+    resolved_findings: list[Finding] = field(default_factory=list)
+    old_finished_at: str | None = None
+    new_finished_at: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.new_findings
+            or self.resolved_findings
+        )
+
+    def worst_new(self) -> Severity | None:
+        ranks = [f.severity for f in self.new_findings]
+        return min(ranks, key=lambda s: s.rank) if ranks else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of `awsexplorer diff --format json` (docs/diff.md)."""
+        return {
+            "added": [r.arn for r in self.added],
+            "removed": [r.arn for r in self.removed],
+            "changed": [c.to_dict() for c in self.changed],
+            "findings": {
+                "new": [f.to_dict() for f in self.new_findings],
+                "resolved": [f.to_dict() for f in self.resolved_findings],
+            },
+        }
+
+
+def label(resource: Resource) -> str:
+    """`sg-0abc (web)`: the id, and the name when it says something more."""
+    if resource.name and resource.name != resource.id:
+        return f"{resource.id} ({resource.name})"
+    return resource.id
+
+
+# -- value formatting --
+
+_SHORT = 60
+
+
+def show(value: Any) -> str:
+    """A value as a summary quotes it: scalars plainly, structures as compact JSON, cut short."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = value if value != "" else '""'
+    elif isinstance(value, int | float):
+        text = str(value)
+    else:
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
+
+
+def _name(path: str) -> str:
+    """A path as a summary names it: without the `attributes.` every attribute has."""
+    return path.removeprefix("attributes.")
+
+
+# -- generic comparison --
+
+
+def _is_api(path: str) -> bool:
+    """An AWS API field copied as it came (PascalCase), as opposed to one of our own names."""
+    if not path.startswith("attributes."):
+        return False
+    first = path[len("attributes.") :][:1]
+    return first.isupper()
+
+
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _walk(path: str, old: Any, new: Any, out: list[Change]) -> None:
+    if old == new:
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(old.keys() | new.keys(), key=str):
+            sub = f"{path}.{key}"
+            if key not in old:
+                out.append(_change(sub, None, new[key], f"{_name(sub)} added: {show(new[key])}"))
+            elif key not in new:
+                out.append(
+                    _change(sub, old[key], None, f"{_name(sub)} removed (was {show(old[key])})")
+                )
+            else:
+                _walk(sub, old[key], new[key], out)
+        return
+    if isinstance(old, list) and isinstance(new, list):
+        if all(_scalar(v) for v in old) and all(_scalar(v) for v in new):
+            gone = [v for v in old if v not in new]
+            came = [v for v in new if v not in old]
+            parts = [f"{show(v)} added" for v in came] + [f"{show(v)} removed" for v in gone]
+            summary = f"{_name(path)}: {', '.join(parts)}" if parts else f"{_name(path)}: reordered"
+            out.append(_change(path, old, new, summary))
+            return
+        if len(old) == len(new):
+            for index, (a, b) in enumerate(zip(old, new, strict=True)):
+                _walk(f"{path}[{index}]", a, b, out)
+            return
+    out.append(_change(path, old, new, f"{_name(path)}: {show(old)} {ARROW} {show(new)}"))
+
+
+def _change(path: str, old: Any, new: Any, summary: str) -> Change:
+    return Change(path, old, new, summary, readable=not _is_api(path))
+
+
+# -- per-type summarisers --
+# Each reads the old and new attributes of one resource and returns its changes, with the
+# top-level attribute keys it has accounted for (the generic comparison skips those).
+
+Summariser = Callable[[Mapping[str, Any], Mapping[str, Any]], tuple[list[Change], set[str]]]
+
+
+def _ports(perm: Mapping[str, Any]) -> str:
+    protocol = str(perm.get("IpProtocol", "-1"))
+    if protocol == "-1":
+        return "all traffic"
+    name = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}.get(protocol, protocol)
+    low, high = perm.get("FromPort"), perm.get("ToPort")
+    if name in ("icmp", "icmpv6"):
+        return name if low in (None, -1) else f"{name} type {low}"
+    if low in (None, -1) and high in (None, -1):
+        return f"{name}/all"
+    if low == 0 and high == 65535:
+        return f"{name}/all"
+    return f"{name}/{low}" if low == high else f"{name}/{low}-{high}"
+
+
+def _rules(perms: Any) -> dict[str, Any]:
+    """Each permission split into one rule per peer: `tcp/22 from 0.0.0.0/0` -> its entry."""
+    rules: dict[str, Any] = {}
+    for perm in perms or []:
+        if not isinstance(perm, Mapping):
+            continue
+        ports = _ports(perm)
+        peers: list[tuple[str, Any]] = []
+        for item in perm.get("IpRanges") or []:
+            peers.append((str(item.get("CidrIp")), item))
+        for item in perm.get("Ipv6Ranges") or []:
+            peers.append((str(item.get("CidrIpv6")), item))
+        for item in perm.get("PrefixListIds") or []:
+            peers.append((str(item.get("PrefixListId")), item))
+        for item in perm.get("UserIdGroupPairs") or []:
+            peers.append((str(item.get("GroupId") or item.get("GroupName")), item))
+        for peer, item in peers:
+            rules[f"{ports} {{dir}} {peer}"] = {
+                "IpProtocol": perm.get("IpProtocol"),
+                "FromPort": perm.get("FromPort"),
+                "ToPort": perm.get("ToPort"),
+                "peer": item,
+            }
+    return rules
+
+
+def _security_group(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> tuple[list[Change], set[str]]:
+    changes: list[Change] = []
+    for key, direction, word in (
+        ("IpPermissions", "inbound", "from"),
+        ("IpPermissionsEgress", "outbound", "to"),
+    ):
+        if old.get(key) == new.get(key):
+            continue
+        before, after = _rules(old.get(key)), _rules(new.get(key))
+        path = f"attributes.{key}"
+        for rule in sorted(after.keys() - before.keys()):
+            text = f"{direction} {rule.format(dir=word)} added"
+            changes.append(Change(path, None, after[rule], text))
+        for rule in sorted(before.keys() - after.keys()):
+            text = f"{direction} {rule.format(dir=word)} removed"
+            changes.append(Change(path, before[rule], None, text))
+        for rule in sorted(before.keys() & after.keys()):
+            if before[rule] != after[rule]:
+                text = f"{direction} {rule.format(dir=word)} changed (description)"
+                changes.append(Change(path, before[rule], after[rule], text))
+    return changes, {"IpPermissions", "IpPermissionsEgress"}
+
+
+def _routes(attrs: Mapping[str, Any]) -> dict[str, Route]:
+    found: dict[str, Route] = {}
+    for item in attrs.get("Routes") or []:
+        if isinstance(item, dict):
+            route = Route.from_api(item)
+            found[route.destination] = route
+    return found
+
+
+def _route_table(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[Change], set[str]]:
+    changes: list[Change] = []
+    if old.get("Routes") != new.get("Routes"):
+        before, after = _routes(old), _routes(new)
+        path = "attributes.Routes"
+        for dest in sorted(after.keys() - before.keys()):
+            route = after[dest]
+            text = f"route {dest} {ARROW} {route.target} added"
+            changes.append(Change(path, None, {"destination": dest, "target": route.target}, text))
+        for dest in sorted(before.keys() - after.keys()):
+            route = before[dest]
+            text = f"route {dest} {ARROW} {route.target} removed"
+            changes.append(Change(path, {"destination": dest, "target": route.target}, None, text))
+        for dest in sorted(before.keys() & after.keys()):
+            a, b = before[dest], after[dest]
+            if a.target != b.target:
+                text = f"route {dest}: target {a.target} {ARROW} {b.target}"
+            elif a.state != b.state:
+                text = f"route {dest} {ARROW} {b.target}: {a.state} {ARROW} {b.state}"
+            else:
+                continue
+            changes.append(
+                Change(
+                    path,
+                    {"destination": dest, "target": a.target, "state": a.state},
+                    {"destination": dest, "target": b.target, "state": b.state},
+                    text,
+                )
+            )
+    return changes, {"Routes"}
+
+
+def _subnet(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[Change], set[str]]:
+    """Public or private: one change, whose reason the diff completes from the route table's
+    own changes (see _explain_subnets)."""
+    was, now = old.get("public"), new.get("public")
+    if was == now:
+        return [], set()
+    word = {True: "public", False: "private", None: "of unknown exposure"}[now]
+    reason = new.get("public_reason") or ""
+    summary = f"now {word}" + (f" ({reason})" if reason else "")
+    # Its egress moved with it (`none -> igw`): part of the same story.
+    return (
+        [Change("attributes.public", was, now, summary)],
+        {"public", "public_reason", "route_table_id", "route_table_association"}
+        | {"egress", "egress_route"},
+    )
+
+
+SUMMARISERS: dict[str, Summariser] = {
+    SECURITY_GROUP: _security_group,
+    ROUTE_TABLE: _route_table,
+    SUBNET: _subnet,
+}
+
+
+# -- one resource --
+
+
+def _tag_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[Change]:
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        path = f"tags.{key}"
+        if a is None:
+            summary = f"tag {key} added: {show(b)}"
+        elif b is None:
+            summary = f"tag {key} removed (was {show(a)})"
+        else:
+            summary = f"tag {key}: {show(a)} {ARROW} {show(b)}"
+        changes.append(Change(path, a, b, summary))
+    return changes
+
+
+def compare(old: Resource, new: Resource, *, include_volatile: bool = False) -> list[Change]:
+    """The changes between two scans of one resource (same ARN)."""
+    changes: list[Change] = []
+    if old.name != new.name:
+        changes.append(
+            Change("name", old.name, new.name, f"name {show(old.name)} {ARROW} {show(new.name)}")
+        )
+    for key in ("vpc_id", "subnet_id"):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            changes.append(Change(key, a, b, f"{key} {show(a)} {ARROW} {show(b)}"))
+    if old.tags != new.tags:
+        changes.extend(_tag_changes(old.tags, new.tags))
+    if old.attributes != new.attributes:
+        done: set[str] = set()
+        summarise = SUMMARISERS.get(new.type)
+        if summarise is not None:
+            special, done = summarise(old.attributes, new.attributes)
+            changes.extend(special)
+        rest_old = {k: v for k, v in old.attributes.items() if k not in done}
+        rest_new = {k: v for k, v in new.attributes.items() if k not in done}
+        _walk("attributes", rest_old, rest_new, changes)
+    if not include_volatile:
+        changes = [c for c in changes if not is_volatile(new.type, c.path)]
+        if all(is_consequential(new.type, c.path) for c in changes):
+            return []
+    return changes
+
+
+# -- two scans --
+
+
+def _finding_key(f: Finding) -> tuple[str, str]:
+    return (f.check, f.resource)
+
+
+def _match_findings(old: list[Finding], new: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(new, resolved): matched by check, resource and message, then by check and resource."""
+    pool: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
+    for f in old:
+        pool[(f.check, f.resource, f.message)].append(f)
+    unmatched: list[Finding] = []
+    for f in new:
+        bucket = pool.get((f.check, f.resource, f.message))
+        if bucket:
+            bucket.pop()
+        else:
+            unmatched.append(f)
+    loose: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for bucket in pool.values():
+        for f in bucket:
+            loose[_finding_key(f)].append(f)
+    appeared: list[Finding] = []
+    for f in unmatched:
+        bucket = loose.get(_finding_key(f))
+        if bucket:
+            bucket.pop()
+        else:
+            appeared.append(f)
+    resolved = [f for bucket in loose.values() for f in bucket]
+    order = lambda f: (f.severity.rank, f.check, f.region, f.resource)  # noqa: E731
+    return sorted(appeared, key=order), sorted(resolved, key=order)
+
+
+_DEFAULT_ROUTES = ("route 0.0.0.0/0 ", "route ::/0 ")
+
+
+def _explain_subnets(changed: list[ResourceChange], by_id: Mapping[str, ResourceChange]) -> None:
+    """`subnet-9: now public (route 0.0.0.0/0 → igw-1 added to rtb-4)`: a subnet whose exposure
+    moved names the route that moved it, when its route table's change is in the diff."""
+    for index, item in enumerate(changed):
+        if item.new.type != SUBNET:
+            continue
+        table_id = item.new.attributes.get("route_table_id") or item.old.attributes.get(
+            "route_table_id"
+        )
+        table = by_id.get(f"{item.new.region}/{table_id}") if table_id else None
+        old_table = item.old.attributes.get("route_table_id")
+        new_changes = []
+        for change in item.changes:
+            if change.path != "attributes.public" or change.summary.startswith("now of unknown"):
+                new_changes.append(change)
+                continue
+            moved = [
+                c.summary
+                for c in (table.changes if table else ())
+                if c.path == "attributes.Routes" and c.summary.startswith(_DEFAULT_ROUTES)
+            ]
+            word = "public" if change.new else "private"
+            if moved:
+                reasons = [
+                    f"{m} to {table_id}" if m.endswith(("added", "removed")) else m for m in moved
+                ]
+                summary = f"now {word} ({'; '.join(reasons)})"
+            elif table_id and old_table and table_id != old_table:
+                summary = f"now {word} (route table {old_table} {ARROW} {table_id})"
+            else:
+                summary = change.summary
+            new_changes.append(Change(change.path, change.old, change.new, summary))
+        changed[index] = ResourceChange(item.old, item.new, tuple(new_changes))
+
+
+def _order(r: Resource) -> tuple[str, str, str]:
+    return (r.region, r.type, r.id)
+
+
+def diff(old: ScanResult, new: ScanResult, *, include_volatile: bool = False) -> ScanDiff:
+    """Everything that changed from `old` to `new` (two scans of one account)."""
+    before = {r.arn: r for r in old.resources}
+    after = {r.arn: r for r in new.resources}
+    result = ScanDiff(old_finished_at=old.finished_at, new_finished_at=new.finished_at)
+    result.added = sorted((r for a, r in after.items() if a not in before), key=_order)
+    result.removed = sorted((r for a, r in before.items() if a not in after), key=_order)
+    for arn, now in after.items():
+        was = before.get(arn)
+        if was is None:
+            continue
+        if (
+            was.attributes == now.attributes
+            and was.tags == now.tags
+            and was.name == now.name
+            and was.vpc_id == now.vpc_id
+            and was.subnet_id == now.subnet_id
+        ):
+            continue
+        changes = compare(was, now, include_volatile=include_volatile)
+        if changes:
+            result.changed.append(ResourceChange(was, now, tuple(changes)))
+    result.changed.sort(key=lambda c: _order(c.new))
+    tables = {f"{c.new.region}/{c.new.id}": c for c in result.changed if c.new.type == ROUTE_TABLE}
+    _explain_subnets(result.changed, tables)
+    result.new_findings, result.resolved_findings = _match_findings(old.findings, new.findings)
+    return result
+
+
+def changes_by_arn(scan_diff: ScanDiff) -> dict[str, str]:
+    """Each resource the diff touches -> its marker: `+` added, `~` changed, `-` removed."""
+    marks: dict[str, str] = {r.arn: "-" for r in scan_diff.removed}
+    marks.update({c.arn: "~" for c in scan_diff.changed})
+    marks.update({r.arn: "+" for r in scan_diff.added})
+    return marks
