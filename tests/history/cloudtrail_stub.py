@@ -1,0 +1,162 @@
+"""A local stand-in for CloudTrail's LookupEvents, on 127.0.0.1 (moto has no LookupEvents).
+
+It speaks the service's own protocol (JSON 1.1: POST /, `X-Amz-Target: ...LookupEvents`), so
+the request goes through the same aiobotocore client, guard, retry handler and parser as a real
+call (only the endpoint_url differs). It serves recorded LookupEvents responses: the events are
+shaped as CloudTrail returns them (EventId, EventName, ReadOnly as text, EventTime in epoch
+seconds, Resources, CloudTrailEvent as a JSON string), split into pages of `page_size` with a
+NextToken, and it can answer the first N requests with CloudTrail's throttling error
+(HTTP 400, `ThrottlingException`, "Rate exceeded"). Every request is recorded: its region
+(from the signature's credential scope), target, lookup attribute, token, and arrival time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+
+@dataclass
+class Seen:
+    region: str
+    service: str
+    target: str
+    attributes: list[dict[str, str]]
+    token: str | None
+    at: float
+    throttled: bool = False
+
+
+@dataclass
+class CloudTrailStub:
+    events: list[dict[str, Any]] = field(default_factory=list)
+    page_size: int = 2
+    throttle_first: int = 0
+    requests: list[Seen] = field(default_factory=list)
+    url: str = ""
+
+    def matching(self, attributes: list[dict[str, str]]) -> list[dict[str, Any]]:
+        if not attributes:
+            return list(self.events)
+        (attribute,) = attributes  # CloudTrail takes one; the client is told so too
+        key, value = attribute["AttributeKey"], attribute["AttributeValue"]
+        if key == "ResourceName":
+            return [
+                e for e in self.events if any(r["ResourceName"] == value for r in e["Resources"])
+            ]
+        if key == "ReadOnly":
+            return [e for e in self.events if e["ReadOnly"] == value]
+        if key == "EventName":
+            return [e for e in self.events if e["EventName"] == value]
+        raise AssertionError(f"the stub does not serve {key}")
+
+    def answer(self, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
+        scope = _SCOPE.search(headers.get("Authorization", ""))
+        request = json.loads(body or b"{}")
+        seen = Seen(
+            region=scope.group(1) if scope else "?",
+            service=scope.group(2) if scope else "?",
+            target=headers.get("X-Amz-Target", ""),
+            attributes=request.get("LookupAttributes") or [],
+            token=request.get("NextToken"),
+            at=time.monotonic(),
+        )
+        self.requests.append(seen)
+        if not seen.target.endswith(".LookupEvents"):
+            return 400, {"__type": "UnknownOperationException", "message": seen.target}
+        if len(self.requests) <= self.throttle_first:
+            seen.throttled = True
+            return 400, {"__type": "ThrottlingException", "message": "Rate exceeded"}
+        found = sorted(self.matching(seen.attributes), key=lambda e: -e["EventTime"])
+        start = int(seen.token or 0)
+        page = found[start : start + self.page_size]
+        reply: dict[str, Any] = {"Events": page}
+        if start + self.page_size < len(found):
+            reply["NextToken"] = str(start + self.page_size)
+        return 200, reply
+
+
+def serve(stub: CloudTrailStub) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, reply = stub.answer(self.headers, body)
+            data = json.dumps(reply).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("x-amzn-RequestId", "stub")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stub.url = f"http://127.0.0.1:{server.server_address[1]}"
+    return server, thread
+
+
+def event(
+    event_id: str,
+    name: str,
+    epoch: float,
+    *,
+    resource: tuple[str, str] = ("AWS::EC2::Instance", "i-0123"),
+    read_only: bool = False,
+    identity: dict[str, Any] | None = None,
+    user_agent: str = "aws-cli/2.15.0 Python/3.11.6 Linux/6.1",
+    source_ip: str = "198.51.100.7",
+    region: str = "eu-west-1",
+    error_code: str | None = None,
+    source: str = "ec2.amazonaws.com",
+) -> dict[str, Any]:
+    """One LookupEvents item, as CloudTrail returns it."""
+    identity = identity or {
+        "type": "AssumedRole",
+        "principalId": "AROAEXAMPLE:alice@example.com",
+        "arn": "arn:aws:sts::123456789012:assumed-role/Admin/alice@example.com",
+        "accountId": "123456789012",
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "Role",
+                "arn": "arn:aws:iam::123456789012:role/Admin",
+                "userName": "Admin",
+            }
+        },
+    }
+    document: dict[str, Any] = {
+        "eventVersion": "1.09",
+        "userIdentity": identity,
+        "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)),
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": region,
+        "sourceIPAddress": source_ip,
+        "userAgent": user_agent,
+        "readOnly": read_only,
+        "eventID": event_id,
+        "requestParameters": {"instancesSet": {"items": [{"instanceId": resource[1]}]}},
+    }
+    if error_code:
+        document["errorCode"] = error_code
+        document["errorMessage"] = "You are not authorized to perform this operation."
+    return {
+        "EventId": event_id,
+        "EventName": name,
+        "ReadOnly": "true" if read_only else "false",
+        "EventTime": epoch,
+        "EventSource": source,
+        "Username": "alice@example.com",
+        "Resources": [{"ResourceType": resource[0], "ResourceName": resource[1]}],
+        "CloudTrailEvent": json.dumps(document),
+    }
