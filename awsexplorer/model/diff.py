@@ -554,3 +554,21 @@ def changes_by_arn(scan_diff: ScanDiff) -> dict[str, str]:
     marks.update({c.arn: "~" for c in scan_diff.changed})
     marks.update({r.arn: "+" for r in scan_diff.added})
     return marks
+
+
+def readable_lines(change: ResourceChange, *, limit: int = 6) -> list[str]:
+    """What the text output and the detail pane say about one changed resource: its readable
+    changes, then the AWS API fields that moved with them in one line (`--format json` and
+    the detail pane's JSON carry each)."""
+    readable = [c.summary for c in change.changes if c.readable]
+    api = [c for c in change.changes if not c.readable]
+    if not readable:
+        return [c.summary for c in api]
+    lines = readable
+    if api:
+        paths = sorted({_name(c.path).split("[", 1)[0] for c in api})
+        shown = ", ".join(paths[:limit]) + (
+            f", +{len(paths) - limit} more" if len(paths) > limit else ""
+        )
+        lines = [*readable, f"also {len(api)} AWS API field(s): {shown}"]
+    return lines

@@ -1,0 +1,131 @@
+"""`awsexplorer diff OLD NEW`: what changed between two snapshots of one account.
+
+Resources added, removed and changed (attribute by attribute, in readable terms), and findings
+new and resolved (model/diff.py). `--format json` is the contract in docs/diff.md. Exit status:
+1 when a new finding at or above `--fail-on` (default high) appeared, else 0; 2 on a usage error,
+so a cron job or a CI pipeline can gate on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from awsexplorer.inert import inert, json_text
+from awsexplorer.model import Severity
+
+NAME = "diff"
+EXIT_NEW_FINDING = 1
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        NAME,
+        help="what changed between two saved snapshots of one account",
+        description=(
+            "Compare two snapshots written by `awsexplorer scan --output FILE`: resources "
+            "added, removed and changed (attribute by attribute), findings new and resolved. "
+            "Exit status 1 when a new finding at or above --fail-on appeared."
+        ),
+    )
+    parser.add_argument("old", type=Path, metavar="OLD", help="the earlier snapshot")
+    parser.add_argument("new", type=Path, metavar="NEW", help="the later snapshot")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    parser.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        default=Severity.HIGH.value,
+        metavar="SEVERITY",
+        help="exit 1 when a new finding of this severity or worse appears "
+        "(critical, high, medium, low, info; default: high)",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="count volatile values too (free IP counts, last-used dates, item counts)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return _exit_code(getattr(args, "_diff", None), args.fail_on)
+
+
+def _exit_code(found: Any, fail_on: str) -> int:
+    if found is None:
+        return 0
+    worst = found.worst_new()
+    return EXIT_NEW_FINDING if worst is not None and worst.rank <= Severity(fail_on).rank else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from awsexplorer import snapshot
+    from awsexplorer.errors import UserError
+    from awsexplorer.model.diff import diff
+
+    old = snapshot.read(args.old)
+    new = snapshot.read(args.new)
+    if old.account.id != new.account.id:
+        raise UserError(
+            f"{args.old} is account {old.account.id} and {args.new} is account "
+            f"{new.account.id}: diff two snapshots of the same account."
+        )
+    found = diff(old, new, include_volatile=args.all)
+    args._diff = found
+    if args.format == "json":
+        sys.stdout.write(json_text(found.to_dict(), indent=1) + "\n")
+    else:
+        for line in text_lines(found, str(args.old), str(args.new)):
+            print(line)
+    return _exit_code(found, args.fail_on)
+
+
+def text_lines(found: Any, old_name: str, new_name: str) -> list[str]:
+    """The text report; every string from a snapshot made inert."""
+    from awsexplorer.model.diff import label, readable_lines
+
+    lines = [
+        inert(
+            f"{old_name} ({found.old_finished_at or 'unfinished'}) → "
+            f"{new_name} ({found.new_finished_at or 'unfinished'})"
+        ),
+        f"{len(found.added)} added, {len(found.removed)} removed, {len(found.changed)} changed; "
+        f"findings: {len(found.new_findings)} new, {len(found.resolved_findings)} resolved",
+    ]
+    if found.empty:
+        lines.append("No change.")
+        return lines
+
+    def where(resource: Any) -> str:
+        return f"[{resource.type}, {resource.region}]"
+
+    for title, mark, resources in (
+        ("Added", "+", found.added),
+        ("Removed", "-", found.removed),
+    ):
+        if resources:
+            lines += ["", title]
+            lines += [inert(f"  {mark} {label(r)}  {where(r)}") for r in resources]
+    if found.changed:
+        lines += ["", "Changed"]
+        for item in found.changed:
+            lines.append(inert(f"  ~ {label(item.new)}  {where(item.new)}"))
+            lines += [inert(f"      {text}") for text in readable_lines(item)]
+    removed = {r.arn for r in found.removed}
+    for title, findings in (
+        ("New findings", found.new_findings),
+        ("Resolved findings", found.resolved_findings),
+    ):
+        if findings:
+            lines += ["", title]
+            for f in findings:
+                gone = " (resource removed)" if f.resource in removed else ""
+                lines.append(inert(f"  {f.severity.value.upper():<8} {f.check}  {f.message}{gone}"))
+    return lines
