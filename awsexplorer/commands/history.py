@@ -1,0 +1,130 @@
+"""`awsexplorer history REF`: what CloudTrail recorded about one resource, newest first.
+
+REF is a resource's id or name (asked as CloudTrail's ResourceName in --region, else the
+profile's region) or its ARN (asked in the ARN's region, a global service's in us-east-1, by the
+ARN and by its resource id). Mutating events only unless --all. docs/history.md is the contract
+of the JSON. Exit status: 0 when something is listed, 1 when nothing is, 2 on a usage or
+credential error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from awsexplorer.inert import inert, json_text
+from awsexplorer.model.history import MAX_HOURS
+
+NAME = "history"
+TARGETED = True
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        NAME,
+        help="what CloudTrail recorded about a resource (who changed what, when)",
+        description=(
+            "CloudTrail's event history (LookupEvents, the last 90 days at most) for one "
+            "resource, newest first: time, event, who (user, or role and session), source IP, "
+            "user agent, error code. Only events that change something, unless --all. "
+            "Exit codes: 0 events listed, 1 none, 2 usage or credential error."
+        ),
+    )
+    parser.add_argument("ref", metavar="REF", help="the resource's id, name or ARN")
+    parser.add_argument(
+        "--hours",
+        default=str(MAX_HOURS),
+        metavar="N",
+        help=f"how far back to look (default and most: {MAX_HOURS}, CloudTrail's 90 days)",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="read-only events too (Describe, List, Get...)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from awsexplorer.config import scan_config_from_args
+    from awsexplorer.errors import UserError
+    from awsexplorer.model.history import parse_hours, shown, target_for_ref
+
+    if getattr(args, "demo", False):
+        raise UserError(
+            "The demo account has no CloudTrail history (its local server does not record one).",
+            "Run it against an account: awsexplorer history REF --profile NAME.",
+        )
+    try:
+        hours = parse_hours(args.hours, default=MAX_HOURS)
+    except ValueError as exc:
+        raise UserError(f"--hours {inert(args.hours, limit=40)}: {exc}.") from None
+    config = scan_config_from_args(args)
+    if len(config.regions) > 1:
+        raise UserError(
+            f"history looks in one region; --region names {len(config.regions)}.",
+            "Give one: --region eu-west-1.",
+        )
+    if not args.ref.strip():
+        raise UserError("REF is empty.", "Give a resource's id, name or ARN.")
+    region = config.regions[0] if config.regions else None
+    if region is None and not args.ref.startswith("arn:"):
+        from awsexplorer.scan.session import home_region, make_session
+
+        region = home_region(make_session(config), config)
+    target = target_for_ref(args.ref, region)
+    events = asyncio.run(_fetch(config, target.region, target.names, hours))
+    rows = shown(events, include_reads=args.all)
+    if args.format == "json":
+        sys.stdout.write(json_text([e.to_dict() for e in rows], indent=1) + "\n")
+    else:
+        write_text(rows, target.label, target.region, hours, args.all, len(events))
+    return 0 if rows else 1
+
+
+async def _fetch(config: Any, region: str, names: tuple[str, ...], hours: float) -> list[Any]:
+    from awsexplorer.scan.history import HistoryError, as_user_error, open_fetcher
+
+    found: list[Any] = []
+    try:
+        async with open_fetcher(config) as fetcher:
+            async for page in fetcher.resource(region, names, hours):
+                found.extend(page)
+    except HistoryError as exc:
+        raise as_user_error(exc) from None
+    return found
+
+
+def write_text(
+    rows: list[Any], label: str, region: str, hours: float, with_reads: bool, fetched: int
+) -> None:
+    from awsexplorer.model.history import age
+
+    out = sys.stdout
+    now = datetime.now(UTC)
+    which = "every event" if with_reads else "changes only (--all: reads too)"
+    out.write(
+        f"history of {inert(label, limit=200)} in {inert(region)}, last {hours:g} h, {which}: "
+        f"{len(rows)} of {fetched} event{'s' if fetched != 1 else ''}\n"
+    )
+    for event in rows:
+        failed = f"  FAILED {inert(event.error_code, limit=60)}" if event.error_code else ""
+        out.write(
+            f"{event.time:%Y-%m-%d %H:%M:%S}Z {age(event.time, now):>5} ago  "
+            f"{inert(event.event_name, limit=60):28} {inert(event.user, limit=60):32} "
+            f"{event.agent_kind:7} {inert(event.source_ip, limit=45) or '-'}{failed}\n"
+        )
+        touched = ", ".join(inert(n, limit=80) for n in event.touches()[:3])
+        if touched:
+            out.write(f"    on {touched}  ({inert(event.user_agent, limit=80) or 'no agent'})\n")
