@@ -14,7 +14,7 @@ from awsexplorer.checks.registry import (
     label,
     unknown,
 )
-from awsexplorer.model import Resource, Severity
+from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
     BUDGETS_DESCRIBE_BUDGETS,
     CLOUDWATCH_DESCRIBE_ALARMS,
@@ -49,7 +49,7 @@ def nat_users(ctx: CheckContext) -> dict[tuple[str, str], list[str]]:
     over the subnets, so an account with many subnets and NAT gateways stays linear."""
     index = RoutingIndex(ctx.inventory)
     users: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for subnet in ctx.of_type("ec2:subnet"):
+    for subnet in ctx.of_type(kinds.SUBNET):
         if subnet.attributes.get("public"):
             continue
         table, _ = index.table_for(subnet)
@@ -63,7 +63,7 @@ def nat_users(ctx: CheckContext) -> dict[tuple[str, str], list[str]]:
     id="ec2-nat-gateway-cost",
     title="NAT gateway cost",
     severity=Severity.INFO,
-    types=["ec2:natgateway"],
+    types=[kinds.NAT_GATEWAY],
     remediation=(
         "If nothing routes through it, delete it (`aws ec2 delete-nat-gateway "
         "--nat-gateway-id NAT`, then release its Elastic IP). Otherwise consider one NAT per "
@@ -77,7 +77,7 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
     """Each NAT gateway costs about $32/month plus a charge per GB processed, whether used or
     not; noted when no private subnet of its VPC routes through it."""
     routed = nat_users(ctx)
-    for nat in ctx.of_type("ec2:natgateway"):
+    for nat in ctx.of_type(kinds.NAT_GATEWAY):
         state = nat.attributes.get("State")
         if state not in LIVE_NAT_STATES:
             continue
@@ -96,7 +96,7 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
     id="ec2-volume-unattached",
     title="EBS volume unattached",
     severity=Severity.LOW,
-    types=["ec2:volume"],
+    types=[kinds.VOLUME],
     remediation=(
         "Snapshot it if the data matters (`aws ec2 create-snapshot --volume-id VOL`), then "
         "`aws ec2 delete-volume --volume-id VOL`."
@@ -106,7 +106,7 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
 )
 def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
     """A volume in state `available` is attached to nothing and billed for every GiB."""
-    for volume in ctx.of_type("ec2:volume"):
+    for volume in ctx.of_type(kinds.VOLUME):
         state = volume.attributes.get("State")
         if state is None:
             yield unknown(volume, "state not read")
@@ -139,14 +139,14 @@ def volume_cost(size: object, volume_type: object) -> str:
     id="ec2-eip-unattached",
     title="Elastic IP unattached",
     severity=Severity.LOW,
-    types=["ec2:elastic-ip"],
+    types=[kinds.ELASTIC_IP],
     remediation="`aws ec2 release-address --allocation-id ALLOCATION`",
     inputs=[EC2_DESCRIBE_ADDRESSES],
     placeholders={"ALLOCATION": "id"},
 )
 def ec2_eip_unattached(ctx: CheckContext) -> Iterator[Outcome]:
     """Every public IPv4 address is billed hourly; an unassociated one buys nothing."""
-    for address in ctx.of_type("ec2:elastic-ip"):
+    for address in ctx.of_type(kinds.ELASTIC_IP):
         associated = address.attributes.get("associated")
         if associated is None:
             yield unknown(address, "association not read")
@@ -175,7 +175,7 @@ BILLING_INPUTS = (CLOUDWATCH_DESCRIBE_ALARMS, BUDGETS_DESCRIBE_BUDGETS)
     id="billing-alarm-missing",
     title="No billing alarm or budget",
     severity=Severity.MEDIUM,
-    types=["cloudwatch:alarm", "budgets:budget"],
+    types=[kinds.ALARM, kinds.BUDGET],
     remediation=(
         "Create a budget with alerts at 50/80/100% (`aws budgets create-budget --account-id "
         "ACCOUNT --budget file://budget.json --notifications-with-subscribers "
@@ -188,8 +188,8 @@ BILLING_INPUTS = (CLOUDWATCH_DESCRIBE_ALARMS, BUDGETS_DESCRIBE_BUDGETS)
 def billing_alarm_missing(ctx: CheckContext) -> Iterator[Outcome]:
     """No CloudWatch alarm on AWS/Billing EstimatedCharges in us-east-1 and no budget: the
     first sign of a runaway cost is the invoice. One alarm or one budget is enough."""
-    alarms = [a for a in ctx.of_type("cloudwatch:alarm") if is_billing_alarm(a)]
-    if alarms or ctx.of_type("budgets:budget"):
+    alarms = [a for a in ctx.of_type(kinds.ALARM) if is_billing_alarm(a)]
+    if alarms or ctx.of_type(kinds.BUDGET):
         return
     problems = ctx.unreadable([BILLING_INPUTS[0]], BILLING_REGION)
     problems += ctx.unreadable([BILLING_INPUTS[1]])

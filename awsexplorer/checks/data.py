@@ -19,7 +19,7 @@ from awsexplorer.checks.registry import (
     label,
     unknown,
 )
-from awsexplorer.model import Resource, Severity
+from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
     EC2_DESCRIBE_ROUTE_TABLES,
     EC2_DESCRIBE_SUBNETS,
@@ -36,7 +36,7 @@ BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "Restri
 
 
 def databases(ctx: CheckContext) -> list[Resource]:
-    return ctx.of_type("rds:db")
+    return ctx.of_type(kinds.DATABASE)
 
 
 def engine_text(db: Resource) -> str:
@@ -53,7 +53,7 @@ def is_aurora(db: Resource) -> bool:
     id="rds-publicly-accessible",
     title="Database publicly accessible",
     severity=Severity.HIGH,
-    types=["rds:db"],
+    types=[kinds.DATABASE],
     remediation=(
         "`aws rds modify-db-instance --db-instance-identifier DB --no-publicly-accessible "
         "--apply-immediately`; reach it from inside the VPC (bastion, SSM, VPN)."
@@ -78,7 +78,7 @@ def rds_publicly_accessible(ctx: CheckContext) -> Iterator[Outcome]:
     id="rds-in-public-subnet",
     title="Database in a public subnet",
     severity=Severity.HIGH,
-    types=["rds:db", "ec2:subnet"],
+    types=[kinds.DATABASE, kinds.SUBNET],
     remediation=(
         "Create a DB subnet group of private subnets only (`aws rds create-db-subnet-group "
         "--db-subnet-group-name private-db --subnet-ids ...`) and move the instance to it "
@@ -91,7 +91,7 @@ def rds_publicly_accessible(ctx: CheckContext) -> Iterator[Outcome]:
 def rds_in_public_subnet(ctx: CheckContext) -> Iterator[Outcome]:
     """Any subnet of the DB subnet group is public by its route table (a route to an internet
     gateway): the database can be placed there, one setting away from the internet."""
-    subnets = {(s.region, s.id): s for s in ctx.of_type("ec2:subnet")}
+    subnets = {(s.region, s.id): s for s in ctx.of_type(kinds.SUBNET)}
     for db in databases(ctx):
         public: list[str] = []
         for subnet_id in db.attributes.get("subnet_ids") or []:
@@ -117,7 +117,7 @@ def rds_in_public_subnet(ctx: CheckContext) -> Iterator[Outcome]:
     id="rds-single-az",
     title="Database in a single availability zone",
     severity=Severity.MEDIUM,
-    types=["rds:db"],
+    types=[kinds.DATABASE],
     remediation=(
         "`aws rds modify-db-instance --db-instance-identifier DB --multi-az "
         "--apply-immediately` (a standby in a second AZ; roughly doubles the instance cost)."
@@ -153,7 +153,7 @@ def rds_single_az(ctx: CheckContext) -> Iterator[Outcome]:
     id="rds-backups-disabled",
     title="Database backups disabled",
     severity=Severity.HIGH,
-    types=["rds:db"],
+    types=[kinds.DATABASE],
     remediation=(
         "`aws rds modify-db-instance --db-instance-identifier DB --backup-retention-period 7 "
         "--apply-immediately`"
@@ -177,7 +177,7 @@ def rds_backups_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     id="rds-storage-unencrypted",
     title="Database storage unencrypted",
     severity=Severity.MEDIUM,
-    types=["rds:db"],
+    types=[kinds.DATABASE],
     remediation=(
         "Encryption cannot be turned on in place: snapshot the instance (`aws rds "
         "create-db-snapshot`), copy the snapshot with `aws rds copy-db-snapshot --kms-key-id "
@@ -208,7 +208,7 @@ def bpa_gaps(setting: dict[str, bool] | None, where: str) -> str:
     id="s3-public-access-not-blocked",
     title="S3 Block Public Access not fully on",
     severity=Severity.HIGH,
-    types=["s3:bucket", "s3:account-public-access-block"],
+    types=[kinds.BUCKET, kinds.ACCOUNT_PUBLIC_ACCESS_BLOCK],
     remediation=(
         "Turn on all four settings for the account (`aws s3control put-public-access-block "
         "--account-id ACCOUNT --public-access-block-configuration BlockPublicAcls=true,"
@@ -221,7 +221,7 @@ def bpa_gaps(setting: dict[str, bool] | None, where: str) -> str:
 def s3_public_access_not_blocked(ctx: CheckContext) -> Iterator[Outcome]:
     """Neither the account-level nor the bucket-level Block Public Access has all four
     settings on: one ACL or bucket-policy change can publish the data."""
-    for bucket in ctx.of_type("s3:bucket"):
+    for bucket in ctx.of_type(kinds.BUCKET):
         attrs = bucket.attributes
         blocked = attrs.get("public_access_blocked")
         if blocked is None:
@@ -244,7 +244,7 @@ def s3_public_access_not_blocked(ctx: CheckContext) -> Iterator[Outcome]:
     id="s3-versioning-without-lifecycle",
     title="Versioned bucket without lifecycle rule",
     severity=Severity.LOW,
-    types=["s3:bucket"],
+    types=[kinds.BUCKET],
     remediation=(
         "Expire old versions: `aws s3api put-bucket-lifecycle-configuration --bucket BUCKET "
         '--lifecycle-configuration \'{"Rules":[{"ID":"expire-old-versions","Status":'
@@ -256,7 +256,7 @@ def s3_public_access_not_blocked(ctx: CheckContext) -> Iterator[Outcome]:
 def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
     """Versioning on and no enabled lifecycle rule: every overwritten or deleted object's old
     versions are kept, and billed, forever."""
-    for bucket in ctx.of_type("s3:bucket"):
+    for bucket in ctx.of_type(kinds.BUCKET):
         attrs = bucket.attributes
         versioning = attrs.get("versioning")
         if versioning is None:
@@ -278,7 +278,7 @@ def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
     id="ec2-ebs-unencrypted",
     title="EBS volume unencrypted",
     severity=Severity.MEDIUM,
-    types=["ec2:volume"],
+    types=[kinds.VOLUME],
     remediation=(
         "Copy a snapshot with encryption (`aws ec2 copy-snapshot --encrypted ...`), create a "
         "volume from it and swap it in; stop new ones with `aws ec2 "
@@ -289,7 +289,7 @@ def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
 )
 def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
     """Unencrypted volumes and their snapshots are readable by whoever gets a copy."""
-    for volume in ctx.of_type("ec2:volume"):
+    for volume in ctx.of_type(kinds.VOLUME):
         encrypted = volume.attributes.get("encrypted", volume.attributes.get("Encrypted"))
         if encrypted is None:
             yield unknown(volume, "Encrypted not read")
@@ -306,7 +306,7 @@ def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
     id="ec2-ebs-encryption-by-default-off",
     title="EBS encryption by default off",
     severity=Severity.LOW,
-    types=["ec2:ebs-defaults"],
+    types=[kinds.EBS_DEFAULTS],
     remediation=(
         "`aws ec2 enable-ebs-encryption-by-default --region REGION` (new volumes only; "
         "existing ones keep their state)."
@@ -318,8 +318,8 @@ def ec2_ebs_encryption_by_default_off(ctx: CheckContext) -> Iterator[Outcome]:
     """With the account setting off, every new volume in the region is unencrypted unless each
     launch asks otherwise. Reported only for regions that run instances or hold volumes, where
     the next launch can go wrong; the setting is shown for every region in the tree."""
-    used = {r.region for r in ctx.of_type("ec2:instance", "ec2:volume")}
-    for setting in ctx.of_type("ec2:ebs-defaults"):
+    used = {r.region for r in ctx.of_type(kinds.INSTANCE, kinds.VOLUME)}
+    for setting in ctx.of_type(kinds.EBS_DEFAULTS):
         if setting.region not in used:
             continue
         enabled = setting.attributes.get("encryption_by_default")
@@ -346,7 +346,7 @@ def secret_text(variable: dict[str, Any]) -> str:
     id="lambda-env-plaintext-secret",
     title="Lambda secret in plain environment variable",
     severity=Severity.HIGH,
-    types=["lambda:function"],
+    types=[kinds.FUNCTION],
     remediation=(
         "Move the secret to Secrets Manager or SSM Parameter Store and read it at start-up; "
         "at the least, encrypt the variables with a customer KMS key (`aws lambda "
@@ -358,7 +358,7 @@ def secret_text(variable: dict[str, Any]) -> str:
 def lambda_env_plaintext_secret(ctx: CheckContext) -> Iterator[Outcome]:
     """An environment variable that looks like a credential, and no customer KMS key: anyone
     with lambda:GetFunctionConfiguration reads it. Names the variable, never its value."""
-    for function in ctx.of_type("lambda:function"):
+    for function in ctx.of_type(kinds.FUNCTION):
         if function.attributes.get("environment") is None:
             yield unknown(function, "environment not read")
             continue
@@ -377,7 +377,7 @@ def lambda_env_plaintext_secret(ctx: CheckContext) -> Iterator[Outcome]:
 def dead_letter_targets(ctx: CheckContext) -> set[str]:
     """ARNs that some queue redrives into (also computed by the collector, per region)."""
     targets = set()
-    for queue in ctx.of_type("sqs:queue"):
+    for queue in ctx.of_type(kinds.QUEUE):
         policy = queue.attributes.get("redrive_policy")
         if isinstance(policy, dict) and policy.get("deadLetterTargetArn"):
             targets.add(str(policy["deadLetterTargetArn"]))
@@ -388,7 +388,7 @@ def dead_letter_targets(ctx: CheckContext) -> set[str]:
     id="sqs-no-dead-letter-queue",
     title="SQS queue without dead-letter queue",
     severity=Severity.LOW,
-    types=["sqs:queue"],
+    types=[kinds.QUEUE],
     remediation=(
         "`aws sqs set-queue-attributes --queue-url URL --attributes "
         '\'{"RedrivePolicy":"{\\"deadLetterTargetArn\\":\\"DLQ_ARN\\",'
@@ -401,7 +401,7 @@ def sqs_no_dead_letter_queue(ctx: CheckContext) -> Iterator[Outcome]:
     """A message that always fails is retried until it expires, burning consumer time, and
     is then lost without a trace. Queues that are themselves a dead-letter queue are skipped."""
     targets = dead_letter_targets(ctx)
-    for queue in ctx.of_type("sqs:queue"):
+    for queue in ctx.of_type(kinds.QUEUE):
         attrs = queue.attributes
         if attrs.get("attributes_unknown"):
             yield unknown(queue, "queue attributes not read")

@@ -13,7 +13,7 @@ from awsexplorer.checks.registry import (
     label,
     unknown,
 )
-from awsexplorer.model import Resource, Severity
+from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
     DYNAMODB_LIST_TABLES,
     EC2_DESCRIBE_INSTANCES,
@@ -28,24 +28,24 @@ from awsexplorer.model.calls import (
 )
 
 TAGGABLE_TYPES = (
-    "ec2:instance",
-    "ec2:volume",
-    "rds:db",
-    "lambda:function",
-    "s3:bucket",
-    "ec2:vpc",
-    "elasticloadbalancing:loadbalancer",
-    "dynamodb:table",
-    "sqs:queue",
+    kinds.INSTANCE,
+    kinds.VOLUME,
+    kinds.DATABASE,
+    kinds.FUNCTION,
+    kinds.BUCKET,
+    kinds.VPC,
+    kinds.LOAD_BALANCER,
+    kinds.DYNAMODB_TABLE,
+    kinds.QUEUE,
 )
 
 
 def skipped(resource: Resource) -> bool:
-    if resource.type == "ec2:instance" and resource.attributes.get("state") == "terminated":
+    if resource.type == kinds.INSTANCE and resource.attributes.get("state") == "terminated":
         return True
     # AWS creates a default VPC in every region; one in use is ec2-default-vpc-in-use's finding,
     # and tagging it would not make it any less the default.
-    return resource.type == "ec2:vpc" and bool(resource.attributes.get("IsDefault"))
+    return resource.type == kinds.VPC and bool(resource.attributes.get("IsDefault"))
 
 
 @check(

@@ -17,7 +17,7 @@ from awsexplorer.checks.registry import (
     flag,
     unknown,
 )
-from awsexplorer.model import Resource, Severity
+from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.activity import Use, key_use, principal_use
 from awsexplorer.model.activity import is_service_linked as _service_linked
 from awsexplorer.model.calls import (
@@ -48,7 +48,7 @@ MANY_SERVICES = 12
 
 def iam_root(ctx: CheckContext) -> Resource:
     """The iam:root resource, or NotEvaluated: without it IAM was not read at all."""
-    roots = ctx.of_type("iam:root")
+    roots = ctx.of_type(kinds.ROOT)
     if not roots:
         why = "; ".join(ctx.unreadable([DETAILS, *ROOT_INPUTS])) or "IAM was not scanned"
         raise NotEvaluated(f"no IAM data in the scan ({why})")
@@ -63,7 +63,7 @@ def iam_users(ctx: CheckContext) -> list[Resource]:
     report_ok = root.attributes.get("credential_report_status") == "ok"
     if details_failed and not report_ok:
         raise NotEvaluated(f"IAM users could not be listed ({why_unknown(ctx, (DETAILS,))})")
-    return ctx.of_type("iam:user")
+    return ctx.of_type(kinds.USER)
 
 
 def why_unknown(ctx: CheckContext, inputs: tuple[Call, ...]) -> str:
@@ -87,7 +87,7 @@ def is_service_linked(role: Resource) -> bool:
     id="iam-root-mfa-disabled",
     title="Root account without MFA",
     severity=Severity.CRITICAL,
-    types=["iam:root"],
+    types=[kinds.ROOT],
     remediation=(
         "Sign in as root and assign an MFA device (a hardware key or an authenticator app, "
         "not SMS): IAM console > Security credentials > Multi-factor authentication. Root MFA "
@@ -110,7 +110,7 @@ def iam_root_mfa_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     id="iam-root-access-keys",
     title="Root account has access keys",
     severity=Severity.CRITICAL,
-    types=["iam:root"],
+    types=[kinds.ROOT],
     remediation=(
         "Delete the root access keys (IAM console, signed in as root > Security credentials > "
         "Access keys) and use an IAM role or user for programmatic access instead."
@@ -136,7 +136,7 @@ def iam_root_access_keys(ctx: CheckContext) -> Iterator[Outcome]:
     id="iam-user-console-no-mfa",
     title="Console user without MFA",
     severity=Severity.HIGH,
-    types=["iam:user"],
+    types=[kinds.USER],
     remediation=(
         "Require MFA for the user: `aws iam create-virtual-mfa-device` then `aws iam "
         "enable-mfa-device --user-name USER ...`, or remove the console password with `aws iam "
@@ -173,7 +173,7 @@ def key_label(key: dict[str, Any]) -> str:
     id="iam-access-key-unused",
     title="Active access key unused",
     severity=Severity.MEDIUM,
-    types=["iam:user"],
+    types=[kinds.USER],
     remediation=(
         "Deactivate the key, then delete it once nothing breaks: `aws iam update-access-key "
         "--user-name USER --access-key-id KEY --status Inactive`, then `aws iam "
@@ -214,7 +214,7 @@ def iam_access_key_unused(ctx: CheckContext) -> Iterator[Outcome]:
     id="iam-access-key-not-rotated",
     title="Active access key not rotated",
     severity=Severity.MEDIUM,
-    types=["iam:user"],
+    types=[kinds.USER],
     remediation=(
         "Rotate: `aws iam create-access-key --user-name USER`, move the consumers to the new "
         "key, then `aws iam update-access-key --user-name USER --access-key-id OLD --status "
@@ -250,7 +250,7 @@ def iam_access_key_not_rotated(ctx: CheckContext) -> Iterator[Outcome]:
     id="iam-principal-unused",
     title="User or role unused",
     severity=Severity.LOW,
-    types=["iam:user", "iam:role"],
+    types=[kinds.USER, kinds.IAM_ROLE],
     remediation=(
         "Confirm with its owner, then remove it: `aws iam delete-user --user-name USER` (after "
         "deleting its keys, password and memberships) or `aws iam delete-role --role-name ROLE` "
@@ -263,7 +263,7 @@ def iam_principal_unused(ctx: CheckContext) -> Iterator[Outcome]:
     project. Created before the staleness window and no recorded activity within it."""
     iam_root(ctx)
     stale = ctx.settings.stale_days
-    for principal in ctx.of_type("iam:user", "iam:role"):
+    for principal in ctx.of_type(kinds.USER, kinds.IAM_ROLE):
         verdict = principal_use(principal.type, principal.attributes, stale, ctx.now)
         kind = principal.type.split(":")[1]
         if verdict.use is Use.UNKNOWN:
@@ -304,8 +304,8 @@ def principal_policies(
     held = [(policy_label(p), known_document(p)) for p in policies]
     unread = [label for label, doc in held if doc is None]
     found: list[tuple[str, Any]] = [(label, doc) for label, doc in held if doc is not None]
-    if principal.type == "iam:user":
-        groups = {g.id: g for g in ctx.of_type("iam:group")}
+    if principal.type == kinds.USER:
+        groups = {g.id: g for g in ctx.of_type(kinds.GROUP)}
         for name in principal.attributes.get("groups") or []:
             for policy in (held_policies(groups[name]) or []) if name in groups else []:
                 doc = known_document(policy)
@@ -327,11 +327,11 @@ def own(labels: tuple[str, ...]) -> list[str]:
 
 def holder_text(principal: Resource) -> str:
     kind = principal.type.split(":")[1]
-    if principal.type == "iam:group":
+    if principal.type == kinds.GROUP:
         members = principal.attributes.get("members") or []
         who = ", ".join(members) if members else "no members"
         return f"group {principal.id} (members: {who})"
-    if principal.type == "iam:role":
+    if principal.type == kinds.IAM_ROLE:
         trusted = trusted_principals(principal.attributes.get("trust_policy"))
         return f"role {principal.id}" + (f" (assumable by {', '.join(trusted)})" if trusted else "")
     return f"{kind} {principal.id}"
@@ -341,7 +341,7 @@ def holder_text(principal: Resource) -> str:
     id="iam-admin-access",
     title="Administrator access granted",
     severity=Severity.HIGH,
-    types=["iam:user", "iam:group", "iam:role"],
+    types=[kinds.USER, kinds.GROUP, kinds.IAM_ROLE],
     remediation=(
         "Replace it with a policy limited to the actions and resources the principal needs "
         "(IAM Access Analyzer can generate one from CloudTrail activity): `aws iam "
@@ -357,7 +357,7 @@ def iam_admin_access(ctx: CheckContext) -> Iterator[Outcome]:
     Reported on the user, group or role whose own policy grants it; members of an admin group
     are named on the group."""
     iam_root(ctx)
-    for principal in ctx.of_type("iam:user", "iam:group", "iam:role"):
+    for principal in ctx.of_type(kinds.USER, kinds.GROUP, kinds.IAM_ROLE):
         policies = held_policies(principal)
         if policies is None:
             yield unknown(principal, "policies not read")
@@ -383,7 +383,7 @@ def iam_admin_access(ctx: CheckContext) -> Iterator[Outcome]:
     id="iam-service-wildcard",
     title="Whole service allowed on every resource",
     severity=Severity.MEDIUM,
-    types=["iam:user", "iam:role"],
+    types=[kinds.USER, kinds.IAM_ROLE],
     remediation=(
         "Narrow the policy to the actions and resources needed (e.g. s3:GetObject on "
         "arn:aws:s3:::my-bucket/*); IAM Access Analyzer's policy generation drafts one from "
@@ -398,8 +398,8 @@ def iam_service_wildcard(ctx: CheckContext) -> Iterator[Outcome]:
     explicit Denies and the permission boundary applied. Policies that make the principal an
     admin are `iam-admin-access`'s. Service-linked roles are skipped (AWS owns them)."""
     iam_root(ctx)
-    for principal in ctx.of_type("iam:user", "iam:role"):
-        if principal.type == "iam:role" and is_service_linked(principal):
+    for principal in ctx.of_type(kinds.USER, kinds.IAM_ROLE):
+        if principal.type == kinds.IAM_ROLE and is_service_linked(principal):
             continue
         policies = held_policies(principal)
         if policies is None:
@@ -452,7 +452,7 @@ def password_policy_gaps(policy: dict[str, Any]) -> list[str]:
     id="iam-password-policy-weak",
     title="Weak or missing password policy",
     severity=Severity.MEDIUM,
-    types=["iam:root"],
+    types=[kinds.ROOT],
     remediation=(
         "`aws iam update-account-password-policy --minimum-password-length 14 "
         "--password-reuse-prevention 24 --require-symbols --require-numbers "
@@ -489,7 +489,7 @@ def trail_state(trail: Resource) -> str:
     id="cloudtrail-multi-region-missing",
     title="No multi-region CloudTrail trail logging",
     severity=Severity.HIGH,
-    types=["cloudtrail:trail"],
+    types=[kinds.TRAIL],
     remediation=(
         "`aws cloudtrail create-trail --name org-trail --s3-bucket-name BUCKET "
         "--is-multi-region-trail` then `aws cloudtrail start-logging --name org-trail` (or "
@@ -501,7 +501,7 @@ def trail_state(trail: Resource) -> str:
 def cloudtrail_multi_region_missing(ctx: CheckContext) -> Iterator[Outcome]:
     """Without a trail recording every region, who-did-what in a region nobody watches (root
     use, a stray instance) is lost. One logging multi-region trail anywhere is enough."""
-    trails = ctx.of_type("cloudtrail:trail")
+    trails = ctx.of_type(kinds.TRAIL)
     good = [
         t for t in trails if t.attributes.get("multi_region") and t.attributes.get("is_logging")
     ]

@@ -19,7 +19,7 @@ from awsexplorer.checks.registry import (
     label,
     unknown,
 )
-from awsexplorer.model import Resource, Severity
+from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
     EC2_DESCRIBE_INSTANCES,
     EC2_DESCRIBE_NETWORK_INTERFACES,
@@ -51,10 +51,10 @@ VPCS = EC2_DESCRIBE_VPCS
 
 # What makes a VPC "in use": workloads, as the issue names them.
 WORKLOAD_TYPES = (
-    "ec2:instance",
-    "rds:db",
-    "lambda:function",
-    "elasticloadbalancing:loadbalancer",
+    kinds.INSTANCE,
+    kinds.DATABASE,
+    kinds.FUNCTION,
+    kinds.LOAD_BALANCER,
 )
 WORKLOAD_INPUTS = (
     EC2_DESCRIBE_INSTANCES,
@@ -63,7 +63,7 @@ WORKLOAD_INPUTS = (
     ELBV2_DESCRIBE_LOAD_BALANCERS,
 )
 # "Holds nothing" is stricter: any network interface (an endpoint, a NAT gateway) counts.
-OCCUPANT_TYPES = (*WORKLOAD_TYPES, "ec2:network-interface", "ec2:natgateway")
+OCCUPANT_TYPES = (*WORKLOAD_TYPES, kinds.NETWORK_INTERFACE, kinds.NAT_GATEWAY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +140,7 @@ def exposure(rules: list[OpenRule], ports: dict[int, str]) -> list[str]:
     id="ec2-sg-open-admin-port",
     title="SSH or RDP open to the internet",
     severity=Severity.HIGH,
-    types=["ec2:security-group"],
+    types=[kinds.SECURITY_GROUP],
     remediation=(
         "Remove the rule (`aws ec2 revoke-security-group-ingress --group-id SG --ip-permissions "
         "...`) and reach hosts through SSM Session Manager, a VPN, or a bastion allowing only "
@@ -153,7 +153,7 @@ def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
     """Inbound from 0.0.0.0/0 or ::/0 reaching tcp/22 or tcp/3389, including port ranges that
     cover them and all-traffic (protocol -1) rules. Internet-wide scanners find these within
     minutes."""
-    for group in ctx.of_type("ec2:security-group"):
+    for group in ctx.of_type(kinds.SECURITY_GROUP):
         rules = open_rules(group)
         if rules is None:
             yield unknown(group, "inbound rules not read")
@@ -167,7 +167,7 @@ def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
     id="ec2-sg-open-database-port",
     title="Database port open to the internet",
     severity=Severity.HIGH,
-    types=["ec2:security-group"],
+    types=[kinds.SECURITY_GROUP],
     remediation=(
         "Allow the database port only from the application's security group: `aws ec2 "
         "revoke-security-group-ingress --group-id SG --protocol tcp --port PORT --cidr "
@@ -180,7 +180,7 @@ def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
 def ec2_sg_open_database_port(ctx: CheckContext) -> Iterator[Outcome]:
     """Inbound from the world reaching 3306, 5432, 1433, 1521, 27017, 6379, 5439, 9200 or
     11211. All-traffic rules are left to ec2-sg-open-admin-port, which already names them."""
-    for group in ctx.of_type("ec2:security-group"):
+    for group in ctx.of_type(kinds.SECURITY_GROUP):
         rules = open_rules(group)
         if rules is None:
             yield unknown(group, "inbound rules not read")
@@ -201,7 +201,7 @@ def prefix_length(cidr: object) -> int | None:
     id="ec2-vpc-cidr-small",
     title="VPC too small to grow",
     severity=Severity.LOW,
-    types=["ec2:vpc"],
+    types=[kinds.VPC],
     remediation=(
         "A VPC's primary CIDR cannot be changed. Add a secondary block (`aws ec2 "
         "associate-vpc-cidr-block --vpc-id VPC --cidr-block 10.1.0.0/16`) or plan a /16 VPC "
@@ -213,7 +213,7 @@ def prefix_length(cidr: object) -> int | None:
 def ec2_vpc_cidr_small(ctx: CheckContext) -> Iterator[Outcome]:
     """A primary CIDR of /24 or smaller (256 addresses or fewer) leaves no room for more
     subnets, availability zones or growth."""
-    for vpc in ctx.of_type("ec2:vpc"):
+    for vpc in ctx.of_type(kinds.VPC):
         cidr = vpc.attributes.get("CidrBlock")
         length = prefix_length(cidr)
         if length is None:
@@ -247,7 +247,7 @@ def count_by_type(resources: list[Resource]) -> str:
     id="ec2-default-vpc-in-use",
     title="Default VPC in use",
     severity=Severity.LOW,
-    types=["ec2:vpc"],
+    types=[kinds.VPC],
     remediation=(
         "Move the workloads to a VPC you designed (private subnets, deliberate routing); once "
         "the default VPC is empty, `aws ec2 delete-vpc --vpc-id VPC` after deleting its "
@@ -259,7 +259,7 @@ def count_by_type(resources: list[Resource]) -> str:
 def ec2_default_vpc_in_use(ctx: CheckContext) -> Iterator[Outcome]:
     """The default VPC has only public subnets with public IPs on by default: whatever is
     launched there is one security-group rule from the internet."""
-    for vpc in ctx.of_type("ec2:vpc"):
+    for vpc in ctx.of_type(kinds.VPC):
         if not vpc.attributes.get("IsDefault"):
             continue
         workloads = residents(ctx, vpc, WORKLOAD_TYPES)
@@ -278,7 +278,7 @@ def active_flow_logs(vpc: Resource) -> list[dict[str, Any]] | None:
     id="ec2-vpc-flow-logs-disabled",
     title="VPC without flow logs",
     severity=Severity.LOW,
-    types=["ec2:vpc"],
+    types=[kinds.VPC],
     remediation=(
         "`aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC --traffic-type ALL "
         "--log-destination-type s3 --log-destination arn:aws:s3:::BUCKET`"
@@ -289,7 +289,7 @@ def active_flow_logs(vpc: Resource) -> list[dict[str, Any]] | None:
 def ec2_vpc_flow_logs_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     """Without flow logs there is no record of who talked to what during an incident. Default
     VPCs that hold nothing are skipped."""
-    for vpc in ctx.of_type("ec2:vpc"):
+    for vpc in ctx.of_type(kinds.VPC):
         if vpc.attributes.get("IsDefault") and not residents(ctx, vpc, OCCUPANT_TYPES):
             continue
         logs = active_flow_logs(vpc)
@@ -317,7 +317,7 @@ EXHAUSTION_THRESHOLD = 0.10
     id="ec2-subnet-ip-exhaustion",
     title="Subnet running out of addresses",
     severity=Severity.MEDIUM,
-    types=["ec2:subnet"],
+    types=[kinds.SUBNET],
     remediation=(
         "Add a subnet (`aws ec2 create-subnet --vpc-id VPC --cidr-block CIDR "
         "--availability-zone AZ`, after `aws ec2 associate-vpc-cidr-block` if the VPC is full) "
@@ -329,7 +329,7 @@ EXHAUSTION_THRESHOLD = 0.10
 def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
     """Under 10% of a subnet's usable addresses left: the next scale-out, Lambda in a VPC or
     EKS node group fails to launch."""
-    for subnet in ctx.of_type("ec2:subnet"):
+    for subnet in ctx.of_type(kinds.SUBNET):
         if not (subnet.attributes.get("cidr") or subnet.attributes.get("CidrBlock")):
             continue  # IPv6-only: no IPv4 pool to run out of
         available, usable = address_counts(subnet)
@@ -349,7 +349,7 @@ def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
     id="ec2-instance-imdsv1",
     title="Instance accepts IMDSv1",
     severity=Severity.MEDIUM,
-    types=["ec2:instance"],
+    types=[kinds.INSTANCE],
     remediation=(
         "Require session tokens (IMDSv2): `aws ec2 modify-instance-metadata-options "
         "--instance-id ID --http-tokens required --http-endpoint enabled`; check first that "
@@ -361,7 +361,7 @@ def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
 def ec2_instance_imdsv1(ctx: CheckContext) -> Iterator[Outcome]:
     """With IMDSv1 allowed, one server-side request forgery in any app on the instance can read
     the instance role's credentials from 169.254.169.254 with a plain GET."""
-    for instance in ctx.of_type("ec2:instance"):
+    for instance in ctx.of_type(kinds.INSTANCE):
         if instance.attributes.get("state") in ("terminated", "shutting-down"):
             continue
         options = instance.attributes.get("MetadataOptions")

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from awsexplorer.model import kinds
+
 if TYPE_CHECKING:
     from awsexplorer.model.scan_result import ScanResult
 
@@ -88,7 +90,7 @@ class PrincipalUse:
 
 def is_service_linked(resource_type: str, attributes: Mapping[str, Any]) -> bool:
     """AWS creates and deletes service-linked roles; their idleness is not the user's to fix."""
-    if resource_type != "iam:role":
+    if resource_type != kinds.IAM_ROLE:
         return False
     return str(attributes.get("Path") or "").startswith("/aws-service-role/")
 
@@ -97,7 +99,7 @@ def principal_use(
     resource_type: str, attributes: Mapping[str, Any], stale_days: int, now: datetime
 ) -> PrincipalUse:
     """A user's or role's use against `stale_days` at `now`."""
-    if resource_type not in ("iam:user", "iam:role") or is_service_linked(
+    if resource_type not in (kinds.USER, kinds.IAM_ROLE) or is_service_linked(
         resource_type, attributes
     ):
         return PrincipalUse(Use.NOT_APPLICABLE, None, None)

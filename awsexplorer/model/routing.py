@@ -11,10 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from awsexplorer.model.kinds import ROUTE_TABLE
 from awsexplorer.model.resource import Resource
-
-SUBNET = "ec2:subnet"
-ROUTE_TABLE = "ec2:route-table"
 
 # Egress kinds, in the vocabulary of the snapshot's `egress` attribute.
 IGW = "igw"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     LAMBDA_LIST_FUNCTIONS,
     TAGGING_GET_RESOURCES,
@@ -100,7 +100,7 @@ def _function(
     return tagged_resource(
         ctx,
         arn=arn,
-        rtype="lambda:function",
+        rtype=kinds.FUNCTION,
         name=name,
         tags=tags,
         attributes=attributes,
@@ -112,11 +112,11 @@ def _function(
 @collector(
     service="lambda",
     calls=[LAMBDA_LIST_FUNCTIONS, TAGGING_GET_RESOURCES],
-    types=["lambda:function"],
+    types=[kinds.FUNCTION],
 )
 async def collect_functions(ctx: CollectContext) -> list[Resource]:
     functions = await ctx.paginate_all(LAMBDA_LIST_FUNCTIONS, "Functions")
     if not functions:
         return []
-    tags = await tags_by_arn(ctx, "lambda:function")
+    tags = await tags_by_arn(ctx, kinds.FUNCTION)
     return [_function(ctx, f, tags) for f in functions]

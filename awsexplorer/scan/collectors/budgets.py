@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsexplorer.model import GLOBAL_REGION, Resource
+from awsexplorer.model import GLOBAL_REGION, Resource, kinds
 from awsexplorer.model.calls import BUDGETS_DESCRIBE_BUDGETS
 from awsexplorer.scan.collectors.base import (
     CollectContext,
@@ -36,7 +36,7 @@ def _budget(ctx: CollectContext, budget: dict[str, Any]) -> Resource:
     )
     return Resource(
         arn=f"arn:{ctx.partition}:budgets::{ctx.account.id}:budget/{name}",
-        type="budgets:budget",
+        type=kinds.BUDGET,
         id=name,
         name=display_name({}, name, name),
         region=GLOBAL_REGION,
@@ -48,7 +48,7 @@ def _budget(ctx: CollectContext, budget: dict[str, Any]) -> Resource:
     service="budgets",
     scope=Scope.GLOBAL,
     calls=[BUDGETS_DESCRIBE_BUDGETS],  # its IAM action is budgets:ViewBudget
-    types=["budgets:budget"],
+    types=[kinds.BUDGET],
 )
 async def collect_budgets(ctx: CollectContext) -> list[Resource]:
     budgets = await ctx.paginate_all(BUDGETS_DESCRIBE_BUDGETS, "Budgets", AccountId=ctx.account.id)

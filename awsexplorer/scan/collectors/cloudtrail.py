@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     CLOUDTRAIL_DESCRIBE_TRAILS,
     CLOUDTRAIL_GET_TRAIL_STATUS,
@@ -61,7 +61,7 @@ def _trail(ctx: CollectContext, trail: dict[str, Any], status: dict[str, Any] | 
     )
     return Resource(
         arn=str(trail.get("TrailARN") or ctx.arn("cloudtrail", f"trail/{name}", home)),
-        type="cloudtrail:trail",
+        type=kinds.TRAIL,
         id=name,
         name=display_name({}, name, name),
         region=home,
@@ -72,7 +72,7 @@ def _trail(ctx: CollectContext, trail: dict[str, Any], status: dict[str, Any] | 
 @collector(
     service="cloudtrail",
     calls=[CLOUDTRAIL_DESCRIBE_TRAILS, CLOUDTRAIL_GET_TRAIL_STATUS],
-    types=["cloudtrail:trail"],
+    types=[kinds.TRAIL],
 )
 async def collect_trails(ctx: CollectContext) -> list[Resource]:
     # DescribeTrails does not page: it returns every trail at once.

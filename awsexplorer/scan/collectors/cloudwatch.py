@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import CLOUDWATCH_DESCRIBE_ALARMS
 from awsexplorer.scan.collectors.base import (
     CollectContext,
@@ -65,7 +65,7 @@ def _alarm(ctx: CollectContext, alarm: dict[str, Any], kind: str) -> Resource:
         )
     return Resource(
         arn=str(alarm.get("AlarmArn") or ctx.arn("cloudwatch", f"alarm:{name}")),
-        type="cloudwatch:alarm",
+        type=kinds.ALARM,
         id=name,
         name=display_name({}, name, name),
         region=ctx.region,
@@ -73,7 +73,7 @@ def _alarm(ctx: CollectContext, alarm: dict[str, Any], kind: str) -> Resource:
     )
 
 
-@collector(service="cloudwatch", calls=[CLOUDWATCH_DESCRIBE_ALARMS], types=["cloudwatch:alarm"])
+@collector(service="cloudwatch", calls=[CLOUDWATCH_DESCRIBE_ALARMS], types=[kinds.ALARM])
 async def collect_alarms(ctx: CollectContext) -> list[Resource]:
     metric = await ctx.paginate_all(
         CLOUDWATCH_DESCRIBE_ALARMS, "MetricAlarms", AlarmTypes=["MetricAlarm"]

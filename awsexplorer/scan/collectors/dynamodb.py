@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     DYNAMODB_DESCRIBE_TABLE,
     DYNAMODB_LIST_TABLES,
@@ -64,14 +64,14 @@ def _table(
             }
         )
     return tagged_resource(
-        ctx, arn=arn, rtype="dynamodb:table", name=name, tags=tags, attributes=attributes
+        ctx, arn=arn, rtype=kinds.DYNAMODB_TABLE, name=name, tags=tags, attributes=attributes
     )
 
 
 @collector(
     service="dynamodb",
     calls=[DYNAMODB_LIST_TABLES, DYNAMODB_DESCRIBE_TABLE, TAGGING_GET_RESOURCES],
-    types=["dynamodb:table"],
+    types=[kinds.DYNAMODB_TABLE],
 )
 async def collect_tables(ctx: CollectContext) -> list[Resource]:
     names = [str(n) for n in await ctx.paginate_all(DYNAMODB_LIST_TABLES, "TableNames")]
@@ -79,6 +79,6 @@ async def collect_tables(ctx: CollectContext) -> list[Resource]:
         return []
     details, tags = await asyncio.gather(
         asyncio.gather(*(_describe(ctx, name) for name in names)),
-        tags_by_arn(ctx, "dynamodb:table"),
+        tags_by_arn(ctx, kinds.DYNAMODB_TABLE),
     )
     return [_table(ctx, name, table, tags) for name, table in zip(names, details, strict=True)]

@@ -4,11 +4,11 @@ the tree next to the region's volumes, and a finding can point at it."""
 
 from __future__ import annotations
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import EC2_GET_EBS_ENCRYPTION_BY_DEFAULT
 from awsexplorer.scan.collectors.base import CollectContext, collector
 
-EBS_DEFAULTS_TYPE = "ec2:ebs-defaults"
+EBS_DEFAULTS_TYPE = kinds.EBS_DEFAULTS
 EBS_DEFAULTS_ID = "ebs-encryption-by-default"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     EC2_DESCRIBE_ADDRESSES,
     EC2_DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS,
@@ -39,7 +39,7 @@ def _resource(
     ctx: CollectContext,
     item: dict[str, Any],
     *,
-    rtype: str,
+    rtype: str,  # the type id, a kinds constant
     rid: str,
     natural_name: str | None = None,
     vpc_id: str | None = None,
@@ -51,8 +51,8 @@ def _resource(
     if extra:
         attributes.update(extra)
     return Resource(
-        arn=ctx.arn("ec2", f"{rtype}/{rid}"),
-        type=f"ec2:{rtype}",
+        arn=ctx.arn("ec2", f"{rtype.split(':', 1)[1]}/{rid}"),
+        type=rtype,
         id=rid,
         name=display_name(tags, natural_name, rid),
         region=ctx.region,
@@ -66,7 +66,7 @@ def _resource(
 @collector(
     service="ec2",
     calls=[EC2_DESCRIBE_VPCS, EC2_DESCRIBE_FLOW_LOGS],
-    types=["ec2:vpc"],
+    types=[kinds.VPC],
 )
 async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
     vpcs = await ctx.paginate_all(EC2_DESCRIBE_VPCS, "Vpcs")
@@ -91,7 +91,7 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
         _resource(
             ctx,
             vpc,
-            rtype="vpc",
+            rtype=kinds.VPC,
             rid=vpc["VpcId"],
             vpc_id=vpc["VpcId"],
             extra={
@@ -104,13 +104,13 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_SUBNETS], types=["ec2:subnet"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_SUBNETS], types=[kinds.SUBNET])
 async def collect_subnets(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx,
             s,
-            rtype="subnet",
+            rtype=kinds.SUBNET,
             rid=s["SubnetId"],
             vpc_id=s.get("VpcId"),
             subnet_id=s["SubnetId"],
@@ -124,10 +124,10 @@ async def collect_subnets(ctx: CollectContext) -> list[Resource]:
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_ROUTE_TABLES], types=["ec2:route-table"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_ROUTE_TABLES], types=[kinds.ROUTE_TABLE])
 async def collect_route_tables(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, t, rtype="route-table", rid=t["RouteTableId"], vpc_id=t.get("VpcId"))
+        _resource(ctx, t, rtype=kinds.ROUTE_TABLE, rid=t["RouteTableId"], vpc_id=t.get("VpcId"))
         for t in await ctx.paginate_all(EC2_DESCRIBE_ROUTE_TABLES, "RouteTables")
     ]
 
@@ -137,11 +137,15 @@ def _attached_vpc(item: dict[str, Any]) -> str | None:
     return attachments[0].get("VpcId") if attachments else None
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_INTERNET_GATEWAYS], types=["ec2:internet-gateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_INTERNET_GATEWAYS], types=[kinds.INTERNET_GATEWAY])
 async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
-            ctx, g, rtype="internet-gateway", rid=g["InternetGatewayId"], vpc_id=_attached_vpc(g)
+            ctx,
+            g,
+            rtype=kinds.INTERNET_GATEWAY,
+            rid=g["InternetGatewayId"],
+            vpc_id=_attached_vpc(g),
         )
         for g in await ctx.paginate_all(EC2_DESCRIBE_INTERNET_GATEWAYS, "InternetGateways")
     ]
@@ -150,14 +154,14 @@ async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
 @collector(
     service="ec2",
     calls=[EC2_DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS],
-    types=["ec2:egress-only-internet-gateway"],
+    types=[kinds.EGRESS_ONLY_INTERNET_GATEWAY],
 )
 async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx,
             g,
-            rtype="egress-only-internet-gateway",
+            rtype=kinds.EGRESS_ONLY_INTERNET_GATEWAY,
             rid=g["EgressOnlyInternetGatewayId"],
             vpc_id=_attached_vpc(g),
         )
@@ -167,13 +171,13 @@ async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Res
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_NAT_GATEWAYS], types=["ec2:natgateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_NAT_GATEWAYS], types=[kinds.NAT_GATEWAY])
 async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx,
             g,
-            rtype="natgateway",
+            rtype=kinds.NAT_GATEWAY,
             rid=g["NatGatewayId"],
             vpc_id=g.get("VpcId"),
             subnet_id=g.get("SubnetId"),
@@ -183,13 +187,13 @@ async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_SECURITY_GROUPS], types=["ec2:security-group"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_SECURITY_GROUPS], types=[kinds.SECURITY_GROUP])
 async def collect_security_groups(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx,
             g,
-            rtype="security-group",
+            rtype=kinds.SECURITY_GROUP,
             rid=g["GroupId"],
             natural_name=g.get("GroupName"),
             vpc_id=g.get("VpcId"),
@@ -199,10 +203,10 @@ async def collect_security_groups(ctx: CollectContext) -> list[Resource]:
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_NETWORK_ACLS], types=["ec2:network-acl"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_NETWORK_ACLS], types=[kinds.NETWORK_ACL])
 async def collect_network_acls(ctx: CollectContext) -> list[Resource]:
     return [
-        _resource(ctx, a, rtype="network-acl", rid=a["NetworkAclId"], vpc_id=a.get("VpcId"))
+        _resource(ctx, a, rtype=kinds.NETWORK_ACL, rid=a["NetworkAclId"], vpc_id=a.get("VpcId"))
         for a in await ctx.paginate_all(EC2_DESCRIBE_NETWORK_ACLS, "NetworkAcls")
     ]
 
@@ -210,14 +214,14 @@ async def collect_network_acls(ctx: CollectContext) -> list[Resource]:
 @collector(
     service="ec2",
     calls=[EC2_DESCRIBE_VPC_PEERING_CONNECTIONS],
-    types=["ec2:vpc-peering-connection"],
+    types=[kinds.VPC_PEERING_CONNECTION],
 )
 async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx,
             p,
-            rtype="vpc-peering-connection",
+            rtype=kinds.VPC_PEERING_CONNECTION,
             rid=p["VpcPeeringConnectionId"],
             vpc_id=(p.get("RequesterVpcInfo") or {}).get("VpcId"),
             extra={"state": (p.get("Status") or {}).get("Code")},
@@ -228,7 +232,7 @@ async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_VPN_GATEWAYS], types=["ec2:vpn-gateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_VPN_GATEWAYS], types=[kinds.VPN_GATEWAY])
 async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
     # DescribeVpnGateways does not page.
     response = await ctx.call(EC2_DESCRIBE_VPN_GATEWAYS)
@@ -236,7 +240,7 @@ async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
         _resource(
             ctx,
             g,
-            rtype="vpn-gateway",
+            rtype=kinds.VPN_GATEWAY,
             rid=g["VpnGatewayId"],
             vpc_id=next(
                 (
@@ -255,14 +259,14 @@ async def collect_vpn_gateways(ctx: CollectContext) -> list[Resource]:
 @collector(
     service="ec2",
     calls=[EC2_DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS],
-    types=["ec2:transit-gateway-attachment"],
+    types=[kinds.TRANSIT_GATEWAY_ATTACHMENT],
 )
 async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx,
             a,
-            rtype="transit-gateway-attachment",
+            rtype=kinds.TRANSIT_GATEWAY_ATTACHMENT,
             rid=a["TransitGatewayAttachmentId"],
             vpc_id=a.get("VpcId"),
             extra={
@@ -276,13 +280,13 @@ async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resou
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_VPC_ENDPOINTS], types=["ec2:vpc-endpoint"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_VPC_ENDPOINTS], types=[kinds.VPC_ENDPOINT])
 async def collect_vpc_endpoints(ctx: CollectContext) -> list[Resource]:
     return [
         _resource(
             ctx,
             e,
-            rtype="vpc-endpoint",
+            rtype=kinds.VPC_ENDPOINT,
             rid=e["VpcEndpointId"],
             natural_name=e.get("ServiceName"),
             vpc_id=e.get("VpcId"),
@@ -298,7 +302,7 @@ async def collect_vpc_endpoints(ctx: CollectContext) -> list[Resource]:
     ]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_INSTANCES], types=["ec2:instance"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_INSTANCES], types=[kinds.INSTANCE])
 async def collect_instances(ctx: CollectContext) -> list[Resource]:
     found: list[Resource] = []
     async for reservation in ctx.paginate(EC2_DESCRIBE_INSTANCES, "Reservations"):
@@ -307,7 +311,7 @@ async def collect_instances(ctx: CollectContext) -> list[Resource]:
                 _resource(
                     ctx,
                     instance,
-                    rtype="instance",
+                    rtype=kinds.INSTANCE,
                     rid=instance["InstanceId"],
                     vpc_id=instance.get("VpcId"),
                     subnet_id=instance.get("SubnetId"),
@@ -329,7 +333,7 @@ async def collect_instances(ctx: CollectContext) -> list[Resource]:
     return found
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_VOLUMES], types=["ec2:volume"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_VOLUMES], types=[kinds.VOLUME])
 async def collect_volumes(ctx: CollectContext) -> list[Resource]:
     found: list[Resource] = []
     for volume in await ctx.paginate_all(EC2_DESCRIBE_VOLUMES, "Volumes"):
@@ -338,7 +342,7 @@ async def collect_volumes(ctx: CollectContext) -> list[Resource]:
             _resource(
                 ctx,
                 volume,
-                rtype="volume",
+                rtype=kinds.VOLUME,
                 rid=volume["VolumeId"],
                 extra={
                     "attached_to": attached,
@@ -353,7 +357,7 @@ async def collect_volumes(ctx: CollectContext) -> list[Resource]:
     return found
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_ADDRESSES], types=["ec2:elastic-ip"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_ADDRESSES], types=[kinds.ELASTIC_IP])
 async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
     response = await ctx.call(EC2_DESCRIBE_ADDRESSES)  # does not page
     found: list[Resource] = []
@@ -363,7 +367,7 @@ async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
             _resource(
                 ctx,
                 address,
-                rtype="elastic-ip",
+                rtype=kinds.ELASTIC_IP,
                 rid=rid,
                 natural_name=address.get("PublicIp"),
                 extra={
@@ -379,7 +383,7 @@ async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
     return found
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_NETWORK_INTERFACES], types=["ec2:network-interface"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_NETWORK_INTERFACES], types=[kinds.NETWORK_INTERFACE])
 async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
     found: list[Resource] = []
     for eni in await ctx.paginate_all(EC2_DESCRIBE_NETWORK_INTERFACES, "NetworkInterfaces"):
@@ -387,7 +391,7 @@ async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
             _resource(
                 ctx,
                 eni,
-                rtype="network-interface",
+                rtype=kinds.NETWORK_INTERFACE,
                 rid=eni["NetworkInterfaceId"],
                 natural_name=eni.get("Description") or None,
                 vpc_id=eni.get("VpcId"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     ELB_DESCRIBE_LOAD_BALANCERS,
     ELB_DESCRIBE_TAGS,
@@ -65,7 +65,7 @@ def _resource(
     subnet_ids = extra["subnet_ids"]
     return Resource(
         arn=arn,
-        type="elasticloadbalancing:loadbalancer",
+        type=kinds.LOAD_BALANCER,
         id=name,
         name=display_name(resource_tags, name, name),
         region=ctx.region,
@@ -79,7 +79,7 @@ def _resource(
 @collector(
     service="elbv2",
     calls=[ELBV2_DESCRIBE_LOAD_BALANCERS, ELBV2_DESCRIBE_TAGS],
-    types=["elasticloadbalancing:loadbalancer"],
+    types=[kinds.LOAD_BALANCER],
 )
 async def collect_load_balancers(ctx: CollectContext) -> list[Resource]:
     lbs = await ctx.paginate_all(ELBV2_DESCRIBE_LOAD_BALANCERS, "LoadBalancers")
@@ -117,7 +117,7 @@ async def collect_load_balancers(ctx: CollectContext) -> list[Resource]:
 @collector(
     service="elb",
     calls=[ELB_DESCRIBE_LOAD_BALANCERS, ELB_DESCRIBE_TAGS],
-    types=["elasticloadbalancing:loadbalancer"],
+    types=[kinds.LOAD_BALANCER],
     name="elb.classic_load_balancers",
 )
 async def collect_classic_load_balancers(ctx: CollectContext) -> list[Resource]:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     IAM_GENERATE_CREDENTIAL_REPORT,
     IAM_GET_ACCESS_KEY_LAST_USED,
@@ -463,7 +463,7 @@ def _principal(
     attributes.update(extra)
     return Resource(
         arn=arn,
-        type=f"iam:{rtype}",
+        type=rtype,
         id=name,
         name=display_name(tags, name, name),
         region=ctx.region,
@@ -510,7 +510,7 @@ def user_resource(
         "permissions_boundary": _boundary(detail, details) if details else None,
         **_last_used(user_activity(access), access.known),
     }
-    return _principal(ctx, "user", name, str(detail["Arn"]), detail, extra)
+    return _principal(ctx, kinds.USER, name, str(detail["Arn"]), detail, extra)
 
 
 def role_resource(ctx: CollectContext, detail: dict[str, Any], details: Details) -> Resource:
@@ -529,7 +529,7 @@ def role_resource(ctx: CollectContext, detail: dict[str, Any], details: Details)
         "permissions_boundary": _boundary(detail, details),
         **_last_used(activity(used.get("LastUsedDate"), "role", region=region), True),
     }
-    return _principal(ctx, "role", name, str(detail["Arn"]), detail, extra)
+    return _principal(ctx, kinds.IAM_ROLE, name, str(detail["Arn"]), detail, extra)
 
 
 def group_resource(
@@ -546,7 +546,7 @@ def group_resource(
         "inline_policies": _inline(detail, "GroupPolicyList"),
         **_last_used(latest(uses), all(u.attributes.get("last_used_known") for u in members)),
     }
-    return _principal(ctx, "group", name, str(detail["Arn"]), detail, extra)
+    return _principal(ctx, kinds.GROUP, name, str(detail["Arn"]), detail, extra)
 
 
 def _member_activity(user: Resource) -> Activity | None:
@@ -622,7 +622,7 @@ def root_resource(
     }
     return Resource(
         arn=f"arn:{ctx.partition}:iam::{ctx.account.id}:root",
-        type="iam:root",
+        type=kinds.ROOT,
         id="root",
         name="root",
         region=ctx.region,
@@ -667,7 +667,7 @@ async def principals(
         IAM_GET_LOGIN_PROFILE,
         IAM_LIST_MFA_DEVICES,
     ],
-    types=["iam:root", "iam:user", "iam:role", "iam:group"],
+    types=[kinds.ROOT, kinds.USER, kinds.IAM_ROLE, kinds.GROUP],
 )
 async def collect_principals(ctx: CollectContext) -> list[Resource]:
     details, report, summary, password_policy, devices = await asyncio.gather(

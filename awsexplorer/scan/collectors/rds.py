@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     RDS_DESCRIBE_DB_CLUSTERS,
     RDS_DESCRIBE_DB_INSTANCES,
@@ -50,7 +50,7 @@ def _db(ctx: CollectContext, db: dict[str, Any]) -> Resource:
     )
     return Resource(
         arn=str(db.get("DBInstanceArn") or ctx.arn("rds", f"db:{db_id}")),
-        type="rds:db",
+        type=kinds.DATABASE,
         id=db_id,
         name=display_name(tags, db_id, db_id),
         region=ctx.region,
@@ -82,7 +82,7 @@ async def _clusters(ctx: CollectContext) -> dict[str, dict[str, Any]] | None:
 @collector(
     service="rds",
     calls=[RDS_DESCRIBE_DB_INSTANCES, RDS_DESCRIBE_DB_CLUSTERS],
-    types=["rds:db"],
+    types=[kinds.DATABASE],
 )
 async def collect_db_instances(ctx: CollectContext) -> list[Resource]:
     found = [

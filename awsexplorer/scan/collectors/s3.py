@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import GLOBAL_REGION, Resource
+from awsexplorer.model import GLOBAL_REGION, Resource, kinds
 from awsexplorer.model.calls import (
     S3_GET_BUCKET_ENCRYPTION,
     S3_GET_BUCKET_LIFECYCLE_CONFIGURATION,
@@ -34,7 +34,7 @@ from awsexplorer.scan.collectors.base import (
 )
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-ACCOUNT_BPA_TYPE = "s3:account-public-access-block"
+ACCOUNT_BPA_TYPE = kinds.ACCOUNT_PUBLIC_ACCESS_BLOCK
 ACCOUNT_BPA_ID = "account-public-access-block"
 
 _NO_BPA = "NoSuchPublicAccessBlockConfiguration"
@@ -219,7 +219,7 @@ async def _bucket(
         attributes["tags_unknown"] = True
     return Resource(
         arn=f"arn:{ctx.partition}:s3:::{name}",
-        type="s3:bucket",
+        type=kinds.BUCKET,
         id=name,
         name=name,
         region=region,
@@ -258,7 +258,7 @@ def _account_bpa_resource(ctx: CollectContext, account_bpa: dict[str, bool] | No
         S3_GET_BUCKET_POLICY_STATUS,
         S3CONTROL_GET_PUBLIC_ACCESS_BLOCK,
     ],
-    types=["s3:bucket", ACCOUNT_BPA_TYPE],
+    types=[kinds.BUCKET, ACCOUNT_BPA_TYPE],
 )
 async def collect_buckets(ctx: CollectContext) -> list[Resource]:
     # The account-level setting is read once and applies to every bucket. It is recorded twice

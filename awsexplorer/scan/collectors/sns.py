@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     SNS_GET_TOPIC_ATTRIBUTES,
     SNS_LIST_TOPICS,
@@ -63,14 +63,14 @@ def _topic(
     if attrs is None:
         attributes["attributes_unknown"] = True
     return tagged_resource(
-        ctx, arn=arn, rtype="sns:topic", name=name, tags=tags, attributes=attributes
+        ctx, arn=arn, rtype=kinds.TOPIC, name=name, tags=tags, attributes=attributes
     )
 
 
 @collector(
     service="sns",
     calls=[SNS_LIST_TOPICS, SNS_GET_TOPIC_ATTRIBUTES, TAGGING_GET_RESOURCES],
-    types=["sns:topic"],
+    types=[kinds.TOPIC],
 )
 async def collect_topics(ctx: CollectContext) -> list[Resource]:
     topics = await ctx.paginate_all(SNS_LIST_TOPICS, "Topics")
@@ -79,6 +79,6 @@ async def collect_topics(ctx: CollectContext) -> list[Resource]:
         return []
     details, tags = await asyncio.gather(
         asyncio.gather(*(_attributes(ctx, arn) for arn in arns)),
-        tags_by_arn(ctx, "sns:topic"),
+        tags_by_arn(ctx, kinds.TOPIC),
     )
     return [_topic(ctx, arn, attrs, tags) for arn, attrs in zip(arns, details, strict=True)]

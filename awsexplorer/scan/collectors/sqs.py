@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     SQS_GET_QUEUE_ATTRIBUTES,
     SQS_LIST_QUEUES,
@@ -53,7 +53,7 @@ async def _attributes(ctx: CollectContext, url: str) -> dict[str, Any] | None:
 @collector(
     service="sqs",
     calls=[SQS_LIST_QUEUES, SQS_GET_QUEUE_ATTRIBUTES, TAGGING_GET_RESOURCES],
-    types=["sqs:queue"],
+    types=[kinds.QUEUE],
 )
 async def collect_queues(ctx: CollectContext) -> list[Resource]:
     urls = [str(u) for u in await ctx.paginate_all(SQS_LIST_QUEUES, "QueueUrls")]
@@ -61,7 +61,7 @@ async def collect_queues(ctx: CollectContext) -> list[Resource]:
         return []
     details, tags = await asyncio.gather(
         asyncio.gather(*(_attributes(ctx, url) for url in urls)),
-        tags_by_arn(ctx, "sqs:queue"),
+        tags_by_arn(ctx, kinds.QUEUE),
     )
     redrive = {
         url: _json((attrs or {}).get("RedrivePolicy"))
@@ -101,7 +101,7 @@ async def collect_queues(ctx: CollectContext) -> list[Resource]:
             attributes["attributes_unknown"] = True
         found.append(
             tagged_resource(
-                ctx, arn=arn, rtype="sqs:queue", name=name, tags=tags, attributes=attributes
+                ctx, arn=arn, rtype=kinds.QUEUE, name=name, tags=tags, attributes=attributes
             )
         )
     return found

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from awsexplorer.config import DEFAULT_STALE_DAYS
-from awsexplorer.model import Resource, ScanResult, Severity
+from awsexplorer.model import Resource, ScanResult, Severity, kinds
 from awsexplorer.model.activity import key_use, parse_time, principal_use
 from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.principals import admin_answer
@@ -25,8 +25,8 @@ from awsexplorer.ui.format import relative_time
 
 ADMIN_CHECK = "iam-admin-access"
 
-KIND_ORDER = {"iam:root": 0, "iam:user": 1, "iam:role": 2, "iam:group": 3}
-KIND_LABEL = {"iam:root": "root", "iam:user": "user", "iam:role": "role", "iam:group": "group"}
+KIND_ORDER = {kinds.ROOT: 0, kinds.USER: 1, kinds.IAM_ROLE: 2, kinds.GROUP: 3}
+KIND_LABEL = {kinds.ROOT: "root", kinds.USER: "user", kinds.IAM_ROLE: "role", kinds.GROUP: "group"}
 
 NOT_APPLICABLE = "-"
 UNKNOWN = "?"
@@ -210,7 +210,7 @@ def build_iam_rows(
     def admin_of(resource: Resource) -> bool | None:
         return True if resource.arn in flagged else holds_admin(resource.attributes)
 
-    group_attrs = {r.id: r.attributes for r in principals if r.type == "iam:group"}
+    group_attrs = {r.id: r.attributes for r in principals if r.type == kinds.GROUP}
 
     rows = []
     for r in principals:
