@@ -15,7 +15,7 @@ from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, ScanResult, Severity
-from awsexplorer.model.defaults import default_vpcs, is_aws_default
+from awsexplorer.model.defaults import regions_with_only_defaults
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -59,12 +59,9 @@ def print_summary(console: Console, result: ScanResult) -> None:
         )
     )
     by_region: dict[str, Counter[str]] = defaultdict(Counter)
-    own: Counter[str] = Counter()  # resources that are not AWS's own defaults, by region
-    defaults = default_vpcs(result.resources)
     for resource in result.resources:
         by_region[resource.region][short_type(resource.type)] += 1
-        if not is_aws_default(resource, defaults):
-            own[resource.region] += 1
+    only_defaults = regions_with_only_defaults(result.resources)
 
     table = Table(title="Resources by region", title_justify="left", expand=False)
     table.add_column("Region", no_wrap=True)
@@ -80,7 +77,7 @@ def print_summary(console: Console, result: ScanResult) -> None:
         status = region.status if region else RegionStatus.OK
         if status is RegionStatus.NOT_ENABLED and not counts:
             continue
-        if status is RegionStatus.OK and counts and not own[name]:
+        if status is RegionStatus.OK and name in only_defaults:
             defaults_only.append(name)  # fold: nothing of the user's here
             continue
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))

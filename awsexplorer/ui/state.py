@@ -22,7 +22,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.model.defaults import default_vpcs, is_aws_default
+from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -303,10 +303,9 @@ class ExplorerState:
             return False
         by_type = self._by_region_type.get(region, {})
         found = [r for items in by_type.values() for r in items.values()]
-        if not found or len(found) > MAX_DEFAULT_RESOURCES:
+        if len(found) > MAX_DEFAULT_RESOURCES:
             return False
-        defaults = default_vpcs(found)
-        return all(is_aws_default(r, defaults) for r in found)
+        return only_aws_defaults(found)
 
     def count(
         self, region: str, resource_type: str | None = None, service: str | None = None
@@ -355,9 +354,7 @@ class ExplorerState:
 
     def account_findings(self) -> list[Finding]:
         """Warnings about the account itself, or about something the scan did not list."""
-        return [
-            f for f in self.findings if f.resource not in self._resources or f.account_level
-        ]
+        return [f for f in self.findings if f.resource not in self._resources or f.account_level]
 
     def severity_counts(
         self,

@@ -359,6 +359,23 @@ def test_default_vpc_in_use_stays_in_view(account: ScanResult) -> None:
     assert items[1].expanded
 
 
+def test_default_vpc_with_a_group_the_user_added_stays_in_view(account: ScanResult) -> None:
+    # the one defaults rule (model/defaults.py): only the group AWS names "default" is AWS's;
+    # the view used to fold a default VPC whatever security groups it held
+    wizard = Resource(
+        arn="arn:aws:ec2:us-east-1:123456789012:security-group/sg-0wizard",
+        type="ec2:security-group",
+        id="sg-0wizard",
+        name="launch-wizard-1",
+        region="us-east-1",
+        vpc_id="vpc-0dflt",
+        attributes={"group_name": "launch-wizard-1"},
+    )
+    account.resources.append(wizard)
+    items = build_vpc_tree(account)
+    assert [i.region for i in items] == ["eu-west-1", "us-east-1"]
+
+
 def subnet_only(finished: str | None) -> ScanResult:
     subnet = Resource(
         arn="arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-1",

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import Resource, ScanResult, Severity
+from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.routing import usable_ips
 from awsexplorer.model.topology import Gateway, SubnetNode, VpcTopology, build_topology
@@ -307,19 +308,17 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
     )
 
 
-# What every default VPC holds from the start: not a sign of use.
-_BUILT_IN = frozenset({"ec2:security-group", "ec2:network-acl"})
-
-
 def _idle_default(vpc: VpcTopology, worst: dict[str, Severity]) -> bool:
-    """A default VPC that nothing runs in, with no warning: noise, one per region."""
-    return (
-        vpc.is_default
-        and vpc.vpc is not None
-        and vpc.vpc.arn not in worst
-        and not any(s.resources for s in vpc.subnets)
-        and all(r.type in _BUILT_IN for r in vpc.other_resources)
-    )
+    """A default VPC that holds only what AWS put in it, with no warning: noise, one per region."""
+    if not vpc.is_default or vpc.vpc is None or vpc.vpc.arn in worst:
+        return False
+    inside = [
+        vpc.vpc,
+        *(r for s in vpc.subnets for r in (s.resource, *s.resources)),
+        *(g.resource for g in vpc.gateways),
+        *vpc.other_resources,
+    ]
+    return only_aws_defaults(inside)
 
 
 def worst_by_arn(result: ScanResult) -> dict[str, Severity]:
