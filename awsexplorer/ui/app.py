@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import signal
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -147,6 +148,10 @@ class AwsExplorerApp(App[int]):
         self._events = EventBuffer()
         self._scan_config: ScanConfig | None = None
         self.analysing = False
+        # CloudTrail history (`t`, `:changes`): the scanner's session on a background loop,
+        # made on first use (scan/history.HistoryService; aiobotocore loads then, not here).
+        self._history: Any = None
+        self._history_lock = threading.Lock()
 
     @property
     def source(self) -> str:
@@ -224,6 +229,8 @@ class AwsExplorerApp(App[int]):
         self.exit(128 + sig.value)
 
     def on_unmount(self) -> None:
+        if self._history is not None:
+            self._history.close()
         loop = asyncio.get_running_loop()
         for sig in EXIT_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -449,6 +456,11 @@ class AwsExplorerApp(App[int]):
         if isinstance(screen, HelpScreen):
             return
         name = view_name(screen)
+        own = getattr(screen, "HELP_VIEW", None)  # the history screens' keys
+        if name is None and own in VIEW_KEYS:
+            title = f"{getattr(screen, 'VIEW_NAME', own)} keys  (? or Esc closes this)"
+            self.push_screen(HelpScreen(VIEW_KEYS[own], title))
+            return
         if name is None:
             self.push_screen(HelpScreen())
             return
@@ -468,6 +480,90 @@ class AwsExplorerApp(App[int]):
         screen.settings = self.options.settings  # the checks' settings: the same verdicts
         if self.options.snapshot is not None:
             screen.as_of = parse_time(self.state.finished_at)  # judged as of the scan
+        self.push_screen(screen)
+
+    # -- CloudTrail history (docs/history.md) ------------------------------------------------
+
+    def _no_history_here(self) -> bool:
+        """Offline, and in the demo, there is no CloudTrail to ask: say so (True) instead."""
+        if self.options.snapshot is not None:
+            self.notify(
+                "This is a saved snapshot, opened offline: there is no CloudTrail history "
+                "offline. Run awsexplorer without --snapshot to see who changed what.",
+                severity="warning",
+            )
+            return True
+        if self.options.demo:
+            self.notify(
+                "The demo account has no CloudTrail history (its local server records none).",
+                severity="warning",
+            )
+            return True
+        return False
+
+    def fetch_history(self, pages: Any, on_page: Any, cancelled: Any) -> bool:
+        """On a worker thread: stream `pages` through the scanner's session (made once, with
+        the app's scan config), `on_page` for each; False when cancelled first."""
+        with self._history_lock:
+            if self._history is None:
+                from awsexplorer.scan.history import HistoryService
+
+                self._history = HistoryService(self._scan_config or self.options.config)
+        return bool(self._history.run(pages, on_page, cancelled))
+
+    def _scan_reference(self) -> datetime:
+        return parse_time(self.state.finished_at) or datetime.now(UTC)
+
+    def action_history(self, arn: str | None = None) -> None:
+        """`t`: the selected resource's CloudTrail history."""
+        if self._no_history_here():
+            return
+        resource = self.state.get(arn) if arn else None
+        if resource is None:
+            self.notify("Select a resource first: t shows its CloudTrail history.")
+            return
+        from awsexplorer.model.history import MAX_HOURS, target_for
+        from awsexplorer.ui.screens.history import HistoryQuery, HistoryScreen
+
+        target = target_for(resource.type, resource.id, resource.arn, resource.region)
+        if not target.names:
+            self.notify(f"No history for {target.label}: {target.reason}.", severity="warning")
+            return
+        query = HistoryQuery("resource", target.region, target.names, MAX_HOURS, target.label)
+        screen = HistoryScreen(
+            self.state.result(), query, self.fetch_history, reference=self._scan_reference()
+        )
+        self.push_screen(screen)
+
+    def action_changes(self, region: str | None = None, hours_text: str = "") -> None:
+        """`:changes [HOURS]`: every mutating event CloudTrail recorded in the region."""
+        if self._no_history_here():
+            return
+        from awsexplorer.model.history import GLOBAL_SERVICE_REGION, history_region, parse_hours
+        from awsexplorer.ui.screens.history import HistoryQuery, HistoryScreen
+
+        try:
+            hours = parse_hours(hours_text)
+        except ValueError as exc:
+            self.notify(f":changes {hours_text}: {exc}. Try :changes 48.", severity="warning")
+            return
+        where = history_region(region or "")
+        scope = {where} | ({GLOBAL_REGION} if where == GLOBAL_SERVICE_REGION else set())
+        by_name: dict[str, str] = {}
+        for resource in self.state.result().resources:
+            if resource.region in scope:
+                by_name.setdefault(resource.id, resource.arn)
+                by_name.setdefault(resource.arn, resource.arn)
+        query = HistoryQuery("changes", where, (), hours, where)
+        screen = HistoryScreen(
+            self.state.result(),
+            query,
+            self.fetch_history,
+            reference=self._scan_reference(),
+            by_name=by_name,
+        )
+        while len(self.screen_stack) > 1:  # like a view: Esc goes back to the tree
+            self.pop_screen()
         self.push_screen(screen)
 
     def default_snapshot_path(self) -> str:

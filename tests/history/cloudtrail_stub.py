@@ -8,6 +8,7 @@ seconds, Resources, CloudTrailEvent as a JSON string), split into pages of `page
 NextToken, and it can answer the first N requests with CloudTrail's throttling error
 (HTTP 400, `ThrottlingException`, "Rate exceeded"). Every request is recorded: its region
 (from the signature's credential scope), target, lookup attribute, token, and arrival time.
+
 """
 
 from __future__ import annotations

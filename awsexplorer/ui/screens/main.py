@@ -47,6 +47,10 @@ class Explorer(Protocol):
 
     def action_rescan(self, region: str | None = None) -> None: ...
 
+    def action_history(self, arn: str | None = None) -> None: ...
+
+    def action_changes(self, region: str | None = None, hours_text: str = "") -> None: ...
+
 
 # `:` commands: name -> what the suggestion says.
 COMMANDS: dict[str, str] = {
@@ -54,6 +58,7 @@ COMMANDS: dict[str, str] = {
     "iam": "IAM principals: last used, MFA, key ages, admin",
     "findings": "every warning, worst first",
     "errors": "the error log: every failed call",
+    "changes": "every change CloudTrail recorded in this region (:changes HOURS; default 24)",
     "help": "all the keys",
     "save": "save this scan as a snapshot",
     "quit": "leave awsexplorer",
@@ -81,6 +86,7 @@ class MainScreen(Screen[None]):
         Binding("ctrl+z", "toggle_attention", "Attention"),
         Binding("c", "copy", "Copy"),
         Binding("r", "rescan", "Rescan"),
+        Binding("t", "history", "History"),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -238,6 +244,9 @@ class MainScreen(Screen[None]):
             self.go_to_region(argument.strip())
         elif word in ("vpc", "iam", "findings", "errors"):
             self.explorer.action_show_view(word)
+        elif word == "changes":
+            ref = self.cursor_ref
+            self.explorer.action_changes(ref.region if ref is not None else None, argument)
         elif word == "help":
             self.explorer.action_help()
         elif word == "save":
@@ -375,6 +384,13 @@ class MainScreen(Screen[None]):
         value = inert(value)
         self.app.copy_to_clipboard(value)
         self.notify(f"Copied {value}", title="Clipboard (OSC 52)")
+
+    def action_history(self) -> None:
+        """`t`: the CloudTrail history of the resource under the cursor."""
+        ref = self.cursor_ref
+        self.explorer.action_history(
+            ref.arn if ref is not None and ref.kind == "resource" else None
+        )
 
     def action_rescan(self) -> None:
         ref = self.cursor_ref
