@@ -361,7 +361,7 @@ def verdicts(result: ScanResult) -> dict[str, Any]:
     rows_unchecked = _rows(result)
     return {
         "findings": sorted([f.check, f.resource, f.message] for f in findings),
-        "checks": sorted([c.check, c.status, c.reason or ""] for c in checks),
+        "checks": sorted([c.id, c.status, c.reason or ""] for c in checks),
         "admin_after_checks": sorted([r.arn, str(r.admin)] for r in rows_checked),
         "admin_before_checks": sorted([r.arn, str(r.admin)] for r in rows_unchecked),
     }

@@ -540,35 +540,62 @@ class PolicySet:
             if boundary is None
             else [s for name, doc in boundary for s in normalise(doc, name)]
         )
-        self._key: tuple[Any, ...] | None = None
+        self._canon: tuple[tuple[Any, ...], tuple[str, ...], PolicySet] | None = None
 
-    def _content_key(self) -> tuple[Any, ...]:
-        """What the answers depend on, to share them between equal sets (many principals hold
-        the same policies; the checks and the IAM view ask the same questions)."""
-        if self._key is None:
+    def _canonical(self) -> tuple[tuple[Any, ...], tuple[str, ...], PolicySet]:
+        """What the answers on "*" depend on, without the policies' names, to share them
+        between sets that differ only in names (many principals hold the same documents under
+        their own inline or group labels; the checks and the IAM view ask the same questions).
+
+        Returns (key, names, canonical set): the canonical set holds the statements those
+        questions read, each policy name replaced by a placeholder (names[i] is the i-th), so
+        its answers are computed once per key and named per set (`_named`)."""
+        if self._canon is None:
             if any(_cover(s).exotic for s in self.identity if s.allow):
-                self._key = (
-                    tuple(_statement_key(s) for s in self.identity),
-                    None
-                    if self.boundary is None
-                    else tuple(_statement_key(s) for s in self.boundary),
-                )
+                read = list(self.identity)
+                limits = self.boundary
+                extras: dict[str, set[str]] = {}
             else:
                 # Questions on "*" read only these statements, and the services the others
                 # name that the catalogue lacks (see _services_on_everything).
-                allows, denies, limits = self._relevant()
-                read = {id(s) for s in (*allows, *denies)}
+                allows, denies, bounds = self._relevant()
+                ids = {id(s) for s in (*allows, *denies)}
+                read = [s for s in self.identity if id(s) in ids]
+                limits = None if self.boundary is None else bounds
                 known = catalogue().keys()
-                extras: set[str] = set()
+                extras = {}
                 for s in self.identity:
-                    if s.allow and id(s) not in read:
-                        extras |= _cover(s).names - known
-                self._key = (
-                    tuple(_statement_key(s) for s in self.identity if id(s) in read),
-                    None if self.boundary is None else tuple(_statement_key(s) for s in limits),
-                    frozenset(extras),
-                )
-        return self._key
+                    if s.allow and id(s) not in ids and _cover(s).names - known:
+                        extras.setdefault(s.source, set()).update(_cover(s).names - known)
+            # Kept as Allows that reach no resource (no question on "*" reads them), one per
+            # policy, so that a set narrowed to one policy keeps that policy's.
+            read += [
+                Statement("Allow", tuple(f"{e}:*" for e in sorted(v)), resources=(), source=k)
+                for k, v in extras.items()
+            ]
+            everyone = [*read, *(limits or [])]
+            names: dict[str, str] = {}
+            if all(_plain(s) for s in everyone):
+
+                def mark(s: Statement) -> Statement:
+                    if not s.source:
+                        return s  # "a policy": nothing to name
+                    found = names.get(s.source)
+                    if found is None:
+                        found = names[s.source] = f"{_MARK}{len(names)}{_MARK}"
+                    return replace(s, source=found)
+
+                read = [mark(s) for s in read]
+                limits = None if limits is None else [mark(s) for s in limits]
+            canon = PolicySet([], None)
+            canon.identity, canon.boundary = read, limits
+            key = (
+                tuple(_statement_key(s) for s in read),
+                None if limits is None else tuple(_statement_key(s) for s in limits),
+            )
+            canon._canon = (key, (), canon)
+            self._canon = (key, tuple(names), canon)
+        return self._canon
 
     @classmethod
     def of(cls, document: Any, name: str = "") -> PolicySet:
@@ -668,11 +695,16 @@ class PolicySet:
         """Services granted whole on every resource ({prefix: answer}); a service an explicit
         Deny takes part of is still listed when most of it stays granted (answer.denied_by
         names the Deny, answer.verdict is then the verdict of what is left)."""
-        key = ("services", self._content_key())
-        found = _ANSWERS.get(key)
-        if found is None:
-            found = _remember(key, self._services_on_everything())
-        return dict(found)
+        key, names, canon = self._canonical()
+        named = _ANSWERS.get(("services", key, names))
+        if named is None:
+            found = _ANSWERS.get(("services", key))
+            if found is None:
+                found = _remember(("services", key), canon._services_on_everything())
+            named = {service: _named(answer, names) for service, answer in found.items()}
+            if names:
+                _remember(("services", key, names), named)
+        return dict(named)
 
     def _relevant(self) -> tuple[list[Statement], list[Statement], list[Statement]]:
         """The statements evaluate() reads when the resource is "*": (identity Allows on every
@@ -825,11 +857,13 @@ class PolicySet:
         every IAM action is granted (with IAM it can grant itself the rest): "admin in all but
         name", as an Allow NotAction ["ec2:*", "s3:*"] on "*" is. The answer's sources are the
         policies that make it admin each on their own, or all that contribute when none does."""
-        key = ("admin", self._content_key())
-        found: AdminAnswer | None = _ANSWERS.get(key)
+        key, names, canon = self._canonical()
+        found: AdminAnswer | None = _ANSWERS.get(("admin", key))
         if found is None:
-            found = _remember(key, self._admin_alone())
-        return found
+            found = _remember(("admin", key), canon._admin_alone())
+        if not names:
+            return found
+        return AdminAnswer(_named(found.answer, names), found.missing)
 
     def _admin_alone(self) -> AdminAnswer:
         found = self._admin()
@@ -841,11 +875,14 @@ class PolicySet:
         return AdminAnswer(replace(found.answer, sources=tuple(alone)), found.missing)
 
     def _admin(self) -> AdminAnswer:
-        key = ("admin-any", self._content_key())
-        found: AdminAnswer | None = _ANSWERS.get(key)
+        # Only ever asked of canonical sets (admin() and _admin_alone's narrowed copies).
+        key, names, canon = self._canonical()
+        found: AdminAnswer | None = _ANSWERS.get(("admin-any", key))
         if found is None:
-            found = _remember(key, self._admin_uncached())
-        return found
+            found = _remember(("admin-any", key), canon._admin_uncached())
+        if not names:
+            return found
+        return AdminAnswer(_named(found.answer, names), found.missing)
 
     def _admin_uncached(self) -> AdminAnswer:
         everything = _everything()
@@ -906,6 +943,39 @@ def _statement_key(statement: Statement) -> tuple[Statement, str]:
 
 
 _ANSWERS: dict[tuple[Any, ...], Any] = {}
+# Placeholders for policy names in canonical sets: "\x00<n>\x00". A set whose names, resources
+# or conditions hold the mark itself is not canonicalised (its answers are keyed by its names).
+_MARK = "\x00"
+_MARKED = re.compile("\x00([0-9]+)\x00")
+
+
+def _plain(statement: Statement) -> bool:
+    return (
+        _MARK not in statement.source
+        and all(_MARK not in r for r in statement.resources)
+        and (not statement.condition or _MARK not in repr(statement.condition))
+    )
+
+
+def _named(answer: Answer, names: tuple[str, ...]) -> Answer:
+    """A canonical set's answer with its placeholders replaced by this set's policy names
+    (sources and denied_by sorted again, as the named set's own answer would be)."""
+    if not names:
+        return answer
+
+    def name(text: str) -> str:
+        return _MARKED.sub(lambda m: names[int(m.group(1))], text) if _MARK in text else text
+
+    return Answer(
+        verdict=answer.verdict,
+        sources=tuple(sorted(name(t) for t in answer.sources)),
+        conditions=tuple(name(t) for t in answer.conditions),
+        unless=tuple(name(t) for t in answer.unless),
+        except_on=tuple(name(t) for t in answer.except_on),
+        denied_by=tuple(sorted(name(t) for t in answer.denied_by)),
+        granted=answer.granted,
+        asked=answer.asked,
+    )
 
 
 def _remember(key: tuple[Any, ...], value: Any) -> Any:
