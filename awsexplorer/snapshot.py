@@ -304,6 +304,12 @@ def validate(data: Any) -> None:
 
 
 def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
+    return from_document(check(data, source), source)
+
+
+def check(data: Any, source: str = "snapshot") -> dict[str, Any]:
+    """The document itself once its header and shape are as documented (else a SnapshotError),
+    for a reader that builds only part of it (`awsexplorer diff` builds only what differs)."""
     if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
         what = "a JSON object" if isinstance(data, dict) else _kind_of(data)
         raise SnapshotError(
@@ -328,6 +334,16 @@ def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
         )
     try:
         validate(data)
+    except _Damaged as exc:
+        raise SnapshotError(f"{source} is damaged: {exc}.", REWRITE_HINT) from None
+    return data
+
+
+def from_document(
+    data: dict[str, Any], source: str = "snapshot", *, resources: bool = True
+) -> ScanResult:
+    """The ScanResult of a checked document; `resources=False` leaves its resources out."""
+    try:
         return ScanResult(
             account=Account.from_dict(data["account"]),
             profile=data.get("profile"),
@@ -335,7 +351,9 @@ def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
             finished_at=data.get("finished_at"),
             regions=[RegionScan.from_dict(r) for r in data["regions"]],
             # An older snapshot gets the normalised fields its record reads (model/kinds.py).
-            resources=[complete(Resource.from_dict(r)) for r in data["resources"]],
+            resources=[complete(Resource.from_dict(r)) for r in data["resources"]]
+            if resources
+            else [],
             findings=[Finding.from_dict(f) for f in data.get("findings") or []],
             checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
         )
@@ -365,10 +383,10 @@ def _collector_paused() -> Iterator[None]:
 
 def loads(text: str, source: str = "snapshot") -> ScanResult:
     with _collector_paused():
-        return _loads(text, source)
+        return from_document(_document(text, source), source)
 
 
-def _loads(text: str, source: str) -> ScanResult:
+def _document(text: str, source: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -376,13 +394,20 @@ def _loads(text: str, source: str) -> ScanResult:
             f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
             "Was it cut short while copying? " + REWRITE_HINT,
         ) from None
-    return from_dict(data, source)
+    return check(data, source)
 
 
 def read(path: str | os.PathLike[str]) -> ScanResult:
-    """Read a snapshot file. Only a regular file of at most MAX_SNAPSHOT_BYTES is read: opened
-    without blocking and checked before reading, so /dev/zero or a named pipe is refused at once
-    instead of filling memory or waiting forever."""
+    """Read a snapshot file (see read_document)."""
+    source = str(path)
+    with _collector_paused():
+        return from_document(read_document(path), source)
+
+
+def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a snapshot file's checked document. Only a regular file of at most
+    MAX_SNAPSHOT_BYTES is read: opened without blocking and checked before reading, so /dev/zero
+    or a named pipe is refused at once instead of filling memory or waiting forever."""
     source = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -428,4 +453,5 @@ def read(path: str | os.PathLike[str]) -> ScanResult:
     except UnicodeDecodeError:
         raise SnapshotError(f"{source} is not a text file, so not a snapshot.") from None
     del raw
-    return loads(text, source)
+    with _collector_paused():
+        return _document(text, source)

@@ -68,16 +68,27 @@ def _exit_code(found: Any, fail_on: str) -> int:
 def _run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
-    from awsexplorer.model.diff import diff
+    from awsexplorer.model import Resource
+    from awsexplorer.model.diff import diff_documents
+    from awsexplorer.model.kinds import complete
 
-    old = snapshot.read(args.old)
-    new = snapshot.read(args.new)
+    # The documents, checked; only the resources that differ are built (model/diff.py).
+    old_doc, new_doc = snapshot.read_document(args.old), snapshot.read_document(args.new)
+    old = snapshot.from_document(old_doc, str(args.old), resources=False)
+    new = snapshot.from_document(new_doc, str(args.new), resources=False)
     if old.account.id != new.account.id:
         raise UserError(
             f"{args.old} is account {old.account.id} and {args.new} is account "
             f"{new.account.id}: diff two snapshots of the same account."
         )
-    found = diff(old, new, include_volatile=args.all)
+    found = diff_documents(
+        old,
+        new,
+        old_doc["resources"],
+        new_doc["resources"],
+        lambda data: complete(Resource.from_dict(dict(data))),
+        include_volatile=args.all,
+    )
     args._diff = found
     if args.format == "json":
         sys.stdout.write(json_text(found.to_dict(), indent=1) + "\n")

@@ -21,7 +21,9 @@ Summaries hold strings from the snapshots as they are: every output layer makes 
 
 from __future__ import annotations
 
+import gc
 import json
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -521,26 +523,87 @@ def _order(r: Resource) -> tuple[str, str, str]:
 
 def diff(old: ScanResult, new: ScanResult, *, include_volatile: bool = False) -> ScanDiff:
     """Everything that changed from `old` to `new` (two scans of one account)."""
-    before = {r.arn: r for r in old.resources}
-    after = {r.arn: r for r in new.resources}
+    return _paused(
+        old,
+        new,
+        {r.arn: r for r in old.resources},
+        {r.arn: r for r in new.resources},
+        _same,
+        _itself,
+        include_volatile,
+    )
+
+
+def diff_documents(
+    old: ScanResult,
+    new: ScanResult,
+    old_resources: Iterable[Mapping[str, Any]],
+    new_resources: Iterable[Mapping[str, Any]],
+    build: Callable[[Mapping[str, Any]], Resource],
+    *,
+    include_volatile: bool = False,
+) -> ScanDiff:
+    """The same, from the snapshots' resource documents (`old` and `new` carry the rest): only
+    the resources whose documents differ are built (`build`, as snapshot.read builds one), so
+    two 100,000-resource snapshots are compared without building 200,000 objects."""
+    return _paused(
+        old,
+        new,
+        {str(r["arn"]): r for r in old_resources},
+        {str(r["arn"]): r for r in new_resources},
+        operator.eq,
+        build,
+        include_volatile,
+    )
+
+
+def _same(a: Resource, b: Resource) -> bool:
+    return (
+        a.attributes == b.attributes
+        and a.tags == b.tags
+        and a.name == b.name
+        and a.vpc_id == b.vpc_id
+        and a.subnet_id == b.subnet_id
+    )
+
+
+def _itself(resource: Resource) -> Resource:
+    return resource
+
+
+def _paused(*args: Any) -> ScanDiff:
+    """Two large scans are millions of acyclic objects; the cyclic garbage collector would walk
+    them again and again while the diff allocates (most of its time at 100,000 resources) and
+    find nothing, so it is paused, as snapshot.read pauses it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _diff(*args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _diff(
+    old: ScanResult,
+    new: ScanResult,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    same: Callable[[Any, Any], bool],
+    build: Callable[[Any], Resource],
+    include_volatile: bool,
+) -> ScanDiff:
     result = ScanDiff(old_finished_at=old.finished_at, new_finished_at=new.finished_at)
-    result.added = sorted((r for a, r in after.items() if a not in before), key=_order)
-    result.removed = sorted((r for a, r in before.items() if a not in after), key=_order)
+    result.added = sorted((build(r) for a, r in after.items() if a not in before), key=_order)
+    result.removed = sorted((build(r) for a, r in before.items() if a not in after), key=_order)
     for arn, now in after.items():
         was = before.get(arn)
-        if was is None:
+        if was is None or same(was, now):
             continue
-        if (
-            was.attributes == now.attributes
-            and was.tags == now.tags
-            and was.name == now.name
-            and was.vpc_id == now.vpc_id
-            and was.subnet_id == now.subnet_id
-        ):
-            continue
-        changes = compare(was, now, include_volatile=include_volatile)
+        was_built, now_built = build(was), build(now)
+        changes = compare(was_built, now_built, include_volatile=include_volatile)
         if changes:
-            result.changed.append(ResourceChange(was, now, tuple(changes)))
+            result.changed.append(ResourceChange(was_built, now_built, tuple(changes)))
     result.changed.sort(key=lambda c: _order(c.new))
     tables = {f"{c.new.region}/{c.new.id}": c for c in result.changed if c.new.type == ROUTE_TABLE}
     _explain_subnets(result.changed, tables)
