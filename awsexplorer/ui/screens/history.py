@@ -130,11 +130,11 @@ class HistoryScreen(ScanViewScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, name="history")
     def _load(self) -> bool:
         worker = get_current_worker()
-        return self._fetch(
-            self.query_spec.pages,
-            lambda page: self.post_message(self.PageArrived(page)),
-            lambda: worker.is_cancelled,
-        )
+
+        def arrived(page: list[HistoryEvent]) -> None:
+            self.post_message(self.PageArrived(page))  # thread-safe
+
+        return self._fetch(self.query_spec.pages, arrived, lambda: worker.is_cancelled)
 
     @on(PageArrived)
     def _page(self, message: PageArrived) -> None:
