@@ -152,7 +152,7 @@ def print_findings(
             message.append("\n" + inert(f.check), style="dim")
             table.add_row(_t(labels.get(f.resource, f.resource)), _t(f.region), message)
         console.print(table)
-    skipped = [c for c in result.checks if c.status != "evaluated"]
+    skipped = [c for c in result.checks if not c.evaluated]
     if skipped:
         console.print(Text(f"{_count(len(skipped), 'check')} not evaluated:", style="bold yellow"))
         for c in sorted(skipped, key=lambda c: c.id):

@@ -29,6 +29,7 @@ from awsexplorer.model import (
     Account,
     CallError,
     CheckResult,
+    CheckStatus,
     Finding,
     RegionScan,
     RegionStatus,
@@ -75,7 +76,7 @@ def _hostile_result() -> ScanResult:
         ],
         resources=resources,
         findings=findings,
-        checks=[CheckResult("ec2-ebs-unencrypted", "not-evaluated", CORPUS["close"])],
+        checks=[CheckResult("ec2-ebs-unencrypted", CheckStatus.NOT_EVALUATED, CORPUS["close"])],
     )
 
 

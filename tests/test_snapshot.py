@@ -17,6 +17,7 @@ from awsexplorer.model import (
     Account,
     CallError,
     CheckResult,
+    CheckStatus,
     Finding,
     RegionScan,
     RegionStatus,
@@ -62,7 +63,9 @@ def _result() -> ScanResult:
                 "aws ec2 create-flow-logs ...",
             )
         ],
-        checks=[CheckResult("ec2-ebs-unencrypted", "not-evaluated", "DescribeVolumes denied")],
+        checks=[
+            CheckResult("ec2-ebs-unencrypted", CheckStatus.NOT_EVALUATED, "DescribeVolumes denied")
+        ],
     )
 
 

@@ -34,7 +34,7 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.activity import days_between, scan_time
 from awsexplorer.model.calls import Call
-from awsexplorer.model.findings import Scope
+from awsexplorer.model.findings import CheckStatus, Scope
 from awsexplorer.model.inventory import Inventory
 
 if TYPE_CHECKING:
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EVALUATED = "evaluated"
-NOT_EVALUATED = "not-evaluated"
 
 # Services whose calls are made once for the account, not per region: a region that refused
 # us does not make their data unreadable.
@@ -314,11 +312,11 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
     try:
         outcomes = list(item.func(ctx))
     except NotEvaluated as verdict:
-        return [], CheckResult(item.id, NOT_EVALUATED, verdict.reason)
+        return [], CheckResult(item.id, CheckStatus.NOT_EVALUATED, verdict.reason)
     except Exception as exc:  # a bug in one check must not cost the user the others
         log.exception("check %s failed", item.id)
         reason = f"internal error in the check: {type(exc).__name__}: {exc}"
-        return [], CheckResult(item.id, NOT_EVALUATED, reason)
+        return [], CheckResult(item.id, CheckStatus.NOT_EVALUATED, reason)
     findings = [
         Finding(
             item.id,
@@ -336,8 +334,10 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
     reasons += sorted(o.reason for o in outcomes if isinstance(o, Unknown))
     if reasons:
         covered = " (findings shown are from what could be read)" if findings else ""
-        return findings, CheckResult(item.id, NOT_EVALUATED, _summarise(reasons) + covered)
-    return findings, CheckResult(item.id, EVALUATED)
+        return findings, CheckResult(
+            item.id, CheckStatus.NOT_EVALUATED, _summarise(reasons) + covered
+        )
+    return findings, CheckResult(item.id, CheckStatus.EVALUATED)
 
 
 def check_ids() -> list[str]:
@@ -362,7 +362,7 @@ def evaluate(
     results: list[CheckResult] = []
     for item in all_checks():
         if not settings.enabled(item.id):
-            results.append(CheckResult(item.id, NOT_EVALUATED, "disabled in settings"))
+            results.append(CheckResult(item.id, CheckStatus.NOT_EVALUATED, "disabled in settings"))
             continue
         found, outcome = run_check(item, ctx)
         findings.extend(found)

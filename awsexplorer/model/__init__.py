@@ -1,6 +1,6 @@
 """Plain data: resources, regions, findings. No I/O; imports nothing else of ours."""
 
-from awsexplorer.model.findings import CheckResult, Finding, Severity
+from awsexplorer.model.findings import CheckResult, CheckStatus, Finding, Severity
 from awsexplorer.model.resource import GLOBAL_REGION, Resource
 from awsexplorer.model.scan_result import Account, CallError, RegionScan, RegionStatus, ScanResult
 
@@ -9,6 +9,7 @@ __all__ = [
     "Account",
     "CallError",
     "CheckResult",
+    "CheckStatus",
     "Finding",
     "RegionScan",
     "RegionStatus",

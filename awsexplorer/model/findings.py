@@ -84,23 +84,40 @@ class Finding:
         )
 
 
+class CheckStatus(StrEnum):
+    """Whether a check ran; `not-evaluated` is neither passed nor failed (the snapshot's words)."""
+
+    EVALUATED = "evaluated"
+    NOT_EVALUATED = "not-evaluated"
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """`evaluated`, or `not-evaluated` with the reason (its input could not be read)."""
 
     id: str
-    status: str
+    status: CheckStatus
     reason: str | None = None
 
+    def __post_init__(self) -> None:
+        # a known word becomes the enum (what a snapshot holds), any other word is refused
+        object.__setattr__(self, "status", CheckStatus(self.status))
+
+    @property
+    def evaluated(self) -> bool:
+        return self.status is CheckStatus.EVALUATED
+
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "status": self.status}
+        data: dict[str, Any] = {"id": self.id, "status": self.status.value}
         if self.reason is not None:
             data["reason"] = self.reason
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CheckResult:
-        return cls(id=str(data["id"]), status=str(data["status"]), reason=data.get("reason"))
+        return cls(
+            id=str(data["id"]), status=CheckStatus(data["status"]), reason=data.get("reason")
+        )
 
 
 def worst_by_resource(findings: Iterable[Finding]) -> dict[str, Severity]:

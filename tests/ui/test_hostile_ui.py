@@ -36,6 +36,7 @@ from awsexplorer.model import (
     Account,
     CallError,
     CheckResult,
+    CheckStatus,
     Finding,
     RegionStatus,
     Resource,
@@ -178,7 +179,9 @@ def hostile_result() -> ScanResult:
                 )
             )
         checks.append(
-            CheckResult(id=f"hostile-unchecked-{key}", status="not-evaluated", reason=value)
+            CheckResult(
+                id=f"hostile-unchecked-{key}", status=CheckStatus.NOT_EVALUATED, reason=value
+            )
         )
         errors.append(CallError(REGION, value, value, value, value))
     regions = []

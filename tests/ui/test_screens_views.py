@@ -15,6 +15,7 @@ from awsexplorer.model import (
     Account,
     CallError,
     CheckResult,
+    CheckStatus,
     Finding,
     RegionScan,
     RegionStatus,
@@ -121,7 +122,7 @@ def test_checks_not_evaluated_are_listed_with_their_reason(account: ScanResult) 
 
 def test_findings_view_knows_when_checks_never_ran() -> None:
     assert not build_findings_view(empty_result()).checks_run
-    ran = empty_result(checks=[CheckResult("iam-root-mfa-disabled", "evaluated")])
+    ran = empty_result(checks=[CheckResult("iam-root-mfa-disabled", CheckStatus.EVALUATED)])
     assert build_findings_view(ran).checks_run
     orphan = empty_result(
         findings=[Finding("x", Severity.LOW, "arn:aws:sqs:eu-west-1:1:q", "eu-west-1", "m", "r")]

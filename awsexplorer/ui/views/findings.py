@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from awsexplorer.model import CheckResult, ScanResult, Severity
+from awsexplorer.model import CheckResult, CheckStatus, ScanResult, Severity
 from awsexplorer.ui.views.common import index_by_arn, label_for, matches
-
-NOT_EVALUATED = "not-evaluated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +41,7 @@ class UncheckedRow:
     reason: str
 
     def matches(self, text: str) -> bool:
-        return matches(text, self.check, self.reason, NOT_EVALUATED)
+        return matches(text, self.check, self.reason, CheckStatus.NOT_EVALUATED.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +80,7 @@ def _unchecked(checks: list[CheckResult]) -> list[UncheckedRow]:
         (
             UncheckedRow(check=c.id, reason=c.reason or "no reason recorded")
             for c in checks
-            if c.status == NOT_EVALUATED
+            if not c.evaluated
         ),
         key=lambda row: row.check,
     )
