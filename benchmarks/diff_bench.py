@@ -30,7 +30,7 @@ TARGET_S, TARGET_MB = 2.0, 1024.0
 
 def write_pair(old_path: Path, new_path: Path, total: int) -> dict[str, object]:
     from awsexplorer import snapshot
-    from awsexplorer.analysis import analyse
+    from awsexplorer.checks import analyse
     from awsexplorer.model import Resource
 
     result = analyse(synthetic_result(total))

@@ -166,7 +166,7 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
 def write_snapshot(path: Path, total: int) -> dict[str, Any]:
     """In a child: build, analyse and write the synthetic snapshot, and time reading it back."""
     from awsexplorer import snapshot
-    from awsexplorer.analysis import analyse
+    from awsexplorer.checks import analyse
 
     t = time.perf_counter()
     result = synthetic_result(total)

@@ -36,6 +36,7 @@ from awsexplorer.model.activity import days_between, scan_time
 from awsexplorer.model.calls import Call
 from awsexplorer.model.findings import CheckStatus, Scope
 from awsexplorer.model.inventory import Inventory
+from awsexplorer.model.topology import enrich
 
 if TYPE_CHECKING:
     import argparse
@@ -369,6 +370,16 @@ def evaluate(
         results.append(outcome)
     findings.sort(key=lambda f: (f.severity.rank, f.check, f.region, f.resource, f.message))
     return findings, results
+
+
+def analyse(result: ScanResult, settings: Settings | None = None) -> ScanResult:
+    """Everything derived from a finished scan, in order: the topology (subnet classification,
+    placement) first, since the checks read `public`, `internet_facing`...; then the checks.
+    Called by `scan` after a scan and by the UI when one finishes. Pure: no I/O.
+    """
+    enrich(result.resources)
+    result.findings, result.checks = evaluate(result, settings)
+    return result
 
 
 def iter_by_severity(findings: Iterable[Finding]) -> Iterator[tuple[Severity, list[Finding]]]:

@@ -99,8 +99,7 @@ async def _scan(config: Any, console: Console | None) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from awsexplorer import report, snapshot
-    from awsexplorer.analysis import analyse
-    from awsexplorer.checks import settings_from_args
+    from awsexplorer.checks import analyse, settings_from_args
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import EXIT_OK, EXIT_PARTIAL
 

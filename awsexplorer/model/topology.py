@@ -5,7 +5,7 @@ Two entry points, both pure (no I/O) and linear in the number of resources:
 - `enrich(resources)` writes the derived facts into the resources themselves, so the snapshot
   and every view carry them: each subnet's classification (public or private, why, egress path,
   sizes) and each networked resource's placement (vpc_id, subnet_id, subnet_ids, subnet_public,
-  internet_facing). `analysis.analyse()` calls it after every scan, before the checks.
+  internet_facing). `checks.analyse()` calls it after every scan, before the checks.
 - `build_topology(resources)` returns the tree the UI renders (`VpcTopology` and friends).
 
 docs/topology.md describes the rules and the data shapes.

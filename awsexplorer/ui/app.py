@@ -294,7 +294,7 @@ class AwsExplorerApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="analyse", group="scan")
     def _analyse(self, result: ScanResult) -> ScanResult:
-        from awsexplorer.analysis import analyse
+        from awsexplorer.checks import analyse
 
         return analyse(result, self.options.settings)
 

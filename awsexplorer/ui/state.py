@@ -251,7 +251,7 @@ class ExplorerState:
         )
 
     def unanalysed_result(self) -> ScanResult:
-        """The scan with derived data cleared, ready for `analysis.analyse`."""
+        """The scan with derived data cleared, ready for `checks.analyse`."""
         return replace(self.result(), findings=[], checks=[])
 
     def ordered_regions(self) -> list[RegionView]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from awsexplorer.analysis import analyse
+from awsexplorer.checks import analyse
 from awsexplorer.config import Settings
 from awsexplorer.demo import demo_config
 from awsexplorer.demo._aws import DEMO_REGIONS

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from awsexplorer.analysis import analyse
+from awsexplorer.checks import analyse
 from awsexplorer.model import ScanResult
 from awsexplorer.model.diff import diff, label
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from awsexplorer import snapshot
-from awsexplorer.analysis import analyse
+from awsexplorer.checks import analyse
 from awsexplorer.model.exposure import analyse as exposure_of
 
 AMI = "ami-12c6146b"

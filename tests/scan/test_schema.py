@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from awsexplorer.analysis import analyse
+from awsexplorer.checks import analyse
 from awsexplorer.demo import demo_config
 from awsexplorer.demo._aws import DEMO_REGIONS
 from awsexplorer.model import ScanResult

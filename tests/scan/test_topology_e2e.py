@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from awsexplorer import snapshot
-from awsexplorer.analysis import analyse
+from awsexplorer.checks import analyse
 from awsexplorer.model import Resource
 
 AMI = "ami-12c6146b"
