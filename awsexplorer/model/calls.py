@@ -134,6 +134,32 @@ IAM_LIST_MFA_DEVICES = _same("iam", "ListMFADevices")
 
 # -- Coverage (issue 12): one section per group of services, each written on its own ----------
 # -- containers and compute --
+ECS_LIST_CLUSTERS = _same("ecs", "ListClusters")
+ECS_DESCRIBE_CLUSTERS = _same("ecs", "DescribeClusters")
+ECS_LIST_SERVICES = _same("ecs", "ListServices")
+ECS_DESCRIBE_SERVICES = _same("ecs", "DescribeServices")
+ECS_LIST_TASK_DEFINITION_FAMILIES = _same("ecs", "ListTaskDefinitionFamilies")
+ECS_DESCRIBE_TASK_DEFINITION = _same("ecs", "DescribeTaskDefinition")
+EKS_LIST_CLUSTERS = _same("eks", "ListClusters")
+EKS_DESCRIBE_CLUSTER = _same("eks", "DescribeCluster")
+EKS_LIST_NODEGROUPS = _same("eks", "ListNodegroups")
+EKS_DESCRIBE_NODEGROUP = _same("eks", "DescribeNodegroup")
+ECR_DESCRIBE_REPOSITORIES = _same("ecr", "DescribeRepositories")
+ECR_GET_REPOSITORY_POLICY = _same("ecr", "GetRepositoryPolicy")
+AUTOSCALING_DESCRIBE_AUTO_SCALING_GROUPS = _same("autoscaling", "DescribeAutoScalingGroups")
+EC2_DESCRIBE_LAUNCH_TEMPLATES = _same("ec2", "DescribeLaunchTemplates")
+ELBV2_DESCRIBE_TARGET_GROUPS = Call(
+    "elbv2", "DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroups"
+)
+ELBV2_DESCRIBE_TARGET_HEALTH = Call(
+    "elbv2", "DescribeTargetHealth", "elasticloadbalancing:DescribeTargetHealth"
+)
+ELBV2_DESCRIBE_LISTENERS = Call(
+    "elbv2", "DescribeListeners", "elasticloadbalancing:DescribeListeners"
+)
+LAMBDA_LIST_EVENT_SOURCE_MAPPINGS = _same("lambda", "ListEventSourceMappings")
+LAMBDA_GET_FUNCTION_URL_CONFIG = _same("lambda", "GetFunctionUrlConfig")
+LAMBDA_GET_POLICY = _same("lambda", "GetPolicy")
 
 # -- edges and APIs --
 

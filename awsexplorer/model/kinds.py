@@ -326,6 +326,9 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             "type": OPT_STR,
             "dns_name": OPT_STR,
             STATE: OPT_STR,
+            # [{port, protocol, default_action, target_group_arns...}] (docs/exposure.md);
+            # None when DescribeListeners failed
+            "listeners": OPT_LIST,
             **_NETWORKED,
             **_PLACED,
         },
@@ -333,6 +336,7 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             Fact("scheme", ("scheme",)),
             Fact("type", ("type",)),
             Fact("dns", ("dns_name",)),
+            Fact("listeners", ("listeners",)),
         ),
         state=lambda r: str(r.attributes.get("scheme") or "") or None,
         can_be_internet_facing=True,
@@ -406,6 +410,8 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             ROLE: OPT_STR,
             "environment": LIST,
             "dead_letter_target": OPT_STR,
+            "url_auth_type": OPT_STR,  # the function URL's AuthType (NONE: public); None: no URL
+            "policy": OPT_DICT,  # the resource policy (GetPolicy); None: none
             **_NETWORKED,
             **_PLACED,
         },
@@ -413,6 +419,7 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             Fact("runtime", ("runtime",)),
             Fact("state", (STATE,)),
             Fact("timeout s", ("timeout",)),
+            Fact("url auth", ("url_auth_type",)),
         ),
         # The tree shows the runtime: ListFunctions leaves the state out on AWS.
         state=lambda r: str(r.attributes.get("runtime") or "") or None,
@@ -500,7 +507,254 @@ _FIRST_WAVE: tuple[Kind, ...] = (
 )
 
 # -- Coverage (issue 12): one tuple per group of services, each kept in its own section ---------
-CONTAINERS_AND_COMPUTE: tuple[Kind, ...] = ()  # ECS, EKS, ECR, Auto Scaling, target groups, ...
+# -- containers and compute ---------------------------------------------------------------
+ECS_CLUSTER = "ecs:cluster"
+ECS_SERVICE = "ecs:service"
+ECS_TASK_DEFINITION = "ecs:task-definition"
+EKS_CLUSTER = "eks:cluster"
+EKS_NODEGROUP = "eks:nodegroup"
+ECR_REPOSITORY = "ecr:repository"
+AUTOSCALING_GROUP = "autoscaling:autoScalingGroup"
+LAUNCH_TEMPLATE = "ec2:launch-template"
+TARGET_GROUP = "elasticloadbalancing:targetgroup"
+EVENT_SOURCE_MAPPING = "lambda:event-source-mapping"
+
+
+def _status_state(resource: Resource) -> str | None:
+    value = resource.attributes.get("status")
+    return str(value).lower() if value not in (None, "") else None
+
+
+def _running_state(resource: Resource) -> str | None:
+    """ "2/3 running": running of desired (ECS services)."""
+    running, desired = (resource.attributes.get(k) for k in ("running_count", "desired_count"))
+    if running is None or desired is None:
+        return _status_state(resource)
+    return f"{running}/{desired} running"
+
+
+def _size_state(resource: Resource) -> str | None:
+    """ "2 (1-4)": desired (min-max), Auto Scaling groups and node groups."""
+    attrs = resource.attributes
+    desired, low, high = (attrs.get(k) for k in ("desired_capacity", "min_size", "max_size"))
+    return None if desired is None else f"{desired} ({low}-{high})"
+
+
+def _health_state(resource: Resource) -> str | None:
+    targets = resource.attributes.get("targets") or []
+    if not targets:
+        return "no targets"
+    healthy = sum(1 for t in targets if isinstance(t, Mapping) and t.get("health") == "healthy")
+    return f"{healthy}/{len(targets)} healthy"
+
+
+CONTAINERS_AND_COMPUTE: tuple[Kind, ...] = (
+    Kind(
+        ECS_CLUSTER,
+        "ECS cluster",
+        fields={
+            "status": OPT_STR,
+            "active_services": OPT_INT,
+            "running_tasks": OPT_INT,
+            "pending_tasks": OPT_INT,
+            "container_insights": OPT_STR,
+        },
+        facts=(
+            Fact("services", ("active_services",)),
+            Fact("running tasks", ("running_tasks",)),
+            Fact("container insights", ("container_insights",)),
+        ),
+        state=_status_state,
+    ),
+    Kind(
+        ECS_SERVICE,
+        "ECS service",
+        fields={
+            "cluster": OPT_STR,
+            "status": OPT_STR,
+            "launch_type": OPT_STR,
+            "desired_count": OPT_INT,
+            "running_count": OPT_INT,
+            "task_definition": OPT_STR,
+            "assign_public_ip": OPT_BOOL,
+            "load_balancers": LIST,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("launch type", ("launch_type",)),
+            Fact("desired", ("desired_count",)),
+            Fact("running", ("running_count",)),
+            Fact("task definition", ("task_definition",)),
+            Fact("public ip", ("assign_public_ip",)),
+            Fact("load balancers", ("load_balancers",)),
+        ),
+        state=_running_state,
+    ),
+    Kind(
+        ECS_TASK_DEFINITION,
+        "ECS task definition",
+        fields={
+            "family": STR,
+            "revision": OPT_INT,
+            "status": OPT_STR,
+            ROLE: OPT_STR,  # the task role: what the containers' code may do
+            "execution_role": OPT_STR,
+            "network_mode": OPT_STR,
+            "images": LIST,
+            "environment": LIST,  # [{container, name, looks_secret, reason}]: names, no values
+            "secrets": LIST,  # [{container, name, value_from}]: where each secret comes from
+        },
+        facts=(
+            Fact("revision", ("revision",)),
+            Fact("task role", (ROLE,)),
+            Fact("execution role", ("execution_role",)),
+            Fact("images", ("images",)),
+            Fact("network mode", ("network_mode",)),
+        ),
+        state=lambda r: f"rev {r.attributes['revision']}" if r.attributes.get("revision") else None,
+    ),
+    Kind(
+        EKS_CLUSTER,
+        "EKS cluster",
+        fields={
+            "version": OPT_STR,
+            "status": OPT_STR,
+            "endpoint": OPT_STR,
+            "endpoint_public": OPT_BOOL,
+            "endpoint_private": OPT_BOOL,
+            "public_cidrs": LIST,
+            "logging": LIST,  # the control-plane log types turned on
+            ROLE: OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("version", ("version",)),
+            Fact("public endpoint", ("endpoint_public",)),
+            Fact("private endpoint", ("endpoint_private",)),
+            Fact("public CIDRs", ("public_cidrs",)),
+            Fact("logging", ("logging",)),
+            Fact("role", (ROLE,)),
+        ),
+        state=_status_state,
+    ),
+    Kind(
+        EKS_NODEGROUP,
+        "EKS node group",
+        fields={
+            "cluster": STR,
+            "status": OPT_STR,
+            "version": OPT_STR,
+            "capacity_type": OPT_STR,
+            "instance_types": LIST,
+            "min_size": OPT_INT,
+            "desired_capacity": OPT_INT,
+            "max_size": OPT_INT,
+            ROLE: OPT_STR,
+            SUBNETS: LIST,
+            **_PLACED,
+        },
+        facts=(
+            Fact("cluster", ("cluster",)),
+            Fact("instance types", ("instance_types",)),
+            Fact("desired", ("desired_capacity",)),
+            Fact("min", ("min_size",)),
+            Fact("max", ("max_size",)),
+            Fact("role", (ROLE,)),
+        ),
+        state=_size_state,
+    ),
+    Kind(
+        ECR_REPOSITORY,
+        "ECR repository",
+        fields={
+            "uri": OPT_STR,
+            "scan_on_push": OPT_BOOL,
+            "tag_immutability": OPT_STR,
+            "encryption_type": OPT_STR,
+            KMS_KEY: OPT_STR,
+            "policy": OPT_DICT,
+        },
+        facts=(
+            Fact("scan on push", ("scan_on_push",)),
+            Fact("tags", ("tag_immutability",)),
+            Fact("encryption", ("encryption_type",)),
+            Fact("uri", ("uri",)),
+        ),
+        state=lambda r: str(r.attributes.get("tag_immutability") or "").lower() or None,
+    ),
+    Kind(
+        AUTOSCALING_GROUP,
+        "Auto Scaling group",
+        fields={
+            "min_size": OPT_INT,
+            "desired_capacity": OPT_INT,
+            "max_size": OPT_INT,
+            "launch_template": OPT_DICT,  # {id, name, version}
+            "launch_configuration": OPT_STR,
+            "target_groups": LIST,
+            "load_balancers": LIST,
+            "instances": LIST,
+            SUBNETS: LIST,
+            **_PLACED,
+        },
+        facts=(
+            Fact("desired", ("desired_capacity",)),
+            Fact("min", ("min_size",)),
+            Fact("max", ("max_size",)),
+            Fact("launch template", ("launch_template", "name")),
+            Fact("target groups", ("target_groups",)),
+        ),
+        state=_size_state,
+    ),
+    Kind(
+        LAUNCH_TEMPLATE,
+        "launch template",
+        fields={"default_version": OPT_INT, "latest_version": OPT_INT},
+        facts=(
+            Fact("default version", ("default_version",)),
+            Fact("latest version", ("latest_version",)),
+        ),
+        state=_no_state,
+    ),
+    Kind(
+        TARGET_GROUP,
+        "target group",
+        fields={
+            "protocol": OPT_STR,
+            "port": OPT_INT,
+            "target_type": OPT_STR,
+            "load_balancers": LIST,
+            "targets": LIST,  # [{id, port, health, reason}] (docs/exposure.md)
+        },
+        facts=(
+            Fact("protocol", ("protocol",)),
+            Fact("port", ("port",)),
+            Fact("target type", ("target_type",)),
+            Fact("load balancers", ("load_balancers",)),
+        ),
+        state=_health_state,
+    ),
+    Kind(
+        EVENT_SOURCE_MAPPING,
+        "Lambda event source mapping",
+        fields={
+            STATE: OPT_STR,
+            "function_arn": OPT_STR,
+            "source_arn": OPT_STR,
+            "batch_size": OPT_INT,
+            "on_failure": OPT_STR,
+            "links": LIST,  # [{kind, arn}]: its source, its function, its on-failure target
+        },
+        facts=(
+            Fact("source", ("source_arn",)),
+            Fact("function", ("function_arn",)),
+            Fact("batch size", ("batch_size",)),
+            Fact("on failure", ("on_failure",)),
+        ),
+    ),
+)
 EDGES_AND_APIS: tuple[Kind, ...] = ()  # CloudFront, API Gateway, WAF, Route 53, ACM
 NETWORK_AND_DATA: tuple[Kind, ...] = ()  # TGW, VPN, snapshots, images, caches, streams, keys...
 INTEGRATION_AND_OPERATIONS: tuple[Kind, ...] = ()  # Step Functions, EventBridge, logs, stacks...

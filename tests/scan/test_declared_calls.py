@@ -37,6 +37,18 @@ NOT_SENT_HERE = {
     ("elb", "DescribeTags"),
     ("rds", "DescribeDBClusters"),
     ("sns", "GetTopicAttributes"),
+    # Containers and compute: no cluster, repository, load balancer or target group here.
+    # (tests/scan/test_containers_compute.py covers them on their own seeds.)
+    ("ecs", "DescribeClusters"),
+    ("ecs", "ListServices"),
+    ("ecs", "DescribeServices"),
+    ("ecs", "DescribeTaskDefinition"),
+    ("eks", "DescribeCluster"),
+    ("eks", "ListNodegroups"),
+    ("eks", "DescribeNodegroup"),
+    ("ecr", "GetRepositoryPolicy"),
+    ("elbv2", "DescribeListeners"),
+    ("elbv2", "DescribeTargetHealth"),
 }
 
 
