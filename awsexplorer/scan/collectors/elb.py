@@ -9,6 +9,7 @@ from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     ELB_DESCRIBE_LOAD_BALANCERS,
     ELB_DESCRIBE_TAGS,
+    ELBV2_DESCRIBE_LISTENERS,
     ELBV2_DESCRIBE_LOAD_BALANCERS,
     ELBV2_DESCRIBE_TAGS,
     Call,
@@ -76,20 +77,81 @@ def _resource(
     )
 
 
+def _forwards_to(action: dict[str, Any]) -> list[str]:
+    arns = [str(action["TargetGroupArn"])] if action.get("TargetGroupArn") else []
+    for group in (action.get("ForwardConfig") or {}).get("TargetGroups") or []:
+        if group.get("TargetGroupArn") and str(group["TargetGroupArn"]) not in arns:
+            arns.append(str(group["TargetGroupArn"]))
+    return arns
+
+
+def listener_of(listener: dict[str, Any]) -> dict[str, Any]:
+    """One elbv2 listener in the shape docs/exposure.md defines."""
+    actions = sorted(listener.get("DefaultActions") or [], key=lambda a: a.get("Order") or 0)
+    first = actions[0] if actions else {}
+    redirect = first.get("RedirectConfig") or {}
+    return {
+        "arn": listener.get("ListenerArn"),
+        "port": listener.get("Port"),
+        "protocol": listener.get("Protocol"),
+        "default_action": first.get("Type"),
+        "redirect_to": (f"{redirect.get('Protocol')}:{redirect.get('Port')}" if redirect else None),
+        "target_group_arns": [arn for action in actions for arn in _forwards_to(action)],
+        "ssl_policy": listener.get("SslPolicy"),
+        "certificates": [
+            str(c["CertificateArn"])
+            for c in listener.get("Certificates") or []
+            if c.get("CertificateArn")
+        ],
+    }
+
+
+async def _listeners(ctx: CollectContext, arn: str) -> list[dict[str, Any]] | None:
+    """The load balancer's listeners, or None when the call failed (recorded): unknown."""
+    try:
+        found = await ctx.paginate_all(ELBV2_DESCRIBE_LISTENERS, "Listeners", LoadBalancerArn=arn)
+    except CallFailure as failure:
+        ctx.record(failure)
+        return None
+    return [listener_of(item) for item in found]
+
+
+def classic_listeners(lb: dict[str, Any]) -> list[dict[str, Any]]:
+    """A classic load balancer's listeners (docs/exposure.md: port, protocol, instance_port)."""
+    found = []
+    for description in lb.get("ListenerDescriptions") or []:
+        listener = description.get("Listener") or {}
+        found.append(
+            {
+                "port": listener.get("LoadBalancerPort"),
+                "protocol": listener.get("Protocol"),
+                "instance_port": listener.get("InstancePort"),
+                "instance_protocol": listener.get("InstanceProtocol"),
+                "default_action": "forward",
+                "certificates": (
+                    [str(listener["SSLCertificateId"])] if listener.get("SSLCertificateId") else []
+                ),
+            }
+        )
+    return found
+
+
 @collector(
     service="elbv2",
-    calls=[ELBV2_DESCRIBE_LOAD_BALANCERS, ELBV2_DESCRIBE_TAGS],
+    calls=[ELBV2_DESCRIBE_LOAD_BALANCERS, ELBV2_DESCRIBE_TAGS, ELBV2_DESCRIBE_LISTENERS],
     types=[kinds.LOAD_BALANCER],
 )
 async def collect_load_balancers(ctx: CollectContext) -> list[Resource]:
     lbs = await ctx.paginate_all(ELBV2_DESCRIBE_LOAD_BALANCERS, "LoadBalancers")
     if not lbs:
         return []
-    tags = await _tags(
-        ctx, ELBV2_DESCRIBE_TAGS, "ResourceArns", [str(lb["LoadBalancerArn"]) for lb in lbs]
+    arns = [str(lb["LoadBalancerArn"]) for lb in lbs]
+    tags, *listeners = await asyncio.gather(
+        _tags(ctx, ELBV2_DESCRIBE_TAGS, "ResourceArns", arns),
+        *(_listeners(ctx, arn) for arn in arns),
     )
     found: list[Resource] = []
-    for lb in lbs:
+    for lb, lb_listeners in zip(lbs, listeners, strict=True):
         arn = str(lb["LoadBalancerArn"])
         zones = lb.get("AvailabilityZones") or []
         found.append(
@@ -108,6 +170,7 @@ async def collect_load_balancers(ctx: CollectContext) -> list[Resource]:
                     "vpc_id": lb.get("VpcId") or None,
                     "subnet_ids": [str(z["SubnetId"]) for z in zones if z.get("SubnetId")],
                     "security_groups": [str(g) for g in lb.get("SecurityGroups") or []],
+                    "listeners": lb_listeners,
                 },
             )
         )
@@ -142,6 +205,10 @@ async def collect_classic_load_balancers(ctx: CollectContext) -> list[Resource]:
                 "vpc_id": lb.get("VPCId") or None,
                 "subnet_ids": [str(s) for s in lb.get("Subnets") or []],
                 "security_groups": [str(g) for g in lb.get("SecurityGroups") or []],
+                "listeners": classic_listeners(lb),
+                "instances": [
+                    str(i["InstanceId"]) for i in lb.get("Instances") or [] if i.get("InstanceId")
+                ],
             },
         )
         for lb, name in zip(lbs, names, strict=True)
