@@ -5,11 +5,16 @@ snapshot, the UI or a log."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from typing import Any
 
 from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
+    LAMBDA_GET_FUNCTION_URL_CONFIG,
+    LAMBDA_GET_POLICY,
+    LAMBDA_LIST_EVENT_SOURCE_MAPPINGS,
     LAMBDA_LIST_FUNCTIONS,
     TAGGING_GET_RESOURCES,
 )
@@ -90,12 +95,42 @@ def function_attributes(function: dict[str, Any]) -> dict[str, Any]:
     return attributes
 
 
+_NOT_FOUND = ("ResourceNotFoundException",)  # no URL, no resource policy: nothing set
+
+
+def _policy(text: object) -> dict[str, Any] | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return {"unparsed": text}
+    return parsed if isinstance(parsed, dict) else {"unparsed": text}
+
+
+async def _url_and_policy(ctx: CollectContext, name: str) -> dict[str, Any]:
+    """The function URL's auth type (None: no URL) and the resource policy (None: none)."""
+    url, policy = await asyncio.gather(
+        ctx.try_call(LAMBDA_GET_FUNCTION_URL_CONFIG, FunctionName=name, ignore_codes=_NOT_FOUND),
+        ctx.try_call(LAMBDA_GET_POLICY, FunctionName=name, ignore_codes=_NOT_FOUND),
+    )
+    return {
+        "url_auth_type": (url or {}).get("AuthType"),
+        "url": (url or {}).get("FunctionUrl"),
+        "policy": _policy((policy or {}).get("Policy")),
+    }
+
+
 def _function(
-    ctx: CollectContext, function: dict[str, Any], tags: dict[str, dict[str, str]] | None
+    ctx: CollectContext,
+    function: dict[str, Any],
+    tags: dict[str, dict[str, str]] | None,
+    extra: dict[str, Any],
 ) -> Resource:
     name = str(function["FunctionName"])
     arn = str(function.get("FunctionArn") or ctx.arn("lambda", f"function:{name}"))
     attributes = function_attributes(function)
+    attributes.update(extra)
     subnet_ids = attributes["subnet_ids"]
     return tagged_resource(
         ctx,
@@ -111,12 +146,75 @@ def _function(
 
 @collector(
     service="lambda",
-    calls=[LAMBDA_LIST_FUNCTIONS, TAGGING_GET_RESOURCES],
+    calls=[
+        LAMBDA_LIST_FUNCTIONS,
+        TAGGING_GET_RESOURCES,
+        LAMBDA_GET_FUNCTION_URL_CONFIG,
+        LAMBDA_GET_POLICY,
+    ],
     types=[kinds.FUNCTION],
 )
 async def collect_functions(ctx: CollectContext) -> list[Resource]:
     functions = await ctx.paginate_all(LAMBDA_LIST_FUNCTIONS, "Functions")
     if not functions:
         return []
-    tags = await tags_by_arn(ctx, kinds.FUNCTION)
-    return [_function(ctx, f, tags) for f in functions]
+    tags, extras = await asyncio.gather(
+        tags_by_arn(ctx, kinds.FUNCTION),
+        asyncio.gather(*(_url_and_policy(ctx, str(f["FunctionName"])) for f in functions)),
+    )
+    return [_function(ctx, f, tags, e) for f, e in zip(functions, extras, strict=True)]
+
+
+def mapping_attributes(mapping: dict[str, Any]) -> dict[str, Any]:
+    """An event source mapping, its wiring as links: from its source, to its function, and
+    where a failed batch goes."""
+    source = mapping.get("EventSourceArn")
+    function = mapping.get("FunctionArn")
+    on_failure = ((mapping.get("DestinationConfig") or {}).get("OnFailure") or {}).get(
+        "Destination"
+    )
+    links = [
+        {"kind": kind, "arn": str(arn)}
+        for kind, arn in (("source", source), ("invokes", function), ("on-failure", on_failure))
+        if arn
+    ]
+    attributes = attributes_of(mapping)
+    attributes.update(
+        {
+            "state": mapping.get("State"),
+            "function_arn": function,
+            "source_arn": source,
+            "batch_size": mapping.get("BatchSize"),
+            "on_failure": on_failure,
+            "links": links,
+        }
+    )
+    return attributes
+
+
+def _mapping(ctx: CollectContext, mapping: dict[str, Any]) -> Resource:
+    uuid = str(mapping["UUID"])
+    source = str(mapping.get("EventSourceArn") or "")
+    function = str(mapping.get("FunctionArn") or "").rsplit(":", 1)[-1]
+    natural = f"{source.rsplit(':', 1)[-1]} -> {function}" if source and function else uuid
+    return Resource(
+        arn=str(
+            mapping.get("EventSourceMappingArn")
+            or ctx.arn("lambda", f"event-source-mapping:{uuid}")
+        ),
+        type=kinds.EVENT_SOURCE_MAPPING,
+        id=uuid,
+        name=natural,
+        region=ctx.region,
+        attributes=mapping_attributes(mapping),
+    )
+
+
+@collector(
+    service="lambda",
+    calls=[LAMBDA_LIST_EVENT_SOURCE_MAPPINGS],
+    types=[kinds.EVENT_SOURCE_MAPPING],
+)
+async def collect_event_source_mappings(ctx: CollectContext) -> list[Resource]:
+    mappings = await ctx.paginate_all(LAMBDA_LIST_EVENT_SOURCE_MAPPINGS, "EventSourceMappings")
+    return [_mapping(ctx, m) for m in mappings]
