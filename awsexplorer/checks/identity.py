@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from awsexplorer.checks.registry import (
+from awsexplorer.checks.api import (
     CheckContext,
     NotEvaluated,
     Outcome,
-    check,
     flag,
     unknown,
 )
+from awsexplorer.checks.registry import check
 from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.activity import Use, key_use, principal_use
 from awsexplorer.model.activity import is_service_linked as _service_linked
@@ -32,8 +32,12 @@ from awsexplorer.model.calls import (
     IAM_LIST_ACCESS_KEYS,
     Call,
 )
-from awsexplorer.model.policy import PolicySet, catalogue
-from awsexplorer.model.principals import boundary, known_document, trusted_principals
+from awsexplorer.model.policy import catalogue
+from awsexplorer.model.principals import (
+    admin_answers,
+    policy_label,
+    trusted_principals,
+)
 
 ROOT_INPUTS = (
     IAM_GET_ACCOUNT_SUMMARY,
@@ -283,48 +287,6 @@ def iam_principal_unused(ctx: CheckContext) -> Iterator[Outcome]:
             )
 
 
-def held_policies(principal: Resource) -> list[dict[str, Any]] | None:
-    """Attached and inline policies as [{name, arn?, document, kind}], None when not read."""
-    attached = principal.attributes.get("attached_policies")
-    inline = principal.attributes.get("inline_policies")
-    if attached is None or inline is None:
-        return None
-    return [{**p, "kind": "attached"} for p in attached] + [{**p, "kind": "inline"} for p in inline]
-
-
-def policy_label(policy: dict[str, Any]) -> str:
-    return f"{policy.get('name')} ({policy['kind']})"
-
-
-def principal_policies(
-    ctx: CheckContext, principal: Resource, policies: list[dict[str, Any]]
-) -> tuple[PolicySet, list[str]]:
-    """The evaluator's view of a principal: its own policies (labelled "name (kind)"), its
-    groups' for a user ("group/G: name"), and its permission boundary; plus what was not read."""
-    held = [(policy_label(p), known_document(p)) for p in policies]
-    unread = [label for label, doc in held if doc is None]
-    found: list[tuple[str, Any]] = [(label, doc) for label, doc in held if doc is not None]
-    if principal.type == kinds.USER:
-        groups = {g.id: g for g in ctx.of_type(kinds.GROUP)}
-        for name in principal.attributes.get("groups") or []:
-            for policy in (held_policies(groups[name]) or []) if name in groups else []:
-                doc = known_document(policy)
-                if doc is not None:
-                    found.append((f"group/{name}: {policy_label(policy)}", doc))
-    limit = boundary(principal.attributes)
-    bounds = None
-    if limit is not None:
-        if limit[2] is None:
-            unread.append(f"permission boundary {limit[0]}")
-        else:
-            bounds = [(f"permission boundary {limit[0]}", limit[2])]
-    return PolicySet(found, bounds), unread
-
-
-def own(labels: tuple[str, ...]) -> list[str]:
-    return [label for label in labels if not label.startswith("group/")]
-
-
 def holder_text(principal: Resource) -> str:
     kind = principal.type.split(":")[1]
     if principal.type == kinds.GROUP:
@@ -357,14 +319,13 @@ def iam_admin_access(ctx: CheckContext) -> Iterator[Outcome]:
     Reported on the user, group or role whose own policy grants it; members of an admin group
     are named on the group."""
     iam_root(ctx)
+    answers = admin_answers(ctx.result.resources)
     for principal in ctx.of_type(kinds.USER, kinds.GROUP, kinds.IAM_ROLE):
-        policies = held_policies(principal)
-        if policies is None:
+        found = answers[principal.arn]
+        if found.policies is None or found.admin is None:
             yield unknown(principal, "policies not read")
             continue
-        policy_set, unread = principal_policies(ctx, principal, policies)
-        answer = policy_set.admin()
-        granting = own(answer.answer.sources) if answer.is_admin else []
+        answer, unread, granting = found.admin, found.unread, found.granting
         if granting:
             what = "full admin"
             if answer.missing:
@@ -398,15 +359,16 @@ def iam_service_wildcard(ctx: CheckContext) -> Iterator[Outcome]:
     explicit Denies and the permission boundary applied. Policies that make the principal an
     admin are `iam-admin-access`'s. Service-linked roles are skipped (AWS owns them)."""
     iam_root(ctx)
+    answers = admin_answers(ctx.result.resources)
     for principal in ctx.of_type(kinds.USER, kinds.IAM_ROLE):
         if principal.type == kinds.IAM_ROLE and is_service_linked(principal):
             continue
-        policies = held_policies(principal)
-        if policies is None:
+        found = answers[principal.arn]
+        policies, policy_set = found.policies, found.policy_set
+        if policies is None or policy_set is None:
             yield unknown(principal, "policies not read")
             continue
-        policy_set, _ = principal_policies(ctx, principal, policies)
-        admin = set(own(policy_set.admin().answer.sources))
+        admin = set(found.granting)
         grants = []
         for policy in policies:
             label = policy_label(policy)

@@ -221,10 +221,7 @@ def boundary(attributes: dict[str, Any]) -> tuple[str, str | None, dict[str, Any
     the document is None when it could not be read."""
     found = attributes.get("permissions_boundary")
     if not isinstance(found, dict):
-        raw = attributes.get("PermissionsBoundary")
-        if not isinstance(raw, dict) or not raw.get("PermissionsBoundaryArn"):
-            return None
-        found = {"arn": raw.get("PermissionsBoundaryArn")}
+        return None
     arn = str(found.get("arn") or "") or None
     name = (arn or "?").rsplit("/", 1)[-1]
     return name, arn, policy_document(found.get("document"))
@@ -252,6 +249,116 @@ def admin_answer(
     """Is this principal admin-equivalent (see PolicySet.admin)? The one definition of "admin"
     the checks and the IAM view share."""
     return policy_set(attributes, groups).admin()
+
+
+# -- each principal's verdict, computed once per scan -------------------------------------------
+# The iam-admin-access and iam-service-wildcard checks and the IAM view read these (issue 11: a
+# verdict is computed once and every view shows it).
+
+USER, GROUP, ROLE = "iam:user", "iam:group", "iam:role"
+
+
+def held_policies(attributes: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Attached and inline policies as [{name, arn?, document, kind}], None when not read."""
+    attached = attributes.get("attached_policies")
+    inline = attributes.get("inline_policies")
+    if attached is None or inline is None:
+        return None
+    return [{**p, "kind": "attached"} for p in attached] + [{**p, "kind": "inline"} for p in inline]
+
+
+def policy_label(policy: dict[str, Any]) -> str:
+    return f"{policy.get('name')} ({policy['kind']})"
+
+
+def own(labels: Iterable[str]) -> list[str]:
+    """The labels of a principal's own policies (not its groups')."""
+    return [label for label in labels if not label.startswith("group/")]
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalPolicies:
+    """The evaluator's view of one user, group or role: its own policies (labelled "name
+    (kind)"), a user's groups' ("group/G: name (kind)") and its permission boundary."""
+
+    policies: list[dict[str, Any]] | None  # held_policies(); None when they were not read
+    policy_set: PolicySet | None  # of what was read; None when neither list was read
+    unread: tuple[str, ...]  # labels of the documents that could not be read
+    admin: AdminAnswer | None  # policy_set's; None when neither list was read
+
+    @property
+    def granting(self) -> list[str]:
+        """Its own policies that make it admin (empty when it is not, or only via a group)."""
+        return own(self.admin.answer.sources) if self.admin and self.admin.is_admin else []
+
+
+def principal_policies(
+    resource_type: str,
+    attributes: dict[str, Any],
+    groups: dict[str, dict[str, Any]],
+) -> PrincipalPolicies:
+    """A principal's policies for the evaluator (`groups`: group name -> attributes, read for a
+    user's memberships) and its admin answer."""
+    policies = held_policies(attributes)
+    if policies is None:
+        attached = attributes.get("attached_policies")
+        inline = attributes.get("inline_policies")
+        if attached is None and inline is None:
+            return PrincipalPolicies(None, None, (), None)
+        # One list read: answered from it (the IAM view shows it), though the checks call the
+        # principal's policies not read.
+        readable = held_policies(
+            {"attached_policies": attached or [], "inline_policies": inline or []}
+        )
+    else:
+        readable = policies
+    held = [(policy_label(p), known_document(p)) for p in readable or []]
+    unread = [label for label, doc in held if doc is None]
+    found: list[tuple[str, Any]] = [(label, doc) for label, doc in held if doc is not None]
+    if resource_type == USER:
+        for name in attributes.get("groups") or []:
+            group = groups.get(name)
+            for policy in (held_policies(group) or []) if group is not None else []:
+                doc = known_document(policy)
+                if doc is not None:
+                    found.append((f"group/{name}: {policy_label(policy)}", doc))
+    limit = boundary(attributes)
+    bounds = None
+    if limit is not None:
+        if limit[2] is None:
+            unread.append(f"permission boundary {limit[0]}")
+        else:
+            bounds = [(f"permission boundary {limit[0]}", limit[2])]
+    found_set = PolicySet(found, bounds)
+    return PrincipalPolicies(policies, found_set, tuple(unread), found_set.admin())
+
+
+# The last few scans' answers, keyed by the identity of their IAM principals (and of the
+# attributes read); the entries hold those objects, so an id is not reused while it is kept.
+_ANSWERS: list[tuple[tuple[int, ...], list[Any], dict[str, PrincipalPolicies]]] = []
+_KEEP = 2
+# The attributes the answers read: replacing one (not editing it in place) is a new scan.
+_READ = ("attached_policies", "inline_policies", "groups", "permissions_boundary")
+
+
+def admin_answers(resources: Iterable[Any]) -> dict[str, PrincipalPolicies]:
+    """Every IAM user's, group's and role's policies and admin answer, by ARN: computed once
+    per scan (memoised on the resources), read by the checks and the IAM view alike."""
+    first: dict[str, Any] = {}
+    for r in resources:
+        if r.type in (USER, GROUP, ROLE):
+            first.setdefault(r.arn, r)  # a resource reached by two paths counts once
+    principals = list(first.values())
+    held = [o for r in principals for o in (r, r.attributes, *(r.attributes.get(k) for k in _READ))]
+    key = tuple(id(o) for o in held)
+    for found_key, _, answers in _ANSWERS:
+        if found_key == key:
+            return answers
+    groups = {r.id: r.attributes for r in principals if r.type == GROUP}
+    answers = {r.arn: principal_policies(r.type, r.attributes, groups) for r in principals}
+    _ANSWERS.insert(0, (key, held, answers))
+    del _ANSWERS[_KEEP:]
+    return answers
 
 
 def trusted_principals(trust_policy: Any) -> list[str]:

@@ -3,8 +3,8 @@
 Reads the attributes the IAM collector writes (see awsexplorer/model/principals.py for the
 contract) and the findings. It judges nothing itself: dormant and stale keys are the verdicts of
 awsexplorer/model/activity.py with the user's `stale_days` (as the checks use them), admin rights
-come from the `iam-admin-access` finding, or from the policy evaluator when the checks have not
-run yet.
+come from the `iam-admin-access` finding, or, when the checks have not run yet, from the answers
+that check reads (awsexplorer/model/principals.admin_answers: computed once per scan).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from awsexplorer.config import DEFAULT_STALE_DAYS
 from awsexplorer.model import Resource, ScanResult, Severity, kinds
 from awsexplorer.model.activity import key_use, parse_time, principal_use
 from awsexplorer.model.findings import worst_by_resource
-from awsexplorer.model.principals import admin_answer
+from awsexplorer.model.principals import admin_answers
 from awsexplorer.ui.format import relative_time
 
 ADMIN_CHECK = "iam-admin-access"
@@ -181,19 +181,6 @@ def _mfa(kind: str, attrs: dict[str, Any]) -> str:
     return "yes" if value else "no"
 
 
-def holds_admin(
-    attrs: dict[str, Any], groups: dict[str, dict[str, Any]] | None = None
-) -> bool | None:
-    """True when the principal's policies make it admin-equivalent, as the `iam-admin-access`
-    check judges it (the one evaluator: awsexplorer/model/policy.py); with `groups`, counting
-    its groups' policies too. None when its policies could not be read."""
-    attached = attrs.get("attached_policies")
-    inline = attrs.get("inline_policies")
-    if attached is None and inline is None:
-        return None
-    return admin_answer(attrs, groups).is_admin
-
-
 def build_iam_rows(
     result: ScanResult, now: datetime | None = None, stale_days: int = DEFAULT_STALE_DAYS
 ) -> list[PrincipalRow]:
@@ -206,11 +193,19 @@ def build_iam_rows(
     warnings: Counter[str] = Counter(f.resource for f in own)
     worst = worst_by_resource(own)
     flagged = {f.resource for f in result.findings if f.check == ADMIN_CHECK}
+    answers = admin_answers(result.resources)
 
-    def admin_of(resource: Resource) -> bool | None:
-        return True if resource.arn in flagged else holds_admin(resource.attributes)
-
-    group_attrs = {r.id: r.attributes for r in principals if r.type == kinds.GROUP}
+    def admin_of(resource: Resource) -> Admin:
+        # The iam-admin-access verdict: admin through its own policies (flagged), through its
+        # groups' only, or not; unknown when its policies could not be read.
+        if resource.type == kinds.ROOT:
+            return Admin.NOT_APPLICABLE
+        found = answers.get(resource.arn)
+        if resource.arn in flagged or (found is not None and found.granting):
+            return Admin.YES
+        if found is None or found.admin is None:
+            return Admin.UNKNOWN
+        return Admin.GROUP if found.admin.is_admin else Admin.NO
 
     rows = []
     for r in principals:
@@ -218,17 +213,7 @@ def build_iam_rows(
         attrs = r.attributes
         known = attrs.get("last_used_known", True) is not False
         last_used_at = parse_time(attrs.get("last_used"))
-        own_admin = admin_of(r)
-        if kind == "root":
-            admin = Admin.NOT_APPLICABLE
-        elif own_admin:
-            admin = Admin.YES
-        elif kind == "user" and attrs.get("groups") and holds_admin(attrs, group_attrs):
-            admin = Admin.GROUP
-        elif own_admin is None:
-            admin = Admin.UNKNOWN
-        else:
-            admin = Admin.NO
+        admin = admin_of(r)
         if kind == "group" and not last_used_at:
             members = attrs.get("members") or []
             where = f"{len(members)} member{'s' if len(members) != 1 else ''}"
