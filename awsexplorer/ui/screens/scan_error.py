@@ -14,6 +14,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from awsexplorer.inert import inert
+
 
 class ScanErrorScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -24,9 +26,10 @@ class ScanErrorScreen(Screen[None]):
 
     def __init__(self, title: str, message: str, hint: str | None, can_retry: bool = True) -> None:
         super().__init__()
-        self.error_title = title
-        self.message = message
-        self.hint = hint
+        # The message and hint can quote AWS's error text (and so a name someone chose): inert.
+        self.error_title = inert(title)
+        self.message = inert(message, keep_newlines=True)
+        self.hint = inert(hint, keep_newlines=True) if hint else None
         self.can_retry = can_retry
 
     def compose(self) -> ComposeResult:
