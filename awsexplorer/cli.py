@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target_options(parser)
     parser.add_argument("--snapshot", type=Path, metavar="FILE", help="open a saved scan offline")
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="OLD",
+        help="mark the tree against an earlier snapshot: + added, ~ changed, - removed",
+    )
+    parser.add_argument(
         "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
     )
     from awsexplorer.config import add_arguments as add_settings_arguments
@@ -115,6 +121,16 @@ def _run_tui(args: argparse.Namespace) -> int:
         from awsexplorer import snapshot
 
         loaded = snapshot.read(args.snapshot)  # fail here, before the screen is taken
+    baseline = None
+    if args.baseline is not None:
+        from awsexplorer import snapshot
+
+        baseline = snapshot.read(args.baseline)
+        if loaded is not None and baseline.account.id != loaded.account.id:
+            raise UserError(
+                f"--baseline {args.baseline} is account {baseline.account.id} and the snapshot "
+                f"is {loaded.account.id}: choose a baseline of the same account."
+            )
     from awsexplorer.checks import settings_from_args
 
     options = AppOptions(
@@ -122,6 +138,8 @@ def _run_tui(args: argparse.Namespace) -> int:
         demo=args.demo,
         snapshot=args.snapshot,
         loaded=loaded,
+        baseline=args.baseline,
+        baseline_loaded=baseline,
         account_color=args.account_color,
         settings=settings_from_args(args),  # a bad setting fails here, before the screen is taken
     )

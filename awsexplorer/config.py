@@ -319,6 +319,10 @@ class AppOptions:
     # The snapshot, already read by the CLI (which checks it before taking the screen), so the
     # app does not parse a large file twice.
     loaded: ScanResult | None = None
+    # --baseline: an earlier snapshot the tree is marked against (+ added, ~ changed, - removed),
+    # and that snapshot, already read by the CLI.
+    baseline: Path | None = None
+    baseline_loaded: ScanResult | None = None
     # Override the per-account colour band (a colour name or #rrggbb).
     account_color: str | None = None
     # What the checks look for (disabled checks, required tags, staleness).

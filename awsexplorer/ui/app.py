@@ -145,6 +145,9 @@ class AwsExplorerApp(App[int]):
         self.options = options
         self.startup_error: str | None = None  # what stopped the app from starting, if anything
         self.state = ExplorerState()
+        if options.baseline_loaded is not None:  # --baseline: marked once the scan is loaded
+            self.state.baseline = options.baseline_loaded
+            self.state.baseline_name = options.baseline.name if options.baseline else None
         self._events = EventBuffer()
         self._scan_config: ScanConfig | None = None
         self.analysing = False
@@ -482,6 +485,54 @@ class AwsExplorerApp(App[int]):
             screen.as_of = parse_time(self.state.finished_at)  # judged as of the scan
         self.push_screen(screen)
 
+    # -- baseline (docs/diff.md) --------------------------------------------------------------
+
+    def show_baseline_changes(self) -> None:
+        from awsexplorer.ui.screens.baseline import BaselineChangesScreen
+
+        if self.state.changes is None:
+            return
+        while len(self.screen_stack) > 1:  # like a view: Esc goes back to the tree
+            self.pop_screen()
+        since = self.state.baseline_name or "the baseline"
+        self.push_screen(BaselineChangesScreen(self.state.changes, since, self.main.jump))
+
+    def action_baseline(self, path_text: str) -> None:
+        """`:baseline FILE` marks the tree against that snapshot; `:baseline off` clears it."""
+        from awsexplorer import snapshot
+
+        text = path_text.strip()
+        if not text:
+            self.notify("Which snapshot? :baseline FILE (or :baseline off).", severity="warning")
+            return
+        if text == "off":
+            self.state.set_baseline(None)
+            self._refresh_main()
+            self.notify("Baseline cleared.")
+            return
+        path = Path(text).expanduser()
+        try:
+            old = snapshot.read(path)
+        except UserError as exc:
+            self.notify(inert(exc.message, limit=300), severity="error")
+            return
+        if self.state.account is not None and old.account.id != self.state.account.id:
+            self.notify(
+                f"{inert(path.name, limit=80)} is account {inert(old.account.id, limit=20)}, "
+                f"this scan is {inert(self.state.account.id, limit=20)}: choose a snapshot "
+                "of this account.",
+                severity="error",
+            )
+            return
+        found = self.state.set_baseline(old, path.name)
+        self._refresh_main()
+        if found is not None:
+            self.notify(
+                f"Against {inert(path.name, limit=80)}: +{len(found.added)} added, "
+                f"~{len(found.changed)} changed, -{len(found.removed)} removed. "
+                ":changes lists them."
+            )
+
     # -- CloudTrail history (docs/history.md) ------------------------------------------------
 
     def _no_history_here(self) -> bool:
@@ -536,7 +587,11 @@ class AwsExplorerApp(App[int]):
         self.push_screen(screen)
 
     def action_changes(self, region: str | None = None, hours_text: str = "") -> None:
-        """`:changes [HOURS]`: every mutating event CloudTrail recorded in the region."""
+        """`:changes [HOURS]`: every mutating event CloudTrail recorded in the region; with a
+        baseline (--baseline, :baseline), what changed since it (screens/baseline.py)."""
+        if self.state.changes is not None:
+            self.show_baseline_changes()
+            return
         if self._no_history_here():
             return
         from awsexplorer.model.history import GLOBAL_SERVICE_REGION, history_region, parse_hours

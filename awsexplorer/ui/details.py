@@ -224,6 +224,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
     labelled = {label for label, value in rows if value is not None}
     rows += [row for row in placement(state, resource) if row[0] not in labelled]
     parts: list[RenderableType] = [title, _facts(rows)]
+    parts += baseline_block(state, resource)
     findings = state.findings_for(resource.arn)
     parts += [_heading(f"Warnings ({len(findings)})"), warnings_block(findings)]
     parts.append(_heading(f"Tags ({len(resource.tags)})"))
@@ -234,6 +235,44 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
     parts.append(_heading("Attributes" + ("" if search else "  (/ searches them)")))
     parts.append(attributes_json(resource.attributes, search))
     return Group(*parts)
+
+
+def baseline_block(state: ExplorerState, resource: Resource) -> list[RenderableType]:
+    """What changed since the baseline (--baseline, :baseline), in readable terms."""
+    mark = state.mark(resource.arn) if state.baseline is not None else None
+    since = inert(state.baseline_name or "the baseline", limit=80)
+    if mark == "+":
+        return [_heading(f"Added since {since}")]
+    change = state.change_of(resource.arn) if mark == "~" else None
+    if change is None:
+        return []
+    from awsexplorer.model.diff import readable_lines
+
+    lines = readable_lines(change)
+    body = Text()
+    for n, line in enumerate(lines):
+        body.append(("\n" if n else "") + "~ " + inert(line, limit=VALUE_LIMIT))
+    return [_heading(f"Changed since {since} ({len(change.changes)})"), body]
+
+
+def removed_detail(state: ExplorerState, resource: Resource) -> Group:
+    """A resource the baseline had and this scan does not: what it was."""
+    since = inert(state.baseline_name or "the baseline", limit=80)
+    title = Text(inert(resource.name, limit=VALUE_LIMIT), style="bold dim")
+    title.append(f"  {inert(resource.type, limit=80)}", style="dim")
+    note = Text(f"Removed: in {since}, not in this scan.", style="bold")
+    rows: list[tuple[str, RenderableType | str | None]] = [
+        ("id", resource.id),
+        ("arn", resource.arn),
+        *key_facts(resource),
+    ]
+    return Group(
+        title,
+        note,
+        _facts(rows),
+        _heading("Attributes (as the baseline had them)"),
+        attributes_json(resource.attributes),
+    )
 
 
 def _severity_line(counts: Counter[Severity], scanning: bool = False) -> Text:
@@ -363,6 +402,9 @@ def describe(
     if ref.kind == "resource" and ref.arn:
         resource = state.get(ref.arn)
         if resource is None:
+            removed = state.removed_resource(ref.arn)
+            if removed is not None:
+                return removed_detail(state, removed)
             return Text("This resource is no longer in the scan.", style="dim")
         return resource_detail(state, resource, search)
     if ref.kind == "region" and ref.region:

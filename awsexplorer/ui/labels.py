@@ -57,6 +57,35 @@ def severity_badge(counts: Counter[Severity]) -> Text:
     return text
 
 
+# Against a baseline (--baseline, :baseline): added, changed, removed. The sign carries the
+# meaning without colour; removed resources are dimmed and say so.
+DIFF_MARKS = ("+", "~", "-")
+DIFF_STYLE = {"+": tone("bold green", "bold"), "~": tone("bold yellow", "bold"), "-": "dim"}
+
+
+def diff_badge(marks: Counter[str] | None) -> Text:
+    """`  +2 ~1 -3`: how many resources under a node were added, changed and removed since the
+    baseline; empty without a baseline or change."""
+    text = Text()
+    for mark in DIFF_MARKS if marks else ():
+        if marks and marks.get(mark):
+            text.append(" " if text else "  ")
+            text.append(f"{mark}{marks[mark]}", style=DIFF_STYLE[mark])
+    return text
+
+
+def removed_label(resource: Resource) -> Text:
+    """`- orders  removed  i-0abc`: in the baseline, not in this scan; dimmed where it was."""
+    label = Text("- ", style="dim")
+    label.append_text(show(resource.name, NAME_CELLS, style="dim strike"))
+    label.append("  removed", style="dim italic")
+    if resource.id != resource.name:
+        label.append_text(show(f"  {resource.id}", style="dim"))
+    if label.cell_len > LABEL_CELLS:
+        label.truncate(LABEL_CELLS, overflow="ellipsis")
+    return label
+
+
 def severity_mark(severity: Severity | None) -> Text:
     if severity is None:
         return Text("   ")
@@ -65,7 +94,11 @@ def severity_mark(severity: Severity | None) -> Text:
 
 
 def region_label(
-    view: RegionView, count: int, counts: Counter[Severity], only_defaults: bool = False
+    view: RegionView,
+    count: int,
+    counts: Counter[Severity],
+    only_defaults: bool = False,
+    marks: Counter[str] | None = None,
 ) -> Text:
     """`eu-west-1  42 ▲3`, `us-east-2  scanning 5/14`, `ap-east-1  failed: AuthFailure`,
     `sa-east-1  8  defaults` (dimmed: nothing but what AWS creates by itself)."""
@@ -94,6 +127,7 @@ def region_label(
         label.append(f"  {count}" if count else "  empty", style="" if count else "dim")
         # The badge before the notes: at 80 columns the end of the label is cut off.
         label.append_text(severity_badge(counts))
+        label.append_text(diff_badge(marks))
         if only_defaults:
             label.append("  defaults", style="dim")
         if status is RegionStatus.PARTIAL:
@@ -105,10 +139,13 @@ def region_label(
     return label
 
 
-def group_label(title: str, count: int, counts: Counter[Severity]) -> Text:
+def group_label(
+    title: str, count: int, counts: Counter[Severity], marks: Counter[str] | None = None
+) -> Text:
     label = show(title, NAME_CELLS)
     label.append(f"  {count}", style="dim")
     label.append_text(severity_badge(counts))
+    label.append_text(diff_badge(marks))
     return label
 
 
@@ -118,9 +155,13 @@ def key_state(resource: Resource) -> str | None:
     return state_of(resource)
 
 
-def resource_label(resource: Resource, worst: Severity | None) -> Text:
-    """`!! bastion  running  i-0abc` (name, key state, then the id when it differs)."""
-    label = severity_mark(worst)
+def resource_label(resource: Resource, worst: Severity | None, mark: str | None = None) -> Text:
+    """`!! bastion  running  i-0abc` (name, key state, then the id when it differs). Against a
+    baseline, `mark` leads: `+` added, `~` changed, "" unchanged (two spaces, so names align)."""
+    label = Text()
+    if mark is not None:
+        label.append(f"{mark or ' '} ", style=DIFF_STYLE.get(mark, ""))
+    label.append_text(severity_mark(worst))
     label.append_text(show(resource.name, NAME_CELLS))
     state = key_state(resource)
     if state:  # before the id: at 80 columns the end of a label is cut off
@@ -134,11 +175,17 @@ def resource_label(resource: Resource, worst: Severity | None) -> Text:
     return label
 
 
-def account_label(account: Account | None, total: int, counts: Counter[Severity]) -> Text:
+def account_label(
+    account: Account | None,
+    total: int,
+    counts: Counter[Severity],
+    marks: Counter[str] | None = None,
+) -> Text:
     if account is None:
         return Text("Account (connecting…)", style="dim")
     # The header has the id; at 80 columns the alias alone leaves room for the counts.
     label = show(f"Account {account.alias or account.id}", NAME_CELLS, style="bold")
     label.append(f"  {total}", style="dim")
     label.append_text(severity_badge(counts))
+    label.append_text(diff_badge(marks))
     return label

@@ -23,6 +23,7 @@ from awsexplorer.model import (
     Severity,
 )
 from awsexplorer.model.defaults import only_aws_defaults
+from awsexplorer.model.diff import ResourceChange, ScanDiff, changes_by_arn, diff
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -100,6 +101,15 @@ class ExplorerState:
         self._account_level: list[Finding] = []
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
         self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
+        # --baseline / :baseline: an earlier scan the tree is marked against (see set_baseline).
+        self.baseline: ScanResult | None = None
+        self.baseline_name: str | None = None
+        self.changes: ScanDiff | None = None
+        self._marks: dict[str, str] = {}  # ARN -> "+" added, "~" changed, "-" removed
+        self._changed: dict[str, ResourceChange] = {}
+        self._removed: dict[tuple[str, str], list[Resource]] = {}
+        self._removed_by_arn: dict[str, Resource] = {}
+        self._mark_rollup: dict[tuple[str | None, str | None, str | None], Counter[str]] = {}
         # (region, type, service) -> severities; None = not computed since the last change.
         self._rollup: dict[tuple[str | None, str | None, str | None], Counter[Severity]] | None = (
             None
@@ -128,6 +138,8 @@ class ExplorerState:
             self.regions.setdefault(name, RegionView(name, RegionStatus.OK))
         self.set_findings(result.findings)
         self.checks = list(result.checks)
+        if self.baseline is not None:
+            self.set_baseline(self.baseline, self.baseline_name)
 
     def set_findings(self, findings: list[Finding]) -> None:
         self.findings = sorted(findings, key=lambda f: (f.severity.rank, f.check, f.resource))
@@ -249,6 +261,58 @@ class ExplorerState:
             checks=list(self.checks),
             profile=self.profile,
         )
+
+    # -- the baseline ---------------------------------------------------------------------------
+
+    def set_baseline(self, baseline: ScanResult | None, name: str | None = None) -> ScanDiff | None:
+        """Mark the scan against an earlier one: what was added, changed and removed since."""
+        self.baseline, self.baseline_name = baseline, name
+        self.changes = None if baseline is None else diff(baseline, self.result())
+        self._marks = {} if self.changes is None else changes_by_arn(self.changes)
+        self._changed = {} if self.changes is None else {c.arn: c for c in self.changes.changed}
+        self._removed = {}
+        rollup: dict[tuple[str | None, str | None, str | None], Counter[str]] = defaultdict(Counter)
+        removed = [] if self.changes is None else self.changes.removed
+        self._removed_by_arn = {r.arn: r for r in removed}
+        for resource in removed:
+            self._removed.setdefault((resource.region, resource.type), []).append(resource)
+        for arn, mark in self._marks.items():
+            resource = self._resources.get(arn) or self._removed_by_arn.get(arn)
+            if resource is None:
+                continue
+            for key in (
+                (None, None, None),
+                (resource.region, None, None),
+                (resource.region, resource.type, None),
+                (resource.region, None, resource.service),
+            ):
+                rollup[key][mark] += 1
+        self._mark_rollup = dict(rollup)
+        return self.changes
+
+    def mark(self, arn: str) -> str | None:
+        """`+`, `~` or `-` against the baseline; None when unchanged or without one."""
+        return self._marks.get(arn)
+
+    def change_of(self, arn: str) -> ResourceChange | None:
+        return self._changed.get(arn)
+
+    def removed_of(self, region: str, resource_type: str) -> list[Resource]:
+        """What the baseline had here and this scan does not (shown dimmed where it was)."""
+        return self._removed.get((region, resource_type), [])
+
+    def removed_resource(self, arn: str) -> Resource | None:
+        return self._removed_by_arn.get(arn)
+
+    def mark_counts(
+        self,
+        region: str | None = None,
+        resource_type: str | None = None,
+        service: str | None = None,
+    ) -> Counter[str]:
+        """How many resources under a node were added, changed and removed."""
+        key = (region, resource_type, None if resource_type else service)
+        return Counter(self._mark_rollup.get(key, {}))
 
     def unanalysed_result(self) -> ScanResult:
         """The scan with derived data cleared, ready for `checks.analyse`."""

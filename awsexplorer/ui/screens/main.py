@@ -51,6 +51,8 @@ class Explorer(Protocol):
 
     def action_changes(self, region: str | None = None, hours_text: str = "") -> None: ...
 
+    def action_baseline(self, path_text: str) -> None: ...
+
 
 # `:` commands: name -> what the suggestion says.
 COMMANDS: dict[str, str] = {
@@ -59,6 +61,7 @@ COMMANDS: dict[str, str] = {
     "findings": "every warning, worst first",
     "errors": "the error log: every failed call",
     "changes": "every change CloudTrail recorded in this region (:changes HOURS; default 24)",
+    "baseline": "mark the tree against an earlier snapshot (:baseline FILE, :baseline off)",
     "help": "all the keys",
     "save": "save this scan as a snapshot",
     "quit": "leave awsexplorer",
@@ -247,6 +250,8 @@ class MainScreen(Screen[None]):
         elif word == "changes":
             ref = self.cursor_ref
             self.explorer.action_changes(ref.region if ref is not None else None, argument)
+        elif word == "baseline":
+            self.explorer.action_baseline(argument)
         elif word == "help":
             self.explorer.action_help()
         elif word == "save":
@@ -288,7 +293,7 @@ class MainScreen(Screen[None]):
 
     def jump(self, arn: str) -> bool:
         """Show this resource in the tree, whatever the filter; say which region it is in."""
-        resource = self.state.get(arn)
+        resource = self.state.get(arn) or self.state.removed_resource(arn)
         if resource is None:
             self.notify(f"{arn} is not in this scan.", severity="warning")
             return False

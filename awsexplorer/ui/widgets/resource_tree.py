@@ -75,9 +75,25 @@ class ResourceTree(Tree[NodeRef]):
             self._matches = found
         return self._matches.get((region, resource_type), [])
 
+    def _marks(
+        self, region: str | None, service: str | None = None, resource_type: str | None = None
+    ) -> Counter[str] | None:
+        """Added / changed / removed under a node against the baseline (the whole tree's
+        numbers: not shown while a filter narrows it)."""
+        if self.state.baseline is None or self.narrowed:
+            return None
+        return self.state.mark_counts(region, resource_type=resource_type, service=service)
+
     def _visible_types(self, region: str) -> dict[str, list[str]]:
         services = self.state.services_in(region)
         if not self.narrowed:
+            if self.state.changes is not None:  # a type whose every resource was removed
+                for resource in self.state.changes.removed:
+                    if resource.region == region:
+                        types = services.setdefault(resource.service, [])
+                        if resource.type not in types:
+                            types.append(resource.type)
+                            types.sort()
             return services
         kept: dict[str, list[str]] = {}
         for service, types in services.items():
@@ -160,7 +176,9 @@ class ResourceTree(Tree[NodeRef]):
         self._update_root()
 
     def _update_root(self) -> None:
-        self.root.set_label(labels.account_label(self.state.account, *self._numbers(None)))
+        self.root.set_label(
+            labels.account_label(self.state.account, *self._numbers(None), self._marks(None))
+        )
 
     def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
         later = [n for n in self._regions if region_order(n) > region_order(name)]
@@ -182,6 +200,7 @@ class ResourceTree(Tree[NodeRef]):
                 view,
                 *self._numbers(name),
                 only_defaults=self.state.only_aws_defaults(name),
+                marks=self._marks(name),
             )
         )
         services = self._visible_types(name)
@@ -200,7 +219,11 @@ class ResourceTree(Tree[NodeRef]):
                     node, (name, service), NodeRef("service", region=name, service=service), expand
                 )
             service_node.set_label(
-                labels.group_label(service, *self._numbers(name, service=service))
+                labels.group_label(
+                    service,
+                    *self._numbers(name, service=service),
+                    self._marks(name, service=service),
+                )
             )
             for resource_type in types:
                 key = (name, service, resource_type)
@@ -210,7 +233,12 @@ class ResourceTree(Tree[NodeRef]):
                     type_node = self._insert(service_node, key, ref, expand=False)
                 shown, counts = self._numbers(name, resource_type=resource_type)
                 type_node.set_label(
-                    labels.group_label(labels.short_type(resource_type), shown, counts)
+                    labels.group_label(
+                        labels.short_type(resource_type),
+                        shown,
+                        counts,
+                        self._marks(name, resource_type=resource_type),
+                    )
                 )
                 if (name, resource_type) in self._loaded:
                     self._load(type_node)  # new resources arrived under an open type
@@ -269,11 +297,19 @@ class ResourceTree(Tree[NodeRef]):
         if ensure and all(r.arn != ensure for r in shown):
             shown += [r for r in resources if r.arn == ensure]
         node.remove_children()
+        baseline = self.state.baseline is not None
         for resource in shown:
+            mark = (self.state.mark(resource.arn) or "") if baseline else None
             node.add_leaf(
-                labels.resource_label(resource, self.state.worst(resource.arn)),
+                labels.resource_label(resource, self.state.worst(resource.arn), mark),
                 NodeRef("resource", region=ref.region, type=ref.type, arn=resource.arn),
             )
+        if baseline and not self.narrowed:  # removed since the baseline: dimmed, where it was
+            for resource in self.state.removed_of(ref.region, ref.type)[:MAX_LEAVES]:
+                node.add_leaf(
+                    labels.removed_label(resource),
+                    NodeRef("resource", region=ref.region, type=ref.type, arn=resource.arn),
+                )
         hidden = len(resources) - len(shown)
         if hidden > 0:
             node.add_leaf(
@@ -346,7 +382,7 @@ class ResourceTree(Tree[NodeRef]):
         return None
 
     def _resource_node(self, arn: str, load: bool) -> TreeNode[NodeRef] | None:
-        resource = self.state.get(arn)
+        resource = self.state.get(arn) or self.state.removed_resource(arn)
         if resource is None:
             return None
         key = (resource.region, resource.service, resource.type)
