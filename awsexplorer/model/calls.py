@@ -18,10 +18,16 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+")
 
 
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s$")  # ListWebACLs -> list_web_acls, as botocore
+
+
 def snake_case(operation: str) -> str:
     """DescribeDBInstances -> describe_db_instances: botocore's method name for an API name
     (tests check it against botocore's own mapping for every declared call)."""
-    return "_".join(part.lower() for part in _WORD.findall(operation))
+    plural = _PLURAL_ACRONYM.search(operation)
+    tail = [plural.group().lower()] if plural else []
+    head = operation[: plural.start()] if plural else operation
+    return "_".join([*(part.lower() for part in _WORD.findall(head)), *tail])
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +168,24 @@ LAMBDA_GET_FUNCTION_URL_CONFIG = _same("lambda", "GetFunctionUrlConfig")
 LAMBDA_GET_POLICY = _same("lambda", "GetPolicy")
 
 # -- edges and APIs --
+CLOUDFRONT_LIST_DISTRIBUTIONS = _same("cloudfront", "ListDistributions")
+# API Gateway (REST and v2): every read is the one IAM action apigateway:GET.
+APIGATEWAY_GET_REST_APIS = Call("apigateway", "GetRestApis", "apigateway:GET")
+APIGATEWAY_GET_STAGES = Call("apigateway", "GetStages", "apigateway:GET")
+APIGATEWAY_GET_RESOURCES = Call("apigateway", "GetResources", "apigateway:GET")
+APIGATEWAYV2_GET_APIS = Call("apigatewayv2", "GetApis", "apigateway:GET")
+APIGATEWAYV2_GET_STAGES = Call("apigatewayv2", "GetStages", "apigateway:GET")
+APIGATEWAYV2_GET_INTEGRATIONS = Call("apigatewayv2", "GetIntegrations", "apigateway:GET")
+WAFV2_LIST_WEB_ACLS = _same("wafv2", "ListWebACLs")
+WAFV2_GET_WEB_ACL = _same("wafv2", "GetWebACL")
+WAFV2_LIST_RESOURCES_FOR_WEB_ACL = _same("wafv2", "ListResourcesForWebACL")
+WAFV2_LIST_TAGS_FOR_RESOURCE = _same("wafv2", "ListTagsForResource")
+ROUTE53_LIST_HOSTED_ZONES = _same("route53", "ListHostedZones")
+ROUTE53_GET_HOSTED_ZONE = _same("route53", "GetHostedZone")
+ROUTE53_LIST_RESOURCE_RECORD_SETS = _same("route53", "ListResourceRecordSets")
+ROUTE53_LIST_TAGS_FOR_RESOURCES = _same("route53", "ListTagsForResources")
+ACM_LIST_CERTIFICATES = _same("acm", "ListCertificates")
+ACM_DESCRIBE_CERTIFICATE = _same("acm", "DescribeCertificate")
 
 # -- network and data --
 

@@ -755,7 +755,174 @@ CONTAINERS_AND_COMPUTE: tuple[Kind, ...] = (
         ),
     ),
 )
-EDGES_AND_APIS: tuple[Kind, ...] = ()  # CloudFront, API Gateway, WAF, Route 53, ACM
+# -- edges and APIs -----------------------------------------------------------------------
+DISTRIBUTION = "cloudfront:distribution"
+REST_API = "apigateway:restapi"
+HTTP_API = "apigateway:api"  # API Gateway v2: HTTP and WebSocket APIs
+WEB_ACL = "wafv2:webacl"
+HOSTED_ZONE = "route53:hostedzone"
+CERTIFICATE = "acm:certificate"
+# Wiring: {"kind": ..., "arn": ...} entries of a resource's normalised `links`.
+LINKS = "links"
+INTEGRATION_LINK = "integration"  # an API's integration invokes its target (Lambda, ALB...)
+
+
+def _edge_status(resource: Resource) -> str | None:
+    value = resource.attributes.get("status")
+    return str(value).lower() if value not in (None, "") else None
+
+
+def _distribution_state(resource: Resource) -> str | None:
+    if resource.attributes.get("enabled") is False:
+        return "disabled"
+    return _edge_status(resource)
+
+
+def _web_acl_state(resource: Resource) -> str | None:
+    protects = resource.attributes.get("protects")
+    if protects is None:
+        return None
+    return f"protects {len(protects)}" if protects else "protects nothing"
+
+
+def _zone_state(resource: Resource) -> str | None:
+    return "private" if resource.attributes.get("private") else "public"
+
+
+def _certificate_state(resource: Resource) -> str | None:
+    status = _edge_status(resource)
+    if status == "issued" and not resource.attributes.get("in_use_by"):
+        return "issued, unused"
+    return status
+
+
+EDGES_AND_APIS: tuple[Kind, ...] = (
+    Kind(
+        DISTRIBUTION,
+        "CloudFront distribution",
+        scope=Scope.GLOBAL,
+        fields={
+            "domain_name": OPT_STR,
+            "status": OPT_STR,
+            "enabled": BOOL,
+            "aliases": LIST,
+            "origins": LIST,  # [{id, domain_name, origin_type, protocol_policy, origin_path}]
+            "viewer_protocol_policies": LIST,  # [{path_pattern, policy}], the default as "*"
+            "web_acl_id": OPT_STR,
+            "certificate": OPT_STR,
+            "minimum_protocol_version": OPT_STR,
+            "price_class": OPT_STR,
+        },
+        facts=(
+            Fact("domain", ("domain_name",)),
+            Fact("aliases", ("aliases",)),
+            Fact("viewer protocol", ("viewer_protocol_policies",)),
+            Fact("web ACL", ("web_acl_id",)),
+            Fact("origins", ("origins",)),
+        ),
+        state=_distribution_state,
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        REST_API,
+        "API Gateway REST API",
+        fields={
+            "endpoint_types": LIST,
+            "stages": LIST,  # [{name, arn, deployment_id, web_acl_arn, tracing, ...}]
+            LINKS: LIST,  # [{kind: integration, arn, method, integration_type, timeout_ms}]
+            "integration_count": INT,
+            "disable_execute_api_endpoint": BOOL,
+            "policy": OPT_DICT,
+        },
+        facts=(
+            Fact("endpoint", ("endpoint_types",)),
+            Fact("stages", ("stages",)),
+            Fact("integrations", (LINKS,)),
+        ),
+        state=lambda r: ",".join(str(t) for t in r.attributes.get("endpoint_types") or []) or None,
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        HTTP_API,
+        "API Gateway HTTP/WebSocket API",
+        fields={
+            "protocol_type": OPT_STR,
+            "endpoint": OPT_STR,
+            "stages": LIST,  # [{name, arn, auto_deploy, throttling}]
+            LINKS: LIST,  # [{kind: integration, arn, integration_type, timeout_ms}]
+            "integration_count": INT,
+            "disable_execute_api_endpoint": BOOL,
+        },
+        facts=(
+            Fact("protocol", ("protocol_type",)),
+            Fact("endpoint", ("endpoint",)),
+            Fact("stages", ("stages",)),
+            Fact("integrations", (LINKS,)),
+        ),
+        state=lambda r: str(r.attributes.get("protocol_type") or "").lower() or None,
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        WEB_ACL,
+        "WAF web ACL",
+        # REGIONAL ACLs per region; CLOUDFRONT-scope ones (listed in us-east-1) under global.
+        fields={
+            "waf_scope": STR,
+            "default_action": OPT_STR,
+            "rules": OPT_LIST,  # rule names; None when GetWebACL failed (recorded)
+            "capacity": OPT_INT,
+            "protects": OPT_LIST,  # resource ARNs; None when unknown (the call failed)
+        },
+        facts=(
+            Fact("scope", ("waf_scope",)),
+            Fact("default action", ("default_action",)),
+            Fact("rules", ("rules",)),
+            Fact("protects", ("protects",)),
+        ),
+        state=_web_acl_state,
+    ),
+    Kind(
+        HOSTED_ZONE,
+        "Route 53 hosted zone",
+        scope=Scope.GLOBAL,
+        fields={
+            "zone_name": STR,
+            "private": BOOL,
+            "vpcs": LIST,  # [{vpc_id, region}] (private zones)
+            "record_count": OPT_INT,  # every record set in the zone, as Route 53 counts them
+            # A, AAAA, CNAME and alias records: [{name, type, values, alias_target}], bounded.
+            "records": LIST,
+            "records_truncated": BOOL,
+        },
+        facts=(
+            Fact("zone", ("zone_name",)),
+            Fact("private", ("private",)),
+            Fact("VPCs", ("vpcs",)),
+            Fact("records", ("record_count",)),
+        ),
+        state=_zone_state,
+    ),
+    Kind(
+        CERTIFICATE,
+        "ACM certificate",
+        fields={
+            "domain_name": OPT_STR,
+            "domains": LIST,
+            "status": OPT_STR,
+            "not_after": OPT_STR,
+            "in_use_by": LIST,
+            "certificate_type": OPT_STR,
+            "renewal_eligibility": OPT_STR,
+        },
+        facts=(
+            Fact("domain", ("domain_name",)),
+            Fact("domains", ("domains",)),
+            Fact("expires", ("not_after",)),
+            Fact("in use by", ("in_use_by",)),
+        ),
+        state=_certificate_state,
+    ),
+)
 NETWORK_AND_DATA: tuple[Kind, ...] = ()  # TGW, VPN, snapshots, images, caches, streams, keys...
 INTEGRATION_AND_OPERATIONS: tuple[Kind, ...] = ()  # Step Functions, EventBridge, logs, stacks...
 
