@@ -10,13 +10,17 @@ from awsexplorer.model.calls import TAGGING_GET_RESOURCES
 from awsexplorer.scan.collectors.base import CallFailure, CollectContext, display_name, tags_of
 
 
-async def tags_by_arn(ctx: CollectContext, resource_type: str) -> dict[str, dict[str, str]] | None:
+async def tags_by_arn(
+    ctx: CollectContext, resource_type: str, *, region: str | None = None
+) -> dict[str, dict[str, str]] | None:
     """{arn: tags} for every tagged resource of `resource_type` ("lambda:function") in the
-    region, or None when the call failed (recorded): tags unknown, not absent."""
+    region (or `region`: CloudFront's tags answer in us-east-1 only), or None when the call
+    failed (recorded): tags unknown, not absent."""
     try:
         mappings = await ctx.paginate_all(
             TAGGING_GET_RESOURCES,
             "ResourceTagMappingList",
+            region=region,
             ResourceTypeFilters=[resource_type],
         )
     except CallFailure as failure:
