@@ -95,6 +95,7 @@ from awsexplorer.demo.activity import backdate_activity
 from awsexplorer.demo.audit import build_audit
 from awsexplorer.demo.compute import build_compute
 from awsexplorer.demo.data import build_data
+from awsexplorer.demo.edges import build_edges
 from awsexplorer.demo.identity import ACCOUNT_ALIAS, build_identity, mark_seeded
 from awsexplorer.demo.messaging import build_messaging
 from awsexplorer.demo.network import build_network, create_default_vpcs
@@ -151,6 +152,7 @@ def seed(endpoint_url: str) -> None:
         build_data(aws, network)
         topics = build_messaging(aws)
         build_audit(aws, topics)
+        build_edges(aws, network)  # after compute: the ALB and functions it fronts
     backdate_activity(DEMO_ACCOUNT_ID)
     mark_seeded(aws)
     log.debug("demo account seeded in %.2f s", time.perf_counter() - started)

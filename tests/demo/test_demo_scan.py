@@ -37,6 +37,9 @@ SEEDED: dict[str, dict[str, int]] = {
         "dynamodb:table": 1,
         "s3:bucket": 3,
         "cloudwatch:alarm": 1,
+        "apigateway:restapi": 1,  # orders-public-api
+        "wafv2:webacl": 1,  # prod-edge-waf
+        "acm:certificate": 1,
     },
     SHARED: {
         "ec2:vpc": 2,
@@ -47,9 +50,28 @@ SEEDED: dict[str, dict[str, int]] = {
         "cloudtrail:trail": 1,
         "cloudwatch:alarm": 1,
     },
-    STAGING: {"ec2:vpc": 2, "ec2:instance": 1, "ec2:volume": 1, "s3:bucket": 1},
-    FAR_AWAY: {"ec2:vpc": 1, "ec2:instance": 1, "ec2:volume": 1},  # the stray, in the default VPC
-    GLOBAL_REGION: {"iam:user": 4, "iam:role": 4, "iam:group": 2, "iam:root": 1},
+    STAGING: {
+        "ec2:vpc": 2,
+        "ec2:instance": 1,
+        "ec2:volume": 1,
+        "s3:bucket": 1,
+        "apigateway:api": 1,  # staging-webhooks
+    },
+    FAR_AWAY: {
+        "ec2:vpc": 1,
+        "ec2:instance": 1,  # the stray, in the default VPC
+        "ec2:volume": 1,
+        "acm:certificate": 1,  # promo, requested and forgotten
+    },
+    GLOBAL_REGION: {
+        "iam:user": 4,
+        "iam:role": 4,
+        "iam:group": 2,
+        "iam:root": 1,
+        "cloudfront:distribution": 2,
+        "wafv2:webacl": 1,  # cdn-waf, CloudFront scope
+        "route53:hostedzone": 2,
+    },
 }
 SEEDED_TYPES = {t for counts in SEEDED.values() for t in counts}
 # What moto (like AWS) puts in every region of an account.

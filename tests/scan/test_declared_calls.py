@@ -37,6 +37,19 @@ NOT_SENT_HERE = {
     ("elb", "DescribeTags"),
     ("rds", "DescribeDBClusters"),
     ("sns", "GetTopicAttributes"),
+    # Edges and APIs: the account has no API, web ACL, zone or certificate to ask about
+    # (tests/scan/test_edges_apis.py covers those collectors on their own seeds).
+    ("apigateway", "GetStages"),
+    ("apigateway", "GetResources"),
+    ("apigatewayv2", "GetStages"),
+    ("apigatewayv2", "GetIntegrations"),
+    ("wafv2", "GetWebACL"),
+    ("wafv2", "ListTagsForResource"),
+    ("wafv2", "ListResourcesForWebACL"),
+    ("route53", "GetHostedZone"),
+    ("route53", "ListResourceRecordSets"),
+    ("route53", "ListTagsForResources"),
+    ("acm", "DescribeCertificate"),
     # Containers and compute: no cluster, repository, load balancer or target group here.
     # (tests/scan/test_containers_compute.py covers them on their own seeds.)
     ("ecs", "DescribeClusters"),
