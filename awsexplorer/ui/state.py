@@ -277,14 +277,14 @@ class ExplorerState:
         for resource in removed:
             self._removed.setdefault((resource.region, resource.type), []).append(resource)
         for arn, mark in self._marks.items():
-            resource = self._resources.get(arn) or self._removed_by_arn.get(arn)
-            if resource is None:
+            marked = self._resources.get(arn) or self._removed_by_arn.get(arn)
+            if marked is None:
                 continue
             for key in (
                 (None, None, None),
-                (resource.region, None, None),
-                (resource.region, resource.type, None),
-                (resource.region, None, resource.service),
+                (marked.region, None, None),
+                (marked.region, marked.type, None),
+                (marked.region, None, marked.service),
             ):
                 rollup[key][mark] += 1
         self._mark_rollup = dict(rollup)

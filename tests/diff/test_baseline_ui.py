@@ -92,7 +92,7 @@ async def test_baseline_command_loads_a_snapshot(tmp_path: Path) -> None:
     app = _app(tmp_path, baseline=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.state.changes is None
+        assert app.state.baseline is None
         app.main.run_command(f"baseline {tmp_path / 'old.json'}", is_command=True)
         await pilot.pause()
         assert app.state.changes is not None

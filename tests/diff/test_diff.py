@@ -137,15 +137,20 @@ def _sg(inbound: list[dict[str, object]], outbound: list[dict[str, object]]) -> 
 
 
 def test_security_group_rules_each_peer_and_direction() -> None:
-    every = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
-    ranged = {
+    every: dict[str, object] = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ranged: dict[str, object] = {
         "IpProtocol": "tcp",
         "FromPort": 5432,
         "ToPort": 5439,
         "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
         "UserIdGroupPairs": [{"GroupId": "sg-app"}],
     }
-    udp6 = {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
+    udp6: dict[str, object] = {
+        "IpProtocol": "udp",
+        "FromPort": 53,
+        "ToPort": 53,
+        "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+    }
     old, new = _sg([ranged], [every]), _sg([udp6], [])
     assert [c.summary for c in compare(old, new)] == [
         "inbound udp/53 from ::/0 added",
