@@ -50,7 +50,13 @@ def _result() -> ScanResult:
                 region="eu-west-1",
                 vpc_id="vpc-1",
                 tags={"Name": "prod"},
-                attributes={"CidrBlock": "10.0.0.0/16", "flow_logs": []},
+                # As a scan writes it today: the raw API field and the record's normalised ones.
+                attributes={
+                    "CidrBlock": "10.0.0.0/16",
+                    "cidr": "10.0.0.0/16",
+                    "is_default": False,
+                    "flow_logs": [],
+                },
             )
         ],
         findings=[
@@ -75,6 +81,15 @@ def test_round_trip_is_lossless(tmp_path: Path) -> None:
     loaded = snapshot.read(path)
     assert snapshot.to_dict(loaded) == snapshot.to_dict(original)
     assert loaded.region("eu-west-1").errors[0].region == "eu-west-1"  # type: ignore[union-attr]
+
+
+def test_an_older_snapshot_gains_the_normalised_fields_its_raw_ones_hold(tmp_path: Path) -> None:
+    older = _result()
+    older.resources[0].attributes = {"CidrBlock": "10.0.0.0/16", "flow_logs": []}
+    loaded = snapshot.read(snapshot.write(older, tmp_path / "old.json"))
+    attributes = loaded.resources[0].attributes
+    assert attributes["cidr"] == "10.0.0.0/16"
+    assert attributes["CidrBlock"] == "10.0.0.0/16"  # the raw field is kept as it was
 
 
 def test_document_shape_matches_the_documented_format(tmp_path: Path) -> None:

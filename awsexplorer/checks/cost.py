@@ -78,7 +78,7 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
     not; noted when no private subnet of its VPC routes through it."""
     routed = nat_users(ctx)
     for nat in ctx.of_type(kinds.NAT_GATEWAY):
-        state = nat.attributes.get("State")
+        state = nat.attributes.get("state")
         if state not in LIVE_NAT_STATES:
             continue
         users = sorted(routed.get((nat.region, nat.id), []))
@@ -107,23 +107,20 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
 def ec2_volume_unattached(ctx: CheckContext) -> Iterator[Outcome]:
     """A volume in state `available` is attached to nothing and billed for every GiB."""
     for volume in ctx.of_type(kinds.VOLUME):
-        state = volume.attributes.get("State")
+        state = volume.attributes.get("state")
         if state is None:
             yield unknown(volume, "state not read")
         elif state == "available":
-            size = volume.attributes.get("Size")
+            size = volume.attributes.get("size_gib")
+            volume_type = volume.attributes.get("volume_type")
             details = [volume.name] if volume.name != volume.id else []
             details += [f"{size} GiB"] if size else []
-            details += (
-                [str(volume.attributes["VolumeType"])]
-                if volume.attributes.get("VolumeType")
-                else []
-            )
+            details += [str(volume_type)] if volume_type else []
             shown = f" ({', '.join(details)})" if details else ""
             yield flag(
                 volume,
                 f"volume {volume.id}{shown} is attached to nothing (state available)"
-                + volume_cost(size, volume.attributes.get("VolumeType")),
+                + volume_cost(size, volume_type),
             )
 
 
@@ -151,7 +148,7 @@ def ec2_eip_unattached(ctx: CheckContext) -> Iterator[Outcome]:
         if associated is None:
             yield unknown(address, "association not read")
         elif not associated:
-            ip = address.attributes.get("PublicIp") or address.name
+            ip = address.attributes.get("public_ip") or address.name
             yield flag(
                 address,
                 f"Elastic IP {ip} ({address.id}) is not associated with anything; about "
@@ -163,8 +160,8 @@ def is_billing_alarm(alarm: Resource) -> bool:
     attrs = alarm.attributes
     return (
         alarm.region == BILLING_REGION
-        and attrs.get("namespace", attrs.get("Namespace")) == BILLING_NAMESPACE
-        and attrs.get("metric_name", attrs.get("MetricName")) == BILLING_METRIC
+        and attrs.get("namespace") == BILLING_NAMESPACE
+        and attrs.get("metric_name") == BILLING_METRIC
     )
 
 

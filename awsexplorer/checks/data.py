@@ -40,7 +40,7 @@ def databases(ctx: CheckContext) -> list[Resource]:
 
 
 def engine_text(db: Resource) -> str:
-    engine = db.attributes.get("engine") or db.attributes.get("Engine")
+    engine = db.attributes.get("engine")
     return f"{db.id} ({engine})" if engine else db.id
 
 
@@ -132,7 +132,7 @@ def rds_single_az(ctx: CheckContext) -> Iterator[Outcome]:
     for db in databases(ctx):
         if is_aurora(db):
             continue
-        cluster_id = db.attributes.get("DBClusterIdentifier")
+        cluster_id = db.attributes.get("cluster_id")
         if cluster_id:
             cluster = db.attributes.get("cluster")
             if cluster is None and "cluster" in db.attributes:
@@ -290,11 +290,11 @@ def s3_versioning_without_lifecycle(ctx: CheckContext) -> Iterator[Outcome]:
 def ec2_ebs_unencrypted(ctx: CheckContext) -> Iterator[Outcome]:
     """Unencrypted volumes and their snapshots are readable by whoever gets a copy."""
     for volume in ctx.of_type(kinds.VOLUME):
-        encrypted = volume.attributes.get("encrypted", volume.attributes.get("Encrypted"))
+        encrypted = volume.attributes.get("encrypted")
         if encrypted is None:
             yield unknown(volume, "Encrypted not read")
         elif not encrypted:
-            size = volume.attributes.get("Size")
+            size = volume.attributes.get("size_gib")
             attached = ", ".join(volume.attributes.get("attached_to") or []) or "nothing"
             details = [volume.name] if volume.name != volume.id else []
             details += [f"{size} GiB"] if size else []

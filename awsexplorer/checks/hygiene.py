@@ -45,7 +45,7 @@ def skipped(resource: Resource) -> bool:
         return True
     # AWS creates a default VPC in every region; one in use is ec2-default-vpc-in-use's finding,
     # and tagging it would not make it any less the default.
-    return resource.type == kinds.VPC and bool(resource.attributes.get("IsDefault"))
+    return resource.type == kinds.VPC and bool(resource.attributes.get("is_default"))
 
 
 @check(

@@ -1,8 +1,8 @@
 """Network: security groups open to the world, VPCs that can't grow, the default VPC in use,
 flow logs, and subnets running out of addresses.
 
-Security groups are read from DescribeSecurityGroups' raw `IpPermissions`; subnets from the
-topology's attributes (`usable_ips`, `available_ips`), with the raw fields as a fallback.
+Security groups are read from DescribeSecurityGroups' raw `IpPermissions` (rule documents, like
+route and NACL entries); everything else from the normalised fields of model/kinds.py.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def open_rules(group: Resource) -> list[OpenRule] | None:
 
 
 def group_label(group: Resource) -> str:
-    name = group.attributes.get("GroupName")
+    name = group.attributes.get("group_name")
     return f"{group.id} ({name})" if name and name != group.id else group.id
 
 
@@ -214,7 +214,7 @@ def ec2_vpc_cidr_small(ctx: CheckContext) -> Iterator[Outcome]:
     """A primary CIDR of /24 or smaller (256 addresses or fewer) leaves no room for more
     subnets, availability zones or growth."""
     for vpc in ctx.of_type(kinds.VPC):
-        cidr = vpc.attributes.get("CidrBlock")
+        cidr = vpc.attributes.get("cidr")
         length = prefix_length(cidr)
         if length is None:
             yield unknown(vpc, "primary CIDR not read")
@@ -260,7 +260,7 @@ def ec2_default_vpc_in_use(ctx: CheckContext) -> Iterator[Outcome]:
     """The default VPC has only public subnets with public IPs on by default: whatever is
     launched there is one security-group rule from the internet."""
     for vpc in ctx.of_type(kinds.VPC):
-        if not vpc.attributes.get("IsDefault"):
+        if not vpc.attributes.get("is_default"):
             continue
         workloads = residents(ctx, vpc, WORKLOAD_TYPES)
         if workloads:
@@ -290,23 +290,23 @@ def ec2_vpc_flow_logs_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     """Without flow logs there is no record of who talked to what during an incident. Default
     VPCs that hold nothing are skipped."""
     for vpc in ctx.of_type(kinds.VPC):
-        if vpc.attributes.get("IsDefault") and not residents(ctx, vpc, OCCUPANT_TYPES):
+        if vpc.attributes.get("is_default") and not residents(ctx, vpc, OCCUPANT_TYPES):
             continue
         logs = active_flow_logs(vpc)
         if logs is None:
             yield unknown(vpc, "flow logs not read (ec2:DescribeFlowLogs)")
         elif not logs:
-            kind = "default VPC" if vpc.attributes.get("IsDefault") else "VPC"
+            kind = "default VPC" if vpc.attributes.get("is_default") else "VPC"
             yield flag(vpc, f"{kind} {label(vpc)} has no active flow log")
 
 
 def address_counts(subnet: Resource) -> tuple[int | None, int | None]:
-    """(available, usable): the topology's attributes, else the raw API fields."""
+    """(available, usable): the collector's count, the topology's (else the CIDR's) usable."""
     attrs = subnet.attributes
-    available = attrs.get("available_ips", attrs.get("AvailableIpAddressCount"))
+    available = attrs.get("available_ips")
     usable = attrs.get("usable_ips")
     if usable is None:
-        usable = usable_ips(attrs.get("cidr") or attrs.get("CidrBlock"))
+        usable = usable_ips(attrs.get("cidr"))
     return available, usable
 
 
@@ -330,7 +330,7 @@ def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
     """Under 10% of a subnet's usable addresses left: the next scale-out, Lambda in a VPC or
     EKS node group fails to launch."""
     for subnet in ctx.of_type(kinds.SUBNET):
-        if not (subnet.attributes.get("cidr") or subnet.attributes.get("CidrBlock")):
+        if not subnet.attributes.get("cidr"):
             continue  # IPv6-only: no IPv4 pool to run out of
         available, usable = address_counts(subnet)
         if not isinstance(available, int) or not usable:
@@ -364,11 +364,12 @@ def ec2_instance_imdsv1(ctx: CheckContext) -> Iterator[Outcome]:
     for instance in ctx.of_type(kinds.INSTANCE):
         if instance.attributes.get("state") in ("terminated", "shutting-down"):
             continue
-        options = instance.attributes.get("MetadataOptions")
-        if not isinstance(options, dict):
+        tokens = instance.attributes.get("imds_tokens")
+        endpoint = instance.attributes.get("imds_endpoint")
+        if tokens is None and endpoint is None:
             yield unknown(instance, "metadata options not read")
             continue
-        if options.get("HttpEndpoint") == "disabled" or options.get("HttpTokens") != "optional":
+        if endpoint == "disabled" or tokens != "optional":
             continue
         exposed = " and is internet-facing" if instance.attributes.get("internet_facing") else ""
         yield flag(

@@ -92,7 +92,7 @@ def is_service_linked(resource_type: str, attributes: Mapping[str, Any]) -> bool
     """AWS creates and deletes service-linked roles; their idleness is not the user's to fix."""
     if resource_type != kinds.IAM_ROLE:
         return False
-    return str(attributes.get("Path") or "").startswith("/aws-service-role/")
+    return str(attributes.get("path") or "").startswith("/aws-service-role/")
 
 
 def principal_use(

@@ -187,6 +187,8 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             "public": OPT_BOOL,
             "public_reason": OPT_STR,
             "route_table_id": OPT_STR,
+            "available_ips": OPT_INT,
+            "auto_assign_public_ip": OPT_BOOL,
         },
         facts=(
             Fact("cidr", ("cidr",)),
@@ -201,10 +203,16 @@ _FIRST_WAVE: tuple[Kind, ...] = (
     Kind(
         INTERNET_GATEWAY,
         "internet gateway",
+        fields={STATE: OPT_STR},  # the VPC attachment's state
         default_role=DefaultRole.VPC_PLUMBING,
         state=_no_state,
     ),
-    Kind(EGRESS_ONLY_INTERNET_GATEWAY, "egress-only internet gateway", state=_no_state),
+    Kind(
+        EGRESS_ONLY_INTERNET_GATEWAY,
+        "egress-only internet gateway",
+        fields={STATE: OPT_STR},  # the VPC attachment's state
+        state=_no_state,
+    ),
     Kind(
         SECURITY_GROUP,
         "security group",
@@ -215,19 +223,31 @@ _FIRST_WAVE: tuple[Kind, ...] = (
     Kind(
         NAT_GATEWAY,
         "NAT gateway",
-        fields={STATE: OPT_STR, "connectivity": OPT_STR, SUBNETS: LIST, **_PLACED},
+        fields={
+            STATE: OPT_STR,
+            "connectivity": OPT_STR,
+            "public_ips": LIST,
+            SUBNETS: LIST,
+            **_PLACED,
+        },
         facts=(Fact("connectivity", ("connectivity",)),),
     ),
     Kind(
         VPC_PEERING_CONNECTION,
         "VPC peering connection",
-        fields={STATE: OPT_STR},
+        fields={
+            STATE: OPT_STR,
+            "requester_vpc_id": OPT_STR,
+            "requester_region": OPT_STR,
+            "accepter_vpc_id": OPT_STR,
+            "accepter_region": OPT_STR,
+        },
     ),
     Kind(VPN_GATEWAY, "VPN gateway", fields={STATE: OPT_STR}),
     Kind(
         TRANSIT_GATEWAY_ATTACHMENT,
         "transit gateway attachment",
-        fields={STATE: OPT_STR, SUBNETS: LIST},
+        fields={STATE: OPT_STR, "transit_gateway_id": OPT_STR, SUBNETS: LIST},
     ),
     Kind(
         VPC_ENDPOINT,
@@ -251,7 +271,8 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             ROLE: OPT_STR,
             "instance_type": OPT_STR,
             "launched": OPT_STR,
-            "imds_tokens": OPT_STR,
+            "imds_tokens": OPT_STR,  # required | optional: optional accepts IMDSv1
+            "imds_endpoint": OPT_STR,  # enabled | disabled
             **_NETWORKED,
             **_PLACED,
         },
@@ -298,6 +319,7 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             PUBLIC_IP: OPT_STR,
             "attached_to": OPT_STR,
             "interface_type": OPT_STR,
+            "requester_managed": OPT_BOOL,  # made by a service (NAT, Lambda, RDS, a load balancer)
             **_NETWORKED,
             **_PLACED,
         },
@@ -353,6 +375,7 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             "multi_az": BOOL,
             "storage_encrypted": BOOL,
             KMS_KEY: OPT_STR,
+            "cluster_id": OPT_STR,  # the DB cluster it belongs to (Aurora, Multi-AZ cluster)
             **_NETWORKED,
             **_PLACED,
         },
@@ -480,7 +503,11 @@ _FIRST_WAVE: tuple[Kind, ...] = (
         USER,
         "IAM user",
         scope=Scope.GLOBAL,
-        fields={"last_used": OPT_STR, "attached_policies": OPT_LIST},
+        fields={
+            "last_used": OPT_STR,
+            "attached_policies": OPT_LIST,
+            "permissions_boundary": OPT_DICT,  # {arn, document}; document None when unread
+        },
         facts=(
             Fact("last used", ("last_used",)),
             Fact("console", ("console_access",)),
@@ -492,7 +519,12 @@ _FIRST_WAVE: tuple[Kind, ...] = (
         IAM_ROLE,
         "IAM role",
         scope=Scope.GLOBAL,
-        fields={"last_used": OPT_STR, "trust_policy": OPT_DICT},
+        fields={
+            "last_used": OPT_STR,
+            "trust_policy": OPT_DICT,
+            "path": OPT_STR,  # /aws-service-role/...: AWS's own, created and deleted by it
+            "permissions_boundary": OPT_DICT,  # {arn, document}; document None when unread
+        },
         facts=(Fact("last used", ("last_used",)), Fact("where", ("last_used_region",))),
         state=_no_state,
     ),
@@ -988,19 +1020,49 @@ def _raw_ids(key: str, id_key: str) -> Legacy:
     ]
 
 
+def _first_attachment_state(attrs: Mapping[str, Any], key: str) -> Any:
+    attachments = attrs.get(key) or []
+    first = attachments[0] if attachments else None
+    return first.get("State") if isinstance(first, Mapping) else None
+
+
+def _raw_boundary(attrs: Mapping[str, Any]) -> Any:
+    arn = dig(attrs, ("PermissionsBoundary", "PermissionsBoundaryArn"))
+    return {"arn": arn, "document": None} if arn else None
+
+
 LEGACY: dict[str, dict[str, Legacy]] = {
     SUBNET: {
         "cidr": _raw("CidrBlock"),
         "availability_zone": _raw("AvailabilityZone"),
         "availability_zone_id": _raw("AvailabilityZoneId"),
+        "available_ips": _raw("AvailableIpAddressCount"),
+        "auto_assign_public_ip": _raw_bool("MapPublicIpOnLaunch"),
     },
     VPC: {"cidr": _raw("CidrBlock"), "is_default": _raw_bool("IsDefault")},
     SECURITY_GROUP: {"group_name": lambda a: str(a.get("GroupName") or "")},
-    NAT_GATEWAY: {STATE: _raw("State"), "connectivity": _raw("ConnectivityType")},
-    VPC_PEERING_CONNECTION: {STATE: _raw("Status", "Code")},
+    INTERNET_GATEWAY: {STATE: lambda a: _first_attachment_state(a, "Attachments")},
+    EGRESS_ONLY_INTERNET_GATEWAY: {STATE: lambda a: _first_attachment_state(a, "Attachments")},
+    NAT_GATEWAY: {
+        STATE: _raw("State"),
+        "connectivity": lambda a: a.get("ConnectivityType") or "public",
+        "public_ips": lambda a: [
+            str(x["PublicIp"])
+            for x in a.get("NatGatewayAddresses") or []
+            if isinstance(x, Mapping) and x.get("PublicIp")
+        ],
+    },
+    VPC_PEERING_CONNECTION: {
+        STATE: _raw("Status", "Code"),
+        "requester_vpc_id": _raw("RequesterVpcInfo", "VpcId"),
+        "requester_region": _raw("RequesterVpcInfo", "Region"),
+        "accepter_vpc_id": _raw("AccepterVpcInfo", "VpcId"),
+        "accepter_region": _raw("AccepterVpcInfo", "Region"),
+    },
     VPN_GATEWAY: {STATE: _raw("State")},
     TRANSIT_GATEWAY_ATTACHMENT: {
         STATE: _raw("State"),
+        "transit_gateway_id": _raw("TransitGatewayId"),
         SUBNETS: lambda a: [str(s) for s in a.get("SubnetIds") or []],
     },
     VPC_ENDPOINT: {
@@ -1018,6 +1080,7 @@ LEGACY: dict[str, dict[str, Legacy]] = {
         "instance_type": _raw("InstanceType"),
         "launched": _raw("LaunchTime"),
         "imds_tokens": _raw("MetadataOptions", "HttpTokens"),
+        "imds_endpoint": _raw("MetadataOptions", "HttpEndpoint"),
         SECURITY_GROUPS: _raw_ids("SecurityGroups", "GroupId"),
     },
     VOLUME: {
@@ -1036,6 +1099,7 @@ LEGACY: dict[str, dict[str, Legacy]] = {
     NETWORK_INTERFACE: {
         PUBLIC_IP: _raw("Association", "PublicIp"),
         "interface_type": _raw("InterfaceType"),
+        "requester_managed": _raw_bool("RequesterManaged"),
         SECURITY_GROUPS: _raw_ids("Groups", "GroupId"),
     },
     LOAD_BALANCER: {
@@ -1049,8 +1113,13 @@ LEGACY: dict[str, dict[str, Legacy]] = {
         SUBNETS: lambda a: _raw_ids("Subnets", "SubnetIdentifier")(a.get("DBSubnetGroup") or {}),
         "status": _raw("DBInstanceStatus"),
         "publicly_accessible": _raw_bool("PubliclyAccessible"),
+        "engine": _raw("Engine"),
+        "cluster_id": _raw("DBClusterIdentifier"),
     },
+    ALARM: {"namespace": _raw("Namespace"), "metric_name": _raw("MetricName")},
     DYNAMODB_TABLE: {"status": _raw("TableStatus")},
+    USER: {"permissions_boundary": _raw_boundary},
+    IAM_ROLE: {"path": _raw("Path"), "permissions_boundary": _raw_boundary},
     FUNCTION: {
         "runtime": _raw("Runtime"),
         ROLE: _raw("Role"),

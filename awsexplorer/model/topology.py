@@ -25,6 +25,7 @@ from awsexplorer.model.kinds import (
     NAT_GATEWAY,
     PUBLIC_IP,
     ROUTE_TABLE,
+    STATE,
     SUBNET,
     SUBNETS,
     TRANSIT_GATEWAY_ATTACHMENT,
@@ -261,10 +262,11 @@ def _gateway_vpcs(resource: Resource) -> list[Key]:
     """The VPCs a gateway serves; a peering connection serves both of its sides."""
     if resource.type == VPC_PEERING_CONNECTION:
         keys = []
-        for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
-            info = resource.attributes.get(side) or {}
-            if info.get("VpcId"):
-                keys.append((str(info.get("Region") or resource.region), str(info["VpcId"])))
+        for side in ("requester", "accepter"):
+            vpc_id = resource.attributes.get(f"{side}_vpc_id")
+            if vpc_id:
+                region = resource.attributes.get(f"{side}_region") or resource.region
+                keys.append((str(region), str(vpc_id)))
         return keys
     return [(resource.region, resource.vpc_id)] if resource.vpc_id else []
 
@@ -275,32 +277,20 @@ def _gateway_detail(resource: Resource) -> str:
         kind = attrs.get("endpoint_type") or "endpoint"
         return f"{kind} {attrs.get('service_name') or ''}".strip()
     if resource.type == TRANSIT_GATEWAY_ATTACHMENT:
-        return f"attached to {attrs.get('TransitGatewayId') or 'a transit gateway'}"
+        return f"attached to {attrs.get('transit_gateway_id') or 'a transit gateway'}"
     if resource.type == VPC_PEERING_CONNECTION:
-        requester = (attrs.get("RequesterVpcInfo") or {}).get("VpcId")
-        accepter = (attrs.get("AccepterVpcInfo") or {}).get("VpcId")
-        return f"{requester} <-> {accepter}"
+        return f"{attrs.get('requester_vpc_id')} <-> {attrs.get('accepter_vpc_id')}"
     if resource.type == NAT_GATEWAY:
-        ips = [
-            a.get("PublicIp") for a in attrs.get("NatGatewayAddresses") or [] if a.get("PublicIp")
-        ]
-        kind = attrs.get("ConnectivityType") or "public"
+        ips = [str(ip) for ip in attrs.get("public_ips") or []]
+        kind = attrs.get("connectivity") or "public"
         return f"{kind} NAT" + (f" {', '.join(ips)}" if ips else "")
     return ""
 
 
 def _gateway_state(resource: Resource) -> str | None:
-    attrs = resource.attributes
-    state = attrs.get("State")
-    if isinstance(state, str):
-        return state
-    status = attrs.get("Status")
-    if isinstance(status, dict):  # peering connections
-        return status.get("Code")
-    attachments = attrs.get("Attachments") or attrs.get("VpcAttachments") or []
-    if attachments and isinstance(attachments[0], dict):  # internet gateways
-        return attachments[0].get("State")
-    return None
+    """The normalised state (an internet gateway's: its attachment's; a peering's: its status)."""
+    state = resource.attributes.get(STATE)
+    return state if isinstance(state, str) else None
 
 
 def _sort_key(resource: Resource) -> tuple[str, str, str]:

@@ -22,6 +22,7 @@ from awsexplorer.model import (
 )
 
 ACCOUNT_ID = "123456789012"
+from awsexplorer.model.activity import scan_time
 ACCOUNT = Account(ACCOUNT_ID, None, "aws", f"arn:aws:iam::{ACCOUNT_ID}:user/auditor")
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT_ID}:root"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -85,7 +86,7 @@ def user(name: str, **attributes: Any) -> Resource:
         "groups": [],
         "attached_policies": [],
         "inline_policies": [],
-        "Path": "/",
+        "path": "/",
     }
     base.update(attributes)
     item = resource("iam:user", name, "global", **base)
@@ -109,7 +110,7 @@ def role(name: str, **attributes: Any) -> Resource:
                 }
             ]
         },
-        "Path": "/",
+        "path": "/",
     }
     base.update(attributes)
     item = resource("iam:role", name, "global", **base)

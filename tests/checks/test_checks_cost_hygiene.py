@@ -26,7 +26,7 @@ def route_table(rid: str, routes: list[dict[str, Any]], subnets: list[str], main
 
 
 def nat(nid: str, state: str = "available") -> Any:
-    return resource("ec2:natgateway", nid, vpc_id="vpc-1", subnet_id="subnet-pub", State=state)
+    return resource("ec2:natgateway", nid, vpc_id="vpc-1", subnet_id="subnet-pub", state=state)
 
 
 def subnet(sid: str, public: bool) -> Any:
@@ -64,10 +64,10 @@ def test_nat_gateway_cost_says_who_routes_through_it() -> None:
 
 def test_unattached_volume_and_address() -> None:
     result = scan(
-        resource("ec2:volume", "vol-idle", State="available", Size=100, VolumeType="gp3"),
-        resource("ec2:volume", "vol-busy", State="in-use", Size=8),
-        resource("ec2:elastic-ip", "eipalloc-idle", associated=False, PublicIp="203.0.113.9"),
-        resource("ec2:elastic-ip", "eipalloc-busy", associated=True, PublicIp="203.0.113.10"),
+        resource("ec2:volume", "vol-idle", state="available", size_gib=100, volume_type="gp3"),
+        resource("ec2:volume", "vol-busy", state="in-use", size_gib=8),
+        resource("ec2:elastic-ip", "eipalloc-idle", associated=False, public_ip="203.0.113.9"),
+        resource("ec2:elastic-ip", "eipalloc-busy", associated=True, public_ip="203.0.113.10"),
     )
     assert flagged("ec2-volume-unattached", result) == ["vol-idle"]
     assert "(100 GiB, gp3)" in messages("ec2-volume-unattached", result)[0]
@@ -114,7 +114,7 @@ def test_required_tags_case_insensitive_and_listed() -> None:
         resource("ec2:instance", "i-bare", tags={"Name": "web"}, name="web", state="running"),
         resource("s3:bucket", "half-tagged", tags={"project": "x"}),
         resource("ec2:instance", "i-dead", tags={}, state="terminated"),
-        resource("ec2:vpc", "vpc-default", tags={}, IsDefault=True),
+        resource("ec2:vpc", "vpc-default", tags={}, is_default=True),
         resource("ec2:security-group", "sg-untagged", tags={}),  # not in the taggable list
     )
     assert sorted(flagged("tag-missing-required", result)) == ["half-tagged", "i-bare"]

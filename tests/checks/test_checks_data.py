@@ -6,6 +6,8 @@ from typing import Any
 
 from check_fixtures import error, flagged, messages, resource, run, scan
 
+from awsexplorer.model.kinds import complete
+
 ALL_ON = {
     "BlockPublicAcls": True,
     "IgnorePublicAcls": True,
@@ -143,10 +145,10 @@ def test_s3_versioning_without_lifecycle() -> None:
     assert flagged("s3-versioning-without-lifecycle", result) == ["disabled-rule", "forever"]
 
 
-def test_ebs_unencrypted_from_the_normalised_or_raw_field() -> None:
+def test_ebs_unencrypted_from_the_normalised_field_or_an_old_snapshots_raw_one() -> None:
     result = scan(
-        resource("ec2:volume", "vol-plain", encrypted=False, Size=8, attached_to=["i-1"]),
-        resource("ec2:volume", "vol-raw", Encrypted=False),
+        resource("ec2:volume", "vol-plain", encrypted=False, size_gib=8, attached_to=["i-1"]),
+        complete(resource("ec2:volume", "vol-raw", Encrypted=False)),  # read as snapshot.read does
         resource("ec2:volume", "vol-safe", encrypted=True),
     )
     assert flagged("ec2-ebs-unencrypted", result) == ["vol-plain", "vol-raw"]
@@ -210,13 +212,13 @@ def test_encryption_by_default_off_only_where_volumes_or_instances_live() -> Non
     result = scan(
         setting("eu-west-1", False),
         setting("us-east-1", False),  # nothing runs there: not reported
-        resource("ec2:volume", "vol-1", "eu-west-1", State="in-use", Encrypted=True),
+        resource("ec2:volume", "vol-1", "eu-west-1", state="in-use", encrypted=True),
     )
     findings, outcome = run("ec2-ebs-encryption-by-default-off", result)
     assert outcome.status == "evaluated"
     assert [f.region for f in findings] == ["eu-west-1"]
     assert "enable-ebs-encryption-by-default --region eu-west-1" in findings[0].remediation
     unknown_result = scan(
-        setting("eu-west-1", None), resource("ec2:volume", "vol-1", "eu-west-1", Encrypted=True)
+        setting("eu-west-1", None), resource("ec2:volume", "vol-1", "eu-west-1", encrypted=True)
     )
     assert run("ec2-ebs-encryption-by-default-off", unknown_result)[1].status == "not-evaluated"

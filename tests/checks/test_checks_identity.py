@@ -157,7 +157,7 @@ def test_principal_unused() -> None:
             "AWSServiceRoleForSupport",
             created=days_ago(900),
             last_used=None,
-            Path="/aws-service-role/support.amazonaws.com/",
+            path="/aws-service-role/support.amazonaws.com/",
         ),
     )
     assert sorted(flagged("iam-principal-unused", result)) == [

@@ -33,7 +33,7 @@ def sg(gid: str, *rules: dict[str, Any], region: str = "eu-west-1") -> Any:
         gid,
         region,
         vpc_id="vpc-1",
-        GroupName=f"{gid}-name",
+        group_name=f"{gid}-name",
         IpPermissions=list(rules),
     )
 
@@ -105,8 +105,8 @@ def test_a_region_that_refused_the_scan_leaves_regional_checks_not_evaluated() -
 
 def vpc(vid: str, cidr: str = "10.0.0.0/16", region: str = "eu-west-1", **attrs: Any) -> Any:
     base = {
-        "CidrBlock": cidr,
-        "IsDefault": False,
+        "cidr": cidr,
+        "is_default": False,
         "flow_logs": [{"id": "fl-1", "status": "ACTIVE"}],
     }
     base.update(attrs)
@@ -121,8 +121,8 @@ def test_vpc_cidr_small() -> None:
 
 def test_default_vpc_in_use_only_when_it_holds_workloads() -> None:
     result = scan(
-        vpc("vpc-default-used", "172.31.0.0/16", IsDefault=True),
-        vpc("vpc-default-empty", "172.31.0.0/16", "us-east-1", IsDefault=True),
+        vpc("vpc-default-used", "172.31.0.0/16", is_default=True),
+        vpc("vpc-default-empty", "172.31.0.0/16", "us-east-1", is_default=True),
         vpc("vpc-custom"),
         resource("ec2:instance", "i-1", vpc_id="vpc-default-used", state="running"),
         resource("rds:db", "db-1", vpc_id="vpc-default-used"),
@@ -140,8 +140,8 @@ def test_flow_logs() -> None:
         vpc("vpc-logged"),
         vpc("vpc-bare", flow_logs=[]),
         vpc("vpc-stopped", flow_logs=[{"id": "fl-2", "status": "FAILED"}]),
-        vpc("vpc-default-empty", "172.31.0.0/16", IsDefault=True, flow_logs=[]),
-        vpc("vpc-default-used", "172.31.0.0/16", "us-east-1", IsDefault=True, flow_logs=[]),
+        vpc("vpc-default-empty", "172.31.0.0/16", is_default=True, flow_logs=[]),
+        vpc("vpc-default-used", "172.31.0.0/16", "us-east-1", is_default=True, flow_logs=[]),
         resource("ec2:network-interface", "eni-1", "us-east-1", vpc_id="vpc-default-used"),
     )
     assert sorted(flagged("ec2-vpc-flow-logs-disabled", result)) == [
@@ -162,16 +162,16 @@ def subnet(sid: str, cidr: str, available: int | None, **attrs: Any) -> Any:
         "ec2:subnet",
         sid,
         vpc_id="vpc-1",
-        CidrBlock=cidr,
-        AvailableIpAddressCount=available,
+        cidr=cidr,
+        available_ips=available,
         **attrs,
     )
 
 
-def test_subnet_ip_exhaustion_uses_topology_then_raw_fields() -> None:
+def test_subnet_ip_exhaustion_uses_topology_then_the_cidr() -> None:
     result = scan(
-        subnet("subnet-full", "10.0.0.0/24", 20, usable_ips=251, available_ips=20),
-        subnet("subnet-ok", "10.0.1.0/24", 30, usable_ips=251, available_ips=30),
+        subnet("subnet-full", "10.0.0.0/24", 20, usable_ips=251),
+        subnet("subnet-ok", "10.0.1.0/24", 30, usable_ips=251),
         subnet("subnet-raw-full", "10.0.2.0/28", 0),  # no topology attributes: 11 usable
         subnet("subnet-v6-only", "", None),
     )
@@ -183,8 +183,8 @@ def test_subnet_ip_exhaustion_uses_topology_then_raw_fields() -> None:
 
 
 def instance(iid: str, tokens: str | None, endpoint: str = "enabled", **attrs: Any) -> Any:
-    options = None if tokens is None else {"HttpTokens": tokens, "HttpEndpoint": endpoint}
-    return resource("ec2:instance", iid, MetadataOptions=options, **{"state": "running", **attrs})
+    options = {"imds_tokens": tokens, "imds_endpoint": None if tokens is None else endpoint}
+    return resource("ec2:instance", iid, **{"state": "running", **options, **attrs})
 
 
 def test_imdsv1_flags_optional_tokens_only() -> None:

@@ -98,7 +98,7 @@ def test_remediations_give_a_cli_command_where_one_exists() -> None:
 def test_evaluate_returns_a_result_for_every_check_and_sorted_findings() -> None:
     result = scan(
         root(mfa_enabled=False, password_policy_status="none"),
-        resource("ec2:volume", "vol-1", State="available", encrypted=False, tags={}),
+        resource("ec2:volume", "vol-1", state="available", encrypted=False, tags={}),
     )
     findings, results = evaluate(result, Settings())
     assert sorted(r.id for r in results) == sorted(CONTRACT_IDS | EXTRA_IDS)
@@ -137,7 +137,7 @@ def test_a_check_that_crashes_is_not_evaluated_and_the_others_still_run() -> Non
 
 
 def test_evaluation_does_not_change_the_resources() -> None:
-    volume = resource("ec2:volume", "vol-1", State="available", encrypted=False)
+    volume = resource("ec2:volume", "vol-1", state="available", encrypted=False)
     before = volume.to_dict()
     evaluate(scan(volume))
     assert volume.to_dict() == before

@@ -40,7 +40,7 @@ def saved(tmp_path: Path) -> Path:
             }
         ],
     )
-    volume = resource("ec2:volume", "vol-idle", State="available", encrypted=True, tags={})
+    volume = resource("ec2:volume", "vol-idle", state="available", encrypted=True, tags={})
     result = scan(root(mfa_enabled=False), group, volume)
     result.findings, result.checks = evaluate(result)
     return snapshot.write(result, tmp_path / "scan.json")

@@ -221,8 +221,7 @@ def test_a_permission_boundary_limits_and_its_unread_document_is_left_out() -> N
     assert not admin_answer(role).is_admin
     assert policy_set(role).allows("s3:GetObject").verdict == Verdict.ALLOWED
     assert policy_set(role).allows("ec2:RunInstances").verdict == Verdict.DENIED
-    # As GetAccountAuthorizationDetails gives it, with no document: the grant stands.
-    raw = {**role, "permissions_boundary": None}
-    raw["PermissionsBoundary"] = {"PermissionsBoundaryArn": "arn:aws:iam::1:policy/only-s3"}
+    # Known by its ARN only (a user read without the authorization details): the grant stands.
+    raw = {**role, "permissions_boundary": {"arn": "arn:aws:iam::1:policy/only-s3"}}
     assert boundary(raw) == ("only-s3", "arn:aws:iam::1:policy/only-s3", None)
     assert admin_answer(raw).is_admin

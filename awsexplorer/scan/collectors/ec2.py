@@ -118,6 +118,8 @@ async def collect_subnets(ctx: CollectContext) -> list[Resource]:
                 "cidr": s.get("CidrBlock"),
                 "availability_zone": s.get("AvailabilityZone"),
                 "availability_zone_id": s.get("AvailabilityZoneId"),
+                "available_ips": s.get("AvailableIpAddressCount"),
+                "auto_assign_public_ip": bool(s.get("MapPublicIpOnLaunch")),
             },
         )
         for s in await ctx.paginate_all(EC2_DESCRIBE_SUBNETS, "Subnets")
@@ -137,6 +139,11 @@ def _attached_vpc(item: dict[str, Any]) -> str | None:
     return attachments[0].get("VpcId") if attachments else None
 
 
+def _attachment_state(item: dict[str, Any]) -> dict[str, Any]:
+    attachments = item.get("Attachments") or []
+    return {"state": attachments[0].get("State") if attachments else None}
+
+
 @collector(service="ec2", calls=[EC2_DESCRIBE_INTERNET_GATEWAYS], types=[kinds.INTERNET_GATEWAY])
 async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
     return [
@@ -146,6 +153,7 @@ async def collect_internet_gateways(ctx: CollectContext) -> list[Resource]:
             rtype=kinds.INTERNET_GATEWAY,
             rid=g["InternetGatewayId"],
             vpc_id=_attached_vpc(g),
+            extra=_attachment_state(g),
         )
         for g in await ctx.paginate_all(EC2_DESCRIBE_INTERNET_GATEWAYS, "InternetGateways")
     ]
@@ -164,6 +172,7 @@ async def collect_egress_only_internet_gateways(ctx: CollectContext) -> list[Res
             rtype=kinds.EGRESS_ONLY_INTERNET_GATEWAY,
             rid=g["EgressOnlyInternetGatewayId"],
             vpc_id=_attached_vpc(g),
+            extra=_attachment_state(g),
         )
         for g in await ctx.paginate_all(
             EC2_DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS, "EgressOnlyInternetGateways"
@@ -181,7 +190,15 @@ async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
             rid=g["NatGatewayId"],
             vpc_id=g.get("VpcId"),
             subnet_id=g.get("SubnetId"),
-            extra={"state": g.get("State"), "connectivity": g.get("ConnectivityType") or "public"},
+            extra={
+                "state": g.get("State"),
+                "connectivity": g.get("ConnectivityType") or "public",
+                "public_ips": [
+                    str(a["PublicIp"])
+                    for a in g.get("NatGatewayAddresses") or []
+                    if a.get("PublicIp")
+                ],
+            },
         )
         for g in await ctx.paginate_all(EC2_DESCRIBE_NAT_GATEWAYS, "NatGateways")
     ]
@@ -224,12 +241,20 @@ async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]
             rtype=kinds.VPC_PEERING_CONNECTION,
             rid=p["VpcPeeringConnectionId"],
             vpc_id=(p.get("RequesterVpcInfo") or {}).get("VpcId"),
-            extra={"state": (p.get("Status") or {}).get("Code")},
+            extra={
+                "state": (p.get("Status") or {}).get("Code"),
+                **_peering_side("requester", p.get("RequesterVpcInfo") or {}),
+                **_peering_side("accepter", p.get("AccepterVpcInfo") or {}),
+            },
         )
         for p in await ctx.paginate_all(
             EC2_DESCRIBE_VPC_PEERING_CONNECTIONS, "VpcPeeringConnections"
         )
     ]
+
+
+def _peering_side(side: str, info: dict[str, Any]) -> dict[str, Any]:
+    return {f"{side}_vpc_id": info.get("VpcId"), f"{side}_region": info.get("Region")}
 
 
 @collector(service="ec2", calls=[EC2_DESCRIBE_VPN_GATEWAYS], types=[kinds.VPN_GATEWAY])
@@ -271,6 +296,7 @@ async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resou
             vpc_id=a.get("VpcId"),
             extra={
                 "state": a.get("State"),
+                "transit_gateway_id": a.get("TransitGatewayId"),
                 "subnet_ids": [str(s) for s in a.get("SubnetIds") or []],
             },
         )
@@ -320,6 +346,9 @@ async def collect_instances(ctx: CollectContext) -> list[Resource]:
                         "instance_type": instance.get("InstanceType"),
                         "launched": json_safe(instance.get("LaunchTime")),
                         "imds_tokens": (instance.get("MetadataOptions") or {}).get("HttpTokens"),
+                        "imds_endpoint": (instance.get("MetadataOptions") or {}).get(
+                            "HttpEndpoint"
+                        ),
                         "public_ip": instance.get("PublicIpAddress"),
                         "private_ip": instance.get("PrivateIpAddress"),
                         "security_groups": [
@@ -399,6 +428,7 @@ async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
                 extra={
                     "public_ip": (eni.get("Association") or {}).get("PublicIp"),
                     "interface_type": eni.get("InterfaceType"),
+                    "requester_managed": bool(eni.get("RequesterManaged")),
                     "attached_to": (eni.get("Attachment") or {}).get("InstanceId"),
                     "security_groups": [g["GroupId"] for g in eni.get("Groups") or []],
                 },

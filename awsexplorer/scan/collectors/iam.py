@@ -442,10 +442,13 @@ def _attached(detail: dict[str, Any], details: Details) -> list[dict[str, Any]]:
     ]
 
 
-def _boundary(detail: dict[str, Any], details: Details) -> dict[str, Any] | None:
-    # The permission boundary with its document (in Policies when it is a managed policy read).
+def _boundary(detail: dict[str, Any], details: Details | None) -> dict[str, Any] | None:
+    # The permission boundary with its document (in Policies when it is a managed policy read;
+    # None without the authorization details: the boundary is known, its document is not).
     arn = (detail.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
-    return {"arn": arn, "document": details.policies.get(str(arn))} if arn else None
+    if not arn:
+        return None
+    return {"arn": arn, "document": details.policies.get(str(arn)) if details else None}
 
 
 def _inline(detail: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -507,7 +510,7 @@ def user_resource(
         "groups": [str(g) for g in detail.get("GroupList") or []] if details else None,
         "attached_policies": _attached(detail, details) if details else None,
         "inline_policies": _inline(detail, "UserPolicyList") if details else None,
-        "permissions_boundary": _boundary(detail, details) if details else None,
+        "permissions_boundary": _boundary(detail, details),
         **_last_used(user_activity(access), access.known),
     }
     return _principal(ctx, kinds.USER, name, str(detail["Arn"]), detail, extra)
@@ -519,6 +522,7 @@ def role_resource(ctx: CollectContext, detail: dict[str, Any], details: Details)
     region = text_or_none(used.get("Region"))
     extra = {
         "created": iso_utc(detail.get("CreateDate")),
+        "path": detail.get("Path"),
         "trust_policy": policy_document(detail.get("AssumeRolePolicyDocument")),
         "last_used_region": region,
         "instance_profiles": [

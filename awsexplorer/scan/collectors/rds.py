@@ -40,6 +40,7 @@ def _db(ctx: CollectContext, db: dict[str, Any]) -> Resource:
             "backup_retention_period": int(db.get("BackupRetentionPeriod") or 0),
             "storage_encrypted": bool(db.get("StorageEncrypted")),
             "kms_key_id": db.get("KmsKeyId"),
+            "cluster_id": db.get("DBClusterIdentifier"),
             "subnet_group": group.get("DBSubnetGroupName"),
             "subnet_ids": subnet_ids,
             "security_groups": [
