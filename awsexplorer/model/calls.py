@@ -188,6 +188,49 @@ ACM_LIST_CERTIFICATES = _same("acm", "ListCertificates")
 ACM_DESCRIBE_CERTIFICATE = _same("acm", "DescribeCertificate")
 
 # -- network and data --
+EC2_DESCRIBE_TRANSIT_GATEWAYS = _same("ec2", "DescribeTransitGateways")
+EC2_DESCRIBE_VPN_CONNECTIONS = _same("ec2", "DescribeVpnConnections")
+EC2_DESCRIBE_CUSTOMER_GATEWAYS = _same("ec2", "DescribeCustomerGateways")
+EC2_DESCRIBE_SNAPSHOTS = _same("ec2", "DescribeSnapshots")
+EC2_DESCRIBE_SNAPSHOT_ATTRIBUTE = _same("ec2", "DescribeSnapshotAttribute")
+EC2_DESCRIBE_IMAGES = _same("ec2", "DescribeImages")
+EC2_DESCRIBE_IMAGE_ATTRIBUTE = _same("ec2", "DescribeImageAttribute")
+RDS_DESCRIBE_DB_SNAPSHOTS = _same("rds", "DescribeDBSnapshots")
+RDS_DESCRIBE_DB_SNAPSHOT_ATTRIBUTES = _same("rds", "DescribeDBSnapshotAttributes")
+RDS_DESCRIBE_DB_CLUSTER_SNAPSHOTS = _same("rds", "DescribeDBClusterSnapshots")
+RDS_DESCRIBE_DB_CLUSTER_SNAPSHOT_ATTRIBUTES = _same("rds", "DescribeDBClusterSnapshotAttributes")
+ELASTICACHE_DESCRIBE_CACHE_CLUSTERS = _same("elasticache", "DescribeCacheClusters")
+ELASTICACHE_DESCRIBE_REPLICATION_GROUPS = _same("elasticache", "DescribeReplicationGroups")
+ELASTICACHE_DESCRIBE_CACHE_SUBNET_GROUPS = _same("elasticache", "DescribeCacheSubnetGroups")
+# EFS answers to the elasticfilesystem IAM prefix.
+EFS_DESCRIBE_FILE_SYSTEMS = Call(
+    "efs", "DescribeFileSystems", "elasticfilesystem:DescribeFileSystems"
+)
+EFS_DESCRIBE_MOUNT_TARGETS = Call(
+    "efs", "DescribeMountTargets", "elasticfilesystem:DescribeMountTargets"
+)
+EFS_DESCRIBE_MOUNT_TARGET_SECURITY_GROUPS = Call(
+    "efs",
+    "DescribeMountTargetSecurityGroups",
+    "elasticfilesystem:DescribeMountTargetSecurityGroups",
+)
+KINESIS_LIST_STREAMS = _same("kinesis", "ListStreams")
+KINESIS_DESCRIBE_STREAM_SUMMARY = _same("kinesis", "DescribeStreamSummary")
+FIREHOSE_LIST_DELIVERY_STREAMS = _same("firehose", "ListDeliveryStreams")
+FIREHOSE_DESCRIBE_DELIVERY_STREAM = _same("firehose", "DescribeDeliveryStream")
+# OpenSearch (client opensearch) answers to the es IAM prefix.
+OPENSEARCH_LIST_DOMAIN_NAMES = Call("opensearch", "ListDomainNames", "es:ListDomainNames")
+OPENSEARCH_DESCRIBE_DOMAINS = Call("opensearch", "DescribeDomains", "es:DescribeDomains")
+REDSHIFT_DESCRIBE_CLUSTERS = _same("redshift", "DescribeClusters")
+REDSHIFT_DESCRIBE_CLUSTER_SUBNET_GROUPS = _same("redshift", "DescribeClusterSubnetGroups")
+KMS_LIST_KEYS = _same("kms", "ListKeys")
+KMS_LIST_ALIASES = _same("kms", "ListAliases")
+KMS_DESCRIBE_KEY = _same("kms", "DescribeKey")
+KMS_GET_KEY_ROTATION_STATUS = _same("kms", "GetKeyRotationStatus")
+KMS_GET_KEY_POLICY = _same("kms", "GetKeyPolicy")
+# Metadata only: never GetSecretValue (scan/guard.py refuses it).
+SECRETSMANAGER_LIST_SECRETS = _same("secretsmanager", "ListSecrets")
+SECRETSMANAGER_GET_RESOURCE_POLICY = _same("secretsmanager", "GetResourcePolicy")
 
 # -- integration and operations --
 

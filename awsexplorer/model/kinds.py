@@ -955,7 +955,411 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
         state=_certificate_state,
     ),
 )
-NETWORK_AND_DATA: tuple[Kind, ...] = ()  # TGW, VPN, snapshots, images, caches, streams, keys...
+# -- network and data ---------------------------------------------------------------------
+TRANSIT_GATEWAY = "ec2:transit-gateway"
+VPN_CONNECTION = "ec2:vpn-connection"
+CUSTOMER_GATEWAY = "ec2:customer-gateway"
+EBS_SNAPSHOT = "ec2:snapshot"
+MACHINE_IMAGE = "ec2:image"
+DB_CLUSTER = "rds:cluster"
+DB_SNAPSHOT = "rds:snapshot"
+DB_CLUSTER_SNAPSHOT = "rds:cluster-snapshot"
+CACHE_CLUSTER = "elasticache:cluster"
+CACHE_REPLICATION_GROUP = "elasticache:replicationgroup"
+EFS_FILE_SYSTEM = "elasticfilesystem:file-system"  # the ARN's service, not the client's (efs)
+KINESIS_STREAM = "kinesis:stream"
+FIREHOSE_STREAM = "firehose:deliverystream"
+SEARCH_DOMAIN = "es:domain"
+REDSHIFT_CLUSTER = "redshift:cluster"
+KMS_KEY_TYPE = "kms:key"
+SECRET = "secretsmanager:secret"
+
+# Shared by anyone (an EBS snapshot's createVolumePermission, an AMI's launch permission, a DB
+# snapshot's restore attribute naming "all"): True, False, or None when it could not be read.
+_SHARING = {"public": OPT_BOOL}
+
+
+def _lower_state(name: str) -> StateRule:
+    def rule(resource: Resource) -> str | None:
+        value = resource.attributes.get(name)
+        return str(value).lower() if value not in (None, "") else None
+
+    return rule
+
+
+def _public_or(name: str) -> StateRule:
+    """ "public" when anyone may use it (the one word that matters), else its state."""
+    fallback = _lower_state(name)
+
+    def rule(resource: Resource) -> str | None:
+        return "public" if resource.attributes.get("public") else fallback(resource)
+
+    return rule
+
+
+def _key_state(resource: Resource) -> str | None:
+    if resource.attributes.get("aws_managed"):
+        return "aws-managed"
+    state = resource.attributes.get(STATE)
+    if state not in (None, "", "Enabled"):
+        return str(state).lower()
+    rotation = resource.attributes.get("rotation_enabled")
+    return None if rotation is None else ("rotating" if rotation else "not rotated")
+
+
+def _secret_state(resource: Resource) -> str | None:
+    rotation = resource.attributes.get("rotation_enabled")
+    return "rotating" if rotation else "not rotated"
+
+
+NETWORK_AND_DATA: tuple[Kind, ...] = (
+    # -- transit, VPN ------------------------------------------------------------------------
+    Kind(
+        TRANSIT_GATEWAY,
+        "transit gateway",
+        fields={STATE: OPT_STR, "amazon_side_asn": OPT_INT, "description": OPT_STR},
+        facts=(Fact("ASN", ("amazon_side_asn",)), Fact("description", ("description",))),
+    ),
+    Kind(
+        VPN_CONNECTION,
+        "VPN connection",
+        fields={
+            STATE: OPT_STR,
+            "customer_gateway_id": OPT_STR,
+            "vpn_gateway_id": OPT_STR,
+            "transit_gateway_id": OPT_STR,
+            "tunnels_up": OPT_INT,
+            "tunnels": OPT_INT,
+        },
+        facts=(
+            Fact("customer gateway", ("customer_gateway_id",)),
+            Fact("VPN gateway", ("vpn_gateway_id",)),
+            Fact("transit gateway", ("transit_gateway_id",)),
+            Fact("tunnels up", ("tunnels_up",)),
+        ),
+    ),
+    Kind(
+        CUSTOMER_GATEWAY,
+        "customer gateway",
+        fields={STATE: OPT_STR, "ip_address": OPT_STR, "bgp_asn": OPT_STR},
+        facts=(Fact("address", ("ip_address",)), Fact("BGP ASN", ("bgp_asn",))),
+    ),
+    # -- EBS snapshots and AMIs owned by the account ------------------------------------------
+    Kind(
+        EBS_SNAPSHOT,
+        "EBS snapshot",
+        fields={
+            STATE: OPT_STR,
+            "volume_id": OPT_STR,
+            "size_gib": OPT_INT,
+            "encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            "started": OPT_STR,
+            **_SHARING,
+        },
+        facts=(
+            Fact("public", ("public",)),
+            Fact("volume", ("volume_id",)),
+            Fact("size GiB", ("size_gib",)),
+            Fact("encrypted", ("encrypted",)),
+            Fact("started", ("started",)),
+        ),
+        state=_public_or(STATE),
+    ),
+    Kind(
+        MACHINE_IMAGE,
+        "AMI",
+        fields={
+            STATE: OPT_STR,
+            "image_name": OPT_STR,
+            "created": OPT_STR,
+            "snapshot_ids": LIST,
+            **_SHARING,
+        },
+        facts=(
+            Fact("public", ("public",)),
+            Fact("name", ("image_name",)),
+            Fact("created", ("created",)),
+            Fact("snapshots", ("snapshot_ids",)),
+        ),
+        state=_public_or(STATE),
+    ),
+    # -- RDS clusters and snapshots ----------------------------------------------------------
+    Kind(
+        DB_CLUSTER,
+        "RDS DB cluster",
+        fields={
+            "engine": OPT_STR,
+            "engine_mode": OPT_STR,
+            "status": OPT_STR,
+            "endpoint": OPT_STR,
+            "reader_endpoint": OPT_STR,
+            "members": LIST,
+            "multi_az": BOOL,
+            "publicly_accessible": OPT_BOOL,
+            "storage_encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            "backup_retention_period": OPT_INT,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("engine", ("engine",)),
+            Fact("endpoint", ("endpoint",)),
+            Fact("members", ("members",)),
+            Fact("multi-AZ", ("multi_az",)),
+            Fact("encrypted", ("storage_encrypted",)),
+            Fact("backups", ("backup_retention_period",)),
+        ),
+        state=_lower_state("status"),
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        DB_SNAPSHOT,
+        "RDS DB snapshot",
+        fields={
+            "status": OPT_STR,
+            "source": OPT_STR,
+            "snapshot_type": OPT_STR,
+            "engine": OPT_STR,
+            "encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            "created": OPT_STR,
+            **_SHARING,
+        },
+        facts=(
+            Fact("public", ("public",)),
+            Fact("database", ("source",)),
+            Fact("type", ("snapshot_type",)),
+            Fact("encrypted", ("encrypted",)),
+            Fact("created", ("created",)),
+        ),
+        state=_public_or("status"),
+    ),
+    Kind(
+        DB_CLUSTER_SNAPSHOT,
+        "RDS cluster snapshot",
+        fields={
+            "status": OPT_STR,
+            "source": OPT_STR,
+            "snapshot_type": OPT_STR,
+            "engine": OPT_STR,
+            "encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            "created": OPT_STR,
+            **_SHARING,
+        },
+        facts=(
+            Fact("public", ("public",)),
+            Fact("cluster", ("source",)),
+            Fact("type", ("snapshot_type",)),
+            Fact("encrypted", ("encrypted",)),
+            Fact("created", ("created",)),
+        ),
+        state=_public_or("status"),
+    ),
+    # -- caches, file systems, streams, search, warehouse ------------------------------------
+    Kind(
+        CACHE_CLUSTER,
+        "ElastiCache cluster",
+        fields={
+            "engine": OPT_STR,
+            "engine_version": OPT_STR,
+            "status": OPT_STR,
+            "node_type": OPT_STR,
+            "nodes": OPT_INT,
+            "replication_group": OPT_STR,
+            "transit_encryption": OPT_BOOL,
+            "at_rest_encryption": OPT_BOOL,
+            "auth_token": OPT_BOOL,
+            "subnet_group": OPT_STR,
+            **_NETWORKED,
+        },
+        facts=(
+            Fact("engine", ("engine",)),
+            Fact("node type", ("node_type",)),
+            Fact("nodes", ("nodes",)),
+            Fact("group", ("replication_group",)),
+            Fact("in transit", ("transit_encryption",)),
+            Fact("at rest", ("at_rest_encryption",)),
+        ),
+        state=_lower_state("status"),
+    ),
+    Kind(
+        CACHE_REPLICATION_GROUP,
+        "ElastiCache replication group",
+        fields={
+            "status": OPT_STR,
+            "members": LIST,
+            "primary_endpoint": OPT_STR,
+            "automatic_failover": OPT_STR,
+            "multi_az": OPT_STR,
+            "transit_encryption": OPT_BOOL,
+            "at_rest_encryption": OPT_BOOL,
+            "auth_token": OPT_BOOL,
+            KMS_KEY: OPT_STR,
+        },
+        facts=(
+            Fact("members", ("members",)),
+            Fact("endpoint", ("primary_endpoint",)),
+            Fact("failover", ("automatic_failover",)),
+            Fact("multi-AZ", ("multi_az",)),
+            Fact("in transit", ("transit_encryption",)),
+            Fact("at rest", ("at_rest_encryption",)),
+        ),
+        state=_lower_state("status"),
+    ),
+    Kind(
+        EFS_FILE_SYSTEM,
+        "EFS file system",
+        fields={
+            STATE: OPT_STR,
+            "encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            "size_bytes": OPT_INT,
+            "mount_targets": OPT_LIST,
+            "performance_mode": OPT_STR,
+            "throughput_mode": OPT_STR,
+            **_NETWORKED,
+        },
+        facts=(
+            Fact("encrypted", ("encrypted",)),
+            Fact("size bytes", ("size_bytes",)),
+            Fact("mount targets", ("mount_targets",)),
+            Fact("throughput", ("throughput_mode",)),
+        ),
+    ),
+    Kind(
+        KINESIS_STREAM,
+        "Kinesis stream",
+        fields={
+            "status": OPT_STR,
+            "mode": OPT_STR,
+            "retention_hours": OPT_INT,
+            "shards": OPT_INT,
+            "encryption": OPT_STR,
+            KMS_KEY: OPT_STR,
+        },
+        facts=(
+            Fact("mode", ("mode",)),
+            Fact("shards", ("shards",)),
+            Fact("retention h", ("retention_hours",)),
+            Fact("encryption", ("encryption",)),
+        ),
+        state=_lower_state("status"),
+    ),
+    Kind(
+        FIREHOSE_STREAM,
+        "Firehose stream",
+        fields={
+            "status": OPT_STR,
+            "source_type": OPT_STR,
+            "destinations": LIST,
+            ROLE: OPT_STR,
+            KMS_KEY: OPT_STR,
+            "links": LIST,
+        },
+        facts=(
+            Fact("source", ("source_type",)),
+            Fact("destinations", ("destinations",)),
+            Fact("role", (ROLE,)),
+        ),
+        state=_lower_state("status"),
+    ),
+    Kind(
+        SEARCH_DOMAIN,
+        "OpenSearch domain",
+        fields={
+            "engine_version": OPT_STR,
+            "endpoint": OPT_STR,
+            "in_vpc": BOOL,
+            "encryption_at_rest": OPT_BOOL,
+            "node_to_node_encryption": OPT_BOOL,
+            "enforce_https": OPT_BOOL,
+            "access_policy": OPT_DICT,
+            KMS_KEY: OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("version", ("engine_version",)),
+            Fact("endpoint", ("endpoint",)),
+            Fact("in a VPC", ("in_vpc",)),
+            Fact("at rest", ("encryption_at_rest",)),
+            Fact("https only", ("enforce_https",)),
+        ),
+        state=lambda r: None if r.attributes.get("in_vpc") else "public endpoint",
+        can_be_internet_facing=True,
+    ),
+    Kind(
+        REDSHIFT_CLUSTER,
+        "Redshift cluster",
+        fields={
+            "status": OPT_STR,
+            "node_type": OPT_STR,
+            "nodes": OPT_INT,
+            "endpoint": OPT_STR,
+            "publicly_accessible": BOOL,
+            "encrypted": BOOL,
+            KMS_KEY: OPT_STR,
+            "subnet_group": OPT_STR,
+            **_NETWORKED,
+            **_PLACED,
+        },
+        facts=(
+            Fact("node type", ("node_type",)),
+            Fact("nodes", ("nodes",)),
+            Fact("endpoint", ("endpoint",)),
+            Fact("public", ("publicly_accessible",)),
+            Fact("encrypted", ("encrypted",)),
+        ),
+        state=_lower_state("status"),
+        can_be_internet_facing=True,
+    ),
+    # -- keys and secrets --------------------------------------------------------------------
+    Kind(
+        KMS_KEY_TYPE,
+        "KMS key",
+        fields={
+            STATE: OPT_STR,
+            "aws_managed": BOOL,  # views hide these by default
+            "aliases": LIST,
+            "key_spec": OPT_STR,
+            "key_usage": OPT_STR,
+            "rotation_enabled": OPT_BOOL,  # None: AWS-managed, asymmetric, or not readable
+            "policy": OPT_DICT,
+        },
+        facts=(
+            Fact("aliases", ("aliases",)),
+            Fact("managed by AWS", ("aws_managed",)),
+            Fact("rotation", ("rotation_enabled",)),
+            Fact("spec", ("key_spec",)),
+            Fact("usage", ("key_usage",)),
+        ),
+        state=_key_state,
+    ),
+    Kind(
+        SECRET,
+        "secret",
+        fields={
+            "rotation_enabled": BOOL,
+            "rotation_function": OPT_STR,
+            "last_rotated": OPT_STR,
+            "last_accessed": OPT_STR,
+            "last_changed": OPT_STR,
+            KMS_KEY: OPT_STR,
+            "policy": OPT_DICT,
+            "links": LIST,
+        },
+        facts=(
+            Fact("rotation", ("rotation_enabled",)),
+            Fact("last rotated", ("last_rotated",)),
+            Fact("last accessed", ("last_accessed",)),
+            Fact("key", (KMS_KEY,)),
+        ),
+        state=_secret_state,
+    ),
+)
 INTEGRATION_AND_OPERATIONS: tuple[Kind, ...] = ()  # Step Functions, EventBridge, logs, stacks...
 
 KINDS: tuple[Kind, ...] = (

@@ -31,12 +31,27 @@ NOT_SENT_HERE = {
     ("iam", "ListUsers"),
     ("iam", "GetLoginProfile"),
     ("iam", "ListMFADevices"),
-    # Asked only about what exists: the account has no load balancer, no cluster member, no
-    # topic. (test_services.py covers those collectors on their own seeds.)
+    # Asked only about what exists: the account has no load balancer, no topic.
+    # (test_services.py covers those collectors on their own seeds.)
     ("elbv2", "DescribeTags"),
     ("elb", "DescribeTags"),
-    ("rds", "DescribeDBClusters"),
     ("sns", "GetTopicAttributes"),
+    # Network and data: no snapshot of its own to share, no cache, file system, stream, domain,
+    # warehouse or secret here (its KMS keys are asked about); an AMI's Public flag comes with
+    # the list.
+    # (tests/scan/test_network_data.py covers those collectors on their own seeds.)
+    ("ec2", "DescribeSnapshotAttribute"),
+    ("ec2", "DescribeImageAttribute"),
+    ("rds", "DescribeDBSnapshotAttributes"),
+    ("rds", "DescribeDBClusterSnapshotAttributes"),
+    ("elasticache", "DescribeCacheSubnetGroups"),
+    ("efs", "DescribeMountTargets"),
+    ("efs", "DescribeMountTargetSecurityGroups"),
+    ("kinesis", "DescribeStreamSummary"),
+    ("firehose", "DescribeDeliveryStream"),
+    ("opensearch", "DescribeDomains"),
+    ("redshift", "DescribeClusterSubnetGroups"),
+    ("secretsmanager", "GetResourcePolicy"),
     # Edges and APIs: the account has no API, web ACL, zone or certificate to ask about
     # (tests/scan/test_edges_apis.py covers those collectors on their own seeds).
     ("apigateway", "GetStages"),

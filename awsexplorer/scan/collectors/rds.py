@@ -62,39 +62,93 @@ def _db(ctx: CollectContext, db: dict[str, Any]) -> Resource:
     )
 
 
-async def _clusters(ctx: CollectContext) -> dict[str, dict[str, Any]] | None:
-    """The DB clusters' availability facts by identifier; None when they could not be read."""
-    try:
-        found = await ctx.paginate_all(RDS_DESCRIBE_DB_CLUSTERS, "DBClusters")
-    except CallFailure as failure:
-        ctx.record(failure)
-        return None
-    return {
-        str(c.get("DBClusterIdentifier")): {
-            "id": c.get("DBClusterIdentifier"),
-            "engine": c.get("Engine"),
-            "engine_mode": c.get("EngineMode"),
-            "multi_az": c.get("MultiAZ"),
+def _cluster(ctx: CollectContext, cluster: dict[str, Any], groups: dict[str, Any]) -> Resource:
+    """An Aurora or Multi-AZ DB cluster. Its subnets come from a member's embedded subnet group
+    (DescribeDBClusters names the group only): a cluster with no member has none."""
+    cluster_id = str(cluster["DBClusterIdentifier"])
+    tags = tags_of(cluster, "TagList")
+    group = groups.get(str(cluster.get("DBSubnetGroup") or "")) or {}
+    subnet_ids = [str(s["SubnetIdentifier"]) for s in group.get("Subnets") or []]
+    attributes = attributes_of(cluster, drop=("TagList",))
+    public = cluster.get("PubliclyAccessible")
+    attributes.update(
+        {
+            "engine": cluster.get("Engine"),
+            "engine_version": cluster.get("EngineVersion"),
+            "engine_mode": cluster.get("EngineMode"),
+            "status": cluster.get("Status"),
+            "endpoint": cluster.get("Endpoint"),
+            "reader_endpoint": cluster.get("ReaderEndpoint"),
+            "port": cluster.get("Port"),
+            "members": [
+                str(m.get("DBInstanceIdentifier"))
+                for m in cluster.get("DBClusterMembers") or []
+                if m.get("DBInstanceIdentifier")
+            ],
+            "multi_az": bool(cluster.get("MultiAZ")),
+            "publicly_accessible": public if isinstance(public, bool) else None,
+            "storage_encrypted": bool(cluster.get("StorageEncrypted")),
+            "kms_key_id": cluster.get("KmsKeyId"),
+            "backup_retention_period": cluster.get("BackupRetentionPeriod"),
+            "subnet_group": cluster.get("DBSubnetGroup"),
+            "subnet_ids": subnet_ids,
+            "security_groups": [
+                str(g["VpcSecurityGroupId"]) for g in cluster.get("VpcSecurityGroups") or []
+            ],
         }
-        for c in found
+    )
+    return Resource(
+        arn=str(cluster.get("DBClusterArn") or ctx.arn("rds", f"cluster:{cluster_id}")),
+        type="rds:cluster",
+        id=cluster_id,
+        name=display_name(tags, cluster_id, cluster_id),
+        region=ctx.region,
+        vpc_id=group.get("VpcId") or None,
+        subnet_id=subnet_ids[0] if subnet_ids else None,
+        tags=tags,
+        attributes=attributes,
+    )
+
+
+def _cluster_facts(cluster: Resource) -> dict[str, Any]:
+    """What a member reads of its cluster: its failover is the cluster's."""
+    attrs = cluster.attributes
+    return {
+        "id": cluster.id,
+        "engine": attrs.get("engine"),
+        "engine_mode": attrs.get("engine_mode"),
+        "multi_az": attrs.get("MultiAZ"),
     }
 
 
 @collector(
     service="rds",
     calls=[RDS_DESCRIBE_DB_INSTANCES, RDS_DESCRIBE_DB_CLUSTERS],
-    types=[kinds.DATABASE],
+    types=["rds:db", "rds:cluster"],
 )
 async def collect_db_instances(ctx: CollectContext) -> list[Resource]:
-    found = [
-        _db(ctx, db) for db in await ctx.paginate_all(RDS_DESCRIBE_DB_INSTANCES, "DBInstances")
-    ]
-    # A cluster member's failover is the cluster's (Aurora, Multi-AZ DB clusters): "cluster"
-    # holds the cluster's facts, None when DescribeDBClusters could not be read.
-    members = [db for db in found if db.attributes.get("DBClusterIdentifier")]
-    if members:
-        clusters = await _clusters(ctx)
-        for db in members:
-            name = str(db.attributes["DBClusterIdentifier"])
-            db.attributes["cluster"] = None if clusters is None else clusters.get(name)
-    return found
+    """DB instances and DB clusters (Aurora, Multi-AZ DB clusters): one list call each, the
+    clusters serving both as resources and as their members' failover facts."""
+    raw = await ctx.paginate_all(RDS_DESCRIBE_DB_INSTANCES, "DBInstances")
+    found = [_db(ctx, db) for db in raw]
+    groups = {
+        str(g.get("DBSubnetGroupName")): g
+        for db in raw
+        if isinstance(g := db.get("DBSubnetGroup"), dict)
+    }
+    try:
+        listed = await ctx.paginate_all(RDS_DESCRIBE_DB_CLUSTERS, "DBClusters")
+    except CallFailure as failure:
+        # The instances stand on their own; the clusters are an error here, not an empty list.
+        ctx.record(failure)
+        clusters = None
+    else:
+        clusters = {str(c["DBClusterIdentifier"]): _cluster(ctx, c, groups) for c in listed}
+    # A cluster member's failover is the cluster's: "cluster" holds the cluster's facts, None
+    # when DescribeDBClusters could not be read.
+    for db in found:
+        name = db.attributes.get("DBClusterIdentifier")
+        if name:
+            member_of = None if clusters is None else clusters.get(str(name))
+            db.attributes["cluster"] = None if member_of is None else _cluster_facts(member_of)
+    return found + list((clusters or {}).values())
