@@ -320,7 +320,9 @@ def _fresh(result: ScanResult) -> ScanResult:
 
 
 def _run_identity(result: ScanResult) -> list[Any]:
-    from awsexplorer.checks.registry import REGISTRY, CheckContext, all_checks, run_check
+    from awsexplorer.checks.api import CheckContext
+    from awsexplorer.checks.evaluation import run_check
+    from awsexplorer.checks.registry import REGISTRY, all_checks
     from awsexplorer.config import Settings
 
     all_checks()
@@ -329,7 +331,7 @@ def _run_identity(result: ScanResult) -> list[Any]:
 
 
 def time_of(result: ScanResult) -> Any:
-    from awsexplorer.checks.registry import scan_time
+    from awsexplorer.model.activity import scan_time
 
     return scan_time(result)
 

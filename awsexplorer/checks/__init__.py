@@ -5,13 +5,7 @@
 No I/O, no aiobotocore, no Textual: the catalog runs the same on a live scan and a snapshot.
 """
 
-from awsexplorer.checks.registry import (
-    Check,
-    all_checks,
-    analyse,
-    check_ids,
-    evaluate,
-    settings_from_args,
-)
+from awsexplorer.checks.evaluation import analyse, evaluate
+from awsexplorer.checks.registry import Check, all_checks, check_ids, settings_from_args
 
 __all__ = ["Check", "all_checks", "analyse", "check_ids", "evaluate", "settings_from_args"]

@@ -13,7 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from awsexplorer.checks.registry import CATEGORIES, GLOBAL_SERVICES, Check, all_checks
+from awsexplorer.checks.api import GLOBAL_SERVICES
+from awsexplorer.checks.registry import CATEGORIES, Check, all_checks
 from awsexplorer.config import DEFAULT_REQUIRED_TAGS, DEFAULT_STALE_DAYS
 
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"

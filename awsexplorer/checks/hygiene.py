@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from awsexplorer.checks.registry import (
+from awsexplorer.checks.api import (
     CheckContext,
     NotEvaluated,
     Outcome,
-    check,
     flag,
     label,
     unknown,
 )
+from awsexplorer.checks.registry import check
 from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
     DYNAMODB_LIST_TABLES,

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from awsexplorer.checks.registry import (
+from awsexplorer.checks.api import (
     CheckContext,
     Outcome,
-    check,
     flag,
     label,
     unknown,
 )
+from awsexplorer.checks.registry import check
 from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
     EC2_DESCRIBE_INSTANCES,

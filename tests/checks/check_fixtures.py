@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from awsexplorer.checks.registry import REGISTRY, CheckContext, all_checks, run_check, scan_time
+from awsexplorer.checks.api import CheckContext
+from awsexplorer.checks.evaluation import run_check
+from awsexplorer.checks.registry import REGISTRY, all_checks
 from awsexplorer.config import Settings
 from awsexplorer.model import (
     Account,
@@ -20,9 +22,9 @@ from awsexplorer.model import (
     Resource,
     ScanResult,
 )
+from awsexplorer.model.activity import scan_time
 
 ACCOUNT_ID = "123456789012"
-from awsexplorer.model.activity import scan_time
 ACCOUNT = Account(ACCOUNT_ID, None, "aws", f"arn:aws:iam::{ACCOUNT_ID}:user/auditor")
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT_ID}:root"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

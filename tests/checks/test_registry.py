@@ -11,15 +11,10 @@ import pytest
 from check_fixtures import NOW, resource, root, scan
 
 from awsexplorer.checks import evaluate
+from awsexplorer.checks.api import CheckContext, Flag
 from awsexplorer.checks.docs import render_markdown
-from awsexplorer.checks.registry import (
-    Check,
-    CheckContext,
-    Flag,
-    all_checks,
-    metadata_problems,
-    run_check,
-)
+from awsexplorer.checks.evaluation import run_check
+from awsexplorer.checks.registry import Check, all_checks, metadata_problems
 from awsexplorer.config import Settings
 from awsexplorer.model import Severity
 

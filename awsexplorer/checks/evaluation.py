@@ -1,0 +1,136 @@
+"""Running the catalogue over a scan: `evaluate` turns each check's outcomes into Findings and
+a CheckResult; `analyse` is what happens after every scan (topology, then the checks).
+
+A check is "not-evaluated" — neither passed nor failed — when any of its declared inputs (the
+calls it reads, declared once in model/calls.py) failed in a scanned region, when a region it
+needs refused us, or when it met resources it could not judge. Findings it could still
+establish are reported all the same; the reason says what was not covered.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from awsexplorer.checks.api import CheckContext, Flag, NotEvaluated, Unknown
+from awsexplorer.checks.registry import Check, all_checks, check_ids
+from awsexplorer.config import Settings
+from awsexplorer.model import GLOBAL_REGION, CheckResult, Finding, Resource, ScanResult, Severity
+from awsexplorer.model.activity import scan_time
+from awsexplorer.model.findings import CheckStatus
+from awsexplorer.model.topology import enrich
+
+log = logging.getLogger(__name__)
+
+
+def _summarise(reasons: list[str], limit: int = 3) -> str:
+    shown = "; ".join(reasons[:limit])
+    more = len(reasons) - limit
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+_CODE_SPAN = re.compile(r"`(aws [^`]*)`")
+
+
+def _field(resource: Resource, field: str) -> str | None:
+    """A resource field by name: `id`, `arn`, `region`, `vpc_id`, or `attributes.KEY`."""
+    if field.startswith("attributes."):
+        value = resource.attributes.get(field.removeprefix("attributes."))
+    else:
+        value = getattr(resource, field, None)
+    return str(value) if value else None
+
+
+def personalise(item: Check, resource: Resource | None) -> str:
+    """The remediation with the flagged resource filled into its AWS CLI commands, and the
+    resource's region added to them, so a command can be pasted as it is. A command run in
+    the wrong region is exactly the mistake this tool exists to prevent."""
+    if resource is None or not item.placeholders:
+        return item.remediation
+    fields = {token: _field(resource, field) for token, field in item.placeholders}
+    values = {token: value for token, value in fields.items() if value}
+
+    def fill(match: re.Match[str]) -> str:
+        command = match.group(1)
+        filled = command
+        for token, value in values.items():
+            filled = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", value, filled)
+        if filled == command:
+            return match.group(0)  # nothing of this resource in it: leave it generic
+        if resource.region != GLOBAL_REGION and "--region" not in filled:
+            filled = f"{filled} --region {resource.region}"
+        return f"`{filled}`"
+
+    return _CODE_SPAN.sub(fill, item.remediation)
+
+
+def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResult]:
+    try:
+        outcomes = list(item.func(ctx))
+    except NotEvaluated as verdict:
+        return [], CheckResult(item.id, CheckStatus.NOT_EVALUATED, verdict.reason)
+    except Exception as exc:  # a bug in one check must not cost the user the others
+        log.exception("check %s failed", item.id)
+        reason = f"internal error in the check: {type(exc).__name__}: {exc}"
+        return [], CheckResult(item.id, CheckStatus.NOT_EVALUATED, reason)
+    findings = [
+        Finding(
+            item.id,
+            item.severity,
+            o.resource,
+            o.region,
+            o.message,
+            personalise(item, ctx.inventory.get(o.resource)),
+            o.scope,
+        )
+        for o in outcomes
+        if isinstance(o, Flag)
+    ]
+    reasons = [] if item.judges_inputs else ctx.unreadable(item.inputs)
+    reasons += sorted(o.reason for o in outcomes if isinstance(o, Unknown))
+    if reasons:
+        covered = " (findings shown are from what could be read)" if findings else ""
+        return findings, CheckResult(
+            item.id, CheckStatus.NOT_EVALUATED, _summarise(reasons) + covered
+        )
+    return findings, CheckResult(item.id, CheckStatus.EVALUATED)
+
+
+def evaluate(
+    result: ScanResult, settings: Settings | None = None, now: datetime | None = None
+) -> tuple[list[Finding], list[CheckResult]]:
+    """Run every enabled check over a scan. Pure: reads `result`, returns new lists."""
+    settings = settings or Settings()
+    settings.check_ids_known(check_ids())
+    ctx = CheckContext(result, settings, now or scan_time(result))
+    findings: list[Finding] = []
+    results: list[CheckResult] = []
+    for item in all_checks():
+        if not settings.enabled(item.id):
+            results.append(CheckResult(item.id, CheckStatus.NOT_EVALUATED, "disabled in settings"))
+            continue
+        found, outcome = run_check(item, ctx)
+        findings.extend(found)
+        results.append(outcome)
+    findings.sort(key=lambda f: (f.severity.rank, f.check, f.region, f.resource, f.message))
+    return findings, results
+
+
+def analyse(result: ScanResult, settings: Settings | None = None) -> ScanResult:
+    """Everything derived from a finished scan, in order: the topology (subnet classification,
+    placement) first, since the checks read `public`, `internet_facing`...; then the checks.
+    Called by `scan` after a scan and by the UI when one finishes. Pure: no I/O.
+    """
+    enrich(result.resources)
+    result.findings, result.checks = evaluate(result, settings)
+    return result
+
+
+def iter_by_severity(findings: Iterable[Finding]) -> Iterator[tuple[Severity, list[Finding]]]:
+    """Findings grouped worst first, for the text outputs."""
+    for severity in Severity:
+        group = [f for f in findings if f.severity is severity]
+        if group:
+            yield severity, group
