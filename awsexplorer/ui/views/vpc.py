@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from rich.text import Text
 
 from awsexplorer.inert import inert
-from awsexplorer.model import Resource, ScanResult, Severity
+from awsexplorer.model import Resource, ScanResult, Severity, kinds
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.routing import usable_ips
@@ -111,8 +111,8 @@ def subnet_badge(subnet: SubnetNode, pending: bool) -> Text:
 
 def _ips(resource: Resource) -> str:
     attrs = resource.attributes
-    available = attrs.get("available_ips", attrs.get("AvailableIpAddressCount"))
-    usable = attrs.get("usable_ips") or usable_ips(attrs.get("cidr") or attrs.get("CidrBlock"))
+    available = attrs.get("available_ips")
+    usable = attrs.get("usable_ips") or usable_ips(attrs.get("cidr"))
     if available is None:
         return ""
     return f"{available}/{usable} free" if usable else f"{available} free"
@@ -124,11 +124,10 @@ def _resource_item(resource: Resource, worst: Severity | None) -> TreeItem:
     label = _mark(worst)
     label.append(_s(resource.type.split(":", 1)[-1]) + " ", style="cyan")
     label.append_text(_name_id(resource))
-    public_ip = attrs.get("public_ip") or attrs.get("PublicIpAddress")
+    public_ip = attrs.get(kinds.PUBLIC_IP)
     if public_ip:
         label.append(f" {_s(public_ip)}")
-    state = attrs.get("State") if resource.type == "ec2:instance" else None
-    state = state.get("Name") if isinstance(state, dict) else None
+    state = attrs.get(kinds.STATE) if resource.type == kinds.INSTANCE else None
     if state and state != "running":
         label.append(f" {_s(state, 20)}", style="dim")
     if facing:
@@ -153,10 +152,10 @@ def _resource_item(resource: Resource, worst: Severity | None) -> TreeItem:
 
 def _shown_in_subnet(resource: Resource, in_subnet: set[str]) -> bool:
     """Network interfaces are plumbing: show only those no other listed resource owns."""
-    if resource.type != "ec2:network-interface":
+    if resource.type != kinds.NETWORK_INTERFACE:
         return True
     attrs = resource.attributes
-    if attrs.get("RequesterManaged") or attrs.get("InterfaceType") not in (None, "interface"):
+    if attrs.get("requester_managed") or attrs.get("interface_type") not in (None, "interface"):
         return False  # NAT, Lambda, RDS, load balancer and endpoint interfaces
     return attrs.get("attached_to") not in in_subnet
 
@@ -184,9 +183,7 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
         reason = "classification pending: the route tables have not been read yet"
     detail = Text(_s(reason or "", DETAIL_LIMIT))
     facts = [_s(f"{resource.id}  {subnet.availability_zone or '?'}", DETAIL_LIMIT)]
-    if resource.attributes.get("auto_assign_public_ip") or resource.attributes.get(
-        "MapPublicIpOnLaunch"
-    ):
+    if resource.attributes.get("auto_assign_public_ip"):
         facts.append("auto-assigns public IPs")
     if hidden:
         facts.append(f"{hidden} managed network interface{'s' if hidden != 1 else ''} not shown")
