@@ -13,7 +13,9 @@ the scanner reaches it through the same aiobotocore client path as on AWS.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +39,12 @@ from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors import route53 as route53_collector
 from awsexplorer.scan.collectors.base import REGISTRY, Collector, Scope
 from awsexplorer.scan.runner import Scanner
+
+# The fault proxy lives with the resilience tests; the test directory is not on sys.path.
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+from resilience.fault_proxy import Fault, FaultProxy, Rule  # noqa: E402
 
 ACCOUNT = "123456789012"
 WEST, EAST, FAR, EMPTY = "eu-west-1", "us-east-1", "ap-northeast-1", "sa-east-1"
@@ -411,3 +419,37 @@ def test_records_beyond_the_bound_are_counted_not_kept(
     assert big.attributes["records_truncated"] is True
     assert big.attributes["record_count"] == 10  # 8 A records, the NS and the SOA
     assert schema_problems(big) == []
+
+
+def test_a_denied_service_in_one_region_is_an_error_there_not_an_empty_list(
+    aws: Callable[..., Any], scan_config: Callable[..., Any], moto_url: str
+) -> None:
+    extend_moto()
+    for region in (WEST, FAR):
+        _acl(aws, region, f"waf-{region}", "REGIONAL")
+        aws("acm", region).request_certificate(DomainName=f"{region}.shop.example")
+    proxy = FaultProxy(moto_url).start()
+    try:
+        for service, operation in (("wafv2", "ListWebACLs"), ("acm", "ListCertificates")):
+            proxy.add(
+                Rule(
+                    Fault.ERROR,
+                    service=service,
+                    region=FAR,
+                    operation=operation,
+                    code="AccessDeniedException",
+                )
+            )
+        scanner = Scanner(
+            scan_config(endpoint_url=proxy.url, regions=(WEST, FAR)), collectors=_collectors()
+        )
+        result = asyncio.run(scanner.run())
+    finally:
+        proxy.stop()
+    errors = {(e.region, e.service, e.operation, e.code) for r in result.regions for e in r.errors}
+    assert errors == {
+        (FAR, "wafv2", "ListWebACLs", "AccessDeniedException"),
+        (FAR, "acm", "ListCertificates", "AccessDeniedException"),
+    }
+    found = {(r.type, r.region) for r in result.resources if r.type in (WEB_ACL, CERTIFICATE)}
+    assert found == {(WEB_ACL, WEST), (CERTIFICATE, WEST)}
