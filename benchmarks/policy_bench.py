@@ -269,6 +269,7 @@ def synthetic_account(users: int, roles: int) -> ScanResult:
                         }
                     ),
                     "Path": "/aws-service-role/" if linked else "/",
+                    "path": "/aws-service-role/" if linked else "/",  # the normalised field
                 },
             )
         )
