@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from fnmatch import translate
 from typing import Any
 
+from awsexplorer.model import kinds
 from awsexplorer.model.findings import Finding, Severity
 from awsexplorer.model.kinds import ROUTE_TABLE, SECURITY_GROUP, SUBNET, USER
 from awsexplorer.model.resource import Resource
@@ -47,23 +48,23 @@ VOLATILE: tuple[tuple[str, str], ...] = (
     # Counters that move with use, not with configuration.
     (SUBNET, "attributes.AvailableIpAddressCount"),
     (SUBNET, "attributes.available_ips"),
-    ("dynamodb:table", "attributes.ItemCount"),
-    ("dynamodb:table", "attributes.TableSizeBytes"),
-    ("dynamodb:table", "attributes.item_count"),
-    ("dynamodb:table", "attributes.size_bytes"),
-    ("sqs:queue", "attributes.ApproximateNumberOfMessages*"),
-    ("budgets:budget", "attributes.CalculatedSpend"),
-    ("budgets:budget", "attributes.LastUpdatedTime"),
+    (kinds.DYNAMODB_TABLE, "attributes.ItemCount"),
+    (kinds.DYNAMODB_TABLE, "attributes.TableSizeBytes"),
+    (kinds.DYNAMODB_TABLE, "attributes.item_count"),
+    (kinds.DYNAMODB_TABLE, "attributes.size_bytes"),
+    (kinds.QUEUE, "attributes.ApproximateNumberOfMessages*"),
+    (kinds.BUDGET, "attributes.CalculatedSpend"),
+    (kinds.BUDGET, "attributes.LastUpdatedTime"),
     # When something was last used or delivered: a date every use moves.
     ("*", "attributes.*last_used*"),
     ("*", "attributes.*LastUsed*"),
     ("*", "attributes.*_age_days"),
     (USER, "attributes.access_keys*.last_used*"),
-    ("cloudtrail:trail", "attributes.Latest*"),
-    ("cloudtrail:trail", "attributes.status.Latest*"),
-    ("cloudwatch:alarm", "attributes.StateUpdatedTimestamp"),
-    ("cloudwatch:alarm", "attributes.StateReason*"),
-    ("cloudwatch:alarm", "attributes.StateTransitionedTimestamp"),
+    (kinds.TRAIL, "attributes.Latest*"),
+    (kinds.TRAIL, "attributes.status.Latest*"),
+    (kinds.ALARM, "attributes.StateUpdatedTimestamp"),
+    (kinds.ALARM, "attributes.StateReason*"),
+    (kinds.ALARM, "attributes.StateTransitionedTimestamp"),
 )
 
 

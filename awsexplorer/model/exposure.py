@@ -42,20 +42,25 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from awsexplorer.model.kinds import PUBLIC_IP, SECURITY_GROUPS, SUBNETS, by_type
+from awsexplorer.model.kinds import (
+    DATABASE,
+    FUNCTION,
+    INSTANCE,
+    LOAD_BALANCER,
+    NETWORK_ACL,
+    NETWORK_INTERFACE,
+    PUBLIC_IP,
+    SECURITY_GROUP,
+    SECURITY_GROUPS,
+    SUBNET,
+    SUBNETS,
+    TARGET_GROUP,
+)
 from awsexplorer.model.resource import Resource
-from awsexplorer.model.routing import EIGW, IGW, SUBNET, Key, RouteTable, RoutingIndex
+from awsexplorer.model.routing import EIGW, IGW, Key, RouteTable, RoutingIndex
 
-INSTANCE = by_type("ec2:instance").type
-NETWORK_INTERFACE = by_type("ec2:network-interface").type
-LOAD_BALANCER = by_type("elasticloadbalancing:loadbalancer").type
-DATABASE = by_type("rds:db").type
-NETWORK_ACL = by_type("ec2:network-acl").type
-SECURITY_GROUP = by_type("ec2:security-group").type
-# Not collected yet (the coverage issue adds them); the shapes are in docs/exposure.md.
-TARGET_GROUP = "elasticloadbalancing:targetgroup"
+# Not collected yet (the coverage issue adds it); the shape is in docs/exposure.md.
 PREFIX_LIST = "ec2:prefix-list"
-FUNCTION = "lambda:function"
 
 # Layers, in the order a packet from the internet meets them.
 ADDRESS = "address"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from awsexplorer.model import kinds
 from awsexplorer.model.resource import GLOBAL_REGION
 
 # CloudTrail's event history keeps 90 days.
@@ -58,7 +59,7 @@ ARN_RECORDED_SERVICES = frozenset(
 #
 # Account-wide settings our scan shows as resources have no name CloudTrail would record:
 NO_RESOURCE_NAME = frozenset(
-    {"ec2:ebs-defaults", "s3:account-public-access-block", "iam:root", "budgets:budget"}
+    {kinds.EBS_DEFAULTS, kinds.ACCOUNT_PUBLIC_ACCESS_BLOCK, kinds.ROOT, kinds.BUDGET}
 )
 
 # When CloudTrail's own readOnly flag is missing (rare, some console events), the operation's
@@ -317,6 +318,68 @@ def window(hours: float, now: datetime) -> tuple[datetime, datetime]:
     """(start, end) of the last `hours`, never further back than CloudTrail keeps."""
     hours = min(max(hours, 0.0), float(MAX_HOURS))
     return now - timedelta(hours=hours), now
+
+
+# `t` on a resource marked against a baseline asks from this long before the old scan finished:
+# a scan reads each resource some time before it finishes, so a change made while the old scan
+# was still running (after it read the resource) shows in the diff but happened just before the
+# old scan's finish. Five minutes covers a scan of that length; a longer scan's earliest changes
+# can still be missed, which the title does not hide (it names the scans' finishing times).
+BETWEEN_SCANS_MARGIN = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """An explicit [start, end] to ask CloudTrail about, and how to say it to a person."""
+
+    start: datetime  # aware, UTC: StartTime
+    end: datetime  # aware, UTC: EndTime
+    label: str  # "between the two scans (2024-05-01 10:00 → 2024-05-03 09:12 UTC)"
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _minute(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}"
+
+
+def between_scans(
+    old_finished_at: datetime | str | None,
+    new_finished_at: datetime | str | None,
+    now: datetime,
+    margin: timedelta = BETWEEN_SCANS_MARGIN,
+) -> TimeWindow | None:
+    """The window between a baseline's scan and this one: from `margin` before the earlier
+    finish to the later finish (a baseline newer than the scan is the same window, reversed).
+
+    None when either scan has no finishing time (the caller then asks the usual last 90 days).
+    The start is never further back than CloudTrail keeps (`now` - 90 days); when even the
+    later scan finished before that, there is nothing to ask: ValueError, for a person."""
+    old, new = _moment(old_finished_at), _moment(new_finished_at)
+    if old is None or new is None:
+        return None
+    earlier, later = min(old, new), max(old, new)
+    oldest = now - timedelta(days=LOOKBACK_DAYS)
+    if later <= oldest:
+        raise ValueError(
+            f"both scans finished more than {LOOKBACK_DAYS} days ago "
+            f"({_minute(earlier)} → {_minute(later)} UTC) and CloudTrail keeps {LOOKBACK_DAYS} "
+            "days of history"
+        )
+    start = max(earlier - margin, oldest)
+    label = f"between the two scans ({_minute(old)} → {_minute(new)} UTC)"
+    return TimeWindow(start.astimezone(UTC), later.astimezone(UTC), label)
 
 
 def age(moment: datetime, reference: datetime) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from awsexplorer.model import kinds
 from awsexplorer.model.activity import parse_time
 from awsexplorer.model.policy import AdminAnswer, PolicySet, document_of, normalise
 
@@ -255,7 +256,7 @@ def admin_answer(
 # The iam-admin-access and iam-service-wildcard checks and the IAM view read these (issue 11: a
 # verdict is computed once and every view shows it).
 
-USER, GROUP, ROLE = "iam:user", "iam:group", "iam:role"
+USER, GROUP, ROLE = kinds.USER, kinds.GROUP, kinds.IAM_ROLE
 
 
 def held_policies(attributes: dict[str, Any]) -> list[dict[str, Any]] | None:

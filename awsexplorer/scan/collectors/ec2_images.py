@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     EC2_DESCRIBE_IMAGE_ATTRIBUTE,
     EC2_DESCRIBE_IMAGES,
@@ -55,7 +55,7 @@ async def _snapshot_public(ctx: CollectContext, snapshot_id: str) -> bool | None
 @collector(
     service="ec2",
     calls=[EC2_DESCRIBE_SNAPSHOTS, EC2_DESCRIBE_SNAPSHOT_ATTRIBUTE],
-    types=["ec2:snapshot"],
+    types=[kinds.EBS_SNAPSHOT],
 )
 async def collect_snapshots(ctx: CollectContext) -> list[Resource]:
     # OwnerIds=self is the account's own on AWS. The owner-id filter says the same, for moto,
@@ -99,7 +99,7 @@ async def _image_public(ctx: CollectContext, image: dict[str, Any]) -> bool | No
 @collector(
     service="ec2",
     calls=[EC2_DESCRIBE_IMAGES, EC2_DESCRIBE_IMAGE_ATTRIBUTE],
-    types=["ec2:image"],
+    types=[kinds.MACHINE_IMAGE],
 )
 async def collect_images(ctx: CollectContext) -> list[Resource]:
     images = await ctx.paginate_all(EC2_DESCRIBE_IMAGES, "Images", Owners=["self"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     EC2_DESCRIBE_CUSTOMER_GATEWAYS,
     EC2_DESCRIBE_TRANSIT_GATEWAYS,
@@ -40,8 +40,8 @@ def _ec2(
     attributes = attributes_of(item, drop=drop)
     attributes.update(extra)
     return Resource(
-        arn=arn or ctx.arn("ec2", f"{rtype}/{rid}"),
-        type=f"ec2:{rtype}",
+        arn=arn or ctx.arn("ec2", f"{rtype.split(':', 1)[1]}/{rid}"),
+        type=rtype,
         id=rid,
         name=display_name(tags, None, rid),
         region=ctx.region,
@@ -57,13 +57,13 @@ def _asn(value: Any) -> int | None:
         return None
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_TRANSIT_GATEWAYS], types=["ec2:transit-gateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_TRANSIT_GATEWAYS], types=[kinds.TRANSIT_GATEWAY])
 async def collect_transit_gateways(ctx: CollectContext) -> list[Resource]:
     return [
         _ec2(
             ctx,
             tgw,
-            rtype="transit-gateway",
+            rtype=kinds.TRANSIT_GATEWAY,
             rid=str(tgw["TransitGatewayId"]),
             arn=tgw.get("TransitGatewayArn"),
             extra={
@@ -83,7 +83,7 @@ def _vpn(ctx: CollectContext, vpn: dict[str, Any]) -> Resource:
     resource = _ec2(
         ctx,
         vpn,
-        rtype="vpn-connection",
+        rtype=kinds.VPN_CONNECTION,
         rid=str(vpn["VpnConnectionId"]),
         arn=None,
         drop=_SECRET_FIELDS,
@@ -102,20 +102,20 @@ def _vpn(ctx: CollectContext, vpn: dict[str, Any]) -> Resource:
     return resource
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_VPN_CONNECTIONS], types=["ec2:vpn-connection"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_VPN_CONNECTIONS], types=[kinds.VPN_CONNECTION])
 async def collect_vpn_connections(ctx: CollectContext) -> list[Resource]:
     response = await ctx.call(EC2_DESCRIBE_VPN_CONNECTIONS)  # not paginated
     return [_vpn(ctx, vpn) for vpn in response.get("VpnConnections") or []]
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_CUSTOMER_GATEWAYS], types=["ec2:customer-gateway"])
+@collector(service="ec2", calls=[EC2_DESCRIBE_CUSTOMER_GATEWAYS], types=[kinds.CUSTOMER_GATEWAY])
 async def collect_customer_gateways(ctx: CollectContext) -> list[Resource]:
     response = await ctx.call(EC2_DESCRIBE_CUSTOMER_GATEWAYS)  # not paginated
     return [
         _ec2(
             ctx,
             cgw,
-            rtype="customer-gateway",
+            rtype=kinds.CUSTOMER_GATEWAY,
             rid=str(cgw["CustomerGatewayId"]),
             arn=None,
             extra={

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     EFS_DESCRIBE_FILE_SYSTEMS,
     EFS_DESCRIBE_MOUNT_TARGET_SECURITY_GROUPS,
@@ -80,7 +80,7 @@ def _file_system(
     )
     return Resource(
         arn=str(fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", f"file-system/{fs_id}")),
-        type="elasticfilesystem:file-system",
+        type=kinds.EFS_FILE_SYSTEM,
         id=fs_id,
         name=display_name(tags, fs.get("Name") or None, fs_id),
         region=ctx.region,
@@ -98,7 +98,7 @@ def _file_system(
         EFS_DESCRIBE_MOUNT_TARGETS,
         EFS_DESCRIBE_MOUNT_TARGET_SECURITY_GROUPS,
     ],
-    types=["elasticfilesystem:file-system"],
+    types=[kinds.EFS_FILE_SYSTEM],
 )
 async def collect_file_systems(ctx: CollectContext) -> list[Resource]:
     systems = await ctx.paginate_all(EFS_DESCRIBE_FILE_SYSTEMS, "FileSystems")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     ELASTICACHE_DESCRIBE_CACHE_CLUSTERS,
     ELASTICACHE_DESCRIBE_CACHE_SUBNET_GROUPS,
@@ -72,7 +72,7 @@ def _cluster(
     return tagged_resource(
         ctx,
         arn=arn,
-        rtype="elasticache:cluster",
+        rtype=kinds.CACHE_CLUSTER,
         name=cluster_id,
         tags=tags,
         attributes=attributes,
@@ -88,14 +88,14 @@ def _cluster(
         ELASTICACHE_DESCRIBE_CACHE_SUBNET_GROUPS,
         TAGGING_GET_RESOURCES,
     ],
-    types=["elasticache:cluster"],
+    types=[kinds.CACHE_CLUSTER],
 )
 async def collect_cache_clusters(ctx: CollectContext) -> list[Resource]:
     clusters = await ctx.paginate_all(ELASTICACHE_DESCRIBE_CACHE_CLUSTERS, "CacheClusters")
     if not clusters:
         return []
     groups = await _subnet_groups(ctx)
-    tags = await tags_by_arn(ctx, "elasticache:cluster")
+    tags = await tags_by_arn(ctx, kinds.CACHE_CLUSTER)
     return [_cluster(ctx, c, groups, tags) for c in clusters]
 
 
@@ -113,13 +113,13 @@ def _endpoint(group: dict[str, Any]) -> str | None:
 @collector(
     service="elasticache",
     calls=[ELASTICACHE_DESCRIBE_REPLICATION_GROUPS, TAGGING_GET_RESOURCES],
-    types=["elasticache:replicationgroup"],
+    types=[kinds.CACHE_REPLICATION_GROUP],
 )
 async def collect_replication_groups(ctx: CollectContext) -> list[Resource]:
     found = await ctx.paginate_all(ELASTICACHE_DESCRIBE_REPLICATION_GROUPS, "ReplicationGroups")
     if not found:
         return []
-    tags = await tags_by_arn(ctx, "elasticache:replicationgroup")
+    tags = await tags_by_arn(ctx, kinds.CACHE_REPLICATION_GROUP)
     resources = []
     for group in found:
         group_id = str(group["ReplicationGroupId"])
@@ -143,7 +143,7 @@ async def collect_replication_groups(ctx: CollectContext) -> list[Resource]:
             tagged_resource(
                 ctx,
                 arn=arn,
-                rtype="elasticache:replicationgroup",
+                rtype=kinds.CACHE_REPLICATION_GROUP,
                 name=group_id,
                 tags=tags,
                 attributes=attributes,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     FIREHOSE_DESCRIBE_DELIVERY_STREAM,
     FIREHOSE_LIST_DELIVERY_STREAMS,
@@ -94,7 +94,7 @@ def _stream(
     tags: dict[str, dict[str, str]] | None,
 ) -> Resource:
     described = described or {"DeliveryStreamName": name, "details_unknown": True}
-    kinds, links, role = _destinations(described)
+    destinations, links, role = _destinations(described)
     source = described.get("Source") or {}
     kinesis = (source.get("KinesisStreamSourceDescription") or {}).get("KinesisStreamARN")
     msk = (source.get("MSKSourceDescription") or {}).get("MSKClusterARN")
@@ -107,7 +107,7 @@ def _stream(
         {
             "status": described.get("DeliveryStreamStatus"),
             "source_type": described.get("DeliveryStreamType"),
-            "destinations": kinds,
+            "destinations": destinations,
             "role": role,
             "kms_key_id": encryption.get("KeyARN"),
             "encryption": encryption.get("Status"),
@@ -116,7 +116,7 @@ def _stream(
     )
     arn = str(described.get("DeliveryStreamARN") or ctx.arn("firehose", f"deliverystream/{name}"))
     return tagged_resource(
-        ctx, arn=arn, rtype="firehose:deliverystream", name=name, tags=tags, attributes=attributes
+        ctx, arn=arn, rtype=kinds.FIREHOSE_STREAM, name=name, tags=tags, attributes=attributes
     )
 
 
@@ -127,7 +127,7 @@ def _stream(
         FIREHOSE_DESCRIBE_DELIVERY_STREAM,
         TAGGING_GET_RESOURCES,
     ],
-    types=["firehose:deliverystream"],
+    types=[kinds.FIREHOSE_STREAM],
 )
 async def collect_delivery_streams(ctx: CollectContext) -> list[Resource]:
     names = await _names(ctx)
@@ -135,6 +135,6 @@ async def collect_delivery_streams(ctx: CollectContext) -> list[Resource]:
         return []
     described, tags = await asyncio.gather(
         asyncio.gather(*(_describe(ctx, name) for name in names)),
-        tags_by_arn(ctx, "firehose:deliverystream"),
+        tags_by_arn(ctx, kinds.FIREHOSE_STREAM),
     )
     return [_stream(ctx, n, d, tags) for n, d in zip(names, described, strict=True)]

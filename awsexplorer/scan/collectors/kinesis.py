@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     KINESIS_DESCRIBE_STREAM_SUMMARY,
     KINESIS_LIST_STREAMS,
@@ -25,7 +25,7 @@ async def _summary(ctx: CollectContext, name: str) -> dict[str, Any]:
 @collector(
     service="kinesis",
     calls=[KINESIS_LIST_STREAMS, KINESIS_DESCRIBE_STREAM_SUMMARY, TAGGING_GET_RESOURCES],
-    types=["kinesis:stream"],
+    types=[kinds.KINESIS_STREAM],
 )
 async def collect_streams(ctx: CollectContext) -> list[Resource]:
     listed = await ctx.paginate_all(KINESIS_LIST_STREAMS, "StreamSummaries")
@@ -34,7 +34,7 @@ async def collect_streams(ctx: CollectContext) -> list[Resource]:
     names = [str(s["StreamName"]) for s in listed]
     summaries, tags = await asyncio.gather(
         asyncio.gather(*(_summary(ctx, name) for name in names)),
-        tags_by_arn(ctx, "kinesis:stream"),
+        tags_by_arn(ctx, kinds.KINESIS_STREAM),
     )
     found = []
     for item, summary in zip(listed, summaries, strict=True):
@@ -55,7 +55,12 @@ async def collect_streams(ctx: CollectContext) -> list[Resource]:
         arn = str(merged.get("StreamARN") or ctx.arn("kinesis", f"stream/{name}"))
         found.append(
             tagged_resource(
-                ctx, arn=arn, rtype="kinesis:stream", name=name, tags=tags, attributes=attributes
+                ctx,
+                arn=arn,
+                rtype=kinds.KINESIS_STREAM,
+                name=name,
+                tags=tags,
+                attributes=attributes,
             )
         )
     return found

@@ -10,7 +10,7 @@ import asyncio
 import json
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     KMS_DESCRIBE_KEY,
     KMS_GET_KEY_POLICY,
@@ -97,7 +97,7 @@ def _key(
     resource = tagged_resource(
         ctx,
         arn=str(listed.get("KeyArn") or ctx.arn("kms", f"key/{key_id}")),
-        rtype="kms:key",
+        rtype=kinds.KMS_KEY_TYPE,
         name=key_id,
         tags=tags,
         attributes=attributes,
@@ -117,7 +117,7 @@ def _key(
         KMS_GET_KEY_POLICY,
         TAGGING_GET_RESOURCES,
     ],
-    types=["kms:key"],
+    types=[kinds.KMS_KEY_TYPE],
 )
 async def collect_keys(ctx: CollectContext) -> list[Resource]:
     keys = await ctx.paginate_all(KMS_LIST_KEYS, "Keys")
@@ -126,6 +126,6 @@ async def collect_keys(ctx: CollectContext) -> list[Resource]:
     details, aliases, tags = await asyncio.gather(
         asyncio.gather(*(_details(ctx, str(k["KeyId"])) for k in keys)),
         _aliases(ctx),
-        tags_by_arn(ctx, "kms:key"),
+        tags_by_arn(ctx, kinds.KMS_KEY_TYPE),
     )
     return [_key(ctx, k, d, aliases, tags) for k, d in zip(keys, details, strict=True)]

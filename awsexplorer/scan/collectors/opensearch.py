@@ -10,7 +10,7 @@ import asyncio
 import json
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     OPENSEARCH_DESCRIBE_DOMAINS,
     OPENSEARCH_LIST_DOMAIN_NAMES,
@@ -63,7 +63,7 @@ def _domain(
     return tagged_resource(
         ctx,
         arn=str(domain.get("ARN") or ctx.arn("es", f"domain/{name}")),
-        rtype="es:domain",
+        rtype=kinds.SEARCH_DOMAIN,
         name=name,
         tags=tags,
         attributes=attributes,
@@ -80,7 +80,7 @@ async def _describe(ctx: CollectContext, names: list[str]) -> list[dict[str, Any
 @collector(
     service="opensearch",
     calls=[OPENSEARCH_LIST_DOMAIN_NAMES, OPENSEARCH_DESCRIBE_DOMAINS, TAGGING_GET_RESOURCES],
-    types=["es:domain"],
+    types=[kinds.SEARCH_DOMAIN],
 )
 async def collect_domains(ctx: CollectContext) -> list[Resource]:
     listed = await ctx.call(OPENSEARCH_LIST_DOMAIN_NAMES)  # not paginated
@@ -91,6 +91,6 @@ async def collect_domains(ctx: CollectContext) -> list[Resource]:
         asyncio.gather(
             *(_describe(ctx, names[i : i + _BATCH]) for i in range(0, len(names), _BATCH))
         ),
-        tags_by_arn(ctx, "es:domain"),
+        tags_by_arn(ctx, kinds.SEARCH_DOMAIN),
     )
     return [_domain(ctx, d, tags) for batch in batches for d in batch]

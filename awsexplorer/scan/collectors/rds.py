@@ -99,7 +99,7 @@ def _cluster(ctx: CollectContext, cluster: dict[str, Any], groups: dict[str, Any
     )
     return Resource(
         arn=str(cluster.get("DBClusterArn") or ctx.arn("rds", f"cluster:{cluster_id}")),
-        type="rds:cluster",
+        type=kinds.DB_CLUSTER,
         id=cluster_id,
         name=display_name(tags, cluster_id, cluster_id),
         region=ctx.region,
@@ -124,7 +124,7 @@ def _cluster_facts(cluster: Resource) -> dict[str, Any]:
 @collector(
     service="rds",
     calls=[RDS_DESCRIBE_DB_INSTANCES, RDS_DESCRIBE_DB_CLUSTERS],
-    types=["rds:db", "rds:cluster"],
+    types=[kinds.DATABASE, kinds.DB_CLUSTER],
 )
 async def collect_db_instances(ctx: CollectContext) -> list[Resource]:
     """DB instances and DB clusters (Aurora, Multi-AZ DB clusters): one list call each, the

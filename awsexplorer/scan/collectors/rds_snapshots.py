@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     RDS_DESCRIBE_DB_CLUSTER_SNAPSHOT_ATTRIBUTES,
     RDS_DESCRIBE_DB_CLUSTER_SNAPSHOTS,
@@ -90,7 +90,7 @@ def _snapshot(
 @collector(
     service="rds",
     calls=[RDS_DESCRIBE_DB_SNAPSHOTS, RDS_DESCRIBE_DB_SNAPSHOT_ATTRIBUTES],
-    types=["rds:snapshot"],
+    types=[kinds.DB_SNAPSHOT],
 )
 async def collect_db_snapshots(ctx: CollectContext) -> list[Resource]:
     # Without SnapshotType: manual and automated, the account's own (shared-with-us excluded).
@@ -125,7 +125,7 @@ async def collect_db_snapshots(ctx: CollectContext) -> list[Resource]:
 @collector(
     service="rds",
     calls=[RDS_DESCRIBE_DB_CLUSTER_SNAPSHOTS, RDS_DESCRIBE_DB_CLUSTER_SNAPSHOT_ATTRIBUTES],
-    types=["rds:cluster-snapshot"],
+    types=[kinds.DB_CLUSTER_SNAPSHOT],
 )
 async def collect_db_cluster_snapshots(ctx: CollectContext) -> list[Resource]:
     snapshots = await ctx.paginate_all(RDS_DESCRIBE_DB_CLUSTER_SNAPSHOTS, "DBClusterSnapshots")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     REDSHIFT_DESCRIBE_CLUSTER_SUBNET_GROUPS,
     REDSHIFT_DESCRIBE_CLUSTERS,
@@ -63,7 +63,7 @@ def _cluster(
     )
     return Resource(
         arn=ctx.arn("redshift", f"cluster:{cluster_id}"),
-        type="redshift:cluster",
+        type=kinds.REDSHIFT_CLUSTER,
         id=cluster_id,
         name=display_name(tags, cluster_id, cluster_id),
         region=ctx.region,
@@ -77,7 +77,7 @@ def _cluster(
 @collector(
     service="redshift",
     calls=[REDSHIFT_DESCRIBE_CLUSTERS, REDSHIFT_DESCRIBE_CLUSTER_SUBNET_GROUPS],
-    types=["redshift:cluster"],
+    types=[kinds.REDSHIFT_CLUSTER],
 )
 async def collect_clusters(ctx: CollectContext) -> list[Resource]:
     clusters = await ctx.paginate_all(REDSHIFT_DESCRIBE_CLUSTERS, "Clusters")

@@ -12,7 +12,7 @@ import asyncio
 import json
 from typing import Any
 
-from awsexplorer.model import Resource
+from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
     SECRETSMANAGER_GET_RESOURCE_POLICY,
     SECRETSMANAGER_LIST_SECRETS,
@@ -65,7 +65,7 @@ def _secret(ctx: CollectContext, item: dict[str, Any], policy: dict[str, Any] | 
     )
     return Resource(
         arn=arn,
-        type="secretsmanager:secret",
+        type=kinds.SECRET,
         id=name,
         name=display_name(tags, name, name),
         region=ctx.region,
@@ -77,7 +77,7 @@ def _secret(ctx: CollectContext, item: dict[str, Any], policy: dict[str, Any] | 
 @collector(
     service="secretsmanager",
     calls=[SECRETSMANAGER_LIST_SECRETS, SECRETSMANAGER_GET_RESOURCE_POLICY],
-    types=["secretsmanager:secret"],
+    types=[kinds.SECRET],
 )
 async def collect_secrets(ctx: CollectContext) -> list[Resource]:
     secrets = await ctx.paginate_all(SECRETSMANAGER_LIST_SECRETS, "SecretList")
