@@ -24,6 +24,7 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.diff import ResourceChange, ScanDiff, changes_by_arn, diff
+from awsexplorer.model.kinds import kind_of
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -73,8 +74,11 @@ def region_order(name: str) -> tuple[int, str]:
 
 
 def searchable_text(resource: Resource) -> str:
-    """What `/` and `:` match against: id, ARN, name, type and tag values (lower case)."""
-    parts = [resource.id, resource.arn, resource.name, resource.type, *resource.tags.values()]
+    """What `/` and `:` match against: id, ARN, name, type, the type's title ("EC2 instance",
+    from its record in model/kinds.py) and tag values (lower case)."""
+    title = kind_of(resource.type).title
+    parts = [resource.id, resource.arn, resource.name, resource.type, title]
+    parts += resource.tags.values()
     return "\n".join(parts).lower()
 
 

@@ -25,7 +25,7 @@ from awsexplorer.scan.events import (
 )
 from awsexplorer.ui import details, labels
 from awsexplorer.ui.scanning import EventBuffer
-from awsexplorer.ui.state import ExplorerState, NodeRef
+from awsexplorer.ui.state import ExplorerState, NodeRef, matches
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small-account.json"
 ACCOUNT = Account("123456789012", "acme", "aws", "arn:aws:iam::123456789012:user/me")
@@ -120,6 +120,9 @@ def test_search_ranks_exact_then_prefix_then_contains_across_regions() -> None:
     assert [r.id for r in state.search("i-8")] == ["i-8"]
     assert state.search("arn:aws:ec2:ap-southeast-2:123456789012:instance/i-9")[0].id == "i-9"
     assert state.search("   ") == []
+    # The type's title from its record: `/ec2 instance` finds instances, whatever their names.
+    assert {r.id for r in state.search("EC2 instance")} == {"i-7", "i-8", "i-9"}
+    assert matches(state.search("i-7")[0], "ec2 instance")
 
 
 def test_findings_index_and_rollups() -> None:
