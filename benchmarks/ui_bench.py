@@ -105,7 +105,7 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
     from awsexplorer.ui.state import NodeRef
     from awsexplorer.ui.widgets.resource_tree import ResourceTree
 
-    # As `awsexplorer --snapshot FILE` does (cli._run_tui): read the file before the app starts,
+    # As `awsexplorer --snapshot FILE` does (cli.app.run_tui): read the file before the app starts,
     # so a damaged file fails before the screen is taken, then hand the result to the app.
     loaded = snapshot.read(path)
     figures: dict[str, Any] = {"read_s": time.perf_counter() - started}

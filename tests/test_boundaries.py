@@ -92,7 +92,7 @@ PRESENTERS = (
     "awsexplorer.ui.details",
     "awsexplorer.ui.format",
     "awsexplorer.ui.keys",
-    "awsexplorer.report",
+    "awsexplorer.cli.text",
 )
 
 

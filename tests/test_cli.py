@@ -145,12 +145,12 @@ def test_permissions_policy_lists_only_reads(capsys: Any) -> None:
 
 
 def test_permissions_doc_is_current() -> None:
-    from awsexplorer.commands.permissions import render_markdown
+    from awsexplorer.cli.commands.permissions import render_markdown
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
     assert doc.read_text(encoding="utf-8") == render_markdown(), (
         "docs/permissions.md is stale: regenerate it with "
-        "python -c 'from awsexplorer.commands.permissions import render_markdown as r; "
+        "python -c 'from awsexplorer.cli.commands.permissions import render_markdown as r; "
         'print(r(), end="")\' > docs/permissions.md'
     )
 

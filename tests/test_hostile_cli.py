@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from awsexplorer import report, snapshot
+from awsexplorer import snapshot
 from awsexplorer.cli import main
+from awsexplorer.cli import text as report
 from awsexplorer.model import (
     Account,
     CallError,

@@ -445,7 +445,7 @@ def test_each_type_found_is_declared_by_a_collector_that_names_its_reads(
 ) -> None:
     """Every type in the scan is declared by the collector(s) that make it, and each names at
     least one IAM action of the type's own service, all of them in `awsexplorer permissions`."""
-    from awsexplorer.commands.permissions import all_actions
+    from awsexplorer.cli.commands.permissions import all_actions
 
     result, _ = account
     declared: dict[str, list[Any]] = {}

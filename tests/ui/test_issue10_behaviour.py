@@ -422,9 +422,10 @@ async def test_a_crash_exits_1() -> None:
 def test_the_cli_returns_the_apps_exit_code(
     key: str, wanted: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """cli._run_tui hands the app's code to the shell: 130 after Ctrl+C, 1 after a crash. The
+    """cli.app.run_tui hands the app's code to the shell: 130 after Ctrl+C, 1 after a crash. The
     app runs headless (run_test) in place of App.run; `?` crashes this app."""
-    from awsexplorer import cli
+    from awsexplorer.cli import app as cli
+    from awsexplorer.cli import build_parser
 
     def run_headless(self: AwsExplorerApp, **_: object) -> object:
         async def go() -> None:
@@ -441,8 +442,8 @@ def test_the_cli_returns_the_apps_exit_code(
 
     monkeypatch.setattr(cli, "make_app", Crashing)
     monkeypatch.setattr(Crashing, "run", run_headless)
-    args = cli.build_parser().parse_args(["--snapshot", str(FIXTURE)])
-    assert cli._run_tui(args) == wanted
+    args = build_parser().parse_args(["--snapshot", str(FIXTURE)])
+    assert cli.run_tui(args) == wanted
 
 
 async def test_the_start_up_error_screen_does_not_offer_save() -> None:

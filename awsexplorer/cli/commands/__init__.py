@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
-from awsexplorer.commands import diff, exposure, findings, history, permissions, scan
+from awsexplorer.cli.commands import diff, exposure, findings, history, permissions, scan
 
 
 class Command(Protocol):

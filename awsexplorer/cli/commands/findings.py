@@ -100,8 +100,9 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from awsexplorer import report, snapshot
+    from awsexplorer import snapshot
     from awsexplorer.checks import settings_from_args
+    from awsexplorer.cli import text as report
     from awsexplorer.errors import UserError
 
     if args.list_checks:

@@ -98,8 +98,9 @@ async def _scan(config: Any, console: Console | None) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from awsexplorer import report, snapshot
+    from awsexplorer import snapshot
     from awsexplorer.checks import analyse, settings_from_args
+    from awsexplorer.cli import text as report
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import EXIT_OK, EXIT_PARTIAL
 

@@ -1,0 +1,93 @@
+"""Command line: `awsexplorer` (the TUI), `awsexplorer scan`, `awsexplorer permissions`, ...
+
+One package: the parser (parser.py), the app factory and the TUI's start (app.py), one module per
+sub-command (commands/), and the non-interactive text output (text.py). Heavy imports
+(aiobotocore, textual, moto) happen inside the command that needs them, so that `--help` and the
+TUI's first frame stay fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from awsexplorer.cli.app import make_app, run_tui
+from awsexplorer.cli.parser import build_parser
+from awsexplorer.errors import EXIT_INTERRUPTED, EXIT_OK, UserError
+from awsexplorer.inert import inert
+
+__all__ = ["build_parser", "main", "make_app", "run_tui"]
+
+
+class _PrivateFileHandler(logging.FileHandler):
+    """A FileHandler whose file is created with mode 0600 (a debug log describes the account and
+    its calls), and made 0600 if it already was a regular file of ours with a wider mode."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
+def _configure_logging(log_file: Path | None) -> None:
+    """Libraries log warnings with tracebacks (botocore's credential refresh does); a user sees
+    our one-line message instead. With --log-file everything goes to that file (mode 0600),
+    through LogRedactor: no credential, no response body, no raw control character."""
+    root = logging.getLogger()
+    if log_file is not None:
+        from awsexplorer.redact import LogRedactor
+
+        try:
+            handler: logging.Handler = _PrivateFileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(
+                f"Cannot write the log file {log_file}: {exc.strerror}.",
+                "Choose a file in a folder you can write to.",
+            ) from None
+        handler.addFilter(LogRedactor())
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.setLevel(logging.DEBUG)
+    else:
+        handler = logging.NullHandler()  # stops logging's last-resort printing to stderr
+    root.addHandler(handler)
+
+
+def _print_user_error(exc: UserError) -> None:
+    # The message may quote a file name, a profile or a field from a file: shown inert.
+    print(f"awsexplorer: {inert(exc.message)}", file=sys.stderr)
+    if exc.hint:
+        print(f"  hint: {inert(exc.hint)}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _configure_logging(getattr(args, "log_file", None))
+    except UserError as exc:
+        _print_user_error(exc)
+        return exc.exit_code
+    try:
+        if args.command is None:
+            return run_tui(args)
+        from awsexplorer.cli.commands import by_name
+
+        return by_name(args.command).run(args)
+    except UserError as exc:
+        _print_user_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("awsexplorer: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `awsexplorer scan --format json | head`: the reader left; that is not an error.
+        # Point stdout at devnull so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

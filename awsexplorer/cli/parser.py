@@ -1,0 +1,93 @@
+"""The command line's parser: the TUI's options and every sub-command's (cli/commands/)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from awsexplorer import __version__
+from awsexplorer.config import DEFAULT_CALL_TIMEOUT
+
+
+def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    # On a sub-command the defaults are suppressed, so `awsexplorer --profile p scan` and
+    # `awsexplorer scan --profile p` mean the same (argparse would reset the first to None).
+    default: object = argparse.SUPPRESS if sub else None
+    target = parser.add_argument_group("what to scan")
+    target.add_argument(
+        "--profile", default=default, help="AWS profile (default: botocore's credential chain)"
+    )
+    target.add_argument(
+        "--region",
+        action="append",
+        default=default,
+        metavar="REGION",
+        help="scan only this region (repeat, or comma-separate); default: every enabled region",
+    )
+    target.add_argument(
+        "--endpoint-url",
+        default=default,
+        help="send every call to this endpoint (LocalStack, moto); also AWS_ENDPOINT_URL",
+    )
+    target.add_argument(
+        "--call-timeout",
+        type=_seconds,
+        default=default,
+        metavar="SECONDS",
+        help="give up on one API call after this long, every retry included "
+        f"(default: {DEFAULT_CALL_TIMEOUT:g})",
+    )
+    target.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if sub else False,
+        help="scan the built-in demo account (an in-process moto server; no credentials needed)",
+    )
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
+    return seconds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="awsexplorer",
+        description=(
+            "See a whole AWS account at once: every enabled region, the VPC topology, IAM "
+            "principals and warnings. Read-only: it never changes anything in the account."
+        ),
+        epilog="`awsexplorer COMMAND --help` shows a command's options. Try `awsexplorer --demo`.",
+    )
+    parser.add_argument("--version", action="version", version=f"awsexplorer {__version__}")
+    _add_target_options(parser)
+    parser.add_argument("--snapshot", type=Path, metavar="FILE", help="open a saved scan offline")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="OLD",
+        help="mark the tree against an earlier snapshot: + added, ~ changed, - removed",
+    )
+    parser.add_argument(
+        "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
+    )
+    from awsexplorer.config import add_arguments as add_settings_arguments
+
+    add_settings_arguments(parser)
+    parser.add_argument(
+        "--log-file", type=Path, metavar="FILE", help="write a debug log (botocore included) here"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    from awsexplorer.cli.commands import COMMANDS
+
+    for command in COMMANDS:
+        sub = command.add_parser(commands)
+        if getattr(command, "TARGETED", False):
+            _add_target_options(sub, sub=True)
+    return parser
