@@ -1553,9 +1553,21 @@ def complete(resource: Resource) -> Resource:
     return resource
 
 
+# A generic resource from the catch-all (scan/collectors/tagged.py): a tagged resource of a type
+# no collector covers, so it has no record; the tree groups these under "Other (tagged)".
+CATCH_ALL = "catch_all"
+
+
+def is_catch_all(resource: Resource) -> bool:
+    return resource.attributes.get(CATCH_ALL) is True
+
+
 def schema_problems(resource: Resource) -> list[str]:
-    """What in a resource's attributes does not match its record (empty when it does)."""
+    """What in a resource's attributes does not match its record (empty when it does). A
+    catch-all resource has no record, and must not be of a type that has one."""
     kind = REGISTRY.get(resource.type)
+    if is_catch_all(resource):
+        return [] if kind is None else [f"{resource.type} has a record but came as catch-all"]
     if kind is None:
         return [f"{resource.type} has no record in model/kinds.py"]
     problems = []

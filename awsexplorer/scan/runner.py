@@ -30,6 +30,7 @@ from awsexplorer.model.calls import (
     RUNNER_CALLS,
     STS_GET_CALLER_IDENTITY,
 )
+from awsexplorer.model.ownership import mark_ownership
 from awsexplorer.scan import regions as region_data
 from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors.base import (
@@ -353,6 +354,7 @@ class Scanner:
         state = self._states[ctx.region]
         state.done += 1
         if found:
+            mark_ownership(found)  # managed_by, for every type, before anyone sees them
             self._resources.extend(found)
             by_region: dict[str, list[Resource]] = defaultdict(list)
             for resource in found:

@@ -21,6 +21,7 @@ from rich.text import Text
 from awsexplorer.inert import inert, json_text
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
 from awsexplorer.model.kinds import ROLE, SECURITY_GROUPS, SUBNET, dig, kind_of
+from awsexplorer.model.ownership import managed_by
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
 from awsexplorer.ui.state import ExplorerState, NodeRef
@@ -207,6 +208,12 @@ def key_facts(resource: Resource) -> list[tuple[str, RenderableType | str | None
     return facts
 
 
+def _stack_line(resource: Resource) -> str | None:
+    """The row saying which CloudFormation stack owns the resource (model/ownership.py)."""
+    stack = managed_by(resource)
+    return None if stack is None else f"part of stack {stack}"
+
+
 def resource_detail(state: ExplorerState, resource: Resource, search: str = "") -> Group:
     title = Text(inert(resource.name, limit=VALUE_LIMIT), style="bold")
     title.append(f"  {inert(resource.type, limit=80)}", style="dim")
@@ -218,6 +225,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
         ("id", resource.id),
         ("arn", resource.arn),
         ("state", shown_state),
+        ("stack", _stack_line(resource)),
         *facts,
     ]
     # One row per label: a key fact (a Lambda's role) is not repeated by its placement.

@@ -24,7 +24,7 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.diff import ResourceChange, ScanDiff, changes_by_arn, diff
-from awsexplorer.model.kinds import kind_of
+from awsexplorer.model.kinds import is_catch_all, kind_of
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -35,6 +35,8 @@ from awsexplorer.scan.events import (
     ScanStarted,
 )
 
+# The tree's group for the catch-all's generic resources (tagged, of a type with no collector).
+OTHER_TAGGED = "Other (tagged)"
 NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
 MAX_DEFAULT_RESOURCES = 64
@@ -105,6 +107,7 @@ class ExplorerState:
         self._account_level: list[Finding] = []
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
         self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
+        self._catch_all_types: set[str] = set()  # types seen only through the catch-all
         # --baseline / :baseline: an earlier scan the tree is marked against (see set_baseline).
         self.baseline: ScanResult | None = None
         self.baseline_name: str | None = None
@@ -136,6 +139,7 @@ class ExplorerState:
         self._search_text.clear()
         self._by_region_type.clear()
         self._by_id.clear()
+        self._catch_all_types.clear()
         self._add(result.resources)
         for name in self._by_region_type:
             # A bucket can live in a region outside the scanned set: still show it.
@@ -246,6 +250,8 @@ class ExplorerState:
             self._search_text.pop(resource.arn, None)
             self._by_region_type[resource.region][resource.type][resource.arn] = resource
             self._by_id[(resource.region, resource.id)] = resource.arn
+            if is_catch_all(resource):
+                self._catch_all_types.add(resource.type)
 
     # -- output -----------------------------------------------------------------------------
 
@@ -280,6 +286,8 @@ class ExplorerState:
         self._removed_by_arn = {r.arn: r for r in removed}
         for resource in removed:
             self._removed.setdefault((resource.region, resource.type), []).append(resource)
+            if is_catch_all(resource):
+                self._catch_all_types.add(resource.type)
         for arn, mark in self._marks.items():
             marked = self._resources.get(arn) or self._removed_by_arn.get(arn)
             if marked is None:
@@ -288,7 +296,7 @@ class ExplorerState:
                 (None, None, None),
                 (marked.region, None, None),
                 (marked.region, marked.type, None),
-                (marked.region, None, marked.service),
+                (marked.region, None, self.group_of(marked.type)),
             ):
                 rollup[key][mark] += 1
         self._mark_rollup = dict(rollup)
@@ -355,8 +363,14 @@ class ExplorerState:
     def services_in(self, region: str) -> dict[str, list[str]]:
         services: dict[str, list[str]] = defaultdict(list)
         for resource_type in self.types_in(region):
-            services[resource_type.split(":", 1)[0]].append(resource_type)
+            services[self.group_of(resource_type)].append(resource_type)
         return dict(services)
+
+    def group_of(self, resource_type: str) -> str:
+        """The tree group a type sits in: its service, or "Other (tagged)" for the catch-all's."""
+        if resource_type in self._catch_all_types:
+            return OTHER_TAGGED
+        return resource_type.split(":", 1)[0]
 
     def resources_of(self, region: str, resource_type: str) -> list[Resource]:
         items = self._by_region_type.get(region, {}).get(resource_type, {})
@@ -383,7 +397,7 @@ class ExplorerState:
             len(items)
             for t, items in by_type.items()
             if (resource_type is None or t == resource_type)
-            and (service is None or t.split(":", 1)[0] == service)
+            and (service is None or self.group_of(t) == service)
         )
 
     # -- findings ---------------------------------------------------------------------------
@@ -415,7 +429,9 @@ class ExplorerState:
                 continue
             if resource_type is not None and resource.type != resource_type:
                 continue
-            if resource_type is None and service is not None and resource.service != service:
+            if resource_type is None and service is not None:
+                if self.group_of(resource.type) != service:
+                    continue
                 continue
             found.append(finding)
         return found
@@ -454,7 +470,7 @@ class ExplorerState:
                 continue
             rollup[(resource.region, None, None)].update(severities)
             rollup[(resource.region, resource.type, None)].update(severities)
-            rollup[(resource.region, None, resource.service)].update(severities)
+            rollup[(resource.region, None, self.group_of(resource.type))].update(severities)
         return dict(rollup)
 
     # -- search -----------------------------------------------------------------------------

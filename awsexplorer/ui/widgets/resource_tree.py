@@ -17,10 +17,15 @@ from textual.widgets.tree import TreeNode
 from awsexplorer.model import RegionStatus, Resource, Severity
 from awsexplorer.ui import labels
 from awsexplorer.ui.details import MAX_SHOWN
-from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
+from awsexplorer.ui.state import OTHER_TAGGED, ExplorerState, NodeRef, region_order
 
 # Resource leaves built under one type at most; the rest are reached with `/` or `:`.
 MAX_LEAVES = MAX_SHOWN
+
+
+def _group_order(name: str) -> tuple[bool, str]:
+    """Siblings by name, the catch-all's "Other (tagged)" after every service."""
+    return (name == OTHER_TAGGED, name)
 
 
 class ResourceTree(Tree[NodeRef]):
@@ -90,7 +95,7 @@ class ResourceTree(Tree[NodeRef]):
             if self.state.changes is not None:  # a type whose every resource was removed
                 for resource in self.state.changes.removed:
                     if resource.region == region:
-                        types = services.setdefault(resource.service, [])
+                        types = services.setdefault(self.state.group_of(resource.type), [])
                         if resource.type not in types:
                             types.append(resource.type)
                             types.sort()
@@ -120,7 +125,7 @@ class ResourceTree(Tree[NodeRef]):
             for (where, kind), found in (self._matches or {}).items()
             if (region is None or where == region)
             and (resource_type is None or kind == resource_type)
-            and (service is None or kind.split(":", 1)[0] == service)
+            and (service is None or self.state.group_of(kind) == service)
             for resource in found
         ]
         return len(shown), self.state.tally(shown)
@@ -234,7 +239,10 @@ class ResourceTree(Tree[NodeRef]):
                 shown, counts = self._numbers(name, resource_type=resource_type)
                 type_node.set_label(
                     labels.group_label(
-                        labels.short_type(resource_type),
+                        # Under "Other (tagged)" the whole type says which service it is.
+                        resource_type
+                        if service == OTHER_TAGGED
+                        else labels.short_type(resource_type),
                         shown,
                         counts,
                         self._marks(name, resource_type=resource_type),
@@ -253,7 +261,10 @@ class ResourceTree(Tree[NodeRef]):
         siblings = [
             (k[-1], n) for k, n in self._groups.items() if len(k) == len(key) and k[:-1] == key[:-1]
         ]
-        later = sorted((name, n) for name, n in siblings if name > key[-1])
+        order = _group_order(key[-1])  # "Other (tagged)" after the services
+        later = sorted(
+            (_group_order(name), n) for name, n in siblings if _group_order(name) > order
+        )
         before = later[0][1] if later else None
         node = parent.add(
             labels.show(key[-1], labels.NAME_CELLS),
@@ -376,7 +387,7 @@ class ResourceTree(Tree[NodeRef]):
         if ref.kind == "service" and ref.region and ref.service:
             return self._groups.get((ref.region, ref.service))
         if ref.kind == "type" and ref.region and ref.type:
-            return self._groups.get((ref.region, ref.type.split(":", 1)[0], ref.type))
+            return self._groups.get((ref.region, self.state.group_of(ref.type), ref.type))
         if ref.kind == "resource" and ref.arn:
             return self._resource_node(ref.arn, load=False)
         return None
@@ -385,7 +396,7 @@ class ResourceTree(Tree[NodeRef]):
         resource = self.state.get(arn) or self.state.removed_resource(arn)
         if resource is None:
             return None
-        key = (resource.region, resource.service, resource.type)
+        key = (resource.region, self.state.group_of(resource.type), resource.type)
         type_node = self._groups.get(key)
         if type_node is None:
             return None
