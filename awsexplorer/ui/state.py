@@ -429,9 +429,11 @@ class ExplorerState:
                 continue
             if resource_type is not None and resource.type != resource_type:
                 continue
-            if resource_type is None and service is not None:
-                if self.group_of(resource.type) != service:
-                    continue
+            if (
+                resource_type is None
+                and service is not None
+                and self.group_of(resource.type) != service
+            ):
                 continue
             found.append(finding)
         return found

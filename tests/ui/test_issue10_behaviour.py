@@ -251,17 +251,26 @@ ALICE = "arn:aws:iam::123456789012:user/alice"
 
 def with_account_level() -> AppOptions:
     """The fixture plus two account-wide warnings, filed (as the snapshot contract says) under
-    the root user's ARN."""
+    the root user's ARN, with the account scope the check registry gives them."""
     from dataclasses import replace
 
     from awsexplorer import snapshot
     from awsexplorer.model import Finding, Severity
+    from awsexplorer.model.findings import Scope
 
     result = snapshot.read(FIXTURE)
     trail = Finding(
-        "cloudtrail-multi-region-missing", Severity.HIGH, ROOT, "global", "no trail", "Add one."
+        "cloudtrail-multi-region-missing",
+        Severity.HIGH,
+        ROOT,
+        "global",
+        "no trail",
+        "Add one.",
+        Scope.ACCOUNT,
     )
-    alarm = Finding("billing-alarm-missing", Severity.MEDIUM, ROOT, "global", "no alarm", "Add.")
+    alarm = Finding(
+        "billing-alarm-missing", Severity.MEDIUM, ROOT, "global", "no alarm", "Add.", Scope.ACCOUNT
+    )
     loaded = replace(result, findings=[*result.findings, trail, alarm])
     return AppOptions(snapshot=FIXTURE, loaded=loaded)
 
