@@ -840,6 +840,8 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
             "aliases": LIST,
             "origins": LIST,  # [{id, domain_name, origin_type, protocol_policy, origin_path}]
             "viewer_protocol_policies": LIST,  # [{path_pattern, policy}], the default as "*"
+            "default_viewer_protocol": OPT_STR,
+            "origin_domains": LIST,
             "web_acl_id": OPT_STR,
             "certificate": OPT_STR,
             "minimum_protocol_version": OPT_STR,
@@ -848,9 +850,9 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
         facts=(
             Fact("domain", ("domain_name",)),
             Fact("aliases", ("aliases",)),
-            Fact("viewer protocol", ("viewer_protocol_policies",)),
+            Fact("viewer protocol", ("default_viewer_protocol",)),
             Fact("web ACL", ("web_acl_id",)),
-            Fact("origins", ("origins",)),
+            Fact("origins", ("origin_domains",)),
         ),
         state=_distribution_state,
         can_be_internet_facing=True,
@@ -861,6 +863,7 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
         fields={
             "endpoint_types": LIST,
             "stages": LIST,  # [{name, arn, deployment_id, web_acl_arn, tracing, ...}]
+            "stage_names": LIST,
             LINKS: LIST,  # [{kind: integration, arn, method, integration_type, timeout_ms}]
             "integration_count": INT,
             "disable_execute_api_endpoint": BOOL,
@@ -868,8 +871,8 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
         },
         facts=(
             Fact("endpoint", ("endpoint_types",)),
-            Fact("stages", ("stages",)),
-            Fact("integrations", (LINKS,)),
+            Fact("stages", ("stage_names",)),
+            Fact("integrations", ("integration_count",)),
         ),
         state=lambda r: ",".join(str(t) for t in r.attributes.get("endpoint_types") or []) or None,
         can_be_internet_facing=True,
@@ -881,6 +884,7 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
             "protocol_type": OPT_STR,
             "endpoint": OPT_STR,
             "stages": LIST,  # [{name, arn, auto_deploy, throttling}]
+            "stage_names": LIST,
             LINKS: LIST,  # [{kind: integration, arn, integration_type, timeout_ms}]
             "integration_count": INT,
             "disable_execute_api_endpoint": BOOL,
@@ -888,8 +892,8 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
         facts=(
             Fact("protocol", ("protocol_type",)),
             Fact("endpoint", ("endpoint",)),
-            Fact("stages", ("stages",)),
-            Fact("integrations", (LINKS,)),
+            Fact("stages", ("stage_names",)),
+            Fact("integrations", ("integration_count",)),
         ),
         state=lambda r: str(r.attributes.get("protocol_type") or "").lower() or None,
         can_be_internet_facing=True,
@@ -921,6 +925,7 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
             "zone_name": STR,
             "private": BOOL,
             "vpcs": LIST,  # [{vpc_id, region}] (private zones)
+            "vpc_ids": LIST,
             "record_count": OPT_INT,  # every record set in the zone, as Route 53 counts them
             # A, AAAA, CNAME and alias records: [{name, type, values, alias_target}], bounded.
             "records": LIST,
@@ -929,7 +934,7 @@ EDGES_AND_APIS: tuple[Kind, ...] = (
         facts=(
             Fact("zone", ("zone_name",)),
             Fact("private", ("private",)),
-            Fact("VPCs", ("vpcs",)),
+            Fact("VPCs", ("vpc_ids",)),
             Fact("records", ("record_count",)),
         ),
         state=_zone_state,

@@ -32,6 +32,8 @@ from awsexplorer.model.kinds import (
     INTEGRATION_LINK,
     REST_API,
     WEB_ACL,
+    dig,
+    kind_of,
     schema_problems,
     state_of,
 )
@@ -264,6 +266,12 @@ def test_every_type_is_found_in_its_region_matching_its_record(
         ]
     )
     assert {r.name: r.errors for r in result.regions if r.errors} == {}
+    # The detail pane's key facts read as words: scalars or lists of scalars, never dicts.
+    for resource in found:
+        for fact in kind_of(resource.type).facts:
+            value = dig(resource.attributes, fact.path)
+            values = value if isinstance(value, list) else [value]
+            assert all(not isinstance(v, (dict, list)) for v in values), (resource.type, fact)
 
 
 def test_distributions_carry_origins_aliases_viewer_policies_and_web_acl(
@@ -279,6 +287,8 @@ def test_distributions_carry_origins_aliases_viewer_policies_and_web_acl(
     assert protected.attributes["viewer_protocol_policies"] == [
         {"path_pattern": "*", "policy": "redirect-to-https"}
     ]
+    assert protected.attributes["default_viewer_protocol"] == "redirect-to-https"
+    assert protected.attributes["origin_domains"] == ["origin.example.com"]
     assert protected.tags == {"team": "web"}
     plain = _one(result, DISTRIBUTION, "old.shop.example")
     assert plain.attributes["web_acl_id"] is None
@@ -293,7 +303,7 @@ def test_rest_api_stages_and_lambda_integration_links(
     assert api.id == seeded["rest"]
     assert api.tags == {"team": "orders"}
     stages = {s["name"]: s for s in api.attributes["stages"]}
-    assert set(stages) == {"prod", "test"}
+    assert set(stages) == {"prod", "test"} == set(api.attributes["stage_names"])
     assert stages["prod"]["arn"] == seeded["stage"]
     assert stages["prod"]["web_acl_arn"] == seeded["regional"]
     assert stages["test"]["web_acl_arn"] is None
@@ -360,6 +370,7 @@ def test_hosted_zones_keep_the_pointing_records(
     private = _one(result, HOSTED_ZONE, "corp.internal.")
     assert private.attributes["private"] is True
     assert private.attributes["vpcs"] == [{"vpc_id": seeded["vpc"], "region": WEST}]
+    assert private.attributes["vpc_ids"] == [seeded["vpc"]]
     assert state_of(private) == "private"
 
 

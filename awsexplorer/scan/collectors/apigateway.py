@@ -145,6 +145,7 @@ def _api(
                 str(t) for t in (api.get("endpointConfiguration") or {}).get("types") or []
             ],
             "stages": [_stage(ctx, api_id, s) for s in stages or []],
+            "stage_names": [str(s.get("stageName")) for s in stages or []],
             LINKS: links,
             "integration_count": count,
             "disable_execute_api_endpoint": bool(api.get("disableExecuteApiEndpoint")),

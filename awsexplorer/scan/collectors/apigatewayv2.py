@@ -78,6 +78,7 @@ def _api(
             "protocol_type": api.get("ProtocolType"),
             "endpoint": api.get("ApiEndpoint"),
             "stages": [_stage(ctx, api_id, s) for s in stages or []],
+            "stage_names": [str(s.get("StageName")) for s in stages or []],
             LINKS: _links(integrations or []),
             "integration_count": len(integrations or []),
             "disable_execute_api_endpoint": bool(api.get("DisableExecuteApiEndpoint")),

@@ -72,6 +72,10 @@ def distribution_attributes(summary: dict[str, Any]) -> dict[str, Any]:
             "aliases": _strings(summary.get("Aliases")),
             "origins": [_origin(o) for o in _items(summary.get("Origins"))],
             "viewer_protocol_policies": viewer_protocol_policies(summary),
+            "default_viewer_protocol": (summary.get("DefaultCacheBehavior") or {}).get(
+                "ViewerProtocolPolicy"
+            ),
+            "origin_domains": [str(o.get("DomainName")) for o in _items(summary.get("Origins"))],
             # A WAFv2 web ACL's ARN, or a WAF Classic ACL's id; None when unprotected.
             "web_acl_id": summary.get("WebACLId") or None,
             "certificate": certificate.get("ACMCertificateArn")

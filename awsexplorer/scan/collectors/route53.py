@@ -129,6 +129,7 @@ def _zone(
             "zone_name": name,
             "private": bool((zone.get("Config") or {}).get("PrivateZone")),
             "vpcs": vpcs or [],
+            "vpc_ids": [str(v["vpc_id"]) for v in vpcs or [] if v.get("vpc_id")],
             "record_count": count if isinstance(count, int) else None,
             "records": records[0] if records else [],
             "records_truncated": bool(records and records[1]),
