@@ -13,7 +13,8 @@
 - `stream` is an async iterator of pages: the first page is yielded as soon as it arrives, and
   `NextToken` is followed until CloudTrail has no more.
 - A completed lookup is cached for the fetcher's life (a session): asking again, or toggling the
-  reads, replays it without a request.
+  reads, replays it without a request. The cache key holds what was asked: the last N hours, or
+  an explicit (start, end) window (`between=`, `t` on a resource marked against a baseline).
 
 The UI reaches this through `HistoryService`: one asyncio loop in a daemon thread holding one
 fetcher for the app's session, driven from a Textual worker thread.
@@ -118,6 +119,21 @@ def _explain(failure: CallFailure, region: str) -> HistoryError:
     )
 
 
+# What a lookup covers, and its cache key: the last N hours, or an explicit (start, end).
+Span = float | tuple[datetime, datetime]
+
+
+def _span(hours: float, between: tuple[datetime, datetime] | None) -> Span:
+    if between is None:
+        return hours
+    start, end = between
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("a history window's start and end must be aware datetimes")
+    if end < start:
+        raise ValueError(f"a history window ends before it starts: {start} > {end}")
+    return (start.astimezone(UTC), end.astimezone(UTC))
+
+
 class HistoryFetcher:
     """LookupEvents through a guarded ClientPool, with the rate limit and the session's cache."""
 
@@ -133,7 +149,7 @@ class HistoryFetcher:
         self._call_timeout = call_timeout
         self.limiter = limiter or RateLimiter()
         self._now = now
-        self._cache: dict[tuple[str, str, str, float], list[list[HistoryEvent]]] = {}
+        self._cache: dict[tuple[str, str, str, Span], list[list[HistoryEvent]]] = {}
         self._limited: set[int] = set()
         self.requests = 0  # requests that left (first attempts; retries are botocore's)
 
@@ -172,15 +188,15 @@ class HistoryFetcher:
             CURRENT_CALL.reset(token)
 
     async def _pages(
-        self, region: str, attribute: str, value: str, hours: float
+        self, region: str, attribute: str, value: str, span: Span
     ) -> AsyncIterator[list[HistoryEvent]]:
-        key = (region, attribute, value, hours)
+        key = (region, attribute, value, span)
         cached = self._cache.get(key)
         if cached is not None:
             for page in cached:
                 yield page
             return
-        start, end = window(hours, self._now())
+        start, end = window(span, self._now()) if isinstance(span, (int, float)) else span
         params: dict[str, Any] = {
             "LookupAttributes": [{"AttributeKey": attribute, "AttributeValue": value}],
             "StartTime": start,
@@ -206,17 +222,27 @@ class HistoryFetcher:
         self._cache[key] = pages
 
     async def resource(
-        self, region: str, names: tuple[str, ...], hours: float
+        self,
+        region: str,
+        names: tuple[str, ...],
+        hours: float,
+        *,
+        between: tuple[datetime, datetime] | None = None,
     ) -> AsyncIterator[list[HistoryEvent]]:
-        """Every event naming any of `names` in `region` over the last `hours`, read ones
-        included (filter with model/history.shown), page by page, each name in turn."""
+        """Every event naming any of `names` in `region` over the last `hours` (or exactly
+        `between` (start, end) when given), read ones included (filter with
+        model/history.shown), page by page, each name in turn."""
+        span = _span(hours, between)
         for name in names:
-            async for page in self._pages(region, "ResourceName", name, hours):
+            async for page in self._pages(region, "ResourceName", name, span):
                 yield page
 
-    async def changes(self, region: str, hours: float) -> AsyncIterator[list[HistoryEvent]]:
-        """Every mutating event in `region` over the last `hours`, page by page."""
-        async for page in self._pages(region, "ReadOnly", "false", hours):
+    async def changes(
+        self, region: str, hours: float, *, between: tuple[datetime, datetime] | None = None
+    ) -> AsyncIterator[list[HistoryEvent]]:
+        """Every mutating event in `region` over the last `hours` (or `between`), page by
+        page."""
+        async for page in self._pages(region, "ReadOnly", "false", _span(hours, between)):
             yield page
 
 

@@ -566,21 +566,34 @@ class AwsExplorerApp(App[int]):
         return parse_time(self.state.finished_at) or datetime.now(UTC)
 
     def action_history(self, arn: str | None = None) -> None:
-        """`t`: the selected resource's CloudTrail history."""
+        """`t`: the selected resource's CloudTrail history: the last 90 days, or, for a resource
+        added, changed or removed since the baseline, the events between the two scans."""
         if self._no_history_here():
             return
-        resource = self.state.get(arn) if arn else None
+        resource = (self.state.get(arn) or self.state.removed_resource(arn)) if arn else None
         if resource is None:
             self.notify("Select a resource first: t shows its CloudTrail history.")
             return
-        from awsexplorer.model.history import MAX_HOURS, target_for
+        from awsexplorer.model.history import MAX_HOURS, between_scans, target_for
         from awsexplorer.ui.screens.history import HistoryQuery, HistoryScreen
 
         target = target_for(resource.type, resource.id, resource.arn, resource.region)
         if not target.names:
             self.notify(f"No history for {target.label}: {target.reason}.", severity="warning")
             return
-        query = HistoryQuery("resource", target.region, target.names, MAX_HOURS, target.label)
+        window = None
+        found = self.state.changes
+        if found is not None and self.state.mark(resource.arn) is not None:
+            try:
+                window = between_scans(
+                    found.old_finished_at, found.new_finished_at, datetime.now(UTC)
+                )
+            except ValueError as exc:
+                self.notify(f"No history for {inert(target.label, limit=80)}: {exc}.")
+                return
+        query = HistoryQuery(
+            "resource", target.region, target.names, MAX_HOURS, target.label, window
+        )
         screen = HistoryScreen(
             self.state.result(), query, self.fetch_history, reference=self._scan_reference()
         )

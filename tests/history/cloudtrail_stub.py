@@ -4,10 +4,12 @@ It speaks the service's own protocol (JSON 1.1: POST /, `X-Amz-Target: ...Lookup
 the request goes through the same aiobotocore client, guard, retry handler and parser as a real
 call (only the endpoint_url differs). It serves recorded LookupEvents responses: the events are
 shaped as CloudTrail returns them (EventId, EventName, ReadOnly as text, EventTime in epoch
-seconds, Resources, CloudTrailEvent as a JSON string), split into pages of `page_size` with a
-NextToken, and it can answer the first N requests with CloudTrail's throttling error
-(HTTP 400, `ThrottlingException`, "Rate exceeded"). Every request is recorded: its region
-(from the signature's credential scope), target, lookup attribute, token, and arrival time.
+seconds, Resources, CloudTrailEvent as a JSON string), only those within the request's
+StartTime/EndTime (as CloudTrail does), split into pages of `page_size` with a NextToken, and
+it can answer the first N requests with CloudTrail's throttling error (HTTP 400,
+`ThrottlingException`, "Rate exceeded"). Every request is recorded: its region
+(from the signature's credential scope), target, lookup attribute, token, StartTime and EndTime
+(epoch seconds, as botocore sends them), and arrival time.
 
 """
 
@@ -33,6 +35,8 @@ class Seen:
     token: str | None
     at: float
     throttled: bool = False
+    start: float | None = None
+    end: float | None = None
 
 
 @dataclass
@@ -68,6 +72,8 @@ class CloudTrailStub:
             attributes=request.get("LookupAttributes") or [],
             token=request.get("NextToken"),
             at=time.monotonic(),
+            start=request.get("StartTime"),
+            end=request.get("EndTime"),
         )
         self.requests.append(seen)
         if not seen.target.endswith(".LookupEvents"):
@@ -75,7 +81,15 @@ class CloudTrailStub:
         if len(self.requests) <= self.throttle_first:
             seen.throttled = True
             return 400, {"__type": "ThrottlingException", "message": "Rate exceeded"}
-        found = sorted(self.matching(seen.attributes), key=lambda e: -e["EventTime"])
+        found = sorted(
+            (
+                e
+                for e in self.matching(seen.attributes)
+                if (seen.start is None or e["EventTime"] >= seen.start)
+                and (seen.end is None or e["EventTime"] <= seen.end)
+            ),
+            key=lambda e: -e["EventTime"],
+        )
         start = int(seen.token or 0)
         page = found[start : start + self.page_size]
         reply: dict[str, Any] = {"Events": page}

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from awsexplorer.inert import inert, json_text
 from awsexplorer.model import ScanResult
-from awsexplorer.model.history import HistoryEvent, age, linked, shown
+from awsexplorer.model.history import HistoryEvent, TimeWindow, age, linked, shown
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 
 # (pages of a fetcher, called with each page, cancelled?) -> True when complete. The app's.
@@ -44,11 +44,22 @@ class HistoryQuery:
     names: tuple[str, ...]
     hours: float
     label: str  # the resource, or the region, for the title
+    # An explicit [start, end] instead of the last `hours` (`t` with a baseline: between scans).
+    window: TimeWindow | None = None
 
     def pages(self, fetcher: Any) -> AsyncIterator[list[HistoryEvent]]:
+        between = None if self.window is None else (self.window.start, self.window.end)
         if self.mode == "changes":
-            return fetcher.changes(self.region, self.hours)  # type: ignore[no-any-return]
-        return fetcher.resource(self.region, self.names, self.hours)  # type: ignore[no-any-return]
+            return fetcher.changes(  # type: ignore[no-any-return]
+                self.region, self.hours, between=between
+            )
+        return fetcher.resource(  # type: ignore[no-any-return]
+            self.region, self.names, self.hours, between=between
+        )
+
+    def span_text(self) -> str:
+        """`last 90 days`, or `between the two scans (… → … UTC)`."""
+        return self.window.label if self.window is not None else f"last {_hours(self.hours)}"
 
 
 class HistoryScreen(ScanViewScreen):
@@ -162,10 +173,7 @@ class HistoryScreen(ScanViewScreen):
     def title_text(self) -> str:
         spec = self.query_spec
         what = "changes" if spec.mode == "changes" else "history"
-        return (
-            f"{what} · {inert(spec.label, limit=60)} · {inert(spec.region)} · "
-            f"last {_hours(spec.hours)}"
-        )
+        return f"{what} · {inert(spec.label, limit=60)} · {inert(spec.region)} · {spec.span_text()}"
 
     def status_text(self) -> str:
         if self.failure:
@@ -174,6 +182,9 @@ class HistoryScreen(ScanViewScreen):
         count = len(self.rows)
         noun = "event" if count == 1 else "events"
         text = f"{count} {noun}"
+        window = self.query_spec.window
+        if window is not None:  # first: the title's end is cut at 80 columns, this line's isn't
+            text = f"{window.label} · {text}"
         if self.filter_text:
             text += f" matching “{self.shown_filter()}”"
         if reads and not self.include_reads:
@@ -183,7 +194,9 @@ class HistoryScreen(ScanViewScreen):
         if self.loading:
             text += " · loading more…" if self.events else " · asking CloudTrail…"
         elif not self.events:
-            text = f"CloudTrail recorded nothing here in the last {_hours(self.query_spec.hours)}."
+            spec = self.query_spec
+            span = spec.window.label if spec.window else f"in the last {_hours(spec.hours)}"
+            text = f"CloudTrail recorded nothing here {span}."
         return text
 
     def rebuild(self) -> None:
