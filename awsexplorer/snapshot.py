@@ -23,6 +23,7 @@ from awsexplorer.inert import escape_json_text
 from awsexplorer.model import (
     Account,
     CheckResult,
+    CheckSettings,
     Finding,
     RegionScan,
     RegionStatus,
@@ -72,6 +73,8 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             )
         ],
         "checks": [c.to_dict() for c in sorted(result.checks, key=lambda c: c.id)],
+        # What the findings were judged with; absent when unknown (a result built by hand).
+        **({"settings": result.settings.to_dict()} if result.settings is not None else {}),
     }
 
 
@@ -176,6 +179,12 @@ _TOP = (
     ("resources", list, True),
     ("findings", (list, _NONE), False),
     ("checks", (list, _NONE), False),
+    ("settings", (dict, _NONE), False),
+)
+_SETTINGS = (
+    ("stale_days", int, True),
+    ("required_tags", (list, _NONE), False),
+    ("disabled_checks", (list, _NONE), False),
 )
 _REGION = (
     ("name", str, True),
@@ -301,6 +310,14 @@ def validate(data: Any) -> None:
             _one_of(severity, _SEVERITIES, f"findings[{n}].severity")
     for n, check in enumerate(_list(data.get("checks"), "checks")):
         _fields(check, f"checks[{n}]", _CHECK)
+    settings = data.get("settings")
+    if settings is not None:
+        _fields(settings, "settings", _SETTINGS)
+        if settings["stale_days"] < 1:
+            raise _Damaged("'settings.stale_days' is less than 1")
+        for key in ("required_tags", "disabled_checks"):
+            if any(type(v) is not str for v in settings.get(key) or ()):
+                raise _Damaged(f"'settings.{key}' has an item that is not a string")
 
 
 def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
@@ -356,6 +373,7 @@ def from_document(
             else [],
             findings=[Finding.from_dict(f) for f in data.get("findings") or []],
             checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
+            settings=CheckSettings.from_dict(data["settings"]) if data.get("settings") else None,
         )
     except _Damaged as exc:
         raise SnapshotError(f"{source} is damaged: {exc}.", REWRITE_HINT) from None

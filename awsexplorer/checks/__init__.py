@@ -5,7 +5,16 @@
 No I/O, no aiobotocore, no Textual: the catalog runs the same on a live scan and a snapshot.
 """
 
-from awsexplorer.checks.evaluation import analyse, evaluate
+from awsexplorer.checks.evaluation import analyse, evaluate, judged_with, rejudge
 from awsexplorer.checks.registry import Check, all_checks, check_ids, settings_from_args
 
-__all__ = ["Check", "all_checks", "analyse", "check_ids", "evaluate", "settings_from_args"]
+__all__ = [
+    "Check",
+    "all_checks",
+    "analyse",
+    "check_ids",
+    "evaluate",
+    "judged_with",
+    "rejudge",
+    "settings_from_args",
+]

@@ -17,7 +17,15 @@ from datetime import datetime
 from awsexplorer.checks.api import CheckContext, Flag, NotEvaluated, Unknown
 from awsexplorer.checks.registry import Check, all_checks, check_ids
 from awsexplorer.config import Settings
-from awsexplorer.model import GLOBAL_REGION, CheckResult, Finding, Resource, ScanResult, Severity
+from awsexplorer.model import (
+    GLOBAL_REGION,
+    CheckResult,
+    CheckSettings,
+    Finding,
+    Resource,
+    ScanResult,
+    Severity,
+)
 from awsexplorer.model.activity import scan_time
 from awsexplorer.model.findings import CheckStatus
 from awsexplorer.model.topology import enrich
@@ -124,8 +132,64 @@ def analyse(result: ScanResult, settings: Settings | None = None) -> ScanResult:
     Called by `scan` after a scan and by the UI when one finishes. Pure: no I/O.
     """
     enrich(result.resources)
+    settings = settings or Settings()
     result.findings, result.checks = evaluate(result, settings)
+    result.settings = judged_with(settings)
     return result
+
+
+def judged_with(settings: Settings) -> CheckSettings:
+    """The record of `settings` a snapshot keeps next to the findings judged with them."""
+    return CheckSettings(
+        stale_days=settings.stale_days,
+        required_tags=tuple(settings.required_tags),
+        disabled_checks=tuple(sorted(settings.disabled_checks)),
+    )
+
+
+def _listed(values: Iterable[str]) -> str:
+    return ",".join(values) or "none"
+
+
+def setting_differences(settings: Settings, recorded: CheckSettings) -> list[str]:
+    """What in the user's `settings` would judge differently from the `recorded` ones, one
+    phrase each ("stale_days 30 (the scan used 90)"). Required tags are compared as the checks
+    read them (case-insensitive, in any order); the recorded values come from a snapshot and
+    are the caller's to make inert before showing."""
+    differences = []
+    if settings.stale_days != recorded.stale_days:
+        differences.append(
+            f"stale_days {settings.stale_days} (the scan used {recorded.stale_days})"
+        )
+    theirs = frozenset(t.strip().lower() for t in recorded.required_tags if t.strip())
+    if settings.required_tag_keys != theirs:
+        differences.append(
+            f"required_tags {_listed(settings.required_tags)} "
+            f"(the scan used {_listed(recorded.required_tags)})"
+        )
+    if settings.disabled_checks != frozenset(recorded.disabled_checks):
+        differences.append(
+            f"disabled_checks {_listed(sorted(settings.disabled_checks))} "
+            f"(the scan used {_listed(recorded.disabled_checks)})"
+        )
+    return differences
+
+
+def rejudge(result: ScanResult, settings: Settings) -> str | None:
+    """One verdict per fact, judged with the user's settings: when a snapshot's findings were
+    judged with other settings than `settings`, evaluate the checks again over its resources
+    (as of the scan, as `findings --recheck` does), store the new findings, checks and settings
+    in `result`, and return what differed ("re-judged with your settings: stale_days 30 (the
+    scan used 90)"). None when the stored findings stand: the settings agree, or the snapshot
+    does not say which it was judged with (written before they were recorded)."""
+    if result.settings is None:
+        return None
+    differences = setting_differences(settings, result.settings)
+    if not differences:
+        return None
+    result.findings, result.checks = evaluate(result, settings)
+    result.settings = judged_with(settings)
+    return "re-judged with your settings: " + "; ".join(differences)
 
 
 def iter_by_severity(findings: Iterable[Finding]) -> Iterator[tuple[Severity, list[Finding]]]:

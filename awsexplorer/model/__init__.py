@@ -2,13 +2,21 @@
 
 from awsexplorer.model.findings import CheckResult, CheckStatus, Finding, Severity
 from awsexplorer.model.resource import GLOBAL_REGION, Resource
-from awsexplorer.model.scan_result import Account, CallError, RegionScan, RegionStatus, ScanResult
+from awsexplorer.model.scan_result import (
+    Account,
+    CallError,
+    CheckSettings,
+    RegionScan,
+    RegionStatus,
+    ScanResult,
+)
 
 __all__ = [
     "GLOBAL_REGION",
     "Account",
     "CallError",
     "CheckResult",
+    "CheckSettings",
     "CheckStatus",
     "Finding",
     "RegionScan",

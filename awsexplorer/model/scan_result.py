@@ -105,6 +105,33 @@ class Account:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class CheckSettings:
+    """The settings a scan's findings were judged with (the checks' `stale_days`, required tags
+    and disabled checks), recorded in the snapshot so that a reader can tell whether the stored
+    verdicts are the ones its own settings would give. Plain data: config.Settings is the
+    user's side, checks/evaluation.py converts between the two."""
+
+    stale_days: int
+    required_tags: tuple[str, ...] = ()
+    disabled_checks: tuple[str, ...] = ()  # sorted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stale_days": self.stale_days,
+            "required_tags": list(self.required_tags),
+            "disabled_checks": sorted(self.disabled_checks),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckSettings:
+        return cls(
+            stale_days=int(data["stale_days"]),
+            required_tags=tuple(str(t) for t in data.get("required_tags") or ()),
+            disabled_checks=tuple(sorted(str(c) for c in data.get("disabled_checks") or ())),
+        )
+
+
 @dataclass(slots=True)
 class ScanResult:
     account: Account
@@ -115,6 +142,9 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     profile: str | None = None
+    # The settings `findings` were judged with; None for a snapshot written before they were
+    # recorded (docs/snapshot-format.md, `settings`).
+    settings: CheckSettings | None = None
 
     @property
     def errors(self) -> list[CallError]:

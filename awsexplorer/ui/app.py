@@ -243,10 +243,14 @@ class AwsExplorerApp(App[int]):
 
     def _open_snapshot(self, path: Path) -> None:
         from awsexplorer import snapshot
+        from awsexplorer.checks import rejudge
 
         try:
             with heap.loading_scan():
                 result = self.options.loaded or snapshot.read(path)
+                # One verdict per fact: findings judged with other settings than the user's are
+                # judged again with the user's, which the views (IAM: dormant, stale) use too.
+                note = rejudge(result, self.options.settings)
                 self.state.load(result)
         except UserError as exc:
             self.push_screen(
@@ -254,6 +258,8 @@ class AwsExplorerApp(App[int]):
             )
             return
         self._refresh_main()
+        if note:
+            self.notify(note[0].upper() + note[1:] + ".", timeout=10)
 
     # -- scanning ---------------------------------------------------------------------------
 

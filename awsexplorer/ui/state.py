@@ -15,6 +15,7 @@ from awsexplorer.model import (
     Account,
     CallError,
     CheckResult,
+    CheckSettings,
     Finding,
     RegionScan,
     RegionStatus,
@@ -99,6 +100,7 @@ class ExplorerState:
         self.regions: dict[str, RegionView] = {}
         self.findings: list[Finding] = []
         self.checks: list[CheckResult] = []
+        self.settings: CheckSettings | None = None  # what the findings were judged with
         self._resources: dict[str, Resource] = {}
         self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = defaultdict(
             lambda: defaultdict(dict)
@@ -146,6 +148,7 @@ class ExplorerState:
             self.regions.setdefault(name, RegionView(name, RegionStatus.OK))
         self.set_findings(result.findings)
         self.checks = list(result.checks)
+        self.settings = result.settings
         if self.baseline is not None:
             self.set_baseline(self.baseline, self.baseline_name)
 
@@ -270,6 +273,7 @@ class ExplorerState:
             findings=list(self.findings),
             checks=list(self.checks),
             profile=self.profile,
+            settings=self.settings,
         )
 
     # -- the baseline ---------------------------------------------------------------------------
@@ -328,7 +332,7 @@ class ExplorerState:
 
     def unanalysed_result(self) -> ScanResult:
         """The scan with derived data cleared, ready for `checks.analyse`."""
-        return replace(self.result(), findings=[], checks=[])
+        return replace(self.result(), findings=[], checks=[], settings=None)
 
     def ordered_regions(self) -> list[RegionView]:
         return [self.regions[n] for n in sorted(self.regions, key=region_order)]

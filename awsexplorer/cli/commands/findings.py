@@ -1,7 +1,9 @@
 """`awsexplorer findings SNAPSHOT`: the warnings of a saved scan, as text, JSON or CSV.
 
-Prints the findings the snapshot holds. `--recheck` evaluates the current catalog again over
-the snapshot's resources (with the settings flags), e.g. after changing the required tags.
+Prints the findings the snapshot holds when they were judged with the user's settings; when the
+snapshot records other settings (`--stale-days 30` on a scan judged at 90), the checks are
+evaluated again with the user's, and one line on stderr says so. `--recheck` evaluates the
+current catalog again over the snapshot's resources in any case (with the settings flags).
 `--list-checks` prints the catalog itself.
 """
 
@@ -101,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from awsexplorer import snapshot
-    from awsexplorer.checks import settings_from_args
+    from awsexplorer.checks import rejudge, settings_from_args
     from awsexplorer.cli import text as report
     from awsexplorer.errors import UserError
 
@@ -118,7 +120,9 @@ def _run(args: argparse.Namespace) -> int:
         from awsexplorer.checks import evaluate
 
         result.findings, result.checks = evaluate(result, settings)
-    elif settings.disabled_checks:
+    elif note := rejudge(result, settings):
+        print(f"awsexplorer: {inert(note)}", file=sys.stderr)
+    elif settings.disabled_checks:  # a snapshot that does not record its settings
         result.findings = [f for f in result.findings if f.check not in settings.disabled_checks]
     findings = at_least(
         sorted(result.findings, key=lambda f: (f.severity.rank, f.check, f.region, f.resource)),
