@@ -96,6 +96,7 @@ from awsexplorer.demo.audit import build_audit
 from awsexplorer.demo.compute import build_compute
 from awsexplorer.demo.containers import build_containers
 from awsexplorer.demo.data import build_data
+from awsexplorer.demo.data_plane import build_data_plane
 from awsexplorer.demo.edges import build_edges
 from awsexplorer.demo.identity import ACCOUNT_ALIAS, build_identity, mark_seeded
 from awsexplorer.demo.messaging import build_messaging
@@ -155,6 +156,7 @@ def seed(endpoint_url: str) -> None:
         build_audit(aws, topics)
         build_edges(aws, network)  # after compute: the ALB and functions it fronts
         build_containers(aws, network, identity)
+        build_data_plane(aws, network)  # last: snapshots and images of what compute built
     backdate_activity(DEMO_ACCOUNT_ID)
     mark_seeded(aws)
     log.debug("demo account seeded in %.2f s", time.perf_counter() - started)

@@ -49,6 +49,20 @@ SEEDED: dict[str, dict[str, int]] = {
         "ec2:launch-template": 1,
         "elasticloadbalancing:targetgroup": 1,  # prod-orders-app
         "lambda:event-source-mapping": 1,  # orders-queue -> orders-api
+        # network and data (demo/data_plane.py)
+        "ec2:snapshot": 3,  # nightly, old-reporting-data-final (public), the golden AMI's
+        "ec2:image": 1,  # orders-app-golden
+        "rds:cluster": 1,  # orders-aurora
+        "rds:snapshot": 4,  # the two DBs' automated ones, before-upgrade, export (public)
+        "rds:cluster-snapshot": 2,  # automated, pre-migration
+        "elasticache:replicationgroup": 1,  # orders-sessions
+        "elasticache:cluster": 1,  # reporting-cache (moto lists no member of a group)
+        "elasticfilesystem:file-system": 1,  # orders-shared-files
+        "kinesis:stream": 1,  # orders-events
+        "firehose:deliverystream": 1,  # orders-events-archive
+        "es:domain": 1,  # orders-search, in prod-vpc
+        "kms:key": 4,  # orders-data, reporting, and moto's aws/ebs and aws/dynamodb
+        "secretsmanager:secret": 2,  # prod/orders-db, prod/partner-api-key
     },
     SHARED: {
         "ec2:vpc": 2,
@@ -58,6 +72,13 @@ SEEDED: dict[str, dict[str, int]] = {
         "sns:topic": 1,
         "cloudtrail:trail": 1,
         "cloudwatch:alarm": 1,
+        "ec2:transit-gateway": 1,  # shared-tgw
+        # shared-vpc's, and the VPN's (moto lists it with the VPC attachments; AWS would not)
+        "ec2:transit-gateway-attachment": 2,
+        "ec2:vpn-connection": 1,  # office-vpn
+        "ec2:customer-gateway": 1,  # office-router
+        "redshift:cluster": 1,  # finance-warehouse
+        "kms:key": 1,  # moto's aws/ebs
     },
     STAGING: {
         "ec2:vpc": 2,
@@ -67,6 +88,10 @@ SEEDED: dict[str, dict[str, int]] = {
         "apigateway:api": 1,  # staging-webhooks
         "eks:cluster": 1,  # staging-eks, endpoint open to the internet
         "eks:nodegroup": 1,
+        "ec2:image": 1,  # staging-web-image, public
+        "ec2:snapshot": 1,  # its snapshot
+        "es:domain": 1,  # staging-search, public endpoint
+        "kms:key": 1,  # moto's aws/ebs
     },
     FAR_AWAY: {
         "ec2:vpc": 1,
@@ -77,6 +102,10 @@ SEEDED: dict[str, dict[str, int]] = {
         "ecs:cluster": 1,
         "ecs:service": 1,
         "ecs:task-definition": 1,
+        # and the data it left behind
+        "redshift:cluster": 1,  # load-test-warehouse, public and unencrypted
+        "kinesis:stream": 1,  # load-test-events
+        "secretsmanager:secret": 1,  # load-test/api-token
     },
     GLOBAL_REGION: {
         "iam:user": 4,
