@@ -151,7 +151,8 @@ def moto_server() -> Iterator[str]:
 def moto_url(moto_server: str) -> Iterator[str]:
     """The moto server, emptied before the test."""
     request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).close()
+    # Generous: emptying a server that holds a seeded account takes seconds on a busy machine.
+    urllib.request.urlopen(request, timeout=120).close()
     yield moto_server
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from awsexplorer.model import Resource, kinds
-from awsexplorer.model.kinds_docs import DOCS_PATH, render_markdown
+from awsexplorer.model.kinds_docs import render_markdown
 
 PACKAGE = Path(__file__).resolve().parents[2] / "awsexplorer"
+# The checkout's docs, not the installed package's neighbour (CI installs it into a venv).
+DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "resource-types.md"
 
 
 def _modules(*exempt: str) -> list[tuple[str, ast.Module]]:
