@@ -105,7 +105,7 @@ def account(moto_server: str) -> Iterator[Account]:
         mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
         mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
         reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=10).close()
+        urllib.request.urlopen(reset, timeout=120).close()  # generous: a busy machine
         _seed(moto_server)
         baseline = run_scan(config_for(moto_server))
     assert baseline.complete, [e for r in baseline.regions for e in r.errors]
