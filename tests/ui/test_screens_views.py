@@ -411,10 +411,16 @@ def test_managed_network_interfaces_are_counted_not_listed() -> None:
         region="eu-west-1",
         vpc_id="vpc-1",
         subnet_id="subnet-1",
-        attributes={"InterfaceType": "lambda", "RequesterManaged": True},
+        # The normalised fields the EC2 collector writes (a snapshot's raw-only ones are filled
+        # by kinds.complete when it is read): the view reads nothing else.
+        attributes={"interface_type": "lambda", "requester_managed": True, "attached_to": None},
     )
     loose = replace(eni, arn=eni.arn.replace("eni-1", "eni-2"), id="eni-2", name="eni-2")
-    loose.attributes = {"InterfaceType": "interface", "attached_to": None}
+    loose.attributes = {
+        "interface_type": "interface",
+        "requester_managed": False,
+        "attached_to": None,
+    }
     result.resources += [eni, loose]
     subnet = build_vpc_tree(result)[0].children[1].children[0]
     assert [c.arn.rsplit("/", 1)[1] for c in subnet.children] == ["eni-2"]
