@@ -608,3 +608,12 @@ async def test_view_footers_fit_80_columns(view: str) -> None:
         footer = screen_text(app).splitlines()[-1]
         for key in ("esc Back", "q Quit", "? Help"):
             assert key in footer, footer  # was cut to `q Q▏`
+
+
+async def test_the_tree_screens_footer_fits_80_columns() -> None:
+    app = offline_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("/ Filter", "t History", "q Quit", "? Help", "! Errors", "s Save"):
+            assert key in footer, footer  # "^z Attention" pushed Save off the edge

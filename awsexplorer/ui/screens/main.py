@@ -86,7 +86,7 @@ class MainScreen(Screen[None]):
         # The app's: taken before the keys typed after them (see AwsExplorerApp.BINDINGS).
         Binding("slash", "app.prompt('/')", "Filter", priority=True),
         Binding("colon", "app.prompt(':')", "Jump", priority=True),
-        Binding("ctrl+z", "toggle_attention", "Attention"),
+        Binding("ctrl+z", "toggle_attention", "Attn"),  # "Attention" would push Save off 80 columns
         Binding("c", "copy", "Copy"),
         Binding("r", "rescan", "Rescan"),
         Binding("t", "history", "History"),
