@@ -153,6 +153,7 @@ def _seed_region(client: Callable[[str, str], Any], region: str, role_arn: str) 
         Threshold=80,
         ComparisonOperator="GreaterThanThreshold",
     )
+    client("acm", region).request_certificate(DomainName=f"shop-{region}.example")
     return {"vpc": vpc, "subnets": subnets, "sg": sg, "dlq_arn": dlq_arn, "topic": topic, "lb": lb}
 
 
