@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import os
 import socket
 import sys
@@ -200,3 +201,20 @@ def run_scan() -> Callable[..., tuple[ScanResult, list[ScanEvent]]]:
         return result, events
 
     return run
+
+
+@pytest.fixture
+def cli_scan_args(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """`scan` on the moto server through the CLI's own credential chain, and the root logger
+    restored afterwards (--log-file adds a handler to it). Tests add `--region` and options."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", TEST_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", TEST_KEY)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield ["scan", "--endpoint-url", moto_url]
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)

@@ -5,14 +5,13 @@ name and whether it looks like a credential are kept (as for Lambda: test_lambda
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from awsexplorer.cli import main
+from tests.cli_scan import scan_with_debug_log
 
 REGION = "eu-west-1"
 # Each value is unique so that a leak anywhere is found by a plain substring search.
@@ -44,18 +43,8 @@ def task_with_secrets(aws: Callable[..., Any]) -> None:
 
 
 @pytest.fixture
-def cli_env(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield ["scan", "--endpoint-url", moto_url, "--region", REGION]
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+def cli_env(cli_scan_args: list[str]) -> list[str]:
+    return [*cli_scan_args, "--region", REGION]
 
 
 def _assert_no_values(text: str, where: str) -> None:
@@ -68,32 +57,11 @@ def _assert_no_values(text: str, where: str) -> None:
 def test_values_never_reach_snapshot_output_or_log(
     cli_env: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
 ) -> None:
-    snapshot_path = tmp_path / "s.json"
-    log_path = tmp_path / "debug.log"
-    code = main(
-        [
-            "--log-file",
-            str(log_path),
-            *cli_env,
-            "--format",
-            output_format,
-            "--output",
-            str(snapshot_path),
-        ]
-    )
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    snapshot_text = snapshot_path.read_text()
-    log_text = log_path.read_text()
-    assert "DescribeTaskDefinition" in log_text  # the debug log did record the call
-    for text, where in (
-        (snapshot_text, "the snapshot"),
-        (out, "stdout"),
-        (err, "stderr"),
-        (log_text, "the debug log"),
-    ):
+    run = scan_with_debug_log(cli_env, tmp_path, capsys, output_format)
+    assert "DescribeTaskDefinition" in run.log  # the debug log did record the call
+    for text, where in run.places():
         _assert_no_values(text, where)
-    resources = json.loads(snapshot_text)["resources"]
+    resources = json.loads(run.snapshot)["resources"]
     (task,) = [r for r in resources if r["type"] == "ecs:task-definition"]
     assert task["region"] == REGION
     assert task["attributes"]["environment"] == EXPECTED

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from awsexplorer.cli import main
 from awsexplorer.scan.collectors.awslambda import function_attributes, judge_variable
+from tests.cli_scan import scan_with_debug_log
 
 REGION = "eu-west-1"
 # Each value is unique so that a leak anywhere is found by a plain substring search.
@@ -129,19 +128,8 @@ def function_with_secrets(aws: Callable[..., Any]) -> None:
 
 
 @pytest.fixture
-def cli_env(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Credentials for the CLI, and the root logger restored afterwards (--log-file sets it)."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield ["scan", "--endpoint-url", moto_url, "--region", REGION]
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+def cli_env(cli_scan_args: list[str]) -> list[str]:
+    return [*cli_scan_args, "--region", REGION]
 
 
 def _assert_no_values(text: str, where: str) -> None:
@@ -157,37 +145,16 @@ def test_values_never_reach_snapshot_output_or_log(
     capsys: pytest.CaptureFixture[str],
     output_format: str,
 ) -> None:
-    snapshot_path = tmp_path / "s.json"
-    log_path = tmp_path / "debug.log"
-    code = main(
-        [
-            "--log-file",
-            str(log_path),
-            *cli_env,
-            "--format",
-            output_format,
-            "--output",
-            str(snapshot_path),
-        ]
-    )
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    snapshot_text = snapshot_path.read_text()
-    log_text = log_path.read_text()
-    assert "ListFunctions" in log_text  # the debug log did record the call
-    for text, where in (
-        (snapshot_text, "the snapshot"),
-        (out, "stdout"),
-        (err, "stderr"),
-        (log_text, "the debug log"),
-    ):
+    run = scan_with_debug_log(cli_env, tmp_path, capsys, output_format)
+    assert "ListFunctions" in run.log  # the debug log did record the call
+    for text, where in run.places():
         _assert_no_values(text, where)
-    resources = json.loads(snapshot_text)["resources"]
+    resources = json.loads(run.snapshot)["resources"]
     (function,) = [r for r in resources if r["type"] == "lambda:function"]
     assert function["region"] == REGION
     assert function["attributes"]["environment"] == EXPECTED
     if output_format == "json":
-        assert json.loads(out)["resources"] == resources
+        assert json.loads(run.out)["resources"] == resources
 
 
 @pytest.mark.usefixtures("function_with_secrets")

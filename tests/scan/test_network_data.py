@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -24,7 +23,6 @@ import boto3
 import pytest
 
 from awsexplorer.checks import analyse
-from awsexplorer.cli import main
 from awsexplorer.config import ScanConfig
 from awsexplorer.model import Resource, ScanResult
 from awsexplorer.model.kinds import (
@@ -50,6 +48,7 @@ from awsexplorer.model.kinds import (
     state_of,
 )
 from awsexplorer.scan.runner import scan
+from tests.cli_scan import scan_with_debug_log
 
 ACCOUNT = "123456789012"
 WEST, FAR = "eu-west-1", "ap-southeast-2"
@@ -489,19 +488,8 @@ def test_an_aws_managed_key_is_listed_and_marked(
 
 
 @pytest.fixture
-def cli_env(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Credentials for the CLI, and the root logger restored afterwards (--log-file sets it)."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", KEY)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield ["scan", "--endpoint-url", moto_url, "--region", WEST]
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+def cli_env(cli_scan_args: list[str]) -> list[str]:
+    return [*cli_scan_args, "--region", WEST]
 
 
 @pytest.fixture
@@ -521,38 +509,17 @@ def test_secret_values_never_reach_snapshot_output_or_log(
     capsys: pytest.CaptureFixture[str],
     output_format: str,
 ) -> None:
-    snapshot_path = tmp_path / "s.json"
-    log_path = tmp_path / "debug.log"
-    code = main(
-        [
-            "--log-file",
-            str(log_path),
-            *cli_env,
-            "--format",
-            output_format,
-            "--output",
-            str(snapshot_path),
-        ]
-    )
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    snapshot_text = snapshot_path.read_text()
-    log_text = log_path.read_text()
-    assert "ListSecrets" in log_text  # the debug log did record the listing
-    assert "GetSecretValue" not in log_text  # and no value was ever asked for
-    for text, where in (
-        (snapshot_text, "the snapshot"),
-        (out, "stdout"),
-        (err, "stderr"),
-        (log_text, "the debug log"),
-    ):
+    run = scan_with_debug_log(cli_env, tmp_path, capsys, output_format)
+    assert "ListSecrets" in run.log  # the debug log did record the listing
+    assert "GetSecretValue" not in run.log  # and no value was ever asked for
+    for text, where in run.places():
         assert SECRET_VALUE not in text, f"a secret value leaked into {where}"
         assert SECRET_BINARY.decode() not in text, f"a secret value leaked into {where}"
-    resources = json.loads(snapshot_text)["resources"]
+    resources = json.loads(run.snapshot)["resources"]
     names = sorted(r["id"] for r in resources if r["type"] == SECRET)
     assert names == ["legacy-token", "orders-db"]
     if output_format == "json":
-        assert json.loads(out)["resources"] == resources
+        assert json.loads(run.out)["resources"] == resources
 
 
 @pytest.mark.usefixtures("seeded_secrets")
