@@ -16,7 +16,7 @@ import logging
 import os
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -200,20 +200,9 @@ def hostile_account(aws: Callable[..., Any]) -> None:
 
 
 @pytest.fixture
-def cli_env(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Credentials for the CLI, and the root logger restored afterwards (--log-file sets it)."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+def cli_env(cli_scan_args: list[str], monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield ["scan", "--endpoint-url", moto_url, "--region", REGION]
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+    return [*cli_scan_args, "--region", REGION]
 
 
 @pytest.mark.usefixtures("hostile_account")
