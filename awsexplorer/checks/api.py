@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from awsexplorer.config import Settings
-from awsexplorer.model import GLOBAL_REGION, CallError, RegionStatus, Resource, ScanResult
+from awsexplorer.model import (
+    GLOBAL_REGION,
+    CallError,
+    RegionStatus,
+    Resource,
+    ScanResult,
+    Severity,
+)
 from awsexplorer.model.activity import days_between
 from awsexplorer.model.calls import Call
 from awsexplorer.model.findings import Scope
@@ -32,6 +39,9 @@ class Flag:
     region: str
     message: str
     scope: Scope = Scope.RESOURCE  # ACCOUNT: about the whole account (ctx.account_flag)
+    # This finding's severity when it differs from the check's (a NAT gateway in use is a low
+    # cost note, an idle one the check's own severity); None: the check's.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +63,8 @@ class NotEvaluated(Exception):
         self.reason = reason
 
 
-def flag(resource: Resource, message: str) -> Flag:
-    return Flag(resource.arn, resource.region, message)
+def flag(resource: Resource, message: str, severity: Severity | None = None) -> Flag:
+    return Flag(resource.arn, resource.region, message, severity=severity)
 
 
 def unknown(resource: Resource, reason: str) -> Unknown:

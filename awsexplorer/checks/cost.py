@@ -21,6 +21,7 @@ from awsexplorer.model.calls import (
     EC2_DESCRIBE_ADDRESSES,
     EC2_DESCRIBE_NAT_GATEWAYS,
     EC2_DESCRIBE_ROUTE_TABLES,
+    EC2_DESCRIBE_SUBNETS,
     EC2_DESCRIBE_VOLUMES,
 )
 from awsexplorer.model.routing import RoutingIndex
@@ -61,35 +62,44 @@ def nat_users(ctx: CheckContext) -> dict[tuple[str, str], list[str]]:
 
 @check(
     id="ec2-nat-gateway-cost",
-    title="NAT gateway cost",
-    severity=Severity.INFO,
+    title="NAT gateway idle (or its cost, when in use)",
+    severity=Severity.MEDIUM,
     types=[kinds.NAT_GATEWAY],
     remediation=(
-        "If nothing routes through it, delete it (`aws ec2 delete-nat-gateway "
-        "--nat-gateway-id NAT`, then release its Elastic IP). Otherwise consider one NAT per "
-        "VPC for non-production, and gateway endpoints for S3/DynamoDB traffic (`aws ec2 "
-        "create-vpc-endpoint --vpc-endpoint-type Gateway ...`), which are free."
+        "Idle: delete it (`aws ec2 delete-nat-gateway --nat-gateway-id NAT`), then release its "
+        "Elastic IP (`aws ec2 release-address --allocation-id EIPALLOC`). In use: consider one "
+        "NAT per VPC for non-production, and an S3/DynamoDB gateway endpoint (`aws ec2 "
+        "create-vpc-endpoint --vpc-endpoint-type Gateway ...`, free) so that traffic skips the "
+        "NAT's per-GB charge."
     ),
-    inputs=[EC2_DESCRIBE_NAT_GATEWAYS, EC2_DESCRIBE_ROUTE_TABLES],
+    inputs=[EC2_DESCRIBE_NAT_GATEWAYS, EC2_DESCRIBE_ROUTE_TABLES, EC2_DESCRIBE_SUBNETS],
     placeholders={"NAT": "id"},
 )
 def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
-    """Each NAT gateway costs about $32/month plus a charge per GB processed, whether used or
-    not; noted when no private subnet of its VPC routes through it."""
+    """A live NAT gateway that no private subnet's route table sends traffic to is idle: about
+    $32/month for nothing (medium). One that private subnets do route through is reported as a
+    low note with its cost estimate (about $32/month plus a charge per GB processed) and the
+    subnets using it, so the bill is explained."""
     routed = nat_users(ctx)
     for nat in ctx.of_type(kinds.NAT_GATEWAY):
         state = nat.attributes.get("state")
         if state not in LIVE_NAT_STATES:
             continue
         users = sorted(routed.get((nat.region, nat.id), []))
-        cost = (
-            f"NAT gateway {label(nat)} costs about ${NAT_MONTHLY_USD}/month {PRICE_NOTE} "
-            "plus data processing"
-        )
+        cost = f"about ${NAT_MONTHLY_USD}/month {PRICE_NOTE}"
         if users:
-            yield flag(nat, f"{cost}; used by private subnet(s) {', '.join(users)}")
+            yield flag(
+                nat,
+                f"NAT gateway {label(nat)} is in use by private subnet(s) {', '.join(users)}: "
+                f"{cost} plus data processing per GB",
+                Severity.LOW,
+            )
         else:
-            yield flag(nat, f"{cost}; no private subnet in {nat.vpc_id} routes through it")
+            yield flag(
+                nat,
+                f"NAT gateway {label(nat)} is idle: no private subnet in {nat.vpc_id} routes "
+                f"through it, yet it costs {cost}",
+            )
 
 
 @check(

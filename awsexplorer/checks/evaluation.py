@@ -86,7 +86,7 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
     findings = [
         Finding(
             item.id,
-            item.severity,
+            o.severity or item.severity,
             o.resource,
             o.region,
             o.message,

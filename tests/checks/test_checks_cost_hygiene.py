@@ -56,10 +56,32 @@ def test_nat_gateway_cost_says_who_routes_through_it() -> None:
     assert outcome.status == "evaluated"
     by_nat = {f.resource.rsplit("/", 1)[1]: f for f in findings}
     assert sorted(by_nat) == ["nat-idle", "nat-used"]
-    assert by_nat["nat-used"].severity.value == "info"
-    assert "$32/month" in by_nat["nat-used"].message
-    assert "used by private subnet(s) subnet-app" in by_nat["nat-used"].message
-    assert "no private subnet in vpc-1 routes through it" in by_nat["nat-idle"].message
+    # In use: a low note with the cost estimate and who uses it.
+    used = by_nat["nat-used"]
+    assert used.severity.value == "low"
+    assert "$32/month" in used.message
+    assert "is in use by private subnet(s) subnet-app" in used.message
+    assert "idle" not in used.message
+    # Idle: the finding worth acting on, at the check's own severity.
+    idle = by_nat["nat-idle"]
+    assert idle.severity.value == "medium"
+    assert "nat-idle is idle: no private subnet in vpc-1 routes through it" in idle.message
+    assert "delete-nat-gateway --nat-gateway-id nat-idle --region eu-west-1" in idle.remediation
+
+
+def test_nat_gateway_routed_to_only_by_a_public_subnet_is_idle() -> None:
+    # A public subnet's table pointing at the NAT (a misrouted table) is not a private user.
+    result = scan(
+        nat("nat-x"),
+        subnet("subnet-pub", True),
+        route_table(
+            "rtb-pub",
+            [{"DestinationCidrBlock": "10.9.0.0/16", "NatGatewayId": "nat-x", "State": "active"}],
+            ["subnet-pub"],
+        ),
+    )
+    findings, _ = run("ec2-nat-gateway-cost", result)
+    assert [(f.severity.value, "is idle" in f.message) for f in findings] == [("medium", True)]
 
 
 def test_unattached_volume_and_address() -> None:

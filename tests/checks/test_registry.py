@@ -46,7 +46,8 @@ CONTRACT_IDS = {
     "ec2-ebs-unencrypted": "medium",
     "lambda-env-plaintext-secret": "high",
     "sqs-no-dead-letter-queue": "low",
-    "ec2-nat-gateway-cost": "info",
+    # Issue 13: idle is the finding (medium); a NAT in use is a low cost note per finding.
+    "ec2-nat-gateway-cost": "medium",
     "ec2-volume-unattached": "low",
     "ec2-eip-unattached": "low",
     "billing-alarm-missing": "medium",
