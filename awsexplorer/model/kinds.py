@@ -172,7 +172,13 @@ _FIRST_WAVE: tuple[Kind, ...] = (
     Kind(
         VPC,
         "VPC",
-        fields={"is_default": BOOL, "cidr": OPT_STR, "flow_logs": OPT_LIST},
+        fields={
+            "is_default": BOOL,
+            "cidr": OPT_STR,
+            "cidrs": LIST,  # every associated IPv4 block, the primary first
+            "ipv6_cidrs": LIST,
+            "flow_logs": OPT_LIST,
+        },
         facts=(Fact("cidr", ("cidr",)), Fact("default", ("is_default",))),
         state=_vpc_state,
         default_role=DefaultRole.VPC_PLUMBING,
@@ -182,6 +188,7 @@ _FIRST_WAVE: tuple[Kind, ...] = (
         "subnet",
         fields={
             "cidr": OPT_STR,
+            "ipv6_cidrs": LIST,
             "availability_zone": OPT_STR,
             "availability_zone_id": OPT_STR,
             "public": OPT_BOOL,
@@ -308,7 +315,13 @@ _FIRST_WAVE: tuple[Kind, ...] = (
     Kind(
         ELASTIC_IP,
         "Elastic IP",
-        fields={"associated": BOOL, PUBLIC_IP: OPT_STR},
+        fields={
+            "associated": BOOL,
+            PUBLIC_IP: OPT_STR,
+            "network_interface_id": OPT_STR,  # the ENI it is associated with
+            "instance_id": OPT_STR,
+            "private_ip": OPT_STR,  # the private address it maps to
+        },
         facts=(Fact("address", (PUBLIC_IP,)),),
         state=_address_state,
     ),
@@ -320,6 +333,13 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             "attached_to": OPT_STR,
             "interface_type": OPT_STR,
             "requester_managed": OPT_BOOL,  # made by a service (NAT, Lambda, RDS, a load balancer)
+            # Who owns it when nothing is attached: AWS names the service in these two.
+            "description": OPT_STR,
+            "requester_id": OPT_STR,
+            "private_ip": OPT_STR,  # the primary private address
+            "private_ips": LIST,  # every private IPv4 address, the primary first
+            "public_ips": LIST,  # every associated public address (Elastic IPs included)
+            "ipv6_addresses": LIST,
             **_NETWORKED,
             **_PLACED,
         },
@@ -1435,6 +1455,37 @@ def _first_attachment_state(attrs: Mapping[str, Any], key: str) -> Any:
     return first.get("State") if isinstance(first, Mapping) else None
 
 
+def _raw_cidrs(attrs: Mapping[str, Any], key: str, block_key: str) -> list[str]:
+    """The associated blocks of a VPC or subnet's association set (disassociated ones left out)."""
+    return [
+        str(item[block_key])
+        for item in attrs.get(key) or []
+        if isinstance(item, Mapping)
+        and item.get(block_key)
+        and dig(item, (f"{block_key}State", "State")) in (None, "associated", "associating")
+    ]
+
+
+def _raw_eni_addresses(attrs: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """An ENI's (private, public) IPv4 addresses, from its PrivateIpAddresses."""
+    private: list[str] = []
+    public: list[str] = []
+    for item in attrs.get("PrivateIpAddresses") or []:
+        if not isinstance(item, Mapping):
+            continue
+        if item.get("PrivateIpAddress"):
+            private.append(str(item["PrivateIpAddress"]))
+        ip = dig(item, ("Association", "PublicIp"))
+        if ip:
+            public.append(str(ip))
+    if not private and attrs.get("PrivateIpAddress"):
+        private.append(str(attrs["PrivateIpAddress"]))
+    top = dig(attrs, ("Association", "PublicIp"))
+    if top and str(top) not in public:
+        public.insert(0, str(top))
+    return private, public
+
+
 def _raw_boundary(attrs: Mapping[str, Any]) -> Any:
     arn = dig(attrs, ("PermissionsBoundary", "PermissionsBoundaryArn"))
     return {"arn": arn, "document": None} if arn else None
@@ -1447,8 +1498,17 @@ LEGACY: dict[str, dict[str, Legacy]] = {
         "availability_zone_id": _raw("AvailabilityZoneId"),
         "available_ips": _raw("AvailableIpAddressCount"),
         "auto_assign_public_ip": _raw_bool("MapPublicIpOnLaunch"),
+        "ipv6_cidrs": lambda a: _raw_cidrs(a, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock"),
     },
-    VPC: {"cidr": _raw("CidrBlock"), "is_default": _raw_bool("IsDefault")},
+    VPC: {
+        "cidr": _raw("CidrBlock"),
+        "is_default": _raw_bool("IsDefault"),
+        "cidrs": lambda a: (
+            _raw_cidrs(a, "CidrBlockAssociationSet", "CidrBlock")
+            or ([str(a["CidrBlock"])] if a.get("CidrBlock") else [])
+        ),
+        "ipv6_cidrs": lambda a: _raw_cidrs(a, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock"),
+    },
     SECURITY_GROUP: {"group_name": lambda a: str(a.get("GroupName") or "")},
     INTERNET_GATEWAY: {STATE: lambda a: _first_attachment_state(a, "Attachments")},
     EGRESS_ONLY_INTERNET_GATEWAY: {STATE: lambda a: _first_attachment_state(a, "Attachments")},
@@ -1501,6 +1561,9 @@ LEGACY: dict[str, dict[str, Legacy]] = {
     },
     ELASTIC_IP: {
         PUBLIC_IP: _raw("PublicIp"),
+        "network_interface_id": _raw("NetworkInterfaceId"),
+        "instance_id": _raw("InstanceId"),
+        "private_ip": _raw("PrivateIpAddress"),
         "associated": lambda a: bool(
             a.get("AssociationId") or a.get("InstanceId") or a.get("NetworkInterfaceId")
         ),
@@ -1510,6 +1573,12 @@ LEGACY: dict[str, dict[str, Legacy]] = {
         "interface_type": _raw("InterfaceType"),
         "requester_managed": _raw_bool("RequesterManaged"),
         SECURITY_GROUPS: _raw_ids("Groups", "GroupId"),
+        "description": _raw("Description"),
+        "requester_id": _raw("RequesterId"),
+        "private_ip": _raw("PrivateIpAddress"),
+        "private_ips": lambda a: _raw_eni_addresses(a)[0],
+        "public_ips": lambda a: _raw_eni_addresses(a)[1],
+        "ipv6_addresses": _raw_ids("Ipv6Addresses", "Ipv6Address"),
     },
     LOAD_BALANCER: {
         "scheme": _raw("Scheme"),

@@ -1,0 +1,646 @@
+"""What uses what: one relationship index over a snapshot's resources, both directions.
+
+Every edge reads "SOURCE uses TARGET" and carries a kind naming what the target is to the source:
+an instance uses its security group (`security-group`), a function uses its role (`role`), a
+queue its dead-letter queue (`dead-letter`), a load balancer the target group its listener
+forwards to (`target-group`). `uses(arn)` lists a resource's edges out, `used_by(arn)` its edges
+in; a security group's `used_by` is "what breaks if it goes". docs/relationships.md lists every
+kind and where it comes from.
+
+Read from the normalised fields of the records (model/kinds.py: `subnet_ids`,
+`security_groups`, `role`, `kms_key_id`, `links`...), never the raw API's, except through the
+parsers that own an AWS document: route tables (model/routing.py) and security group rules
+(model/exposure.py). A reference resolves to the resource the snapshot holds (by ARN, by id in
+its region, by name); one the snapshot does not hold is kept only when it is an ARN (a key of
+another account is still a key), never guessed. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from awsexplorer.model import kinds as k
+from awsexplorer.model.exposure import _sg_rules as security_group_rules
+from awsexplorer.model.ownership import MANAGED_BY
+from awsexplorer.model.principals import trusted_principals
+from awsexplorer.model.resource import Resource
+from awsexplorer.model.routing import LOCAL, RouteTable, RoutingIndex
+
+# -- edge kinds (SOURCE uses TARGET: what TARGET is to SOURCE) ----------------------------------
+SECURITY_GROUP = "security-group"
+RULE_REFERENCES = "rule-references"  # a group's inbound rule names another group
+SUBNET = "subnet"
+VPC = "vpc"
+ROUTE_TABLE = "route-table"  # a subnet's governing route table (explicit or the VPC's main)
+ROUTE_TARGET = "route-target"  # a route table sends traffic to (igw, nat, tgw, pcx, vpce, eni)
+NETWORK_INTERFACE = "network-interface"
+VOLUME = "volume"
+ROLE = "role"
+EXECUTION_ROLE = "execution-role"
+INSTANCE_PROFILE = "instance-profile"  # an instance uses its profile; the profile holds a role
+CAN_ASSUME = "can-assume"  # a principal the role's trust policy lets assume it
+KMS_KEY = "kms-key"
+TARGET_GROUP = "target-group"
+TARGET = "target"
+INSTANCE = "instance"  # an Auto Scaling group's instances
+CERTIFICATE = "certificate"
+WEB_ACL = "web-acl"
+STACK_RESOURCE = "stack-resource"  # a CloudFormation stack uses the resources it manages
+DEAD_LETTER = "dead-letter"
+SUBSCRIPTION = "subscription"  # a topic uses its subscriptions (each links to its endpoint)
+CLUSTER = "cluster"
+TASK_DEFINITION = "task-definition"
+SECRET = "secret"
+DB_CLUSTER = "db-cluster"
+SNAPSHOT_OF = "snapshot-of"
+SNAPSHOT = "snapshot"
+REPLICATION_GROUP = "replication-group"
+TRANSIT_GATEWAY = "transit-gateway"
+VPN_GATEWAY = "vpn-gateway"
+CUSTOMER_GATEWAY = "customer-gateway"
+ALIAS = "alias"  # a Route 53 record names it (alias or CNAME), inside the account
+ORIGIN = "origin"  # a CloudFront origin
+LOG_BUCKET = "log-bucket"
+ALARM_ACTION = "alarm-action"
+# The `links` attribute's kinds (collectors write them; INT adds more) are edge kinds as written:
+# integration, invokes, source, on-failure, reads-from, delivers-to, rotated-by, ...
+
+STACK_ID_TAG = "aws:cloudformation:stack-id"
+
+# CloudFront and Route 53 name things by DNS: these suffixes name a service's endpoint.
+_BUCKET_SUFFIXES = (".s3.amazonaws.com", ".s3-website")
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One relationship: `source` uses `target`; `kind` says what the target is to it."""
+
+    source: str
+    target: str
+    kind: str
+
+    def other(self, arn: str) -> str:
+        return self.target if self.source == arn else self.source
+
+
+def _strs(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if isinstance(v, str | int) and str(v)]
+    return []
+
+
+def _host(value: str) -> str:
+    """A DNS name as Route 53 and CloudFront write it, compared plainly."""
+    host = value.strip().lower().rstrip(".")
+    host = host.removeprefix("https://").removeprefix("http://").split("/", 1)[0]
+    return host.removeprefix("dualstack.")
+
+
+class RelationIndex:
+    """The edges of one snapshot, both directions. Build once (`build`), then ask."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self.resources: dict[str, Resource] = {}
+        self._id: dict[tuple[str, str], str] = {}
+        self._name: dict[str, list[str]] = defaultdict(list)
+        self._bare_id: dict[str, list[str]] = defaultdict(list)
+        self._uses: dict[str, list[Edge]] = defaultdict(list)
+        self._used_by: dict[str, list[Edge]] = defaultdict(list)
+        self._seen: set[tuple[str, str, str]] = set()
+        for resource in resources:
+            self.resources[resource.arn] = resource
+            self._id[(resource.region, resource.id)] = resource.arn
+            self._name[resource.name].append(resource.arn)
+            self._bare_id[resource.id].append(resource.arn)
+
+    # -- asking ---------------------------------------------------------------------------------
+
+    def uses(self, arn: str) -> list[Edge]:
+        return self._uses.get(arn, [])
+
+    def used_by(self, arn: str) -> list[Edge]:
+        return self._used_by.get(arn, [])
+
+    @property
+    def edge_count(self) -> int:
+        return len(self._seen)
+
+    def edges(self) -> Iterator[Edge]:
+        for found in self._uses.values():
+            yield from found
+
+    def get(self, arn: str) -> Resource | None:
+        return self.resources.get(arn)
+
+    def find(self, ref: str) -> list[Resource]:
+        """The resources a REF names: an ARN, else an id (in any region), else a name."""
+        exact = self.resources.get(ref)
+        if exact is not None:
+            return [exact]
+        by_id = [self.resources[a] for a in self._bare_id.get(ref, [])]
+        if by_id:
+            return by_id
+        return [self.resources[a] for a in self._name.get(ref, [])]
+
+    # -- building -------------------------------------------------------------------------------
+
+    def add(self, source: str, target: str | None, kind: str) -> None:
+        if not target or not source or target == source:
+            return
+        key = (source, target, kind)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        edge = Edge(source, target, kind)
+        self._uses[source].append(edge)
+        self._used_by[target].append(edge)
+
+    def ref(self, region: str, value: Any) -> str | None:
+        """The ARN a reference names: a held resource's, or the reference itself if it is an
+        ARN; None for an id or name the snapshot does not hold."""
+        if not isinstance(value, str) or not value:
+            return None
+        if value in self.resources:
+            return value
+        found = self._id.get((region, value))
+        if found is not None:
+            return found
+        return value if value.startswith("arn:") else None
+
+    def by_name(self, rtype: str, name: str, region: str | None = None) -> str | None:
+        for arn in self._name.get(name, ()):
+            resource = self.resources[arn]
+            if resource.type == rtype and (region is None or resource.region == region):
+                return arn
+        return None
+
+
+class _Builder:
+    """Fills a RelationIndex: one pass for the look-ups, one per resource for its edges."""
+
+    def __init__(self, index: RelationIndex) -> None:
+        self.index = index
+        self.kms: dict[tuple[str, str], str] = {}  # (region, key id | alias name) -> key ARN
+        self.dns: dict[str, str] = {}  # endpoint host -> ARN
+        self.profiles: dict[str, list[str]] = defaultdict(list)  # profile name -> role ARNs
+        self.private_ips: dict[tuple[str, str], str] = {}  # (region, ip) -> ENI or instance
+        self.listeners: dict[str, str] = {}  # listener ARN -> load balancer ARN
+        self.api_ids: dict[tuple[str, str], str] = {}  # (region, API id) -> API ARN
+        self.buckets: dict[str, str] = {}  # bucket name -> ARN
+        self.stacks: dict[tuple[str, str], str] = {}  # (region, stack name) -> stack ARN
+        self.secrets: dict[tuple[str, str], str] = {}  # (region, secret name) -> secret ARN
+        self.route_tables: list[Resource] = []
+        self.subnets: list[Resource] = []
+        self.security_groups: list[Resource] = []
+
+    def collect(self) -> None:
+        for resource in self.index.resources.values():
+            attrs = resource.attributes
+            rtype = resource.type
+            if ":cloudformation:" in resource.arn and ":stack/" in resource.arn:
+                self.stacks[(resource.region, resource.name)] = resource.arn
+            if rtype == k.KMS_KEY_TYPE:
+                self.kms[(resource.region, resource.id)] = resource.arn
+                for alias in _strs(attrs.get("aliases")):
+                    self.kms[(resource.region, alias)] = resource.arn
+            elif rtype == k.IAM_ROLE:
+                for profile in _strs(attrs.get("instance_profiles")):
+                    self.profiles[profile].append(resource.arn)
+            elif rtype == k.LOAD_BALANCER:
+                if attrs.get("dns_name"):
+                    self.dns[_host(str(attrs["dns_name"]))] = resource.arn
+                for listener in attrs.get("listeners") or []:
+                    if isinstance(listener, Mapping) and listener.get("arn"):
+                        self.listeners[str(listener["arn"])] = resource.arn
+            elif rtype == k.DISTRIBUTION:
+                if attrs.get("domain_name"):
+                    self.dns[_host(str(attrs["domain_name"]))] = resource.arn
+            elif rtype in (k.REST_API, k.HTTP_API):
+                self.api_ids[(resource.region, resource.id)] = resource.arn
+                host = f"{resource.id}.execute-api.{resource.region}.amazonaws.com"
+                self.dns[host.lower()] = resource.arn
+            elif rtype == k.SECRET:
+                self.secrets[(resource.region, resource.id)] = resource.arn
+            elif rtype == k.BUCKET:
+                self.buckets[resource.id.lower()] = resource.arn
+            elif rtype in (k.NETWORK_INTERFACE, k.INSTANCE):
+                ip = attrs.get("private_ip")
+                if isinstance(ip, str) and ip:
+                    key = (resource.region, ip)
+                    if rtype == k.INSTANCE or key not in self.private_ips:
+                        self.private_ips[key] = resource.arn
+            elif rtype == k.ROUTE_TABLE:
+                self.route_tables.append(resource)
+            elif rtype == k.SUBNET:
+                self.subnets.append(resource)
+            elif rtype == k.SECURITY_GROUP:
+                self.security_groups.append(resource)
+
+    # -- resolvers --------------------------------------------------------------------------
+
+    def key(self, region: str, value: Any) -> str | None:
+        """A KMS key named by ARN, id, alias name or alias ARN."""
+        if not isinstance(value, str) or not value:
+            return None
+        if value in self.index.resources:
+            return value
+        if value.startswith("arn:") and ":kms:" in value:
+            parts = value.split(":", 5)
+            if len(parts) == 6:
+                name = parts[5].removeprefix("key/")
+                found = self.kms.get((parts[3], name))
+                if found:
+                    return found
+            return value
+        return self.kms.get((region, value)) or self.kms.get((region, f"alias/{value}"))
+
+    def function(self, region: str, value: Any) -> str | None:
+        """A Lambda function by ARN (a qualified one: the function), name or id."""
+        found = self.index.ref(region, value)
+        if found and found not in self.index.resources and ":function:" in found:
+            base = ":".join(found.split(":")[:7])
+            return base if base in self.index.resources else found
+        return found
+
+    def host(self, value: Any) -> str | None:
+        """What a DNS name points at inside the account (a load balancer, a distribution, an
+        API, a bucket's endpoint)."""
+        if not isinstance(value, str) or not value:
+            return None
+        host = _host(value)
+        found = self.dns.get(host)
+        if found:
+            return found
+        for suffix in _BUCKET_SUFFIXES:
+            if suffix in host:
+                return self.buckets.get(host.split(suffix, 1)[0])
+        if ".s3." in host:
+            return self.buckets.get(host.split(".s3.", 1)[0])
+        return None
+
+    def protected(self, value: str) -> str | None:
+        """What a WAF ACL's ARN list names: an API stage ARN is its API's."""
+        if ":apigateway:" in value and "/restapis/" in value:
+            region = value.split(":")[3]
+            api = value.split("/restapis/", 1)[1].split("/", 1)[0]
+            return self.api_ids.get((region, api)) or value
+        return self.index.ref("", value)
+
+    # -- edges ------------------------------------------------------------------------------
+
+    def build(self) -> None:
+        self.collect()
+        add = self.index.add
+        ref = self.index.ref
+        for resource in list(self.index.resources.values()):
+            arn, region, attrs = resource.arn, resource.region, resource.attributes
+            rtype = resource.type
+            for group in _strs(attrs.get(k.SECURITY_GROUPS)):
+                add(arn, ref(region, group), SECURITY_GROUP)
+            subnets = _strs(attrs.get(k.SUBNETS))
+            if not subnets and resource.subnet_id and rtype != k.SUBNET:
+                subnets = [resource.subnet_id]
+            for subnet in subnets:
+                add(arn, ref(region, subnet), SUBNET)
+            if resource.vpc_id and rtype in _IN_VPC:
+                add(arn, ref(region, resource.vpc_id), VPC)
+            self.kms_edges(resource)
+            self.role_edges(resource)
+            for link in attrs.get(k.LINKS) or []:
+                if isinstance(link, Mapping) and link.get("kind") and link.get("arn"):
+                    target = self.link_target(region, str(link["arn"]))
+                    add(arn, target, str(link["kind"]))
+            topic = attrs.get("topic_arn")  # an SNS subscription: its topic delivers through it
+            if isinstance(topic, str) and topic:
+                add(ref(region, topic) or topic, arn, SUBSCRIPTION)
+            dead_letter = attrs.get("dead_letter_target")
+            if dead_letter:
+                add(arn, ref(region, dead_letter), DEAD_LETTER)
+            self.stack_edge(resource)
+            per_type = _PER_TYPE.get(rtype)
+            if per_type is not None:
+                per_type(self, resource)
+        self.route_edges()
+        self.rule_edges()
+
+    def link_target(self, region: str, value: str) -> str | None:
+        if value in self.listeners:
+            return self.listeners[value]
+        if ":function:" in value:
+            return self.function(region, value)
+        return self.index.ref(region, value)
+
+    def stack_edge(self, resource: Resource) -> None:
+        """The stack that manages it: its stack-id tag (an ARN), else the stack held by name."""
+        name = resource.attributes.get(MANAGED_BY)
+        if not isinstance(name, str) or not name:
+            return
+        stack = self.stacks.get((resource.region, name)) or resource.tags.get(STACK_ID_TAG)
+        if stack:
+            self.index.add(stack, resource.arn, STACK_RESOURCE)
+
+    def kms_edges(self, resource: Resource) -> None:
+        attrs = resource.attributes
+        keys = [attrs.get(k.KMS_KEY)]
+        encryption = attrs.get("encryption")
+        if isinstance(encryption, Mapping):
+            keys += [encryption.get("kms_key_id"), encryption.get("kms_key_arn")]
+        for value in keys:
+            self.index.add(resource.arn, self.key(resource.region, value), KMS_KEY)
+
+    def role_edges(self, resource: Resource) -> None:
+        attrs = resource.attributes
+        role = attrs.get(k.ROLE)
+        if isinstance(role, str) and role:
+            if ":instance-profile/" in role:
+                self.index.add(resource.arn, role, INSTANCE_PROFILE)
+                for found in self.profiles.get(role.rsplit("/", 1)[-1], ()):
+                    self.index.add(resource.arn, found, ROLE)
+                    self.index.add(role, found, ROLE)
+            else:
+                self.index.add(resource.arn, self.index.ref(resource.region, role), ROLE)
+        execution = attrs.get("execution_role")
+        if isinstance(execution, str) and execution:
+            self.index.add(resource.arn, self.index.ref(resource.region, execution), EXECUTION_ROLE)
+
+    def route_edges(self) -> None:
+        routing = RoutingIndex(self.route_tables)
+        for subnet in self.subnets:
+            table, _association = routing.table_for(subnet)
+            if table is not None:
+                self.index.add(subnet.arn, table.resource.arn, ROUTE_TABLE)
+        for resource in self.route_tables:
+            table = RouteTable.from_resource(resource)
+            for route in table.routes:
+                if route.kind != LOCAL:
+                    target = self.index.ref(resource.region, route.target)
+                    self.index.add(resource.arn, target, ROUTE_TARGET)
+
+    def rule_edges(self) -> None:
+        for group in self.security_groups:
+            for rule in security_group_rules(group):
+                for other in rule.groups:
+                    self.index.add(group.arn, self.index.ref(group.region, other), RULE_REFERENCES)
+
+
+# -- per-type edges -----------------------------------------------------------------------------
+# Types whose vpc_id is their VPC's plumbing or an attachment to it (an instance's VPC is read
+# through its subnet, not repeated here).
+_IN_VPC = frozenset(
+    {
+        k.SUBNET,
+        k.SECURITY_GROUP,
+        k.ROUTE_TABLE,
+        k.NETWORK_ACL,
+        k.INTERNET_GATEWAY,
+        k.EGRESS_ONLY_INTERNET_GATEWAY,
+        k.NAT_GATEWAY,
+        k.VPN_GATEWAY,
+        k.VPC_ENDPOINT,
+        k.TRANSIT_GATEWAY_ATTACHMENT,
+    }
+)
+
+
+def _volume(b: _Builder, r: Resource) -> None:
+    for instance in _strs(r.attributes.get("attached_to")):
+        b.index.add(b.index.ref(r.region, instance) or "", r.arn, VOLUME)
+
+
+def _interface(b: _Builder, r: Resource) -> None:
+    owner = r.attributes.get("attached_to")
+    if owner:
+        b.index.add(b.index.ref(r.region, owner) or "", r.arn, NETWORK_INTERFACE)
+
+
+def _peering(b: _Builder, r: Resource) -> None:
+    for side in ("requester", "accepter"):
+        vpc = r.attributes.get(f"{side}_vpc_id")
+        region = str(r.attributes.get(f"{side}_region") or r.region)
+        b.index.add(r.arn, b.index.ref(region, vpc), VPC)
+
+
+def _load_balancer(b: _Builder, r: Resource) -> None:
+    for listener in r.attributes.get("listeners") or []:
+        if not isinstance(listener, Mapping):
+            continue
+        for group in _strs(listener.get("target_group_arns")):
+            b.index.add(r.arn, b.index.ref(r.region, group), TARGET_GROUP)
+        for cert in _strs(listener.get("certificates")):
+            b.index.add(r.arn, b.index.ref(r.region, cert), CERTIFICATE)
+    for instance in _strs(r.attributes.get("instances")):  # a classic load balancer's
+        b.index.add(r.arn, b.index.ref(r.region, instance), TARGET)
+
+
+def _target_group(b: _Builder, r: Resource) -> None:
+    for lb in _strs(r.attributes.get("load_balancers")):
+        b.index.add(b.index.ref(r.region, lb) or "", r.arn, TARGET_GROUP)
+    target_type = str(r.attributes.get("target_type") or "instance")
+    for target in r.attributes.get("targets") or []:
+        if not isinstance(target, Mapping) or not target.get("id"):
+            continue
+        value = str(target["id"])
+        if target_type == "ip":
+            found = b.private_ips.get((r.region, value))
+        elif target_type == "lambda":
+            found = b.function(r.region, value)
+        else:
+            found = b.index.ref(r.region, value)
+        b.index.add(r.arn, found, TARGET)
+
+
+def _auto_scaling(b: _Builder, r: Resource) -> None:
+    for instance in r.attributes.get("instances") or []:
+        value = instance.get("id") if isinstance(instance, Mapping) else instance
+        b.index.add(r.arn, b.index.ref(r.region, value), INSTANCE)
+    for group in _strs(r.attributes.get("target_groups")):
+        b.index.add(r.arn, b.index.ref(r.region, group), TARGET_GROUP)
+    for name in _strs(r.attributes.get("load_balancers")):  # classic load balancers, by name
+        b.index.add(r.arn, b.index.by_name(k.LOAD_BALANCER, name, r.region), TARGET_GROUP)
+
+
+def _ecs_service(b: _Builder, r: Resource) -> None:
+    b.index.add(r.arn, b.index.ref(r.region, r.attributes.get("cluster")), CLUSTER)
+    b.index.add(r.arn, b.index.ref(r.region, r.attributes.get("task_definition")), TASK_DEFINITION)
+    for lb in r.attributes.get("load_balancers") or []:
+        if isinstance(lb, Mapping):
+            b.index.add(r.arn, b.index.ref(r.region, lb.get("target_group_arn")), TARGET_GROUP)
+
+
+def _task_definition(b: _Builder, r: Resource) -> None:
+    for secret in r.attributes.get("secrets") or []:
+        if isinstance(secret, Mapping) and secret.get("value_from"):
+            value = str(secret["value_from"])
+            found = b.index.ref(r.region, value)
+            if ":secretsmanager:" in value:  # ARN[:json-key:stage:version], or without "-xxxxxx"
+                value = ":".join(value.split(":")[:7])
+                name = value.rsplit(":", 1)[-1]
+                found = b.index.ref(r.region, value) or b.secrets.get((r.region, name)) or value
+            b.index.add(r.arn, found, SECRET)
+
+
+def _nodegroup(b: _Builder, r: Resource) -> None:
+    cluster = r.attributes.get("cluster")
+    if isinstance(cluster, str):
+        b.index.add(r.arn, b.index.by_name(k.EKS_CLUSTER, cluster, r.region), CLUSTER)
+
+
+def _database(b: _Builder, r: Resource) -> None:
+    cluster = r.attributes.get("cluster_id")
+    if isinstance(cluster, str) and cluster:
+        found = b.index.ref(r.region, cluster) or b.index.by_name(k.DB_CLUSTER, cluster, r.region)
+        b.index.add(r.arn, found, DB_CLUSTER)
+
+
+def _db_snapshot(b: _Builder, r: Resource) -> None:
+    source = r.attributes.get("source")
+    if isinstance(source, str) and source:
+        rtype = k.DATABASE if r.type == k.DB_SNAPSHOT else k.DB_CLUSTER
+        found = b.index.ref(r.region, source) or b.index.by_name(rtype, source, r.region)
+        b.index.add(r.arn, found, SNAPSHOT_OF)
+
+
+def _ebs_snapshot(b: _Builder, r: Resource) -> None:
+    b.index.add(r.arn, b.index.ref(r.region, r.attributes.get("volume_id")), SNAPSHOT_OF)
+
+
+def _image(b: _Builder, r: Resource) -> None:
+    for snapshot in _strs(r.attributes.get("snapshot_ids")):
+        b.index.add(r.arn, b.index.ref(r.region, snapshot), SNAPSHOT)
+
+
+def _cache_cluster(b: _Builder, r: Resource) -> None:
+    group = r.attributes.get("replication_group")
+    b.index.add(r.arn, b.index.ref(r.region, group), REPLICATION_GROUP)
+
+
+def _vpn(b: _Builder, r: Resource) -> None:
+    for field, kind in (
+        ("customer_gateway_id", CUSTOMER_GATEWAY),
+        ("vpn_gateway_id", VPN_GATEWAY),
+        ("transit_gateway_id", TRANSIT_GATEWAY),
+    ):
+        b.index.add(r.arn, b.index.ref(r.region, r.attributes.get(field)), kind)
+
+
+def _tgw_attachment(b: _Builder, r: Resource) -> None:
+    b.index.add(
+        r.arn, b.index.ref(r.region, r.attributes.get("transit_gateway_id")), TRANSIT_GATEWAY
+    )
+
+
+def _zone(b: _Builder, r: Resource) -> None:
+    for vpc in r.attributes.get("vpcs") or []:
+        if isinstance(vpc, Mapping):
+            region = str(vpc.get("region") or r.region)
+            b.index.add(r.arn, b.index.ref(region, vpc.get("vpc_id")), VPC)
+    for record in r.attributes.get("records") or []:
+        if not isinstance(record, Mapping):
+            continue
+        names = _strs(record.get("alias_target"))
+        if record.get("type") == "CNAME":
+            names += _strs(record.get("values"))
+        for name in names:
+            b.index.add(r.arn, b.host(name), ALIAS)
+
+
+def _distribution(b: _Builder, r: Resource) -> None:
+    for origin in r.attributes.get("origins") or []:
+        if isinstance(origin, Mapping):
+            b.index.add(r.arn, b.host(origin.get("domain_name")), ORIGIN)
+    b.index.add(r.arn, b.index.ref(r.region, r.attributes.get("certificate")), CERTIFICATE)
+    acl = r.attributes.get("web_acl_id")
+    if isinstance(acl, str) and acl.startswith("arn:"):
+        b.index.add(r.arn, b.index.ref(r.region, acl), WEB_ACL)
+
+
+def _rest_api(b: _Builder, r: Resource) -> None:
+    for stage in r.attributes.get("stages") or []:
+        if isinstance(stage, Mapping):
+            b.index.add(r.arn, b.index.ref(r.region, stage.get("web_acl_arn")), WEB_ACL)
+
+
+def _web_acl(b: _Builder, r: Resource) -> None:
+    for protected in _strs(r.attributes.get("protects")):
+        b.index.add(b.protected(protected) or "", r.arn, WEB_ACL)
+
+
+def _certificate(b: _Builder, r: Resource) -> None:
+    for user in _strs(r.attributes.get("in_use_by")):
+        b.index.add(b.index.ref(r.region, user) or "", r.arn, CERTIFICATE)
+
+
+def _role(b: _Builder, r: Resource) -> None:
+    for principal in trusted_principals(r.attributes.get("trust_policy")):
+        b.index.add(b.index.ref(r.region, principal) or principal, r.arn, CAN_ASSUME)
+
+
+def _trail(b: _Builder, r: Resource) -> None:
+    bucket = r.attributes.get("s3_bucket")
+    if isinstance(bucket, str) and bucket:
+        b.index.add(r.arn, b.buckets.get(bucket.lower()), LOG_BUCKET)
+
+
+def _alarm(b: _Builder, r: Resource) -> None:
+    for action in _strs(r.attributes.get("alarm_actions")):
+        b.index.add(r.arn, b.index.ref(r.region, action), ALARM_ACTION)
+
+
+_PER_TYPE: dict[str, Any] = {
+    k.VOLUME: _volume,
+    k.NETWORK_INTERFACE: _interface,
+    k.VPC_PEERING_CONNECTION: _peering,
+    k.LOAD_BALANCER: _load_balancer,
+    k.TARGET_GROUP: _target_group,
+    k.AUTOSCALING_GROUP: _auto_scaling,
+    k.ECS_SERVICE: _ecs_service,
+    k.ECS_TASK_DEFINITION: _task_definition,
+    k.EKS_NODEGROUP: _nodegroup,
+    k.DATABASE: _database,
+    k.DB_SNAPSHOT: _db_snapshot,
+    k.DB_CLUSTER_SNAPSHOT: _db_snapshot,
+    k.EBS_SNAPSHOT: _ebs_snapshot,
+    k.MACHINE_IMAGE: _image,
+    k.CACHE_CLUSTER: _cache_cluster,
+    k.VPN_CONNECTION: _vpn,
+    k.TRANSIT_GATEWAY_ATTACHMENT: _tgw_attachment,
+    k.HOSTED_ZONE: _zone,
+    k.DISTRIBUTION: _distribution,
+    k.REST_API: _rest_api,
+    k.WEB_ACL: _web_acl,
+    k.CERTIFICATE: _certificate,
+    k.IAM_ROLE: _role,
+    k.TRAIL: _trail,
+    k.ALARM: _alarm,
+}
+
+
+def build(resources: Iterable[Resource]) -> RelationIndex:
+    """The relationship index of these resources (every edge, both directions)."""
+    index = RelationIndex(resources)
+    _Builder(index).build()
+    return index
+
+
+def grouped(edges: Iterable[Edge], arn: str) -> dict[str, list[str]]:
+    """The other ends of these edges by kind, kinds and ARNs sorted (for display and JSON)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        found[edge.kind].append(edge.other(arn))
+    return {kind: sorted(found[kind]) for kind in sorted(found)}
+
+
+def answer(index: RelationIndex, resource: Resource) -> dict[str, Any]:
+    """`awsexplorer related`'s JSON (docs/relationships.md): sorted by kind, then ARN."""
+    arn = resource.arn
+
+    def listed(edges: list[Edge]) -> list[dict[str, str]]:
+        pairs = sorted((e.kind, e.other(arn)) for e in edges)
+        return [{"kind": kind, "arn": other} for kind, other in pairs]
+
+    return {"resource": arn, "uses": listed(index.uses(arn)), "used_by": listed(index.used_by(arn))}
