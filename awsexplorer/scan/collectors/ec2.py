@@ -63,6 +63,16 @@ def _resource(
     )
 
 
+def _blocks(item: dict[str, Any], key: str, block_key: str) -> list[str]:
+    """A VPC's or subnet's associated CIDR blocks (disassociated ones left out)."""
+    return [
+        str(a[block_key])
+        for a in item.get(key) or []
+        if a.get(block_key)
+        and (a.get(f"{block_key}State") or {}).get("State") in (None, "associated", "associating")
+    ]
+
+
 @collector(
     service="ec2",
     calls=[EC2_DESCRIBE_VPCS, EC2_DESCRIBE_FLOW_LOGS],
@@ -97,6 +107,9 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
             extra={
                 "flow_logs": None if flow_logs is None else flow_logs.get(vpc["VpcId"], []),
                 "cidr": vpc.get("CidrBlock"),
+                "cidrs": _blocks(vpc, "CidrBlockAssociationSet", "CidrBlock")
+                or ([str(vpc["CidrBlock"])] if vpc.get("CidrBlock") else []),
+                "ipv6_cidrs": _blocks(vpc, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock"),
                 "is_default": bool(vpc.get("IsDefault")),
             },
         )
@@ -116,6 +129,7 @@ async def collect_subnets(ctx: CollectContext) -> list[Resource]:
             subnet_id=s["SubnetId"],
             extra={
                 "cidr": s.get("CidrBlock"),
+                "ipv6_cidrs": _blocks(s, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock"),
                 "availability_zone": s.get("AvailabilityZone"),
                 "availability_zone_id": s.get("AvailabilityZoneId"),
                 "available_ips": s.get("AvailableIpAddressCount"),
@@ -401,6 +415,9 @@ async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
                 natural_name=address.get("PublicIp"),
                 extra={
                     "public_ip": address.get("PublicIp"),
+                    "network_interface_id": address.get("NetworkInterfaceId"),
+                    "instance_id": address.get("InstanceId") or None,
+                    "private_ip": address.get("PrivateIpAddress"),
                     "associated": bool(
                         address.get("AssociationId")
                         or address.get("InstanceId")
@@ -410,6 +427,31 @@ async def collect_elastic_ips(ctx: CollectContext) -> list[Resource]:
             )
         )
     return found
+
+
+def _eni_addresses(eni: dict[str, Any]) -> dict[str, Any]:
+    """Every address an ENI holds: private (primary first), public, IPv6."""
+    private: list[str] = []
+    public: list[str] = []
+    for item in eni.get("PrivateIpAddresses") or []:
+        if item.get("PrivateIpAddress"):
+            private.append(str(item["PrivateIpAddress"]))
+        ip = (item.get("Association") or {}).get("PublicIp")
+        if ip:
+            public.append(str(ip))
+    if not private and eni.get("PrivateIpAddress"):
+        private.append(str(eni["PrivateIpAddress"]))
+    top = (eni.get("Association") or {}).get("PublicIp")
+    if top and str(top) not in public:
+        public.insert(0, str(top))
+    return {
+        "private_ip": eni.get("PrivateIpAddress"),
+        "private_ips": private,
+        "public_ips": public,
+        "ipv6_addresses": [
+            str(a["Ipv6Address"]) for a in eni.get("Ipv6Addresses") or [] if a.get("Ipv6Address")
+        ],
+    }
 
 
 @collector(service="ec2", calls=[EC2_DESCRIBE_NETWORK_INTERFACES], types=[kinds.NETWORK_INTERFACE])
@@ -431,6 +473,9 @@ async def collect_network_interfaces(ctx: CollectContext) -> list[Resource]:
                     "requester_managed": bool(eni.get("RequesterManaged")),
                     "attached_to": (eni.get("Attachment") or {}).get("InstanceId"),
                     "security_groups": [g["GroupId"] for g in eni.get("Groups") or []],
+                    "description": eni.get("Description") or None,
+                    "requester_id": eni.get("RequesterId"),
+                    **_eni_addresses(eni),
                 },
             )
         )
