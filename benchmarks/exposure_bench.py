@@ -123,10 +123,13 @@ def best_of(runs: int, resources: list[Resource]) -> tuple[float, float, int, in
     verdicts = reachable = 0
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), time.process_time()
+        # The whole analysis as its readers use it: every verdict decided, the reachable ones
+        # built and sorted (what `:exposed`, the checks and `awsexplorer exposure` list).
         exposure = analyse(resources)
+        reachable = len(exposure.reachable())
         cpu.append(time.process_time() - start_cpu)
         wall.append(time.perf_counter() - start)
-        verdicts, reachable = len(exposure.verdicts), len(exposure.reachable())
+        verdicts = len(exposure.verdicts)
     return min(wall), min(cpu), verdicts, reachable
 
 
@@ -149,7 +152,8 @@ def main() -> None:
         wall, cpu, verdicts, reachable = best_of(args.runs, resources)
         verdict = "MET" if wall <= TARGET_S else "NOT MET"
         print(
-            f"  analyse best of {args.runs}: {wall * 1000:7.1f} ms wall, {cpu * 1000:7.1f} ms CPU; "
+            f"  analyse + reachable() best of {args.runs}: {wall * 1000:7.1f} ms wall, "
+            f"{cpu * 1000:7.1f} ms CPU; "
             f"{verdicts:,} verdicts, {reachable:,} reachable; target <= {TARGET_S:.0f} s: {verdict}"
         )
 

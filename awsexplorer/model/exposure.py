@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -49,7 +49,9 @@ from awsexplorer.model.kinds import (
     LOAD_BALANCER,
     NETWORK_ACL,
     NETWORK_INTERFACE,
+    PREFIX_LIST,
     PUBLIC_IP,
+    ROUTE_TABLE,
     SECURITY_GROUP,
     SECURITY_GROUPS,
     SUBNET,
@@ -58,9 +60,6 @@ from awsexplorer.model.kinds import (
 )
 from awsexplorer.model.resource import Resource
 from awsexplorer.model.routing import EIGW, IGW, Key, RouteTable, RoutingIndex
-
-# Not collected yet (the coverage issue adds it); the shape is in docs/exposure.md.
-PREFIX_LIST = "ec2:prefix-list"
 
 # Layers, in the order a packet from the internet meets them.
 ADDRESS = "address"
@@ -134,6 +133,9 @@ class Verdict:
     reachable: bool
     path: tuple[Hop, ...]
     interface: str | None = None  # the ENI, when the resource has several
+    # The security groups of the interface the verdict is about (not in the JSON contract):
+    # what the checks read to say whether a group's open rule is reachable.
+    groups: tuple[str, ...] = ()
 
     @property
     def blocking(self) -> Hop | None:
@@ -193,20 +195,145 @@ def sort_key(verdict: Verdict) -> tuple[Any, ...]:
     )
 
 
-@dataclass(slots=True)
-class Exposure:
-    """Every verdict, reachable or not, and what the snapshot could not tell (per ARN)."""
+class _Batch:
+    """The verdicts of one interface on one IP version, kept unbuilt: `pieces` (protocol,
+    ports, hops after the address hop, reachable) is shared by every interface with the same
+    placement (subnet, groups, IP version), so 100,000 ENIs cost a small record each, and a
+    Verdict (and its address hop) is built only when asked for."""
 
-    verdicts: list[Verdict] = field(default_factory=list)
-    notes: dict[str, list[str]] = field(default_factory=dict)
+    __slots__ = ("address", "groups", "hop_id", "interface", "live", "owner", "pieces", "version")
+
+    def __init__(
+        self,
+        owner: Resource,
+        interface: str | None,
+        hop_id: str,
+        version: int,
+        address: str | None,
+        pieces: list[tuple[str, Ports, tuple[Hop, ...], bool]],
+        groups: tuple[str, ...],
+        live: bool,
+    ) -> None:
+        self.owner = owner
+        self.interface = interface
+        self.hop_id = hop_id
+        self.version = version
+        self.address = address  # None: no public address, every piece blocked at it
+        self.pieces = pieces
+        self.groups = groups
+        self.live = live  # some piece is reachable
+
+    @property
+    def head(self) -> Hop:
+        """The address hop."""
+        if not self.address:
+            return Hop(ADDRESS, self.hop_id, _NO_ADDRESS[self.version], NONE)
+        if self.owner.type == DATABASE:
+            word = "publicly accessible endpoint"
+        else:
+            word = "public IPv4" if self.version == 4 else "global IPv6"
+        return Hop(ADDRESS, self.hop_id, f"{word} {self.address}", ALLOW)
+
+    def build(self, only_reachable: bool = False) -> list[Verdict]:
+        owner, head = self.owner, self.head
+        return [
+            Verdict(
+                owner.arn,
+                owner.id,
+                owner.type,
+                owner.name,
+                owner.region,
+                protocol,
+                ports,
+                self.version,
+                self.address,
+                None,
+                ok,
+                (head, *hops),
+                self.interface,
+                self.groups,
+            )
+            for protocol, ports, hops, ok in self.pieces
+            if ok or not only_reachable
+        ]
+
+
+class Exposure:
+    """Every verdict, reachable or not, and what the snapshot could not tell (per ARN).
+
+    Built once per snapshot (`analyse`) and read by every view: the CLI, the checks, the
+    detail pane, `:exposed` and the path view. Verdicts are built on demand."""
+
+    __slots__ = ("_all", "_by_arn", "_by_group", "_items", "_reachable", "notes")
+
+    def __init__(self, verdicts: Iterable[Verdict] = ()) -> None:
+        self._items: list[Verdict | _Batch] = list(verdicts)
+        self.notes: dict[str, list[str]] = {}
+        self._all: list[Verdict] | None = None
+        self._reachable: list[Verdict] | None = None
+        self._by_arn: dict[str, list[Verdict | _Batch]] | None = None
+        self._by_group: dict[tuple[str, str], list[Verdict | _Batch]] | None = None
+
+    def add(self, item: Verdict | _Batch) -> None:
+        self._items.append(item)
+        self._all = self._reachable = None
+        self._by_arn = self._by_group = None
+
+    @staticmethod
+    def _built(items: Iterable[Verdict | _Batch], only_reachable: bool = False) -> list[Verdict]:
+        out: list[Verdict] = []
+        for item in items:
+            if isinstance(item, Verdict):
+                if item.reachable or not only_reachable:
+                    out.append(item)
+            elif not only_reachable or item.live:
+                out.extend(item.build(only_reachable))
+        return out
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        """Every verdict, in the order the analysis found them (built on first use)."""
+        if self._all is None:
+            self._all = self._built(self._items)
+        return self._all
 
     def reachable(self) -> list[Verdict]:
-        return sorted((v for v in self.verdicts if v.reachable), key=sort_key)
+        """Every reachable verdict, admin and database ports first."""
+        if self._reachable is None:
+            self._reachable = sorted(self._built(self._items, True), key=sort_key)
+        return list(self._reachable)
 
     def about(self, arn: str) -> list[Verdict]:
         """The resource's own verdicts, those through it (a load balancer) and those reaching
         it through a load balancer: reachable first."""
-        return sorted((v for v in self.verdicts if arn in (v.arn, v.via)), key=sort_key)
+        if self._by_arn is None:
+            index: dict[str, list[Verdict | _Batch]] = {}
+            for item in self._items:
+                if isinstance(item, Verdict):
+                    index.setdefault(item.arn, []).append(item)
+                    if item.via and item.via != item.arn:
+                        index.setdefault(item.via, []).append(item)
+                else:
+                    index.setdefault(item.owner.arn, []).append(item)
+            self._by_arn = index
+        return sorted(self._built(self._by_arn.get(arn, ())), key=sort_key)
+
+    def through_group(self, region: str, group_id: str) -> list[Verdict]:
+        """The direct verdicts (not through a load balancer) of every interface carrying the
+        security group: what its inbound rules let the internet reach, or not."""
+        if self._by_group is None:
+            index: dict[tuple[str, str], list[Verdict | _Batch]] = {}
+            for item in self._items:
+                if isinstance(item, Verdict):
+                    if item.via is not None:
+                        continue
+                    where = item.region
+                else:
+                    where = item.owner.region
+                for group in item.groups:
+                    index.setdefault((where, group), []).append(item)
+            self._by_group = index
+        return sorted(self._built(self._by_group.get((region, group_id), ())), key=sort_key)
 
     def note(self, arn: str, text: str) -> None:
         found = self.notes.setdefault(arn, [])
@@ -246,6 +373,8 @@ def _holds(cidr: str | None, sources: tuple[Network, ...]) -> bool:
     net = _network(cidr)
     if net is None:
         return False
+    if len(sources) == 1 and sources[0].prefixlen == 0:  # the whole internet: only a /0 holds it
+        return net.prefixlen == 0 and net.version == sources[0].version
     return all(s.version == net.version and s.subnet_of(net) for s in sources)  # type: ignore[arg-type]
 
 
@@ -464,6 +593,10 @@ class Source:
         return self.networks[0].version
 
 
+_INTERNET_SOURCE = {4: Source((_INTERNET[4],)), 6: Source((_INTERNET[6],))}
+_NO_ADDRESS = {4: "no public IPv4 address", 6: "no global IPv6 address"}
+
+
 def _expand(protocol: str, ports: Ports, version: int) -> list[tuple[str, Ports]]:
     if protocol == ALL:
         return [(TCP, FULL), (UDP, FULL), (_icmp(version), NO_PORTS)]
@@ -476,7 +609,7 @@ def _expand(protocol: str, ports: Ports, version: int) -> list[tuple[str, Ports]
 # The analysis
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per ENI, a frozen init costs 2x
 class Interface:
     """One network attachment: where it sits, its groups and public addresses."""
 
@@ -491,7 +624,6 @@ class Interface:
 class _Analyser:
     def __init__(self, resources: Sequence[Resource]) -> None:
         self.resources = resources
-        self.routing = RoutingIndex(resources)
         self.subnets: dict[Key, Resource] = {}
         self.acl_by_subnet: dict[Key, NetworkAcl] = {}
         self.default_acl: dict[Key, NetworkAcl] = {}
@@ -503,46 +635,61 @@ class _Analyser:
         self.enis_of: dict[Key, list[Resource]] = {}
         self.result = Exposure()
         self._direct_cache: dict[
-            tuple[Any, ...], list[tuple[str, Ports, tuple[Hop, ...], bool]]
+            tuple[Any, ...], tuple[list[tuple[str, Ports, tuple[Hop, ...], bool]], bool]
         ] = {}
         self._route_cache: dict[tuple[str, str, int], Hop] = {}
         self._opened_cache: dict[tuple[Any, ...], Any] = {}
+        # Keyed by id(): every NetworkAcl lives in acl_by_subnet/default_acl for the analysis.
+        self._acl_cache: dict[tuple[Any, ...], Any] = {}
         self._table_cache: dict[tuple[str, str, str, int], Hop] = {}
+        self._blocked_cache: dict[
+            tuple[Any, ...], list[tuple[str, Ports, tuple[Hop, ...], bool]]
+        ] = {}
+        # One pass to bucket by type, then each type its own tight loop.
+        by_type: dict[str, list[Resource]] = {}
         for r in resources:
-            key = (r.region, r.id)
-            t = r.type
-            if t == SUBNET:
-                self.subnets[key] = r
-            elif t == NETWORK_ACL:
-                acl = NetworkAcl(r.id, _acl_rules(r.attributes))
-                for assoc in r.attributes.get("Associations") or []:
-                    if isinstance(assoc, dict) and assoc.get("SubnetId"):
-                        self.acl_by_subnet[(r.region, str(assoc["SubnetId"]))] = acl
-                vpc = r.attributes.get("VpcId") or r.vpc_id
-                if r.attributes.get("IsDefault") and vpc:
-                    self.default_acl[(r.region, str(vpc))] = acl
-            elif t == SECURITY_GROUP:
-                self.sg_rules[key] = _sg_rules(r)
-            elif t == PREFIX_LIST:
-                self.prefix_lists[key] = tuple(
-                    str(e.get("Cidr")) for e in r.attributes.get("Entries") or [] if e.get("Cidr")
-                )
-            elif t == TARGET_GROUP:
-                self.target_groups[r.arn] = r
-            elif t == NETWORK_INTERFACE:
-                owner = r.attributes.get("attached_to")
-                if owner:
-                    self.enis_of.setdefault((r.region, str(owner)), []).append(r)
-            if t in (INSTANCE, NETWORK_INTERFACE, FUNCTION):
-                self.by_id[key] = r
+            found = by_type.get(r.type)
+            if found is None:
+                by_type[r.type] = [r]
+            else:
+                found.append(r)
+        self.by_type = by_type
+        self.routing = RoutingIndex(by_type.get(ROUTE_TABLE, ()))
+        for r in by_type.get(SUBNET, ()):
+            self.subnets[(r.region, r.id)] = r
+        for r in by_type.get(NETWORK_ACL, ()):
+            acl = NetworkAcl(r.id, _acl_rules(r.attributes))
+            for assoc in r.attributes.get("Associations") or []:
+                if isinstance(assoc, dict) and assoc.get("SubnetId"):
+                    self.acl_by_subnet[(r.region, str(assoc["SubnetId"]))] = acl
+            vpc = r.attributes.get("VpcId") or r.vpc_id
+            if r.attributes.get("IsDefault") and vpc:
+                self.default_acl[(r.region, str(vpc))] = acl
+        for r in by_type.get(SECURITY_GROUP, ()):
+            self.sg_rules[(r.region, r.id)] = _sg_rules(r)
+        for r in by_type.get(PREFIX_LIST, ()):
+            self.prefix_lists[(r.region, r.id)] = tuple(
+                str(e.get("Cidr")) for e in r.attributes.get("Entries") or [] if e.get("Cidr")
+            )
+        for r in by_type.get(TARGET_GROUP, ()):
+            self.target_groups[r.arn] = r
+        by_id = self.by_id
+        enis_of = self.enis_of
+        for r in by_type.get(NETWORK_INTERFACE, ()):
+            by_id[(r.region, r.id)] = r
+            owner = r.attributes.get("attached_to")
+            if owner:
+                enis_of.setdefault((r.region, str(owner)), []).append(r)
+        for t in (INSTANCE, FUNCTION):
+            for r in by_type.get(t, ()):
+                by_id[(r.region, r.id)] = r
 
     def eni_by_ip(self) -> dict[tuple[str, str], Resource]:
         """ENIs by private address (IP targets), indexed on first use."""
         if self._eni_by_ip is None:
             self._eni_by_ip = {
                 (r.region, ip): r
-                for r in self.resources
-                if r.type == NETWORK_INTERFACE
+                for r in self.by_type.get(NETWORK_INTERFACE, ())
                 for ip in _private_ips(r.attributes)
             }
         return self._eni_by_ip
@@ -581,18 +728,19 @@ class _Analyser:
 
     def direct(
         self, region: str, subnet_id: str, groups: tuple[str, ...], version: int
-    ) -> list[tuple[str, Ports, tuple[Hop, ...], bool]]:
+    ) -> tuple[list[tuple[str, Ports, tuple[Hop, ...], bool]], bool]:
         """Each (protocol, ports) the groups open to the internet, with its path after the
         address hop (route, nacl-in, security-group, nacl-out) and whether every hop allows;
-        cached per placement."""
+        and whether any piece is reachable. Cached per placement."""
         key = (region, subnet_id, groups, version)
         found = self._direct_cache.get(key)
         if found is None:
-            source = Source((_INTERNET[version],))
-            found = self._direct_cache[key] = [
+            source = _INTERNET_SOURCE[version]
+            pieces = [
                 (protocol, ports, hops, all(h.verdict == ALLOW for h in hops))
                 for protocol, ports, hops in self.leg(region, subnet_id, groups, source)
             ]
+            found = self._direct_cache[key] = (pieces, any(p[3] for p in pieces))
         return found
 
     def leg(
@@ -614,8 +762,8 @@ class _Analyser:
             if acl is None:
                 out.append((protocol, ports, (route, _no_acl(subnet_id))))
                 continue
-            back = _return_hop(acl, protocol, source.networks)
-            for piece, rule in acl.decide(False, protocol, ports, source.networks):
+            back, pieces = self.acl_pieces(acl, protocol, ports, source)
+            for piece, rule in pieces:
                 hop = _acl_hop(acl, NACL_IN, rule, version)
                 if hop.verdict != ALLOW:
                     out.append((protocol, piece, (route, hop)))
@@ -624,6 +772,26 @@ class _Analyser:
         for group, prefix_list, protocol, ports in unresolved:
             out.append((protocol, ports, (route, _unresolved(group, prefix_list, protocol, ports))))
         return out
+
+    def acl_pieces(
+        self, acl: NetworkAcl, protocol: str, ports: Ports, source: Source
+    ) -> tuple[Hop, list[tuple[Ports, AclRule | None]]]:
+        """The ACL's return hop and inbound decision for the internet, cached per ACL (every
+        subnet of a VPC usually shares one)."""
+        internet = source is _INTERNET_SOURCE[4] or source is _INTERNET_SOURCE[6]
+        if not internet:
+            return (
+                _return_hop(acl, protocol, source.networks),
+                acl.decide(False, protocol, ports, source.networks),
+            )
+        key = (id(acl), protocol, ports, source.version)
+        found = self._acl_cache.get(key)
+        if found is None:
+            found = self._acl_cache[key] = (
+                _return_hop(acl, protocol, source.networks),
+                acl.decide(False, protocol, ports, source.networks),
+            )
+        return found
 
     def probe(
         self,
@@ -696,7 +864,8 @@ class _Analyser:
         """The union of the groups' inbound rules that admit `source`: disjoint (protocol,
         ports) pieces, each with the first rule that opens it; and the rules whose prefix list
         the snapshot cannot resolve."""
-        key = (region, groups, source)
+        internet = source is _INTERNET_SOURCE[4] or source is _INTERNET_SOURCE[6]
+        key = (region, groups, source.version if internet else source)
         cached = self._opened_cache.get(key)
         if cached is None:
             cached = self._opened_cache[key] = self._opened(region, groups, source)
@@ -785,65 +954,73 @@ class _Analyser:
     def run(self) -> Exposure:
         for interface in self.interfaces():
             self.add_direct(interface)
-        for r in self.resources:
-            if r.type == LOAD_BALANCER:
-                self.add_load_balancer(r)
+        for r in self.by_type.get(LOAD_BALANCER, ()):
+            self.add_load_balancer(r)
         return self.result
+
+    def blocked_pieces(
+        self, region: str, groups: tuple[str, ...], version: int, only: Any
+    ) -> list[tuple[str, Ports, tuple[Hop, ...], bool]]:
+        """Every piece the groups open, unreachable (no address): cached per group set."""
+        key = (region, groups, version, only)
+        found = self._blocked_cache.get(key)
+        if found is None:
+            opened, unresolved = self.opened(region, groups, _INTERNET_SOURCE[version])
+            pieces = [(p, span) for p, span, _ in opened]
+            pieces += [(p, span) for _, _, p, span in unresolved]
+            found = self._blocked_cache[key] = [
+                (protocol_, ports_, (), False)
+                for protocol, ports in dict.fromkeys(pieces)
+                for protocol_, ports_ in _served_by(only, protocol, ports)
+            ]
+        return found
 
     def add_direct(self, interface: Interface) -> None:
         owner = interface.owner
         region = owner.region
         single = len(interface.subnet_ids) == 1 and interface.only is None
+        hop_id = interface.id or owner.id
+        add = self.result._items.append  # built before anything is read: no cache to reset
+        groups = interface.groups
         for version in (4, 6):
             address = interface.addresses.get(version)
-            hop_id = interface.id or owner.id
             if not address:
                 # No address: one verdict per piece the groups open, blocked at the first hop.
-                word = "no public IPv4 address" if version == 4 else "no global IPv6 address"
-                blocked = (Hop(ADDRESS, hop_id, word, NONE),)
-                opened, unresolved = self.opened(
-                    region, interface.groups, Source((_INTERNET[version],))
-                )
-                pieces = [(p, span) for p, span, _ in opened]
-                pieces += [(p, span) for _, _, p, span in unresolved]
-                for protocol, ports in dict.fromkeys(pieces):
-                    for protocol_, ports_ in _served(interface, protocol, ports):
-                        self._emit(
-                            owner,
-                            interface.id,
-                            protocol_,
-                            ports_,
-                            version,
-                            None,
-                            None,
-                            blocked,
-                            False,
-                        )
+                pieces = self.blocked_pieces(region, groups, version, interface.only)
+                if pieces:
+                    add(_Batch(owner, interface.id, hop_id, version, None, pieces, groups, False))
+                continue
+            if single:  # the common case: one subnet, every port the groups open
+                pieces, live = self.direct(region, interface.subnet_ids[0], groups, version)
+                if pieces:
+                    add(_Batch(owner, interface.id, hop_id, version, address, pieces, groups, live))
                 continue
             word = "public IPv4" if version == 4 else "global IPv6"
             if owner.type == DATABASE:
                 word = "publicly accessible endpoint"
             address_hop = Hop(ADDRESS, hop_id, f"{word} {address}", ALLOW)
-            if single:  # the common case: one subnet, every port the groups open
-                for protocol, ports, hops, ok in self.direct(
-                    region, interface.subnet_ids[0], interface.groups, version
-                ):
-                    path = (address_hop, *hops)
-                    self._emit(
-                        owner, interface.id, protocol, ports, version, address, None, path, ok
-                    )
-                continue
             # A database sits in one of its subnets; reachable when any of them lets it through.
             best: dict[tuple[str, Ports], tuple[tuple[Hop, ...], bool]] = {}
             for subnet_id in interface.subnet_ids:
                 for protocol, ports, hops, ok in self.direct(
                     region, subnet_id, interface.groups, version
-                ):
+                )[0]:
                     for key in _served(interface, protocol, ports):
                         if key not in best or (ok and not best[key][1]):
                             best[key] = ((address_hop, *hops), ok)
             for (protocol, ports), (path, ok) in best.items():
-                self._emit(owner, interface.id, protocol, ports, version, address, None, path, ok)
+                self._emit(
+                    owner,
+                    interface.id,
+                    protocol,
+                    ports,
+                    version,
+                    address,
+                    None,
+                    path,
+                    ok,
+                    interface.groups,
+                )
 
     def _emit(
         self,
@@ -856,8 +1033,9 @@ class _Analyser:
         via: str | None,
         path: tuple[Hop, ...],
         reachable: bool | None = None,
+        groups: tuple[str, ...] = (),
     ) -> None:
-        self.result.verdicts.append(
+        self.result.add(
             Verdict(
                 arn=owner.arn,
                 resource_id=owner.id,
@@ -872,6 +1050,7 @@ class _Analyser:
                 reachable=_reaches(path) if reachable is None else reachable,
                 path=path,
                 interface=interface,
+                groups=groups,
             )
         )
 
@@ -992,7 +1171,7 @@ class _Analyser:
         lb_path: tuple[Hop, ...],
     ) -> None:
         if kind == "lambda":
-            function = _by_arn_or_id(self.resources, target_id)
+            function = _by_arn_or_id(self.by_type.get(FUNCTION, []), target_id)
             invoked = function or _stand_in(lb.region, target_id, FUNCTION)
             hop = Hop(TARGET, tg_id, f"invokes {target_id}", ALLOW)
             self._emit(invoked, None, transport, NO_PORTS, 4, dns, lb.arn, (*lb_path, hop))
@@ -1225,10 +1404,16 @@ def _disjoint(spans: list[tuple[str, Ports, Hop]]) -> list[tuple[str, Ports, Hop
 
 
 def _served(interface: Interface, protocol: str, ports: Ports) -> list[tuple[str, Ports]]:
-    if interface.only is None:
+    return _served_by(interface.only, protocol, ports)
+
+
+def _served_by(
+    only: tuple[tuple[str, Ports], ...] | None, protocol: str, ports: Ports
+) -> list[tuple[str, Ports]]:
+    if only is None:
         return [(protocol, ports)]
     found = []
-    for served_protocol, served in interface.only:
+    for served_protocol, served in only:
         if served_protocol == protocol:
             hit = _intersect(ports, served)
             if hit is not None:
