@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     import argparse
 
 # The order the catalog is presented in (docs, --list-checks): one module per category.
-CATEGORIES = ("identity", "network", "data", "cost", "hygiene")
+CATEGORIES = (
+    "identity",
+    "network",
+    "data",
+    "cost",
+    "hygiene",
+    "edges",
+)
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
