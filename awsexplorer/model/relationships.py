@@ -480,7 +480,8 @@ def _task_definition(b: _Builder, r: Resource) -> None:
             if ":secretsmanager:" in value:  # ARN[:json-key:stage:version], or without "-xxxxxx"
                 value = ":".join(value.split(":")[:7])
                 name = value.rsplit(":", 1)[-1]
-                found = b.index.ref(r.region, value) or b.secrets.get((r.region, name)) or value
+                held = value if value in b.index.resources else b.secrets.get((r.region, name))
+                found = held or value
             b.index.add(r.arn, found, SECRET)
 
 

@@ -1,0 +1,284 @@
+"""The relationship index on literal resources: the edges moto cannot make (certificates in use,
+WAF on an API stage, ECS, EKS node groups, Auto Scaling, Route 53 aliases, CloudFront origins,
+stacks, KMS by alias, IP targets, peering, VPN, snapshots, a function's dead-letter queue...),
+written as the collectors write them. Each is asserted exactly: the whole edge set of the
+fixture, so an edge too many fails as surely as one missing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsexplorer.model import Resource
+from awsexplorer.model import kinds as k
+from awsexplorer.model import relationships as rel
+from awsexplorer.model.ownership import MANAGED_BY, STACK_TAG
+
+R = "eu-west-1"
+A = "123456789012"
+
+
+def res(rtype: str, rid: str, arn: str | None = None, region: str = R, **attrs: Any) -> Resource:
+    tags = attrs.pop("tags", {})
+    name = attrs.pop("name", rid)
+    service, short = rtype.split(":", 1)
+    return Resource(
+        arn=arn or f"arn:aws:{service}:{region}:{A}:{short}/{rid}",
+        type=rtype,
+        id=rid,
+        name=name,
+        region=region,
+        vpc_id=attrs.pop("vpc_id", None),
+        tags=tags,
+        attributes=attrs,
+    )
+
+
+def edges(resources: list[Resource]) -> set[tuple[str, str, str]]:
+    return {(e.source, e.target, e.kind) for e in rel.build(resources).edges()}
+
+
+def test_kms_key_by_id_alias_and_alias_arn_and_in_encryption_dicts() -> None:
+    key = res(k.KMS_KEY_TYPE, "1111", aliases=["alias/data"])
+    other_region_key = res(k.KMS_KEY_TYPE, "2222", region="us-east-1", aliases=["alias/data"])
+    volume = res(k.VOLUME, "vol-1", kms_key_id="1111")
+    secret = res(k.SECRET, "s", kms_key_id="alias/data")
+    queue = res(k.QUEUE, "q", encryption={"kms_key_id": f"arn:aws:kms:{R}:{A}:alias/data"})
+    table = res(k.DYNAMODB_TABLE, "t", encryption={"kms_key_arn": key.arn})
+    foreign = res(k.EBS_SNAPSHOT, "snap-1")
+    foreign.attributes[k.KMS_KEY] = "arn:aws:kms:eu-west-1:999999999999:key/abc"
+    unknown_id = res(k.VOLUME, "vol-2", kms_key_id="not-held")
+    found = edges([key, other_region_key, volume, secret, queue, table, foreign, unknown_id])
+    assert found == {
+        (volume.arn, key.arn, rel.KMS_KEY),
+        (secret.arn, key.arn, rel.KMS_KEY),
+        (queue.arn, key.arn, rel.KMS_KEY),
+        (table.arn, key.arn, rel.KMS_KEY),
+        # another account's key: kept, it is an ARN; a bare id nobody holds is not guessed
+        (foreign.arn, "arn:aws:kms:eu-west-1:999999999999:key/abc", rel.KMS_KEY),
+    }
+
+
+def test_load_balancer_listener_target_group_targets_and_certificates() -> None:
+    instance = res(k.INSTANCE, "i-1", private_ip="10.0.0.5")
+    eni = res(k.NETWORK_INTERFACE, "eni-9", private_ip="10.0.0.9")
+    fn = res(k.FUNCTION, "f", arn=f"arn:aws:lambda:{R}:{A}:function:f")
+    cert = res(k.CERTIFICATE, "c1", in_use_by=[])
+    tg_i = res(k.TARGET_GROUP, "tg-i", target_type="instance", targets=[{"id": "i-1"}])
+    tg_ip = res(
+        k.TARGET_GROUP, "tg-ip", target_type="ip", targets=[{"id": "10.0.0.9"}, {"id": "1.2.3.4"}]
+    )
+    tg_fn = res(k.TARGET_GROUP, "tg-fn", target_type="lambda", targets=[{"id": fn.arn + ":live"}])
+    lb = res(
+        k.LOAD_BALANCER,
+        "lb",
+        listeners=[
+            {"arn": "L1", "target_group_arns": [tg_i.arn, tg_ip.arn], "certificates": [cert.arn]},
+            {"arn": "L2", "target_group_arns": [tg_fn.arn], "certificates": []},
+        ],
+    )
+    found = edges([instance, eni, fn, cert, tg_i, tg_ip, tg_fn, lb])
+    assert found == {
+        (lb.arn, tg_i.arn, rel.TARGET_GROUP),
+        (lb.arn, tg_ip.arn, rel.TARGET_GROUP),
+        (lb.arn, tg_fn.arn, rel.TARGET_GROUP),
+        (lb.arn, cert.arn, rel.CERTIFICATE),
+        (tg_i.arn, instance.arn, rel.TARGET),
+        (tg_ip.arn, eni.arn, rel.TARGET),  # 1.2.3.4 is nobody's here: no edge
+        (tg_fn.arn, fn.arn, rel.TARGET),  # a qualified ARN is its function
+    }
+
+
+def test_certificate_waf_on_a_stage_and_a_distribution() -> None:
+    api = res(k.REST_API, "abc123", arn=f"arn:aws:apigateway:{R}::/restapis/abc123")
+    lb = res(k.LOAD_BALANCER, "lb")
+    cert = res(k.CERTIFICATE, "c", in_use_by=[lb.arn])
+    acl = res(
+        k.WEB_ACL, "acl", protects=[lb.arn, f"arn:aws:apigateway:{R}::/restapis/abc123/stages/prod"]
+    )
+    edge_acl = res(k.WEB_ACL, "cdn", arn=f"arn:aws:wafv2:us-east-1:{A}:global/webacl/cdn/1")
+    dist = res(
+        k.DISTRIBUTION,
+        "E1",
+        arn=f"arn:aws:cloudfront::{A}:distribution/E1",
+        region="global",
+        web_acl_id=edge_acl.arn,
+        certificate=f"arn:aws:acm:us-east-1:{A}:certificate/x",
+        origins=[{"domain_name": "assets.s3.amazonaws.com"}, {"domain_name": "example.org"}],
+    )
+    bucket = res(k.BUCKET, "assets", arn="arn:aws:s3:::assets")
+    found = edges([api, lb, cert, acl, edge_acl, dist, bucket])
+    assert found == {
+        (lb.arn, cert.arn, rel.CERTIFICATE),
+        (lb.arn, acl.arn, rel.WEB_ACL),
+        (api.arn, acl.arn, rel.WEB_ACL),
+        (dist.arn, edge_acl.arn, rel.WEB_ACL),
+        (dist.arn, f"arn:aws:acm:us-east-1:{A}:certificate/x", rel.CERTIFICATE),
+        (dist.arn, bucket.arn, rel.ORIGIN),  # example.org is outside the account: no edge
+    }
+
+
+def test_route53_alias_and_cname_inside_the_account() -> None:
+    lb = res(k.LOAD_BALANCER, "lb", dns_name="front-1.eu-west-1.elb.amazonaws.com")
+    dist = res(k.DISTRIBUTION, "E1", region="global", domain_name="d111.cloudfront.net")
+    vpc = res(k.VPC, "vpc-1")
+    zone = res(
+        k.HOSTED_ZONE,
+        "Z1",
+        arn="arn:aws:route53:::hostedzone/Z1",
+        region="global",
+        vpcs=[{"vpc_id": "vpc-1", "region": R}],
+        records=[
+            {"type": "A", "alias_target": "dualstack.front-1.eu-west-1.elb.amazonaws.com."},
+            {"type": "CNAME", "values": ["d111.cloudfront.net"]},
+            {"type": "A", "values": ["10.0.0.1"]},
+        ],
+    )
+    assert edges([lb, dist, vpc, zone]) == {
+        (zone.arn, lb.arn, rel.ALIAS),
+        (zone.arn, dist.arn, rel.ALIAS),
+        (zone.arn, vpc.arn, rel.VPC),
+    }
+
+
+def test_containers_auto_scaling_and_roles() -> None:
+    role = res(
+        k.IAM_ROLE,
+        "task",
+        arn=f"arn:aws:iam::{A}:role/task",
+        region="global",
+        trust_policy={
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {
+                        "Service": "ecs-tasks.amazonaws.com",
+                        "AWS": f"arn:aws:iam::{A}:root",
+                    },
+                    "Action": "sts:AssumeRole",
+                }
+            ]
+        },
+    )
+    execution = res(k.IAM_ROLE, "exec", arn=f"arn:aws:iam::{A}:role/exec", region="global")
+    secret = res(k.SECRET, "db", arn=f"arn:aws:secretsmanager:{R}:{A}:secret:db-AbCdEf")
+    cluster = res(k.ECS_CLUSTER, "c", arn=f"arn:aws:ecs:{R}:{A}:cluster/c")
+    task = res(
+        k.ECS_TASK_DEFINITION,
+        "t:1",
+        role=role.arn,
+        execution_role=execution.arn,
+        secrets=[{"value_from": f"arn:aws:secretsmanager:{R}:{A}:secret:db:password::"}],
+    )
+    tg = res(k.TARGET_GROUP, "tg")
+    service = res(
+        k.ECS_SERVICE,
+        "s",
+        cluster=cluster.arn,
+        task_definition=task.arn,
+        load_balancers=[{"target_group_arn": tg.arn}],
+    )
+    eks = res(k.EKS_CLUSTER, "k8s", role=role.arn)
+    nodes = res(k.EKS_NODEGROUP, "ng", cluster="k8s", role=execution.arn)
+    instance = res(k.INSTANCE, "i-1")
+    asg = res(k.AUTOSCALING_GROUP, "asg", instances=[{"id": "i-1"}], target_groups=[tg.arn])
+    found = edges([role, execution, secret, cluster, task, tg, service, eks, nodes, instance, asg])
+    assert found == {
+        ("ecs-tasks.amazonaws.com", role.arn, rel.CAN_ASSUME),
+        (f"arn:aws:iam::{A}:root", role.arn, rel.CAN_ASSUME),
+        (task.arn, role.arn, rel.ROLE),
+        (task.arn, execution.arn, rel.EXECUTION_ROLE),
+        (task.arn, secret.arn, rel.SECRET),  # named without its suffix, with a JSON key
+        (service.arn, cluster.arn, rel.CLUSTER),
+        (service.arn, task.arn, rel.TASK_DEFINITION),
+        (service.arn, tg.arn, rel.TARGET_GROUP),
+        (eks.arn, role.arn, rel.ROLE),
+        (nodes.arn, eks.arn, rel.CLUSTER),
+        (nodes.arn, execution.arn, rel.ROLE),
+        (asg.arn, instance.arn, rel.INSTANCE),
+        (asg.arn, tg.arn, rel.TARGET_GROUP),
+    }
+
+
+def test_stack_peering_vpn_snapshots_caches_trail_alarm_and_dead_letters() -> None:
+    stack_arn = f"arn:aws:cloudformation:{R}:{A}:stack/app/uuid-1"
+    queue = res(
+        k.QUEUE,
+        "q",
+        tags={STACK_TAG: "app", rel.STACK_ID_TAG: stack_arn},
+        **{MANAGED_BY: "app"},
+    )
+    dlq = res(k.QUEUE, "dlq", arn=f"arn:aws:sqs:{R}:{A}:dlq")
+    fn = res(k.FUNCTION, "f", dead_letter_target=dlq.arn)
+    vpc_a, vpc_b = res(k.VPC, "vpc-a"), res(k.VPC, "vpc-b", region="us-east-1")
+    peering = res(
+        k.VPC_PEERING_CONNECTION,
+        "pcx-1",
+        requester_vpc_id="vpc-a",
+        accepter_vpc_id="vpc-b",
+        accepter_region="us-east-1",
+    )
+    cgw, vgw = res(k.CUSTOMER_GATEWAY, "cgw-1"), res(k.VPN_GATEWAY, "vgw-1")
+    vpn = res(k.VPN_CONNECTION, "vpn-1", customer_gateway_id="cgw-1", vpn_gateway_id="vgw-1")
+    db_cluster = res(k.DB_CLUSTER, "aurora")
+    db = res(k.DATABASE, "db-1", cluster_id="aurora")
+    db_snap = res(k.DB_SNAPSHOT, "snap", source="db-1")
+    volume = res(k.VOLUME, "vol-1")
+    ebs_snap = res(k.EBS_SNAPSHOT, "snap-1", volume_id="vol-1")
+    image = res(k.MACHINE_IMAGE, "ami-1", snapshot_ids=["snap-1"])
+    group = res(k.CACHE_REPLICATION_GROUP, "rg")
+    cache = res(k.CACHE_CLUSTER, "cc", replication_group="rg")
+    bucket = res(k.BUCKET, "logs", arn="arn:aws:s3:::logs")
+    trail = res(k.TRAIL, "t", s3_bucket="logs")
+    topic = res(k.TOPIC, "alerts", arn=f"arn:aws:sns:{R}:{A}:alerts")
+    alarm = res(k.ALARM, "a", alarm_actions=[topic.arn])
+    everything = [queue, dlq, fn, vpc_a, vpc_b, peering, cgw, vgw, vpn, db_cluster, db, db_snap]
+    everything += [volume, ebs_snap, image, group, cache, bucket, trail, topic, alarm]
+    assert edges(everything) == {
+        (stack_arn, queue.arn, rel.STACK_RESOURCE),
+        (fn.arn, dlq.arn, rel.DEAD_LETTER),
+        (peering.arn, vpc_a.arn, rel.VPC),
+        (peering.arn, vpc_b.arn, rel.VPC),
+        (vpn.arn, cgw.arn, rel.CUSTOMER_GATEWAY),
+        (vpn.arn, vgw.arn, rel.VPN_GATEWAY),
+        (db.arn, db_cluster.arn, rel.DB_CLUSTER),
+        (db_snap.arn, db.arn, rel.SNAPSHOT_OF),
+        (ebs_snap.arn, volume.arn, rel.SNAPSHOT_OF),
+        (image.arn, ebs_snap.arn, rel.SNAPSHOT),
+        (cache.arn, group.arn, rel.REPLICATION_GROUP),
+        (trail.arn, bucket.arn, rel.LOG_BUCKET),
+        (alarm.arn, topic.arn, rel.ALARM_ACTION),
+    }
+
+
+def test_links_are_edges_of_their_kind_and_a_listener_is_its_load_balancer() -> None:
+    lb = res(k.LOAD_BALANCER, "lb", listeners=[{"arn": "arn:aws:elasticloadbalancing:L"}])
+    fn = res(k.FUNCTION, "f", arn=f"arn:aws:lambda:{R}:{A}:function:f")
+    api = res(
+        k.HTTP_API,
+        "api",
+        links=[
+            {"kind": k.INTEGRATION_LINK, "arn": "arn:aws:elasticloadbalancing:L"},
+            {"kind": k.INTEGRATION_LINK, "arn": fn.arn},
+            {"kind": "", "arn": fn.arn},  # no kind: not an edge
+        ],
+    )
+    assert edges([lb, fn, api]) == {
+        (api.arn, lb.arn, k.INTEGRATION_LINK),
+        (api.arn, fn.arn, k.INTEGRATION_LINK),
+    }
+
+
+def test_find_by_arn_id_or_name_and_hostile_strings_stay_data() -> None:
+    hostile = "[bold]x[/]\x1b[31m"
+    group = res(k.SECURITY_GROUP, "sg-1", name=hostile)
+    instance = res(k.INSTANCE, "i-1", security_groups=["sg-1", hostile])
+    index = rel.build([group, instance])
+    assert index.find(group.arn) == [group]
+    assert index.find("sg-1") == [group]
+    assert index.find(hostile) == [group]
+    assert index.find("nothing") == []
+    assert rel.answer(index, group) == {
+        "resource": group.arn,
+        "uses": [],
+        "used_by": [{"kind": rel.SECURITY_GROUP, "arn": instance.arn}],
+    }
