@@ -23,6 +23,7 @@ from awsexplorer.model.calls import (
     EC2_DESCRIBE_ROUTE_TABLES,
     EC2_DESCRIBE_SUBNETS,
     EC2_DESCRIBE_VOLUMES,
+    EC2_DESCRIBE_VPC_ENDPOINTS,
 )
 from awsexplorer.model.routing import RoutingIndex
 
@@ -100,6 +101,72 @@ def ec2_nat_gateway_cost(ctx: CheckContext) -> Iterator[Outcome]:
                 f"NAT gateway {label(nat)} is idle: no private subnet in {nat.vpc_id} routes "
                 f"through it, yet it costs {cost}",
             )
+
+
+NAT_USD_PER_GB = 0.045  # NAT gateway data processing, us-east-1 list price
+DEAD_ENDPOINT_STATES = ("deleting", "deleted", "failed", "rejected", "expired")
+
+
+def has_s3_gateway_endpoint(ctx: CheckContext, region: str, vpc_id: str) -> bool:
+    suffix = ".s3"
+    return any(
+        e.vpc_id == vpc_id
+        and str(e.attributes.get("endpoint_type") or "").lower() == "gateway"
+        and str(e.attributes.get("service_name") or "").endswith(suffix)
+        and str(e.attributes.get(kinds.STATE) or "").lower() not in DEAD_ENDPOINT_STATES
+        for e in ctx.of_type(kinds.VPC_ENDPOINT)
+        if e.region == region
+    )
+
+
+@check(
+    id="ec2-nat-without-s3-endpoint",
+    title="NAT gateway carries S3 traffic (no S3 gateway endpoint)",
+    severity=Severity.LOW,
+    types=[kinds.VPC],
+    remediation=(
+        "Add an S3 gateway endpoint (free) to the route tables of the private subnets: `aws ec2 "
+        "create-vpc-endpoint --vpc-id VPC --vpc-endpoint-type Gateway --service-name "
+        "com.amazonaws.REGION.s3 --route-table-ids ROUTE_TABLE_IDS`, the "
+        "subnets' route tables, in the VPC's own region REGION."
+    ),
+    inputs=[
+        EC2_DESCRIBE_NAT_GATEWAYS,
+        EC2_DESCRIBE_ROUTE_TABLES,
+        EC2_DESCRIBE_SUBNETS,
+        EC2_DESCRIBE_VPC_ENDPOINTS,
+    ],
+    placeholders={"VPC": "id", "REGION": "region"},
+)
+def ec2_nat_without_s3_endpoint(ctx: CheckContext) -> Iterator[Outcome]:
+    """A VPC whose private subnets reach the internet through a NAT gateway, with no S3 gateway
+    endpoint: everything they read from or write to S3 goes through the NAT and pays its
+    per-GB processing charge (about $0.045/GB at us-east-1 list prices), where a gateway
+    endpoint is free."""
+    vpcs = {(v.region, v.id): v for v in ctx.of_type(kinds.VPC)}
+    subnets = {(s.region, s.id): s for s in ctx.of_type(kinds.SUBNET)}
+    through: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(dict)
+    for (region, nat_id), users in nat_users(ctx).items():
+        for subnet_id in users:
+            subnet = subnets.get((region, subnet_id))
+            if subnet is not None and subnet.vpc_id:
+                through[(region, subnet.vpc_id)].setdefault(nat_id, []).append(subnet_id)
+    for (region, vpc_id), nats in sorted(through.items()):
+        vpc = vpcs.get((region, vpc_id))
+        if vpc is None or has_s3_gateway_endpoint(ctx, region, vpc_id):
+            continue
+        if ctx.errors(EC2_DESCRIBE_VPC_ENDPOINTS, region):
+            yield unknown(vpc, f"the VPC endpoints of {region} were not read")
+            continue
+        routes = "; ".join(
+            f"{', '.join(sorted(users))} through {nat_id}" for nat_id, users in sorted(nats.items())
+        )
+        yield flag(
+            vpc,
+            f"VPC {label(vpc)} sends private subnets to the internet through a NAT gateway "
+            f"({routes}) but has no S3 gateway endpoint: its S3 traffic pays NAT processing "
+            f"(about ${NAT_USD_PER_GB}/GB {PRICE_NOTE})",
+        )
 
 
 @check(

@@ -28,6 +28,7 @@ CATEGORIES = (
     "cost",
     "hygiene",
     "edges",
+    "wiring",
 )
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -797,6 +797,10 @@ CONTAINERS_AND_COMPUTE: tuple[Kind, ...] = (
             "source_arn": OPT_STR,
             "batch_size": OPT_INT,
             "on_failure": OPT_STR,
+            # Stream sources (Kinesis, DynamoDB): -1 or None is AWS's default, unbounded
+            "maximum_retry_attempts": OPT_INT,
+            "maximum_record_age_seconds": OPT_INT,
+            "bisect_on_error": OPT_BOOL,
             "links": LIST,  # [{kind, arn}]: its source, its function, its on-failure target
         },
         facts=(

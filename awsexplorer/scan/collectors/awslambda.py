@@ -186,6 +186,9 @@ def mapping_attributes(mapping: dict[str, Any]) -> dict[str, Any]:
             "source_arn": source,
             "batch_size": mapping.get("BatchSize"),
             "on_failure": on_failure,
+            "maximum_retry_attempts": mapping.get("MaximumRetryAttempts"),
+            "maximum_record_age_seconds": mapping.get("MaximumRecordAgeInSeconds"),
+            "bisect_on_error": mapping.get("BisectBatchOnFunctionError"),
             "links": links,
         }
     )
