@@ -52,6 +52,15 @@ CONTRACT_IDS = {
     "ec2-eip-unattached": "low",
     "billing-alarm-missing": "medium",
     "tag-missing-required": "low",
+    # Issue 13: edges and wiring (checks/edges.py, checks/wiring.py, cost.py).
+    "cloudfront-http-allowed": "medium",
+    "elb-http-not-redirected": "medium",
+    "waf-missing": "medium",
+    "apigw-lambda-timeout-mismatch": "medium",
+    "lambda-event-source-no-failure-handling": "medium",
+    "lambda-recursive-loop": "high",
+    "monitoring-no-alarm": "low",
+    "ec2-nat-without-s3-endpoint": "low",
 }
 
 
@@ -65,6 +74,9 @@ def test_metadata_is_valid(item: Check) -> None:
 EXTRA_IDS = {
     "ec2-instance-imdsv1": "medium",
     "ec2-ebs-encryption-by-default-off": "low",
+    # issue 16 (exposure): reachability, from model/exposure.py
+    "ec2-nacl-blocks-return-traffic": "medium",
+    "ec2-internet-exposed-port": "high",
 }
 
 
