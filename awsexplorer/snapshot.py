@@ -22,6 +22,8 @@ from awsexplorer.errors import UserError
 from awsexplorer.inert import escape_json_text
 from awsexplorer.model import (
     Account,
+    AccountScan,
+    AccountStatus,
     CheckResult,
     CheckSettings,
     Finding,
@@ -31,10 +33,14 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
+from awsexplorer.model.accounts import merged_regions, with_account
 from awsexplorer.model.kinds import complete
+from awsexplorer.model.scan_result import account_status
 
 SNAPSHOT_FORMAT = "awsexplorer.snapshot"
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+# The versions this awsexplorer reads: a version 1 file (one account) is read as one account.
+READABLE_VERSIONS = (1, 2)
 # The largest file `read` accepts. A 100,000-resource snapshot is ~70 MB, so a million resources
 # is ~0.7 GB and a merged multi-account estate of that size ~1.5 GB; 4 GiB leaves room for that
 # and stops a wrong file (a disk image, a huge log) from eating the machine's memory.
@@ -49,27 +55,57 @@ class SnapshotError(UserError):
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
-    """The snapshot document, sorted so that two scans of one account compare line by line."""
+    """The version 2 document, sorted so that two scans of the same accounts compare line by
+    line: accounts by id, resources by account, region, type and id; every resource and finding
+    carries its account."""
+    accounts = sorted(result.account_scans(), key=lambda a: a.id)
+    first = result.account.id
+    several = len(accounts) > 1
+
+    def account_doc(account: AccountScan) -> dict[str, Any]:
+        data = account.to_dict()
+        if not several:
+            data.pop("checks", None)  # one account: the result's own checks are its
+        return data
+
+    def resource_doc(resource: Resource) -> dict[str, Any]:
+        data = resource.to_dict()
+        if data["account_id"] is None:
+            data["account_id"] = first
+        return data
+
+    def finding_doc(finding: Finding) -> dict[str, Any]:
+        data = finding.to_dict()
+        data.setdefault("account_id", first)
+        return data
+
     return {
         "format": SNAPSHOT_FORMAT,
         "version": SNAPSHOT_VERSION,
         "generator": f"awsexplorer {__version__}",
-        "account": result.account.to_dict(),
+        # The first account, for a script that reads one (every account is in `accounts`).
+        "account": (accounts[0].account if several else result.account).to_dict(),
+        "accounts": [account_doc(a) for a in accounts],
         "profile": result.profile,
         "started_at": result.started_at,
         "finished_at": result.finished_at,
-        "regions": [
-            r.to_dict()
-            for r in sorted(result.regions, key=lambda r: r.name)
-            if r.status not in (RegionStatus.PENDING, RegionStatus.SCANNING)
-        ],
         "resources": [
-            r.to_dict() for r in sorted(result.resources, key=lambda r: (r.region, r.type, r.id))
+            resource_doc(r)
+            for r in sorted(
+                result.resources, key=lambda r: (r.account_id or first, r.region, r.type, r.id)
+            )
         ],
         "findings": [
-            f.to_dict()
+            finding_doc(f)
             for f in sorted(
-                result.findings, key=lambda f: (f.severity.rank, f.check, f.region, f.resource)
+                result.findings,
+                key=lambda f: (
+                    f.severity.rank,
+                    f.check,
+                    f.account_id or first,
+                    f.region,
+                    f.resource,
+                ),
             )
         ],
         "checks": [c.to_dict() for c in sorted(result.checks, key=lambda c: c.id)],
@@ -170,7 +206,7 @@ _ACCOUNT: tuple[tuple[str, Any, bool], ...] = (
     ("partition", (str, _NONE), False),
     ("caller_arn", (str, _NONE), False),
 )
-_TOP = (
+_TOP_V1 = (
     ("account", dict, True),
     ("profile", (str, _NONE), False),
     ("started_at", str, True),
@@ -181,6 +217,31 @@ _TOP = (
     ("checks", (list, _NONE), False),
     ("settings", (dict, _NONE), False),
 )
+_TOP_V2 = (
+    ("account", (dict, _NONE), False),
+    ("accounts", list, True),
+    ("profile", (str, _NONE), False),
+    ("started_at", str, True),
+    ("finished_at", (str, _NONE), False),
+    ("resources", list, True),
+    ("findings", (list, _NONE), False),
+    ("checks", (list, _NONE), False),
+    ("settings", (dict, _NONE), False),
+)
+_ACCOUNT_V2: tuple[tuple[str, Any, bool], ...] = (
+    ("id", str, True),
+    ("alias", (str, _NONE), False),
+    ("name", (str, _NONE), False),
+    ("ou_path", (str, _NONE), False),
+    ("status", str, True),
+    ("reason", (str, _NONE), False),
+    ("partition", (str, _NONE), False),
+    ("caller_arn", (str, _NONE), False),
+    ("profile", (str, _NONE), False),
+    ("regions", list, True),
+    ("checks", (list, _NONE), False),
+)
+_ACCOUNT_STATUSES = frozenset(s.value for s in AccountStatus)
 _SETTINGS = (
     ("stale_days", int, True),
     ("required_tags", (list, _NONE), False),
@@ -218,6 +279,8 @@ _FINDING = (
     ("remediation", (str, _NONE), False),
 )
 _CHECK = (("id", str, True), ("status", str, True), ("reason", (str, _NONE), False))
+_RESOURCE_V2 = (*_RESOURCE, ("account_id", str, True))
+_FINDING_V2 = (*_FINDING, ("account_id", str, True))
 _REGION_STATUSES = frozenset(s.value for s in RegionStatus)
 _SEVERITIES = frozenset(s.value for s in Severity)
 
@@ -279,37 +342,70 @@ def _tags_ok(resources: list[dict[str, Any]]) -> bool:
     return set(map(type, chain.from_iterable(map(dict.values, tags)))) <= _ONLY_STR
 
 
+def _validate_regions(regions: list[Any], where: str) -> None:
+    for n, region in enumerate(regions):
+        place = f"{where}[{n}]"
+        _fields(region, place, _REGION)
+        _one_of(region["status"], _REGION_STATUSES, f"{place}.status")
+        for m, error in enumerate(_list(region.get("errors"), place)):
+            _fields(error, f"{place}.errors[{m}]", _CALL_ERROR)
+
+
+def _validate_checks(checks: Any, where: str) -> None:
+    for n, check in enumerate(_list(checks, where)):
+        _fields(check, f"{where}[{n}]", _CHECK)
+
+
 def validate(data: Any) -> None:
     """Raise _Damaged naming the first thing in the document that is not as documented, so a
-    reader never meets a string where it expects an object (a one-line error, not a traceback)."""
-    _fields(data, "", _TOP)
-    _fields(data["account"], "account", _ACCOUNT)
-    for n, region in enumerate(data["regions"]):
-        where = f"regions[{n}]"
-        _fields(region, where, _REGION)
-        _one_of(region["status"], _REGION_STATUSES, f"{where}.status")
-        for m, error in enumerate(_list(region.get("errors"), where)):
-            _fields(error, f"{where}.errors[{m}]", _CALL_ERROR)
+    reader never meets a string where it expects an object (a one-line error, not a traceback).
+    Version 1 and version 2 documents each against their own shape."""
+    v2 = data.get("version") == 2 if isinstance(data, dict) else False
+    _fields(data, "", _TOP_V2 if v2 else _TOP_V1)
+    if v2:
+        if data.get("account") is not None:
+            _fields(data["account"], "account", _ACCOUNT)
+        if not data["accounts"]:
+            raise _Damaged("'accounts' is empty")
+        ids = set()
+        for n, account in enumerate(data["accounts"]):
+            _fields(account, f"accounts[{n}]", _ACCOUNT_V2)
+            _one_of(account["status"], _ACCOUNT_STATUSES, f"accounts[{n}].status")
+            if account["id"] in ids:
+                raise _Damaged(f"'accounts[{n}].id' repeats an earlier account")
+            ids.add(account["id"])
+            _validate_regions(account["regions"], f"accounts[{n}].regions")
+            _validate_checks(account.get("checks"), f"accounts[{n}].checks")
+    else:
+        _fields(data["account"], "account", _ACCOUNT)
+        _validate_regions(data["regions"], "regions")
     resources = data["resources"]
+    resource_spec = _RESOURCE_V2 if v2 else _RESOURCE
     if not (
-        _all_ok(resources, _RESOURCE) and _tags_ok(resources)
+        _all_ok(resources, resource_spec) and _tags_ok(resources)
     ):  # find the first bad one, and say what is wrong with it
         for n, resource in enumerate(resources):
-            _fields(resource, f"resources[{n}]", _RESOURCE)
+            _fields(resource, f"resources[{n}]", resource_spec)
             for value in (resource.get("tags") or {}).values():
                 if type(value) is not str:
                     raise _Damaged(
                         f"'resources[{n}].tags' has a value that is {_kind_of(value)}, not a string"
                     )
     findings = _list(data.get("findings"), "findings")
-    if not _all_ok(findings, _FINDING):
+    finding_spec = _FINDING_V2 if v2 else _FINDING
+    if not _all_ok(findings, finding_spec):
         for n, finding in enumerate(findings):
-            _fields(finding, f"findings[{n}]", _FINDING)
+            _fields(finding, f"findings[{n}]", finding_spec)
     for n, severity in enumerate(map(dict.get, findings, repeat("severity"))):
         if severity not in _SEVERITIES:
             _one_of(severity, _SEVERITIES, f"findings[{n}].severity")
-    for n, check in enumerate(_list(data.get("checks"), "checks")):
-        _fields(check, f"checks[{n}]", _CHECK)
+    if v2:
+        for what, items in (("resources", resources), ("findings", findings)):
+            unknown = set(map(dict.get, items, repeat("account_id"))) - ids
+            if unknown:
+                n = next(i for i, item in enumerate(items) if item["account_id"] in unknown)
+                raise _Damaged(f"'{what}[{n}].account_id' is not one of the 'accounts'")
+    _validate_checks(data.get("checks"), "checks")
     settings = data.get("settings")
     if settings is not None:
         _fields(settings, "settings", _SETTINGS)
@@ -318,6 +414,32 @@ def validate(data: Any) -> None:
         for key in ("required_tags", "disabled_checks"):
             if any(type(v) is not str for v in settings.get(key) or ()):
                 raise _Damaged(f"'settings.{key}' has an item that is not a string")
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A checked version 1 document in the version 2 shape, in place: its one account in
+    `accounts` (status from its regions), `account_id` on every resource and finding."""
+    if data.get("version") != 1:
+        return data
+    account = data["account"]
+    account_id = account["id"]
+    regions = [RegionScan.from_dict(r) for r in data["regions"]]
+    data["accounts"] = [
+        {
+            **account,
+            "name": None,
+            "ou_path": None,
+            "status": account_status(regions).value,
+            "reason": None,
+            "profile": data.get("profile"),
+            "regions": data.pop("regions"),
+        }
+    ]
+    for item in chain(data["resources"], data.get("findings") or ()):
+        item["account_id"] = account_id
+    data["version"] = SNAPSHOT_VERSION
+    data["upgraded_from"] = 1
+    return data
 
 
 def from_dict(data: Any, source: str = "snapshot") -> ScanResult:
@@ -343,30 +465,40 @@ def check(data: Any, source: str = "snapshot") -> dict[str, Any]:
             f"(this awsexplorer reads version {SNAPSHOT_VERSION}).",
             REWRITE_HINT,
         )
-    if version != SNAPSHOT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise SnapshotError(
-            f"{source} is snapshot version {version}; this awsexplorer reads version "
-            f"{SNAPSHOT_VERSION}.",
+            f"{source} is snapshot version {version}; this awsexplorer reads versions "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}.",
             "Upgrade awsexplorer, or re-run `awsexplorer scan --output FILE` with this one.",
         )
     try:
         validate(data)
     except _Damaged as exc:
         raise SnapshotError(f"{source} is damaged: {exc}.", REWRITE_HINT) from None
-    return data
+    return upgrade(data)
 
 
 def from_document(
     data: dict[str, Any], source: str = "snapshot", *, resources: bool = True
 ) -> ScanResult:
-    """The ScanResult of a checked document; `resources=False` leaves its resources out."""
+    """The ScanResult of a checked (version 2 shaped) document; `resources=False` leaves its
+    resources out. One account reads as a scan of that account; several as their merge
+    (model/accounts.py): `account` is the first, `regions` the merged view."""
     try:
+        accounts = sorted((AccountScan.from_dict(a) for a in data["accounts"]), key=lambda a: a.id)
+        several = len(accounts) > 1
+        if several:
+            for account in accounts:
+                for region in account.regions:
+                    region.errors = with_account(region.errors, account.id)
+        else:
+            accounts[0].checks = []
         return ScanResult(
-            account=Account.from_dict(data["account"]),
+            account=accounts[0].account if several else _account(data, accounts[0]),
             profile=data.get("profile"),
             started_at=data["started_at"],
             finished_at=data.get("finished_at"),
-            regions=[RegionScan.from_dict(r) for r in data["regions"]],
+            regions=merged_regions(accounts) if several else accounts[0].regions,
             # An older snapshot gets the normalised fields its record reads (model/kinds.py).
             resources=[complete(Resource.from_dict(r)) for r in data["resources"]]
             if resources
@@ -374,6 +506,7 @@ def from_document(
             findings=[Finding.from_dict(f) for f in data.get("findings") or []],
             checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
             settings=CheckSettings.from_dict(data["settings"]) if data.get("settings") else None,
+            accounts=accounts,
         )
     except _Damaged as exc:
         raise SnapshotError(f"{source} is damaged: {exc}.", REWRITE_HINT) from None
@@ -383,6 +516,13 @@ def from_document(
             f"{source} is damaged: a field has an unexpected shape ({type(exc).__name__}).",
             REWRITE_HINT,
         ) from None
+
+
+def _account(data: dict[str, Any], only: AccountScan) -> Account:
+    top = data.get("account")
+    if isinstance(top, dict) and top.get("id") == only.id:
+        return Account.from_dict(top)
+    return only.account
 
 
 @contextlib.contextmanager

@@ -94,9 +94,19 @@ def test_an_older_snapshot_gains_the_normalised_fields_its_raw_ones_hold(tmp_pat
 
 def test_document_shape_matches_the_documented_format(tmp_path: Path) -> None:
     data = json.loads(snapshot.dumps(_result()))
-    assert data["format"] == "awsexplorer.snapshot" and data["version"] == 1
-    assert set(data) >= {"account", "started_at", "finished_at", "regions", "resources", "findings"}
-    assert data["regions"][0] == {
+    assert data["format"] == "awsexplorer.snapshot" and data["version"] == 2
+    assert set(data) >= {"accounts", "started_at", "finished_at", "resources", "findings"}
+    assert "regions" not in data  # version 2: each account holds its regions
+    (account,) = data["accounts"]
+    assert {k: account[k] for k in ("id", "alias", "name", "ou_path", "status", "reason")} == {
+        "id": "123456789012",
+        "alias": "acme-prod",
+        "name": None,
+        "ou_path": None,
+        "status": "partial",
+        "reason": None,
+    }
+    assert account["regions"][0] == {
         "name": "ap-east-1",
         "status": "not-enabled",
         "errors": [],
@@ -112,7 +122,10 @@ def test_document_shape_matches_the_documented_format(tmp_path: Path) -> None:
         "subnet_id",
         "tags",
         "attributes",
+        "account_id",
     }
+    assert data["resources"][0]["account_id"] == "123456789012"
+    assert data["findings"][0]["account_id"] == "123456789012"
     assert data["checks"] == [
         {"id": "ec2-ebs-unencrypted", "status": "not-evaluated", "reason": "DescribeVolumes denied"}
     ]
@@ -169,12 +182,12 @@ def test_binary_file(tmp_path: Path) -> None:
 
 def test_a_missing_field_is_named_with_a_hint(tmp_path: Path) -> None:
     data = json.loads(snapshot.dumps(_result()))
-    del data["account"]
+    del data["accounts"]
     path = tmp_path / "scan.json"
     path.write_text(json.dumps(data))
     with pytest.raises(snapshot.SnapshotError) as caught:
         snapshot.read(path)
-    assert "the field 'account' is missing" in caught.value.message
+    assert "the field 'accounts' is missing" in caught.value.message
     assert caught.value.hint and "awsexplorer scan --output" in caught.value.hint
 
 
@@ -204,16 +217,36 @@ _DELETE = object()
         (_document(version=True), "its version is true or false, not a number"),
         (_document(version=_DELETE), "it has no 'version' field"),
         (_document(resources={"a": 1}), "'resources' is an object, not a list"),
-        (_document(regions="eu-west-1"), "'regions' is a string, not a list"),
-        (_document(account="123456789012"), "'account' is a string, not an object"),
+        (
+            _document(accounts__0__regions="eu-west-1"),
+            "'accounts[0].regions' is a string, not a list",
+        ),
+        (_document(account="123456789012"), "'account' is a string, not an object or null"),
+        (_document(accounts=[]), "'accounts' is empty"),
+        (_document(accounts__0__status="fine"), "'accounts[0].status' is not one of"),
+        (_document(resources__0__account_id=_DELETE), "'resources[0].account_id' is missing"),
+        (
+            _document(resources__0__account_id="999999999999"),
+            "'resources[0].account_id' is not one of the 'accounts'",
+        ),
+        (
+            _document(findings__0__account_id="999999999999"),
+            "'findings[0].account_id' is not one of the 'accounts'",
+        ),
         (_document(resources__0="arn:aws:ec2:x"), "'resources[0]' is a string, not an object"),
         (_document(resources__0__id=_DELETE), "the field 'resources[0].id' is missing"),
         (_document(resources__0__name=5), "'resources[0].name' is a number, not a string or null"),
         (_document(resources__0__tags=["a"]), "'resources[0].tags' is a list, not an object"),
         (_document(resources__0__tags__Name=1), "'resources[0].tags' has a value that is a number"),
         (_document(resources__0__vpc_id=[]), "'resources[0].vpc_id' is a list, not a string"),
-        (_document(regions__1__status="fine"), "'regions[1].status' is not one of"),
-        (_document(regions__1__errors__0=3), "'regions[1].errors[0]' is a number, not an object"),
+        (
+            _document(accounts__0__regions__1__status="fine"),
+            "'accounts[0].regions[1].status' is not one of",
+        ),
+        (
+            _document(accounts__0__regions__1__errors__0=3),
+            "'accounts[0].regions[1].errors[0]' is a number, not an object",
+        ),
         (_document(findings__0__severity="urgent"), "'findings[0].severity' is not one of"),
         (_document(findings__0__message=None), "'findings[0].message' is null, not a string"),
         (_document(findings="none"), "'findings' is a string, not a list or null"),

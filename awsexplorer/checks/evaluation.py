@@ -19,6 +19,7 @@ from awsexplorer.checks.registry import Check, all_checks, check_ids
 from awsexplorer.config import Settings
 from awsexplorer.model import (
     GLOBAL_REGION,
+    AccountStatus,
     CheckResult,
     CheckSettings,
     Finding,
@@ -26,6 +27,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
+from awsexplorer.model.accounts import finding_order, merge_checks, split
 from awsexplorer.model.activity import scan_time
 from awsexplorer.model.findings import CheckStatus
 from awsexplorer.model.topology import enrich
@@ -96,6 +98,7 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
         for o in outcomes
         if isinstance(o, Flag)
     ]
+            ctx.account.id,
     reasons = [] if item.judges_inputs else ctx.unreadable(item.inputs)
     reasons += sorted(o.reason for o in outcomes if isinstance(o, Unknown))
     if reasons:
@@ -109,13 +112,35 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
 def evaluate(
     result: ScanResult, settings: Settings | None = None, now: datetime | None = None
 ) -> tuple[list[Finding], list[CheckResult]]:
-    """Run every enabled check over a scan. Pure: reads `result`, returns new lists."""
+    """Run every enabled check over a scan, one account at a time (an account's trail does not
+    cover another's), each finding with its account. Reads `result` and returns new lists; with
+    several accounts it also stores each account's own check results in its `checks` (a failed
+    account's checks are all not evaluated, with its reason), which the returned ones merge."""
     settings = settings or Settings()
     settings.check_ids_known(check_ids())
     ctx = CheckContext(result, settings, now or scan_time(result))
     findings: list[Finding] = []
     results: list[CheckResult] = []
     for item in all_checks():
+    if not result.multi_account:
+        return _evaluate_one(result, settings, now)
+    findings: list[Finding] = []
+    for account, part in split(result):
+        if account.status is AccountStatus.FAILED:
+            account.checks = [
+                CheckResult(c.id, CheckStatus.NOT_EVALUATED, "the account could not be read")
+                for c in all_checks()
+            ]
+            continue
+        found, account.checks = _evaluate_one(part, settings, now)
+        findings += found
+    findings.sort(key=finding_order)
+    return findings, merge_checks([(a.id, a.checks) for a in result.accounts])
+
+
+def _evaluate_one(
+    result: ScanResult, settings: Settings, now: datetime | None
+) -> tuple[list[Finding], list[CheckResult]]:
         if not settings.enabled(item.id):
             results.append(CheckResult(item.id, CheckStatus.NOT_EVALUATED, "disabled in settings"))
             continue

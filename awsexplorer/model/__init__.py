@@ -4,6 +4,8 @@ from awsexplorer.model.findings import CheckResult, CheckStatus, Finding, Severi
 from awsexplorer.model.resource import GLOBAL_REGION, Resource
 from awsexplorer.model.scan_result import (
     Account,
+    AccountScan,
+    AccountStatus,
     CallError,
     CheckSettings,
     RegionScan,
@@ -14,6 +16,8 @@ from awsexplorer.model.scan_result import (
 __all__ = [
     "GLOBAL_REGION",
     "Account",
+    "AccountScan",
+    "AccountStatus",
     "CallError",
     "CheckResult",
     "CheckSettings",

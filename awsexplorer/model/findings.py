@@ -51,13 +51,15 @@ class Finding:
     message: str
     remediation: str
     scope: Scope = Scope.RESOURCE  # set by the check registry
+    # The account the finding is about (set by the evaluation, one account at a time).
+    account_id: str | None = None
 
     @property
     def account_level(self) -> bool:
         return self.scope is Scope.ACCOUNT
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "check": self.check,
             "severity": self.severity.value,
             "resource": self.resource,
@@ -66,6 +68,9 @@ class Finding:
             "remediation": self.remediation,
             "scope": self.scope.value,
         }
+        if self.account_id is not None:
+            data["account_id"] = self.account_id
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
@@ -81,6 +86,7 @@ class Finding:
                 if "scope" in data
                 else legacy_scope(str(data["check"]), str(data["resource"]))
             ),
+            account_id=data.get("account_id"),
         )
 
 

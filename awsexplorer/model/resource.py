@@ -27,6 +27,9 @@ class Resource:
     subnet_id: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, Any] = field(default_factory=dict)
+    # The AWS account the resource belongs to (set by the scanner; read from a snapshot, where a
+    # version 1 file's single account fills it in). None only for a resource built by hand.
+    account_id: str | None = None
 
     @property
     def service(self) -> str:
@@ -43,6 +46,7 @@ class Resource:
             "subnet_id": self.subnet_id,
             "tags": dict(self.tags),
             "attributes": self.attributes,
+            "account_id": self.account_id,
         }
 
     @classmethod
@@ -57,4 +61,5 @@ class Resource:
             subnet_id=data.get("subnet_id"),
             tags={str(k): str(v) for k, v in (data.get("tags") or {}).items()},
             attributes=dict(data.get("attributes") or {}),
+            account_id=data.get("account_id"),
         )

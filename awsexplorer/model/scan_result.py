@@ -28,6 +28,7 @@ class CallError:
     operation: str
     code: str
     message: str
+    account_id: str | None = None  # set when the scan holds several accounts
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -88,12 +89,13 @@ class Account:
         return f"arn:{self.partition}:iam::{self.id}:root"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "alias": self.alias,
             "partition": self.partition,
             "caller_arn": self.caller_arn,
         }
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Account:
@@ -103,6 +105,90 @@ class Account:
             partition=str(data.get("partition") or "aws"),
             caller_arn=str(data.get("caller_arn") or ""),
         )
+
+
+class AccountStatus(StrEnum):
+    """How completely one account was read (the snapshot's words)."""
+
+    OK = "ok"  # every scanned region was read in full
+    PARTIAL = "partial"  # some calls or regions failed; what could be read is there
+    FAILED = "failed"  # nothing could be read: no credentials, a role that cannot be assumed
+
+
+@dataclass(slots=True)
+class AccountScan:
+    """One account of a scan: who it is, where it sits in the Organization, how it went.
+
+    `name` and `ou_path` come from AWS Organizations (None when the scan did not list it);
+    `reason` says why a failed or partial account is so, with the fix (one line)."""
+
+    id: str
+    alias: str | None = None
+    name: str | None = None
+    ou_path: str | None = None
+    status: AccountStatus = AccountStatus.OK
+    reason: str | None = None
+    regions: list[RegionScan] = field(default_factory=list)
+    partition: str = "aws"
+    caller_arn: str = ""
+    profile: str | None = None
+    # Whether each check could be evaluated in this account (kept when the scan holds several
+    # accounts; the result's own `checks` merge them).
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """What a person calls it: the alias, else the Organization's name, else the id."""
+        return self.alias or self.name or self.id
+
+    @property
+    def account(self) -> Account:
+        return Account(self.id, self.alias, self.partition, self.caller_arn)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "alias": self.alias,
+            "name": self.name,
+            "ou_path": self.ou_path,
+            "status": self.status.value,
+            "reason": self.reason,
+            "partition": self.partition,
+            "caller_arn": self.caller_arn,
+            "profile": self.profile,
+            "regions": [
+                r.to_dict()
+                for r in sorted(self.regions, key=lambda r: r.name)
+                if r.status not in (RegionStatus.PENDING, RegionStatus.SCANNING)
+            ],
+        }
+        if self.checks:
+            data["checks"] = [c.to_dict() for c in sorted(self.checks, key=lambda c: c.id)]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AccountScan:
+        return cls(
+            id=str(data["id"]),
+            alias=data.get("alias"),
+            name=data.get("name"),
+            ou_path=data.get("ou_path"),
+            status=AccountStatus(data.get("status") or "ok"),
+            reason=data.get("reason"),
+            regions=[RegionScan.from_dict(r) for r in data.get("regions") or []],
+            partition=str(data.get("partition") or "aws"),
+            caller_arn=str(data.get("caller_arn") or ""),
+            profile=data.get("profile"),
+            checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
+        )
+
+
+def account_status(regions: list[RegionScan]) -> AccountStatus:
+    """ok when every scanned region was read in full, else partial (failed is set by whoever
+    could not reach the account at all)."""
+    if all(r.status in (RegionStatus.OK, RegionStatus.NOT_ENABLED) for r in regions):
+        return AccountStatus.OK
+    return AccountStatus.PARTIAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +231,31 @@ class ScanResult:
     # The settings `findings` were judged with; None for a snapshot written before they were
     # recorded (docs/snapshot-format.md, `settings`).
     settings: CheckSettings | None = None
+    # Every account of the scan (snapshot version 2). Empty for a result built from one account
+    # (a scan in progress, a test): `account_scans()` then derives the one from `account` and
+    # `regions`. With several, `account` is the first and `regions` the merged view of all
+    # (model/accounts.py).
+    accounts: list[AccountScan] = field(default_factory=list)
+
+    def account_scans(self) -> list[AccountScan]:
+        if self.accounts:
+            return self.accounts
+        account = self.account
+        return [
+            AccountScan(
+                id=account.id,
+                alias=account.alias,
+                status=account_status(self.regions),
+                regions=self.regions,
+                partition=account.partition,
+                caller_arn=account.caller_arn,
+                profile=self.profile,
+            )
+        ]
+
+    @property
+    def multi_account(self) -> bool:
+        return len(self.accounts) > 1
 
     @property
     def errors(self) -> list[CallError]:
@@ -152,8 +263,10 @@ class ScanResult:
 
     @property
     def complete(self) -> bool:
-        """True when every scanned region was read in full."""
-        return all(r.status in (RegionStatus.OK, RegionStatus.NOT_ENABLED) for r in self.regions)
+        """True when every scanned region of every account was read in full."""
+        return all(
+            r.status in (RegionStatus.OK, RegionStatus.NOT_ENABLED) for r in self.regions
+        ) and all(a.status is AccountStatus.OK for a in self.accounts)
 
     def region(self, name: str) -> RegionScan | None:
         return next((r for r in self.regions if r.name == name), None)

@@ -359,6 +359,8 @@ class Scanner:
             by_region: dict[str, list[Resource]] = defaultdict(list)
             for resource in found:
                 by_region[resource.region].append(resource)
+            for resource in found:
+                resource.account_id = ctx.account.id
             for region, items in by_region.items():
                 if region in self._states:
                     self._states[region].resources += len(items)

@@ -13,6 +13,7 @@ from typing import assert_never
 from awsexplorer.model import (
     GLOBAL_REGION,
     Account,
+    AccountScan,
     CallError,
     CheckResult,
     CheckSettings,
@@ -101,6 +102,8 @@ class ExplorerState:
         self.findings: list[Finding] = []
         self.checks: list[CheckResult] = []
         self.settings: CheckSettings | None = None  # what the findings were judged with
+        # Every account of a snapshot or scan of several (empty for one: see ScanResult).
+        self.accounts: list[AccountScan] = []
         self._resources: dict[str, Resource] = {}
         self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = defaultdict(
             lambda: defaultdict(dict)
@@ -149,6 +152,7 @@ class ExplorerState:
         self.set_findings(result.findings)
         self.checks = list(result.checks)
         self.settings = result.settings
+        self.accounts = list(result.accounts)
         if self.baseline is not None:
             self.set_baseline(self.baseline, self.baseline_name)
 
@@ -210,6 +214,7 @@ class ExplorerState:
             self._by_region_type.clear()
             self._by_id.clear()
             self.set_findings([])
+            self.accounts = []  # the live scanner scans one account
         for name in event.regions:
             self._drop_region(name)
             self.regions[name] = RegionView(name, RegionStatus.PENDING)
@@ -261,19 +266,23 @@ class ExplorerState:
     def result(self) -> ScanResult:
         """The current scan as a ScanResult (for saving, analysis and the other screens)."""
         account = self.account or Account("unknown", None, "aws", "")
+        regions = [
+            RegionScan(v.name, v.status, list(v.errors), v.reason) for v in self.ordered_regions()
+        ]
         return ScanResult(
             account=account,
             started_at=self.started_at,
             finished_at=self.finished_at,
-            regions=[
-                RegionScan(v.name, v.status, list(v.errors), v.reason)
-                for v in self.ordered_regions()
-            ],
+            regions=regions,
             resources=list(self._resources.values()),
             findings=list(self.findings),
             checks=list(self.checks),
             profile=self.profile,
             settings=self.settings,
+            # One account: its regions are the ones shown (a rescan may have changed them).
+            accounts=[replace(self.accounts[0], regions=regions)]
+            if len(self.accounts) == 1
+            else list(self.accounts),
         )
 
     # -- the baseline ---------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_the_scan_records_its_settings_and_the_snapshot_keeps_them(tmp_path: Pat
 def test_a_snapshot_without_settings_reads_as_before(tmp_path: Path) -> None:
     path = scanned_at_90(tmp_path, record=False)
     document = json.loads(path.read_text())
-    assert document["version"] == 1 and "settings" not in document
+    assert document["version"] == 2 and "settings" not in document
     read = snapshot.read(path)
     assert read.settings is None
     assert rejudge(read, Settings(stale_days=30)) is None  # nothing to compare with: as stored

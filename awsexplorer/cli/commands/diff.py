@@ -76,7 +76,8 @@ def _run(args: argparse.Namespace) -> int:
     old_doc, new_doc = snapshot.read_document(args.old), snapshot.read_document(args.new)
     old = snapshot.from_document(old_doc, str(args.old), resources=False)
     new = snapshot.from_document(new_doc, str(args.new), resources=False)
-    if old.account.id != new.account.id:
+    old_ids = {a.id for a in old.account_scans()}
+    if not old_ids & {a.id for a in new.account_scans()}:  # no account in common
         raise UserError(
             f"{args.old} is account {old.account.id} and {args.new} is account "
             f"{new.account.id}: diff two snapshots of the same account."

@@ -1,0 +1,245 @@
+"""Several accounts in one ScanResult: split it into one result per account, merge results
+(shards, several profiles, an Organization) into one. Pure: no I/O.
+
+A merged result lists every account in `accounts` (sorted by id), carries every resource and
+finding with its `account_id`, has the first account as `account`, and `regions` as the merged
+view of all accounts' regions (worst status per region, every error with its account).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from awsexplorer.model.findings import CheckResult, CheckStatus, Finding
+from awsexplorer.model.scan_result import (
+    AccountScan,
+    AccountStatus,
+    CallError,
+    CheckSettings,
+    RegionScan,
+    RegionStatus,
+    ScanResult,
+)
+
+
+class AccountsOverlap(ValueError):
+    """Two parts of a merge hold the same account."""
+
+    def __init__(self, account_id: str, first: str, second: str) -> None:
+        super().__init__(f"account {account_id} is in both {first} and {second}")
+        self.account_id = account_id
+
+
+def finding_order(f: Finding) -> tuple[int, str, str, str, str, str]:
+    return (f.severity.rank, f.check, f.account_id or "", f.region, f.resource, f.message)
+
+
+def split(result: ScanResult) -> list[tuple[AccountScan, ScanResult]]:
+    """One (account, single-account result) per account, its own resources, findings and
+    regions; a resource or finding without an account id belongs to the first account."""
+    accounts = result.account_scans()
+    if len(accounts) == 1:
+        return [(accounts[0], result)]
+    first = accounts[0].id
+    resources: dict[str, list] = {a.id: [] for a in accounts}
+    findings: dict[str, list[Finding]] = {a.id: [] for a in accounts}
+    for resource in result.resources:
+        resources.setdefault(resource.account_id or first, []).append(resource)
+    for finding in result.findings:
+        findings.setdefault(finding.account_id or first, []).append(finding)
+    return [
+        (
+            account,
+            ScanResult(
+                account=account.account,
+                started_at=result.started_at,
+                finished_at=result.finished_at,
+                regions=account.regions,
+                resources=resources[account.id],
+                findings=findings[account.id],
+                checks=result.checks,
+                profile=account.profile,
+                settings=result.settings,
+                accounts=[account],
+            ),
+        )
+        for account in accounts
+    ]
+
+
+_MERGED_RANK = {
+    RegionStatus.FAILED: 0,
+    RegionStatus.PARTIAL: 1,
+    RegionStatus.SCANNING: 2,
+    RegionStatus.PENDING: 3,
+    RegionStatus.OK: 4,
+    RegionStatus.NOT_ENABLED: 5,
+}
+
+
+def merged_regions(accounts: Sequence[AccountScan]) -> list[RegionScan]:
+    """Each region once, across accounts: its errors (each with its account), its status the
+    worst but for a region failed in some accounts and read in others (partial), and the reason
+    naming the accounts it concerns."""
+    by_name: dict[str, list[tuple[AccountScan, RegionScan]]] = {}
+    for account in accounts:
+        for region in account.regions:
+            by_name.setdefault(region.name, []).append((account, region))
+    merged = []
+    for name in sorted(by_name):
+        entries = by_name[name]
+        statuses = {r.status for _, r in entries}
+        status = min(statuses, key=_MERGED_RANK.__getitem__)
+        if status is RegionStatus.FAILED and statuses - {RegionStatus.FAILED}:
+            status = RegionStatus.PARTIAL
+        errors = [
+            e if e.account_id else replace(e, account_id=account.id)
+            for account, region in entries
+            for e in region.errors
+        ]
+        reasons = [f"{account.id}: {r.reason}" for account, r in entries if r.reason]
+        reason = None
+        if reasons and status in (RegionStatus.FAILED, RegionStatus.PARTIAL):
+            reason = "; ".join(reasons)
+        elif reasons and status is RegionStatus.NOT_ENABLED:
+            reason = entries[0][1].reason
+        merged.append(RegionScan(name, status, errors, reason))
+    return merged
+
+
+def merge_checks(parts: Sequence[tuple[str, Sequence[CheckResult]]]) -> list[CheckResult]:
+    """A check is evaluated when it was evaluated in every account; otherwise the reasons,
+    each with its account (in the order of `parts`)."""
+    order: list[str] = []
+    reasons: dict[str, list[str]] = {}
+    for account_id, checks in parts:
+        for check in checks:
+            if check.id not in reasons:
+                order.append(check.id)
+                reasons[check.id] = []
+            if not check.evaluated:
+                reasons[check.id].append(f"{account_id}: {check.reason or 'not evaluated'}")
+    merged = []
+    for check_id in sorted(order):
+        why = reasons[check_id]
+        if why:
+            merged.append(CheckResult(check_id, CheckStatus.NOT_EVALUATED, "; ".join(why)))
+        else:
+            merged.append(CheckResult(check_id, CheckStatus.EVALUATED))
+    return merged
+
+
+def _same_settings(parts: Sequence[ScanResult]) -> CheckSettings | None:
+    settings = {p.settings for p in parts}
+    return parts[0].settings if len(settings) == 1 else None
+
+
+def merge(parts: Sequence[ScanResult], names: Sequence[str] | None = None) -> ScanResult:
+    """One result of several (shards, profiles, member accounts). Raises AccountsOverlap when
+    an account is in two parts (`names` name the parts in the message). Findings and checks
+    are kept as each part judged them; settings are kept when all parts agree, else None."""
+    if not parts:
+        raise ValueError("nothing to merge")
+    names = list(names) if names is not None else [f"part {n + 1}" for n in range(len(parts))]
+    seen: dict[str, str] = {}
+    accounts: list[AccountScan] = []
+    resources = []
+    findings: list[Finding] = []
+    for part, name in zip(parts, names, strict=True):
+        part_accounts = part.account_scans()
+        if len(part_accounts) == 1:
+            only = part_accounts[0]
+            part_accounts = [replace(only, checks=list(part.checks), regions=list(only.regions))]
+        for account in part_accounts:
+            if account.id in seen:
+                raise AccountsOverlap(account.id, seen[account.id], name)
+            seen[account.id] = name
+            accounts.append(account)
+        default = part_accounts[0].id
+        for resource in part.resources:
+            if resource.account_id is None:
+                resource.account_id = default
+            resources.append(resource)
+        findings += (f if f.account_id else replace(f, account_id=default) for f in part.findings)
+    return assemble(
+        accounts,
+        resources,
+        findings,
+        started_at=min(p.started_at for p in parts),
+        finished_at=_latest(p.finished_at for p in parts),
+        settings=_same_settings(parts),
+        profile=parts[0].profile if len({p.profile for p in parts}) == 1 else None,
+    )
+
+
+def _latest(values: Iterable[str | None]) -> str | None:
+    values = list(values)
+    return None if any(v is None for v in values) else max(v for v in values if v)
+
+
+def assemble(
+    accounts: list[AccountScan],
+    resources: list,
+    findings: list[Finding],
+    *,
+    started_at: str,
+    finished_at: str | None,
+    settings: CheckSettings | None = None,
+    profile: str | None = None,
+) -> ScanResult:
+    """The ScanResult of several accounts, in the one shape every reader expects: accounts
+    sorted by id, each account's checks merged into the result's."""
+    accounts = sorted(accounts, key=lambda a: a.id)
+    if len(accounts) == 1:
+        checks = list(accounts[0].checks)
+        accounts = [replace(accounts[0], checks=[])]
+    else:
+        checks = merge_checks([(a.id, a.checks) for a in accounts if a.checks])
+    for account in accounts:
+        account.regions = [
+            RegionScan(
+                r.name,
+                r.status,
+                [e if e.account_id else replace(e, account_id=account.id) for e in r.errors],
+                r.reason,
+            )
+            for r in account.regions
+        ]
+    return ScanResult(
+        account=accounts[0].account,
+        started_at=started_at,
+        finished_at=finished_at,
+        regions=accounts[0].regions if len(accounts) == 1 else merged_regions(accounts),
+        resources=resources,
+        findings=sorted(findings, key=finding_order),
+        checks=checks,
+        profile=profile,
+        settings=settings,
+        accounts=accounts,
+    )
+
+
+def failed_account(
+    account_id: str,
+    reason: str,
+    *,
+    alias: str | None = None,
+    name: str | None = None,
+    ou_path: str | None = None,
+    profile: str | None = None,
+) -> AccountScan:
+    """An account that could not be read at all: no regions, its one-line reason and fix."""
+    return AccountScan(
+        id=account_id,
+        alias=alias,
+        name=name,
+        ou_path=ou_path,
+        status=AccountStatus.FAILED,
+        reason=reason,
+        profile=profile,
+    )
+
+
+def with_account(errors: Iterable[CallError], account_id: str) -> list[CallError]:
+    return [e if e.account_id else replace(e, account_id=account_id) for e in errors]
