@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
-from awsexplorer.cli.commands import diff, exposure, findings, history, permissions, scan
+from awsexplorer.cli.commands import diff, exposure, findings, history, permissions, related, scan
 
 
 class Command(Protocol):
@@ -19,7 +19,7 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-COMMANDS: tuple[Command, ...] = (scan, findings, permissions, exposure, history, diff)
+COMMANDS: tuple[Command, ...] = (scan, findings, permissions, exposure, history, diff, related)
 
 
 def by_name(name: str) -> Command:
