@@ -45,7 +45,11 @@ _CODE_SPAN = re.compile(r"`(aws [^`]*)`")
 
 
 def _field(resource: Resource, field: str) -> str | None:
-    """A resource field by name: `id`, `arn`, `region`, `vpc_id`, or `attributes.KEY`."""
+    """A resource field by name: `id`, `arn`, `region`, `vpc_id`, or `attributes.KEY`; with
+    `@TYPE` after it, only for a resource of that type (None for any other)."""
+    field, _, only = field.partition("@")
+    if only and resource.type != only:
+        return None
     if field.startswith("attributes."):
         value = resource.attributes.get(field.removeprefix("attributes."))
     else:
@@ -94,11 +98,11 @@ def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResul
             o.message,
             personalise(item, ctx.inventory.get(o.resource)),
             o.scope,
+            ctx.account.id,
         )
         for o in outcomes
         if isinstance(o, Flag)
     ]
-            ctx.account.id,
     reasons = [] if item.judges_inputs else ctx.unreadable(item.inputs)
     reasons += sorted(o.reason for o in outcomes if isinstance(o, Unknown))
     if reasons:
@@ -118,10 +122,6 @@ def evaluate(
     account's checks are all not evaluated, with its reason), which the returned ones merge."""
     settings = settings or Settings()
     settings.check_ids_known(check_ids())
-    ctx = CheckContext(result, settings, now or scan_time(result))
-    findings: list[Finding] = []
-    results: list[CheckResult] = []
-    for item in all_checks():
     if not result.multi_account:
         return _evaluate_one(result, settings, now)
     findings: list[Finding] = []
@@ -141,6 +141,10 @@ def evaluate(
 def _evaluate_one(
     result: ScanResult, settings: Settings, now: datetime | None
 ) -> tuple[list[Finding], list[CheckResult]]:
+    ctx = CheckContext(result, settings, now or scan_time(result))
+    findings: list[Finding] = []
+    results: list[CheckResult] = []
+    for item in all_checks():
         if not settings.enabled(item.id):
             results.append(CheckResult(item.id, CheckStatus.NOT_EVALUATED, "disabled in settings"))
             continue

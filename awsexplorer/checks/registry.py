@@ -27,13 +27,19 @@ CATEGORIES = (
     "data",
     "cost",
     "hygiene",
+    "guardrails",
+    "policies",
+    "keys",
     "edges",
     "wiring",
+    "integration",
 )
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-# The resource fields a remediation's placeholder may name (besides `attributes.KEY`).
+# The resource fields a remediation's placeholder may name (besides `attributes.KEY`). A field
+# may end in `@TYPE` ("id@s3:bucket"): filled only for a resource of that type, so a check over
+# several types can give each type its own command.
 PLACEHOLDER_FIELDS = frozenset({"id", "arn", "region", "vpc_id", "subnet_id", "name"})
 
 
@@ -131,7 +137,10 @@ def metadata_problems(item: Check) -> list[str]:
         problems.append(f"module {item.category} is not one of {CATEGORIES}")
     if not item.description:
         problems.append("no docstring (it becomes the catalog's description)")
-    for token, field in item.placeholders:
+    for token, typed_field in item.placeholders:
+        field, _, only = typed_field.partition("@")
+        if only and only not in item.types:
+            problems.append(f"placeholder {token} is for {only}, not one of the check's types")
         if f" {token}" not in item.remediation:
             problems.append(f"placeholder {token} does not appear in the remediation")
         if field not in PLACEHOLDER_FIELDS and not field.startswith("attributes."):

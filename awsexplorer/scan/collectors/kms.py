@@ -88,6 +88,8 @@ def _key(
             "description": metadata.get("Description") or None,
             "key_spec": metadata.get("KeySpec"),
             "key_usage": metadata.get("KeyUsage"),
+            # AWS_KMS, EXTERNAL (imported material: cannot rotate automatically), AWS_CLOUDHSM...
+            "origin": metadata.get("Origin"),
             "rotation_enabled": details["rotation"],
             "policy": details["policy"],
         }

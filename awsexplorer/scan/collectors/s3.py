@@ -1,6 +1,7 @@
 """S3 buckets: listed once for the account, each attributed to its own region, with the
 settings that decide whether its data is exposed or kept: Block Public Access (bucket and
-account), versioning, lifecycle rules, default encryption and policy status.
+account), versioning, lifecycle rules, default encryption, policy status and the policy itself
+(read only when the status says there is one).
 
 Convention for every detail: a value means we read it, `{}`/False/0 means "none set" (AWS
 answers with a NoSuch... error code, which is a fact, not an error), and None means we could
@@ -9,6 +10,7 @@ not read it (denied, throttled, ...; the error is recorded)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from awsexplorer.model import GLOBAL_REGION, Resource, kinds
@@ -16,6 +18,8 @@ from awsexplorer.model.calls import (
     S3_GET_BUCKET_ENCRYPTION,
     S3_GET_BUCKET_LIFECYCLE_CONFIGURATION,
     S3_GET_BUCKET_LOCATION,
+    S3_GET_BUCKET_NOTIFICATION_CONFIGURATION,
+    S3_GET_BUCKET_POLICY,
     S3_GET_BUCKET_POLICY_STATUS,
     S3_GET_BUCKET_TAGGING,
     S3_GET_BUCKET_VERSIONING,
@@ -155,6 +159,49 @@ def _policy_status(response: Any) -> dict[str, Any]:
     }
 
 
+def _policy_document(response: Any) -> dict[str, Any]:
+    """The bucket policy as attributes: `policy` the parsed document (None: no policy, or one
+    that is not JSON), `policy_unknown` when it could not be read (the error is recorded)."""
+    if response is None:
+        return {"policy": None, "policy_unknown": True}
+    if response is _NONE_SET:
+        return {"policy": None}
+    try:
+        parsed = json.loads(str(response.get("Policy") or ""))
+    except ValueError:
+        parsed = None
+    return {"policy": parsed if isinstance(parsed, dict) else None}
+
+
+_NOTIFIED = (
+    ("LambdaFunctionConfigurations", "LambdaFunctionArn"),
+    ("QueueConfigurations", "QueueArn"),
+    ("TopicConfigurations", "TopicArn"),
+)
+
+
+def notifications(response: Any) -> dict[str, Any]:
+    """Event notifications as links to the functions, queues and topics notified (kind
+    s3-notification), with the events each gets; `notifications` None when unread."""
+    if response is None or response is _NONE_SET:
+        return {"notifications": None if response is None else [], "links": []}
+    found: list[dict[str, Any]] = []
+    for key, arn_key in _NOTIFIED:
+        for item in response.get(key) or []:
+            if item.get(arn_key):
+                found.append({"arn": str(item[arn_key]), "events": list(item.get("Events") or [])})
+    links: list[dict[str, str]] = []
+    for item in found:
+        link = {"kind": kinds.S3_NOTIFICATION_LINK, "arn": item["arn"]}
+        if link not in links:
+            links.append(link)
+    return {
+        "notifications": found,
+        "eventbridge_notifications": "EventBridgeConfiguration" in response,
+        "links": links,
+    }
+
+
 async def _region_of(ctx: CollectContext, bucket: dict[str, Any]) -> str | None:
     # Newer ListBuckets responses carry the region: no call per bucket needed.
     if bucket.get("BucketRegion"):
@@ -176,7 +223,7 @@ async def _bucket(
         return None  # outside the regions asked for (--region)
     # Every per-bucket call goes to the bucket's own region (no redirects), all at once; the
     # context bounds how many are in flight per region.
-    tagging, bpa, versioning, lifecycle, encryption, policy = await asyncio.gather(
+    tagging, bpa, versioning, lifecycle, encryption, policy, notified = await asyncio.gather(
         _read(ctx, S3_GET_BUCKET_TAGGING, region=region, none_set=("NoSuchTagSet",), Bucket=name),
         _read(ctx, S3_GET_PUBLIC_ACCESS_BLOCK, region=region, none_set=(_NO_BPA,), Bucket=name),
         _read(ctx, S3_GET_BUCKET_VERSIONING, region=region, Bucket=name),
@@ -201,6 +248,15 @@ async def _bucket(
             none_set=(_NO_POLICY,),
             Bucket=name,
         ),
+        _read(ctx, S3_GET_BUCKET_NOTIFICATION_CONFIGURATION, region=region, Bucket=name),
+    )
+    # The policy itself only when the status says there is one (or could not say).
+    document = (
+        _NONE_SET
+        if policy is _NONE_SET
+        else await _read(
+            ctx, S3_GET_BUCKET_POLICY, region=region, none_set=(_NO_POLICY,), Bucket=name
+        )
     )
     bucket_bpa = public_access_block(bpa)
     attributes = attributes_of(bucket)
@@ -213,6 +269,8 @@ async def _bucket(
             **_lifecycle(lifecycle),
             "default_encryption": _encryption(encryption),
             **_policy_status(policy),
+            **notifications(notified),
+            **_policy_document(document),
         }
     )
     if tagging is None:
@@ -256,6 +314,8 @@ def _account_bpa_resource(ctx: CollectContext, account_bpa: dict[str, bool] | No
         S3_GET_BUCKET_LIFECYCLE_CONFIGURATION,
         S3_GET_BUCKET_ENCRYPTION,
         S3_GET_BUCKET_POLICY_STATUS,
+        S3_GET_BUCKET_POLICY,
+        S3_GET_BUCKET_NOTIFICATION_CONFIGURATION,
         S3CONTROL_GET_PUBLIC_ACCESS_BLOCK,
     ],
     types=[kinds.BUCKET, ACCOUNT_BPA_TYPE],

@@ -56,6 +56,7 @@ def _secret(ctx: CollectContext, item: dict[str, Any], policy: dict[str, Any] | 
             "last_rotated": json_safe(item.get("LastRotatedDate")),
             "last_accessed": json_safe(item.get("LastAccessedDate")),
             "last_changed": json_safe(item.get("LastChangedDate")),
+            "created": json_safe(item.get("CreatedDate")),
             "kms_key_id": item.get("KmsKeyId"),
             "policy": policy,
             "links": (
