@@ -27,12 +27,10 @@ CATEGORIES = (
     "data",
     "cost",
     "hygiene",
-    "guardrails",
     "policies",
     "keys",
     "edges",
     "wiring",
-    "integration",
 )
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -234,42 +234,6 @@ SECRETSMANAGER_LIST_SECRETS = _same("secretsmanager", "ListSecrets")
 SECRETSMANAGER_GET_RESOURCE_POLICY = _same("secretsmanager", "GetResourcePolicy")
 
 # -- integration and operations --
-SFN_LIST_STATE_MACHINES = Call("stepfunctions", "ListStateMachines", "states:ListStateMachines")
-SFN_DESCRIBE_STATE_MACHINE = Call(
-    "stepfunctions", "DescribeStateMachine", "states:DescribeStateMachine"
-)
-EVENTS_LIST_EVENT_BUSES = _same("events", "ListEventBuses")
-EVENTS_LIST_RULES = _same("events", "ListRules")
-EVENTS_LIST_TARGETS_BY_RULE = _same("events", "ListTargetsByRule")
-SNS_LIST_SUBSCRIPTIONS = _same("sns", "ListSubscriptions")
-SNS_GET_SUBSCRIPTION_ATTRIBUTES = _same("sns", "GetSubscriptionAttributes")
-S3_GET_BUCKET_NOTIFICATION_CONFIGURATION = Call(
-    "s3", "GetBucketNotificationConfiguration", "s3:GetBucketNotification"
-)
-LOGS_DESCRIBE_LOG_GROUPS = _same("logs", "DescribeLogGroups")
-CLOUDFORMATION_DESCRIBE_STACKS = _same("cloudformation", "DescribeStacks")
-CLOUDFORMATION_LIST_STACK_RESOURCES = _same("cloudformation", "ListStackResources")
-LAMBDA_GET_FUNCTION_EVENT_INVOKE_CONFIG = _same("lambda", "GetFunctionEventInvokeConfig")
-
-# -- guardrails and spend --
-GUARDDUTY_LIST_DETECTORS = _same("guardduty", "ListDetectors")
-GUARDDUTY_GET_DETECTOR = _same("guardduty", "GetDetector")
-CONFIG_DESCRIBE_CONFIGURATION_RECORDERS = _same("config", "DescribeConfigurationRecorders")
-CONFIG_DESCRIBE_CONFIGURATION_RECORDER_STATUS = _same(
-    "config", "DescribeConfigurationRecorderStatus"
-)
-# IAM Access Analyzer: client accessanalyzer, IAM prefix access-analyzer.
-ACCESSANALYZER_LIST_ANALYZERS = Call(
-    "accessanalyzer", "ListAnalyzers", "access-analyzer:ListAnalyzers"
-)
-SSM_DESCRIBE_INSTANCE_INFORMATION = _same("ssm", "DescribeInstanceInformation")
-EC2_DESCRIBE_MANAGED_PREFIX_LISTS = _same("ec2", "DescribeManagedPrefixLists")
-EC2_GET_MANAGED_PREFIX_LIST_ENTRIES = _same("ec2", "GetManagedPrefixListEntries")
-BUDGETS_DESCRIBE_NOTIFICATIONS_FOR_BUDGET = Call(
-    "budgets", "DescribeNotificationsForBudget", "budgets:ViewBudget"
-)
-# Only with --cost: each request costs the account USD 0.01.
-CE_GET_COST_AND_USAGE = _same("ce", "GetCostAndUsage")
 
 RUNNER_CALLS: tuple[Call, ...] = (
     STS_GET_CALLER_IDENTITY,
