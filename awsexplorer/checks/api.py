@@ -23,6 +23,7 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.activity import days_between
 from awsexplorer.model.calls import Call
+from awsexplorer.model.exposure import Exposure, exposure_of
 from awsexplorer.model.findings import Scope
 from awsexplorer.model.inventory import Inventory
 
@@ -93,6 +94,12 @@ class CheckContext:
             for r in result.regions
             if r.status is RegionStatus.FAILED
         }
+
+    @property
+    def exposure(self) -> Exposure:
+        """What the internet can reach (model/exposure.py): the one result the UI and the
+        `exposure` command show too (`exposure_of` computes it once per set of resources)."""
+        return exposure_of(self.result.resources)
 
     def of_type(self, *types: str) -> list[Resource]:
         found = [r for t in types for r in self.inventory.of_type(t)]

@@ -63,7 +63,9 @@ def is_aurora(db: Resource) -> bool:
 )
 def rds_publicly_accessible(ctx: CheckContext) -> Iterator[Outcome]:
     """A publicly accessible instance gets a public IP and a DNS name that resolves to it: only
-    its security group stands between the database and the internet."""
+    its security group stands between the database and the internet. The message says whether
+    the endpoint is actually reachable today (its subnets' routes and network ACLs, its security
+    groups: docs/exposure.md), with the path or the hop that blocks it."""
     for db in databases(ctx):
         public = db.attributes.get("publicly_accessible")
         if public is None:
@@ -71,7 +73,26 @@ def rds_publicly_accessible(ctx: CheckContext) -> Iterator[Outcome]:
         elif public:
             endpoint = db.attributes.get("endpoint")
             where = f" at {endpoint}:{db.attributes.get('port')}" if endpoint else ""
-            yield flag(db, f"database {engine_text(db)} is publicly accessible{where}")
+            yield flag(
+                db, f"database {engine_text(db)} is publicly accessible{where}; {reach(ctx, db)}"
+            )
+
+
+def reach(ctx: CheckContext, db: Resource) -> str:
+    """Whether the internet reaches the database's endpoint, from the one exposure result."""
+    from awsexplorer.model.exposure import hop_text, path_text
+
+    own = [v for v in ctx.exposure.about(db.arn) if v.arn == db.arn and v.via is None]
+    reachable = [v for v in own if v.reachable]
+    if reachable:
+        return f"reachable from the internet on {reachable[0].port_text}: {path_text(reachable[0])}"
+    blocked = next((v.blocking for v in own if v.blocking is not None), None)
+    if blocked is not None:
+        return f"not reachable today: blocked by {hop_text(blocked)}"
+    notes = ctx.exposure.notes.get(db.arn)
+    if notes:
+        return f"whether it is reachable is not known: {notes[0]}"
+    return "not reachable today: no security group of it admits the internet"
 
 
 @check(

@@ -22,13 +22,25 @@ from awsexplorer.checks.registry import check
 from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
     EC2_DESCRIBE_INSTANCES,
+    EC2_DESCRIBE_NETWORK_ACLS,
     EC2_DESCRIBE_NETWORK_INTERFACES,
+    EC2_DESCRIBE_ROUTE_TABLES,
     EC2_DESCRIBE_SECURITY_GROUPS,
     EC2_DESCRIBE_SUBNETS,
     EC2_DESCRIBE_VPCS,
     ELBV2_DESCRIBE_LOAD_BALANCERS,
     LAMBDA_LIST_FUNCTIONS,
     RDS_DESCRIBE_DB_INSTANCES,
+)
+from awsexplorer.model.exposure import (
+    ICMP,
+    ICMPV6,
+    NACL_IN,
+    NACL_OUT,
+    TCP,
+    Verdict,
+    hop_text,
+    path_text,
 )
 from awsexplorer.model.routing import usable_ips
 
@@ -136,6 +148,58 @@ def exposure(rules: list[OpenRule], ports: dict[int, str]) -> list[str]:
     return facts
 
 
+# What reachability is judged from, besides the groups: a failed read of any of these leaves
+# an open rule at the check's own severity, its reachability said to be unknown.
+REACHABILITY_INPUTS = (
+    EC2_DESCRIBE_ROUTE_TABLES,
+    EC2_DESCRIBE_NETWORK_ACLS,
+    EC2_DESCRIBE_SUBNETS,
+    EC2_DESCRIBE_NETWORK_INTERFACES,
+    EC2_DESCRIBE_INSTANCES,
+)
+SHOWN = 3  # resources named in a message, at most
+
+
+def reachability(
+    ctx: CheckContext, group: Resource, ports: list[int]
+) -> tuple[Severity | None, str]:
+    """Is any of `ports` (tcp), opened to the internet by `group`, really reachable? From the
+    one exposure result (ctx.exposure): (CRITICAL, the path) when it is; (None, why not)
+    otherwise, naming the first hop that blocks it."""
+    verdicts = [
+        v
+        for v in ctx.exposure.through_group(group.region, group.id)
+        if v.protocol == TCP and any(v.covers(p) for p in ports)
+    ]
+    reachable = [v for v in verdicts if v.reachable]
+    if reachable:
+        first = reachable[0]
+        others = {v.resource_id for v in reachable} - {first.resource_id}
+        more = f" (and {len(others)} more)" if others else ""
+        return Severity.CRITICAL, (
+            f"reachable from the internet: {first.port_text} on {_who(first)}{more} by "
+            f"{path_text(first)}"
+        )
+    missing = ctx.unreadable(REACHABILITY_INPUTS, group.region)
+    if missing:
+        return None, f"whether the internet reaches it is not known: {missing[0]}"
+    if not verdicts:
+        return None, "not reachable today: nothing in the snapshot uses this group"
+    first = verdicts[0]
+    blocking = first.blocking
+    why = hop_text(blocking) if blocking is not None else "no path"
+    return None, f"not reachable today: blocked by {why} (on {_who(first)})"
+
+
+def _who(verdict: Verdict) -> str:
+    name = f" ({verdict.name})" if verdict.name and verdict.name != verdict.resource_id else ""
+    return f"{verdict.resource_id}{name}"
+
+
+def _hit_ports(rules: list[OpenRule], ports: dict[int, str]) -> list[int]:
+    return sorted({p for rule in rules for p in ports if rule.reaches(p)})
+
+
 @check(
     id="ec2-sg-open-admin-port",
     title="SSH or RDP open to the internet",
@@ -152,7 +216,9 @@ def exposure(rules: list[OpenRule], ports: dict[int, str]) -> list[str]:
 def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
     """Inbound from 0.0.0.0/0 or ::/0 reaching tcp/22 or tcp/3389, including port ranges that
     cover them and all-traffic (protocol -1) rules. Internet-wide scanners find these within
-    minutes."""
+    minutes. Critical when the internet really reaches the port (a public address, a route to
+    an internet gateway, network ACLs both ways: docs/exposure.md), with the path; high, with
+    the hop that blocks it, when nothing can reach it today."""
     for group in ctx.of_type(kinds.SECURITY_GROUP):
         rules = open_rules(group)
         if rules is None:
@@ -160,7 +226,8 @@ def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
             continue
         facts = exposure(rules, ADMIN_PORTS)
         if facts:
-            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}")
+            severity, why = reachability(ctx, group, _hit_ports(rules, ADMIN_PORTS))
+            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}; {why}", severity)
 
 
 @check(
@@ -179,15 +246,114 @@ def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
 )
 def ec2_sg_open_database_port(ctx: CheckContext) -> Iterator[Outcome]:
     """Inbound from the world reaching 3306, 5432, 1433, 1521, 27017, 6379, 5439, 9200 or
-    11211. All-traffic rules are left to ec2-sg-open-admin-port, which already names them."""
+    11211. All-traffic rules are left to ec2-sg-open-admin-port, which already names them.
+    Critical when the internet really reaches the port, with the path; high, with the hop that
+    blocks it, when nothing can reach it today."""
     for group in ctx.of_type(kinds.SECURITY_GROUP):
         rules = open_rules(group)
         if rules is None:
             yield unknown(group, "inbound rules not read")
             continue
-        facts = exposure([r for r in rules if not r.all_traffic], DATABASE_PORTS)
+        kept = [r for r in rules if not r.all_traffic]
+        facts = exposure(kept, DATABASE_PORTS)
         if facts:
-            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}")
+            severity, why = reachability(ctx, group, _hit_ports(kept, DATABASE_PORTS))
+            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}; {why}", severity)
+
+
+@check(
+    id="ec2-nacl-blocks-return-traffic",
+    title="Network ACL blocks the replies",
+    severity=Severity.MEDIUM,
+    types=[kinds.NETWORK_ACL],
+    remediation=(
+        "Let the replies out to the clients' ephemeral ports: `aws ec2 "
+        "create-network-acl-entry --network-acl-id ACL --egress --rule-number 100 --protocol "
+        "tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow` "
+        "(a lower number than the rule that denies them)."
+    ),
+    inputs=[EC2_DESCRIBE_NETWORK_ACLS, EC2_DESCRIBE_SECURITY_GROUPS, *REACHABILITY_INPUTS],
+    placeholders={"ACL": "id"},
+)
+def ec2_nacl_blocks_return_traffic(ctx: CheckContext) -> Iterator[Outcome]:
+    """Network ACLs are stateless: a subnet's ACL admits a port from the internet that a
+    resource in it serves (its security group admits the internet on that port, it has a
+    public address and a route), but the outbound rules deny the clients' ephemeral ports
+    (1024-65535), so no reply ever leaves. The classic answer to "why can't users reach my
+    site?"."""
+    acls = {(a.region, a.id): a for a in ctx.of_type(kinds.NETWORK_ACL)}
+    served: dict[tuple[str, str], list[Verdict]] = {}
+    for verdict in ctx.exposure.verdicts:
+        blocking = verdict.blocking
+        if blocking is None or blocking.layer != NACL_OUT or blocking.id is None:
+            continue
+        if not any(h.layer == NACL_IN and h.verdict == "allow" for h in verdict.path):
+            continue
+        served.setdefault((verdict.region, blocking.id), []).append(verdict)
+    for key, verdicts in sorted(served.items()):
+        acl = acls.get(key)
+        if acl is None:
+            continue
+        blocked = verdicts[0].blocking
+        assert blocked is not None
+        inbound = next(h for h in verdicts[0].path if h.layer == NACL_IN)
+        what = sorted(
+            {f"{v.port_text} on {_who(v)}" for v in verdicts if v.protocol not in (ICMP, ICMPV6)}
+        ) or sorted({f"{v.port_text} on {_who(v)}" for v in verdicts})
+        more = f" and {len(what) - SHOWN} more" if len(what) > SHOWN else ""
+        yield flag(
+            acl,
+            f"network ACL {label(acl)} lets the internet in ({inbound.rule}) but not the "
+            f"replies out ({blocked.rule}): no answer reaches a client from "
+            f"{', '.join(what[:SHOWN])}{more}",
+        )
+
+
+# Ports the other checks already judge: the web's own, admin and database ports.
+WEB_PORTS = frozenset({80, 443})
+
+
+@check(
+    id="ec2-internet-exposed-port",
+    title="Instance reachable from the internet on another port",
+    severity=Severity.HIGH,
+    types=[kinds.INSTANCE],
+    remediation=(
+        "Close the port in the instance's security groups (`aws ec2 describe-instances "
+        "--instance-ids ID --query 'Reservations[].Instances[].SecurityGroups'` lists them; "
+        "then `aws ec2 revoke-security-group-ingress`), or serve it through a load balancer."
+    ),
+    inputs=[EC2_DESCRIBE_INSTANCES, EC2_DESCRIBE_SECURITY_GROUPS, *REACHABILITY_INPUTS],
+    placeholders={"ID": "id"},
+)
+def ec2_internet_exposed_port(ctx: CheckContext) -> Iterator[Outcome]:
+    """An instance the internet really reaches (public address, route, network ACLs both ways,
+    security group) on a tcp or udp port other than 80 and 443. Admin and database ports are
+    left to ec2-sg-open-admin-port and ec2-sg-open-database-port, which say critical for them;
+    a range that also holds other ports is listed here."""
+    admin_or_db = set(ADMIN_PORTS) | set(DATABASE_PORTS)
+    found: dict[str, list[Verdict]] = {}
+    for verdict in ctx.exposure.reachable():
+        if verdict.resource_type != kinds.INSTANCE or verdict.via is not None:
+            continue
+        if verdict.protocol not in (TCP, "udp"):
+            continue
+        low, high = verdict.ports
+        if low == high and (low in WEB_PORTS or low in admin_or_db):
+            continue
+        found.setdefault(verdict.arn, []).append(verdict)
+    for instance in ctx.of_type(kinds.INSTANCE):
+        verdicts = found.get(instance.arn)
+        if not verdicts:
+            continue
+        ports = list(dict.fromkeys(f"{v.port_text} (IPv{v.ip_version})" for v in verdicts))
+        first = verdicts[0]
+        yield flag(
+            instance,
+            f"instance {label(instance)} is reachable from the internet on "
+            f"{', '.join(ports[:6])}{' …' if len(ports) > 6 else ''} at "
+            f"{first.address}: {path_text(first)}",
+        )
 
 
 def prefix_length(cidr: object) -> int | None:

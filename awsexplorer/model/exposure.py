@@ -36,6 +36,7 @@ Pure: the standard library and awsexplorer.model only. docs/exposure.md is the c
 from __future__ import annotations
 
 import ipaddress
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -168,6 +169,19 @@ class Verdict:
             "reachable": self.reachable,
             "path": [hop.to_dict() for hop in self.path],
         }
+
+
+def hop_text(hop: Hop) -> str:
+    """One hop in words: "acl-0abc rule 90 deny all traffic from 0.0.0.0/0", "rtb-1: 0.0.0.0/0
+    -> igw-1 (main route table)". Raw snapshot strings: make them inert before showing."""
+    if hop.id is None:
+        return hop.rule
+    return f"{hop.id}{' ' if hop.rule.startswith('rule ') else ': '}{hop.rule}"
+
+
+def path_text(verdict: Verdict) -> str:
+    """The whole path, hop by hop, as one line ("; " between hops)."""
+    return "; ".join(hop_text(h) for h in verdict.path)
 
 
 def risk_rank(verdict: Verdict) -> int:
@@ -1112,7 +1126,7 @@ class _Analyser:
                     best = path
             if best is None:
                 best = (address_hop, Hop(ROUTE, None, "the load balancer has no subnets", NONE))
-            self._emit(lb, None, transport, (port, port), version, dns, None, best)
+            self._emit(lb, None, transport, (port, port), version, dns, None, best, groups=groups)
             if _reaches(best):
                 self._targets(lb, lb_type, listener, transport, subnets, groups, dns, best)
 
@@ -1427,6 +1441,29 @@ def _reaches(path: Sequence[Hop]) -> bool:
         and all(h.verdict == ALLOW for h in path)
         and any(h.layer == ADDRESS for h in path)
     )
+
+
+_memo_lock = threading.Lock()
+_memo: list[tuple[list[Resource], tuple[int, ...], Exposure]] = []
+_MEMO_SIZE = 2  # the scan on screen, and a baseline or the one being analysed
+
+
+def exposure_of(resources: Sequence[Resource]) -> Exposure:
+    """The exposure of these resources, computed once: every reader (the checks, the detail
+    pane, `:exposed`, the path view, `awsexplorer exposure`) asks here, so all show the same
+    verdicts and none recomputes them. Remembered by the identity of the resource objects (the
+    same objects in the same order: the UI's state and the scan it analysed share them), which
+    are kept referenced so an id cannot be reused; resources are not changed after analysis.
+    Thread-safe: the UI's analysis worker computes it, the UI thread reads it."""
+    key = tuple(map(id, resources))
+    with _memo_lock:
+        for _kept, kept_key, found in _memo:
+            if kept_key == key:
+                return found
+        found = analyse(resources)
+        _memo.insert(0, (list(resources), key, found))
+        del _memo[_MEMO_SIZE:]
+        return found
 
 
 def analyse(resources: Iterable[Resource]) -> Exposure:

@@ -51,12 +51,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
-    from awsexplorer.model.exposure import analyse
+    from awsexplorer.model.exposure import exposure_of
 
     if args.port is not None and not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port} is not a port (0-65535).")
     result = snapshot.read(args.snapshot)
-    exposure = analyse(result.resources)
+    exposure = exposure_of(result.resources)
     notes: list[str] = []
     if args.ref is None:
         verdicts = exposure.reachable()
