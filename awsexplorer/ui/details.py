@@ -22,6 +22,7 @@ from awsexplorer.inert import inert, json_text
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
 from awsexplorer.model.kinds import ROLE, SECURITY_GROUPS, SUBNET, dig, kind_of
 from awsexplorer.model.ownership import managed_by
+from awsexplorer.ui.exposure_detail import exposure_block
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
 from awsexplorer.ui.state import ExplorerState, NodeRef
@@ -233,6 +234,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
     rows += [row for row in placement(state, resource) if row[0] not in labelled]
     parts: list[RenderableType] = [title, _facts(rows)]
     parts += baseline_block(state, resource)
+    parts += exposure_block(state, resource)  # issue 16: reachable from the internet, or why not
     findings = state.findings_for(resource.arn)
     parts += [_heading(f"Warnings ({len(findings)})"), warnings_block(findings)]
     parts.append(_heading(f"Tags ({len(resource.tags)})"))

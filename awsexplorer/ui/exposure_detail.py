@@ -1,0 +1,72 @@
+"""The detail pane's "Internet exposure" block for an instance, ENI, load balancer, RDS instance
+or ECS service: "Reachable from the internet: tcp/443 via alb-web (listener 443)" or "Not
+reachable from the internet: blocked by acl-0abc rule 90 deny all traffic from 0.0.0.0/0".
+
+The verdicts are the one exposure result of the scan on screen (`exposure_of`, computed once:
+by the analysis worker after a scan, on first use for a snapshot), the same the checks,
+`:exposed`, the path view (`p`) and `awsexplorer exposure` show. No Textual; every string from
+AWS or a snapshot is built into Text as inert data, never markup.
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from awsexplorer.inert import inert
+from awsexplorer.model import Resource
+from awsexplorer.model.exposure import Exposure, exposure_of
+from awsexplorer.ui.format import tone
+from awsexplorer.ui.state import ExplorerState
+from awsexplorer.ui.views.exposed import EXPOSABLE, summary
+
+SHOWN = 6  # lines of each kind, at most; `p` shows them all
+LINE_LIMIT = 300
+
+
+def state_exposure(state: ExplorerState) -> Exposure | None:
+    """The exposure of the scan on screen; None while a scan is still coming in (partial
+    data would give a wrong answer)."""
+    if state.scanning:
+        return None
+    return exposure_of(state.resources())
+
+
+def exposure_block(state: ExplorerState, resource: Resource) -> list[RenderableType]:
+    """The heading and the lines; nothing for a type the internet does not reach directly."""
+    if resource.type not in EXPOSABLE:
+        return []
+    heading = Text("\nInternet exposure", style="bold underline")
+    exposure = state_exposure(state)
+    if exposure is None:
+        return [heading, Text("worked out when the scan finishes", style="dim")]
+    said = summary(resource, exposure, lambda arn: state.get(arn))
+    body = Text()
+
+    def line(label: str, style: str, text: str) -> None:
+        if body:
+            body.append("\n")
+        body.append(label, style=style)
+        body.append(inert(text, limit=LINE_LIMIT))
+
+    reach_style = tone("bold red", "bold reverse")
+    for text in said.reachable[:SHOWN]:
+        line("Reachable from the internet: ", reach_style, text)
+    if len(said.reachable) > SHOWN:
+        line("", "dim", f"… and {len(said.reachable) - SHOWN} more reachable (p)")
+    for text in said.blocked[:SHOWN]:
+        line("Not reachable from the internet: ", tone("green"), text)
+    if len(said.blocked) > SHOWN:
+        line("", "dim", f"… and {len(said.blocked) - SHOWN} more blocked (p)")
+    for note in said.notes:
+        line("Not known: ", tone("yellow"), note)
+    if not (said.reachable or said.blocked or said.notes):
+        line(
+            "Not reachable from the internet: ",
+            tone("green"),
+            "no security group of it admits the internet, and no internet-facing load "
+            "balancer forwards to it",
+        )
+    else:
+        body.append("\np: the whole path, hop by hop", style="dim")
+    return [heading, body]
