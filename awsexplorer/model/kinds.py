@@ -234,6 +234,8 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             STATE: OPT_STR,
             "connectivity": OPT_STR,
             "public_ips": LIST,
+            "private_ips": LIST,
+            "network_interface_ids": LIST,  # its interfaces (AWS gives them no attachment)
             SUBNETS: LIST,
             **_PLACED,
         },
@@ -1459,6 +1461,14 @@ def _first_attachment_state(attrs: Mapping[str, Any], key: str) -> Any:
     return first.get("State") if isinstance(first, Mapping) else None
 
 
+def _nat_addresses(attrs: Mapping[str, Any], key: str) -> list[str]:
+    return [
+        str(x[key])
+        for x in attrs.get("NatGatewayAddresses") or []
+        if isinstance(x, Mapping) and x.get(key)
+    ]
+
+
 def _raw_cidrs(attrs: Mapping[str, Any], key: str, block_key: str) -> list[str]:
     """The associated blocks of a VPC or subnet's association set (disassociated ones left out)."""
     return [
@@ -1611,6 +1621,8 @@ LEGACY: dict[str, dict[str, Legacy]] = {
         SECURITY_GROUPS: lambda a: [
             str(g) for g in dig(a, ("VpcConfig", "SecurityGroupIds")) or []
         ],
+        "private_ips": lambda a: _nat_addresses(a, "PrivateIp"),
+        "network_interface_ids": lambda a: _nat_addresses(a, "NetworkInterfaceId"),
     },
 }
 

@@ -279,6 +279,8 @@ class WhoisIndex:
             for ip in _strs(nat.attributes.get("public_ips")):
                 kind = ELASTIC_IP if ip in eips else PUBLIC_IP
                 self._hold_once(ip, _Held(nat.arn, nat.region, None, kind))
+            for ip in _strs(nat.attributes.get("private_ips")):
+                self._hold_once(ip, _Held(nat.arn, nat.region, None, PRIVATE_IP))
         for fs in by_type.get(kinds.EFS_FILE_SYSTEM, []):
             for target in fs.attributes.get("mount_targets") or []:
                 if isinstance(target, Mapping) and isinstance(target.get("ip_address"), str):
@@ -562,6 +564,11 @@ class _Owners:
         for lb in by_type.get(kinds.LOAD_BALANCER, []):
             suffix = lb.arn.split(":loadbalancer/", 1)[-1]
             self._ids[(_account(lb), lb.region, kinds.LOAD_BALANCER)][suffix] = (lb.arn, lb.region)
+        # Interfaces their owner names (a NAT gateway lists its own).
+        self._interfaces: dict[tuple[str | None, str, str], tuple[str, str]] = {}
+        for nat in by_type.get(kinds.NAT_GATEWAY, []):
+            for eni_id in _strs(nat.attributes.get("network_interface_ids")):
+                self._interfaces[(_account(nat), nat.region, eni_id)] = (nat.arn, nat.region)
         # Functions by name, longest first, for "AWS Lambda VPC ENI-<name>-<uuid>".
         self._function_names: dict[tuple[str | None, str], list[str]] = defaultdict(list)
         for fn in by_type.get(kinds.FUNCTION, []):
@@ -574,6 +581,9 @@ class _Owners:
 
     def of_interface(self, eni: Resource) -> list[tuple[str, str]]:
         a = eni.attributes
+        listed = self._interfaces.get((_account(eni), eni.region, eni.id))
+        if listed is not None:
+            return [listed]
         attached = a.get("attached_to")
         if isinstance(attached, str) and attached:
             found = self.find(eni, kinds.INSTANCE, attached)

@@ -464,3 +464,20 @@ def test_an_old_snapshot_answers_through_the_records_completion() -> None:
     assert owners(index, "54.0.0.21") == [(NAT.arn, "eni-old", PUBLIC_IP)]
     assert owners(index, "10.9.1.1") == [(raw_vpc.arn, None, CONTAINS)]
     assert index.answer("10.10.1.1") == []
+
+
+def test_a_nat_gateway_owns_the_interfaces_it_lists() -> None:
+    """AWS lists a NAT gateway's interface in its addresses (moto gives that interface no
+    description at all): the list is enough."""
+    nat = res(
+        kinds.NAT_GATEWAY,
+        "nat-9",
+        public_ips=["54.0.0.9"],
+        private_ips=["10.0.1.9"],
+        network_interface_ids=["eni-bare"],
+    )
+    bare = eni("eni-bare", ["10.0.1.9"], public_ips=["54.0.0.9"], description=None)
+    index = WhoisIndex.build([nat, bare])
+    assert owners(index, "54.0.0.9") == [(nat.arn, "eni-bare", PUBLIC_IP)]
+    assert owners(index, "10.0.1.9") == [(nat.arn, "eni-bare", PRIVATE_IP)]
+    assert owners(WhoisIndex.build([nat]), "10.0.1.9") == [(nat.arn, None, PRIVATE_IP)]

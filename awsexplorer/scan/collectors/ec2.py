@@ -212,6 +212,16 @@ async def collect_nat_gateways(ctx: CollectContext) -> list[Resource]:
                     for a in g.get("NatGatewayAddresses") or []
                     if a.get("PublicIp")
                 ],
+                "private_ips": [
+                    str(a["PrivateIp"])
+                    for a in g.get("NatGatewayAddresses") or []
+                    if a.get("PrivateIp")
+                ],
+                "network_interface_ids": [
+                    str(a["NetworkInterfaceId"])
+                    for a in g.get("NatGatewayAddresses") or []
+                    if a.get("NetworkInterfaceId")
+                ],
             },
         )
         for g in await ctx.paginate_all(EC2_DESCRIBE_NAT_GATEWAYS, "NatGateways")
