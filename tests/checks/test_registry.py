@@ -61,6 +61,21 @@ CONTRACT_IDS = {
     "lambda-recursive-loop": "high",
     "monitoring-no-alarm": "low",
     "ec2-nat-without-s3-endpoint": "low",
+    # Issue 13: policies and keys (checks/policies.py, checks/keys.py).
+    "ec2-snapshot-public": "critical",
+    "rds-snapshot-public": "critical",
+    "ec2-image-public": "high",
+    "resource-policy-public": "critical",
+    "resource-policy-cross-account": "medium",
+    "lambda-url-public": "high",
+    "s3-tls-not-enforced": "medium",
+    "cloudtrail-bucket-no-lifecycle": "low",
+    "kms-key-rotation-disabled": "medium",
+    "secret-rotation-disabled": "medium",
+    "secret-unused": "low",
+    "acm-certificate-expiring": "high",  # critical per finding once expired
+    "eks-endpoint-public": "high",
+    "ecs-task-env-plaintext-secret": "high",
 }
 
 
