@@ -66,6 +66,7 @@ VIEWS: dict[str, tuple[str, str, str]] = {
     "iam": ("awsexplorer.ui.screens.iam", "IamScreen", "IAM principals"),
     "findings": ("awsexplorer.ui.screens.findings", "FindingsScreen", "Findings"),
     "errors": ("awsexplorer.ui.screens.error_log", "ErrorLogScreen", "Error log"),
+    "exposed": ("awsexplorer.ui.screens.exposed", "ExposedScreen", "Internet exposure"),
 }
 
 

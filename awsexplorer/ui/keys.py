@@ -18,6 +18,8 @@ KEYS: list[tuple[str, str]] = [
     ("c", "copy the ARN (or id, region, account id) to the clipboard (OSC 52: works over SSH)"),
     ("r", "rescan the selected region, or the whole account from the account node"),
     ("t", "the resource's CloudTrail history: who changed it, when, from where"),
+    ("p", "the internet's path to the resource: every port, hop by hop, or what blocks it"),
+    (":exposed", "everything the internet can reach, in every region, admin and database first"),
     (":changes [HOURS]", "every change CloudTrail recorded in the selected region (default 24 h)"),
     ("s", "save the current scan as a snapshot file (reopen with --snapshot FILE)"),
     ("?", "this help"),
@@ -57,6 +59,18 @@ VIEW_KEYS: dict[str, list[tuple[str, str]]] = {
         ("s", "show only this severity and worse (cycles)"),
         ("Enter", "show the resource in the tree"),
         *_VIEW_COMMON,
+    ],
+    "exposed": [
+        ("↑ ↓  j k", "move"),
+        ("Space", "unfold or fold the row's hops (l h too)"),
+        ("Enter", "show the resource in the tree, in its region"),
+        ("p", "the resource's path view: every port, hop by hop"),
+        *_VIEW_COMMON,
+    ],
+    "path": [
+        ("↑ ↓  j k", "choose a port: its path is shown below, hop by hop"),
+        ("Enter", "show the resource in the tree"),
+        *[row for row in _VIEW_COMMON if row[0] != "/"],
     ],
     "history": [
         ("↑ ↓  j k", "move"),

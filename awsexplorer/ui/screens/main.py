@@ -60,6 +60,7 @@ COMMANDS: dict[str, str] = {
     "iam": "IAM principals: last used, MFA, key ages, admin",
     "findings": "every warning, worst first",
     "errors": "the error log: every failed call",
+    "exposed": "what the internet can reach: port, resource, path (admin, database first)",
     "changes": "every change CloudTrail recorded in this region (:changes HOURS; default 24)",
     "baseline": "mark the tree against an earlier snapshot (:baseline FILE, :baseline off)",
     "help": "all the keys",
@@ -73,6 +74,7 @@ VIEW_CLASSES = {
     "IamScreen": "iam",
     "FindingsScreen": "findings",
     "ErrorLogScreen": "errors",
+    "ExposedScreen": "exposed",
 }
 
 
@@ -90,6 +92,7 @@ class MainScreen(Screen[None]):
         Binding("c", "copy", "Copy"),
         Binding("r", "rescan", "Rescan"),
         Binding("t", "history", "History"),
+        Binding("p", "path", "Path", show=False),  # the internet's path to it (issue 16)
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -245,7 +248,7 @@ class MainScreen(Screen[None]):
         word = word.lower()
         if word == "region":
             self.go_to_region(argument.strip())
-        elif word in ("vpc", "iam", "findings", "errors"):
+        elif word in ("vpc", "iam", "findings", "errors", "exposed"):
             self.explorer.action_show_view(word)
         elif word == "changes":
             ref = self.cursor_ref
@@ -396,6 +399,25 @@ class MainScreen(Screen[None]):
         self.explorer.action_history(
             ref.arn if ref is not None and ref.kind == "resource" else None
         )
+
+    def action_path(self) -> None:
+        """`p`: the path view of the resource under the cursor: every port the internet
+        reaches or its groups open, hop by hop (ui/screens/exposure_path.py)."""
+        from awsexplorer.ui.screens.exposure_path import PathScreen
+        from awsexplorer.ui.views.exposed import EXPOSABLE
+
+        ref = self.cursor_ref
+        resource = self.state.get(ref.arn) if ref is not None and ref.arn else None
+        if resource is None or resource.type not in EXPOSABLE:
+            self.notify(
+                "p traces the internet's path to an instance, network interface, load "
+                "balancer, database or ECS service: select one first (:exposed lists them)."
+            )
+            return
+        if self.state.scanning:
+            self.notify("The paths are worked out when the scan finishes.")
+            return
+        self.app.push_screen(PathScreen(self.state.result(), resource.arn))
 
     def action_rescan(self) -> None:
         ref = self.cursor_ref
