@@ -55,6 +55,13 @@ def live_mappings(ctx: CheckContext) -> list[Resource]:
     ]
 
 
+def stream_text(arn: str) -> str:
+    """'Kinesis stream clicks', 'DynamoDB stream of table orders' (not its ARN's timestamp)."""
+    if arn_service(arn) == "dynamodb":
+        return f"DynamoDB stream of table {arn.split('/stream/', 1)[0].rsplit('/', 1)[-1]}"
+    return f"{STREAM_SERVICES.get(arn_service(arn), 'stream')} {arn_name(arn)}"
+
+
 def mapping_text(mapping: Resource) -> str:
     return f"event source mapping {label(mapping)}"
 
@@ -111,8 +118,8 @@ def lambda_event_source_no_failure_handling(ctx: CheckContext) -> Iterator[Outco
             ):
                 yield flag(
                     mapping,
-                    f"{mapping_text(mapping)}: {STREAM_SERVICES[service]} {arn_name(source)} "
-                    "source has no on-failure destination and no retry bound (maximum retry "
+                    f"{mapping_text(mapping)}: {stream_text(source)} source has no "
+                    "on-failure destination and no retry bound (maximum retry "
                     "attempts and maximum record age unlimited): a failing batch blocks its "
                     "shard until the records expire, then is dropped unrecorded",
                 )

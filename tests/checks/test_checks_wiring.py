@@ -33,6 +33,7 @@ from check_fixtures import (
 from awsexplorer.checks import analyse
 from awsexplorer.config import ScanConfig, Settings
 from awsexplorer.model import Resource, ScanResult, kinds
+from awsexplorer.scan.collectors.awslambda import source_name
 from awsexplorer.scan.runner import scan as run_scanner
 
 EU = "eu-west-1"
@@ -93,6 +94,8 @@ def test_event_source_no_failure_handling() -> None:
     found = messages("lambda-event-source-no-failure-handling", result)
     assert any("SQS queue jobs has no redrive policy" in m for m in found)
     assert any("Kinesis stream clicks source has no on-failure destination" in m for m in found)
+    # A DynamoDB stream is named by its table, not by the timestamp ending its ARN.
+    assert any("DynamoDB stream of table orders source has no on-failure" in m for m in found)
     findings, _ = run("lambda-event-source-no-failure-handling", result)
     assert all("--uuid m-" in f.remediation and f"--region {EU}" in f.remediation for f in findings)
 
@@ -407,3 +410,9 @@ def test_wiring_checks_on_moto(judged: ScanResult) -> None:
     assert found["lambda-recursive-loop"] == {"looping"}
     # looping has no alarm, calm has one; jobs-dlq (the redrive target) is watched.
     assert found["monitoring-no-alarm"] == {"looping"}
+
+
+def test_a_dynamodb_stream_mapping_is_named_by_its_table() -> None:
+    # The collector's name for a mapping: the source's name, a DynamoDB stream's table.
+    assert source_name(TABLE_STREAM) == "orders stream"
+    assert source_name(f"arn:aws:sqs:{EU}:{ACCOUNT_ID}:jobs") == "jobs"

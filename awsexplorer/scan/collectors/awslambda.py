@@ -195,11 +195,19 @@ def mapping_attributes(mapping: dict[str, Any]) -> dict[str, Any]:
     return attributes
 
 
+def source_name(arn: str) -> str:
+    """How a mapping's name shows its source: a queue's or stream's name; a DynamoDB stream as
+    its table's ("orders stream"), not the timestamp that ends its ARN."""
+    if ":dynamodb:" in arn and "/stream/" in arn:
+        return f"{arn.split('/stream/', 1)[0].rsplit('/', 1)[-1]} stream"
+    return arn.rsplit(":", 1)[-1]
+
+
 def _mapping(ctx: CollectContext, mapping: dict[str, Any]) -> Resource:
     uuid = str(mapping["UUID"])
     source = str(mapping.get("EventSourceArn") or "")
     function = str(mapping.get("FunctionArn") or "").rsplit(":", 1)[-1]
-    natural = f"{source.rsplit(':', 1)[-1]} -> {function}" if source and function else uuid
+    natural = f"{source_name(source)} -> {function}" if source and function else uuid
     return Resource(
         arn=str(
             mapping.get("EventSourceMappingArn")
