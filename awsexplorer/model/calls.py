@@ -234,6 +234,22 @@ SECRETSMANAGER_LIST_SECRETS = _same("secretsmanager", "ListSecrets")
 SECRETSMANAGER_GET_RESOURCE_POLICY = _same("secretsmanager", "GetResourcePolicy")
 
 # -- integration and operations --
+SFN_LIST_STATE_MACHINES = Call("stepfunctions", "ListStateMachines", "states:ListStateMachines")
+SFN_DESCRIBE_STATE_MACHINE = Call(
+    "stepfunctions", "DescribeStateMachine", "states:DescribeStateMachine"
+)
+EVENTS_LIST_EVENT_BUSES = _same("events", "ListEventBuses")
+EVENTS_LIST_RULES = _same("events", "ListRules")
+EVENTS_LIST_TARGETS_BY_RULE = _same("events", "ListTargetsByRule")
+SNS_LIST_SUBSCRIPTIONS = _same("sns", "ListSubscriptions")
+SNS_GET_SUBSCRIPTION_ATTRIBUTES = _same("sns", "GetSubscriptionAttributes")
+S3_GET_BUCKET_NOTIFICATION_CONFIGURATION = Call(
+    "s3", "GetBucketNotificationConfiguration", "s3:GetBucketNotification"
+)
+LOGS_DESCRIBE_LOG_GROUPS = _same("logs", "DescribeLogGroups")
+CLOUDFORMATION_DESCRIBE_STACKS = _same("cloudformation", "DescribeStacks")
+CLOUDFORMATION_LIST_STACK_RESOURCES = _same("cloudformation", "ListStackResources")
+LAMBDA_GET_FUNCTION_EVENT_INVOKE_CONFIG = _same("lambda", "GetFunctionEventInvokeConfig")
 
 RUNNER_CALLS: tuple[Call, ...] = (
     STS_GET_CALLER_IDENTITY,

@@ -428,7 +428,11 @@ _FIRST_WAVE: tuple[Kind, ...] = (
         BUCKET,
         "S3 bucket",
         scope=Scope.REGIONAL,  # listed once, attributed to the bucket's own region
-        fields={"versioning": OPT_ANY, "has_lifecycle_rules": OPT_BOOL},
+        fields={
+            "versioning": OPT_ANY,
+            "has_lifecycle_rules": OPT_BOOL,
+            "links": LIST,  # s3-notification links (GetBucketNotificationConfiguration)
+        },
         facts=(
             Fact("versioning", ("versioning",)),
             Fact("lifecycle", ("has_lifecycle_rules",)),
@@ -456,6 +460,10 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             "environment": LIST,
             "dead_letter_target": OPT_STR,
             "url_auth_type": OPT_STR,  # the function URL's AuthType (NONE: public); None: no URL
+            # Asynchronous invocations (GetFunctionEventInvokeConfig): where a failed one's
+            # record goes; None: nowhere (or unread: event_invoke_config_unknown)
+            "on_failure_destination": OPT_STR,
+            "links": LIST,  # dead-letter and on-failure links
             "policy": OPT_DICT,  # the resource policy (GetPolicy); None: none
             **_NETWORKED,
             **_PLACED,
@@ -1391,7 +1399,144 @@ NETWORK_AND_DATA: tuple[Kind, ...] = (
         state=_secret_state,
     ),
 )
-INTEGRATION_AND_OPERATIONS: tuple[Kind, ...] = ()  # Step Functions, EventBridge, logs, stacks...
+# -- integration and operations ----------------------------------------------------------
+STATE_MACHINE = "states:stateMachine"
+EVENT_BUS = "events:event-bus"
+EVENT_RULE = "events:rule"
+SNS_SUBSCRIPTION = "sns:subscription"
+LOG_GROUP = "logs:log-group"
+STACK = "cloudformation:stack"
+# The wiring kinds of these types' `links` (LINKS above): who calls or notifies what.
+TASK_LINK = "task"  # a state machine's Task state calls this ARN (a function, a queue...)
+EVENTBRIDGE_TARGET_LINK = "eventbridge-target"  # a rule sends its events to this target
+SNS_SUBSCRIPTION_LINK = "sns-subscription"  # a topic delivers to this endpoint
+S3_NOTIFICATION_LINK = "s3-notification"  # a bucket notifies this function, queue or topic
+DEAD_LETTER_LINK = "dead-letter"  # undeliverable events or messages go here
+ON_FAILURE_LINK = "on-failure"  # a failed asynchronous invocation's record goes here
+
+
+def _log_retention_state(resource: Resource) -> str | None:
+    days = resource.attributes.get("retention_days")
+    return "kept forever" if days is None else f"{days} days"
+
+
+INTEGRATION_AND_OPERATIONS: tuple[Kind, ...] = (
+    Kind(
+        STATE_MACHINE,
+        "Step Functions state machine",
+        fields={
+            "status": OPT_STR,
+            "machine_type": OPT_STR,  # STANDARD | EXPRESS
+            ROLE: OPT_STR,
+            "logging_level": OPT_STR,  # ALL | ERROR | FATAL | OFF; None: not read
+            "tracing": OPT_BOOL,
+            # [{name, resource, retry, catch}] of every Task state, nested ones included;
+            # None when the definition could not be read (or parsed)
+            "task_states": OPT_LIST,
+            "unhandled_tasks": OPT_LIST,  # the names of Task states with neither Retry nor Catch
+            LINKS: LIST,  # [{kind: "task", arn}]: what its tasks call
+        },
+        facts=(
+            Fact("type", ("machine_type",)),
+            Fact("logging", ("logging_level",)),
+            Fact("role", (ROLE,)),
+            Fact("tasks without Retry/Catch", ("unhandled_tasks",)),
+        ),
+        state=_lower_state("status"),
+    ),
+    Kind(
+        EVENT_BUS,
+        "EventBridge event bus",
+        # The default bus of a region is listed only when someone gave it a policy: untouched,
+        # it is AWS's own (every region has one).
+        fields={"is_default": BOOL, "policy": OPT_DICT},
+        facts=(Fact("default", ("is_default",)),),
+        state=_no_state,
+    ),
+    Kind(
+        EVENT_RULE,
+        "EventBridge rule",
+        fields={
+            STATE: OPT_STR,  # ENABLED | DISABLED
+            "event_bus": OPT_STR,
+            "schedule": OPT_STR,
+            "event_pattern": OPT_DICT,
+            ROLE: OPT_STR,
+            # [{id, arn, role, dead_letter_arn, max_retry_attempts, max_event_age_s}];
+            # None when ListTargetsByRule failed
+            "targets": OPT_LIST,
+            "target_arns": LIST,
+            LINKS: LIST,  # eventbridge-target and dead-letter links
+        },
+        facts=(
+            Fact("schedule", ("schedule",)),
+            Fact("bus", ("event_bus",)),
+            Fact("targets", ("target_arns",)),
+        ),
+        state=_lower_state(STATE),
+    ),
+    Kind(
+        SNS_SUBSCRIPTION,
+        "SNS subscription",
+        fields={
+            "topic_arn": OPT_STR,
+            "protocol": OPT_STR,
+            "endpoint": OPT_STR,
+            "pending": BOOL,  # not confirmed yet: nothing is delivered
+            "raw_message_delivery": OPT_BOOL,
+            "dead_letter_target": OPT_STR,  # the redrive policy's queue; None: none (or unread)
+            "filter_policy": OPT_DICT,
+            LINKS: LIST,  # sns-subscription (topic -> endpoint) and dead-letter links
+        },
+        facts=(
+            Fact("protocol", ("protocol",)),
+            Fact("endpoint", ("endpoint",)),
+            Fact("topic", ("topic_arn",)),
+            Fact("dead-letter queue", ("dead_letter_target",)),
+        ),
+        state=lambda r: "pending" if r.attributes.get("pending") else _lower_state("protocol")(r),
+    ),
+    Kind(
+        LOG_GROUP,
+        "CloudWatch log group",
+        fields={
+            "retention_days": OPT_INT,  # None: never expires (kept and billed forever)
+            "stored_bytes": OPT_INT,
+            KMS_KEY: OPT_STR,
+            "log_group_class": OPT_STR,
+        },
+        facts=(
+            Fact("retention days", ("retention_days",)),
+            Fact("stored bytes", ("stored_bytes",)),
+            Fact("key", (KMS_KEY,)),
+        ),
+        state=_log_retention_state,
+    ),
+    Kind(
+        STACK,
+        "CloudFormation stack",
+        fields={
+            "status": OPT_STR,
+            # The last drift detection's result as CloudFormation recorded it (NOT_CHECKED when
+            # none ran); the scan never starts one.
+            "drift_status": OPT_STR,
+            "drift_checked": OPT_STR,
+            ROLE: OPT_STR,
+            "termination_protection": OPT_BOOL,
+            "parent_stack": OPT_STR,
+            # [{logical_id, physical_id, type, status}]; None when ListStackResources failed
+            "resources": OPT_LIST,
+            "resource_count": OPT_INT,
+        },
+        facts=(
+            Fact("status", ("status",)),
+            Fact("drift", ("drift_status",)),
+            Fact("drift checked", ("drift_checked",)),
+            Fact("resources", ("resource_count",)),
+        ),
+        state=_lower_state("status"),
+    ),
+)
 
 KINDS: tuple[Kind, ...] = (
     _FIRST_WAVE

@@ -30,7 +30,7 @@ from awsexplorer.model.calls import (
     RUNNER_CALLS,
     STS_GET_CALLER_IDENTITY,
 )
-from awsexplorer.model.ownership import mark_ownership
+from awsexplorer.model.ownership import mark_ownership, mark_stack_resources
 from awsexplorer.scan import regions as region_data
 from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors.base import (
@@ -303,6 +303,8 @@ class Scanner:
                 *(self._run_one(collector, ctx_by_region[region]) for collector, region in jobs)
             )
 
+        # Resources without the stack tag, named by a stack's resource list (ListStackResources).
+        mark_stack_resources(self._resources)
         regions = [
             RegionScan(name, state.status, state.errors, state.failed_reason)
             for name, state in self._states.items()

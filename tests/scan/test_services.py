@@ -468,6 +468,17 @@ TYPE_COVERED_BY: dict[str, str] = {
         ],
         "test_network_data.py",
     ),
+    **dict.fromkeys(
+        [
+            "states:stateMachine",
+            "events:event-bus",
+            "events:rule",
+            "sns:subscription",
+            "logs:log-group",
+            "cloudformation:stack",
+        ],
+        "test_integration.py",
+    ),
 }
 
 

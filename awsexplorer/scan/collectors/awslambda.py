@@ -12,6 +12,7 @@ from typing import Any
 
 from awsexplorer.model import Resource, kinds
 from awsexplorer.model.calls import (
+    LAMBDA_GET_FUNCTION_EVENT_INVOKE_CONFIG,
     LAMBDA_GET_FUNCTION_URL_CONFIG,
     LAMBDA_GET_POLICY,
     LAMBDA_LIST_EVENT_SOURCE_MAPPINGS,
@@ -20,6 +21,7 @@ from awsexplorer.model.calls import (
 )
 from awsexplorer.scan.collectors._tagging import tagged_resource, tags_by_arn
 from awsexplorer.scan.collectors.base import (
+    CallFailure,
     CollectContext,
     attributes_of,
     collector,
@@ -108,17 +110,53 @@ def _policy(text: object) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else {"unparsed": text}
 
 
+async def _invoke_config(ctx: CollectContext, name: str) -> dict[str, Any]:
+    """Where a failed (or successful) asynchronous invocation's record goes, and the retry
+    bounds; `event_invoke_config_unknown` when it could not be read (the error is recorded)."""
+    try:
+        config = await ctx.call(LAMBDA_GET_FUNCTION_EVENT_INVOKE_CONFIG, FunctionName=name)
+    except CallFailure as failure:
+        if failure.code in _NOT_FOUND:
+            config = {}  # none set: the defaults (2 retries, 6 hours, no destination)
+        else:
+            ctx.record(failure)
+            return {"on_failure_destination": None, "event_invoke_config_unknown": True}
+    destinations = config.get("DestinationConfig") or {}
+    return {
+        "on_failure_destination": (destinations.get("OnFailure") or {}).get("Destination"),
+        "on_success_destination": (destinations.get("OnSuccess") or {}).get("Destination"),
+        "async_max_retries": config.get("MaximumRetryAttempts"),
+        "async_max_event_age_s": config.get("MaximumEventAgeInSeconds"),
+    }
+
+
 async def _url_and_policy(ctx: CollectContext, name: str) -> dict[str, Any]:
-    """The function URL's auth type (None: no URL) and the resource policy (None: none)."""
-    url, policy = await asyncio.gather(
+    """The function URL's auth type (None: no URL), the resource policy (None: none) and the
+    asynchronous invocation settings."""
+    url, policy, invoke = await asyncio.gather(
         ctx.try_call(LAMBDA_GET_FUNCTION_URL_CONFIG, FunctionName=name, ignore_codes=_NOT_FOUND),
         ctx.try_call(LAMBDA_GET_POLICY, FunctionName=name, ignore_codes=_NOT_FOUND),
+        _invoke_config(ctx, name),
     )
     return {
         "url_auth_type": (url or {}).get("AuthType"),
         "url": (url or {}).get("FunctionUrl"),
         "policy": _policy((policy or {}).get("Policy")),
+        **invoke,
     }
+
+
+def _function_links(attributes: dict[str, Any]) -> list[dict[str, str]]:
+    """Where failed asynchronous invocations go: the dead-letter queue, the on-failure
+    destination."""
+    return [
+        {"kind": kind, "arn": str(arn)}
+        for kind, arn in (
+            (kinds.DEAD_LETTER_LINK, attributes.get("dead_letter_target")),
+            (kinds.ON_FAILURE_LINK, attributes.get("on_failure_destination")),
+        )
+        if arn
+    ]
 
 
 def _function(
@@ -131,6 +169,7 @@ def _function(
     arn = str(function.get("FunctionArn") or ctx.arn("lambda", f"function:{name}"))
     attributes = function_attributes(function)
     attributes.update(extra)
+    attributes[kinds.LINKS] = _function_links(attributes)
     subnet_ids = attributes["subnet_ids"]
     return tagged_resource(
         ctx,
@@ -151,6 +190,7 @@ def _function(
         TAGGING_GET_RESOURCES,
         LAMBDA_GET_FUNCTION_URL_CONFIG,
         LAMBDA_GET_POLICY,
+        LAMBDA_GET_FUNCTION_EVENT_INVOKE_CONFIG,
     ],
     types=[kinds.FUNCTION],
 )

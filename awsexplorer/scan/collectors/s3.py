@@ -18,6 +18,7 @@ from awsexplorer.model.calls import (
     S3_GET_BUCKET_ENCRYPTION,
     S3_GET_BUCKET_LIFECYCLE_CONFIGURATION,
     S3_GET_BUCKET_LOCATION,
+    S3_GET_BUCKET_NOTIFICATION_CONFIGURATION,
     S3_GET_BUCKET_POLICY,
     S3_GET_BUCKET_POLICY_STATUS,
     S3_GET_BUCKET_TAGGING,
@@ -172,6 +173,35 @@ def _policy_document(response: Any) -> dict[str, Any]:
     return {"policy": parsed if isinstance(parsed, dict) else None}
 
 
+_NOTIFIED = (
+    ("LambdaFunctionConfigurations", "LambdaFunctionArn"),
+    ("QueueConfigurations", "QueueArn"),
+    ("TopicConfigurations", "TopicArn"),
+)
+
+
+def notifications(response: Any) -> dict[str, Any]:
+    """Event notifications as links to the functions, queues and topics notified (kind
+    s3-notification), with the events each gets; `notifications` None when unread."""
+    if response is None or response is _NONE_SET:
+        return {"notifications": None if response is None else [], "links": []}
+    found: list[dict[str, Any]] = []
+    for key, arn_key in _NOTIFIED:
+        for item in response.get(key) or []:
+            if item.get(arn_key):
+                found.append({"arn": str(item[arn_key]), "events": list(item.get("Events") or [])})
+    links: list[dict[str, str]] = []
+    for item in found:
+        link = {"kind": kinds.S3_NOTIFICATION_LINK, "arn": item["arn"]}
+        if link not in links:
+            links.append(link)
+    return {
+        "notifications": found,
+        "eventbridge_notifications": "EventBridgeConfiguration" in response,
+        "links": links,
+    }
+
+
 async def _region_of(ctx: CollectContext, bucket: dict[str, Any]) -> str | None:
     # Newer ListBuckets responses carry the region: no call per bucket needed.
     if bucket.get("BucketRegion"):
@@ -193,7 +223,7 @@ async def _bucket(
         return None  # outside the regions asked for (--region)
     # Every per-bucket call goes to the bucket's own region (no redirects), all at once; the
     # context bounds how many are in flight per region.
-    tagging, bpa, versioning, lifecycle, encryption, policy = await asyncio.gather(
+    tagging, bpa, versioning, lifecycle, encryption, policy, notified = await asyncio.gather(
         _read(ctx, S3_GET_BUCKET_TAGGING, region=region, none_set=("NoSuchTagSet",), Bucket=name),
         _read(ctx, S3_GET_PUBLIC_ACCESS_BLOCK, region=region, none_set=(_NO_BPA,), Bucket=name),
         _read(ctx, S3_GET_BUCKET_VERSIONING, region=region, Bucket=name),
@@ -218,6 +248,7 @@ async def _bucket(
             none_set=(_NO_POLICY,),
             Bucket=name,
         ),
+        _read(ctx, S3_GET_BUCKET_NOTIFICATION_CONFIGURATION, region=region, Bucket=name),
     )
     # The policy itself only when the status says there is one (or could not say).
     document = (
@@ -238,6 +269,7 @@ async def _bucket(
             **_lifecycle(lifecycle),
             "default_encryption": _encryption(encryption),
             **_policy_status(policy),
+            **notifications(notified),
             **_policy_document(document),
         }
     )
@@ -283,6 +315,7 @@ def _account_bpa_resource(ctx: CollectContext, account_bpa: dict[str, bool] | No
         S3_GET_BUCKET_ENCRYPTION,
         S3_GET_BUCKET_POLICY_STATUS,
         S3_GET_BUCKET_POLICY,
+        S3_GET_BUCKET_NOTIFICATION_CONFIGURATION,
         S3CONTROL_GET_PUBLIC_ACCESS_BLOCK,
     ],
     types=[kinds.BUCKET, ACCOUNT_BPA_TYPE],
