@@ -232,6 +232,7 @@ class WhoisIndex:
         self._records: dict[str, list[_Record]] = defaultdict(list)
         self._buckets: dict[str, _Held] = {}
         self._ranges: list[_Range] = []
+        self._orphans: set[str] = set()  # interfaces that named no owner (their own owner)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -254,7 +255,10 @@ class WhoisIndex:
         # 1. Network interfaces: every address they hold, owned by what they belong to.
         for eni in by_type.get(kinds.NETWORK_INTERFACE, []):
             attrs = eni.attributes
-            found = owners.of_interface(eni) or [(eni.arn, eni.region)]
+            found = owners.of_interface(eni)
+            if not found:
+                found = [(eni.arn, eni.region)]
+                self._orphans.add(eni.arn)
             private = _strs(attrs.get("private_ips")) or _strs([attrs.get("private_ip")])
             public = _strs(attrs.get("public_ips")) or _strs([attrs.get(kinds.PUBLIC_IP)])
             for arn, region in found:
@@ -327,13 +331,21 @@ class WhoisIndex:
             self._ips[key].append(held)
 
     def _hold_once(self, text: str, held: _Held) -> None:
-        """Held unless an interface already gave this address to the same owner."""
+        """Held unless an interface already gave this address to the same owner. An interface
+        that named no owner gives way to the resource recording its address (an EFS mount
+        target's, a NAT gateway's): that resource, through the interface."""
         key = self._key(text)
         if key is None:
             return
         holders = self._ips[key]
-        if not any(h.arn == held.arn for h in holders):
-            holders.append(held)
+        if any(h.arn == held.arn for h in holders):
+            return
+        orphans = [h for h in holders if h.arn in self._orphans]
+        if orphans and len(orphans) == len(holders):
+            via = orphans[0].via
+            holders[:] = [_Held(held.arn, held.region, via, held.kind)]
+            return
+        holders.append(held)
 
     def _elastic_ip(self, eip: Resource, owners: _Owners) -> None:
         a = eip.attributes

@@ -481,3 +481,11 @@ def test_a_nat_gateway_owns_the_interfaces_it_lists() -> None:
     assert owners(index, "54.0.0.9") == [(nat.arn, "eni-bare", PUBLIC_IP)]
     assert owners(index, "10.0.1.9") == [(nat.arn, "eni-bare", PRIVATE_IP)]
     assert owners(WhoisIndex.build([nat]), "10.0.1.9") == [(nat.arn, None, PRIVATE_IP)]
+
+
+def test_an_interface_without_an_owner_gives_way_to_the_resource_recording_its_address() -> None:
+    """moto's EFS mount target interface has no description; the file system records the
+    mount target's address: the file system, through the interface."""
+    bare = eni("eni-mt", ["10.0.1.60"], description=None)
+    index = WhoisIndex.build([bare, EFS])
+    assert owners(index, "10.0.1.60") == [(EFS.arn, "eni-mt", PRIVATE_IP)]

@@ -6,7 +6,17 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
-from awsexplorer.cli.commands import diff, exposure, findings, history, permissions, related, scan
+from awsexplorer.cli.commands import (
+    diff,
+    exposure,
+    findings,
+    history,
+    merge,
+    permissions,
+    related,
+    scan,
+    whois,
+)
 
 
 class Command(Protocol):
@@ -19,7 +29,17 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-COMMANDS: tuple[Command, ...] = (scan, findings, permissions, exposure, history, diff, related)
+COMMANDS: tuple[Command, ...] = (
+    scan,
+    findings,
+    permissions,
+    exposure,
+    history,
+    diff,
+    related,
+    whois,
+    merge,
+)
 
 
 def by_name(name: str) -> Command:
