@@ -11,7 +11,6 @@ from awsexplorer.cli.commands import (
     exposure,
     findings,
     history,
-    merge,
     permissions,
     related,
     scan,
@@ -38,7 +37,6 @@ COMMANDS: tuple[Command, ...] = (
     diff,
     related,
     whois,
-    merge,
 )
 
 
