@@ -31,6 +31,7 @@ CATEGORIES = (
     "keys",
     "edges",
     "wiring",
+    "integration",
 )
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -76,6 +76,10 @@ CONTRACT_IDS = {
     "acm-certificate-expiring": "high",  # critical per finding once expired
     "eks-endpoint-public": "high",
     "ecs-task-env-plaintext-secret": "high",
+    # Issue 13: integration (checks/integration.py).
+    "stepfunctions-no-error-handling": "low",
+    "logs-retention-unset": "low",
+    "lambda-async-no-failure-destination": "medium",
 }
 
 
