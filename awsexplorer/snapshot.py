@@ -33,7 +33,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.model.accounts import merged_regions, with_account
+from awsexplorer.model.accounts import empty_shard, merged_regions, with_account
 from awsexplorer.model.kinds import complete
 from awsexplorer.model.scan_result import account_status
 
@@ -84,7 +84,9 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "version": SNAPSHOT_VERSION,
         "generator": f"awsexplorer {__version__}",
         # The first account, for a script that reads one (every account is in `accounts`).
-        "account": (accounts[0].account if several else result.account).to_dict(),
+        "account": (accounts[0].account if several else result.account).to_dict()
+        if accounts
+        else None,
         "accounts": [account_doc(a) for a in accounts],
         "profile": result.profile,
         "started_at": result.started_at,
@@ -365,8 +367,8 @@ def validate(data: Any) -> None:
     if v2:
         if data.get("account") is not None:
             _fields(data["account"], "account", _ACCOUNT)
-        if not data["accounts"]:
-            raise _Damaged("'accounts' is empty")
+        if not data["accounts"] and (data["resources"] or data.get("findings")):
+            raise _Damaged("'accounts' is empty")  # only a shard that drew no account is
         ids = set()
         for n, account in enumerate(data["accounts"]):
             _fields(account, f"accounts[{n}]", _ACCOUNT_V2)
@@ -486,6 +488,8 @@ def from_document(
     (model/accounts.py): `account` is the first, `regions` the merged view."""
     try:
         accounts = sorted((AccountScan.from_dict(a) for a in data["accounts"]), key=lambda a: a.id)
+        if not accounts:
+            return empty_shard(data["started_at"], data.get("finished_at"))
         several = len(accounts) > 1
         if several:
             for account in accounts:
@@ -613,3 +617,35 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     del raw
     with _collector_paused():
         return _document(text, source)
+
+
+def snapshot_files(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
+    """The files `paths` name: a folder stands for the `*.json` regular files in it (sorted;
+    not its subfolders)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.glob("*.json") if p.is_file() and not p.is_symlink())
+            if not inside:
+                raise SnapshotError(f"{path} is a folder without snapshot files (*.json).")
+            files += inside
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
+def read_many(paths: list[Path] | tuple[Path, ...]) -> ScanResult:
+    """One snapshot, or several (files, or folders of them) merged into one: shards of one
+    scan, one file per account. An account in two of them is refused (which one to believe?)."""
+    from awsexplorer.model.accounts import AccountsOverlap, merge
+
+    files = snapshot_files(paths)
+    if len(files) == 1:
+        return read(files[0])
+    parts = [read(f) for f in files]
+    try:
+        return merge(parts, [str(f) for f in files])
+    except AccountsOverlap as exc:
+        raise SnapshotError(
+            f"Cannot merge: {exc}.", "Give each account once (one shard or scan of it)."
+        ) from None

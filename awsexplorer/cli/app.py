@@ -27,13 +27,16 @@ def run_tui(args: argparse.Namespace) -> int:
     if args.snapshot is not None:
         from awsexplorer import snapshot
 
-        loaded = snapshot.read(args.snapshot)  # fail here, before the screen is taken
+        # One file, several or a folder (merged); fail here, before the screen is taken.
+        loaded = snapshot.read_many(args.snapshot)
     baseline = None
     if args.baseline is not None:
         from awsexplorer import snapshot
 
         baseline = snapshot.read(args.baseline)
-        if loaded is not None and baseline.account.id != loaded.account.id:
+        if loaded is not None and not {a.id for a in baseline.account_scans()} & {
+            a.id for a in loaded.account_scans()
+        }:
             raise UserError(
                 f"--baseline {args.baseline} is account {baseline.account.id} and the snapshot "
                 f"is {loaded.account.id}: choose a baseline of the same account."
@@ -43,7 +46,7 @@ def run_tui(args: argparse.Namespace) -> int:
     options = AppOptions(
         config=scan_config_from_args(args),
         demo=args.demo,
-        snapshot=args.snapshot,
+        snapshot=args.snapshot[0] if args.snapshot else None,
         loaded=loaded,
         baseline=args.baseline,
         baseline_loaded=baseline,

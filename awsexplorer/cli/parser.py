@@ -15,7 +15,11 @@ def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -
     default: object = argparse.SUPPRESS if sub else None
     target = parser.add_argument_group("what to scan")
     target.add_argument(
-        "--profile", default=default, help="AWS profile (default: botocore's credential chain)"
+        "--profile",
+        action=_Profiles,
+        default=default,
+        help="AWS profile (default: botocore's credential chain); `scan` takes several "
+        "(repeat it): one account each",
     )
     target.add_argument(
         "--region",
@@ -52,6 +56,22 @@ def _seconds(value: str) -> float:
         seconds = 0.0
     if not 0 < seconds < 86400:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
+class _Profiles(argparse.Action):
+    """--profile, repeatable: `profiles` keeps every one given, `profile` the first (what a
+    command of one account uses)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        profiles = [*(getattr(namespace, "profiles", None) or []), str(values)]
+        namespace.profiles = profiles
+        namespace.profile = profiles[0]
+
+
     return seconds
 
 
@@ -66,7 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"awsexplorer {__version__}")
     _add_target_options(parser)
-    parser.add_argument("--snapshot", type=Path, metavar="FILE", help="open a saved scan offline")
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="open a saved scan offline; several files or a folder of them open merged "
+        "(shards, one file per account)",
+    )
     parser.add_argument(
         "--baseline",
         type=Path,

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from awsexplorer.model.findings import CheckResult, CheckStatus, Finding
 from awsexplorer.model.scan_result import (
+    Account,
     AccountScan,
     AccountStatus,
     CallError,
@@ -135,6 +136,17 @@ def _same_settings(parts: Sequence[ScanResult]) -> CheckSettings | None:
     return parts[0].settings if len(settings) == 1 else None
 
 
+def empty_shard(started_at: str, finished_at: str | None = None) -> ScanResult:
+    """The result of a shard that drew no account (more shards than accounts): no accounts, no
+    resources; merged with the others, it adds nothing."""
+    return ScanResult(
+        account=Account("", None, "aws", ""),
+        started_at=started_at,
+        finished_at=finished_at or started_at,
+        regions=[],
+    )
+
+
 def merge(parts: Sequence[ScanResult], names: Sequence[str] | None = None) -> ScanResult:
     """One result of several (shards, profiles, member accounts). Raises AccountsOverlap when
     an account is in two parts (`names` name the parts in the message). Findings and checks
@@ -148,6 +160,8 @@ def merge(parts: Sequence[ScanResult], names: Sequence[str] | None = None) -> Sc
     findings: list[Finding] = []
     for part, name in zip(parts, names, strict=True):
         part_accounts = part.account_scans()
+        if not part_accounts:
+            continue  # an empty shard
         if len(part_accounts) == 1:
             only = part_accounts[0]
             part_accounts = [replace(only, checks=list(part.checks), regions=list(only.regions))]
@@ -162,6 +176,8 @@ def merge(parts: Sequence[ScanResult], names: Sequence[str] | None = None) -> Sc
                 resource.account_id = default
             resources.append(resource)
         findings += (f if f.account_id else replace(f, account_id=default) for f in part.findings)
+    if not accounts:
+        return empty_shard(min(p.started_at for p in parts), _latest(p.finished_at for p in parts))
     return assemble(
         accounts,
         resources,

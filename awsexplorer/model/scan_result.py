@@ -241,6 +241,8 @@ class ScanResult:
         if self.accounts:
             return self.accounts
         account = self.account
+        if not account.id:
+            return []  # a shard that drew no account (see model/accounts.py: empty_shard)
         return [
             AccountScan(
                 id=account.id,

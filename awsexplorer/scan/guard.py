@@ -19,6 +19,10 @@ ALLOWED_EXCEPTIONS = frozenset(
     {
         ("iam", "GenerateCredentialReport"),
         ("iam", "GenerateServiceLastAccessedDetails"),
+        # --org: the scan reads each member account through a role assumed in it. AssumeRole
+        # hands out temporary credentials for that read-only role and changes nothing in any
+        # account; it is the one non-read awsexplorer sends (listed by `awsexplorer permissions`).
+        ("sts", "AssumeRole"),
     }
 )
 

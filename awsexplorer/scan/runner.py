@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from aiobotocore.session import AioSession
+
 from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.model import (
@@ -109,8 +111,12 @@ class Scanner:
         config: ScanConfig,
         on_event: EventSink | None = None,
         collectors: Iterable[Collector] | None = None,
+        session: AioSession | None = None,
     ) -> None:
         self.config = config
+        # Credentials already made (a role assumed in a member account, scan/accounts.py);
+        # None: botocore's chain for config.profile.
+        self._session = session
         self._emit = on_event or (lambda _event: None)
         self._collectors = list(collectors) if collectors is not None else all_collectors()
         self._states: dict[str, _RegionState] = {}
@@ -247,7 +253,7 @@ class Scanner:
 
     async def run(self) -> ScanResult:
         started_at = utc_now()
-        session = make_session(self.config)
+        session = self._session or make_session(self.config)
         await check_credentials(session, self.config)
         home = home_region(session, self.config)
         async with ClientPool(session, self.config, self._retrying, self.calls_sent) as pool:

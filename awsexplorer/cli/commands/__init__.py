@@ -11,6 +11,7 @@ from awsexplorer.cli.commands import (
     exposure,
     findings,
     history,
+    merge,
     permissions,
     related,
     scan,
@@ -37,6 +38,7 @@ COMMANDS: tuple[Command, ...] = (
     diff,
     related,
     whois,
+    merge,
 )
 
 

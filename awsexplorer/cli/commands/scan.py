@@ -43,10 +43,155 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default="text",
         help="what to print on standard output (default: text)",
     )
+    accounts = parser.add_argument_group(
+        "many accounts",
+        "Several profiles (`--profile A --profile B`), every profile (--all-profiles) or a whole "
+        "AWS Organization (--org --role NAME) in one snapshot; an account that cannot be read "
+        "is a failed account with its reason, never the end of the scan.",
+    )
+    accounts.add_argument(
+        "--all-profiles", action="store_true", help="scan every profile in the AWS config"
+    )
+    accounts.add_argument(
+        "--org",
+        action="store_true",
+        help="scan every ACTIVE account of the Organization (from its management or a "
+        "delegated administrator account), through --role in each",
+    )
+    accounts.add_argument(
+        "--role", metavar="NAME", help="with --org: the role to assume in each member account"
+    )
+    accounts.add_argument(
+        "--external-id", metavar="ID", help="with --org: the external id the role's trust needs"
+    )
+    accounts.add_argument(
+        "--accounts",
+        action="append",
+        metavar="ID,...",
+        help="with --org: only these account ids (repeat, or comma-separate)",
+    )
+    accounts.add_argument(
+        "--exclude",
+        action="append",
+        metavar="ID,...",
+        help="with --org: leave these account ids out (repeat, or comma-separate)",
+    )
+    accounts.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="scan only shard I of N (0-based) of the accounts, chosen by a hash of each "
+        "account; N alone takes I from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX. "
+        "`awsexplorer merge` joins the shards' files",
+    )
+    accounts.add_argument(
+        "--max-accounts",
+        type=int,
+        default=None,
+        metavar="N",
+        help="accounts scanned at once in one process (default: 4)",
+    )
+    accounts.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes the accounts are spread over (default: one per core, up to one "
+        "per account; 1: this process only)",
+    )
     from awsexplorer.config import add_arguments
 
     add_arguments(parser, sub=True)
     return parser
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def many_accounts(args: argparse.Namespace) -> bool:
+    profiles = getattr(args, "profiles", None) or []
+    return bool(args.org or args.all_profiles or len(profiles) > 1 or args.shard)
+
+
+def _targets(args: argparse.Namespace, config: Any) -> list[Any]:
+    from awsexplorer.errors import UserError
+    from awsexplorer.scan import accounts
+
+    org_only = [
+        flag
+        for flag, value in (
+            ("--role", args.role),
+            ("--external-id", args.external_id),
+            ("--accounts", args.accounts),
+            ("--exclude", args.exclude),
+        )
+        if value
+    ]
+    if args.org:
+        if not args.role:
+            raise UserError(
+                "--org needs --role NAME: the role to assume in each member account.",
+                "e.g. --org --role OrganizationAccountAccessRole (docs/scale.md, 'The member "
+                "role').",
+            )
+        return asyncio.run(
+            accounts.organization_targets(
+                config, args.role, args.external_id, _ids(args.accounts), _ids(args.exclude)
+            )
+        )
+    if org_only:
+        raise UserError(f"{', '.join(org_only)} go with --org.")
+    profiles = getattr(args, "profiles", None) or []
+    if args.all_profiles:
+        if profiles:
+            raise UserError("Give --profile or --all-profiles, not both.")
+        return accounts.profile_targets(accounts.all_profiles())
+    if profiles:
+        return accounts.profile_targets(profiles)
+    return [accounts.Target(key=config.profile or "default", profile=config.profile)]
+
+
+def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
+    from awsexplorer.model.accounts import empty_shard
+    from awsexplorer.scan import accounts
+    from awsexplorer.scan.events import CallRetrying
+    from awsexplorer.scan.runner import utc_now
+
+    targets = _targets(args, config)
+    if args.shard:
+        shard = accounts.parse_shard(args.shard)
+        chosen = accounts.pick(targets, shard)
+        err.print(
+            Text(
+                f"Shard {shard.index}/{shard.count}: {len(chosen)} of {len(targets)} accounts",
+                style="dim",
+            )
+        )
+        if not chosen:
+            return empty_shard(utc_now())
+        targets = chosen
+    processes = accounts.worker_count(len(targets), args.processes)
+
+    def on_event(event: Any) -> None:
+        if isinstance(event, CallRetrying):
+            err.print(retry_line(event), soft_wrap=True)
+
+    err.print(
+        Text(
+            f"Scanning {len(targets)} account{'s' if len(targets) != 1 else ''}"
+            + (f" in {processes} processes" if processes > 1 else ""),
+            style="bold",
+        )
+    )
+    return asyncio.run(
+        accounts.scan_accounts(
+            config,
+            targets,
+            on_event,
+            concurrency=args.max_accounts or accounts.DEFAULT_ACCOUNT_CONCURRENCY,
+            processes=processes,
+        )
+    )
 
 
 def retry_line(event: Any) -> Text:
@@ -114,7 +259,14 @@ def run(args: argparse.Namespace) -> int:
 
         config = demo_config(config.regions)
     err = Console(stderr=True, highlight=False)
-    result = asyncio.run(_scan(config, err if err.is_terminal else None))
+    if many_accounts(args):
+        if args.demo:
+            from awsexplorer.errors import UserError
+
+            raise UserError("The demo is one account: leave out --demo, or the account options.")
+        result = _scan_many(args, config, err)
+    else:
+        result = asyncio.run(_scan(config, err if err.is_terminal else None))
     result = analyse(result, settings)
     if args.output is not None and not to_stdout:
         path = snapshot.write(result, args.output)
@@ -123,5 +275,27 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(snapshot.dumps(result))
     if args.format == "text":
         # With the snapshot on standard output, the summary goes to standard error.
-        report.print_summary(err if to_stdout else Console(highlight=False), result)
+        console = err if to_stdout else Console(highlight=False)
+        report.print_summary(console, result)
+        if many_accounts(args):
+            print_accounts(console, result)
     return EXIT_OK if result.complete else EXIT_PARTIAL
+
+
+def print_accounts(console: Console, result: Any) -> None:
+    """One line per account: id, name, OU path, status, resources, and a failed one's reason."""
+    counts: dict[str, int] = {}
+    for resource in result.resources:
+        counts[resource.account_id or ""] = counts.get(resource.account_id or "", 0) + 1
+    style = {"ok": "green", "partial": "yellow", "failed": "red"}
+    for account in result.account_scans():
+        line = Text.assemble(
+            (f"{inert(account.id):<14}", "bold"),
+            f"{inert(account.label, limit=30):<31}",
+            (f"{account.status.value:<8}", style.get(account.status.value, "")),
+            f"{counts.get(account.id, 0):>6} resources",
+            f"  {inert(account.ou_path, limit=40)}" if account.ou_path else "",
+        )
+        console.print(line, soft_wrap=True)
+        if account.reason:
+            console.print(Text(f"    {inert(account.reason)}", style="dim"), soft_wrap=True)

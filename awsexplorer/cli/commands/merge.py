@@ -1,0 +1,86 @@
+"""`awsexplorer merge part-*.json --output all.json`: join snapshots (the shards of a sharded
+scan, one file per account or profile) into one, which every reader opens as one view.
+
+Nothing is scanned or judged again: each account keeps its resources, findings and check
+results as its own scan wrote them. An account in two of the files is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from awsexplorer.inert import inert
+
+NAME = "merge"
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        NAME,
+        help="join snapshots (shards, accounts) into one",
+        description=(
+            "Join snapshots written by `awsexplorer scan --output` (the shards of `scan "
+            "--shard I/N`, or one file per account) into one snapshot of every account. A "
+            "folder stands for the *.json files in it. Version 1 files are read as one account."
+        ),
+    )
+    parser.add_argument("snapshots", type=Path, nargs="+", metavar="SNAPSHOT", help="files")
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="write the merged snapshot here ('-': standard output)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from awsexplorer import snapshot
+    from awsexplorer.model import AccountStatus
+    from awsexplorer.model.accounts import AccountsOverlap, merge
+
+    to_stdout = str(args.output) == "-"
+    if not to_stdout:
+        snapshot.check_target(args.output)  # refuse /dev/null, a FIFO, a link before reading
+    files = snapshot.snapshot_files(args.snapshots)
+    if not to_stdout:
+        target = args.output.resolve()
+        if any(f.resolve() == target for f in files):
+            raise snapshot.SnapshotError(
+                f"{args.output} is one of the snapshots to merge; write to another file."
+            )
+    parts = [snapshot.read(f) for f in files]
+    try:
+        merged = merge(parts, [str(f) for f in files])
+    except AccountsOverlap as exc:
+        raise snapshot.SnapshotError(
+            f"Cannot merge: {exc}.", "Give each account once (one shard or scan of it)."
+        ) from None
+    if merged.settings is None and any(p.settings is not None for p in parts):
+        print(
+            "awsexplorer: the files were judged with different settings; each account keeps "
+            "its findings as judged (`awsexplorer findings --recheck` judges all with yours).",
+            file=sys.stderr,
+        )
+    if to_stdout:
+        sys.stdout.write(snapshot.dumps(merged))
+    else:
+        snapshot.write(merged, args.output)
+    accounts = merged.account_scans()
+    counts = {s: sum(a.status is s for a in accounts) for s in AccountStatus}
+    print(
+        inert(
+            f"Merged {len(files)} file{'s' if len(files) != 1 else ''}: {len(accounts)} "
+            f"account{'s' if len(accounts) != 1 else ''} "
+            f"({', '.join(f'{n} {s.value}' for s, n in counts.items() if n) or 'none'}), "
+            f"{len(merged.resources)} resources, {len(merged.findings)} findings"
+            + ("" if to_stdout else f" -> {args.output}")
+        ),
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,445 @@
+"""Many accounts in one scan (issue 17): which accounts (profiles, every profile, an AWS
+Organization), how each is reached (its profile, or a role assumed in it), a deterministic shard
+of them, and scanning them concurrently (bounded) in this process or spread over worker
+processes. Each account is one ordinary Scanner run; the results are merged in the parent
+(model/accounts.py). An account that cannot be reached is a failed account with its reason and
+the fix, never the end of the scan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+import botocore.exceptions as bce
+from aiobotocore.credentials import AioRefreshableCredentials
+from aiobotocore.session import AioSession
+
+from awsexplorer import __version__
+from awsexplorer.config import ScanConfig
+from awsexplorer.errors import UserError
+from awsexplorer.model import Account, ScanResult
+from awsexplorer.model.accounts import failed_account, merge
+from awsexplorer.model.calls import (
+    ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT,
+    ORGANIZATIONS_LIST_ACCOUNTS,
+    ORGANIZATIONS_LIST_PARENTS,
+    STS_ASSUME_ROLE,
+    STS_GET_CALLER_IDENTITY,
+)
+from awsexplorer.scan import guard
+from awsexplorer.scan.session import (
+    ClientPool,
+    error_code,
+    error_message,
+    home_region,
+    make_session,
+)
+
+log = logging.getLogger(__name__)
+
+# The session name every assumed role carries, so that the member account's CloudTrail says
+# who read it: "awsexplorer-<version>".
+SESSION_NAME = f"awsexplorer-{__version__}".replace("+", "-")[:64]
+# Accounts scanned at once in one process (each with its own per-call bounds).
+DEFAULT_ACCOUNT_CONCURRENCY = 4
+# Where a sharded scan's index comes from when --shard gives only the count: AWS Batch array
+# jobs, then Kubernetes Indexed Jobs.
+SHARD_INDEX_VARIABLES = ("AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One account to scan and how to reach it. Plain and picklable (worker processes).
+
+    `key` is what sharding hashes: the account id when known before scanning (an Organization),
+    else the profile's name."""
+
+    key: str
+    profile: str | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+    account_id: str | None = None
+    name: str | None = None
+    ou_path: str | None = None
+
+
+# -- shards -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    index: int
+    count: int
+
+    def holds(self, key: str) -> bool:
+        """Each account's shard depends on its own key only (a hash), so N copies that list the
+        accounts at slightly different moments still split them without overlap."""
+        digest = hashlib.sha256(key.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index
+
+
+def parse_shard(value: str, environ: dict[str, str] | None = None) -> Shard:
+    """`I/N` (0-based index), or `N` with the index from AWS_BATCH_JOB_ARRAY_INDEX or
+    JOB_COMPLETION_INDEX."""
+    environ = dict(os.environ) if environ is None else environ
+    text = value.strip()
+    index_text, _, count_text = text.rpartition("/")
+    source = "--shard"
+    if not index_text:
+        found = next(((v, environ[v]) for v in SHARD_INDEX_VARIABLES if environ.get(v)), None)
+        if found is None:
+            raise UserError(
+                f"--shard {value}: no index given and none in the environment.",
+                "Give it as --shard I/N (I from 0 to N-1), or run as an AWS Batch array job "
+                "(AWS_BATCH_JOB_ARRAY_INDEX) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX).",
+            )
+        source, index_text = found
+    try:
+        index, count = int(index_text), int(count_text)
+    except ValueError:
+        raise UserError(
+            f"--shard {value}: not a shard (from {source}).",
+            "Write it as I/N, e.g. --shard 0/4, or N with the index in the environment.",
+        ) from None
+    if count < 1 or not 0 <= index < count:
+        raise UserError(
+            f"--shard: index {index} of {count} shards (from {source}) is out of range.",
+            "The index runs from 0 to N-1.",
+        )
+    return Shard(index, count)
+
+
+def pick(targets: Sequence[Target], shard: Shard | None) -> list[Target]:
+    if shard is None:
+        return list(targets)
+    return [t for t in targets if shard.holds(t.key)]
+
+
+# -- choosing accounts --------------------------------------------------------------------------
+
+
+def profile_targets(profiles: Sequence[str]) -> list[Target]:
+    return [Target(key=p, profile=p) for p in dict.fromkeys(profiles)]
+
+
+def all_profiles() -> list[str]:
+    """Every profile in the AWS config and credentials files, sorted."""
+    names = sorted(AioSession().available_profiles)
+    if not names:
+        raise UserError(
+            "--all-profiles: no profiles are configured.",
+            "Add some with `aws configure --profile NAME` or `aws configure sso`.",
+        )
+    return names
+
+
+def _profile_account(profile: str) -> str | None:
+    """The account a profile points at, when its configuration says (SSO profiles do)."""
+    try:
+        config = AioSession(profile=profile).get_scoped_config()
+    except bce.BotoCoreError:
+        return None
+    value = config.get("sso_account_id")
+    return str(value) if value else None
+
+
+async def organization_targets(
+    config: ScanConfig,
+    role: str,
+    external_id: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> list[Target]:
+    """The Organization's ACTIVE accounts (ListAccounts), each with its OU path (ListParents and
+    DescribeOrganizationalUnit up to the root) and the role to assume in it; the caller's own
+    account is read with the caller's credentials. Must run in the management account or a
+    delegated administrator."""
+    session = make_session(config)
+    home = home_region(session, config)
+    async with ClientPool(session, config) as pool:
+        sts = await pool.get(STS_GET_CALLER_IDENTITY.client, home)
+        try:
+            identity = await sts.get_caller_identity()
+        except Exception as exc:
+            raise UserError(
+                f"--org: could not identify the caller ({error_code(exc)}: {error_message(exc)}).",
+                "Check the credentials of the management (or delegated administrator) account.",
+            ) from None
+        caller_account = str(identity["Account"])
+        partition = str(identity["Arn"]).split(":")[1]
+        org = await pool.get(ORGANIZATIONS_LIST_ACCOUNTS.client, home)
+        try:
+            accounts: list[dict[str, Any]] = []
+            paginator = org.get_paginator(ORGANIZATIONS_LIST_ACCOUNTS.method)
+            async for page in paginator.paginate():
+                accounts += page.get("Accounts", [])
+        except Exception as exc:
+            raise UserError(
+                f"--org: organizations:ListAccounts failed ({error_code(exc)}: "
+                f"{error_message(exc)}).",
+                "Run from the Organization's management account or a delegated administrator, "
+                "with organizations:ListAccounts, ListParents and DescribeOrganizationalUnit.",
+            ) from None
+        active = [a for a in accounts if a.get("Status", "ACTIVE") == "ACTIVE"]
+        wanted = set(include)
+        unknown = wanted - {str(a["Id"]) for a in active}
+        if unknown:
+            raise UserError(
+                f"--accounts: not an ACTIVE account of this Organization: "
+                f"{', '.join(sorted(unknown))}.",
+                "`aws organizations list-accounts` lists them.",
+            )
+        chosen = [
+            a
+            for a in active
+            if (not wanted or str(a["Id"]) in wanted) and str(a["Id"]) not in set(exclude)
+        ]
+        paths = _OuPaths(org)
+        targets = []
+        for account in sorted(chosen, key=lambda a: str(a["Id"])):
+            account_id = str(account["Id"])
+            ou_path = await paths.path_of(account_id)
+            own = account_id == caller_account
+            targets.append(
+                Target(
+                    key=account_id,
+                    profile=config.profile if own else None,
+                    role_arn=None if own else f"arn:{partition}:iam::{account_id}:role/{role}",
+                    external_id=None if own else external_id,
+                    account_id=account_id,
+                    name=str(account.get("Name") or "") or None,
+                    ou_path=ou_path,
+                )
+            )
+        return targets
+
+
+class _OuPaths:
+    """Each account's OU path, from the root down ("Root/Workloads/Prod"); OU names cached."""
+
+    def __init__(self, org: Any) -> None:
+        self._org = org
+        self._parent: dict[str, tuple[str, str]] = {}  # child id -> (parent id, parent type)
+        self._name: dict[str, str] = {}
+
+    async def _parent_of(self, child: str) -> tuple[str, str] | None:
+        if child not in self._parent:
+            response = await getattr(self._org, ORGANIZATIONS_LIST_PARENTS.method)(ChildId=child)
+            parents = response.get("Parents") or []
+            if not parents:
+                return None
+            self._parent[child] = (str(parents[0]["Id"]), str(parents[0]["Type"]))
+        return self._parent[child]
+
+    async def _ou_name(self, ou: str) -> str:
+        if ou not in self._name:
+            describe = getattr(self._org, ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT.method)
+            response = await describe(OrganizationalUnitId=ou)
+            self._name[ou] = str(response["OrganizationalUnit"].get("Name") or ou)
+        return self._name[ou]
+
+    async def path_of(self, account_id: str) -> str | None:
+        names: list[str] = []
+        child = account_id
+        try:
+            for _ in range(10):  # AWS allows five levels of OUs under the root
+                parent = await self._parent_of(child)
+                if parent is None:
+                    break
+                parent_id, kind = parent
+                if kind == "ROOT":
+                    names.append("Root")
+                    break
+                names.append(await self._ou_name(parent_id))
+                child = parent_id
+        except Exception as exc:  # the path is a label: an account without one is still scanned
+            log.info("OU path of %s: %s", account_id, error_code(exc))
+            return None
+        return "/".join(reversed(names)) or None
+
+
+# -- reaching one account -----------------------------------------------------------------------
+
+
+class AccountUnreachable(Exception):
+    """The account could not be reached at all; `reason` is one line with the fix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def assumed_session(config: ScanConfig, target: Target) -> AioSession:
+    """A session whose credentials are `target.role_arn` assumed with the caller's credentials,
+    refreshed before they expire as botocore refreshes an assume-role profile's."""
+    assert target.role_arn is not None
+    base = make_session(config)
+    home = home_region(base, config)
+
+    async def fetch() -> dict[str, str]:
+        kwargs: dict[str, Any] = {
+            "RoleArn": target.role_arn,
+            "RoleSessionName": SESSION_NAME,
+            "DurationSeconds": 3600,
+        }
+        if target.external_id:
+            kwargs["ExternalId"] = target.external_id
+        async with base.create_client(
+            STS_ASSUME_ROLE.client, region_name=home, endpoint_url=config.endpoint_url
+        ) as sts:
+            guard.install(sts)  # sts:AssumeRole is the one allowed non-read (scan/guard.py)
+            response = await getattr(sts, STS_ASSUME_ROLE.method)(**kwargs)
+        credentials = response["Credentials"]
+        expiration = credentials["Expiration"]
+        return {
+            "access_key": credentials["AccessKeyId"],
+            "secret_key": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+            "expiry_time": expiration.isoformat()
+            if hasattr(expiration, "isoformat")
+            else str(expiration),
+        }
+
+    try:
+        metadata = await fetch()
+    except bce.ClientError as exc:
+        raise AccountUnreachable(_assume_failure(target, exc)) from None
+    except (bce.BotoCoreError, OSError) as exc:
+        raise AccountUnreachable(
+            f"could not assume {target.role_arn}: {type(exc).__name__}: {error_message(exc)}"
+        ) from None
+    credentials = AioRefreshableCredentials.create_from_metadata(
+        metadata, refresh_using=fetch, method="assume-role"
+    )
+    session = AioSession()
+    session._credentials = credentials
+    return session
+
+
+def _assume_failure(target: Target, exc: BaseException) -> str:
+    role = (target.role_arn or "").rsplit("/", 1)[-1]
+    account = target.account_id or "the account"
+    external = " and the external id given with --external-id" if target.external_id else ""
+    return (
+        f"sts:AssumeRole of {target.role_arn} failed ({error_code(exc)}: {error_message(exc)}). "
+        f"Fix: create the role {role} in {account} with a trust policy that lets the scanning "
+        f"account assume it{external} (docs/scale.md, 'The member role'), and allow it "
+        f"ReadOnlyAccess; or leave the account out with --exclude {account}."
+    )
+
+
+def _failed(target: Target, reason: str, started_at: str) -> ScanResult:
+    account_id = target.account_id or (_profile_account(target.profile) if target.profile else None)
+    account_id = account_id or f"profile:{target.profile or target.key}"
+    account = failed_account(
+        account_id, reason, name=target.name, ou_path=target.ou_path, profile=target.profile
+    )
+    return ScanResult(
+        account=Account(account_id, None, "aws", ""),
+        started_at=started_at,
+        finished_at=started_at,
+        regions=[],
+        profile=target.profile,
+        accounts=[account],
+    )
+
+
+EventSink = Callable[[Any], None]
+
+
+async def scan_target(
+    config: ScanConfig, target: Target, on_event: EventSink | None = None
+) -> ScanResult:
+    """Scan one account; never raises for that account's own trouble (credentials, a role that
+    cannot be assumed): that is a failed account with its reason and fix."""
+    from awsexplorer.scan.runner import Scanner, utc_now
+
+    started_at = utc_now()
+    account_config = replace(config, profile=target.profile)
+    try:
+        session = None
+        if target.role_arn:
+            session = await assumed_session(config, target)
+            account_config = replace(
+                config, profile=None, home_region=home_region(make_session(config), config)
+            )
+        result = await Scanner(account_config, on_event, session=session).run()
+    except AccountUnreachable as exc:
+        return _failed(target, exc.reason, started_at)
+    except UserError as exc:
+        reason = exc.message + (f" Fix: {exc.hint}" if exc.hint else "")
+        if target.profile:
+            reason = f"profile {target.profile}: {reason}"
+        return _failed(target, " ".join(reason.split()), started_at)
+    (account,) = result.account_scans()
+    result.accounts = [
+        replace(account, name=target.name, ou_path=target.ou_path, profile=target.profile)
+    ]
+    return result
+
+
+async def scan_targets(
+    config: ScanConfig,
+    targets: Sequence[Target],
+    on_event: EventSink | None = None,
+    concurrency: int = DEFAULT_ACCOUNT_CONCURRENCY,
+) -> list[ScanResult]:
+    """Every target, at most `concurrency` accounts at once, in this process."""
+    limit = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(target: Target) -> ScanResult:
+        async with limit:
+            return await scan_target(config, target, on_event)
+
+    return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+def _scan_group(config: ScanConfig, targets: list[Target], concurrency: int) -> list[ScanResult]:
+    """In a worker process: its share of the accounts, with the async scanner."""
+    return asyncio.run(scan_targets(config, targets, None, concurrency))
+
+
+def worker_count(targets: int, requested: int | None = None) -> int:
+    """Worker processes for `targets` accounts: one per core (at most one per account), or the
+    number asked for; 1 means scan in this process."""
+    if requested is not None:
+        return max(1, min(requested, targets))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, targets))
+
+
+async def scan_accounts(
+    config: ScanConfig,
+    targets: Sequence[Target],
+    on_event: EventSink | None = None,
+    *,
+    concurrency: int = DEFAULT_ACCOUNT_CONCURRENCY,
+    processes: int = 1,
+) -> ScanResult:
+    """Scan every target and merge them into one result (not analysed yet). With `processes`
+    > 1 the accounts are dealt round-robin to that many worker processes, each running the
+    async scanner over its share (response parsing is CPU work); events then stay in the
+    workers, and the parent only merges."""
+    targets = list(targets)
+    if not targets:
+        raise UserError("No account to scan.", "Check --accounts/--exclude and --shard.")
+    if processes <= 1 or len(targets) == 1:
+        parts = await scan_targets(config, targets, on_event, concurrency)
+    else:
+        groups = [targets[n::processes] for n in range(processes)]
+        loop = asyncio.get_running_loop()
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            futures = [
+                loop.run_in_executor(pool, _scan_group, config, group, concurrency)
+                for group in groups
+                if group
+            ]
+            parts = [part for done in await asyncio.gather(*futures) for part in done]
+    return merge(parts)
