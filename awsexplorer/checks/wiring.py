@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from awsexplorer.checks.api import CheckContext, Outcome, flag, label, unknown
+from awsexplorer.checks.edges import function_arn_of
 from awsexplorer.checks.registry import check
 from awsexplorer.model import Resource, Severity, kinds
 from awsexplorer.model.calls import (
@@ -22,6 +23,7 @@ from awsexplorer.model.calls import (
     LAMBDA_LIST_EVENT_SOURCE_MAPPINGS,
     LAMBDA_LIST_FUNCTIONS,
     RDS_DESCRIBE_DB_INSTANCES,
+    SNS_LIST_SUBSCRIPTIONS,
     SQS_GET_QUEUE_ATTRIBUTES,
     SQS_LIST_QUEUES,
 )
@@ -146,7 +148,7 @@ DYNAMODB_WRITES = (
 
 def triggers(ctx: CheckContext) -> dict[str, list[Trigger]]:
     """function ARN -> what triggers it that a write can feed: SQS queues and DynamoDB streams
-    through event source mappings, SNS topics through their subscriptions."""
+    through event source mappings, SNS topics through their confirmed lambda subscriptions."""
     found: dict[str, list[Trigger]] = defaultdict(list)
     for mapping in live_mappings(ctx):
         function = str(mapping.attributes.get("function_arn") or "")
@@ -157,6 +159,13 @@ def triggers(ctx: CheckContext) -> dict[str, list[Trigger]]:
         elif service == "dynamodb" and "/stream/" in source:
             table = source.split("/stream/", 1)[0]
             found[function].append(Trigger("DynamoDB stream of table", table, DYNAMODB_WRITES))
+    for subscription in ctx.of_type(kinds.SNS_SUBSCRIPTION):
+        attrs = subscription.attributes
+        if attrs.get("pending") or str(attrs.get("protocol") or "").lower() != "lambda":
+            continue
+        topic, endpoint = str(attrs.get("topic_arn") or ""), str(attrs.get("endpoint") or "")
+        if topic and endpoint:
+            found[function_arn_of(endpoint)].append(Trigger("SNS topic", topic, ("sns:Publish",)))
     return found
 
 
@@ -175,6 +184,7 @@ def triggers(ctx: CheckContext) -> dict[str, list[Trigger]]:
     inputs=[
         LAMBDA_LIST_FUNCTIONS,
         LAMBDA_LIST_EVENT_SOURCE_MAPPINGS,
+        SNS_LIST_SUBSCRIPTIONS,
         IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS,
     ],
     placeholders={"FUNCTION": "id"},

@@ -168,6 +168,43 @@ def test_recursive_loop_names_the_permission_and_says_may() -> None:
     assert "only if" in by_function["table-writer"]  # the condition is kept, never guessed
 
 
+def subscription(topic: str, target: Resource, protocol: str = "lambda", **extra: Any) -> Any:
+    topic_arn = f"arn:aws:sns:{EU}:{ACCOUNT_ID}:{topic}"
+    return resource(
+        kinds.SNS_SUBSCRIPTION,
+        f"{topic}-{target.id}",
+        topic_arn=topic_arn,
+        protocol=protocol,
+        endpoint=target.arn,
+        **{"pending": False, **extra},
+    )
+
+
+def test_recursive_loop_through_an_sns_topic() -> None:
+    notifier, listener, pending = (
+        function("notifier", "notifier-role"),
+        function("listener", "listener-role"),
+        function("pending", "notifier-role"),
+    )
+    topic = f"arn:aws:sns:{EU}:{ACCOUNT_ID}:order-events"
+    result = scan(
+        notifier,
+        listener,
+        pending,
+        subscription("order-events", notifier),
+        subscription("order-events", listener),
+        subscription("order-events", pending, pending=True),  # not confirmed: delivers nothing
+        lambda_role("notifier-role", allow("sns:Publish", topic)),
+        # Look-alike: subscribed too, but it publishes elsewhere.
+        lambda_role("listener-role", allow("sns:Publish", f"{topic}-audit")),
+    )
+    findings, outcome = run("lambda-recursive-loop", result)
+    assert outcome.status == "evaluated"
+    assert [f.resource.rsplit(":", 1)[-1] for f in findings] == ["notifier"]
+    assert "triggered by SNS topic order-events and may write to it" in findings[0].message
+    assert f"allows sns:Publish on {topic}" in findings[0].message
+
+
 def test_recursive_loop_role_not_read_is_not_evaluated() -> None:
     looping, jobs = function("looping", "unknown-role"), queue("jobs")
     findings, outcome = run(
