@@ -63,6 +63,8 @@ class ScanConfig:
     max_in_flight: int = 128
     # Items per page for paginated calls that accept a limit; None: the service's default.
     page_size: int | None = None
+    # --cost: one Cost Explorer GetCostAndUsage call (it costs the account USD 0.01).
+    cost: bool = False
 
 
 _REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
@@ -94,6 +96,7 @@ def scan_config_from_args(args: argparse.Namespace) -> ScanConfig:
         call_timeout=call_timeout,
         # One attempt never outlasts the call, so a short --call-timeout still sees a retry.
         read_timeout=min(DEFAULT_READ_TIMEOUT, call_timeout / 2),
+        cost=bool(getattr(args, "cost", False)),
     )
 
 

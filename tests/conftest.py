@@ -141,6 +141,11 @@ def _isolated_aws_env(
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
+    # moto 5.2 lacks SSM's DescribeInstanceInformation and IAM Access Analyzer, which every scan
+    # reads: the demo's extension of this process's moto serves them (awsexplorer/demo/operations).
+    from awsexplorer.demo.operations import extend_moto
+
+    extend_moto()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -266,6 +266,26 @@ ACCOUNTS_CALLS: tuple[Call, ...] = (
     STS_ASSUME_ROLE,
 )
 
+# -- guardrails and spend --
+GUARDDUTY_LIST_DETECTORS = _same("guardduty", "ListDetectors")
+GUARDDUTY_GET_DETECTOR = _same("guardduty", "GetDetector")
+CONFIG_DESCRIBE_CONFIGURATION_RECORDERS = _same("config", "DescribeConfigurationRecorders")
+CONFIG_DESCRIBE_CONFIGURATION_RECORDER_STATUS = _same(
+    "config", "DescribeConfigurationRecorderStatus"
+)
+# IAM Access Analyzer: client accessanalyzer, IAM prefix access-analyzer.
+ACCESSANALYZER_LIST_ANALYZERS = Call(
+    "accessanalyzer", "ListAnalyzers", "access-analyzer:ListAnalyzers"
+)
+SSM_DESCRIBE_INSTANCE_INFORMATION = _same("ssm", "DescribeInstanceInformation")
+EC2_DESCRIBE_MANAGED_PREFIX_LISTS = _same("ec2", "DescribeManagedPrefixLists")
+EC2_GET_MANAGED_PREFIX_LIST_ENTRIES = _same("ec2", "GetManagedPrefixListEntries")
+BUDGETS_DESCRIBE_NOTIFICATIONS_FOR_BUDGET = Call(
+    "budgets", "DescribeNotificationsForBudget", "budgets:ViewBudget"
+)
+# Only with --cost: each request costs the account USD 0.01.
+CE_GET_COST_AND_USAGE = _same("ce", "GetCostAndUsage")
+
 RUNNER_CALLS: tuple[Call, ...] = (
     STS_GET_CALLER_IDENTITY,
     IAM_LIST_ACCOUNT_ALIASES,

@@ -516,8 +516,10 @@ _FIRST_WAVE: tuple[Kind, ...] = (
         BUDGET,
         "budget",
         scope=Scope.GLOBAL,
-        fields={"limit": OPT_DICT},
-        facts=(Fact("time unit", ("time_unit",)),),
+        # notifications: [{"type": "ACTUAL"|"FORECASTED", "threshold", "threshold_type",
+        # "comparison"}]; None: they could not be read.
+        fields={"limit": OPT_DICT, "notifications": OPT_LIST, "notification_summary": OPT_STR},
+        facts=(Fact("time unit", ("time_unit",)), Fact("alerts", ("notification_summary",))),
         state=_no_state,
     ),
     # -- IAM ---------------------------------------------------------------------------------
@@ -1538,12 +1540,179 @@ INTEGRATION_AND_OPERATIONS: tuple[Kind, ...] = (
     ),
 )
 
+# -- guardrails and spend (issue 12) --------------------------------------------------------
+GUARDDUTY_DETECTOR = "guardduty:detector"
+CONFIG_RECORDER = "config:configuration-recorder"
+ACCESS_ANALYZER = "access-analyzer:analyzer"
+SSM_MANAGED_INSTANCE = "ssm:managed-instance"
+PREFIX_LIST = "ec2:prefix-list"
+VPC_FLOW_LOG = "ec2:vpc-flow-log"
+REGION_SPEND = "ce:region-spend"
+
+# GuardDuty, Config and Access Analyzer are guardrails: one record per region, even where the
+# service is off (then `present` is False and `enabled` False), so a check can tell "off" from
+# "not read" (not read: the list call's error is recorded and no record is made).
+_GUARDRAIL = {"present": BOOL, "enabled": OPT_BOOL}  # enabled None: its status was not read
+
+
+def _guardrail_state(resource: Resource) -> str | None:
+    enabled = resource.attributes.get("enabled")
+    if not resource.attributes.get("present"):
+        return "off"
+    return None if enabled is None else ("on" if enabled else "off")
+
+
+def _spend_state(resource: Resource) -> str | None:
+    total = resource.attributes.get("total")
+    unit = resource.attributes.get("unit") or "USD"
+    return f"{total:.2f} {unit}/30d" if isinstance(total, int | float) else None
+
+
+GUARDRAILS_AND_OPERATIONS: tuple[Kind, ...] = (
+    Kind(
+        GUARDDUTY_DETECTOR,
+        "GuardDuty detector",
+        fields={
+            **_GUARDRAIL,
+            "status": OPT_STR,
+            "finding_publishing_frequency": OPT_STR,
+            "service_role": OPT_STR,
+            "created": OPT_STR,
+        },
+        facts=(
+            Fact("on", ("enabled",)),
+            Fact("status", ("status",)),
+            Fact("publishing", ("finding_publishing_frequency",)),
+        ),
+        state=_guardrail_state,
+        default_role=DefaultRole.SETTING,
+    ),
+    Kind(
+        CONFIG_RECORDER,
+        "AWS Config recorder",
+        fields={
+            **_GUARDRAIL,
+            "recording": OPT_BOOL,
+            "all_supported": OPT_BOOL,
+            "include_global_resources": OPT_BOOL,
+            "last_status": OPT_STR,
+            "last_error": OPT_STR,
+            ROLE: OPT_STR,
+        },
+        facts=(
+            Fact("recording", ("recording",)),
+            Fact("all supported", ("all_supported",)),
+            Fact("global types", ("include_global_resources",)),
+            Fact("last status", ("last_status",)),
+        ),
+        state=_guardrail_state,
+        default_role=DefaultRole.SETTING,
+    ),
+    Kind(
+        ACCESS_ANALYZER,
+        "IAM Access Analyzer analyzer",
+        fields={
+            **_GUARDRAIL,
+            "analyzer_type": OPT_STR,
+            "status": OPT_STR,
+            "status_reason": OPT_STR,
+            "created": OPT_STR,
+            "last_analyzed": OPT_STR,
+        },
+        facts=(
+            Fact("type", ("analyzer_type",)),
+            Fact("status", ("status",)),
+            Fact("last analyzed", ("last_analyzed",)),
+        ),
+        state=_guardrail_state,
+        default_role=DefaultRole.SETTING,
+    ),
+    Kind(
+        SSM_MANAGED_INSTANCE,
+        "Systems Manager managed instance",
+        fields={
+            "instance_id": STR,
+            "ping_status": OPT_STR,
+            "agent_version": OPT_STR,
+            "platform": OPT_STR,
+            "platform_name": OPT_STR,
+            "last_ping": OPT_STR,
+            "resource_type": OPT_STR,
+        },
+        facts=(
+            Fact("instance", ("instance_id",)),
+            Fact("ping", ("ping_status",)),
+            Fact("agent", ("agent_version",)),
+            Fact("platform", ("platform_name",)),
+            Fact("last ping", ("last_ping",)),
+        ),
+        state=_lower_state("ping_status"),
+    ),
+    Kind(
+        PREFIX_LIST,
+        "managed prefix list",
+        fields={
+            "prefix_list_name": OPT_STR,
+            "address_family": OPT_STR,
+            "max_entries": OPT_INT,
+            "version": OPT_INT,
+            STATE: OPT_STR,
+            "entries": OPT_LIST,  # the CIDRs; None: its entries could not be read
+        },
+        facts=(
+            Fact("name", ("prefix_list_name",)),
+            Fact("entries", ("entries",)),
+            Fact("family", ("address_family",)),
+            Fact("max entries", ("max_entries",)),
+        ),
+    ),
+    Kind(
+        VPC_FLOW_LOG,
+        "VPC flow log",
+        fields={
+            "resource_id": OPT_STR,  # the VPC, subnet or network interface it records
+            "status": OPT_STR,
+            "traffic_type": OPT_STR,
+            "destination_type": OPT_STR,
+            "destination": OPT_STR,
+            "deliver_status": OPT_STR,
+            ROLE: OPT_STR,
+        },
+        facts=(
+            Fact("records", ("resource_id",)),
+            Fact("traffic", ("traffic_type",)),
+            Fact("to", ("destination_type",)),
+            Fact("destination", ("destination",)),
+        ),
+        state=_lower_state("status"),
+    ),
+    Kind(
+        REGION_SPEND,
+        "spend (Cost Explorer, --cost)",
+        fields={
+            "total": NUM,
+            "unit": OPT_STR,
+            "start": STR,
+            "end": STR,
+            "services": LIST,  # [{"service": "Amazon Elastic Compute Cloud - Compute", "amount"}]
+        },
+        facts=(
+            Fact("last 30 days", ("total",)),
+            Fact("from", ("start",)),
+            Fact("to", ("end",)),
+        ),
+        state=_spend_state,
+        default_role=DefaultRole.SETTING,
+    ),
+)
+
 KINDS: tuple[Kind, ...] = (
     _FIRST_WAVE
     + CONTAINERS_AND_COMPUTE
     + EDGES_AND_APIS
     + NETWORK_AND_DATA
     + INTEGRATION_AND_OPERATIONS
+    + GUARDRAILS_AND_OPERATIONS
 )
 
 REGISTRY: dict[str, Kind] = {kind.type: kind for kind in KINDS}

@@ -277,6 +277,8 @@ class Scanner:
 
             jobs: list[tuple[Collector, str]] = []
             for collector in self._collectors:
+                if collector.opt_in and not getattr(self.config, collector.opt_in, False):
+                    continue  # asked for by name only (--cost)
                 if collector.scope is Scope.GLOBAL:
                     jobs.append((collector, GLOBAL_REGION))
                     continue

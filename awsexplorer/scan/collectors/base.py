@@ -33,6 +33,9 @@ class Collector:
     calls: tuple[Call, ...]  # every AWS call it may make
     types: tuple[str, ...]  # resource types it yields
     func: Callable[[CollectContext], Awaitable[list[Resource]]]
+    # A ScanConfig flag that must be set for it to run (Cost Explorer: "cost", --cost); None:
+    # it runs in every scan.
+    opt_in: str | None = None
 
     @property
     def actions(self) -> tuple[str, ...]:
@@ -50,6 +53,7 @@ def collector(
     types: Iterable[str],
     scope: Scope = Scope.REGIONAL,
     name: str | None = None,
+    opt_in: str | None = None,
 ) -> Callable[
     [Callable[[CollectContext], Awaitable[list[Resource]]]],
     Callable[[CollectContext], Awaitable[list[Resource]]],
@@ -60,7 +64,7 @@ def collector(
         key = name or f"{service}.{func.__name__.removeprefix('collect_')}"
         if key in REGISTRY:
             raise ValueError(f"collector {key} registered twice")
-        REGISTRY[key] = Collector(key, service, scope, tuple(calls), tuple(types), func)
+        REGISTRY[key] = Collector(key, service, scope, tuple(calls), tuple(types), func, opt_in)
         return func
 
     return register
