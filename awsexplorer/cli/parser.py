@@ -42,6 +42,13 @@ def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -
         f"(default: {DEFAULT_CALL_TIMEOUT:g})",
     )
     target.add_argument(
+        "--cost",
+        action="store_true",
+        default=argparse.SUPPRESS if sub else False,
+        help="also read the last 30 days' spend per region and service from Cost Explorer: one "
+        "GetCostAndUsage call, which AWS bills at USD 0.01 per call (off by default)",
+    )
+    target.add_argument(
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS if sub else False,
@@ -49,13 +56,6 @@ def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -
     )
 
 
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < 86400:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
 class _Profiles(argparse.Action):
     """--profile, repeatable: `profiles` keeps every one given, `profile` the first (what a
     command of one account uses)."""
@@ -72,6 +72,13 @@ class _Profiles(argparse.Action):
         namespace.profile = profiles[0]
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
     return seconds
 
 
