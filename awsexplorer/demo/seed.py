@@ -100,6 +100,7 @@ from awsexplorer.demo.data_plane import build_data_plane
 from awsexplorer.demo.edges import build_edges
 from awsexplorer.demo.identity import ACCOUNT_ALIAS, build_identity, mark_seeded
 from awsexplorer.demo.messaging import build_messaging
+from awsexplorer.demo.mistakes_edges import build_mistakes_edges
 from awsexplorer.demo.network import build_network, create_default_vpcs
 from awsexplorer.demo.storage import build_storage
 
@@ -157,6 +158,7 @@ def seed(endpoint_url: str) -> None:
         build_edges(aws, network)  # after compute: the ALB and functions it fronts
         build_containers(aws, network, identity)
         build_data_plane(aws, network)  # last: snapshots and images of what compute built
+        build_mistakes_edges(aws, network)  # issue 13: after all it wires together
     backdate_activity(DEMO_ACCOUNT_ID)
     mark_seeded(aws)
     log.debug("demo account seeded in %.2f s", time.perf_counter() - started)

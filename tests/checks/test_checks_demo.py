@@ -61,7 +61,8 @@ EXPECTED = {
     ("lambda-env-plaintext-secret", EU, "orders-api"),
     ("sqs-no-dead-letter-queue", EU, "email-notifications"),
     # Cost
-    ("ec2-nat-gateway-cost", EU, "prod-nat-a"),
+    ("ec2-nat-gateway-cost", EU, "prod-nat-a"),  # in use: a low cost note
+    ("ec2-nat-gateway-cost", DE, "staging-nat"),  # in use (demo/mistakes_edges.py)
     ("ec2-volume-unattached", EU, "old-reporting-data"),
     ("ec2-eip-unattached", EU, "prod-old-vpn-eip"),
     ("billing-alarm-missing", G, "root"),
@@ -69,6 +70,18 @@ EXPECTED = {
     ("tag-missing-required", AU, "load-test-tmp"),
     ("tag-missing-required", AU, "load-test-tmp"),
     ("tag-missing-required", US, "acme-billing-reports"),
+    # Issue 13, edges and wiring (demo/edges.py, demo/compute.py, demo/mistakes_edges.py)
+    ("cloudfront-http-allowed", G, "downloads.acme-demo.example"),
+    ("waf-missing", G, "downloads.acme-demo.example"),
+    ("waf-missing", EU, "orders-public-api"),  # its stage test
+    ("elb-http-not-redirected", EU, "prod-orders-alb"),  # plain HTTP on 443, forwarded
+    ("apigw-lambda-timeout-mismatch", EU, "orders-public-api"),  # POST /thumbnails
+    ("lambda-recursive-loop", EU, "orders-stream-sync"),
+    ("lambda-event-source-no-failure-handling", EU, "orders stream -> orders-stream-sync"),
+    ("monitoring-no-alarm", EU, "thumbnail-resizer"),
+    ("monitoring-no-alarm", EU, "reporting-db"),
+    ("monitoring-no-alarm", EU, "orders-dlq"),
+    ("ec2-nat-without-s3-endpoint", EU, "prod-vpc"),
 }
 
 

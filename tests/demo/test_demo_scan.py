@@ -29,14 +29,14 @@ SEEDED: dict[str, dict[str, int]] = {
         "ec2:volume": 5,  # their roots, prod-app-a-data, the spare old-reporting-data
         "ec2:elastic-ip": 3,
         "ec2:natgateway": 1,
-        "elasticloadbalancing:loadbalancer": 1,
+        "elasticloadbalancing:loadbalancer": 2,  # prod-orders-alb, prod-web-alb
         "rds:db": 2,
-        "lambda:function": 2,
+        "lambda:function": 4,  # + orders-stream-sync, orders-events-archiver (mistakes_edges)
         "sqs:queue": 3,
         "sns:topic": 2,
         "dynamodb:table": 1,
         "s3:bucket": 3,
-        "cloudwatch:alarm": 1,
+        "cloudwatch:alarm": 4,  # orders-db-cpu-high, three functions' Errors (mistakes_edges)
         "apigateway:restapi": 1,  # orders-public-api
         "wafv2:webacl": 1,  # prod-edge-waf
         "acm:certificate": 1,
@@ -48,7 +48,9 @@ SEEDED: dict[str, dict[str, int]] = {
         "autoscaling:autoScalingGroup": 1,  # prod-app-asg, scaled to zero
         "ec2:launch-template": 1,
         "elasticloadbalancing:targetgroup": 1,  # prod-orders-app
-        "lambda:event-source-mapping": 1,  # orders-queue -> orders-api
+        # orders-queue -> orders-api; orders stream -> orders-stream-sync, orders-events ->
+        # orders-events-archiver (mistakes_edges)
+        "lambda:event-source-mapping": 3,
         # network and data (demo/data_plane.py)
         "ec2:snapshot": 3,  # nightly, old-reporting-data-final (public), the golden AMI's
         "ec2:image": 1,  # orders-app-golden
@@ -92,6 +94,10 @@ SEEDED: dict[str, dict[str, int]] = {
         "ec2:snapshot": 1,  # its snapshot
         "es:domain": 1,  # staging-search, public endpoint
         "kms:key": 1,  # moto's aws/ebs
+        # staging-nat (its Elastic IP) and the S3 gateway endpoint (demo/mistakes_edges.py)
+        "ec2:natgateway": 1,
+        "ec2:elastic-ip": 1,
+        "ec2:vpc-endpoint": 1,
     },
     FAR_AWAY: {
         "ec2:vpc": 1,
@@ -109,7 +115,7 @@ SEEDED: dict[str, dict[str, int]] = {
     },
     GLOBAL_REGION: {
         "iam:user": 4,
-        "iam:role": 4,
+        "iam:role": 6,  # + orders-stream-sync, orders-events-archiver (mistakes_edges)
         "iam:group": 2,
         "iam:root": 1,
         "cloudfront:distribution": 2,
