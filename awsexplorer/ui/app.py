@@ -253,6 +253,7 @@ class AwsExplorerApp(App[int]):
                 # judged again with the user's, which the views (IAM: dormant, stale) use too.
                 note = rejudge(result, self.options.settings)
                 self.state.load(result)
+            self._build_relations()
         except UserError as exc:
             self.push_screen(
                 ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
@@ -308,6 +309,20 @@ class AwsExplorerApp(App[int]):
 
         return analyse(result, self.options.settings)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, name="relations", group="relations")
+    def _build_relations(self) -> None:
+        """What uses what (model/relationships.py), once per scan or snapshot, off the UI
+        thread; the detail pane shows it when it is in (ui/relations_detail.py)."""
+        from awsexplorer.model.relationships import build
+
+        version, resources = self.call_from_thread(self.state.relations_input)
+        index = build(resources)
+        self.call_from_thread(self._relations_built, index, version)
+
+    def _relations_built(self, index: Any, version: int) -> None:
+        if self.state.set_relations(index, version):
+            self._refresh_main(set())
+
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a worker's outcome is handled."""
@@ -322,6 +337,7 @@ class AwsExplorerApp(App[int]):
                 self.analysing = False
                 with heap.loading_scan():
                     self.state.load(worker.result)
+                self._build_relations()
                 self._refresh_main()
                 self._update_views()
                 count = len(self.state.findings)

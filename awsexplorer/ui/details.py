@@ -25,6 +25,7 @@ from awsexplorer.model.ownership import managed_by
 from awsexplorer.ui.exposure_detail import exposure_block
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
+from awsexplorer.ui.relations_detail import relations_block
 from awsexplorer.ui.state import ExplorerState, NodeRef
 
 # Matches resource_tree.MAX_LEAVES (kept here so this module stays free of Textual).
@@ -237,6 +238,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
     parts += exposure_block(state, resource)  # issue 16: reachable from the internet, or why not
     findings = state.findings_for(resource.arn)
     parts += [_heading(f"Warnings ({len(findings)})"), warnings_block(findings)]
+    parts += relations_block(state, resource)  # Uses / Used by (ui/relations_detail.py)
     parts.append(_heading(f"Tags ({len(resource.tags)})"))
     if resource.tags:
         parts.append(_facts([(k, v) for k, v in sorted(resource.tags.items())]))

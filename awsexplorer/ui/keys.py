@@ -18,6 +18,9 @@ KEYS: list[tuple[str, str]] = [
     ("c", "copy the ARN (or id, region, account id) to the clipboard (OSC 52: works over SSH)"),
     ("r", "rescan the selected region, or the whole account from the account node"),
     ("t", "the resource's CloudTrail history: who changed it, when, from where"),
+    ("u", "what uses the resource, and what it uses (Enter in the detail pane too)"),
+    (":flow", "request and event paths through the resource, both ways, with warnings"),
+    ("Backspace", "back to where a jump from Used by or :flow left (Esc right after, too)"),
     ("p", "the internet's path to the resource: every port, hop by hop, or what blocks it"),
     (":exposed", "everything the internet can reach, in every region, admin and database first"),
     (":changes [HOURS]", "every change CloudTrail recorded in the selected region (default 24 h)"),
@@ -85,6 +88,16 @@ VIEW_KEYS: dict[str, list[tuple[str, str]]] = {
         ("/", "search the JSON (matches are highlighted; n: the next one)"),
         ("c", "copy the whole JSON"),
         *[row for row in _VIEW_COMMON if row[0] != "/"],
+    ],
+    "used-by": [
+        ("↑ ↓  j k", "move"),
+        ("Enter", "show that resource in the tree, in any region (Backspace comes back)"),
+        *_VIEW_COMMON,
+    ],
+    "flow": [
+        ("↑ ↓  j k", "move"),
+        ("Enter", "show that hop's resource in the tree (Backspace comes back)"),
+        *_VIEW_COMMON,
     ],
     "errors": [
         ("↑ ↓  j k", "move"),

@@ -27,6 +27,8 @@ from awsexplorer.model import (
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.diff import ResourceChange, ScanDiff, changes_by_arn, diff
 from awsexplorer.model.kinds import is_catch_all, kind_of
+from awsexplorer.model.relationships import RelationIndex
+from awsexplorer.model.relationships import build as build_relations
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -113,6 +115,10 @@ class ExplorerState:
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
         self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
         self._catch_all_types: set[str] = set()  # types seen only through the catch-all
+        # What uses what (model/relationships.py): built once per version of the resources,
+        # off the UI thread by the app (relations_input / set_relations) or on first use.
+        self._relations: RelationIndex | None = None
+        self._relations_version = 0
         # --baseline / :baseline: an earlier scan the tree is marked against (see set_baseline).
         self.baseline: ScanResult | None = None
         self.baseline_name: str | None = None
@@ -142,6 +148,7 @@ class ExplorerState:
         }
         self._resources.clear()
         self._search_text.clear()
+        self._relations_changed()
         self._by_region_type.clear()
         self._by_id.clear()
         self._catch_all_types.clear()
@@ -211,6 +218,7 @@ class ExplorerState:
             self.regions = {}
             self._resources.clear()
             self._search_text.clear()
+            self._relations_changed()
             self._by_region_type.clear()
             self._by_id.clear()
             self.set_findings([])
@@ -241,6 +249,7 @@ class ExplorerState:
 
     def _drop_region(self, name: str) -> None:
         self._rollup = None
+        self._relations_changed()
         for by_arn in self._by_region_type.pop(name, {}).values():
             for arn, resource in by_arn.items():
                 self._resources.pop(arn, None)
@@ -248,6 +257,7 @@ class ExplorerState:
                 self._by_id.pop((resource.region, resource.id), None)
 
     def _add(self, resources: list[Resource]) -> None:
+        self._relations_changed()
         if self._findings_by_arn:
             self._rollup = None
         for resource in resources:
@@ -412,6 +422,33 @@ class ExplorerState:
             if (resource_type is None or t == resource_type)
             and (service is None or self.group_of(t) == service)
         )
+
+    # -- relationships ------------------------------------------------------------------------
+
+    def _relations_changed(self) -> None:
+        self._relations = None
+        self._relations_version += 1
+
+    def relations_input(self) -> tuple[int, list[Resource]]:
+        """What to build the index from, and the version it will stand for (set_relations)."""
+        return self._relations_version, list(self._resources.values())
+
+    def set_relations(self, index: RelationIndex, version: int) -> bool:
+        """Keep an index built elsewhere, unless the resources changed since; True if kept."""
+        if version != self._relations_version:
+            return False
+        self._relations = index
+        return True
+
+    @property
+    def relations_ready(self) -> bool:
+        return self._relations is not None
+
+    def relations(self) -> RelationIndex:
+        """What uses what, built now if no worker has built it for these resources yet."""
+        if self._relations is None:
+            self._relations = build_relations(self._resources.values())
+        return self._relations
 
     # -- findings ---------------------------------------------------------------------------
 

@@ -366,6 +366,28 @@ async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
                 app.pop_screen()
                 await settle(pilot)
 
+        # Used by (u) and :flow on hostile resources: names, ids and types from the corpus.
+        for n, value in enumerate(list(CORPUS.values())[:6]):
+            kind = ("instance/", "function:", "subnet/")[n % 3]
+            arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
+            for keys, screen, visit in (
+                (("u",), "UsedByScreen", "used-by"),
+                (("colon", *"flow", "enter"), "FlowScreen", "flow"),
+            ):
+                app.main.jump(arn)
+                await settle(pilot)
+                await pilot.press(*keys)
+                await settle(pilot)
+                assert type(app.screen).__name__ == screen, visit
+                await pilot.press("j", "j", "slash", *"[/] [bold", "enter")
+                await settle(pilot)
+                visited[visit] += 1
+                await pilot.press("escape", "escape", "escape")
+                await settle(pilot)
+                if not isinstance(app.screen, MainScreen):
+                    app.pop_screen()
+                    await settle(pilot)
+
         # The palette, with a query that matches names holding markup.
         for query in ("loud", "click"):
             await pilot.press("ctrl+p")
@@ -399,7 +421,8 @@ async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
     assert all(len(t) <= 1000 for t in toasts), [len(t) for t in toasts]
     assert all(leaks(t) == [] for t in toasts)
     assert set(visited) == {
-        "tree", "detail", "suggestions", "vpc", "iam", "findings", "errors", "palette", "toast"
+        "tree", "detail", "suggestions", "vpc", "iam", "findings", "errors", "palette", "toast",
+        "used-by", "flow",
     }  # fmt: skip
 
 

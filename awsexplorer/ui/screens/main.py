@@ -61,6 +61,7 @@ COMMANDS: dict[str, str] = {
     "findings": "every warning, worst first",
     "errors": "the error log: every failed call",
     "exposed": "what the internet can reach: port, resource, path (admin, database first)",
+    "flow": "request and event paths through the selected resource, both ways",
     "changes": "every change CloudTrail recorded in this region (:changes HOURS; default 24)",
     "baseline": "mark the tree against an earlier snapshot (:baseline FILE, :baseline off)",
     "help": "all the keys",
@@ -94,6 +95,10 @@ class MainScreen(Screen[None]):
         Binding("t", "history", "History"),
         Binding("p", "path", "Path", show=False),  # the internet's path to it (issue 16)
         Binding("escape", "back", "Back", show=False),
+        # What uses the selected resource (ui/screens/used_by.py); Enter in the detail pane too.
+        Binding("u", "used_by", "Used by", show=False),
+        Binding("enter", "used_by", "Used by", show=False),
+        Binding("backspace", "come_back", "Back", show=False),
     ]
 
     def __init__(self, state: ExplorerState, *, account_color: str | None, source: str) -> None:
@@ -250,6 +255,8 @@ class MainScreen(Screen[None]):
             self.go_to_region(argument.strip())
         elif word in ("vpc", "iam", "findings", "errors", "exposed"):
             self.explorer.action_show_view(word)
+        elif word == "flow":
+            self.action_flow()
         elif word == "changes":
             ref = self.cursor_ref
             self.explorer.action_changes(ref.region if ref is not None else None, argument)
@@ -360,6 +367,9 @@ class MainScreen(Screen[None]):
 
     def action_back(self) -> None:
         tree = self.tree
+        if self._came_from and self.focused is tree and self._on_jumped_to():
+            self.action_come_back()  # Esc right after a jump from Used by or :flow
+            return
         if self.focused is self.detail:
             if self.detail.search:
                 self.detail.set_search("")
@@ -374,6 +384,65 @@ class MainScreen(Screen[None]):
             parent = tree.cursor_node.parent
             parent.collapse()
             tree.move_cursor(parent)
+
+    # -- what uses what (ui/screens/used_by.py, ui/screens/flow.py) ---------------------------
+
+    _came_from: list[tuple[str, str]] = []  # (where `u` or :flow was, where it jumped to)
+
+    def _selected_resource(self, what: str) -> Any:
+        ref = self.cursor_ref
+        resource = self.state.get(ref.arn) if ref is not None and ref.arn else None
+        if resource is None:
+            self.notify(f"Select a resource first: {what} is about one resource.")
+        return resource
+
+    def _jump_from(self, origin: str) -> Any:
+        def jump(arn: str) -> None:
+            if self.jump(arn):
+                self._came_from = [*self._came_from[-49:], (origin, arn)]
+
+        return jump
+
+    def _on_jumped_to(self) -> bool:
+        ref = self.cursor_ref
+        return ref is not None and ref.arn == self._came_from[-1][1]
+
+    def action_used_by(self) -> None:
+        """`u` (or Enter in the detail pane): everything that uses the selected resource."""
+        from awsexplorer.ui.screens.used_by import UsedByScreen
+
+        resource = self._selected_resource("Used by")
+        if resource is not None:
+            screen = UsedByScreen(
+                self.state.result(),
+                self.state.relations(),
+                resource,
+                self._jump_from(resource.arn),
+            )
+            self.app.push_screen(screen)
+
+    def action_flow(self) -> None:
+        """`:flow`: the request and event paths through the selected resource."""
+        from awsexplorer.ui.screens.flow import FlowScreen
+
+        resource = self._selected_resource(":flow")
+        if resource is not None:
+            screen = FlowScreen(
+                self.state.result(),
+                self.state.relations(),
+                resource,
+                self.state.findings_for,
+                self._jump_from(resource.arn),
+            )
+            self.app.push_screen(screen)
+
+    def action_come_back(self) -> None:
+        """Backspace: back to the resource a Used by or :flow jump left."""
+        if not self._came_from:
+            return
+        origin, _ = self._came_from[-1]
+        self._came_from = self._came_from[:-1]
+        self.jump(origin)
 
     def action_copy(self) -> None:
         ref = self.cursor_ref
