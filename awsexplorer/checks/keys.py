@@ -80,12 +80,11 @@ def kms_key_rotation_disabled(ctx: CheckContext) -> Iterator[Outcome]:
         if rotation is None:
             yield unknown(key, "its rotation status not read")
         elif not rotation:
-            aliases = ", ".join(attrs.get("aliases") or [])
-            named = f" ({aliases})" if aliases else ""
-            what = f", {attrs['description']}" if attrs.get("description") else ""
+            about = [", ".join(attrs.get("aliases") or []), str(attrs.get("description") or "")]
+            named = ": ".join(part for part in about if part)
             yield flag(
                 key,
-                f"KMS key {key.id}{named}{what} has automatic key rotation off",
+                f"KMS key {key.id}{f' ({named})' if named else ''} has automatic key rotation off",
             )
 
 

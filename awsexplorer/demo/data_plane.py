@@ -8,7 +8,8 @@ Production (eu-west-1)
 - kms-key-rotation-disabled: key `alias/reporting`. Look-alike: `alias/orders-data`, rotated.
 - resource-policy-public: secret `prod/partner-api-key` (Principal * may read it).
   Look-alike: secret `prod/orders-db`, no resource policy.
-- secret-rotation-disabled: both secrets (moto cannot rotate without running a function).
+- secret-rotation-disabled: `prod/partner-api-key`. Look-alike: `prod/orders-db`, set to rotate
+  every 30 days by demo/mistakes_policies.py.
 - Also: Aurora cluster `orders-aurora` (encrypted, private subnets), replication group
   `orders-sessions` (encrypted in transit and at rest), Memcached `reporting-cache`, EFS
   `orders-shared-files` mounted in `prod-private-a`, Kinesis `orders-events` read by Firehose

@@ -101,6 +101,7 @@ from awsexplorer.demo.edges import build_edges
 from awsexplorer.demo.identity import ACCOUNT_ALIAS, build_identity, mark_seeded
 from awsexplorer.demo.messaging import build_messaging
 from awsexplorer.demo.mistakes_edges import build_mistakes_edges
+from awsexplorer.demo.mistakes_policies import build_mistakes_policies
 from awsexplorer.demo.network import build_network, create_default_vpcs
 from awsexplorer.demo.storage import build_storage
 
@@ -158,6 +159,7 @@ def seed(endpoint_url: str) -> None:
         build_edges(aws, network)  # after compute: the ALB and functions it fronts
         build_containers(aws, network, identity)
         build_data_plane(aws, network)  # last: snapshots and images of what compute built
+        build_mistakes_policies(aws, network)  # issue 13: policies onto what the rest made
         build_mistakes_edges(aws, network)  # issue 13: after all it wires together
     backdate_activity(DEMO_ACCOUNT_ID)
     mark_seeded(aws)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from awsexplorer.checks import analyse
+from awsexplorer.checks.registry import check_ids
 from awsexplorer.config import Settings
 from awsexplorer.demo import demo_config
 from awsexplorer.demo._aws import DEMO_REGIONS
@@ -70,6 +71,23 @@ EXPECTED = {
     ("tag-missing-required", AU, "load-test-tmp"),
     ("tag-missing-required", AU, "load-test-tmp"),
     ("tag-missing-required", US, "acme-billing-reports"),
+    # Issue 13, policies and keys (demo/data_plane.py, demo/containers.py,
+    # demo/mistakes_policies.py)
+    ("ec2-snapshot-public", EU, "old-reporting-data-final"),
+    ("rds-snapshot-public", EU, "reporting-db-export"),
+    ("ec2-image-public", DE, "staging-web-image"),
+    ("resource-policy-public", EU, "prod/partner-api-key"),
+    ("resource-policy-cross-account", EU, "acme-prod-db-exports"),
+    ("lambda-url-public", EU, "thumbnail-resizer"),
+    ("s3-tls-not-enforced", DE, "acme-staging-uploads"),
+    ("cloudtrail-bucket-no-lifecycle", EU, "acme-prod-trail-logs"),
+    ("kms-key-rotation-disabled", EU, "alias/reporting"),
+    ("secret-rotation-disabled", EU, "prod/partner-api-key"),
+    ("secret-rotation-disabled", AU, "load-test/api-token"),
+    ("secret-unused", AU, "load-test/api-token"),
+    ("acm-certificate-expiring", US, "billing.acme-demo.example"),
+    ("eks-endpoint-public", DE, "staging-eks"),
+    ("ecs-task-env-plaintext-secret", EU, "orders-api:1"),
     # Issue 13, edges and wiring (demo/edges.py, demo/compute.py, demo/mistakes_edges.py)
     ("cloudfront-http-allowed", G, "downloads.acme-demo.example"),
     ("waf-missing", G, "downloads.acme-demo.example"),
@@ -108,7 +126,7 @@ def test_demo_reports_every_pitfall_and_no_look_alike() -> None:
     assert len(keys) == len(EXPECTED) + 1
     not_evaluated = {c.id: c.reason for c in result.checks if c.status != "evaluated"}
     assert not_evaluated == {}
-    assert len(result.checks) == 33
+    assert sorted(c.id for c in result.checks) == sorted(check_ids())
     # Every message names its resource's id or name, and the account ones the account id.
     by_arn = {r.arn: r for r in result.resources}
     for finding in result.findings:

@@ -83,7 +83,7 @@ def test_keys_and_secrets_on_moto(
     finding = keys["alias/never-rotated"]
     key_id = finding.resource.rsplit("/", 1)[-1]
     assert finding.message == (
-        f"KMS key {key_id} (alias/never-rotated), never-rotated has automatic key rotation off"
+        f"KMS key {key_id} (alias/never-rotated: never-rotated) has automatic key rotation off"
     )
     assert f"`aws kms enable-key-rotation --key-id {key_id} --region eu-west-1`" in (
         finding.remediation

@@ -35,7 +35,8 @@ SEEDED: dict[str, dict[str, int]] = {
         "sqs:queue": 3,
         "sns:topic": 2,
         "dynamodb:table": 1,
-        "s3:bucket": 3,
+        "s3:bucket": 4,  # + acme-prod-trail-logs (mistakes_policies)
+        "cloudtrail:trail": 1,  # prod-data-events (mistakes_policies)
         "cloudwatch:alarm": 4,  # orders-db-cpu-high, three functions' Errors (mistakes_edges)
         "apigateway:restapi": 1,  # orders-public-api
         "wafv2:webacl": 1,  # prod-edge-waf
@@ -81,6 +82,9 @@ SEEDED: dict[str, dict[str, int]] = {
         "ec2:customer-gateway": 1,  # office-router
         "redshift:cluster": 1,  # finance-warehouse
         "kms:key": 1,  # moto's aws/ebs
+        # billing-api-internal (classic) and its two imported certificates (mistakes_policies)
+        "elasticloadbalancing:loadbalancer": 1,
+        "acm:certificate": 2,
     },
     STAGING: {
         "ec2:vpc": 2,
