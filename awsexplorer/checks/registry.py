@@ -32,6 +32,7 @@ CATEGORIES = (
     "edges",
     "wiring",
     "integration",
+    "guardrails",
 )
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

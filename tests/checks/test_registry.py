@@ -80,6 +80,11 @@ CONTRACT_IDS = {
     "stepfunctions-no-error-handling": "low",
     "logs-retention-unset": "low",
     "lambda-async-no-failure-destination": "medium",
+    # Issue 13: guardrails and spend (checks/guardrails.py).
+    "ec2-instance-unmanaged": "low",
+    "budget-no-forecast-alert": "low",
+    "guardrail-off": "medium",
+    "region-spend-unexplained": "high",
 }
 
 
