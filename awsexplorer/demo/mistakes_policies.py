@@ -213,10 +213,11 @@ def _secrets(aws: Aws) -> None:
         SecretId="prod/orders-db", RotationRules={"AutomaticallyAfterDays": 30}
     )
     try:
-        from moto.secretsmanager.models import secretsmanager_backends
+        from moto.secretsmanager.models import FakeSecret, secretsmanager_backends
 
         secret = secretsmanager_backends[ACCOUNT][FAR_AWAY].secrets[UNUSED_SECRET]
-        secret.created_date = int(time.time()) - UNUSED_SECRET_AGE_DAYS * 86400
+        if isinstance(secret, FakeSecret):
+            secret.created_date = int(time.time()) - UNUSED_SECRET_AGE_DAYS * 86400
     except (ImportError, KeyError, AttributeError):  # another moto: the secret is just newer
         log.debug("could not backdate secret %s", UNUSED_SECRET)
 
