@@ -104,6 +104,84 @@ def _iam(kind: str, n: int, value: str) -> Resource:
     )
 
 
+HOSTILE_SG = "sg-0hostile"
+
+
+def exposure_network(values: list[str]) -> list[Resource]:
+    """What makes the hostile instances reachable from the internet (issue 16): the VPC's main
+    route table to an internet gateway, a default network ACL allowing all, a group open on
+    tcp/8443 named by the corpus, and an internet-facing load balancer per corpus string (its
+    name, DNS name and listener protocol hostile) in front of them."""
+
+    def ec2(kind: str, rid: str, name: str, attributes: dict[str, object]) -> Resource:
+        arn = f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{rid}"
+        return Resource(arn, f"ec2:{kind}", rid, name, REGION, vpc_id=VPC, attributes=attributes)
+
+    every = [{"RuleNumber": 100, "RuleAction": "allow", "Protocol": "-1", "CidrBlock": "0.0.0.0/0"}]
+    built = [
+        ec2(
+            "route-table",
+            "rtb-0hostile",
+            values[0],
+            {
+                "VpcId": VPC,
+                "Associations": [{"Main": True}],
+                "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-0hostile"}],
+            },
+        ),
+        ec2(
+            "network-acl",
+            "acl-0hostile",
+            values[1],
+            {
+                "VpcId": VPC,
+                "IsDefault": True,
+                "Entries": [*every, *({**e, "Egress": True} for e in every)],
+            },
+        ),
+        ec2(
+            "security-group",
+            HOSTILE_SG,
+            values[2],
+            {
+                "GroupId": HOSTILE_SG,
+                "group_name": values[2],
+                "IpPermissions": [
+                    {
+                        "IpProtocol": "tcp",
+                        "FromPort": 8443,
+                        "ToPort": 8443,
+                        "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                    }
+                ],
+            },
+        ),
+    ]
+    for n, value in enumerate(values):
+        arn = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/lb{n}/0hostile"
+        built.append(
+            Resource(
+                arn,
+                "elasticloadbalancing:loadbalancer",
+                f"lb-0hostile{n:04d}",
+                value,
+                REGION,
+                vpc_id=VPC,
+                attributes={
+                    "scheme": "internet-facing",
+                    "type": "application",
+                    "dns_name": value,
+                    "subnet_ids": [SUBNET],
+                    "security_groups": [HOSTILE_SG],
+                    "listeners": [
+                        {"port": 8443, "protocol": value, "arn": value, "target_group_arns": []}
+                    ],
+                },
+            )
+        )
+    return built
+
+
 def hostile_result() -> ScanResult:
     """The small account of the other UI tests, with the corpus in every field we read."""
     base = snapshot.read(FIXTURE)
@@ -127,6 +205,7 @@ def hostile_result() -> ScanResult:
                 "InstanceType": value,
                 "Description": value,
                 "public_ip": "203.0.113.7",
+                "security_groups": [HOSTILE_SG],  # reachable: :exposed and p list it (issue 16)
                 "internet_facing": n % 2 == 0,
                 "role": value,
                 "LaunchTime": value,
@@ -184,6 +263,7 @@ def hostile_result() -> ScanResult:
             )
         )
         errors.append(CallError(REGION, value, value, value, value))
+    resources += exposure_network(list(CORPUS.values()))
     regions = []
     for region in base.regions:
         if region.name == REGION:
@@ -341,12 +421,17 @@ async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
             visited["suggestions"] += 1
             await pilot.press("escape")
             await settle(pilot)
-        for view in ("vpc", "iam", "findings", "errors"):
+        for view in ("vpc", "iam", "findings", "errors", "exposed"):
             await pilot.press("colon", *view, "enter")
             await settle(pilot)
             assert type(app.screen).__name__ != "MainScreen", view
             if view == "vpc":
                 await pilot.press("E")  # unfold everything
+                await settle(pilot)
+            if view == "exposed":  # unfold hostile rows to their hops
+                assert app.screen.query_one("#exposed-list").option_count > 40
+                for _ in range(8):
+                    await pilot.press("space", "j", "j")
                 await settle(pilot)
             await pilot.press(*"j" * 15)  # through the hostile rows (each key is a repaint)
             await settle(pilot)
@@ -365,6 +450,21 @@ async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
             if not isinstance(app.screen, MainScreen):
                 app.pop_screen()
                 await settle(pilot)
+
+        # The path view (p) of hostile instances and load balancers, every port under the cursor.
+        for n, value in enumerate(list(CORPUS.values())[:8]):
+            kind = ("instance/", "loadbalancer/")[n % 2]
+            arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
+            app.main.jump(arn)
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "PathScreen"
+            await pilot.press("j", "j")
+            await settle(pilot)
+            visited["path"] += 1
+            await pilot.press("escape")
+            await settle(pilot)
 
         # Used by (u) and :flow on hostile resources: names, ids and types from the corpus.
         for n, value in enumerate(list(CORPUS.values())[:6]):
@@ -422,7 +522,7 @@ async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
     assert all(leaks(t) == [] for t in toasts)
     assert set(visited) == {
         "tree", "detail", "suggestions", "vpc", "iam", "findings", "errors", "palette", "toast",
-        "used-by", "flow",
+        "exposed", "path", "used-by", "flow",
     }  # fmt: skip
 
 

@@ -78,7 +78,7 @@ class ExposedScreen(ScanViewScreen):
 
     BINDINGS = [
         Binding("enter", "jump", "Show", priority=True),
-        Binding("space", "toggle", "Hops", priority=True),
+        Binding("space", "toggle", "Hops", priority=True, key_display="␣"),
         Binding("l,right", "unfold", "Unfold", show=False),
         Binding("h,left", "fold", "Fold", show=False),
         Binding("p", "path", "Path"),

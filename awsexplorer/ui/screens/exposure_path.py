@@ -95,6 +95,7 @@ class PathScreen(ScanViewScreen):
         self.arn = arn
         self.chosen = chosen
         self.verdicts: list[Verdict] = []
+        self.path_shown = Text()  # the highlighted verdict's path, as shown below the list
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -171,7 +172,8 @@ class PathScreen(ScanViewScreen):
         hops = self.query_one("#path-hops", Static)
         verdict = self.current
         if verdict is None:
-            hops.update(Text())
+            self.path_shown = Text()
+            hops.update(self.path_shown)
             return
         index = index_by_arn(self.result.resources)
         if verdict.reachable:
@@ -184,6 +186,7 @@ class PathScreen(ScanViewScreen):
             who = label(index.get(verdict.arn), verdict.arn)
             text.append(f"\non {inert(who, limit=LIMIT)}", style="dim")
         text.append_text(hop_lines(verdict, indent=""))
+        self.path_shown = text
         hops.update(text)
 
     @on(OptionList.OptionHighlighted)
