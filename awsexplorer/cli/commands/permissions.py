@@ -21,7 +21,53 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", choices=("json", "list"), default="json", help="a policy document or a list"
     )
+    parser.add_argument(
+        "--org",
+        action="store_true",
+        help="instead: what `scan --org --role NAME` needs in the scanning account (the "
+        "Organization reads and sts:AssumeRole, the one call that is not a read), and the trust "
+        "policy of the member role",
+    )
     return parser
+
+
+ROLE_PLACEHOLDER = "AwsExplorerReadOnly"
+SCANNER_PLACEHOLDER = "111111111111"
+
+
+def organization_policy(role: str = ROLE_PLACEHOLDER) -> dict[str, Any]:
+    """The scanning (management or delegated administrator) account's side of --org."""
+    from awsexplorer.model.calls import ACCOUNTS_CALLS, STS_ASSUME_ROLE
+
+    reads = sorted({c.action for c in ACCOUNTS_CALLS if c is not STS_ASSUME_ROLE})
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AwsExplorerOrganization", "Effect": "Allow", "Action": reads, "Resource": "*"},
+            {
+                "Sid": "AwsExplorerAssumeMemberRole",
+                "Effect": "Allow",
+                "Action": STS_ASSUME_ROLE.action,
+                "Resource": f"arn:aws:iam::*:role/{role}",
+            },
+        ],
+    }
+
+
+def member_trust_policy(scanner: str = SCANNER_PLACEHOLDER) -> dict[str, Any]:
+    """The trust policy of the role in each member account (its permissions: the read-only
+    policy above, or AWS's ReadOnlyAccess)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{scanner}:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringLike": {"sts:RoleSessionName": "awsexplorer-*"}},
+            }
+        ],
+    }
 
 
 def policy(actions: list[str]) -> dict[str, Any]:
@@ -82,10 +128,47 @@ def render_markdown() -> str:
         types = ", ".join(f"`{t}`" for t in c.types)
         lines.append(f"| `{c.name}` | {c.scope.value} | {actions} | {types} |")
     lines.append(f"| (history) | on request | {on_request} | |")
+    lines += [
+        "",
+        "## Many accounts (`scan --org --role NAME`)",
+        "",
+        "From the Organization's management account (or a delegated administrator),",
+        "awsexplorer lists the accounts and their OU path, then assumes NAME in each member",
+        "account with the session name `awsexplorer-<version>`. `sts:AssumeRole` is the one",
+        "call that is not a read: it hands out temporary credentials for the read-only role and",
+        "changes nothing in any account; the read-only guard allows it and nothing else of the",
+        "kind. The scanning account needs (`awsexplorer permissions --org`):",
+        "",
+        "```json",
+        json.dumps(organization_policy(), indent=2),
+        "```",
+        "",
+        f"Each member account needs the role NAME (here `{ROLE_PLACEHOLDER}`) with the read-only",
+        "policy above (or `ReadOnlyAccess`) and this trust policy, the scanning account in",
+        f"place of `{SCANNER_PLACEHOLDER}` (add `sts:ExternalId` to the condition when you pass",
+        "`--external-id`):",
+        "",
+        "```json",
+        json.dumps(member_trust_policy(), indent=2),
+        "```",
+        "",
+        "A member whose role cannot be assumed is shown as a failed account with AWS's error",
+        "and this fix; the other accounts are scanned as usual.",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.org:
+        document = {
+            "scanning_account": organization_policy(),
+            "member_role_trust": member_trust_policy(),
+        }
+        if args.format == "list":
+            print("\n".join(organization_policy()["Statement"][0]["Action"] + ["sts:AssumeRole"]))
+        else:
+            print(json.dumps(document, indent=2))
+        return 0
     actions = all_actions()
     if args.format == "list":
         print("\n".join(actions))

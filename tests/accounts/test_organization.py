@@ -1,0 +1,230 @@
+"""`scan --org --role` on a moto Organization with 5 member accounts, one whose role cannot be
+assumed (issue 17's "done when").
+
+moto lets any role be assumed (its STS does not check that the role exists or trusts the
+caller), so the one refusal comes from a small local stub in front of the moto server: it
+answers sts:AssumeRole for that one account with the AccessDenied document AWS sends, and passes
+every other request to moto unchanged, so the scanner's own client path is exercised."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_plus, urlsplit
+
+import boto3
+import pytest
+
+from awsexplorer import snapshot
+from awsexplorer.cli import main
+from awsexplorer.errors import EXIT_PARTIAL
+from awsexplorer.scan.accounts import SESSION_NAME
+
+ROLE = "AuditRole"
+DENIED_BODY = (
+    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+    "<Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not "
+    "authorized to perform: sts:AssumeRole on resource: {arn}</Message></Error>"
+    "<RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>"
+)
+
+
+class _Stub(BaseHTTPRequestHandler):
+    """AssumeRole into `denied` is refused; everything else is moto's answer."""
+
+    upstream: str
+    denied: str
+    assumed: list[tuple[str, str]]
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _relay(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        text = unquote_plus(body.decode("utf-8", "replace"))
+        if "Action=AssumeRole" in text:
+            arn = text.split("RoleArn=", 1)[1].split("&", 1)[0]
+            session = text.split("RoleSessionName=", 1)[1].split("&", 1)[0]
+            self.assumed.append((arn, session))
+            if f":{self.denied}:" in arn:
+                payload = DENIED_BODY.format(arn=arn).encode()
+                self.send_response(403)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+        target = urlsplit(self.upstream)
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+        connection.request(self.command, self.path, body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        self.send_response(response.status)
+        for key, value in response.getheaders():
+            if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        connection.close()
+
+    do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _relay
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the scan opens many connections at once
+    daemon_threads = True
+
+
+@pytest.fixture
+def organization(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    def client(service: str, region: str = "us-east-1", **keys: str) -> Any:
+        keys = keys or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        return boto3.client(service, region_name=region, endpoint_url=moto_url, **keys)
+
+    org = client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    workloads = org.create_organizational_unit(ParentId=root, Name="Workloads")
+    workloads_id = workloads["OrganizationalUnit"]["Id"]
+    prod_ou = org.create_organizational_unit(ParentId=workloads_id, Name="Prod")
+    prod_id = prod_ou["OrganizationalUnit"]["Id"]
+    # The last name is hostile: a terminal escape in an account name.
+    names = ["prod-web", "prod-data", "staging", "sandbox", "evil\x1b]0;pwned\x07name"]
+    members: dict[str, str] = {}
+    for name in names:
+        created = org.create_account(Email=f"{len(members)}@example.com", AccountName=name)
+        members[name] = created["CreateAccountStatus"]["AccountId"]
+    for name in ("prod-web", "prod-data"):
+        org.move_account(AccountId=members[name], SourceParentId=root, DestinationParentId=prod_id)
+    org.move_account(
+        AccountId=members["staging"], SourceParentId=root, DestinationParentId=workloads_id
+    )
+    # Each reachable member gets a VPC named after it, in eu-west-1.
+    sts = client("sts")
+    for account_id in members.values():
+        found = sts.assume_role(
+            RoleArn=f"arn:aws:iam::{account_id}:role/{ROLE}", RoleSessionName="seed"
+        )["Credentials"]
+        keys = {
+            "aws_access_key_id": found["AccessKeyId"],
+            "aws_secret_access_key": found["SecretAccessKey"],
+            "aws_session_token": found["SessionToken"],
+        }
+        ec2 = client("ec2", "eu-west-1", **keys)
+        vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+        ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": f"vpc-of-{account_id}"}])
+
+    handler = type(
+        "Stub",
+        (_Stub,),
+        {"upstream": moto_url, "denied": members["sandbox"], "assumed": []},
+    )
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    try:
+        yield {
+            "endpoint": f"http://127.0.0.1:{server.server_address[1]}",
+            "members": members,
+            "assumed": handler.assumed,
+        }
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_org_scan_puts_every_resource_in_its_account(
+    organization: dict[str, Any], tmp_path: Path, capsys: Any
+) -> None:
+    out = tmp_path / "org.json"
+    args = ["scan", "--endpoint-url", organization["endpoint"], "--region", "eu-west-1"]
+    code = main([*args, "--org", "--role", ROLE, "--processes", "1", "-o", str(out)])
+    assert code == EXIT_PARTIAL  # one account could not be read
+    members = organization["members"]
+    data = json.loads(out.read_text())
+    by_id = {a["id"]: a for a in data["accounts"]}
+    # The management account (moto's 123456789012, read with the caller's own credentials)
+    # and the five members.
+    assert set(by_id) == {"123456789012", *members.values()}
+    assert by_id[members["prod-web"]]["ou_path"] == "Root/Workloads/Prod"
+    assert by_id[members["staging"]]["ou_path"] == "Root/Workloads"
+    assert by_id[members["prod-web"]]["name"] == "prod-web"
+    # Every resource in its right account and region.
+    vpcs = {
+        r["name"]: (r["account_id"], r["region"])
+        for r in data["resources"]
+        if r["type"] == "ec2:vpc" and r["name"].startswith("vpc-of-")
+    }
+    reachable = {n: a for n, a in members.items() if n != "sandbox"}
+    assert vpcs == {f"vpc-of-{a}": (a, "eu-west-1") for a in reachable.values()}
+    for account_id in reachable.values():
+        assert by_id[account_id]["status"] == "ok"
+        assert by_id[account_id]["caller_arn"].startswith(
+            f"arn:aws:sts::{account_id}:assumed-role/{ROLE}/"
+        )
+    # The refused one: a failed account with the AWS error and the fix; nothing else affected.
+    sandbox = by_id[members["sandbox"]]
+    assert sandbox["status"] == "failed" and sandbox["regions"] == []
+    assert "AccessDenied" in sandbox["reason"] and f"role {ROLE}" in sandbox["reason"]
+    assert f"--exclude {members['sandbox']}" in sandbox["reason"]
+    assert {r["account_id"] for r in data["resources"]} == {"123456789012", *reachable.values()}
+    # Each member was assumed with a session name that says who reads it; the caller's own
+    # account was not assumed at all.
+    assumed = organization["assumed"]
+    assert {arn.split(":")[4] for arn, _ in assumed} >= set(members.values())
+    assert not any(":123456789012:" in arn for arn, _ in assumed)
+    assert {session for _, session in assumed} == {SESSION_NAME}
+    # The hostile account name is stored as AWS gave it, printed inert.
+    evil = by_id[members["evil\x1b]0;pwned\x07name"]]
+    assert evil["name"] == "evil\x1b]0;pwned\x07name"
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out and "\x07" not in printed.out
+    assert members["sandbox"] in printed.out
+    # The snapshot reads back with every account.
+    assert len(snapshot.read(out).accounts) == 6
+
+
+def test_accounts_and_exclude_narrow_the_organization(
+    organization: dict[str, Any], tmp_path: Path
+) -> None:
+    members = organization["members"]
+    out = tmp_path / "two.json"
+    wanted = f"{members['prod-web']},{members['staging']}"
+    args = ["scan", "--endpoint-url", organization["endpoint"], "--region", "eu-west-1"]
+    assert (
+        main(
+            [
+                *args,
+                "--org",
+                "--role",
+                ROLE,
+                "--accounts",
+                wanted,
+                "--exclude",
+                members["staging"],
+                "--processes",
+                "1",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    data = json.loads(out.read_text())
+    assert [a["id"] for a in data["accounts"]] == [members["prod-web"]]
+
+
+def test_org_needs_a_role(organization: dict[str, Any], capsys: Any) -> None:
+    assert main(["scan", "--endpoint-url", organization["endpoint"], "--org"]) == 2
+    assert "--org needs --role NAME" in capsys.readouterr().err
