@@ -64,6 +64,15 @@ EXPECTED = {
     ("sqs-no-dead-letter-queue", EU, "orphan-queue"),
     ("ec2-nat-gateway-cost", EU, "core-nat"),
     ("ec2-nat-gateway-cost", EU, "idle-nat"),
+    # Issue 13's edge and wiring checks, true of this account: core-vpc's private subnets go
+    # out through core-nat with no S3 gateway endpoint, and no alarm watches anything.
+    ("ec2-nat-without-s3-endpoint", EU, "core-vpc"),
+    ("monitoring-no-alarm", EU, "jobs-dlq"),
+    ("monitoring-no-alarm", EU, "kms-fn"),
+    ("monitoring-no-alarm", EU, "leaky-fn"),
+    ("monitoring-no-alarm", EU, "plain-fn"),
+    ("monitoring-no-alarm", EU, "legacy-db"),
+    ("monitoring-no-alarm", EU, "orders-db"),
     ("ec2-volume-unattached", EU, "orphan-plain"),
     ("ec2-volume-unattached", EU, "orphan-encrypted"),
     ("ec2-eip-unattached", EU, "spare-eip"),
