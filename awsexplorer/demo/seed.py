@@ -64,7 +64,12 @@ Data
   `orders-dlq`) and `orders-dlq` itself (a dead-letter queue needs none).
 
 Cost
-- ec2-nat-gateway-cost: `prod-nat-a` (private subnets do route through it).
+- ec2-nat-gateway-cost: `prod-nat-a` (private subnets do route through it: a low cost note,
+  as `staging-nat`'s; an idle NAT would be the medium finding).
+
+Edges and wiring (issue 13): demo/edges.py and demo/mistakes_edges.py list theirs with their
+look-alikes (HTTP allowed or not redirected, no WAF, API timeouts, recursive loops, event
+sources with no failure handling, resources no alarm watches, NAT without an S3 endpoint).
 - ec2-volume-unattached: volume `old-reporting-data`. Look-alike: `prod-app-a-data`, attached.
 - ec2-eip-unattached: Elastic IP `prod-old-vpn-eip`. Look-alikes: `prod-bastion-eip` (on the
   bastion), `prod-nat-eip` (on the NAT gateway).
