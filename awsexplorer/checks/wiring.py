@@ -65,7 +65,9 @@ def stream_text(arn: str) -> str:
 
 
 def mapping_text(mapping: Resource) -> str:
-    return f"event source mapping {label(mapping)}"
+    """The mapping by its name ("orders-queue -> orders-api"): the UUID is in its ARN and in
+    the remediation's command, and would cost a line at 80 columns."""
+    return f"event source mapping {mapping.name or mapping.id}"
 
 
 @check(

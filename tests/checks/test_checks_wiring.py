@@ -92,7 +92,10 @@ def test_event_source_no_failure_handling() -> None:
         "m-sqs-bare",
     ]
     found = messages("lambda-event-source-no-failure-handling", result)
-    assert any("SQS queue jobs has no redrive policy" in m for m in found)
+    assert any(
+        m.startswith("event source mapping jobs -> worker: SQS queue jobs has no redrive policy")
+        for m in found
+    )
     assert any("Kinesis stream clicks source has no on-failure destination" in m for m in found)
     # A DynamoDB stream is named by its table, not by the timestamp ending its ARN.
     assert any("DynamoDB stream of table orders source has no on-failure" in m for m in found)
