@@ -133,6 +133,11 @@ def print_findings(
     findings = result.findings if findings is None else findings
     labels = {r.arn: r.name or r.id for r in result.resources}
     labels[result.account.root_arn] = f"account {result.account.id}"
+    # Several accounts: each account's own findings name it, and the region column says whose.
+    several = result.multi_account
+    names = {a.id: a.label for a in result.account_scans()}
+    for account in result.account_scans() if several else ():
+        labels[account.account.root_arn] = f"account {account.label} ({account.id})"
     if not findings:
         console.print(Text("No findings.", style="bold green"))
     for severity in Severity:
@@ -145,12 +150,15 @@ def print_findings(
             expand=False,
         )
         table.add_column("Resource", overflow="fold", max_width=28)
-        table.add_column("Region", no_wrap=True)
+        table.add_column("Account, region" if several else "Region", no_wrap=True)
         table.add_column("Message", overflow="fold")
         for f in sorted(group, key=lambda f: (f.check, f.region, f.resource, f.message)):
             message = _t(f.message)
             message.append("\n" + inert(f.check), style="dim")
-            table.add_row(_t(labels.get(f.resource, f.resource)), _t(f.region), message)
+            where = (
+                f"{names.get(f.account_id or '', f.account_id)} {f.region}" if several else f.region
+            )
+            table.add_row(_t(labels.get(f.resource, f.resource)), _t(where), message)
         console.print(table)
     skipped = [c for c in result.checks if not c.evaluated]
     if skipped:

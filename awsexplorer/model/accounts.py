@@ -259,3 +259,17 @@ def failed_account(
 
 def with_account(errors: Iterable[CallError], account_id: str) -> list[CallError]:
     return [e if e.account_id else replace(e, account_id=account_id) for e in errors]
+
+
+def find_account(accounts: Iterable[AccountScan], wanted: str) -> AccountScan | None:
+    """The account `wanted` names: its id, else its alias or Organization name (any case)."""
+    accounts = list(accounts)
+    key = wanted.strip()
+    exact = next((a for a in accounts if a.id == key), None)
+    if exact is not None:
+        return exact
+    folded = key.casefold()
+    return next(
+        (a for a in accounts if folded in {(a.alias or "").casefold(), (a.name or "").casefold()}),
+        None,
+    )

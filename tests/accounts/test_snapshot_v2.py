@@ -288,3 +288,31 @@ def test_a_damaged_version_2_document_names_the_field(
     with pytest.raises(snapshot.SnapshotError) as caught:
         snapshot.read(file)
     assert expected in caught.value.message and "\n" not in caught.value.message
+
+
+def test_findings_account_narrows_to_one_account(tmp_path: Path, capsys: Any) -> None:
+    path = snapshot.write(three_accounts(), tmp_path / "all.json")
+    capsys.readouterr()
+    for wanted in ("111111111111", "ACME-PROD"):  # its id, or its alias in any case
+        assert main(["findings", str(path), "--account", wanted, "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["account"]["id"] == "111111111111"
+        assert data["findings"] and {f["account_id"] for f in data["findings"]} == {"111111111111"}
+        policy = next(c for c in data["checks"] if c["id"] == "iam-password-policy-weak")
+        assert policy["status"] == "evaluated"  # this account's own check result
+    assert main(["findings", str(path), "--account", "Staging", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {f["account_id"] for f in data["findings"]} <= {"222222222222"}
+    assert not any(f["check"] == "iam-password-policy-weak" for f in data["findings"])
+    assert main(["findings", str(path), "--account", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "No account 'nope'" in err and "222222222222 (Staging)" in err
+
+
+def test_findings_text_names_each_findings_account(tmp_path: Path, capsys: Any) -> None:
+    path = snapshot.write(three_accounts(), tmp_path / "all.json")
+    capsys.readouterr()
+    assert main(["findings", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Account, region" in out
+    assert "account acme-prod" in out and "acme-prod eu-west-1" in out

@@ -43,6 +43,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="only findings of this severity or worse (e.g. high: critical and high)",
     )
     parser.add_argument(
+        "--account",
+        metavar="ID",
+        help="only this account's findings and checks (its id, alias or name), in a snapshot of "
+        "several accounts",
+    )
+    parser.add_argument(
         "--recheck",
         action="store_true",
         help="evaluate the checks again over the snapshot's resources, with the settings below",
@@ -89,6 +95,25 @@ def list_checks(output_format: str) -> int:
     return 0
 
 
+def one_account(result: Any, wanted: str) -> Any:
+    """The part of `result` that is one account, chosen by id, alias or name (any case)."""
+    from awsexplorer.errors import UserError
+    from awsexplorer.model.accounts import find_account, split
+
+    account = find_account(result.account_scans(), wanted)
+    if account is None:
+        known = ", ".join(
+            a.id + (f" ({a.label})" if a.label != a.id else "") for a in result.account_scans()
+        )
+        raise UserError(f"No account {wanted!r} in this snapshot.", f"Its accounts: {known}.")
+    for scan, part in split(result):
+        if scan.id == account.id:
+            if result.multi_account:
+                part.checks = list(scan.checks)
+            return part
+    raise AssertionError("split lost an account")  # pragma: no cover
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
@@ -124,6 +149,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"awsexplorer: {inert(note)}", file=sys.stderr)
     elif settings.disabled_checks:  # a snapshot that does not record its settings
         result.findings = [f for f in result.findings if f.check not in settings.disabled_checks]
+    if args.account:
+        result = one_account(result, args.account)
     findings = at_least(
         sorted(result.findings, key=lambda f: (f.severity.rank, f.check, f.region, f.resource)),
         args.severity,
