@@ -79,6 +79,14 @@ EXPECTED = {
     ("billing-alarm-missing", G, "root"),
     ("tag-missing-required", EU, "untagged-box"),  # the instance and its volume
     ("tag-missing-required", EU, "scratch"),
+    # Issue 13's policy checks, true of this account: no bucket denies plain HTTP, and the
+    # trail's bucket keeps its logs forever.
+    ("s3-tls-not-enforced", EU, "verify-locked"),
+    ("s3-tls-not-enforced", EU, "verify-open"),
+    ("s3-tls-not-enforced", EU, "verify-versions-forever"),
+    ("s3-tls-not-enforced", EU, "verify-versions-managed"),
+    ("s3-tls-not-enforced", US, "verify-trail-logs"),
+    ("cloudtrail-bucket-no-lifecycle", US, "verify-trail-logs"),
 }
 
 Client = Callable[..., Any]
@@ -441,6 +449,7 @@ def seed(c: Client) -> None:
     code = {"ZipFile": buf.getvalue()}
     lam = c("lambda", EU)
     kms_key = c("kms", EU).create_key(Description="lambda env")["KeyMetadata"]["Arn"]
+    c("kms", EU).enable_key_rotation(KeyId=kms_key)  # (kms-key-rotation-disabled's look-alike)
     for name, env, kms in (
         ("leaky-fn", {"DB_PASSWORD": "hunter2-hunter2", "LOG_LEVEL": "info"}, None),
         ("kms-fn", {"API_TOKEN": "tok-123456789"}, kms_key),
