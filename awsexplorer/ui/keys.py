@@ -13,6 +13,7 @@ KEYS: list[tuple[str, str]] = [
     (":vpc :iam :findings", "switch to the VPC topology, IAM principals or findings view"),
     (":errors  or  !", "the error log: every failed call with its AWS error code"),
     (":region NAME", "go to a region in the tree"),
+    (":10.0.1.5", "whose address: an IP, CIDR or DNS name -> its owner(s), in any region"),
     ("Ctrl+P", "command palette: resources and every action, searchable"),
     ("Ctrl+Z", "attention only: hide everything without a warning (toggle)"),
     ("c", "copy the ARN (or id, region, account id) to the clipboard (OSC 52: works over SSH)"),
@@ -42,6 +43,12 @@ _VIEW_COMMON: list[tuple[str, str]] = [
 
 # `?` in a view shows that view's keys, not the tree's.
 VIEW_KEYS: dict[str, list[tuple[str, str]]] = {
+    "whois": [
+        ("↑ ↓  j k", "move"),
+        ("Enter", "show that owner in the tree, in any region"),
+        ("Esc", "back"),
+        ("?", "this help"),
+    ],
     "vpc": [
         ("↑ ↓  j k", "move"),
         ("Enter", "show the resource in the tree; on a group, fold or unfold it"),

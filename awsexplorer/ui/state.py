@@ -29,6 +29,7 @@ from awsexplorer.model.diff import ResourceChange, ScanDiff, changes_by_arn, dif
 from awsexplorer.model.kinds import is_catch_all, kind_of
 from awsexplorer.model.relationships import RelationIndex
 from awsexplorer.model.relationships import build as build_relations
+from awsexplorer.model.whois import WhoisIndex
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -115,6 +116,7 @@ class ExplorerState:
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
         self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
         self._catch_all_types: set[str] = set()  # types seen only through the catch-all
+        self._whois: WhoisIndex | None = None  # `:` address answers, built on first use
         # What uses what (model/relationships.py): built once per version of the resources,
         # off the UI thread by the app (relations_input / set_relations) or on first use.
         self._relations: RelationIndex | None = None
@@ -249,6 +251,7 @@ class ExplorerState:
 
     def _drop_region(self, name: str) -> None:
         self._rollup = None
+        self._whois = None
         self._relations_changed()
         for by_arn in self._by_region_type.pop(name, {}).values():
             for arn, resource in by_arn.items():
@@ -257,6 +260,7 @@ class ExplorerState:
                 self._by_id.pop((resource.region, resource.id), None)
 
     def _add(self, resources: list[Resource]) -> None:
+        self._whois = None
         self._relations_changed()
         if self._findings_by_arn:
             self._rollup = None
@@ -526,6 +530,13 @@ class ExplorerState:
         return dict(rollup)
 
     # -- search -----------------------------------------------------------------------------
+
+    def whois(self) -> WhoisIndex:
+        """Addresses, CIDRs and DNS names -> owners (model/whois.py): built once per scan or
+        snapshot, again only after resources change."""
+        if self._whois is None:
+            self._whois = WhoisIndex.build(self._resources.values())
+        return self._whois
 
     def search(self, query: str, limit: int = 50) -> list[Resource]:
         """Resources whose id, ARN, name, type or a tag value contains `query`, best first.

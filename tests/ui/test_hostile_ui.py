@@ -488,6 +488,20 @@ async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
                     app.pop_screen()
                     await settle(pilot)
 
+        # `:` with an address the hostile instances hold, then the CIDR of the hostile subnets:
+        # the whois answer screen (ui/screens/whois.py), through its rows.
+        for query in ("203.0.113.7", "10.0.200.0/24"):
+            await pilot.press("colon", *query)
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "WhoisScreen", query
+            await pilot.press(*"j" * 12)
+            await settle(pilot)
+            visited["whois"] += 1
+            await pilot.press("escape")
+            await settle(pilot)
+
         # The palette, with a query that matches names holding markup.
         for query in ("loud", "click"):
             await pilot.press("ctrl+p")
@@ -522,7 +536,7 @@ async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
     assert all(leaks(t) == [] for t in toasts)
     assert set(visited) == {
         "tree", "detail", "suggestions", "vpc", "iam", "findings", "errors", "palette", "toast",
-        "exposed", "path", "used-by", "flow",
+        "exposed", "path", "used-by", "flow", "whois",
     }  # fmt: skip
 
 

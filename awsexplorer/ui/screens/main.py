@@ -21,6 +21,7 @@ from textual.widgets import Footer, Tree
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, RegionStatus
 from awsexplorer.ui.labels import short_type
+from awsexplorer.ui.screens.whois import query_of, show_whois, whois_suggestion
 from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
 from awsexplorer.ui.widgets.account_header import AccountHeader
 from awsexplorer.ui.widgets.command_bar import FILTER, CommandBar, Suggestion
@@ -63,6 +64,7 @@ COMMANDS: dict[str, str] = {
     "exposed": "what the internet can reach: port, resource, path (admin, database first)",
     "flow": "request and event paths through the selected resource, both ways",
     "changes": "every change CloudTrail recorded in this region (:changes HOURS; default 24)",
+    "whois": "whose address is this: type an IP, a CIDR or a DNS name after :",
     "baseline": "mark the tree against an earlier snapshot (:baseline FILE, :baseline off)",
     "help": "all the keys",
     "save": "save this scan as a snapshot",
@@ -251,7 +253,9 @@ class MainScreen(Screen[None]):
             return
         word, _, argument = value.strip().partition(" ")
         word = word.lower()
-        if word == "region":
+        if word == "whois" or query_of(value) is not None:  # an address (ui/screens/whois.py)
+            show_whois(self, argument if word == "whois" else value)
+        elif word == "region":
             self.go_to_region(argument.strip())
         elif word in ("vpc", "iam", "findings", "errors", "exposed"):
             self.explorer.action_show_view(word)
@@ -279,6 +283,9 @@ class MainScreen(Screen[None]):
         """What `:` offers as you type: commands, regions, then resources in any region."""
         needle = text.strip().lower()
         found: list[Suggestion] = []
+        answer = whois_suggestion(self.state, text)  # an IP, CIDR or DNS name: its owner first
+        if answer is not None:
+            found.append(answer)
         for name, what in COMMANDS.items():
             if name.startswith(needle):
                 found.append(
