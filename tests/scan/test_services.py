@@ -479,6 +479,18 @@ TYPE_COVERED_BY: dict[str, str] = {
         ],
         "test_integration.py",
     ),
+    **dict.fromkeys(
+        [
+            "guardduty:detector",
+            "config:configuration-recorder",
+            "access-analyzer:analyzer",
+            "ssm:managed-instance",
+            "ec2:prefix-list",
+            "ec2:vpc-flow-log",
+            "ce:region-spend",
+        ],
+        "test_operations.py",
+    ),
 }
 
 
