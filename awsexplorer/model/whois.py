@@ -148,6 +148,23 @@ def _ip(value: object) -> Address | None:
         return None
 
 
+def _ipv4_int(value: str) -> int | None:
+    """A dotted-quad IPv4 address as an int, fast (ipaddress takes ~10x longer); None when it is
+    not one in canonical form (then ipaddress decides)."""
+    parts = value.split(".")
+    if len(parts) != 4:
+        return None
+    number = 0
+    for part in parts:
+        if not part.isdigit() or len(part) > 3 or (part[0] == "0" and len(part) > 1):
+            return None
+        octet = int(part)
+        if octet > 255:
+            return None
+        number = number * 256 + octet
+    return number
+
+
 def _net(value: object) -> Network | None:
     if not isinstance(value, str) or not value:
         return None
@@ -227,6 +244,7 @@ class WhoisIndex:
         # (IP version, address as int) -> holders; sorted keys for CIDR ranges.
         self._ips: dict[tuple[int, int], list[_Held]] = defaultdict(list)
         self._ip_text: dict[tuple[int, int], str] = {}
+        self._keys: dict[str, tuple[int, int]] = {}  # text -> key, while building
         self._sorted: list[tuple[int, int]] = []
         self._names: dict[str, list[_Held]] = defaultdict(list)
         self._records: dict[str, list[_Record]] = defaultdict(list)
@@ -295,6 +313,7 @@ class WhoisIndex:
             if isinstance(ip, str) and ip:
                 self._hold_once(ip, _Held(gateway.arn, gateway.region, None, PUBLIC_IP))
         self._sorted = sorted(self._ips)
+        self._keys = {}
         # 3. Names.
         self._index_names(by_type)
         # 4. Address space: VPCs and subnets.
@@ -315,14 +334,23 @@ class WhoisIndex:
                                 resource.region,
                             )
                         )
+        # A VPC before its subnets, in address order, then by region and ARN.
+        self._ranges.sort(key=lambda r: (r.version, r.first, r.first - r.last, r.region, r.arn))
 
     def _key(self, text: str) -> tuple[int, int] | None:
-        address = _ip(text)
-        if address is None:
-            return None
-        key = (address.version, int(address))
-        if key not in self._ip_text:
-            self._ip_text[key] = str(address)
+        known = self._keys.get(text)
+        if known is not None:
+            return known
+        number = _ipv4_int(text) if text.isascii() else None
+        if number is not None:
+            key, canonical = (4, number), text
+        else:
+            address = _ip(text)
+            if address is None:
+                return None
+            key, canonical = (address.version, int(address)), str(address)
+        self._ip_text.setdefault(key, canonical)
+        self._keys[text] = key
         return key
 
     def _hold(self, text: str, held: _Held) -> None:
@@ -443,7 +471,7 @@ class WhoisIndex:
         holders = self._ips.get(key)
         text = str(address)
         if holders:
-            return [Owner(text, h.arn, h.via, h.kind, h.region) for h in holders]
+            return [Owner(text, h.arn, h.via, h.kind, h.region) for h in _by_place(holders)]
         value = int(address)
         return [
             Owner(r.cidr, r.arn, None, CONTAINS, r.region)
@@ -458,7 +486,9 @@ class WhoisIndex:
         found: list[Owner] = []
         for key in self._sorted[low : min(high, low + MAX_ANSWERS)]:
             text = self._ip_text[key]
-            found.extend(Owner(text, h.arn, h.via, h.kind, h.region) for h in self._ips[key])
+            found.extend(
+                Owner(text, h.arn, h.via, h.kind, h.region) for h in _by_place(self._ips[key])
+            )
         for r in self._ranges:
             if r.version != network.version or r.last < first or r.first > last:
                 continue
@@ -468,7 +498,8 @@ class WhoisIndex:
 
     def _dns(self, name: str) -> list[Owner]:
         found: list[Owner] = [
-            Owner(name, h.arn, h.via, h.kind, h.region) for h in self._names.get(name, [])
+            Owner(name, h.arn, h.via, h.kind, h.region)
+            for h in _by_place(self._names.get(name, []))
         ]
         for record_name in self._record_names(name):
             for record in self._records[record_name]:
@@ -533,20 +564,14 @@ def _unique(found: list[Owner]) -> list[Owner]:
 _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 
 
-def _place(text: str) -> tuple[int, int, int, str]:
-    """Addresses and networks in numeric order (a VPC before its subnets); names after."""
-    try:
-        network = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return (9, 0, 0, text)
-    return (network.version, int(network.network_address), network.prefixlen, "")
-
-
 def _sorted(found: list[Owner]) -> list[Owner]:
-    return sorted(
-        _unique(found),
-        key=lambda o: (_KIND_RANK.get(o.kind, len(KIND_ORDER)), _place(o.address), o.region, o.arn),
-    )
+    """By kind; within a kind as found (the lookups give addresses in numeric order, a VPC
+    before its subnets, names by region and ARN): a stable sort."""
+    return sorted(_unique(found), key=lambda o: _KIND_RANK.get(o.kind, len(KIND_ORDER)))
+
+
+def _by_place(holders: list[_Held]) -> list[_Held]:
+    return sorted(holders, key=lambda h: (h.region, h.arn)) if len(holders) > 1 else holders
 
 
 class _Owners:
