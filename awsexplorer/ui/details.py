@@ -25,6 +25,7 @@ from awsexplorer.model.ownership import managed_by
 from awsexplorer.ui.exposure_detail import exposure_block
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
+from awsexplorer.ui.operations_detail import operations_rows, spend_rows
 from awsexplorer.ui.relations_detail import relations_block
 from awsexplorer.ui.state import ExplorerState, NodeRef
 
@@ -229,6 +230,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
         ("state", shown_state),
         ("stack", _stack_line(resource)),
         *facts,
+        *operations_rows(state, resource),  # Systems Manager (ui/operations_detail.py)
     ]
     # One row per label: a key fact (a Lambda's role) is not repeated by its placement.
     labelled = {label for label, value in rows if value is not None}
@@ -322,6 +324,7 @@ def region_detail(state: ExplorerState, region: str) -> Group:
         ("status", status),
         ("reason", view.reason),
         ("resources", str(state.count(region))),
+        *spend_rows(state, region),  # --cost (ui/operations_detail.py)
         (
             "warnings",
             _severity_line(state.severity_counts(region=region), scanning=state.scanning),
