@@ -112,6 +112,8 @@ def render_markdown() -> str:
         "allowed to make is recorded as an error on its region, and the checks that needed it",
         "are reported as not evaluated, never as passed. A resource's CloudTrail history",
         "(`t`, `:changes`, `awsexplorer history`) also needs `cloudtrail:LookupEvents`.",
+        "`ce:GetCostAndUsage` is called only with `--cost` (one request, which AWS bills at",
+        "USD 0.01); without it nothing is sent to Cost Explorer.",
         "",
         "```json",
         json.dumps(policy(all_actions()), indent=2),
@@ -126,7 +128,9 @@ def render_markdown() -> str:
     for c in all_collectors():
         actions = ", ".join(f"`{a}`" for a in c.actions)
         types = ", ".join(f"`{t}`" for t in c.types)
-        lines.append(f"| `{c.name}` | {c.scope.value} | {actions} | {types} |")
+        # An opt-in collector (Cost Explorer) runs only when its flag is given.
+        scope = f"{c.scope.value}, only with `--{c.opt_in}`" if c.opt_in else c.scope.value
+        lines.append(f"| `{c.name}` | {scope} | {actions} | {types} |")
     lines.append(f"| (history) | on request | {on_request} | |")
     lines += [
         "",
