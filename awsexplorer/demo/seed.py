@@ -103,6 +103,7 @@ from awsexplorer.demo.containers import build_containers
 from awsexplorer.demo.data import build_data
 from awsexplorer.demo.data_plane import build_data_plane
 from awsexplorer.demo.edges import build_edges
+from awsexplorer.demo.exposure import build_exposure
 from awsexplorer.demo.identity import ACCOUNT_ALIAS, build_identity, mark_seeded
 from awsexplorer.demo.messaging import build_messaging
 from awsexplorer.demo.mistakes_edges import build_mistakes_edges
@@ -166,6 +167,7 @@ def seed(endpoint_url: str) -> None:
         build_data_plane(aws, network)  # last: snapshots and images of what compute built
         build_mistakes_policies(aws, network)  # issue 13: policies onto what the rest made
         build_mistakes_edges(aws, network)  # issue 13: after all it wires together
+        build_exposure(aws, network)  # issue 16: ACLs that block, one that does not
     backdate_activity(DEMO_ACCOUNT_ID)
     mark_seeded(aws)
     log.debug("demo account seeded in %.2f s", time.perf_counter() - started)

@@ -37,6 +37,11 @@ EXPECTED = {
     # Network
     ("ec2-sg-open-admin-port", EU, "prod-bastion-ssh"),
     ("ec2-sg-open-database-port", EU, "prod-reporting-db-public"),
+    # issue 16 (demo/exposure.py): open on 22 but an ACL blocks it (high, not critical), the
+    # ACL that keeps prod-shop-web's replies in, and prod-metrics reachable on 9100
+    ("ec2-sg-open-admin-port", EU, "prod-ops-ssh"),
+    ("ec2-nacl-blocks-return-traffic", EU, "prod-dmz-acl"),
+    ("ec2-internet-exposed-port", EU, "prod-metrics"),
     ("ec2-vpc-cidr-small", DE, "staging-vpc"),
     ("ec2-default-vpc-in-use", AU, "default-vpc"),
     ("ec2-vpc-flow-logs-disabled", DE, "staging-vpc"),

@@ -25,8 +25,9 @@ from awsexplorer.scan.runner import scan
 SEEDED: dict[str, dict[str, int]] = {
     PRODUCTION: {
         "ec2:vpc": 2,  # the default one and prod
-        "ec2:instance": 3,  # bastion, app a and b
-        "ec2:volume": 5,  # their roots, prod-app-a-data, the spare old-reporting-data
+        # bastion, app a and b; prod-shop-web, prod-ops-jump, prod-metrics (demo/exposure.py)
+        "ec2:instance": 6,
+        "ec2:volume": 8,  # their roots, prod-app-a-data, the spare old-reporting-data
         "ec2:elastic-ip": 3,
         "ec2:natgateway": 1,
         "elasticloadbalancing:loadbalancer": 2,  # prod-orders-alb, prod-web-alb
@@ -155,7 +156,14 @@ def assert_holds_the_demo(result: ScanResult, regions: tuple[str, ...]) -> None:
         for region in regions
     }
     assert names == {
-        PRODUCTION: {"prod-bastion", "prod-app-a", "prod-app-b"},
+        PRODUCTION: {
+            "prod-bastion",
+            "prod-app-a",
+            "prod-app-b",
+            "prod-shop-web",
+            "prod-ops-jump",
+            "prod-metrics",
+        },
         SHARED: {"shared-ci-runner"},
         STAGING: {"staging-app"},
         FAR_AWAY: {"load-test-tmp"},
