@@ -110,3 +110,17 @@ def mark_stack_resources(resources: Iterable[Resource]) -> int:
                     resource.attributes[MANAGED_BY] = stack.id
                     marked += 1
     return marked
+
+
+def managing_stack(resources: Iterable[Resource], resource: Resource) -> Resource | None:
+    """The stack resource that manages `resource` (by its `managed_by`), in the scan: the one in
+    the resource's region (and account) first, as a stack's name is unique only there."""
+    name = managed_by(resource)
+    if name is None:
+        return None
+    stacks = [r for r in resources if r.type == STACK and r.id == name and r is not resource]
+
+    def rank(stack: Resource) -> tuple[bool, bool]:
+        return (stack.region != resource.region, stack.account_id != resource.account_id)
+
+    return min(stacks, key=rank, default=None)

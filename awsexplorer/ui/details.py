@@ -214,7 +214,7 @@ def key_facts(resource: Resource) -> list[tuple[str, RenderableType | str | None
 def _stack_line(resource: Resource) -> str | None:
     """The row saying which CloudFormation stack owns the resource (model/ownership.py)."""
     stack = managed_by(resource)
-    return None if stack is None else f"part of stack {stack}"
+    return None if stack is None else f"part of stack {stack}  (m: go to it)"
 
 
 def resource_detail(state: ExplorerState, resource: Resource, search: str = "") -> Group:

@@ -101,6 +101,8 @@ class MainScreen(Screen[None]):
         Binding("u", "used_by", "Used by", show=False),
         Binding("enter", "used_by", "Used by", show=False),
         Binding("backspace", "come_back", "Back", show=False),
+        # The CloudFormation stack that manages the selected resource ("part of stack X").
+        Binding("m", "managing_stack", "Stack", show=False),
     ]
 
     def __init__(self, state: ExplorerState, *, account_color: str | None, source: str) -> None:
@@ -450,6 +452,27 @@ class MainScreen(Screen[None]):
         origin, _ = self._came_from[-1]
         self._came_from = self._came_from[:-1]
         self.jump(origin)
+
+    def action_managing_stack(self) -> None:
+        """`m`: the CloudFormation stack that manages the selected resource, in the tree."""
+        from awsexplorer.model.ownership import managed_by, managing_stack
+
+        ref = self.cursor_ref
+        resource = self.state.get(ref.arn) if ref is not None and ref.arn else None
+        if resource is None or ref is None or ref.kind != "resource":
+            self.notify("Select a resource: m goes to the stack that manages it.")
+            return
+        name = managed_by(resource)
+        if name is None:
+            text = f"{resource.name} is not part of a CloudFormation stack."
+            self.notify(inert(text, limit=300), markup=False)
+            return
+        stack = managing_stack(self.state.resources(), resource)
+        if stack is None:
+            text = f"Stack {name} is not in this scan."
+            self.notify(inert(text, limit=300), severity="warning", markup=False)
+            return
+        self.jump(stack.arn)
 
     def action_copy(self) -> None:
         ref = self.cursor_ref
