@@ -155,9 +155,13 @@ class WhoisScreen(Screen[None]):
         for n, owner in enumerate(self.owners[:SHOWN_LIMIT]):
             line = Text(f"{owner.kind:<15}", style="bold")
             line.append_text(_where(owner, self.state))
-            line.append(f"\n{'':15}{inert(owner.address, limit=60)}", style="dim")
+            address = inert(owner.address, limit=60)
+            line.append(f"\n{'':15}{address}", style="dim")
             if owner.via:
-                line.append(f"  via {inert(owner.via, limit=70)}", style="dim")
+                via = inert(owner.via, limit=60)
+                # A long record id goes on its own line, indented like the address.
+                gap = "  " if len(address) + len(via) <= 56 else f"\n{'':15}"
+                line.append(f"{gap}via {via}", style="dim")
             options.append(Option(line, id=str(n)))
         if not options:
             options.append(Option(Text("(no owner)", style="dim"), disabled=True))
