@@ -406,13 +406,23 @@ def _scan_group(config: ScanConfig, targets: list[Target], concurrency: int) -> 
     return asyncio.run(scan_targets(config, targets, None, concurrency))
 
 
+# Accounts from which worker processes are used by default. Measured (benchmarks/
+# accounts_processes_bench.py, 2 cores under load ~10-16, moto serving 4 accounts): 1 process
+# 71.7 s, 2 processes 76.0 s: with few accounts the single server, not the client's parsing,
+# bounds the scan, and a worker's start costs more than it saves. Many accounts: processes.
+PROCESSES_FROM_ACCOUNTS = 8
+
+
 def worker_count(targets: int, requested: int | None = None) -> int:
-    """Worker processes for `targets` accounts: one per core (at most one per account), or the
-    number asked for; 1 means scan in this process."""
+    """Worker processes for `targets` accounts: the number asked for (at most one per account);
+    by default one per core from PROCESSES_FROM_ACCOUNTS accounts on (at least 4 accounts per
+    worker), else 1: scan in this process."""
     if requested is not None:
         return max(1, min(requested, targets))
+    if targets < PROCESSES_FROM_ACCOUNTS:
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, targets))
+    return max(1, min(cores or 1, targets // 4))
 
 
 async def scan_accounts(

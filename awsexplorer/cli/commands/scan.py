@@ -95,8 +95,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="worker processes the accounts are spread over (default: one per core, up to one "
-        "per account; 1: this process only)",
+        help="worker processes the accounts are spread over (default: from 8 accounts on, one "
+        "per core; else 1: this process only)",
     )
     from awsexplorer.config import add_arguments
 
