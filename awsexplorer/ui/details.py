@@ -408,12 +408,45 @@ def account_detail(state: ExplorerState, source: str | None = None) -> Group:
     return Group(*parts)
 
 
+def accounts_detail(state: ExplorerState, source: str | None = None) -> RenderableType:
+    """The root's detail with several accounts: every account, then the account-wide warnings."""
+    from awsexplorer.ui.accounts_view import accounts_overview
+
+    resources = Counter(r.account_id or "" for r in state.resources())
+    parts: list[RenderableType] = [
+        Text(f"{len(state.member_accounts)} accounts", style="bold"),
+        _facts([("source", source), ("resources", str(state.resource_total))]),
+        accounts_overview(state.member_accounts, resources),
+    ]
+    own = state.account_findings()
+    if own:
+        parts += [_heading(f"Account-wide warnings ({len(own)})"), warnings_block(own, limit=10)]
+    parts.append(Text("\nEnter on an account, or :account NAME, shows only it.", style="dim"))
+    return Group(*parts)
+
+
+def member_account_detail(state: ExplorerState, account_id: str) -> RenderableType:
+    from awsexplorer.ui.accounts_view import member_detail
+
+    account = next((a for a in state.member_accounts if a.id == account_id), None)
+    if account is None:
+        return Text("")
+    found = [f for f in state.findings if f.account_id == account_id]
+    counts = Counter(f.severity for f in found)
+    total = sum(1 for r in state.resources() if r.account_id == account_id)
+    return member_detail(account, total, counts)
+
+
 def describe(
     state: ExplorerState, ref: NodeRef | None, search: str = "", source: str | None = None
 ) -> RenderableType:
     """The detail for whatever node the cursor is on."""
+    if (ref is None or ref.kind == "account") and state.member_accounts and not state.account_view:
+        return accounts_detail(state, source)  # a snapshot of several accounts
     if ref is None or ref.kind == "account":
         return account_detail(state, source)
+    if ref.kind == "member-account":  # a snapshot of several accounts (ui/accounts_view.py)
+        return member_account_detail(state, ref.service or "")
     if ref.kind == "resource" and ref.arn:
         resource = state.get(ref.arn)
         if resource is None:

@@ -107,6 +107,9 @@ class ExplorerState:
         self.settings: CheckSettings | None = None  # what the findings were judged with
         # Every account of a snapshot or scan of several (empty for one: see ScanResult).
         self.accounts: list[AccountScan] = []
+        # A snapshot of several accounts, whole, and the one `:account` narrowed to (see load).
+        self.full: ScanResult | None = None
+        self.account_view: str | None = None
         self._resources: dict[str, Resource] = {}
         self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = defaultdict(
             lambda: defaultdict(dict)
@@ -139,6 +142,38 @@ class ExplorerState:
 
     def load(self, result: ScanResult) -> None:
         """Replace everything with a finished (and analysed) scan or a snapshot."""
+        # Several accounts: kept whole, so that `:account NAME` can narrow to one and back.
+        self.full = result if result.multi_account else None
+        self.account_view = None
+        self._load(result)
+
+    def show_account(self, wanted: str | None) -> AccountScan | None:
+        """`:account NAME`: every view shows only that account (its id, alias or name), as a
+        scan of it alone; None or "all": every account again. Returns the account shown (None
+        for all). Raises KeyError when no account is called so."""
+        from awsexplorer.model.accounts import find_account, split
+
+        if self.full is None:
+            raise KeyError(wanted or "")
+        if not wanted or wanted.strip().lower() in ("all", "*"):
+            self.account_view = None
+            self._load(self.full)
+            return None
+        account = find_account(self.full.account_scans(), wanted)
+        if account is None:
+            raise KeyError(wanted)
+        part = next(p for a, p in split(self.full) if a.id == account.id)
+        part.checks = list(account.checks) or part.checks
+        self._load(part)
+        self.account_view = account.id
+        return account
+
+    @property
+    def member_accounts(self) -> list[AccountScan]:
+        """Every account of a snapshot of several (empty for one)."""
+        return self.full.account_scans() if self.full is not None else []
+
+    def _load(self, result: ScanResult) -> None:
         self.account = result.account
         self.profile = result.profile
         self.started_at = result.started_at

@@ -66,6 +66,7 @@ COMMANDS: dict[str, str] = {
     "changes": "every change CloudTrail recorded in this region (:changes HOURS; default 24)",
     "whois": "whose address is this: type an IP, a CIDR or a DNS name after :",
     "baseline": "mark the tree against an earlier snapshot (:baseline FILE, :baseline off)",
+    "account": "show one account of several (:account NAME or ID; :account all)",
     "help": "all the keys",
     "save": "save this scan as a snapshot",
     "quit": "leave awsexplorer",
@@ -172,6 +173,13 @@ class MainScreen(Screen[None]):
     def refresh_all(self) -> None:
         self.refresh_regions(set(self.state.regions))
 
+    @on(Tree.NodeSelected)
+    def _account_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        """Enter on an account node (a snapshot of several): only that account."""
+        ref = event.node.data
+        if ref is not None and ref.kind == "member-account" and ref.service:
+            self.narrow_to_account(ref.service)
+
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         self.detail.follow(event.node.data)
@@ -268,6 +276,8 @@ class MainScreen(Screen[None]):
             self.explorer.action_changes(ref.region if ref is not None else None, argument)
         elif word == "baseline":
             self.explorer.action_baseline(argument)
+        elif word == "account":
+            self.narrow_to_account(argument)
         elif word == "help":
             self.explorer.action_help()
         elif word == "save":
@@ -280,6 +290,26 @@ class MainScreen(Screen[None]):
                 ":region NAME, or part of a name, id, ARN or tag value.",
                 severity="warning",
             )
+
+    def narrow_to_account(self, wanted: str) -> None:
+        """`:account NAME`: every view shows only that account; `:account all`: every one."""
+        try:
+            account = self.state.show_account(wanted.strip() or None)
+        except KeyError:
+            known = ", ".join(a.label for a in self.state.member_accounts)
+            self.notify(
+                inert(f"No account “{wanted}”. Accounts: {known}.", limit=300)
+                if known
+                else "This scan holds one account.",
+                severity="warning",
+            )
+            return
+        self.query_one(AccountHeader).refresh_header()
+        self.tree.rebuild()
+        self.tree.cursor_line = 0
+        self.call_after_refresh(self._detail_follows_cursor)
+        shown = "every account" if account is None else f"account {account.label} only"
+        self.notify(inert(f"Showing {shown}.", limit=200))
 
     def suggest(self, text: str) -> list[Suggestion]:
         """What `:` offers as you type: commands, regions, then resources in any region."""

@@ -63,6 +63,8 @@ class AccountHeader(Vertical):
         if self.colour_override is not None:
             return self.colour_override
         account = self.state.account
+        if self.state.member_accounts and self.state.account_view is None:
+            return Color.parse("#303030")  # every account: each node carries its own band
         return Color.parse(account_colour(account.id) if account else "#303030")
 
     def compose(self) -> ComposeResult:
@@ -88,9 +90,21 @@ class AccountHeader(Vertical):
         if account is None:
             line.append(" AWS  connecting…")
             return line
+        accounts = state.member_accounts
+        if accounts and state.account_view is None:  # a snapshot of several accounts
+            failed = sum(a.status.value == "failed" for a in accounts)
+            line.append(f" AWS {len(accounts)} accounts")
+            if failed:
+                line.append(f"  {failed} failed")
+            if self.source:
+                line.append(f"  [{inert(self.source, limit=80)}]")
+            line.append("  :account NAME shows one", style="not bold")
+            return line
         # All of it read from AWS or a snapshot (the alias is anyone's to set): inert, and cut
         # so that one long alias does not push the rest off the line.
         line.append(f" AWS {inert(account.id, limit=40)}")
+        if accounts:
+            line.append(f"  (1 of {len(accounts)} accounts; :account all)", style="not bold")
         if account.alias:
             line.append(f"  {inert(account.alias, limit=40)}")
         if state.profile:

@@ -15,7 +15,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from awsexplorer.model import RegionStatus, Resource, Severity
-from awsexplorer.ui import labels
+from awsexplorer.ui import accounts_view, labels
 from awsexplorer.ui.details import MAX_SHOWN
 from awsexplorer.ui.state import OTHER_TAGGED, ExplorerState, NodeRef, region_order
 
@@ -151,6 +151,7 @@ class ResourceTree(Tree[NodeRef]):
         self._loaded.clear()
         self._not_enabled = None
         self.root.expand()
+        self._add_member_accounts()
         for view in self.state.ordered_regions():
             if self._region_visible(view.name):
                 self._add_region(view.name, expand=self.narrowed)
@@ -181,9 +182,35 @@ class ResourceTree(Tree[NodeRef]):
         self._update_root()
 
     def _update_root(self) -> None:
+        if self.state.member_accounts and self.state.account_view is None:
+            self.root.set_label(
+                accounts_view.root_label(self.state.member_accounts, *self._numbers(None))
+            )
+            return
         self.root.set_label(
             labels.account_label(self.state.account, *self._numbers(None), self._marks(None))
         )
+
+    def _add_member_accounts(self) -> None:
+        """A snapshot of several accounts: one node per account above the regions (band colour,
+        alias or name, id, status, resources); Enter on one shows only that account. One
+        account keeps today's tree."""
+        accounts = self.state.member_accounts
+        if not accounts or self.state.account_view is not None:
+            return
+        resources: Counter[str] = Counter()
+        worst: dict[str, Counter[Severity]] = {}
+        for resource in self.state.resources():
+            resources[resource.account_id or ""] += 1
+        for finding in self.state.findings:
+            worst.setdefault(finding.account_id or "", Counter())[finding.severity] += 1
+        for account in accounts:
+            self.root.add_leaf(
+                accounts_view.member_label(
+                    account, resources[account.id], worst.get(account.id, Counter())
+                ),
+                NodeRef("member-account", service=account.id),
+            )
 
     def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
         later = [n for n in self._regions if region_order(n) > region_order(name)]

@@ -1,0 +1,112 @@
+"""The TUI on a snapshot of three accounts (one failed): account nodes above the regions,
+`:account NAME` narrowing every view, Enter on an account node, and an 80x24 SVG snapshot.
+A snapshot of one account keeps today's tree (tests/ui/test_main_snapshots.py, unchanged)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from awsexplorer.cli import make_app
+from awsexplorer.config import AppOptions
+from awsexplorer.ui.widgets.resource_tree import ResourceTree
+
+FIXTURE = Path(__file__).parent / "fixtures" / "three-accounts.json"
+SIZE = (80, 24)
+STAGING = "222233334444"
+
+
+def app():  # type: ignore[no-untyped-def]
+    return make_app(AppOptions(snapshot=FIXTURE))
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    await pilot.pause()
+    pilot.app.clear_notifications()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def _labels(tree: ResourceTree) -> list[str]:
+    return [node.label.plain for node in tree.root.children]
+
+
+async def test_three_accounts_open_as_one_view() -> None:
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = pilot.app.screen.query_one(ResourceTree)
+        assert tree.root.label.plain.startswith("3 accounts")
+        labels = _labels(tree)
+        accounts = [n for n in tree.root.children if n.data and n.data.kind == "member-account"]
+        assert [n.data.service for n in accounts] == ["123456789012", STAGING, "555566667777"]
+        assert "acme-prod" in labels[0] and "partial" in labels[0]
+        assert "Staging" in labels[1] and "ok" in labels[1]
+        assert "failed" in labels[2] and "\x1b" not in labels[2]  # a hostile name, inert
+        # The regions of every account follow the account nodes.
+        regions = [n.data.region for n in tree.root.children if n.data and n.data.kind == "region"]
+        assert "eu-central-1" in regions and "eu-west-1" in regions
+        header = pilot.app.screen.query_one("#band").render()
+        assert "3 accounts" in str(header) and "1 failed" in str(header)
+
+
+async def test_account_command_narrows_every_view_and_all_brings_them_back() -> None:
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        state = pilot.app.state
+        every = state.resource_total
+        pilot.app.main.run_command("account staging", is_command=True)
+        await pilot.pause()
+        assert state.account_view == STAGING and state.account.id == STAGING
+        assert {r.account_id for r in state.resources()} == {STAGING}
+        assert {f.account_id for f in state.findings} == {STAGING}
+        tree = pilot.app.screen.query_one(ResourceTree)
+        assert not any(n.data and n.data.kind == "member-account" for n in tree.root.children)
+        assert tree.root.label.plain.startswith("Account 222233334444")
+        # The findings view covers that account only.
+        pilot.app.main.run_command("findings", is_command=True)
+        await pilot.pause()
+        assert all(f.account_id == STAGING for f in pilot.app.state.findings)
+        await pilot.press("escape")
+        await pilot.pause()
+        pilot.app.main.run_command("account all", is_command=True)
+        await pilot.pause()
+        assert state.account_view is None and state.resource_total == every
+        pilot.app.main.run_command("account nobody", is_command=True)
+        await pilot.pause()
+        assert state.account_view is None  # unknown: a warning, nothing changes
+
+
+async def test_enter_on_an_account_node_shows_only_that_account() -> None:
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = pilot.app.screen.query_one(ResourceTree)
+        tree.focus()
+        node = next(n for n in tree.root.children if n.data and n.data.service == STAGING)
+        tree.move_cursor(node)
+        await pilot.pause()
+        detail = str(pilot.app.main.detail.ref)
+        assert STAGING in detail
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.state.account_view == STAGING
+
+
+class TestThreeAccountsScreens:
+    def test_overview(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app(), terminal_size=SIZE, run_before=settle)
+
+    def test_failed_account_detail(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[int]) -> None:
+            await pilot.pause()
+            tree = pilot.app.screen.query_one(ResourceTree)
+            tree.focus()
+            node = next(
+                n for n in tree.root.children if n.data and n.data.service == "555566667777"
+            )
+            tree.move_cursor(node)
+            await settle(pilot)
+
+        assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
