@@ -17,10 +17,10 @@ another account is still a key), never guessed. Pure: no I/O.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from awsexplorer.model import kinds as k
 from awsexplorer.model.exposure import _sg_rules as security_group_rules
@@ -74,9 +74,9 @@ STACK_ID_TAG = "aws:cloudformation:stack-id"
 _BUCKET_SUFFIXES = (".s3.amazonaws.com", ".s3-website")
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """One relationship: `source` uses `target`; `kind` says what the target is to it."""
+class Edge(NamedTuple):
+    """One relationship: `source` uses `target`; `kind` says what the target is to it. (A
+    tuple: 100,000 resources hold a few hundred thousand of them.)"""
 
     source: str
     target: str
@@ -94,6 +94,25 @@ def _strs(value: Any) -> list[str]:
     return []
 
 
+_SHORT = 32  # a resource's edges one way stay a tuple up to this many items, then a list
+
+
+def _grown(edges: Any, kind: str, other: str) -> Any:
+    """`edges` with (kind, other) appended: a short tuple is copied (small, exact size), a long
+    list grows in place (a security group used by thousands)."""
+    if type(edges) is tuple:
+        if len(edges) < _SHORT:
+            return (*edges, kind, other)
+        edges = list(edges)
+    edges += (kind, other)
+    return edges
+
+
+def _arn(value: str) -> str | None:
+    """A reference nobody holds is kept only when it is an ARN."""
+    return value if value.startswith("arn:") else None
+
+
 def _host(value: str) -> str:
     """A DNS name as Route 53 and CloudFront write it, compared plainly."""
     host = value.strip().lower().rstrip(".")
@@ -106,74 +125,126 @@ class RelationIndex:
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources: dict[str, Resource] = {}
-        self._id: dict[tuple[str, str], str] = {}
-        self._name: dict[str, list[str]] = defaultdict(list)
-        self._bare_id: dict[str, list[str]] = defaultdict(list)
-        self._uses: dict[str, list[Edge]] = defaultdict(list)
-        self._used_by: dict[str, list[Edge]] = defaultdict(list)
-        self._seen: set[tuple[str, str, str]] = set()
+        self._ids: dict[str, dict[str, str]] = {}  # region -> id -> ARN
+        # name -> ARN, or the ARNs when several resources share it: made on the first look-up
+        # by name (`related` by name; ids and ARNs need none of it)
+        self._names: dict[str, str | list[str]] | None = None
+        # Flat [kind, other, kind, other...] per resource (tuples once built): 100,000
+        # resources hold a few hundred thousand edges, and an Edge object each would double the
+        # index's memory. Edges are made when asked for.
+        self._uses: dict[str, Any] = {}
+        self._used_by: dict[str, Any] = {}
+        held = self.resources
+        ids = self._ids
         for resource in resources:
-            self.resources[resource.arn] = resource
-            self._id[(resource.region, resource.id)] = resource.arn
-            self._name[resource.name].append(resource.arn)
-            self._bare_id[resource.id].append(resource.arn)
+            arn = resource.arn
+            held[arn] = resource
+            region = ids.get(resource.region)
+            if region is None:
+                region = ids[resource.region] = {}
+            region[resource.id] = arn
 
     # -- asking ---------------------------------------------------------------------------------
 
     def uses(self, arn: str) -> list[Edge]:
-        return self._uses.get(arn, [])
+        return [Edge(arn, other, kind) for kind, other in self.pairs(arn)]
 
     def used_by(self, arn: str) -> list[Edge]:
-        return self._used_by.get(arn, [])
+        return [Edge(other, arn, kind) for kind, other in self.pairs(arn, used_by=True)]
 
     @property
     def edge_count(self) -> int:
-        return len(self._seen)
+        return sum(len(found) for found in self._uses.values()) // 2
 
     def edges(self) -> Iterator[Edge]:
-        for found in self._uses.values():
-            yield from found
+        for arn in self._uses:
+            yield from self.uses(arn)
 
     def get(self, arn: str) -> Resource | None:
         return self.resources.get(arn)
+
+    def _named(self, name: str) -> list[str]:
+        if self._names is None:
+            names: dict[str, str | list[str]] = {}
+            for arn, resource in self.resources.items():
+                other = names.get(resource.name)
+                if other is None:
+                    names[resource.name] = arn
+                elif isinstance(other, list):
+                    other.append(arn)
+                else:
+                    names[resource.name] = [other, arn]
+            self._names = names
+        found = self._names.get(name)
+        if found is None:
+            return []
+        return found if isinstance(found, list) else [found]
 
     def find(self, ref: str) -> list[Resource]:
         """The resources a REF names: an ARN, else an id (in any region), else a name."""
         exact = self.resources.get(ref)
         if exact is not None:
             return [exact]
-        by_id = [self.resources[a] for a in self._bare_id.get(ref, [])]
-        if by_id:
-            return by_id
-        return [self.resources[a] for a in self._name.get(ref, [])]
+        found = [ids[ref] for ids in self._ids.values() if ref in ids]
+        if not found:  # a name equal to its id was found above as an id
+            found = self._named(ref)
+        return [self.resources[arn] for arn in found]
+
+    def pairs(self, arn: str, used_by: bool = False) -> list[tuple[str, str]]:
+        """(kind, the other end's ARN) of the edges out of `arn` (or into it), unsorted: what
+        `answer` and the lists read, without making an Edge of each."""
+        found = (self._used_by if used_by else self._uses).get(arn)
+        return list(zip(found[::2], found[1::2], strict=True)) if found else []
 
     # -- building -------------------------------------------------------------------------------
 
     def add(self, source: str, target: str | None, kind: str) -> None:
+        """One edge, once: a second (source, target, kind) is not added again."""
         if not target or not source or target == source:
             return
-        key = (source, target, kind)
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        edge = Edge(source, target, kind)
-        self._uses[source].append(edge)
-        self._used_by[target].append(edge)
+        uses, used_by = self._uses, self._used_by
+        out = uses.get(source)
+        if out is None:
+            uses[source] = (kind, target)
+        else:
+            if target in out:  # a resource uses few things: a short scan
+                for at in range(1, len(out), 2):
+                    if out[at] == target and out[at - 1] == kind:
+                        return
+            uses[source] = _grown(out, kind, target)
+        into = used_by.get(target)
+        if into is None:
+            used_by[target] = (kind, source)
+        else:
+            used_by[target] = _grown(into, kind, source)
+
+    def seal(self) -> None:
+        """Built: the few long lists become tuples of their exact size."""
+        for found in (self._uses, self._used_by):
+            for arn, edges in found.items():
+                if type(edges) is list:
+                    found[arn] = tuple(edges)
+
+    def add_ids(self, source: str, here: dict[str, str], values: list[Any], kind: str) -> None:
+        """`add` for each id of a list (security groups, subnets), resolved in `here` (the
+        source's region)."""
+        add = self.add
+        for value in values:
+            if isinstance(value, str):
+                add(source, here.get(value) or _arn(value), kind)
 
     def ref(self, region: str, value: Any) -> str | None:
         """The ARN a reference names: a held resource's, or the reference itself if it is an
         ARN; None for an id or name the snapshot does not hold."""
         if not isinstance(value, str) or not value:
             return None
-        if value in self.resources:
+        if value.startswith("arn:"):
             return value
-        found = self._id.get((region, value))
-        if found is not None:
-            return found
-        return value if value.startswith("arn:") else None
+        ids = self._ids.get(region)
+        return ids.get(value) if ids is not None else None
 
     def by_name(self, rtype: str, name: str, region: str | None = None) -> str | None:
-        for arn in self._name.get(name, ()):
+        for arn in self._named(name):
             resource = self.resources[arn]
             if resource.type == rtype and (region is None or resource.region == region):
                 return arn
@@ -199,11 +270,14 @@ class _Builder:
         self.security_groups: list[Resource] = []
 
     def collect(self) -> None:
+        wanted = _COLLECTED
         for resource in self.index.resources.values():
-            attrs = resource.attributes
             rtype = resource.type
-            if ":cloudformation:" in resource.arn and ":stack/" in resource.arn:
-                self.stacks[(resource.region, resource.name)] = resource.arn
+            if rtype not in wanted:
+                if rtype.startswith("cloudformation:") and ":stack/" in resource.arn:
+                    self.stacks[(resource.region, resource.name)] = resource.arn
+                continue
+            attrs = resource.attributes
             if rtype == k.KMS_KEY_TYPE:
                 self.kms[(resource.region, resource.id)] = resource.arn
                 for alias in _strs(attrs.get("aliases")):
@@ -294,35 +368,48 @@ class _Builder:
     # -- edges ------------------------------------------------------------------------------
 
     def build(self) -> None:
+        """Every resource's edges. The loop is the hot path at 100,000 resources: the common
+        fields are read once each, and a field a resource does not have costs one dict get."""
         self.collect()
-        add = self.index.add
-        ref = self.index.ref
-        for resource in list(self.index.resources.values()):
+        index = self.index
+        add, add_ids = index.add, index.add_ids
+        ids = index._ids
+        per_types = _PER_TYPE
+        in_vpc = _IN_VPC
+        for resource in list(index.resources.values()):
             arn, region, attrs = resource.arn, resource.region, resource.attributes
             rtype = resource.type
-            for group in _strs(attrs.get(k.SECURITY_GROUPS)):
-                add(arn, ref(region, group), SECURITY_GROUP)
-            subnets = _strs(attrs.get(k.SUBNETS))
+            here = ids.get(region) or {}
+            get = attrs.get
+            groups = get(k.SECURITY_GROUPS)
+            if groups and isinstance(groups, list):
+                add_ids(arn, here, groups, SECURITY_GROUP)
+            subnets = get(k.SUBNETS)
             if not subnets and resource.subnet_id and rtype != k.SUBNET:
                 subnets = [resource.subnet_id]
-            for subnet in subnets:
-                add(arn, ref(region, subnet), SUBNET)
-            if resource.vpc_id and rtype in _IN_VPC:
-                add(arn, ref(region, resource.vpc_id), VPC)
-            self.kms_edges(resource)
-            self.role_edges(resource)
-            for link in attrs.get(k.LINKS) or []:
-                if isinstance(link, Mapping) and link.get("kind") and link.get("arn"):
-                    target = self.link_target(region, str(link["arn"]))
-                    add(arn, target, str(link["kind"]))
-            topic = attrs.get("topic_arn")  # an SNS subscription: its topic delivers through it
-            if isinstance(topic, str) and topic:
-                add(ref(region, topic) or topic, arn, SUBSCRIPTION)
-            dead_letter = attrs.get("dead_letter_target")
+            if subnets and isinstance(subnets, list):
+                add_ids(arn, here, subnets, SUBNET)
+            if resource.vpc_id and rtype in in_vpc:
+                add(arn, here.get(resource.vpc_id), VPC)
+            if get(k.KMS_KEY) or get("encryption"):
+                self.kms_edges(resource)
+            if get(k.ROLE) or get("execution_role"):
+                self.role_edges(resource)
+            links = get(k.LINKS)
+            if links:
+                for link in links:
+                    if isinstance(link, dict) and link.get("kind") and link.get("arn"):
+                        target = self.link_target(region, str(link["arn"]))
+                        add(arn, target, str(link["kind"]))
+            topic = get("topic_arn")  # an SNS subscription: its topic delivers through it
+            if topic and isinstance(topic, str):
+                add(index.ref(region, topic) or topic, arn, SUBSCRIPTION)
+            dead_letter = get("dead_letter_target")
             if dead_letter:
-                add(arn, ref(region, dead_letter), DEAD_LETTER)
-            self.stack_edge(resource)
-            per_type = _PER_TYPE.get(rtype)
+                add(arn, index.ref(region, dead_letter), DEAD_LETTER)
+            if get(MANAGED_BY):
+                self.stack_edge(resource)
+            per_type = per_types.get(rtype)
             if per_type is not None:
                 per_type(self, resource)
         self.route_edges()
@@ -348,7 +435,7 @@ class _Builder:
         attrs = resource.attributes
         keys = [attrs.get(k.KMS_KEY)]
         encryption = attrs.get("encryption")
-        if isinstance(encryption, Mapping):
+        if isinstance(encryption, dict):
             keys += [encryption.get("kms_key_id"), encryption.get("kms_key_arn")]
         for value in keys:
             self.index.add(resource.arn, self.key(resource.region, value), KMS_KEY)
@@ -387,6 +474,25 @@ class _Builder:
                 for other in rule.groups:
                     self.index.add(group.arn, self.index.ref(group.region, other), RULE_REFERENCES)
 
+
+# The types `_Builder.collect` reads for its look-ups.
+_COLLECTED = frozenset(
+    {
+        k.KMS_KEY_TYPE,
+        k.IAM_ROLE,
+        k.LOAD_BALANCER,
+        k.DISTRIBUTION,
+        k.REST_API,
+        k.HTTP_API,
+        k.SECRET,
+        k.BUCKET,
+        k.NETWORK_INTERFACE,
+        k.INSTANCE,
+        k.ROUTE_TABLE,
+        k.SUBNET,
+        k.SECURITY_GROUP,
+    }
+)
 
 # -- per-type edges -----------------------------------------------------------------------------
 # Types whose vpc_id is their VPC's plumbing or an attachment to it (an instance's VPC is read
@@ -623,8 +729,17 @@ _PER_TYPE: dict[str, Any] = {
 
 def build(resources: Iterable[Resource]) -> RelationIndex:
     """The relationship index of these resources (every edge, both directions)."""
-    index = RelationIndex(resources)
-    _Builder(index).build()
+    # Hundreds of thousands of small lists and tuples, none of them in a cycle: the cyclic
+    # collector would only walk the whole heap again and again while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        index = RelationIndex(resources)
+        _Builder(index).build()
+        index.seal()
+    finally:
+        if collecting:
+            gc.enable()
     return index
 
 
@@ -639,9 +754,10 @@ def grouped(edges: Iterable[Edge], arn: str) -> dict[str, list[str]]:
 def answer(index: RelationIndex, resource: Resource) -> dict[str, Any]:
     """`awsexplorer related`'s JSON (docs/relationships.md): sorted by kind, then ARN."""
     arn = resource.arn
-
-    def listed(edges: list[Edge]) -> list[dict[str, str]]:
-        pairs = sorted((e.kind, e.other(arn)) for e in edges)
-        return [{"kind": kind, "arn": other} for kind, other in pairs]
-
-    return {"resource": arn, "uses": listed(index.uses(arn)), "used_by": listed(index.used_by(arn))}
+    return {
+        "resource": arn,
+        "uses": [{"kind": kind, "arn": other} for kind, other in sorted(index.pairs(arn))],
+        "used_by": [
+            {"kind": kind, "arn": other} for kind, other in sorted(index.pairs(arn, used_by=True))
+        ],
+    }
