@@ -110,6 +110,7 @@ from awsexplorer.demo.mistakes_edges import build_mistakes_edges
 from awsexplorer.demo.mistakes_policies import build_mistakes_policies
 from awsexplorer.demo.network import build_network, create_default_vpcs
 from awsexplorer.demo.storage import build_storage
+from awsexplorer.model.calls import ALL_CALLS
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,24 @@ def _without_moto_default_amis() -> Iterator[None]:
             os.environ[name] = saved
 
 
+def _import_service_models() -> None:
+    """Import moto's model module of every service the scanner reads, before the seed.
+
+    Some draw from moto's seeded generator when imported (EKS does, at module level). On a fresh
+    server they would be imported mid-seed, on first use, and shift every later ID; on a server
+    that served them before a reset they would not draw again. Imported first, they draw before
+    the generator is seeded in both cases. The scan imports them all anyway."""
+    try:
+        from moto.backends import get_backend
+    except ImportError:  # pragma: no cover - moto is what runs the demo
+        return
+    for client in sorted({call.client for call in ALL_CALLS}):
+        try:
+            get_backend(client)  # type: ignore[call-overload]
+        except (ImportError, KeyError, ValueError):
+            continue  # a service moto does not implement: nothing to draw
+
+
 def seed(endpoint_url: str) -> None:
     """Create the demo account on an empty moto server.
 
@@ -149,6 +168,7 @@ def seed(endpoint_url: str) -> None:
     (as demo_config's does); on a server in another process the account lacks only those dates.
     """
     started = time.perf_counter()
+    _import_service_models()
     _seed_ids(endpoint_url, DEMO_SEED)
     aws = Aws(endpoint_url)
     # Order matters for the IDs, and for dependencies: buckets before flow logs and the trail,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from awsexplorer.model.findings import CheckResult, CheckStatus, Finding
+from awsexplorer.model.resource import Resource
 from awsexplorer.model.scan_result import (
     Account,
     AccountScan,
@@ -43,7 +44,7 @@ def split(result: ScanResult) -> list[tuple[AccountScan, ScanResult]]:
     if len(accounts) == 1:
         return [(accounts[0], result)]
     first = accounts[0].id
-    resources: dict[str, list] = {a.id: [] for a in accounts}
+    resources: dict[str, list[Resource]] = {a.id: [] for a in accounts}
     findings: dict[str, list[Finding]] = {a.id: [] for a in accounts}
     for resource in result.resources:
         resources.setdefault(resource.account_id or first, []).append(resource)
@@ -156,7 +157,7 @@ def merge(parts: Sequence[ScanResult], names: Sequence[str] | None = None) -> Sc
     names = list(names) if names is not None else [f"part {n + 1}" for n in range(len(parts))]
     seen: dict[str, str] = {}
     accounts: list[AccountScan] = []
-    resources = []
+    resources: list[Resource] = []
     findings: list[Finding] = []
     for part, name in zip(parts, names, strict=True):
         part_accounts = part.account_scans()
@@ -196,7 +197,7 @@ def _latest(values: Iterable[str | None]) -> str | None:
 
 def assemble(
     accounts: list[AccountScan],
-    resources: list,
+    resources: list[Resource],
     findings: list[Finding],
     *,
     started_at: str,
