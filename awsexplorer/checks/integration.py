@@ -30,9 +30,10 @@ _SHOWN = 5  # names listed in a message before "and N more"
 
 
 def _names(items: list[str]) -> str:
-    shown = ", ".join(items[:_SHOWN])
-    more = len(items) - _SHOWN
-    return shown + (f" and {more} more" if more > 0 else "")
+    """ "a", "a and b", "a, b and c", "a, b, c, d, e and 2 more"."""
+    if len(items) > _SHOWN:
+        return ", ".join(items[:_SHOWN]) + f" and {len(items) - _SHOWN} more"
+    return " and ".join(filter(None, (", ".join(items[:-1]), items[-1] if items else "")))
 
 
 def human_bytes(value: int) -> str:

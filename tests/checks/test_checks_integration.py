@@ -219,3 +219,28 @@ def test_the_remediation_names_the_function_and_its_region() -> None:
     text = personalise(REGISTRY["lambda-async-no-failure-destination"], function("notify"))
     assert "`aws lambda put-function-event-invoke-config --function-name notify " in text
     assert text.count("--region eu-west-1`") == 2
+
+
+def test_every_caller_is_named_once() -> None:
+    result = scan(
+        subscription("alerts", fn_arn("notify")),
+        subscription("orders", fn_arn("notify") + ":live"),
+        resource(
+            EVENT_RULE,
+            "nightly",
+            state="ENABLED",
+            links=[link(EVENTBRIDGE_TARGET_LINK, fn_arn("notify"))],
+        ),
+        resource(
+            EVENT_RULE,
+            "hourly",
+            state="ENABLED",
+            links=[link(EVENTBRIDGE_TARGET_LINK, fn_arn("notify"))],
+        ),
+        function("notify"),
+    )
+    (message,) = messages("lambda-async-no-failure-destination", result)
+    assert message.startswith(
+        "function notify is invoked asynchronously by SNS topic alerts, SNS topic orders, "
+        "EventBridge rule hourly and EventBridge rule nightly and has neither"
+    )
