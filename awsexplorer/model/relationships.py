@@ -46,6 +46,7 @@ KMS_KEY = "kms-key"
 TARGET_GROUP = "target-group"
 TARGET = "target"
 INSTANCE = "instance"  # an Auto Scaling group's instances
+LAUNCH_TEMPLATE = "launch-template"  # an Auto Scaling group launches from it
 CERTIFICATE = "certificate"
 WEB_ACL = "web-acl"
 STACK_RESOURCE = "stack-resource"  # a CloudFormation stack uses the resources it manages
@@ -566,6 +567,9 @@ def _auto_scaling(b: _Builder, r: Resource) -> None:
         b.index.add(r.arn, b.index.ref(r.region, value), INSTANCE)
     for group in _strs(r.attributes.get("target_groups")):
         b.index.add(r.arn, b.index.ref(r.region, group), TARGET_GROUP)
+    template = r.attributes.get("launch_template")
+    if isinstance(template, dict):
+        b.index.add(r.arn, b.index.ref(r.region, template.get("id")), LAUNCH_TEMPLATE)
     for name in _strs(r.attributes.get("load_balancers")):  # classic load balancers, by name
         b.index.add(r.arn, b.index.by_name(k.LOAD_BALANCER, name, r.region), TARGET_GROUP)
 

@@ -180,8 +180,17 @@ def test_containers_auto_scaling_and_roles() -> None:
     eks = res(k.EKS_CLUSTER, "k8s", role=role.arn)
     nodes = res(k.EKS_NODEGROUP, "ng", cluster="k8s", role=execution.arn)
     instance = res(k.INSTANCE, "i-1")
-    asg = res(k.AUTOSCALING_GROUP, "asg", instances=[{"id": "i-1"}], target_groups=[tg.arn])
-    found = edges([role, execution, secret, cluster, task, tg, service, eks, nodes, instance, asg])
+    template = res(k.LAUNCH_TEMPLATE, "lt-1")
+    asg = res(
+        k.AUTOSCALING_GROUP,
+        "asg",
+        instances=[{"id": "i-1"}],
+        target_groups=[tg.arn],
+        launch_template={"id": "lt-1", "name": "app", "version": "$Default"},
+    )
+    found = edges(
+        [role, execution, secret, cluster, task, tg, service, eks, nodes, instance, asg, template]
+    )
     assert found == {
         ("ecs-tasks.amazonaws.com", role.arn, rel.CAN_ASSUME),
         (f"arn:aws:iam::{A}:root", role.arn, rel.CAN_ASSUME),
@@ -196,6 +205,7 @@ def test_containers_auto_scaling_and_roles() -> None:
         (nodes.arn, execution.arn, rel.ROLE),
         (asg.arn, instance.arn, rel.INSTANCE),
         (asg.arn, tg.arn, rel.TARGET_GROUP),
+        (asg.arn, template.arn, rel.LAUNCH_TEMPLATE),
     }
 
 
