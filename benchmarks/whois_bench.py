@@ -120,7 +120,11 @@ def network_estate(count: int) -> list[Resource]:
 
 def questions(resources: list[Resource], answers: int) -> dict[str, list[str]]:
     picker = random.Random(14)
-    private, public, names, records, subnets = [], [], [], [], []
+    private: list[str] = []
+    public: list[str] = []
+    names: list[str] = []
+    records: list[str] = []
+    subnets: list[str] = []
     for r in resources:
         a = r.attributes
         if r.type == kinds.NETWORK_INTERFACE:
@@ -150,14 +154,15 @@ def questions(resources: list[Resource], answers: int) -> dict[str, list[str]]:
 def measure(name: str, resources: list[Resource], runs: int, answers: int) -> bool:
     gc.collect()
     before = rss_mb()
-    times = []
+    times, cpu = [], []
     index = None
     for _ in range(runs):
         index = None
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         index = WhoisIndex.build(resources)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     assert index is not None
     gc.collect()
     after = rss_mb()
@@ -191,7 +196,8 @@ def measure(name: str, resources: list[Resource], runs: int, answers: int) -> bo
     print(
         f"{name}: {len(resources):,} resources; {index.address_count:,} addresses, "
         f"{index.name_count:,} names\n"
-        f"  build: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
+        f"  build: best {min(times):.2f} s wall ({min(cpu):.2f} s CPU), median "
+        f"{statistics.median(times):.2f} s wall "
         f"(target: part of a {TARGET_BUILD_S:g} s relationships build)\n"
         f"  answers ({answers} of each kind):\n" + "\n".join(lines) + "\n"
         f"  widest: 10.0.0.0/8, {len(wide):,} owners (cut at {MAX_ANSWERS:,} addresses) in "
@@ -212,6 +218,12 @@ def main() -> int:
     args = parser.parse_args()
     print(f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    start, start_cpu = time.perf_counter(), time.process_time()
+    sum(range(10**7))
+    print(
+        f"calibration: sum(range(10**7)) {time.perf_counter() - start:.2f} s wall, "
+        f"{time.process_time() - start_cpu:.2f} s CPU (about 0.2 s on an idle core)"
+    )
     ok = True
     if args.estate in ("both", "ui"):
         ok &= measure("ui_bench estate", ui_estate(args.resources), args.runs, args.answers)

@@ -25,6 +25,7 @@ docs/whois.md is the contract of the answers (`Owner.to_dict`).
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import re
 from bisect import bisect_left, bisect_right
@@ -152,17 +153,12 @@ def _ipv4_int(value: str) -> int | None:
     """A dotted-quad IPv4 address as an int, fast (ipaddress takes ~10x longer); None when it is
     not one in canonical form (then ipaddress decides)."""
     parts = value.split(".")
-    if len(parts) != 4:
+    if len(parts) != 4 or not value.replace(".", "").isdigit():
         return None
-    number = 0
-    for part in parts:
-        if not part.isdigit() or len(part) > 3 or (part[0] == "0" and len(part) > 1):
-            return None
-        octet = int(part)
-        if octet > 255:
-            return None
-        number = number * 256 + octet
-    return number
+    a, b, c, d = (int(part) for part in parts)
+    if max(a, b, c, d) > 255 or f"{a}.{b}.{c}.{d}" != value:  # leading zeros: not canonical
+        return None
+    return (a << 24) | (b << 16) | (c << 8) | d
 
 
 def _net(value: object) -> Network | None:
@@ -175,8 +171,10 @@ def _net(value: object) -> Network | None:
 
 
 def _strs(value: object) -> list[str]:
-    if not isinstance(value, list):
+    if type(value) is not list:
         return []
+    if all(type(v) is str and v for v in value):  # as the collector writes them: no copy
+        return value
     return [str(v) for v in value if isinstance(v, str) and v]
 
 
@@ -256,8 +254,16 @@ class WhoisIndex:
 
     @classmethod
     def build(cls, resources: Iterable[Resource]) -> WhoisIndex:
-        index = cls()
-        index._build(list(resources))
+        # Tens of thousands of small lists and tuples, none in a cycle: the cyclic collector
+        # would only walk the whole heap (the snapshot) again and again while they are made.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            index = cls()
+            index._build(list(resources))
+        finally:
+            if collecting:
+                gc.enable()
         return index
 
     def _build(self, resources: list[Resource]) -> None:
@@ -271,6 +277,7 @@ class WhoisIndex:
             if (ip := r.attributes.get(kinds.PUBLIC_IP)) and isinstance(ip, str)
         }
         # 1. Network interfaces: every address they hold, owned by what they belong to.
+        through_interface: set[str] = set()  # owners given their private addresses so
         for eni in by_type.get(kinds.NETWORK_INTERFACE, []):
             attrs = eni.attributes
             found = owners.of_interface(eni)
@@ -280,6 +287,8 @@ class WhoisIndex:
             private = _strs(attrs.get("private_ips")) or _strs([attrs.get("private_ip")])
             public = _strs(attrs.get("public_ips")) or _strs([attrs.get(kinds.PUBLIC_IP)])
             for arn, region in found:
+                if private:
+                    through_interface.add(arn)
                 for ip in private:
                     self._hold(ip, _Held(arn, region, eni.id, PRIVATE_IP))
                 for ip in public:
@@ -292,7 +301,13 @@ class WhoisIndex:
             self._elastic_ip(eip, owners)
         for instance in by_type.get(kinds.INSTANCE, []):
             a = instance.attributes
-            for key, kind in (("private_ip", PRIVATE_IP), (kinds.PUBLIC_IP, PUBLIC_IP)):
+            fields: tuple[tuple[str, str], ...] = (
+                ("private_ip", PRIVATE_IP),
+                (kinds.PUBLIC_IP, PUBLIC_IP),
+            )
+            if instance.arn in through_interface:  # its interfaces listed its private ones
+                fields = fields[1:]
+            for key, kind in fields:
                 ip = a.get(key)
                 if isinstance(ip, str) and ip:
                     kind = ELASTIC_IP if ip in eips else kind
@@ -338,6 +353,8 @@ class WhoisIndex:
         self._ranges.sort(key=lambda r: (r.version, r.first, r.first - r.last, r.region, r.arn))
 
     def _key(self, text: str) -> tuple[int, int] | None:
+        if type(text) is not str:
+            return None
         known = self._keys.get(text)
         if known is not None:
             return known
@@ -355,8 +372,8 @@ class WhoisIndex:
 
     def _hold(self, text: str, held: _Held) -> None:
         key = self._key(text)
-        if key is not None and held not in self._ips[key]:
-            self._ips[key].append(held)
+        if key is not None:
+            self._ips[key].append(held)  # a repeat is dropped when answering (_unique)
 
     def _hold_once(self, text: str, held: _Held) -> None:
         """Held unless an interface already gave this address to the same owner. An interface
@@ -404,8 +421,8 @@ class WhoisIndex:
             self._name(lb.attributes.get("dns_name"), lb)
         for distribution in by_type.get(kinds.DISTRIBUTION, []):
             self._name(distribution.attributes.get("domain_name"), distribution)
-            for alias in _strs(distribution.attributes.get("aliases")):
-                self._name(alias, distribution)
+            for other_name in _strs(distribution.attributes.get("aliases")):
+                self._name(other_name, distribution)
         for api in by_type.get(kinds.REST_API, []):
             region = api.region if api.region != GLOBAL_REGION else "us-east-1"
             self._name(f"{api.id}.execute-api.{region}.amazonaws.com", api)
@@ -618,14 +635,14 @@ class _Owners:
 
     def of_interface(self, eni: Resource) -> list[tuple[str, str]]:
         a = eni.attributes
-        listed = self._interfaces.get((_account(eni), eni.region, eni.id))
-        if listed is not None:
-            return [listed]
         attached = a.get("attached_to")
         if isinstance(attached, str) and attached:
             found = self.find(eni, kinds.INSTANCE, attached)
             if found is not None:
                 return [found]
+        listed = self._interfaces.get((_account(eni), eni.region, eni.id))
+        if listed is not None:
+            return [listed]
         description = str(a.get("description") or "")
         interface_type = str(a.get("interface_type") or "")
         named = self._named(eni, description)
