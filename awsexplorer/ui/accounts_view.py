@@ -138,3 +138,20 @@ def accounts_overview(
             ),
         )
     return table
+
+
+def member_region_label(
+    name: str, status: RegionStatus, count: int, counts: Counter[Severity]
+) -> Text:
+    """A region under an account node: its name, what it holds, and how it was read."""
+    label = Text(inert(name, limit=30))
+    label.append(f"  {count}", style="dim")
+    for severity in Severity:
+        if counts.get(severity):
+            label.append(
+                f" {SEVERITY_MARK[severity]}{counts[severity]}", style=SEVERITY_STYLE[severity]
+            )
+    if status in (RegionStatus.FAILED, RegionStatus.PARTIAL):
+        style = "red" if status is RegionStatus.FAILED else "yellow"
+        label.append(f"  {status.value}", style=style)
+    return label

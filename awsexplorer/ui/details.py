@@ -445,7 +445,7 @@ def describe(
         return accounts_detail(state, source)  # a snapshot of several accounts
     if ref is None or ref.kind == "account":
         return account_detail(state, source)
-    if ref.kind == "member-account":  # a snapshot of several accounts (ui/accounts_view.py)
+    if ref.kind in ("member-account", "member-region", "member-type"):  # several accounts
         return member_account_detail(state, ref.service or "")
     if ref.kind == "resource" and ref.arn:
         resource = state.get(ref.arn)

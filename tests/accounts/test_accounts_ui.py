@@ -98,6 +98,20 @@ class TestThreeAccountsScreens:
     def test_overview(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(app(), terminal_size=SIZE, run_before=settle)
 
+    def test_account_expanded(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        """Account -> region -> type -> resource, with the keys a user has (→ and ↓)."""
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await pilot.pause()
+            tree = pilot.app.screen.query_one(ResourceTree)
+            tree.focus()
+            node = next(n for n in tree.root.children if n.data and n.data.service == STAGING)
+            tree.move_cursor(node)
+            await pilot.press("right", "down", "down", "right", "down", "right")
+            await settle(pilot)
+
+        assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
+
     def test_failed_account_detail(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
         async def run_before(pilot: Pilot[int]) -> None:
             await pilot.pause()
@@ -110,3 +124,30 @@ class TestThreeAccountsScreens:
             await settle(pilot)
 
         assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_an_account_node_expands_to_its_regions_types_and_resources() -> None:
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = pilot.app.screen.query_one(ResourceTree)
+        node = next(n for n in tree.root.children if n.data and n.data.service == STAGING)
+        node.expand()
+        await pilot.pause()
+        regions = {c.data.region: c for c in node.children if c.data}
+        assert set(regions) == {"global", "eu-central-1"}  # its own regions, not the others'
+        central = regions["eu-central-1"]
+        types = {c.data.type: c for c in central.children if c.data}
+        assert set(types) == {"ec2:vpc", "ec2:subnet"}
+        leaves = [c.data.arn for c in types["ec2:vpc"].children if c.data]
+        assert leaves == [f"arn:aws:ec2:eu-central-1:{STAGING}:vpc/vpc-0staging"]
+        # A resource under its account opens its ordinary detail.
+        tree.focus()
+        central.expand()
+        types["ec2:vpc"].expand()
+        await pilot.pause()
+        tree.move_cursor(types["ec2:vpc"].children[0])
+        await pilot.pause()
+        assert pilot.app.main.detail.ref.arn == leaves[0]
+        # The failed account has nothing to expand.
+        failed = next(n for n in tree.root.children if n.data and n.data.service == "555566667777")
+        assert not failed.allow_expand

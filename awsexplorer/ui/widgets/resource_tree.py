@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from awsexplorer.model import RegionStatus, Resource, Severity
+from awsexplorer.model import AccountStatus, RegionStatus, Resource, Severity
 from awsexplorer.ui import accounts_view, labels
 from awsexplorer.ui.details import MAX_SHOWN
 from awsexplorer.ui.state import OTHER_TAGGED, ExplorerState, NodeRef, region_order
@@ -212,8 +212,58 @@ class ResourceTree(Tree[NodeRef]):
                 NodeRef("member-account", service=account.id),
             )
 
+                allow_expand=account.status is not AccountStatus.FAILED,
     def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
         later = [n for n in self._regions if region_order(n) > region_order(name)]
+    def _load_member(self, node: TreeNode[NodeRef]) -> None:
+        """An account node's regions (as its scan read them) and their types, from the
+        account's own resources; resources are built when a type is expanded."""
+        ref = node.data
+        assert ref is not None and ref.service
+        account = next((a for a in self.state.member_accounts if a.id == ref.service), None)
+        if account is None or node.children:
+            return
+        by_region: dict[str, dict[str, list[Resource]]] = {}
+        for resource in self.state.resources():
+            if resource.account_id == account.id:
+                by_region.setdefault(resource.region, {}).setdefault(resource.type, []).append(
+                    resource
+                )
+        views = {r.name: r for r in account.regions if r.status is not RegionStatus.NOT_ENABLED}
+        for name in sorted(set(views) | set(by_region), key=region_order):
+            types = by_region.get(name, {})
+            found = [r for items in types.values() for r in items]
+            status = views[name].status if name in views else RegionStatus.OK
+            region_node = node.add(
+                accounts_view.member_region_label(
+                    name, status, len(found), self.state.tally(found)
+                ),
+                NodeRef("member-region", region=name, service=account.id),
+                allow_expand=bool(types),
+            )
+            for resource_type in sorted(types):
+                items = sorted(types[resource_type], key=lambda r: (r.name.lower(), r.id))
+                type_node = region_node.add(
+                    labels.group_label(
+                        labels.short_type(resource_type), len(items), self.state.tally(items)
+                    ),
+                    NodeRef("member-type", region=name, type=resource_type, service=account.id),
+                    allow_expand=True,
+                )
+                for resource in items[:MAX_LEAVES]:
+                    type_node.add_leaf(
+                        labels.resource_label(resource, self.state.worst(resource.arn)),
+                        NodeRef("resource", region=name, type=resource_type, arn=resource.arn),
+                    )
+                if len(items) > MAX_LEAVES:
+                    type_node.add_leaf(
+                        Text(
+                            f"… {len(items) - MAX_LEAVES} more: :account, then / or :",
+                            style="dim italic",
+                        ),
+                        NodeRef("more", region=name, type=resource_type),
+                    )
+
         before = self._regions[min(later, key=region_order)] if later else self._not_enabled
         node = self.root.add(
             labels.show(name, labels.NAME_CELLS),
@@ -370,6 +420,9 @@ class ResourceTree(Tree[NodeRef]):
         ref = event.node.data
         if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
             self._load(event.node)
+        if ref is not None and ref.kind == "member-account":
+            self._load_member(event.node)
+            return
 
     # Paging and home/end jump without Textual's smooth scroll: over SSH each animation frame is
     # a full repaint of the tree sent down the wire (~8 per key), for no information.
