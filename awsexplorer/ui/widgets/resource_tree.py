@@ -205,16 +205,16 @@ class ResourceTree(Tree[NodeRef]):
         for finding in self.state.findings:
             worst.setdefault(finding.account_id or "", Counter())[finding.severity] += 1
         for account in accounts:
-            self.root.add_leaf(
+            # Expanded (→), an account shows its own regions, types and resources; Enter shows
+            # only that account in every view. A failed account has nothing under it.
+            self.root.add(
                 accounts_view.member_label(
                     account, resources[account.id], worst.get(account.id, Counter())
                 ),
                 NodeRef("member-account", service=account.id),
+                allow_expand=account.status is not AccountStatus.FAILED,
             )
 
-                allow_expand=account.status is not AccountStatus.FAILED,
-    def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
-        later = [n for n in self._regions if region_order(n) > region_order(name)]
     def _load_member(self, node: TreeNode[NodeRef]) -> None:
         """An account node's regions (as its scan read them) and their types, from the
         account's own resources; resources are built when a type is expanded."""
@@ -264,6 +264,8 @@ class ResourceTree(Tree[NodeRef]):
                         NodeRef("more", region=name, type=resource_type),
                     )
 
+    def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
+        later = [n for n in self._regions if region_order(n) > region_order(name)]
         before = self._regions[min(later, key=region_order)] if later else self._not_enabled
         node = self.root.add(
             labels.show(name, labels.NAME_CELLS),
@@ -418,11 +420,11 @@ class ResourceTree(Tree[NodeRef]):
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
         ref = event.node.data
-        if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
-            self._load(event.node)
         if ref is not None and ref.kind == "member-account":
             self._load_member(event.node)
             return
+        if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
+            self._load(event.node)
 
     # Paging and home/end jump without Textual's smooth scroll: over SSH each animation frame is
     # a full repaint of the tree sent down the wire (~8 per key), for no information.
