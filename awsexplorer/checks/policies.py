@@ -174,11 +174,15 @@ NARROWING_KEYS = frozenset(
         "aws:SourceVpc",
         "aws:SourceVpce",
         "aws:SourceIp",
+        # KMS's own form of aws:PrincipalAccount, in the key policies AWS itself writes
+        # (Principal *, kms:CallerAccount and kms:ViaService).
+        "kms:CallerAccount",
     )
 )
 # Condition keys whose value names an account that may act.
 ACCOUNT_KEYS = frozenset(
-    k.lower() for k in ("aws:SourceAccount", "aws:SourceOwner", "aws:PrincipalAccount")
+    k.lower()
+    for k in ("aws:SourceAccount", "aws:SourceOwner", "aws:PrincipalAccount", "kms:CallerAccount")
 )
 _ANYWHERE = frozenset({"*", "0.0.0.0/0", "::/0"})
 _ACCOUNT_ID = re.compile(r"^(?:arn:aws[a-z-]*:(?:iam|sts)::)?([0-9]{12})(?::.*)?$")
@@ -331,8 +335,9 @@ def resource_policy_public(ctx: CheckContext) -> Iterator[Outcome]:
     policy allows Principal "*" (or {"AWS": "*"}, or everyone but a NotPrincipal) to act, with
     no condition narrowing who: anyone with an AWS account, or anyone at all. A condition on
     aws:SourceArn, aws:SourceAccount, aws:SourceOwner, aws:PrincipalOrgID, aws:PrincipalAccount,
-    aws:SourceVpc(e) or aws:SourceIp narrows it (the usual way a service is let in). A function
-    URL's own permission is lambda-url-public's finding."""
+    aws:SourceVpc(e) or aws:SourceIp (or, in a key policy, kms:CallerAccount) narrows it, the
+    usual way a service is let in; a negated test, an ...IfExists test or a value of * or
+    0.0.0.0/0 does not. A function URL's own permission is lambda-url-public's finding."""
     for resource, owner, document in policy_holders(ctx):
         if document is UNREAD:
             yield unknown(resource, "its resource policy was not read")

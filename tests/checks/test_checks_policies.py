@@ -542,9 +542,30 @@ def test_narrowing_conditions_and_negations() -> None:
             ),
         ),
     )
+    key = resource(
+        kinds.KMS_KEY_TYPE,
+        "k-via-service",
+        aws_managed=False,
+        policy=json.loads(
+            doc(
+                allow(
+                    {"AWS": "*"},
+                    ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    Condition={
+                        "StringEquals": {
+                            "kms:CallerAccount": ACCOUNT_ID,
+                            "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+                        }
+                    },
+                )
+            )
+        ),
+    )
+    result.resources.append(key)
     findings, outcome = run("resource-policy-public", result)
     assert outcome.status == "evaluated"
     flagged = {f.resource.rsplit("/", 1)[-1]: f.message for f in findings}
+    assert "k-via-service" not in flagged  # narrowed to this account by kms:CallerAccount
     assert sorted(flagged) == ["anywhere", "negated", "not-principal", "wildcard"]
     assert "everyone but a NotPrincipal" in flagged["not-principal"]
     findings, _ = run("resource-policy-cross-account", result)
