@@ -105,6 +105,7 @@ from awsexplorer.demo.data_plane import build_data_plane
 from awsexplorer.demo.edges import build_edges
 from awsexplorer.demo.exposure import build_exposure
 from awsexplorer.demo.identity import ACCOUNT_ALIAS, build_identity, mark_seeded
+from awsexplorer.demo.integration import build_integration
 from awsexplorer.demo.messaging import build_messaging
 from awsexplorer.demo.mistakes_edges import build_mistakes_edges
 from awsexplorer.demo.mistakes_policies import build_mistakes_policies
@@ -185,6 +186,7 @@ def seed(endpoint_url: str) -> None:
         build_edges(aws, network)  # after compute: the ALB and functions it fronts
         build_containers(aws, network, identity)
         build_data_plane(aws, network)  # last: snapshots and images of what compute built
+        build_integration(aws, identity)  # issue 12: after messaging (orders-events)
         build_mistakes_policies(aws, network)  # issue 13: policies onto what the rest made
         build_mistakes_edges(aws, network)  # issue 13: after all it wires together
         build_exposure(aws, network)  # issue 16: ACLs that block, one that does not

@@ -32,8 +32,10 @@ SEEDED: dict[str, dict[str, int]] = {
         "ec2:natgateway": 1,
         "elasticloadbalancing:loadbalancer": 2,  # prod-orders-alb, prod-web-alb
         "rds:db": 2,
-        "lambda:function": 4,  # + orders-stream-sync, orders-events-archiver (mistakes_edges)
-        "sqs:queue": 3,
+        # + orders-stream-sync, orders-events-archiver (mistakes_edges); order-events-handler,
+        # invoice-mailer (demo/integration.py)
+        "lambda:function": 6,
+        "sqs:queue": 4,  # + invoice-mailer-dlq (the orders-integration stack's)
         "sns:topic": 2,
         "dynamodb:table": 1,
         "s3:bucket": 4,  # + acme-prod-trail-logs (mistakes_policies)
@@ -67,6 +69,12 @@ SEEDED: dict[str, dict[str, int]] = {
         "es:domain": 1,  # orders-search, in prod-vpc
         "kms:key": 4,  # orders-data, reporting, and moto's aws/ebs and aws/dynamodb
         "secretsmanager:secret": 2,  # prod/orders-db, prod/partner-api-key
+        # integration and operations (demo/integration.py)
+        "states:stateMachine": 2,  # order-fulfilment, refund-flow
+        "events:rule": 2,  # order-placed, invoice-due
+        "sns:subscription": 2,  # orders-events -> orders-queue, -> order-events-handler
+        "logs:log-group": 2,  # /aws/lambda/order-events-handler, /aws/lambda/invoice-mailer
+        "cloudformation:stack": 1,  # orders-integration
     },
     SHARED: {
         "ec2:vpc": 2,
@@ -117,6 +125,9 @@ SEEDED: dict[str, dict[str, int]] = {
         "redshift:cluster": 1,  # load-test-warehouse, public and unencrypted
         "kinesis:stream": 1,  # load-test-events
         "secretsmanager:secret": 1,  # load-test/api-token
+        "states:stateMachine": 1,  # load-test-orchestrator, started by load-test-nightly
+        "events:rule": 1,
+        "logs:log-group": 1,  # /aws/lambda/load-test-runner, kept forever
     },
     GLOBAL_REGION: {
         "iam:user": 4,
