@@ -503,7 +503,9 @@ def s3_tls_not_enforced(ctx: CheckContext) -> Iterator[Outcome]:
             yield unknown(bucket, "bucket policy not read")
             continue
         document = attrs.get("policy")
-        if not attrs.get("has_policy") or document is None:
+        if attrs.get("has_policy") and document is None:
+            yield unknown(bucket, "its bucket policy is not valid JSON")
+        elif not attrs.get("has_policy"):
             yield flag(
                 bucket,
                 f"bucket {bucket.id} has no bucket policy, so nothing denies plain HTTP "

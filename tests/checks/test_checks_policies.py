@@ -481,6 +481,10 @@ def test_unread_sharing_and_policies_are_not_evaluated() -> None:
         findings, outcome = run(check_id, scan(bucket))
         assert findings == [] and outcome.status == "not-evaluated", check_id
 
+    garbled = resource(kinds.BUCKET, "b2", has_policy=True, policy=None)
+    findings, outcome = run("s3-tls-not-enforced", scan(garbled))
+    assert findings == [] and "b2: its bucket policy is not valid JSON" in str(outcome.reason)
+
     failed = scan(
         resource(kinds.FUNCTION, "fn1", url_auth_type=None),
         errors=(error(EU, "lambda", "GetFunctionUrlConfig"),),
