@@ -49,7 +49,12 @@ OVERLAPS = "overlaps"  # a VPC or subnet that shares some addresses with the CID
 KIND_ORDER = (ELASTIC_IP, PUBLIC_IP, PRIVATE_IP, IPV6, DNS_NAME, RECORD, CONTAINS, OVERLAPS)
 
 MAX_CHAIN = 8  # Route 53 hops followed at most (a CNAME loop stops here)
-MAX_ANSWERS = 5000  # a /8 asked of a huge account: the first this many, in address order
+# A wide CIDR asked of a huge account: the first this many addresses, in address order, and the
+# first this many VPCs and subnets (`WhoisIndex.cut` says whether an answer was cut).
+MAX_ANSWERS = 1000
+# VPC and subnet ranges are looked up by the block of this size they fall in (AWS allows VPC
+# blocks of /16 to /28, and IPv6 /56 blocks); a wider range is checked for every question.
+_BUCKET_BITS = {4: 32 - 16, 6: 128 - 56}
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -248,6 +253,8 @@ class WhoisIndex:
         self._records: dict[str, list[_Record]] = defaultdict(list)
         self._buckets: dict[str, _Held] = {}
         self._ranges: list[_Range] = []
+        self._buckets_of_ranges: dict[tuple[int, int], list[_Range]] = defaultdict(list)
+        self._wide_ranges: list[_Range] = []
         self._orphans: set[str] = set()  # interfaces that named no owner (their own owner)
 
     # -- building ---------------------------------------------------------------------------
@@ -351,6 +358,12 @@ class WhoisIndex:
                         )
         # A VPC before its subnets, in address order, then by region and ARN.
         self._ranges.sort(key=lambda r: (r.version, r.first, r.first - r.last, r.region, r.arn))
+        for r in self._ranges:
+            shift = _BUCKET_BITS[r.version]
+            if r.first >> shift == r.last >> shift:
+                self._buckets_of_ranges[(r.version, r.first >> shift)].append(r)
+            else:
+                self._wide_ranges.append(r)
 
     def _key(self, text: str) -> tuple[int, int] | None:
         if type(text) is not str:
@@ -492,9 +505,26 @@ class WhoisIndex:
         value = int(address)
         return [
             Owner(r.cidr, r.arn, None, CONTAINS, r.region)
-            for r in self._ranges
+            for r in self._ranges_near(address.version, value, value)
             if r.version == address.version and r.first <= value <= r.last
         ]
+
+    def _ranges_near(self, version: int, first: int, last: int) -> list[_Range]:
+        """The ranges that may overlap [first, last], in the order of self._ranges."""
+        shift = _BUCKET_BITS[version]
+        if first >> shift != last >> shift:
+            return self._ranges  # wider than a bucket: every range
+        bucket = self._buckets_of_ranges.get((version, first >> shift), [])
+        if not self._wide_ranges:
+            return bucket
+        order = {id(r): n for n, r in enumerate(self._ranges)}
+        return sorted([*self._wide_ranges, *bucket], key=lambda r: order[id(r)])
+
+    def cut(self, owners: list[Owner]) -> bool:
+        """Whether a CIDR's answer was cut at MAX_ANSWERS addresses or networks."""
+        held = len({o.address for o in owners if o.kind not in (CONTAINS, OVERLAPS)})
+        networks = sum(1 for o in owners if o.kind in (CONTAINS, OVERLAPS))
+        return held >= MAX_ANSWERS or networks >= MAX_ANSWERS
 
     def _network(self, network: Network) -> list[Owner]:
         first, last = int(network.network_address), int(network.broadcast_address)
@@ -506,11 +536,15 @@ class WhoisIndex:
             found.extend(
                 Owner(text, h.arn, h.via, h.kind, h.region) for h in _by_place(self._ips[key])
             )
-        for r in self._ranges:
+        networks = 0
+        for r in self._ranges_near(network.version, first, last):
             if r.version != network.version or r.last < first or r.first > last:
                 continue
             kind = CONTAINS if r.first <= first and last <= r.last else OVERLAPS
             found.append(Owner(r.cidr, r.arn, None, kind, r.region))
+            networks += 1
+            if networks >= MAX_ANSWERS:
+                break
         return found
 
     def _dns(self, name: str) -> list[Owner]:

@@ -489,3 +489,31 @@ def test_an_interface_without_an_owner_gives_way_to_the_resource_recording_its_a
     bare = eni("eni-mt", ["10.0.1.60"], description=None)
     index = WhoisIndex.build([bare, EFS])
     assert owners(index, "10.0.1.60") == [(EFS.arn, "eni-mt", PRIVATE_IP)]
+
+
+def test_a_wide_cidr_is_cut_and_says_so() -> None:
+    from awsexplorer.model.whois import MAX_ANSWERS
+
+    many = [
+        res(kinds.INSTANCE, f"i-{n}", private_ip=f"10.{n // 65536}.{n // 256 % 256}.{n % 256}")
+        for n in range(MAX_ANSWERS + 10)
+    ]
+    index = WhoisIndex.build([VPC, *many])
+    found = index.answer("10.0.0.0/8")
+    held = [o for o in found if o.kind == PRIVATE_IP]
+    assert len(held) == MAX_ANSWERS and held[0].address == "10.0.0.0"
+    assert index.cut(found)
+    assert not index.cut(index.answer("10.0.1.0/24"))
+
+
+def test_a_range_wider_than_a_lookup_block_is_still_found() -> None:
+    """VPC blocks are /16 at most, but a snapshot may say otherwise: a /12 is checked too."""
+    wide = res(kinds.VPC, "vpc-wide", cidr="172.16.0.0/12")
+    narrow = res(kinds.SUBNET, "subnet-n", cidr="172.20.1.0/24")
+    index = WhoisIndex.build([wide, narrow])
+    assert owners(index, "172.20.1.9") == [(wide.arn, None, CONTAINS), (narrow.arn, None, CONTAINS)]
+    assert owners(index, "172.31.0.1") == [(wide.arn, None, CONTAINS)]
+    assert [(o.arn, o.kind) for o in index.answer("172.20.1.0/28")] == [
+        (wide.arn, CONTAINS),
+        (narrow.arn, CONTAINS),
+    ]

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
-    from awsexplorer.model.whois import NotAnAddress, WhoisIndex, parse
+    from awsexplorer.model.whois import MAX_ANSWERS, NotAnAddress, WhoisIndex, parse
 
     try:
         query = parse(args.address)
@@ -63,7 +63,13 @@ def _run(args: argparse.Namespace) -> int:
             "(an IP, a CIDR such as 10.0.0.0/16, or a DNS name)."
         ) from None
     result = snapshot.read(args.snapshot)
-    owners = WhoisIndex.build(result.resources).lookup(query)
+    index = WhoisIndex.build(result.resources)
+    owners = index.lookup(query)
+    if index.cut(owners):
+        sys.stderr.write(
+            f"awsexplorer: the answer is cut at {MAX_ANSWERS} addresses and {MAX_ANSWERS} "
+            "VPCs/subnets, in address order: ask a narrower CIDR for the rest.\n"
+        )
     if args.format == "json":
         sys.stdout.write(json_text([o.to_dict() for o in owners], indent=1) + "\n")
     else:
