@@ -257,11 +257,25 @@ def create_default_vpcs(aws: Aws, account_id: str) -> None:
         from moto.ec2.models import ec2_backends
     except ImportError:  # pragma: no cover - moto is what runs the demo
         return
+    backends = ec2_backends[account_id]
+
+    def create(name: str) -> None:
+        # keys(): moto's `in` answers for every known region, created or not
+        if name in backends.keys():  # noqa: SIM118
+            # moto's reset re-creates, while it resets them, the EC2 backends that other
+            # backends hold (auto scaling's, ECS's...), with IDs drawn before the seed; resetting
+            # one again draws the same IDs a fresh backend would, in this fixed order.
+            backends[name].reset()
+        else:
+            backends[name]  # instantiating the backend creates the default VPC
+
+    create(SHARED)  # before the request below, which would otherwise create it
     regions = aws("ec2", SHARED).describe_regions(
         Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}]
     )["Regions"]
     for name in sorted(r["RegionName"] for r in regions):
-        ec2_backends[account_id][name]  # instantiating the backend creates the default VPC
+        if name != SHARED:
+            create(name)
         _connect_default_vpc(aws("ec2", name))
 
 

@@ -73,8 +73,12 @@ sources with no failure handling, resources no alarm watches, NAT without an S3 
 - ec2-volume-unattached: volume `old-reporting-data`. Look-alike: `prod-app-a-data`, attached.
 - ec2-eip-unattached: Elastic IP `prod-old-vpn-eip`. Look-alikes: `prod-bastion-eip` (on the
   bastion), `prod-nat-eip` (on the NAT gateway).
-- billing-alarm-missing: alarms exist (`orders-db-cpu-high` in eu-west-1,
-  `ci-runner-status-check` in us-east-1) but none on AWS/Billing, and no budget.
+- billing-alarm-missing is not shown: the account has a budget (`monthly-aws-spend`, below).
+
+Guardrails and spend (issue 13): demo/operations.py lists them with their look-alikes
+(guardrail-off in eu-central-1 and ap-southeast-2, ec2-instance-unmanaged on `prod-bastion` and
+`load-test-tmp`, budget-no-forecast-alert on `monthly-aws-spend`, region-spend-unexplained for
+RDS billed in ap-southeast-2; the demo scans with --cost, its Cost Explorer being moto's).
 
 Hygiene
 - tag-missing-required: instance `load-test-tmp` and its volume (Name only), bucket
@@ -110,6 +114,7 @@ from awsexplorer.demo.messaging import build_messaging
 from awsexplorer.demo.mistakes_edges import build_mistakes_edges
 from awsexplorer.demo.mistakes_policies import build_mistakes_policies
 from awsexplorer.demo.network import build_network, create_default_vpcs
+from awsexplorer.demo.operations import build_operations
 from awsexplorer.demo.storage import build_storage
 from awsexplorer.model.calls import ALL_CALLS
 
@@ -190,6 +195,7 @@ def seed(endpoint_url: str) -> None:
         build_mistakes_policies(aws, network)  # issue 13: policies onto what the rest made
         build_mistakes_edges(aws, network)  # issue 13: after all it wires together
         build_exposure(aws, network)  # issue 16: ACLs that block, one that does not
+        build_operations(aws, endpoint_url, DEMO_ACCOUNT_ID)  # last: SSM's instances
     backdate_activity(DEMO_ACCOUNT_ID)
     mark_seeded(aws)
     log.debug("demo account seeded in %.2f s", time.perf_counter() - started)

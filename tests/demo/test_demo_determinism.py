@@ -6,7 +6,6 @@ import urllib.request
 from typing import Any
 
 import boto3
-import pytest
 from moto.server import ThreadedMotoServer
 
 from awsexplorer.demo import demo_config
@@ -81,14 +80,6 @@ def _reset(endpoint: str) -> None:
     urllib.request.urlopen(request, timeout=30).close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "Known regression, to fix next: since the coverage builders (demo/containers.py, "
-        "edges.py, data_plane.py) joined the seed, 58 ids differ between two seeds after a reset, "
-        "though moto's seeded random stream is identical; the cause is not yet found"
-    ),
-)
 def test_two_seeded_servers_hold_identical_ids() -> None:
     first = demo_config().endpoint_url
     assert first is not None
