@@ -23,6 +23,12 @@ def make_app(options: AppOptions) -> App[int]:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    if len(getattr(args, "profiles", None) or []) > 1:
+        raise UserError(
+            "The TUI scans one account live; --profile was given more than once.",
+            "Scan them all with `awsexplorer scan --profile A --profile B --output all.json`, "
+            "then open it: `awsexplorer --snapshot all.json`.",
+        )
     loaded = None
     if args.snapshot is not None:
         from awsexplorer import snapshot

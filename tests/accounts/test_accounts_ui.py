@@ -151,3 +151,14 @@ async def test_an_account_node_expands_to_its_regions_types_and_resources() -> N
         # The failed account has nothing to expand.
         failed = next(n for n in tree.root.children if n.data and n.data.service == "555566667777")
         assert not failed.allow_expand
+
+
+def test_the_findings_view_names_each_findings_account() -> None:
+    from awsexplorer import snapshot
+    from awsexplorer.ui.views.findings import build_findings_view
+
+    view = build_findings_view(snapshot.read(FIXTURE))
+    places = {row.region.split()[0] for row in view.findings}
+    assert places == {"acme-prod", "Staging"}
+    assert view.filtered("staging").findings  # `/staging` narrows to that account's warnings
+    assert all(row.region.startswith("Staging") for row in view.filtered("staging").findings)

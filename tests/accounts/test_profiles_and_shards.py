@@ -198,3 +198,9 @@ def test_every_account_is_in_exactly_one_shard() -> None:
         keys: Callable[[list[Any]], list[str]] = lambda ts: [t.key for t in ts]  # noqa: E731
         everything = sorted(k for s in shards for k in keys(s))
         assert everything == sorted(t.key for t in targets)
+
+
+def test_the_tui_says_how_to_see_several_profiles(capsys: Any) -> None:
+    assert main(["--profile", "a", "--profile", "b"]) == 2
+    err = capsys.readouterr().err
+    assert "--profile was given more than once" in err and "awsexplorer scan --profile A" in err

@@ -88,6 +88,12 @@ def _unchecked(checks: list[CheckResult]) -> list[UncheckedRow]:
 
 def build_findings_view(result: ScanResult) -> FindingsView:
     index = index_by_arn(result.resources)
+    # Several accounts: each warning's place names its account (alias or name), first.
+    names = {a.id: a.label for a in result.account_scans()} if result.multi_account else {}
+
+    def where(account_id: str | None, region: str) -> str:
+        return f"{names.get(account_id or '', account_id)} {region}" if names else region
+
     rows = [
         FindingRow(
             severity=f.severity,
@@ -95,7 +101,7 @@ def build_findings_view(result: ScanResult) -> FindingsView:
             arn=f.resource,
             resource="account" if f.account_level else label_for(f.resource, index),
             resource_type=index[f.resource].type if f.resource in index else None,
-            region=f.region,
+            region=where(f.account_id, f.region),
             message=f.message,
             remediation=f.remediation,
         )
