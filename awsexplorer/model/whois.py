@@ -634,7 +634,6 @@ class _Owners:
         self._ids: dict[tuple[str | None, str, str], dict[str, tuple[str, str]]] = defaultdict(dict)
         for rtype in (
             kinds.INSTANCE,
-            kinds.NETWORK_INTERFACE,
             kinds.NAT_GATEWAY,
             kinds.VPC_ENDPOINT,
             kinds.TRANSIT_GATEWAY_ATTACHMENT,
@@ -652,6 +651,7 @@ class _Owners:
         for lb in by_type.get(kinds.LOAD_BALANCER, []):
             suffix = lb.arn.split(":loadbalancer/", 1)[-1]
             self._ids[(_account(lb), lb.region, kinds.LOAD_BALANCER)][suffix] = (lb.arn, lb.region)
+        self._interfaces_loaded = False
         # Interfaces their owner names (a NAT gateway lists its own).
         self._interfaces: dict[tuple[str | None, str, str], tuple[str, str]] = {}
         for nat in by_type.get(kinds.NAT_GATEWAY, []):
@@ -665,6 +665,10 @@ class _Owners:
             names.sort(key=len, reverse=True)
 
     def find(self, near: Resource, rtype: str, key: str) -> tuple[str, str] | None:
+        if rtype == kinds.NETWORK_INTERFACE and not self._interfaces_loaded:
+            self._interfaces_loaded = True  # rarely needed: an Elastic IP's lost interface
+            for r in self._by_type.get(rtype, []):
+                self._ids[(_account(r), r.region, rtype)][r.id] = (r.arn, r.region)
         return self._ids.get((_account(near), near.region, rtype), {}).get(key)
 
     def of_interface(self, eni: Resource) -> list[tuple[str, str]]:
