@@ -162,3 +162,16 @@ def test_the_findings_view_names_each_findings_account() -> None:
     assert places == {"acme-prod", "Staging"}
     assert view.filtered("staging").findings  # `/staging` narrows to that account's warnings
     assert all(row.region.startswith("Staging") for row in view.filtered("staging").findings)
+
+
+async def test_jump_suggestions_name_their_account_and_offer_the_accounts() -> None:
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        main = pilot.app.main
+        vpc = [s for s in main.suggest("vpc-0staging") if not s.is_command]
+        assert vpc and vpc[0].prompt.plain.endswith("Staging")
+        offered = [s.value for s in main.suggest("account st")]
+        assert offered == [f"account {STAGING}"]
+        main.run_command(offered[0], is_command=True)
+        await pilot.pause()
+        assert pilot.app.state.account_view == STAGING

@@ -330,6 +330,16 @@ class MainScreen(Screen[None]):
                 found.append(Suggestion(prompt, f"region {view.name}", True))
         if needle.startswith("region"):
             return found
+        accounts = {a.id: a.label for a in self.state.member_accounts}  # several accounts
+        if needle.startswith("account"):
+            account_part = needle.removeprefix("account").strip()
+            for account_id, label in accounts.items():
+                if account_part in f"{account_id} {label.lower()}":
+                    prompt = Text.assemble(
+                        (f":account {inert(label, limit=40)}", "bold"), f"  {account_id}"
+                    )
+                    found.append(Suggestion(prompt, f"account {account_id}", True))
+            return found
         for resource in self.state.search(needle, limit=MAX_RESOURCE_SUGGESTIONS):
             # Names and ids from AWS or a snapshot: inert, cut, never markup.
             prompt = Text(inert(resource.name, limit=60), style="bold")
@@ -337,6 +347,9 @@ class MainScreen(Screen[None]):
                 prompt.append(f"  {inert(resource.id, limit=60)}")
             prompt.append(f"  {inert(short_type(resource.type), limit=40)}", style="dim")
             prompt.append(f"  {inert(resource.region, limit=40)}", style="cyan")
+            if accounts and resource.account_id:  # which account it is in
+                account = accounts.get(resource.account_id, resource.account_id)
+                prompt.append(f"  {inert(account, limit=30)}", style="magenta")
             found.append(Suggestion(prompt, resource.arn, False))
         return found
 
