@@ -78,12 +78,13 @@ def ec2_snapshot_public(ctx: CheckContext) -> Iterator[Outcome]:
         elif public:
             attrs = snapshot.attributes
             source = f" of volume {attrs['volume_id']}" if attrs.get("volume_id") else ""
-            size = f", {attrs['size_gib']} GiB" if attrs.get("size_gib") else ""
-            encrypted = "" if attrs.get("encrypted") else ", unencrypted"
+            facts = [f"{attrs['size_gib']} GiB"] if attrs.get("size_gib") else []
+            facts += [] if attrs.get("encrypted") else ["unencrypted"]
+            details = f" [{', '.join(facts)}]" if facts else ""
             yield flag(
                 snapshot,
-                f"EBS snapshot {label(snapshot)}{source}{size}{encrypted} can be made into a "
-                "volume by anyone (createVolumePermission group all)",
+                f"EBS snapshot {label(snapshot)}{source}{details} can be made into a volume "
+                "by anyone (createVolumePermission group all)",
             )
 
 
@@ -124,12 +125,13 @@ def rds_snapshot_public(ctx: CheckContext) -> Iterator[Outcome]:
                 else "DB snapshot"
             )
             source = f" of {attrs['source']}" if attrs.get("source") else ""
-            engine = f" ({attrs['engine']})" if attrs.get("engine") else ""
-            encrypted = "" if attrs.get("encrypted") else ", unencrypted"
+            facts = [str(attrs["engine"])] if attrs.get("engine") else []
+            facts += [] if attrs.get("encrypted") else ["unencrypted"]
+            details = f" ({', '.join(facts)})" if facts else ""
             yield flag(
                 snapshot,
-                f"{what} {snapshot.id}{source}{engine}{encrypted} can be restored by any AWS "
-                "account (restore attribute includes all)",
+                f"{what} {snapshot.id}{source}{details} can be restored by any AWS account "
+                "(restore attribute includes all)",
             )
 
 

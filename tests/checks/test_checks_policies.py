@@ -139,7 +139,7 @@ def test_public_snapshots_and_images_on_moto(
     assert snapshots["public-snap"].endswith(
         "(public-snap) of volume "
         + next(r.attributes["volume_id"] for r in result.resources if r.name == "public-snap")
-        + ", 8 GiB, unencrypted can be made into a volume by anyone "
+        + " [8 GiB, unencrypted] can be made into a volume by anyone "
         "(createVolumePermission group all)"
     )
     images = found("ec2-image-public", result, by="name")
@@ -149,7 +149,7 @@ def test_public_snapshots_and_images_on_moto(
     rds = found("rds-snapshot-public", result)
     assert sorted(rds) == ["aurora1-public", "db1-public-export"]
     assert rds["db1-public-export"] == (
-        "DB snapshot db1-public-export of db1 (postgres), unencrypted can be restored by any "
+        "DB snapshot db1-public-export of db1 (postgres, unencrypted) can be restored by any "
         "AWS account (restore attribute includes all)"
     )
     assert rds["aurora1-public"].startswith("DB cluster snapshot aurora1-public of aurora1")
