@@ -4,14 +4,15 @@ Production (eu-west-1)
 - lambda-async-no-failure-destination: function `order-events-handler`, invoked by EventBridge
   rule `order-placed` and by a subscription to SNS topic `orders-events`, with neither a
   dead-letter queue nor an on-failure destination. Look-alike: `invoice-mailer`, invoked by rule
-  `invoice-due` (a schedule), its failed invocations sent to queue `invoice-mailer-dlq` (its
-  on-failure destination).
+  `invoice-due` (a schedule), its failed invocations sent to `orders-dlq` (its on-failure
+  destination). Both have an Errors alarm.
 - stepfunctions-no-error-handling: state machine `order-fulfilment` (Task `ReserveStock` has
   neither Retry nor Catch). Look-alike: `refund-flow`, every Task retries and catches.
 - logs-retention-unset: log group `/aws/lambda/order-events-handler`. Look-alike:
   `/aws/lambda/invoice-mailer`, 30 days.
-- CloudFormation stack `orders-integration` owns `invoice-mailer-dlq` and
-  `/aws/lambda/invoice-mailer` (from its resource list: neither carries the stack tag on moto).
+- CloudFormation stack `orders-integration` owns queue `invoice-requests` (redrives to
+  `orders-dlq`) and `/aws/lambda/invoice-mailer` (from its resource list: neither carries the
+  stack tag on moto).
 Far away (ap-southeast-2), forgotten with the load test: state machine `load-test-orchestrator`
   (no error handling), started nightly by rule `load-test-nightly`; log group
   `/aws/lambda/load-test-runner` kept forever.
@@ -33,14 +34,23 @@ ACCOUNT = "123456789012"
 STACK_NAME = "orders-integration"
 HANDLER = "order-events-handler"
 MAILER = "invoice-mailer"
-MAILER_DLQ = "invoice-mailer-dlq"
+REQUESTS = "invoice-requests"
+DLQ = "orders-dlq"  # demo/messaging.py's dead-letter queue
+ALARM_TOPIC = f"arn:aws:sns:{PRODUCTION}:{ACCOUNT}:prod-ops-alerts"  # demo/messaging.py's
 
 _STACK_TEMPLATE = {
-    "Description": "Orders integration: the invoice mailer's dead-letter queue and logs",
+    "Description": "Orders integration: the invoice requests queue and the mailer's logs",
     "Resources": {
-        "MailerDeadLetters": {
+        "InvoiceRequests": {
             "Type": "AWS::SQS::Queue",
-            "Properties": {"QueueName": MAILER_DLQ},
+            "Properties": {
+                "QueueName": REQUESTS,
+                "RedrivePolicy": {
+                    "deadLetterTargetArn": f"arn:aws:sqs:{PRODUCTION}:{ACCOUNT}:{DLQ}",
+                    "maxReceiveCount": 5,
+                },
+                "Tags": tag_list(tags(environment="production")),
+            },
         },
         "MailerLogs": {
             "Type": "AWS::Logs::LogGroup",
@@ -102,11 +112,24 @@ def _production(aws: Aws, role: str) -> None:
             Code=_code(),
             Tags=tags(environment=env),
         )
-    # Look-alike: the mailer's failed invocations go to the stack's queue.
+    # Look-alike: the mailer's failed invocations go to the dead-letter queue.
     lambda_.put_function_event_invoke_config(
         FunctionName=MAILER,
-        DestinationConfig={"OnFailure": {"Destination": _arn("sqs", PRODUCTION, MAILER_DLQ)}},
+        DestinationConfig={"OnFailure": {"Destination": _arn("sqs", PRODUCTION, DLQ)}},
     )
+    for name in (HANDLER, MAILER):  # both watched: monitoring-no-alarm's look-alikes
+        aws("cloudwatch", PRODUCTION).put_metric_alarm(
+            AlarmName=f"{name}-errors",
+            Namespace="AWS/Lambda",
+            MetricName="Errors",
+            Dimensions=[{"Name": "FunctionName", "Value": name}],
+            Statistic="Sum",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=1.0,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            AlarmActions=[ALARM_TOPIC],
+        )
     # Pitfall: events and messages invoke the handler asynchronously; a failure is dropped.
     events = aws("events", PRODUCTION)
     rules = (

@@ -316,3 +316,15 @@ def test_findings_text_names_each_findings_account(tmp_path: Path, capsys: Any) 
     out = capsys.readouterr().out
     assert "Account, region" in out
     assert "account acme-prod" in out and "acme-prod eu-west-1" in out
+
+
+def test_an_empty_shard_is_a_valid_file_that_merges_into_nothing(tmp_path: Path) -> None:
+    from awsexplorer.model.accounts import empty_shard
+
+    empty = snapshot.write(empty_shard(STAMP), tmp_path / "part-3.json")
+    data = json.loads(empty.read_text())
+    assert data["accounts"] == [] and data["resources"] == [] and data["account"] is None
+    assert snapshot.read(empty).account_scans() == []
+    full = snapshot.write(three_accounts(), tmp_path / "part-0.json")
+    merged = snapshot.read_many([empty, full])
+    assert snapshot.to_dict(merged)["accounts"] == snapshot.to_dict(snapshot.read(full))["accounts"]

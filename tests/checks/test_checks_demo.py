@@ -105,6 +105,13 @@ EXPECTED = {
     ("monitoring-no-alarm", EU, "reporting-db"),
     ("monitoring-no-alarm", EU, "orders-dlq"),
     ("ec2-nat-without-s3-endpoint", EU, "prod-vpc"),
+    # Integration (demo/integration.py); look-alikes: invoice-mailer (on-failure destination),
+    # refund-flow (every Task retries and catches), /aws/lambda/invoice-mailer (30 days).
+    ("lambda-async-no-failure-destination", EU, "order-events-handler"),
+    ("stepfunctions-no-error-handling", EU, "order-fulfilment"),
+    ("stepfunctions-no-error-handling", AU, "load-test-orchestrator"),
+    ("logs-retention-unset", EU, "/aws/lambda/order-events-handler"),
+    ("logs-retention-unset", AU, "/aws/lambda/load-test-runner"),
 }
 
 

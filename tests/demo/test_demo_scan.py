@@ -35,12 +35,13 @@ SEEDED: dict[str, dict[str, int]] = {
         # + orders-stream-sync, orders-events-archiver (mistakes_edges); order-events-handler,
         # invoice-mailer (demo/integration.py)
         "lambda:function": 6,
-        "sqs:queue": 4,  # + invoice-mailer-dlq (the orders-integration stack's)
+        "sqs:queue": 4,  # + invoice-requests (the orders-integration stack's)
         "sns:topic": 2,
         "dynamodb:table": 1,
         "s3:bucket": 4,  # + acme-prod-trail-logs (mistakes_policies)
         "cloudtrail:trail": 1,  # prod-data-events (mistakes_policies)
-        "cloudwatch:alarm": 4,  # orders-db-cpu-high, three functions' Errors (mistakes_edges)
+        # orders-db-cpu-high, three functions' Errors (mistakes_edges), two (demo/integration.py)
+        "cloudwatch:alarm": 6,
         "apigateway:restapi": 1,  # orders-public-api
         "wafv2:webacl": 1,  # prod-edge-waf
         "acm:certificate": 1,
