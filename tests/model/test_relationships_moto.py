@@ -293,3 +293,23 @@ def test_both_directions_and_the_answer(scanned: Any) -> None:
     )
     assert index.find(ids["web"]) == [web]
     assert index.find("web") == [web]
+
+
+def test_related_on_the_scanned_snapshot(
+    scanned: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`awsexplorer related` on the scan written as a snapshot says what the index says."""
+    from awsexplorer import snapshot
+    from awsexplorer.cli import main
+
+    ids, result, index = scanned
+    path = snapshot.write(result, tmp_path / "moto.json")
+    assert main(["related", str(path), ids["key"], "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    volume = next(r.arn for r in result.resources if r.id == ids["volume"])
+    assert found == {
+        "resource": ids["key"],
+        "uses": [],
+        "used_by": [{"kind": rel.KMS_KEY, "arn": volume}],
+    }
+    assert found == rel.answer(index, index.find(ids["key"])[0])
