@@ -419,6 +419,10 @@ class _Builder:
     def link_target(self, region: str, value: str) -> str | None:
         if value in self.listeners:
             return self.listeners[value]
+        if ":dynamodb:" in value and "/stream/" in value:  # a table's stream is the table's
+            table = value.split("/stream/", 1)[0]
+            if table in self.index.resources:
+                return table
         if ":function:" in value:
             return self.function(region, value)
         return self.index.ref(region, value)

@@ -272,9 +272,16 @@ def test_links_are_edges_of_their_kind_and_a_listener_is_its_load_balancer() -> 
             {"kind": "", "arn": fn.arn},  # no kind: not an edge
         ],
     )
-    assert edges([lb, fn, api]) == {
+    table = res(k.DYNAMODB_TABLE, "orders", arn=f"arn:aws:dynamodb:{R}:{A}:table/orders")
+    mapping = res(
+        k.EVENT_SOURCE_MAPPING,
+        "m",
+        links=[{"kind": "source", "arn": f"{table.arn}/stream/2026-01-01T00:00:00.000"}],
+    )
+    assert edges([lb, fn, api, table, mapping]) == {
         (api.arn, lb.arn, k.INTEGRATION_LINK),
         (api.arn, fn.arn, k.INTEGRATION_LINK),
+        (mapping.arn, table.arn, "source"),  # the table's stream: the table
     }
 
 
