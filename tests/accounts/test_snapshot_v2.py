@@ -328,3 +328,16 @@ def test_an_empty_shard_is_a_valid_file_that_merges_into_nothing(tmp_path: Path)
     full = snapshot.write(three_accounts(), tmp_path / "part-0.json")
     merged = snapshot.read_many([empty, full])
     assert snapshot.to_dict(merged)["accounts"] == snapshot.to_dict(snapshot.read(full))["accounts"]
+
+
+def test_findings_csv_carries_each_findings_account(tmp_path: Path, capsys: Any) -> None:
+    import csv
+    import io
+
+    path = snapshot.write(three_accounts(), tmp_path / "all.json")
+    capsys.readouterr()
+    assert main(["findings", str(path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["account_id"] for r in rows} == {"111111111111", "222222222222"}
+    weak = [r["account_id"] for r in rows if r["check"] == "iam-password-policy-weak"]
+    assert weak == ["111111111111"]

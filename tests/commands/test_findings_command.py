@@ -85,7 +85,16 @@ def test_csv(saved: Path, capsys: Any) -> None:
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["check"], r["resource"]) for r in rows] == [("iam-root-mfa-disabled", ROOT_ARN)]
-    assert list(rows[0]) == ["severity", "check", "resource", "region", "message", "remediation"]
+    assert list(rows[0]) == [
+        "severity",
+        "check",
+        "resource",
+        "region",
+        "message",
+        "remediation",
+        "account_id",  # the account each finding is about (snapshot version 2)
+    ]
+    assert rows[0]["account_id"] == "123456789012"
 
 
 def test_text_groups_by_severity(saved: Path, capsys: Any) -> None:

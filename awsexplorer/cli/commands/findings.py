@@ -21,7 +21,8 @@ from awsexplorer.model import Finding, Severity
 
 NAME = "findings"
 
-CSV_COLUMNS = ("severity", "check", "resource", "region", "message", "remediation")
+# account_id last: the account each finding is about (snapshot version 2).
+CSV_COLUMNS = ("severity", "check", "resource", "region", "message", "remediation", "account_id")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -76,7 +77,7 @@ def write_csv(findings: list[Finding]) -> None:
     writer.writeheader()
     for finding in findings:
         row = finding.to_dict()
-        writer.writerow({column: csv_cell(row[column]) for column in CSV_COLUMNS})
+        writer.writerow({column: csv_cell(row.get(column) or "") for column in CSV_COLUMNS})
 
 
 def list_checks(output_format: str) -> int:
