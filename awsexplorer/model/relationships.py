@@ -265,6 +265,7 @@ class _Builder:
         self.api_ids: dict[tuple[str, str], str] = {}  # (region, API id) -> API ARN
         self.buckets: dict[str, str] = {}  # bucket name -> ARN
         self.stacks: dict[tuple[str, str], str] = {}  # (region, stack name) -> stack ARN
+        self.stack_names: dict[str, list[str]] = defaultdict(list)  # name -> stack ARNs
         self.secrets: dict[tuple[str, str], str] = {}  # (region, secret name) -> secret ARN
         self.route_tables: list[Resource] = []
         self.subnets: list[Resource] = []
@@ -276,7 +277,8 @@ class _Builder:
             rtype = resource.type
             if rtype not in wanted:
                 if rtype.startswith("cloudformation:") and ":stack/" in resource.arn:
-                    self.stacks[(resource.region, resource.name)] = resource.arn
+                    self.stacks[(resource.region, resource.id)] = resource.arn
+                    self.stack_names[resource.id].append(resource.arn)
                 continue
             attrs = resource.attributes
             if rtype == k.KMS_KEY_TYPE:
@@ -428,11 +430,17 @@ class _Builder:
         return self.index.ref(region, value)
 
     def stack_edge(self, resource: Resource) -> None:
-        """The stack that manages it: its stack-id tag (an ARN), else the stack held by name."""
+        """The stack that manages it: the stack of that name held in its region, else its
+        stack-id tag (an ARN), else the only stack of that name (an IAM role is global)."""
         name = resource.attributes.get(MANAGED_BY)
         if not isinstance(name, str) or not name:
             return
-        stack = self.stacks.get((resource.region, name)) or resource.tags.get(STACK_ID_TAG)
+        named = self.stack_names.get(name, [])
+        stack = (
+            self.stacks.get((resource.region, name))
+            or resource.tags.get(STACK_ID_TAG)
+            or (named[0] if len(named) == 1 else None)
+        )
         if stack:
             self.index.add(stack, resource.arn, STACK_RESOURCE)
 

@@ -217,7 +217,10 @@ def test_stack_peering_vpn_snapshots_caches_trail_alarm_and_dead_letters() -> No
         tags={STACK_TAG: "app", rel.STACK_ID_TAG: stack_arn},
         **{MANAGED_BY: "app"},
     )
-    dlq = res(k.QUEUE, "dlq", arn=f"arn:aws:sqs:{R}:{A}:dlq")
+    dlq = res(k.QUEUE, "dlq", arn=f"arn:aws:sqs:{R}:{A}:dlq", **{MANAGED_BY: "ops"})
+    ops = res(k.STACK, "ops", arn=f"arn:aws:cloudformation:{R}:{A}:stack/ops/uuid-2")
+    role = res(k.IAM_ROLE, "r", arn=f"arn:aws:iam::{A}:role/r", region="global")
+    role.attributes[MANAGED_BY] = "ops"  # global: the only stack of that name
     fn = res(k.FUNCTION, "f", dead_letter_target=dlq.arn)
     vpc_a, vpc_b = res(k.VPC, "vpc-a"), res(k.VPC, "vpc-b", region="us-east-1")
     peering = res(
@@ -241,10 +244,13 @@ def test_stack_peering_vpn_snapshots_caches_trail_alarm_and_dead_letters() -> No
     trail = res(k.TRAIL, "t", s3_bucket="logs")
     topic = res(k.TOPIC, "alerts", arn=f"arn:aws:sns:{R}:{A}:alerts")
     alarm = res(k.ALARM, "a", alarm_actions=[topic.arn])
-    everything = [queue, dlq, fn, vpc_a, vpc_b, peering, cgw, vgw, vpn, db_cluster, db, db_snap]
+    everything = [queue, dlq, ops, role, fn, vpc_a, vpc_b, peering, cgw, vgw, vpn, db_cluster]
+    everything += [db, db_snap]
     everything += [volume, ebs_snap, image, group, cache, bucket, trail, topic, alarm]
     assert edges(everything) == {
         (stack_arn, queue.arn, rel.STACK_RESOURCE),
+        (ops.arn, dlq.arn, rel.STACK_RESOURCE),  # the stack held in the scan, by name
+        (ops.arn, role.arn, rel.STACK_RESOURCE),
         (fn.arn, dlq.arn, rel.DEAD_LETTER),
         (peering.arn, vpc_a.arn, rel.VPC),
         (peering.arn, vpc_b.arn, rel.VPC),
