@@ -78,7 +78,7 @@ class ExposedScreen(ScanViewScreen):
 
     BINDINGS = [
         Binding("enter", "jump", "Show", priority=True),
-        Binding("space", "toggle", "Hops", priority=True, key_display="␣"),
+        Binding("space", "toggle_hops", "Hops", priority=True, key_display="␣"),
         Binding("l,right", "unfold", "Unfold", show=False),
         Binding("h,left", "fold", "Fold", show=False),
         Binding("p", "path", "Path"),
@@ -238,7 +238,7 @@ class ExposedScreen(ScanViewScreen):
             self.expanded.discard(index)
         self.rebuild()
 
-    def action_toggle(self) -> None:
+    def action_toggle_hops(self) -> None:
         self._set_expanded(None)
 
     def action_unfold(self) -> None:
