@@ -125,7 +125,8 @@ def test_scan_json_goes_to_stdout(moto_env: str, capsys: Any) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["format"] == "awsexplorer.snapshot"
-    assert {r["name"] for r in data["regions"]} >= {"global", "eu-west-1"}
+    (account,) = data["accounts"]  # snapshot version 2: each account holds its regions
+    assert {r["name"] for r in account["regions"]} >= {"global", "eu-west-1"}
 
 
 def test_endpoint_from_environment(moto_env: str, monkeypatch: Any, capsys: Any) -> None:
