@@ -209,3 +209,24 @@ class TestSnapshots:
 
         app = make_app(AppOptions(snapshot=wired_snapshot))
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_long_list_is_cut_and_the_filter_reaches_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from awsexplorer.ui.screens import used_by
+
+    monkeypatch.setattr(used_by, "MAX_SHOWN", 1)
+    app = make_app(AppOptions(snapshot=SMALL))
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        app.main.jump(GROUP)
+        await pilot.press("u")
+        await pilot.pause()
+        listed = _listed(app)
+        assert "… 1 more: type / to narrow" in listed and "bastion" in listed
+        assert "prod" not in listed  # what it uses comes after what uses it
+        await pilot.press("slash", *"vpc")
+        await pilot.pause()
+        listed = _listed(app)
+        assert "prod  vpc-0a1b2c3d4e5f60001" in listed and "more" not in listed

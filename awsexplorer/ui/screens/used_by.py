@@ -24,6 +24,9 @@ from awsexplorer.model.relationships import RelationIndex
 from awsexplorer.ui.relations_detail import USED_BY, USES, Related, related
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 
+# Entries listed at most (a security group can be used by thousands): `/` narrows the rest.
+MAX_SHOWN = 1000
+
 
 class UsedByScreen(ScanViewScreen):
     """What uses a resource, then what it uses; Enter: that resource in the tree."""
@@ -76,7 +79,9 @@ class UsedByScreen(ScanViewScreen):
 
     def _options(self) -> list[Option]:
         options: list[Option] = []
-        items = self.shown()
+        items = sorted(self.shown(), key=lambda i: i.direction != USED_BY)  # as listed below
+        hidden = max(len(items) - MAX_SHOWN, 0)
+        items = items[:MAX_SHOWN] if hidden else items
         for direction, title in ((USED_BY, "Used by"), (USES, "Uses")):
             mine = [i for i in items if i.direction == direction]
             kinds = sorted({i.kind for i in mine})
@@ -90,6 +95,9 @@ class UsedByScreen(ScanViewScreen):
                     line = Text("  ")
                     line.append_text(item.label(self.resource.region))
                     options.append(Option(line, id=f"{direction}|{kind}|{number}|{item.arn}"))
+        if hidden:
+            more = f"… {hidden} more: type / to narrow"
+            options.append(Option(Text(more, style="italic"), disabled=True))
         if not options:
             what = "Nothing matches the filter." if self.filter_text.strip() else "Nothing."
             options.append(Option(Text(what, style="dim"), disabled=True))
