@@ -307,7 +307,8 @@ def test_the_cli_exits_3_and_still_writes_the_snapshot(
     assert code == 3
     assert "Traceback" not in capsys.readouterr().err
     document = json.loads(out.read_text())
-    regions = {r["name"]: r for r in document["regions"]}
+    (scanned,) = document["accounts"]  # snapshot version 2: each account holds its regions
+    regions = {r["name"]: r for r in scanned["regions"]}
     assert regions["eu-west-1"]["status"] == "partial"
     assert {e["service"] for e in regions["eu-west-1"]["errors"]} == {"sqs"}
     assert {e["code"] for e in regions["eu-west-1"]["errors"]} == {"AccessDenied"}
