@@ -98,7 +98,7 @@ def _definition(region: str) -> str:
                 "Charge": {
                     "Type": "Task",
                     "Resource": "arn:aws:states:::lambda:invoke",
-                    "Parameters": {"FunctionName": "handler", "Payload.$": "$"},
+                    "Parameters": {"FunctionName": "handler:$LATEST", "Payload.$": "$"},
                     "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
                     "Next": "Fan",
                 },
@@ -333,7 +333,8 @@ def test_state_machines_keep_their_task_states_and_what_they_call(
         )
         tasks = {t["name"]: (t["target"], t["retry"], t["catch"]) for t in attrs["task_states"]}
         assert tasks == {
-            "Charge": (fn_arn(region, "handler"), True, False),  # lambda:invoke by name
+            # lambda:invoke by a qualified name
+            "Charge": (fn_arn(region, "handler"), True, False),
             "Audit": (fn_arn(region, "worker"), False, True),  # in a Parallel branch, an alias
             "Notify": (fn_arn(region, "worker"), False, False),
         }

@@ -47,10 +47,13 @@ def _states(container: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, An
 
 
 def _unqualified_function(ctx: CollectContext, value: str) -> str:
-    """A function's ARN without its version or alias, from a name or an ARN."""
+    """A function's ARN without its version or alias, from an ARN, a partial ARN
+    (ACCOUNT:function:NAME) or a name, each maybe qualified (NAME:alias, NAME:$LATEST)."""
     if value.startswith("arn:"):
         return ":".join(value.split(":")[:7])
-    return ctx.arn("lambda", f"function:{value}")
+    parts = value.split(":")
+    name = parts[2] if len(parts) >= 3 and parts[1] == "function" else parts[0]
+    return ctx.arn("lambda", f"function:{name}")
 
 
 def _queue_arn(url: str) -> str | None:
