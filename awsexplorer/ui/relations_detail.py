@@ -7,6 +7,7 @@ off the UI thread by the app on a big account; until it is ready the pane says s
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from rich.console import RenderableType
@@ -78,32 +79,41 @@ def _heading(title: str) -> Text:
 
 
 def relations_block(state: ExplorerState, resource: Resource) -> list[RenderableType]:
-    """ "Uses (n)" and "Used by (n)", grouped by kind, a few per kind; `u` lists them all."""
+    """ "Uses (n)" and "Used by (n)", grouped by kind, a few per kind; `u` lists them all.
+
+    Shown on every cursor move: a group used by thousands is counted, and only the few shown
+    are looked up and sorted."""
     if not state.relations_ready and state.resource_total > BUILD_IN_PLACE:
         return [_heading("Uses · Used by"), Text("Working out what uses what…", style="dim")]
-    items = related(state.relations(), resource.arn)
+    index = state.relations()
     parts: list[RenderableType] = []
+    total = 0
     for direction, title in ((USES, "Uses"), (USED_BY, "Used by")):
-        mine = [i for i in items if i.direction == direction]
-        parts.append(_heading(f"{title} ({len(mine)})"))
-        if not mine:
+        by_kind: dict[str, list[str]] = {}
+        for kind, other in index.pairs(resource.arn, used_by=direction == USED_BY):
+            by_kind.setdefault(kind, []).append(other)
+        count = sum(len(others) for others in by_kind.values())
+        total += count
+        parts.append(_heading(f"{title} ({count})"))
+        if not count:
             parts.append(Text("Nothing.", style="dim"))
             continue
         body = Text()
-        kinds = sorted({i.kind for i in mine})
-        for kind in kinds:
-            group = [i for i in mine if i.kind == kind]
+        for kind in sorted(by_kind):
+            others = by_kind[kind]
+            items = [Related(direction, kind, other, index.get(other)) for other in others]
+            first = heapq.nsmallest(SHOWN_PER_KIND, items, key=lambda x: (_sort_name(x), x.arn))
             if body:
                 body.append("\n")
             body.append(inert(kind, limit=40), style="italic")
-            body.append(f" ({len(group)})", style="dim")
-            for item in group[:SHOWN_PER_KIND]:
+            body.append(f" ({len(others)})", style="dim")
+            for item in first:
                 body.append("\n  ")
                 body.append_text(item.label(resource.region))
-            if len(group) > SHOWN_PER_KIND:
-                body.append(f"\n  … {len(group) - SHOWN_PER_KIND} more", style="dim")
+            if len(others) > SHOWN_PER_KIND:
+                body.append(f"\n  … {len(others) - SHOWN_PER_KIND} more", style="dim")
         parts.append(body)
-    if items:
+    if total:
         parts.append(
             Text("u: the whole list (Enter jumps there, Backspace comes back)", style="dim")
         )

@@ -230,3 +230,28 @@ async def test_a_long_list_is_cut_and_the_filter_reaches_the_rest(
         await pilot.pause()
         listed = _listed(app)
         assert "prod  vpc-0a1b2c3d4e5f60001" in listed and "more" not in listed
+
+
+def test_hostile_kinds_and_names_are_shown_as_written_and_inert() -> None:
+    from rich.console import Group
+
+    from awsexplorer.ui.relations_detail import relations_block
+    from awsexplorer.ui.state import ExplorerState
+
+    evil = "[bold red]x[/]\x1b]52;c;aGk=\x07\u202e"
+    target = res(k.QUEUE, "q", arn=f"arn:aws:sqs:{R}:{A}:q", name=evil)
+    source = res(k.FUNCTION, "f", name=evil, links=[{"kind": evil, "arn": target.arn}])
+    state = ExplorerState()
+    state.load(
+        ScanResult(
+            account=Account(A, None, "aws", f"arn:aws:iam::{A}:user/t"),
+            started_at="2026-01-01T00:00:00Z",
+            finished_at="2026-01-01T00:01:00Z",
+            regions=[RegionScan(R, RegionStatus.OK)],
+            resources=[source, target],
+        )
+    )
+    text = _plain(Group(*relations_block(state, source)))
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "[bold red]x[/]" in text  # markup shown as written, never applied
+    assert "Uses (1)" in text and "Used by (0)" in text
