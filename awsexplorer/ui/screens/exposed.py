@@ -32,6 +32,15 @@ RISK_STYLES = {0: "bold red", 1: "bold yellow", 2: "bold"}
 VERDICT_MARK = {"allow": "✔", "deny": "✘", "none": "·"}
 
 
+def hop_id(value: str | None) -> str:
+    """A hop's id as shown: an ARN (a listener's) by its resource part, cut to fit 80 columns."""
+    if not value:
+        return "-"
+    if value.startswith("arn:") and value.count(":") >= 5:
+        value = value.split(":", 5)[5]
+    return inert(value, limit=44)
+
+
 def hop_lines(verdict: Verdict, indent: str = "     ") -> Text:
     """The path, one hop per line: layer, verdict, id, then the rule."""
     text = Text()
@@ -39,7 +48,7 @@ def hop_lines(verdict: Verdict, indent: str = "     ") -> Text:
         style = tone("green") if hop.verdict == "allow" else tone("red", "bold")
         text.append(f"\n{indent}{n}. {hop.layer:<15}", style="dim")
         text.append(f"{VERDICT_MARK.get(hop.verdict, '?')} {hop.verdict:<6}", style=style)
-        text.append(inert(hop.id or "-", limit=60))
+        text.append(hop_id(hop.id))
         text.append(f"\n{indent}   {inert(hop.rule, limit=LIMIT)}", style="italic")
     return text
 
