@@ -118,9 +118,9 @@ def budget_no_forecast_alert(ctx: CheckContext) -> Iterator[Outcome]:
 # -- GuardDuty, Config, Access Analyzer per region ---------------------------------------------
 
 GUARDRAILS = (
-    (kinds.GUARDDUTY_DETECTOR, "GuardDuty", "no detector", "detector suspended"),
-    (kinds.CONFIG_RECORDER, "AWS Config", "no recorder", "recorder not recording"),
-    (kinds.ACCESS_ANALYZER, "IAM Access Analyzer", "no analyzer", "analyzer not active"),
+    (kinds.GUARDDUTY_DETECTOR, "GuardDuty", "detector {} suspended"),
+    (kinds.CONFIG_RECORDER, "AWS Config", "recorder {} not recording"),
+    (kinds.ACCESS_ANALYZER, "IAM Access Analyzer", "analyzer {} not active"),
 )
 
 
@@ -165,23 +165,29 @@ def guardrail_off(ctx: CheckContext) -> Iterator[Outcome]:
         if not holds_resources(resources):
             continue
         off: list[tuple[Resource, str]] = []
-        for rtype, title, absent, stopped in GUARDRAILS:
+        for rtype, title, stopped in GUARDRAILS:
             records = [r for r in resources if r.type == rtype]
             if not records or any(r.attributes.get("enabled") for r in records):
                 continue  # not read (the error makes the check not evaluated) or on
             if any(r.attributes.get("enabled") is None for r in records):
                 yield unknown(records[0], f"{title}'s status not read in {region}")
                 continue
-            present = any(r.attributes.get("present") for r in records)
-            off.append((records[0], f"{title} ({stopped if present else absent})"))
+            record = records[0]
+            # An absent service's record is named for it ("GuardDuty: no detector").
+            what = (
+                f"{title}: {stopped.format(record.id)}"
+                if record.attributes.get("present")
+                else record.name
+            )
+            off.append((record, what))
         if off:
             defaults = default_vpcs(resources)
             mine = sum(1 for r in resources if not is_aws_default(r, defaults))
-            names = ", ".join(what for _, what in off)
+            names = "; ".join(what for _, what in off)
             yield flag(
                 off[0][0],
-                f"{region} holds {mine} resource{'' if mine == 1 else 's'} of yours but {names} "
-                f"{'is' if len(off) == 1 else 'are'} off there",
+                f"{region} holds {mine} resource{'' if mine == 1 else 's'} of yours but "
+                f"guardrails are off there: {names}",
             )
 
 
@@ -242,6 +248,6 @@ def region_spend_unexplained(ctx: CheckContext) -> Iterator[Outcome]:
         )
         yield flag(
             record,
-            f"{region} was billed {_money(total, unit)} in the last 30 days that nothing found "
+            f"{record.name} in {region}: {_money(total, unit)} billed that nothing found "
             f"explains ({why}): {listed}",
         )

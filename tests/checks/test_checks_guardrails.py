@@ -122,12 +122,22 @@ def test_budget_notifications_not_read_are_not_evaluated() -> None:
 # -- guardrail-off --------------------------------------------------------------------------------
 
 
+OFF_NAMES = {
+    GUARDDUTY_DETECTOR: "GuardDuty: no detector",
+    CONFIG_RECORDER: "AWS Config: no recorder",
+    ACCESS_ANALYZER: "IAM Access Analyzer: no analyzer",
+}
+
+
 def guardrail(rtype: str, region: str, *, present: bool, enabled: bool | None) -> Resource:
+    """As the collectors write them: a present one under its own id, an absent one as the
+    region's "off" record named for its service."""
     rid = {GUARDDUTY_DETECTOR: "det", CONFIG_RECORDER: "default", ACCESS_ANALYZER: "acct"}[rtype]
     return resource(
         rtype,
         rid if present else f"{rtype.split(':')[0]}-off",
         region,
+        name=rid if present else OFF_NAMES[rtype],
         present=present,
         enabled=enabled,
         tags={},
@@ -166,8 +176,8 @@ def test_a_used_region_with_guardrails_off_is_one_finding_naming_each() -> None:
     assert [(f.region, f.message) for f in findings] == [
         (
             EU,
-            "eu-west-1 holds 1 resource of yours but GuardDuty (no detector), AWS Config "
-            "(recorder not recording) are off there",
+            "eu-west-1 holds 1 resource of yours but guardrails are off there: GuardDuty: no "
+            "detector; AWS Config: recorder default not recording",
         )
     ]
     remedy = personalise(REGISTRY["guardrail-off"], result.resources[1])
@@ -196,6 +206,7 @@ def spend(region: str, **services: float) -> Resource:
         REGION_SPEND,
         "last-30-days",
         region,
+        name="spend, last 30 days",
         total=round(sum(services.values()), 2),
         unit="USD",
         start="2026-05-02",
@@ -220,7 +231,7 @@ def test_spend_in_a_region_with_only_aws_defaults_names_each_service_and_amount(
     assert [(f.region, f.message) for f in findings] == [
         (
             au,
-            "ap-southeast-2 was billed USD 41.20 in the last 30 days that nothing found explains "
+            "spend, last 30 days in ap-southeast-2: USD 41.20 billed that nothing found explains "
             "(the scan found nothing there but AWS defaults): Amazon Elastic Compute Cloud - "
             "Compute USD 38.00, EC2 - Other USD 3.20",
         )

@@ -43,7 +43,7 @@ def off_record(ctx: CollectContext) -> Resource:
         arn=ctx.arn("access-analyzer", f"analyzer/{OFF_ID}"),
         type=kinds.ACCESS_ANALYZER,
         id=OFF_ID,
-        name="Access Analyzer: no analyzer",
+        name="IAM Access Analyzer: no analyzer",
         region=ctx.region,
         attributes={
             "present": False,
