@@ -44,7 +44,7 @@ def register_managed_instance(
 ) -> None:
     """Make an EC2 instance one Systems Manager manages (as its agent would, reporting in)."""
     del endpoint_url  # the backend is this process's
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ssm.models import ssm_backends
 
     backend = ssm_backends[DEFAULT_ACCOUNT_ID][region]
@@ -79,7 +79,7 @@ def _credential_scope(environ: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _access_analyzer(environ: dict[str, Any], region: str) -> tuple[str, bytes]:
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
 
     method = environ.get("REQUEST_METHOD")
     path = str(environ.get("PATH_INFO") or "")
