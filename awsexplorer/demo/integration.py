@@ -10,6 +10,7 @@ Production (eu-west-1)
   neither Retry nor Catch). Look-alike: `refund-flow`, every Task retries and catches.
 - logs-retention-unset: log group `/aws/lambda/order-events-handler`. Look-alike:
   `/aws/lambda/invoice-mailer`, 30 days.
+- EventBridge bus `partner-events` (for the partners' events; no rule yet).
 - CloudFormation stack `orders-integration` owns queue `invoice-requests` (redrives to
   `orders-dlq`) and `/aws/lambda/invoice-mailer` (from its resource list: neither carries the
   stack tag on moto).
@@ -132,6 +133,7 @@ def _production(aws: Aws, role: str) -> None:
         )
     # Pitfall: events and messages invoke the handler asynchronously; a failure is dropped.
     events = aws("events", PRODUCTION)
+    events.create_event_bus(Name="partner-events", Tags=tag_list(tags(environment=env)))
     rules = (
         ("order-placed", HANDLER, {"EventPattern": json.dumps({"source": ["orders.api"]})}),
         ("invoice-due", MAILER, {"ScheduleExpression": "cron(0 6 * * ? *)"}),

@@ -73,6 +73,7 @@ SEEDED: dict[str, dict[str, int]] = {
         # integration and operations (demo/integration.py)
         "states:stateMachine": 2,  # order-fulfilment, refund-flow
         "events:rule": 2,  # order-placed, invoice-due
+        "events:event-bus": 1,  # partner-events (the default bus is AWS's own: not listed)
         "sns:subscription": 2,  # orders-events -> orders-queue, -> order-events-handler
         "logs:log-group": 2,  # /aws/lambda/order-events-handler, /aws/lambda/invoice-mailer
         "cloudformation:stack": 1,  # orders-integration
