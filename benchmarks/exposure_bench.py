@@ -150,7 +150,11 @@ def main() -> None:
         counts = Counter(r.type for r in resources)
         print(f"{name}: {len(resources):,} resources ({counts['ec2:network-interface']:,} ENIs)")
         wall, cpu, verdicts, reachable = best_of(args.runs, resources)
-        verdict = "MET" if wall <= TARGET_S else "NOT MET"
+        # Wall time on a shared machine is the CPU time stretched by the load: both are said.
+        verdict = (
+            f"CPU {'MET' if cpu <= TARGET_S else 'NOT MET'}, "
+            f"wall {'MET' if wall <= TARGET_S else 'NOT MET'}"
+        )
         print(
             f"  analyse + reachable() best of {args.runs}: {wall * 1000:7.1f} ms wall, "
             f"{cpu * 1000:7.1f} ms CPU; "
