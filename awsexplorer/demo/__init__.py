@@ -83,6 +83,8 @@ def demo_config(regions: tuple[str, ...] = ()) -> ScanConfig:
         secret_key=DEMO_KEY,
         home_region=SHARED,
         regions=regions,
+        # The demo's Cost Explorer is moto's (free): it shows what --cost adds.
+        cost=True,
     )
 
 

@@ -71,7 +71,15 @@ EXPECTED = {
     ("ec2-nat-gateway-cost", DE, "staging-nat"),  # in use (demo/mistakes_edges.py)
     ("ec2-volume-unattached", EU, "old-reporting-data"),
     ("ec2-eip-unattached", EU, "prod-old-vpn-eip"),
-    ("billing-alarm-missing", G, "root"),
+    # billing-alarm-missing no longer: the account has a budget (demo/operations.py)
+    # Guardrails and spend (demo/operations.py); look-alikes: eu-west-1 and us-east-1 run all
+    # three guardrails, every other running instance is managed, EC2 spend is explained.
+    ("guardrail-off", DE, "GuardDuty: no detector"),
+    ("guardrail-off", AU, "GuardDuty: no detector"),
+    ("ec2-instance-unmanaged", EU, "prod-bastion"),
+    ("ec2-instance-unmanaged", AU, "load-test-tmp"),
+    ("budget-no-forecast-alert", G, "monthly-aws-spend"),
+    ("region-spend-unexplained", AU, "spend, last 30 days"),
     # Hygiene: the stray instance and its root volume (Name only), an untagged bucket.
     ("tag-missing-required", AU, "load-test-tmp"),
     ("tag-missing-required", AU, "load-test-tmp"),

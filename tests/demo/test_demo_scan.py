@@ -25,6 +25,14 @@ from awsexplorer.scan.runner import scan
 SEEDED: dict[str, dict[str, int]] = {
     PRODUCTION: {
         "ec2:vpc": 2,  # the default one and prod
+        # guardrails and spend (demo/operations.py)
+        "guardduty:detector": 1,
+        "config:configuration-recorder": 1,
+        "access-analyzer:analyzer": 1,
+        "ce:region-spend": 1,
+        "ssm:managed-instance": 5,  # every running instance but prod-bastion
+        "ec2:prefix-list": 1,  # office-networks
+        "ec2:vpc-flow-log": 1,  # prod-vpc's, to S3
         # bastion, app a and b; prod-shop-web, prod-ops-jump, prod-metrics (demo/exposure.py)
         "ec2:instance": 6,
         "ec2:volume": 8,  # their roots, prod-app-a-data, the spare old-reporting-data
@@ -81,6 +89,13 @@ SEEDED: dict[str, dict[str, int]] = {
     SHARED: {
         "ec2:vpc": 2,
         "ec2:instance": 1,
+        # guardrails and spend (demo/operations.py)
+        "guardduty:detector": 1,
+        "config:configuration-recorder": 1,
+        "access-analyzer:analyzer": 1,
+        "ce:region-spend": 1,
+        "ssm:managed-instance": 1,  # shared-ci-runner
+        "ec2:vpc-flow-log": 1,  # shared-vpc's, to S3
         "ec2:volume": 1,
         "s3:bucket": 2,
         "sns:topic": 1,
@@ -100,6 +115,12 @@ SEEDED: dict[str, dict[str, int]] = {
     STAGING: {
         "ec2:vpc": 2,
         "ec2:instance": 1,
+        # guardrails and spend (off records; a recorder never started)
+        "guardduty:detector": 1,
+        "config:configuration-recorder": 1,
+        "access-analyzer:analyzer": 1,
+        "ce:region-spend": 1,
+        "ssm:managed-instance": 1,  # staging-app
         "ec2:volume": 1,
         "s3:bucket": 1,
         "apigateway:api": 1,  # staging-webhooks
@@ -117,6 +138,11 @@ SEEDED: dict[str, dict[str, int]] = {
     FAR_AWAY: {
         "ec2:vpc": 1,
         "ec2:instance": 1,  # the stray, in the default VPC
+        # guardrails and spend (all three off)
+        "guardduty:detector": 1,
+        "config:configuration-recorder": 1,
+        "access-analyzer:analyzer": 1,
+        "ce:region-spend": 1,
         "ec2:volume": 1,
         "acm:certificate": 1,  # promo, requested and forgotten
         # the forgotten load test: its cluster, service and task definition
@@ -132,6 +158,7 @@ SEEDED: dict[str, dict[str, int]] = {
         "logs:log-group": 1,  # /aws/lambda/load-test-runner, kept forever
     },
     GLOBAL_REGION: {
+        "budgets:budget": 1,  # monthly-aws-spend (demo/operations.py)
         "iam:user": 4,
         "iam:role": 6,  # + orders-stream-sync, orders-events-archiver (mistakes_edges)
         "iam:group": 2,
@@ -151,6 +178,11 @@ AWS_DEFAULT_TYPES = {
     "ec2:route-table",
     "ec2:security-group",
     "ec2:ebs-defaults",
+    # a guardrail recorded off, and (the demo scans with --cost) a region's zero spend
+    "guardduty:detector",
+    "config:configuration-recorder",
+    "access-analyzer:analyzer",
+    "ce:region-spend",
 }
 
 

@@ -291,8 +291,8 @@ def test_guardrails_are_on_in_one_region_and_recorded_off_in_the_other(
     assert [(f.region, f.message) for f in findings] == [
         (
             FAR,
-            f"{FAR} holds 4 resources of yours but GuardDuty (no detector), AWS Config (no "
-            "recorder), IAM Access Analyzer (no analyzer) are off there",
+            f"{FAR} holds 4 resources of yours but guardrails are off there: GuardDuty: no "
+            "detector; AWS Config: no recorder; IAM Access Analyzer: no analyzer",
         )
     ]
 

@@ -28,7 +28,6 @@ from awsexplorer.scan.runner import scan
 ACCOUNT = "123456789012"
 # The types the demo does not seed, seeded here instead.
 NOT_IN_THE_DEMO = {
-    "budgets:budget",
     "ec2:egress-only-internet-gateway",
     "ec2:vpc-endpoint",
     "ec2:vpc-peering-connection",
