@@ -184,7 +184,15 @@ def moto_server() -> Iterator[str]:
     """A moto server in its own process on 127.0.0.1; yields its URL."""
     port = free_port()
     url = f"http://{LOCALHOST}:{port}"
-    argv = [PYTHON, "-m", "moto.server", "-H", LOCALHOST, "-p", str(port)]
+    # moto 5.2 lacks a few APIs every scan reads (SSM DescribeInstanceInformation, Access
+    # Analyzer, WAF ListResourcesForWebACL): without them each is retried with back-off and the
+    # scan's wall time measures the retries. The demo's extensions serve them, as in the tests.
+    launcher = (
+        "from awsexplorer.demo import edges, operations; "
+        "edges.extend_moto(); operations.extend_moto(); "
+        "from moto.server import main; import sys; main(sys.argv[1:])"
+    )
+    argv = [PYTHON, "-c", launcher, "-H", LOCALHOST, "-p", str(port)]
     with background(argv, f"{url}/moto-api/data.json"):
         yield url
 
@@ -211,7 +219,11 @@ class Proxy:
 
 
 @contextlib.contextmanager
-def latency_proxy(upstream: str, delay: float, record: bool = False) -> Iterator[Proxy]:
+def latency_proxy(
+    upstream: str, delay: float, record: bool = False, matrix: Path | None = None
+) -> Iterator[Proxy]:
+    """The proxy adding `delay` seconds to each request, or with `matrix` (a latency_matrix.json)
+    the round trip of the region each request is signed for."""
     port = free_port()
     url = f"http://{LOCALHOST}:{port}"
     argv = [
@@ -226,6 +238,8 @@ def latency_proxy(upstream: str, delay: float, record: bool = False) -> Iterator
     ]
     if record:
         argv.append("--record")
+    if matrix is not None:
+        argv += ["--matrix", str(matrix)]
     with background(argv, f"{url}/__proxy__/stats"):
         yield Proxy(url)
 

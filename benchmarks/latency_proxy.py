@@ -1,10 +1,15 @@
-"""A reverse proxy on 127.0.0.1 that adds a fixed delay to every request and counts them.
+"""A reverse proxy on 127.0.0.1 that adds a delay to every request and counts them.
 
 It stands in for the round trip to AWS: a moto server answers in about a millisecond, AWS in
 tens of milliseconds, and it is that wait a concurrent scanner overlaps. Run as its own process
 so that its CPU does not share a GIL with the client being measured:
 
     python benchmarks/latency_proxy.py --upstream http://127.0.0.1:5000 --port 5001 --delay 0.05
+    python benchmarks/latency_proxy.py --upstream ... --port 5001 --matrix latency_matrix.json
+
+With --matrix, each request waits the round trip of the region it is signed for (read from its
+credential scope, as AWS reads it), from a file of per-region round trips (latency_matrix.json:
+from a bastion in eu-west-1); a request whose region cannot be read waits the file's default.
 
 Admin endpoints (never forwarded): GET /__proxy__/stats, POST /__proxy__/reset,
 GET /__proxy__/log (each request: time, service, region, operation, status; with --record also
@@ -16,9 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import json
 import re
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -56,10 +63,24 @@ def describe(method: str, path: str, headers: Any, body: bytes) -> tuple[str, st
     return service, region, f"{method} {path.split('?', 1)[0]}"
 
 
+def load_matrix(path: Path) -> tuple[dict[str, float], float]:
+    """(seconds per region, default seconds) from a latency matrix file (milliseconds)."""
+    data = json.loads(path.read_text())
+    regions = {str(name): float(ms) / 1000 for name, ms in data["regions"].items()}
+    return regions, float(data["default_ms"]) / 1000
+
+
 class LatencyProxy:
-    def __init__(self, upstream: str, delay: float, record: bool) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        delay: float,
+        record: bool,
+        matrix: dict[str, float] | None = None,
+    ) -> None:
         self.upstream = upstream.rstrip("/")
-        self.delay = delay
+        self.delay = delay  # the flat delay, or the default of a matrix
+        self.matrix = matrix or {}
         self.record = record
         self.session: ClientSession | None = None
         self.reset()
@@ -100,11 +121,13 @@ class LatencyProxy:
     async def forward(self, request: web.Request) -> web.StreamResponse:
         assert self.session is not None
         body = await request.read()
+        service, region, operation = describe(request.method, request.path, request.headers, body)
+        delay = self.matrix.get(region, self.delay)
         started = time.time()
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
-            await asyncio.sleep(self.delay)
+            await asyncio.sleep(delay)
             headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
             async with self.session.request(
                 request.method,
@@ -120,7 +143,6 @@ class LatencyProxy:
                 status = upstream.status
         finally:
             self.in_flight -= 1
-        service, region, operation = describe(request.method, request.path, request.headers, body)
         self.count += 1
         self.by_operation[f"{service}:{operation}"] += 1
         entry: dict[str, Any] = {
@@ -130,6 +152,7 @@ class LatencyProxy:
             "region": region,
             "operation": operation,
             "status": status,
+            "delay": delay,
         }
         if self.record:
             entry["method"] = request.method
@@ -145,9 +168,13 @@ def main() -> None:
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay", type=float, default=0.05, help="seconds added to each request")
+    parser.add_argument(
+        "--matrix", type=Path, help="per-region round trips (JSON, ms); overrides --delay"
+    )
     parser.add_argument("--record", action="store_true", help="keep full requests for replay")
     args = parser.parse_args()
-    proxy = LatencyProxy(args.upstream, args.delay, args.record)
+    matrix, delay = load_matrix(args.matrix) if args.matrix else ({}, args.delay)
+    proxy = LatencyProxy(args.upstream, delay, args.record, matrix)
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app.on_startup.append(proxy.start)
     app.on_cleanup.append(proxy.stop)

@@ -2,6 +2,7 @@
 
     python benchmarks/scan_bench.py                       # 17 regions x 1 unit, 50 ms latency
     python benchmarks/scan_bench.py --regions 4 --units 3 --latency 0.02
+    python benchmarks/scan_bench.py --latency matrix         # per-region round trips from eu-west-1
 
 Starts a moto server in its own process on 127.0.0.1 and a latency proxy (its own process) in
 front of it, seeds K regions x M units plus IAM principals and buckets, then runs, one after
@@ -9,8 +10,9 @@ the other in the same run: `awsexplorer scan` (the real CLI, as a child), a sequ
 scanner and a 32-thread boto3 scanner (benchmarks/baseline_scanners.py) making the same calls.
 Requests are counted at the proxy. Then three limits on the tool's own request count:
 
-- critical path: the longest chain of dependent calls the scanner makes (traced in-process)
-  times the injected latency: no amount of concurrency beats it;
+- critical path: for each region, the chain of dependent calls the scanner makes that ends
+  there and costs the most at the injected latency (traced in-process, critical_path.py); the
+  largest is the limit no amount of concurrency beats. Printed call by call;
 - server-bound: requests / the server's maximum throughput (the tool's own recorded requests
   replayed straight at moto by 32 concurrent aiohttp connections);
 - client-bound: requests x the sequential scanner's CPU seconds per request (botocore's
@@ -27,9 +29,11 @@ import base64
 import contextvars
 import json
 import os
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +41,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib
+import critical_path as cp
 from benchlib import DEFAULT_REGIONS, PYTHON, ChildRun, Proxy, run_child
+from critical_path import WAIT, TracedCall
+
+MATRIX = benchlib.HERE / "latency_matrix.json"
 
 CHILD_TIMEOUT = 300.0
 
@@ -98,30 +106,52 @@ def measure_baseline(proxy: Proxy, mode: str, regions: list[str], threads: int) 
 
 # -- critical path ---------------------------------------------------------------------------
 
-_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("depth", default=0)
+# The calls the current task has waited for (ids of TracedCall): a call sent extends its own
+# task's chain; tasks started by gather inherit their starter's.
+_WAITED: contextvars.ContextVar[tuple[int, ...]] = contextvars.ContextVar("waited", default=())
+_SCOPE_REGION = re.compile(r"Credential=[^/]+/\d+/([^/]+)/")
 
 
-def critical_path(moto_url: str, regions: list[str]) -> tuple[int, int]:
-    """The longest chain of dependent calls in one scan, traced in-process against moto.
-
-    Every task carries the length of the call chain that led to it (a context variable, which
-    child tasks inherit); each request sent extends its own task's chain by one. The prologue
-    (caller identity, then region discovery) runs in tasks of its own, so each collector starts
-    from the prologue's depth. Returns (longest chain, requests traced).
-    """
+def trace_scan(moto_url: str, regions: list[str]) -> list[TracedCall]:
+    """One scan, in-process against moto, with every request sent recorded as a TracedCall
+    naming the calls it waited for (see critical_path.py). The region is the one the request
+    is signed for, as the latency proxy reads it. The prologue (caller identity, alias, region
+    discovery) is waited for by every collector, which the runner's gather does not show to
+    the context variable: each collector's task starts from all prologue calls."""
     from awsexplorer.config import ScanConfig
     from awsexplorer.scan import runner as runner_module
-    from awsexplorer.scan.session import ClientPool
+    from awsexplorer.scan.session import CURRENT_CALLER, ClientPool
 
-    longest = {"prologue": 0, "max": 0, "requests": 0, "started": False}
+    traced: list[TracedCall] = []
+    prologue: list[int] = []
+    started = {"collectors": False}
 
-    def on_send(**_: Any) -> None:
-        depth = _DEPTH.get() + 1
-        _DEPTH.set(depth)
-        longest["requests"] += 1
-        longest["max"] = max(longest["max"], depth)
-        if not longest["started"]:
-            longest["prologue"] = max(longest["prologue"], depth)
+    def on_send(request: Any = None, event_name: str = "", **_: Any) -> None:
+        match = _SCOPE_REGION.search(
+            str((request.headers if request else {}).get("Authorization", ""))
+        )
+        _, service, operation = [*event_name.split("."), "?", "?"][:3]
+        call = TracedCall(
+            id=len(traced),
+            parents=_WAITED.get(),
+            region=match.group(1) if match else "?",
+            service=service,
+            operation=operation,
+            caller=CURRENT_CALLER.get(),
+        )
+        traced.append(call)
+        _WAITED.set((call.id,))
+        if not started["collectors"]:
+            prologue.append(call.id)
+
+    original_sleep = asyncio.sleep
+
+    async def sleep(delay: float, result: Any = None) -> Any:
+        if delay >= 0.01:  # a deliberate pause (back-off), not a yield to the loop
+            pause = TracedCall(len(traced), _WAITED.get(), WAIT, seconds=float(delay))
+            traced.append(pause)
+            _WAITED.set((pause.id,))
+        return await original_sleep(delay, result)
 
     original_get = ClientPool.get
     original_run_one = runner_module.Scanner._run_one
@@ -135,12 +165,13 @@ def critical_path(moto_url: str, regions: list[str]) -> tuple[int, int]:
         return client
 
     async def run_one(self: Any, collector: Any, ctx: Any) -> None:
-        longest["started"] = True
-        _DEPTH.set(int(longest["prologue"]))  # this task's chain starts after the prologue
+        started["collectors"] = True
+        _WAITED.set(tuple(prologue))
         await original_run_one(self, collector, ctx)
 
     ClientPool.get = get  # type: ignore[method-assign]
     runner_module.Scanner._run_one = run_one  # type: ignore[method-assign]
+    asyncio.sleep = sleep  # type: ignore[assignment]
     try:
         config = ScanConfig(
             endpoint_url=moto_url,
@@ -153,7 +184,25 @@ def critical_path(moto_url: str, regions: list[str]) -> tuple[int, int]:
     finally:
         ClientPool.get = original_get  # type: ignore[method-assign]
         runner_module.Scanner._run_one = original_run_one  # type: ignore[method-assign]
-    return int(longest["max"]), int(longest["requests"])
+        asyncio.sleep = original_sleep  # type: ignore[assignment]
+    return traced
+
+
+def warm_credential_report(moto_url: str) -> None:
+    """Generate the IAM credential report once before anything is measured, as an account
+    scanned within the last four hours has one: every scanner (and the trace) then finds it
+    ready. A cold report adds the generate-and-poll back-off (and AWS's generation time) to
+    the IAM chain, the same for every scanner."""
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        endpoint_url=moto_url,
+        region_name="us-east-1",
+        aws_access_key_id=benchlib.DUMMY_KEY,
+        aws_secret_access_key=benchlib.DUMMY_KEY,
+    )
+    iam.generate_credential_report()
 
 
 # -- server throughput -----------------------------------------------------------------------
@@ -216,7 +265,12 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=1, help="units per region")
     parser.add_argument("--principals", type=int, default=10, help="IAM users (and roles)")
     parser.add_argument("--buckets", type=int, default=10)
-    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument(
+        "--latency",
+        default="0.05",
+        help="seconds per request, or 'matrix': each region's round trip from --matrix",
+    )
+    parser.add_argument("--matrix", type=Path, default=MATRIX, help="per-region round trips")
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument(
         "--tool",
@@ -224,6 +278,20 @@ def main() -> int:
         help="the command that runs awsexplorer (to measure a patched build)",
     )
     args = parser.parse_args()
+    matrix_path: Path | None = None
+    if args.latency == "matrix":
+        matrix_path = args.matrix
+        from latency_proxy import load_matrix
+
+        by_region, default = load_matrix(matrix_path)
+        latency_of = cp.from_matrix(by_region, default)
+        origin = json.loads(matrix_path.read_text())["from"]
+        latency_text = f"latency matrix {matrix_path.name} (round trips from {origin})"
+        flat_latency: float | None = None
+    else:
+        flat_latency = float(args.latency)
+        latency_of = cp.flat(flat_latency)
+        latency_text = f"latency {1000 * flat_latency:.0f} ms per request"
     regions = list(DEFAULT_REGIONS[: max(1, min(args.regions, len(DEFAULT_REGIONS)))])
 
     benchlib.print_machine()
@@ -232,17 +300,21 @@ def main() -> int:
         print(f"warning: load average {load:.1f}: other work shares this machine's cores")
     print(
         f"account: {len(regions)} regions x {args.units} units, {args.principals} IAM users, "
-        f"{args.buckets} buckets; latency {1000 * args.latency:.0f} ms per request"
+        f"{args.buckets} buckets; {latency_text}"
     )
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start")
     with benchlib.moto_server() as moto_url:
         t0 = time.perf_counter()
         from seed import seed
 
         seed(moto_url, regions, args.units, args.principals, args.buckets)
+        warm_credential_report(moto_url)
         print(f"seeded in {time.perf_counter() - t0:.1f} s\n")
 
         with (
-            benchlib.latency_proxy(moto_url, args.latency, record=True) as proxy,
+            benchlib.latency_proxy(
+                moto_url, flat_latency or 0.0, record=True, matrix=matrix_path
+            ) as proxy,
             tempfile.TemporaryDirectory() as tmp,
         ):
             tool, (result, log) = measure_awsexplorer(
@@ -251,7 +323,7 @@ def main() -> int:
             sequential = measure_baseline(proxy, "sequential", regions, args.threads)
             threaded = measure_baseline(proxy, "threaded", regions, args.threads)
 
-        depth, traced = critical_path(moto_url, regions)
+        traced = trace_scan(moto_url, regions)
         throughput = server_throughput(moto_url, log)
 
     errors = sum(len(r.errors) for r in result.regions)
@@ -259,6 +331,9 @@ def main() -> int:
         f"awsexplorer found {len(result.resources)} resources, {errors} failed calls "
         f"(exit {tool.run.returncode})"
     )
+    failed = Counter(f"{e.client}:{e.operation} {e.code}" for r in result.regions for e in r.errors)
+    if failed:
+        print("failed calls: " + "; ".join(f"{k} x{n}" for k, n in sorted(failed.items())))
     skipped = sequential.inner["skipped"]  # type: ignore[attr-defined]
     if skipped:
         print("baselines could not map: " + "; ".join(skipped))
@@ -278,16 +353,20 @@ def main() -> int:
 
     seq_inner = sequential.inner  # type: ignore[attr-defined]
     cpu_per_request = seq_inner["cpu"] / max(1, seq_inner["calls"])
+    chains = cp.chains_by_region(traced, latency_of)
+    longest = cp.critical(chains)
     limits = {
-        "critical path": depth * args.latency,
+        "critical path": longest.seconds if longest else 0.0,
         "server-bound": tool.requests / throughput,
         "client-bound": tool.requests * cpu_per_request,
     }
     print()
     print(f"limits on awsexplorer's {tool.requests} requests:")
+    requests_traced = sum(1 for c in traced if c.region != WAIT)
+    depth, where = (longest.depth, longest.region) if longest else (0, "-")
     print(
-        f"  critical path  {limits['critical path']:6.2f} s  ({depth} dependent calls x "
-        f"{1000 * args.latency:.0f} ms; {traced} requests traced)"
+        f"  critical path  {limits['critical path']:6.2f} s  ({depth} dependent calls, ending "
+        f"in {where}; {requests_traced} requests traced)"
     )
     print(
         f"  server-bound   {limits['server-bound']:6.2f} s  (moto sustains {throughput:.0f} req/s "
@@ -298,6 +377,10 @@ def main() -> int:
         f"{1000 * cpu_per_request:.1f} ms CPU per request)"
     )
     bound_name, bound = max(limits.items(), key=lambda kv: kv[1])
+    print()
+    print("critical path by region (the costliest chain of dependent calls ending there):")
+    for line in cp.table(chains):
+        print(line)
 
     vs_seq = sequential.per_request_ms / tool.per_request_ms
     vs_thr = threaded.per_request_ms / tool.per_request_ms
@@ -314,7 +397,7 @@ def main() -> int:
         f"awsexplorer takes {tool.run.wall / bound:.2f}x the largest limit ({bound_name}, "
         f"{bound:.2f} s)"
     )
-    headline = len(regions) == 17 and abs(args.latency - 0.05) < 1e-9
+    headline = len(regions) == 17 and flat_latency is not None and abs(flat_latency - 0.05) < 1e-9
     print()
     print(
         "targets"
