@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from awsexplorer.config import Settings
 from awsexplorer.model import (
@@ -95,10 +96,11 @@ class CheckContext:
             if r.status is RegionStatus.FAILED
         }
 
-    @property
+    @cached_property
     def exposure(self) -> Exposure:
         """What the internet can reach (model/exposure.py): the one result the UI and the
-        `exposure` command show too (`exposure_of` computes it once per set of resources)."""
+        `exposure` command show too (`exposure_of` computes it once per set of resources;
+        looked up once per context: the look-up itself reads every resource)."""
         return exposure_of(self.result.resources)
 
     def of_type(self, *types: str) -> list[Resource]:

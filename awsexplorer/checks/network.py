@@ -166,11 +166,11 @@ def reachability(
     """Is any of `ports` (tcp), opened to the internet by `group`, really reachable? From the
     one exposure result (ctx.exposure): (CRITICAL, the path) when it is; (None, why not)
     otherwise, naming the first hop that blocks it."""
-    verdicts = [
-        v
-        for v in ctx.exposure.through_group(group.region, group.id)
-        if v.protocol == TCP and any(v.covers(p) for p in ports)
-    ]
+
+    def wanted(protocol: str, span: tuple[int, int]) -> bool:
+        return protocol == TCP and any(span[0] <= p <= span[1] for p in ports)
+
+    verdicts = ctx.exposure.through_group(group.region, group.id, wanted)
     reachable = [v for v in verdicts if v.reachable]
     if reachable:
         first = reachable[0]
@@ -283,9 +283,9 @@ def ec2_nacl_blocks_return_traffic(ctx: CheckContext) -> Iterator[Outcome]:
     site?"."""
     acls = {(a.region, a.id): a for a in ctx.of_type(kinds.NETWORK_ACL)}
     served: dict[tuple[str, str], list[Verdict]] = {}
-    for verdict in ctx.exposure.verdicts:
+    for verdict in ctx.exposure.blocked_at(NACL_OUT):
         blocking = verdict.blocking
-        if blocking is None or blocking.layer != NACL_OUT or blocking.id is None:
+        if blocking is None or blocking.id is None:
             continue
         if not any(h.layer == NACL_IN and h.verdict == "allow" for h in verdict.path):
             continue

@@ -38,7 +38,7 @@ from __future__ import annotations
 import gc
 import ipaddress
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -251,10 +251,17 @@ class _Batch:
             word = "public IPv4" if version == 4 else "global IPv6"
         return Hop(ADDRESS, self.hop_id, f"{word} {address}", ALLOW)
 
-    def build(self, only_reachable: bool = False) -> list[Verdict]:
+    def build(
+        self, only_reachable: bool = False, wanted: Callable[[str, Ports], bool] | None = None
+    ) -> list[Verdict]:
         owner = self.owner
         out: list[Verdict] = []
-        for version, pieces in self.placement:
+        for version, all_pieces in self.placement:
+            pieces = all_pieces
+            if wanted is not None:
+                pieces = [p for p in all_pieces if wanted(p[0], p[1])]
+                if not pieces:
+                    continue
             address = self.addresses[0 if version == 4 else 1]
             head = self.head(version, address)
             out.extend(
@@ -342,9 +349,35 @@ class Exposure:
             self._by_arn = index
         return sorted(self._built(self._by_arn.get(arn, ())), key=sort_key)
 
-    def through_group(self, region: str, group_id: str) -> list[Verdict]:
+    def blocked_at(self, layer: str) -> list[Verdict]:
+        """The unreachable verdicts whose blocking hop is at `layer` (NACL_OUT: the replies
+        cannot leave), building only those."""
+        out: list[Verdict] = []
+        for item in self._items:
+            if isinstance(item, Verdict):
+                hop = item.blocking
+                if hop is not None and hop.layer == layer:
+                    out.append(item)
+                continue
+            for version, pieces in item.placement:
+                if not item.addresses[0 if version == 4 else 1]:
+                    continue  # blocked at the address
+                if any(not ok and hops and hops[-1].layer == layer for *_, hops, ok in pieces):
+                    out.extend(
+                        v
+                        for v in item.build()
+                        if v.ip_version == version
+                        and v.blocking is not None
+                        and v.blocking.layer == layer
+                    )
+        return sorted(out, key=sort_key)
+
+    def through_group(
+        self, region: str, group_id: str, wanted: Callable[[str, Ports], bool] | None = None
+    ) -> list[Verdict]:
         """The direct verdicts (not through a load balancer) of every interface carrying the
-        security group: what its inbound rules let the internet reach, or not."""
+        security group: what its inbound rules let the internet reach, or not; only those
+        whose (protocol, ports) are `wanted`, when given (built only for those)."""
         if self._by_group is None:
             index: dict[tuple[str, str], list[Verdict | _Batch]] = {}
             for item in self._items:
@@ -357,7 +390,13 @@ class Exposure:
                 for group in item.groups:
                     index.setdefault((where, group), []).append(item)
             self._by_group = index
-        return sorted(self._built(self._by_group.get((region, group_id), ())), key=sort_key)
+        found: list[Verdict] = []
+        for item in self._by_group.get((region, group_id), ()):
+            if isinstance(item, _Batch):
+                found.extend(item.build(wanted=wanted))
+            elif wanted is None or wanted(item.protocol, item.ports):
+                found.append(item)
+        return sorted(found, key=sort_key)
 
     def note(self, arn: str, text: str) -> None:
         found = self.notes.setdefault(arn, [])
