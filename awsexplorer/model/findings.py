@@ -42,6 +42,12 @@ def legacy_scope(check: str, resource: str) -> Scope:
     return Scope.RESOURCE
 
 
+# A snapshot holds tens of thousands of findings; looking their words up here is several times
+# cheaper than the enum's own call (an unknown word still goes through it, to be refused).
+_SEVERITY_BY_WORD = {s.value: s for s in Severity}
+_SCOPE_BY_WORD = {s.value: s for s in Scope}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     check: str
@@ -76,13 +82,13 @@ class Finding:
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         return cls(
             check=str(data["check"]),
-            severity=Severity(data["severity"]),
+            severity=_SEVERITY_BY_WORD.get(data["severity"]) or Severity(data["severity"]),
             resource=str(data["resource"]),
             region=str(data["region"]),
             message=str(data["message"]),
             remediation=str(data.get("remediation", "")),
             scope=(
-                Scope(data["scope"])
+                _SCOPE_BY_WORD.get(data["scope"]) or Scope(data["scope"])
                 if "scope" in data
                 else legacy_scope(str(data["check"]), str(data["resource"]))
             ),
