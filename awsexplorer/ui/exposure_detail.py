@@ -15,13 +15,15 @@ from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import Resource
-from awsexplorer.model.exposure import Exposure, exposure_of
+from awsexplorer.model.exposure import Exposure, Verdict, exposure_of
 from awsexplorer.ui.format import tone
 from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.views.exposed import EXPOSABLE, summary
 
 SHOWN = 6  # lines of each kind, at most; `p` shows them all
 LINE_LIMIT = 300
+LIMIT = 200  # characters of one value from AWS or a snapshot, in a hop
+VERDICT_MARK = {"allow": "✔", "deny": "✘", "none": "·"}
 
 
 def state_exposure(state: ExplorerState) -> Exposure | None:
@@ -70,3 +72,24 @@ def exposure_block(state: ExplorerState, resource: Resource) -> list[RenderableT
     else:
         body.append("\np: the whole path, hop by hop", style="dim")
     return [heading, body]
+
+
+def hop_id(value: str | None) -> str:
+    """A hop's id as shown: an ARN (a listener's) by its resource part, cut to fit 80 columns."""
+    if not value:
+        return "-"
+    if value.startswith("arn:") and value.count(":") >= 5:
+        value = value.split(":", 5)[5]
+    return inert(value, limit=44)
+
+
+def hop_lines(verdict: Verdict, indent: str = "     ") -> Text:
+    """The path, one hop per line: layer, verdict, id, then the rule."""
+    text = Text()
+    for n, hop in enumerate(verdict.path, 1):
+        style = tone("green") if hop.verdict == "allow" else tone("red", "bold")
+        text.append(f"\n{indent}{n}. {hop.layer:<15}", style="dim")
+        text.append(f"{VERDICT_MARK.get(hop.verdict, '?')} {hop.verdict:<6}", style=style)
+        text.append(hop_id(hop.id))
+        text.append(f"\n{indent}   {inert(hop.rule, limit=LIMIT)}", style="italic")
+    return text

@@ -20,37 +20,14 @@ from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
-from awsexplorer.model.exposure import Exposure, Verdict, exposure_of
-from awsexplorer.ui.format import tone
+from awsexplorer.model.exposure import Exposure, exposure_of
+from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.views.common import index_by_arn
 from awsexplorer.ui.views.exposed import RISK_TITLES, ExposedRow, exposed_rows
 
 MAX_SHOWN = 500  # rows listed at most: filtering stays instant on a huge estate
-LIMIT = 200  # characters of one value from AWS or a snapshot
 RISK_STYLES = {0: "bold red", 1: "bold yellow", 2: "bold"}
-VERDICT_MARK = {"allow": "✔", "deny": "✘", "none": "·"}
-
-
-def hop_id(value: str | None) -> str:
-    """A hop's id as shown: an ARN (a listener's) by its resource part, cut to fit 80 columns."""
-    if not value:
-        return "-"
-    if value.startswith("arn:") and value.count(":") >= 5:
-        value = value.split(":", 5)[5]
-    return inert(value, limit=44)
-
-
-def hop_lines(verdict: Verdict, indent: str = "     ") -> Text:
-    """The path, one hop per line: layer, verdict, id, then the rule."""
-    text = Text()
-    for n, hop in enumerate(verdict.path, 1):
-        style = tone("green") if hop.verdict == "allow" else tone("red", "bold")
-        text.append(f"\n{indent}{n}. {hop.layer:<15}", style="dim")
-        text.append(f"{VERDICT_MARK.get(hop.verdict, '?')} {hop.verdict:<6}", style=style)
-        text.append(hop_id(hop.id))
-        text.append(f"\n{indent}   {inert(hop.rule, limit=LIMIT)}", style="italic")
-    return text
 
 
 def row_prompt(row: ExposedRow, expanded: bool, width: int) -> Text:

@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
 from awsexplorer.model.exposure import Verdict, exposure_of
+from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
 from awsexplorer.ui.format import tone
-from awsexplorer.ui.screens.exposed import LIMIT, hop_lines
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.views.common import index_by_arn
 from awsexplorer.ui.views.exposed import (
