@@ -77,6 +77,12 @@ NOT_SENT_HERE = {
     ("ecr", "GetRepositoryPolicy"),
     ("elbv2", "DescribeListeners"),
     ("elbv2", "DescribeTargetHealth"),
+    # Guardrails and spend: no detector, recorder or prefix list of its own here
+    # (tests/scan/test_operations.py covers them on their own seeds).
+    ("guardduty", "GetDetector"),
+    ("config", "DescribeConfigurationRecorderStatus"),
+    ("ec2", "GetManagedPrefixListEntries"),
+    ("budgets", "DescribeNotificationsForBudget"),  # no budget here
 }
 
 
@@ -94,7 +100,8 @@ def test_every_call_a_scan_sends_is_declared_by_its_sender(
 ) -> None:
     account = _verify_account()
     account.seed(aws)
-    scanner = Scanner(scan_config(regions=account.REGIONS))
+    # --cost too, so that every collector runs (moto's Cost Explorer costs nothing).
+    scanner = Scanner(scan_config(regions=account.REGIONS, cost=True))
     result = asyncio.run(scanner.run())
     assert result.resources
     sent = scanner.calls_sent
