@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -13,7 +14,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import aiobotocore
+import botocore.client
 import botocore.exceptions as bce
+import botocore.hooks
+import botocore.regions
+from aiobotocore.client import AioClientCreator
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
@@ -258,6 +264,136 @@ class EndpointUnresponsive(Exception):
         )
 
 
+# -- client machinery built once per service, not once per (service, region) -------------------
+#
+# aiobotocore builds, for every client, a new ServiceModel from the loader's (cached) JSON, a new
+# client class with a generated method per operation, and a new EndpointProvider that parses
+# the service's whole endpoint rule set; a scan makes one client per (service, region), ~17x
+# more of each than there are services. Each client's copy of the session's event emitter also
+# starts with an empty cache of event-name aliases, and re-derives every alias on first use
+# (~10 % of a scan's CPU in the profile, benchmarks/profiles/). None of it depends on the
+# region, and aiobotocore has no supported hook to share it, so this adapter wraps private
+# methods of the versions pinned in pyproject.toml (tests/scan/test_client_machinery.py fails
+# when they change). It is opt-in per session: only a session passed to
+# `share_client_machinery` shares anything; every other session in the process builds its
+# clients exactly as aiobotocore does.
+
+MACHINERY_PINNED = "3.10.0"  # the aiobotocore version this adapter was written against
+_SHARED = "_awsexplorer_shared_machinery"  # the cache, kept on the session's loader
+
+
+def share_client_machinery(session: AioSession) -> None:
+    """Make `session`'s clients share their service model, class and endpoint provider with
+    the session's other clients of the same service, and one cache of event-name aliases.
+    Idempotent."""
+    if aiobotocore.__version__ != MACHINERY_PINNED:
+        log.warning(
+            "aiobotocore %s, not %s: clients are built the slow way (one model per region)",
+            aiobotocore.__version__,
+            MACHINERY_PINNED,
+        )
+        return
+    _install_machinery_adapter()
+    loader = session.get_component("data_loader")
+    if getattr(loader, _SHARED, None) is None:
+        setattr(loader, _SHARED, {})
+    emitter = session.get_component("event_emitter")
+    if isinstance(emitter, botocore.hooks.EventAliaser):
+        setattr(emitter, _SHARED, True)  # its copies (one per client) share its alias cache
+    for key, (_, owner) in list(_RULESETS.items()):
+        if owner() is None:  # that session's loader is gone: let its rule sets go too
+            del _RULESETS[key]
+
+
+def _shared(loader: Any) -> dict[tuple[Any, ...], Any] | None:
+    cache: dict[tuple[Any, ...], Any] | None = getattr(loader, _SHARED, None)
+    return cache
+
+
+_ADAPTER: dict[str, Any] = {}
+# id(endpoint rule set data) -> (the data, its shared loader): rule sets whose parsed
+# EndpointProvider may be shared (only those a sharing session's loader handed out).
+_RULESETS: dict[int, tuple[Any, weakref.ref[Any]]] = {}
+
+
+def _install_machinery_adapter() -> None:
+    if _ADAPTER:
+        return
+    load_model = botocore.client.ClientCreator._load_service_model
+    load_ruleset = botocore.client.ClientCreator._load_service_endpoints_ruleset
+    create_class = AioClientCreator._create_client_class
+    make_provider = botocore.regions.EndpointProvider
+    copy_aliaser = botocore.hooks.EventAliaser.__copy__
+
+    def __copy__(self: Any) -> Any:
+        new = copy_aliaser(self)
+        if getattr(self, _SHARED, False) and new._event_aliases == self._event_aliases:
+            # Same aliases, so the same name -> alias answers: one cache for all the copies.
+            new._alias_name_cache = self._alias_name_cache
+            setattr(new, _SHARED, True)
+        return new
+
+    def _load_service_model(self: Any, service_name: str, api_version: Any = None) -> Any:
+        cache = _shared(self._loader)
+        if cache is None:
+            return load_model(self, service_name, api_version)
+        key = ("model", service_name, api_version)
+        if key not in cache:
+            cache[key] = load_model(self, service_name, api_version)
+        return cache[key]
+
+    def _load_service_endpoints_ruleset(
+        self: Any, service_name: str, api_version: Any = None
+    ) -> Any:
+        ruleset = load_ruleset(self, service_name, api_version)
+        if _shared(self._loader) is not None:
+            _RULESETS[id(ruleset)] = (ruleset, weakref.ref(self._loader))
+        return ruleset
+
+    def endpoint_provider(
+        ruleset_data: Any, partition_data: Any, excluded_params: Any = None
+    ) -> Any:
+        # Called by EndpointRulesetResolver.__init__ for every client: parses the whole rule
+        # set. Shared when the rule set came from a sharing session's loader (cached there).
+        known = _RULESETS.get(id(ruleset_data))
+        loader = known[1]() if known is not None and known[0] is ruleset_data else None
+        cache = _shared(loader) if loader is not None else None
+        if cache is None:
+            return make_provider(ruleset_data, partition_data, excluded_params)
+        key = ("endpoints", id(ruleset_data), id(partition_data), excluded_params)
+        entry = cache.get(key)
+        if entry is None or entry[0] is not partition_data:
+            provider = make_provider(ruleset_data, partition_data, excluded_params)
+            entry = cache[key] = (partition_data, provider)
+        return entry[1]
+
+    async def _create_client_class(self: Any, service_name: str, service_model: Any) -> Any:
+        cache = _shared(self._loader)
+        if cache is None:
+            return await create_class(self, service_name, service_model)
+        # The class's methods come from the model and the session's creating-client-class
+        # handlers: one per (model object, event emitter).
+        key = ("class", id(service_model), id(self._event_emitter))
+        entry = cache.get(key)
+        if entry is None or entry[0] is not service_model:
+            entry = (service_model, await create_class(self, service_name, service_model))
+            cache[key] = entry
+        return entry[1]
+
+    botocore.client.ClientCreator._load_service_model = _load_service_model
+    botocore.client.ClientCreator._load_service_endpoints_ruleset = _load_service_endpoints_ruleset
+    AioClientCreator._create_client_class = _create_client_class
+    botocore.regions.EndpointProvider = endpoint_provider
+    botocore.hooks.EventAliaser.__copy__ = __copy__
+    _ADAPTER.update(
+        load_model=load_model,
+        load_ruleset=load_ruleset,
+        create_class=create_class,
+        make_provider=make_provider,
+        copy_aliaser=copy_aliaser,
+    )
+
+
 class ClientPool:
     """One guarded client per (service, region), created on first use and closed at the end."""
 
@@ -269,6 +405,7 @@ class ClientPool:
         sent: set[SentCall] | None = None,
     ) -> None:
         keep_response_bodies_out_of_logs()
+        share_client_machinery(session)
         self._session = session
         self._config = config
         self._on_retry = on_retry

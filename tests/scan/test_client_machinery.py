@@ -1,0 +1,147 @@
+"""A scan's clients share their service's machinery (model, class, endpoint rules) across regions.
+
+The adapter in scan/session.py wraps private methods of aiobotocore/botocore: these tests fail
+loudly when the pinned versions change, so the adapter is re-checked against the new code
+rather than silently sharing (or silently not sharing) anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import aiobotocore
+import botocore
+import botocore.client
+import botocore.hooks
+import botocore.regions
+from aiobotocore.client import AioClientCreator
+from aiobotocore.session import AioSession
+
+from awsexplorer.scan import session as session_module
+from awsexplorer.scan.session import MACHINERY_PINNED, ClientPool, make_session
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_adapter_is_pinned_to_the_installed_and_declared_aiobotocore() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    declared = [d for d in pyproject["project"]["dependencies"] if d.startswith("aiobotocore")]
+    assert declared == [f"aiobotocore=={MACHINERY_PINNED}"], (
+        "aiobotocore's pin changed: re-read AioClientCreator.create_client, "
+        "_create_client_class, ClientCreator._load_service_model and EndpointRulesetResolver "
+        "against scan/session.py's adapter, then update MACHINERY_PINNED"
+    )
+    assert aiobotocore.__version__ == MACHINERY_PINNED
+
+
+def test_the_wrapped_private_methods_have_the_signatures_the_adapter_expects() -> None:
+    original = session_module._ADAPTER or {
+        "load_model": botocore.client.ClientCreator._load_service_model,
+        "create_class": AioClientCreator._create_client_class,
+    }
+    assert list(inspect.signature(original["load_model"]).parameters) == [
+        "self",
+        "service_name",
+        "api_version",
+    ]
+    assert list(inspect.signature(original["create_class"]).parameters) == [
+        "self",
+        "service_name",
+        "service_model",
+    ]
+    assert inspect.iscoroutinefunction(original["create_class"])
+    load_ruleset = original.get(
+        "load_ruleset", botocore.client.ClientCreator._load_service_endpoints_ruleset
+    )
+    assert list(inspect.signature(load_ruleset).parameters) == [
+        "self",
+        "service_name",
+        "api_version",
+    ]
+    make_provider = original.get("make_provider", botocore.regions.EndpointProvider)
+    assert list(inspect.signature(make_provider).parameters) == [
+        "ruleset_data",
+        "partition_data",
+        "excluded_params",
+    ]
+    # The endpoint rules are parsed where the resolver makes its provider, by this name.
+    assert "EndpointProvider(" in inspect.getsource(botocore.regions.EndpointRulesetResolver)
+    # The alias cache the emitter's copies share, and how a copy is made.
+    copy_aliaser = original.get("copy_aliaser", botocore.hooks.EventAliaser.__copy__)
+    assert "_event_aliases" in inspect.getsource(copy_aliaser)
+    assert "_alias_name_cache" in inspect.getsource(botocore.hooks.EventAliaser.__init__)
+    assert botocore.__version__.startswith("1.")
+
+
+async def _clients(session: AioSession, config: Any) -> dict[str, Any]:
+    async with ClientPool(session, config) as pool:
+        pairs = [("ec2", "eu-west-1"), ("ec2", "ap-southeast-2"), ("sqs", "eu-west-1")]
+        clients = {f"{s}@{r}": await pool.get(s, r) for s, r in pairs}
+        # Each still calls its own region: a VPC made in one is not listed in the other.
+        vpcs = {
+            key: await clients[key].describe_vpcs()
+            for key in ("ec2@eu-west-1", "ec2@ap-southeast-2")
+        }
+        return {"clients": clients, "vpcs": vpcs}
+
+
+def test_clients_of_one_service_share_model_class_and_endpoint_rules(
+    scan_config: Any, moto_url: str
+) -> None:
+    import boto3
+
+    from tests.conftest import TEST_KEY
+
+    boto3.client(
+        "ec2",
+        region_name="ap-southeast-2",
+        endpoint_url=moto_url,
+        aws_access_key_id=TEST_KEY,
+        aws_secret_access_key=TEST_KEY,
+    ).create_vpc(CidrBlock="10.9.0.0/16")
+    config = scan_config()
+    got = asyncio.run(_clients(make_session(config), config))
+    eu, ap, sqs = (
+        got["clients"][k] for k in ("ec2@eu-west-1", "ec2@ap-southeast-2", "sqs@eu-west-1")
+    )
+    assert type(eu) is type(ap)
+    assert eu.meta.service_model is ap.meta.service_model
+    assert eu._ruleset_resolver._provider is ap._ruleset_resolver._provider
+    assert type(sqs) is not type(eu)
+    # One cache of event-name aliases for all the copies of the session's emitter.
+    assert eu.meta.events._alias_name_cache is ap.meta.events._alias_name_cache
+    assert eu.meta.events._alias_name_cache is sqs.meta.events._alias_name_cache
+    assert eu.meta.events is not ap.meta.events  # each client still has its own handlers
+    assert (eu.meta.region_name, ap.meta.region_name) == ("eu-west-1", "ap-southeast-2")
+    eu_cidrs = {v["CidrBlock"] for v in got["vpcs"]["ec2@eu-west-1"]["Vpcs"]}
+    ap_cidrs = {v["CidrBlock"] for v in got["vpcs"]["ec2@ap-southeast-2"]["Vpcs"]}
+    assert "10.9.0.0/16" in ap_cidrs and "10.9.0.0/16" not in eu_cidrs
+
+
+def test_a_session_no_pool_opted_in_builds_its_clients_as_aiobotocore_does(
+    scan_config: Any,
+) -> None:
+    config = scan_config()
+    make_session(config)  # any other session in the process: untouched
+
+    async def two() -> tuple[Any, Any]:
+        session = AioSession()
+        session.set_credentials("x", "y")
+        async with (
+            session.create_client(
+                "ec2", region_name="eu-west-1", endpoint_url=config.endpoint_url
+            ) as a,
+            session.create_client(
+                "ec2", region_name="us-east-1", endpoint_url=config.endpoint_url
+            ) as b,
+        ):
+            return a, b
+
+    a, b = asyncio.run(two())
+    assert type(a) is not type(b)
+    assert a.meta.service_model is not b.meta.service_model
+    assert a.meta.events._alias_name_cache is not b.meta.events._alias_name_cache
