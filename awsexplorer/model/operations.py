@@ -105,7 +105,10 @@ SPEND_SERVICES: dict[str, tuple[str, ...]] = {
     "Amazon Kinesis Firehose": (kinds.FIREHOSE_STREAM,),
     "Amazon OpenSearch Service": (kinds.SEARCH_DOMAIN,),
     "Amazon Redshift": (kinds.REDSHIFT_CLUSTER,),
-    "AmazonCloudWatch": (kinds.ALARM,),
+    "AmazonCloudWatch": (kinds.ALARM, kinds.LOG_GROUP),  # CloudWatch Logs is billed here
+    "AWS Step Functions": (kinds.STATE_MACHINE,),
+    "Amazon EventBridge": (kinds.EVENT_RULE,),  # not the bus: every region has a default one
+    "CloudWatch Events": (kinds.EVENT_RULE,),
     "AWS CloudTrail": (kinds.TRAIL,),
     "Amazon GuardDuty": (kinds.GUARDDUTY_DETECTOR,),
     "AWS Config": (kinds.CONFIG_RECORDER,),
