@@ -2,7 +2,11 @@
 
     python benchmarks/scan_cpu.py                      # 17 regions, 3 scans, 1 baseline run
     python benchmarks/scan_cpu.py --runs 1 --profile benchmarks/profiles/scan.prof
-    python benchmarks/scan_cpu.py --tool "python -m awsexplorer" --no-baseline
+    python benchmarks/scan_cpu.py --tool "env PYTHONPATH=/tmp/old python -P -m awsexplorer"
+
+The children run in the repository's root, where `python -m` would import the working tree's
+awsexplorer first: to measure another build (a `git archive` of a commit), put it on
+PYTHONPATH and pass -P, as above.
 
 CPU time (the child's own, from os.wait4) is what this measures, so it means something on a
 loaded machine where wall time does not: moto and a 0 ms proxy (which counts the requests) run
@@ -66,8 +70,9 @@ def main() -> int:
                 rows.append((baseline, load()))
             if args.profile:
                 args.profile.parent.mkdir(parents=True, exist_ok=True)
-                # cProfile goes right after the interpreter (the tool may start with `env`).
-                at = next(i for i, part in enumerate(tool) if "python" in Path(part).name) + 1
+                # cProfile goes just before `-m awsexplorer` (the tool may start with `env`,
+                # and carry interpreter flags such as -P).
+                at = tool.index("-m")
                 profile = ["-m", "cProfile", "-o", str(args.profile.resolve())]
                 profiled = [*tool[:at], *profile, *tool[at:]]
                 measure_awsexplorer(proxy, regions, out, profiled)
