@@ -251,21 +251,6 @@ CLOUDFORMATION_DESCRIBE_STACKS = _same("cloudformation", "DescribeStacks")
 CLOUDFORMATION_LIST_STACK_RESOURCES = _same("cloudformation", "ListStackResources")
 LAMBDA_GET_FUNCTION_EVENT_INVOKE_CONFIG = _same("lambda", "GetFunctionEventInvokeConfig")
 
-# -- many accounts (scan/accounts.py) --
-# In the management (or delegated administrator) account, with --org.
-ORGANIZATIONS_LIST_ACCOUNTS = _same("organizations", "ListAccounts")
-ORGANIZATIONS_LIST_PARENTS = _same("organizations", "ListParents")
-ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT = _same("organizations", "DescribeOrganizationalUnit")
-# The one call that is not a read: it changes nothing in the account (scan/guard.py allows it).
-STS_ASSUME_ROLE = _same("sts", "AssumeRole")
-# Made with --org: in the permissions too (the management account's side).
-ACCOUNTS_CALLS: tuple[Call, ...] = (
-    ORGANIZATIONS_LIST_ACCOUNTS,
-    ORGANIZATIONS_LIST_PARENTS,
-    ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT,
-    STS_ASSUME_ROLE,
-)
-
 # -- guardrails and spend --
 GUARDDUTY_LIST_DETECTORS = _same("guardduty", "ListDetectors")
 GUARDDUTY_GET_DETECTOR = _same("guardduty", "GetDetector")
@@ -285,6 +270,21 @@ BUDGETS_DESCRIBE_NOTIFICATIONS_FOR_BUDGET = Call(
 )
 # Only with --cost: each request costs the account USD 0.01.
 CE_GET_COST_AND_USAGE = _same("ce", "GetCostAndUsage")
+
+# -- many accounts (scan/accounts.py) --
+# In the management (or delegated administrator) account, with --org.
+ORGANIZATIONS_LIST_ACCOUNTS = _same("organizations", "ListAccounts")
+ORGANIZATIONS_LIST_PARENTS = _same("organizations", "ListParents")
+ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT = _same("organizations", "DescribeOrganizationalUnit")
+# The one call that is not a read: it changes nothing in the account (scan/guard.py allows it).
+STS_ASSUME_ROLE = _same("sts", "AssumeRole")
+# Made with --org: in the permissions too (the management account's side).
+ACCOUNTS_CALLS: tuple[Call, ...] = (
+    ORGANIZATIONS_LIST_ACCOUNTS,
+    ORGANIZATIONS_LIST_PARENTS,
+    ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT,
+    STS_ASSUME_ROLE,
+)
 
 RUNNER_CALLS: tuple[Call, ...] = (
     STS_GET_CALLER_IDENTITY,

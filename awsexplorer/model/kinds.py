@@ -1848,6 +1848,8 @@ LEGACY: dict[str, dict[str, Legacy]] = {
             for x in a.get("NatGatewayAddresses") or []
             if isinstance(x, Mapping) and x.get("PublicIp")
         ],
+        "private_ips": lambda a: _nat_addresses(a, "PrivateIp"),
+        "network_interface_ids": lambda a: _nat_addresses(a, "NetworkInterfaceId"),
     },
     VPC_PEERING_CONNECTION: {
         STATE: _raw("Status", "Code"),
@@ -1935,8 +1937,6 @@ LEGACY: dict[str, dict[str, Legacy]] = {
         SECURITY_GROUPS: lambda a: [
             str(g) for g in dig(a, ("VpcConfig", "SecurityGroupIds")) or []
         ],
-        "private_ips": lambda a: _nat_addresses(a, "PrivateIp"),
-        "network_interface_ids": lambda a: _nat_addresses(a, "NetworkInterfaceId"),
     },
 }
 
