@@ -331,7 +331,9 @@ def main() -> int:
         f"awsexplorer found {len(result.resources)} resources, {errors} failed calls "
         f"(exit {tool.run.returncode})"
     )
-    failed = Counter(f"{e.client}:{e.operation} {e.code}" for r in result.regions for e in r.errors)
+    failed = Counter(
+        f"{e.service}:{e.operation} {e.code}" for r in result.regions for e in r.errors
+    )
     if failed:
         print("failed calls: " + "; ".join(f"{k} x{n}" for k, n in sorted(failed.items())))
     skipped = sequential.inner["skipped"]  # type: ignore[attr-defined]
