@@ -360,7 +360,9 @@ def _install_machinery_adapter() -> None:
         cache = _shared(loader) if loader is not None else None
         if cache is None:
             return make_provider(ruleset_data, partition_data, excluded_params)
-        key = ("endpoints", id(ruleset_data), id(partition_data), excluded_params)
+        # S3 passes its excluded parameters as a set: keyed by their frozen copy.
+        excluded = None if excluded_params is None else frozenset(excluded_params)
+        key = ("endpoints", id(ruleset_data), id(partition_data), excluded)
         entry = cache.get(key)
         if entry is None or entry[0] is not partition_data:
             provider = make_provider(ruleset_data, partition_data, excluded_params)
