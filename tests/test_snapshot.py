@@ -54,6 +54,8 @@ def _result() -> ScanResult:
                 attributes={
                     "CidrBlock": "10.0.0.0/16",
                     "cidr": "10.0.0.0/16",
+                    "cidrs": ["10.0.0.0/16"],
+                    "ipv6_cidrs": [],
                     "is_default": False,
                     "flow_logs": [],
                 },

@@ -23,7 +23,7 @@ def operations_rows(state: ExplorerState, resource: Resource) -> list[Row]:
     managed = managed_instances(state.resources_of(resource.region, SSM_MANAGED_INSTANCE))
     view = state.regions.get(resource.region)
     unread = ssm_unread(view.errors if view else (), resource.region)
-    return [("Systems Manager", inert(ssm_status(resource, managed, unread).text, limit=120))]
+    return [("SSM", inert(ssm_status(resource, managed, unread).text, limit=120))]
 
 
 def spend_rows(state: ExplorerState, region: str) -> list[Row]:

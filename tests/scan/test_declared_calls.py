@@ -83,6 +83,15 @@ NOT_SENT_HERE = {
     ("config", "DescribeConfigurationRecorderStatus"),
     ("ec2", "GetManagedPrefixListEntries"),
     ("budgets", "DescribeNotificationsForBudget"),  # no budget here
+    # Integration and operations: no rule, subscription, stack or state machine of its own here
+    # (tests/scan/test_integration.py covers them on their own seeds).
+    ("events", "ListTargetsByRule"),
+    ("sns", "GetSubscriptionAttributes"),
+    ("cloudformation", "ListStackResources"),
+    ("stepfunctions", "DescribeStateMachine"),
+    # A bucket policy is read only when the policy status says one exists: none here
+    # (tests/scan/test_s3.py and tests/checks/test_checks_policies.py seed and read some).
+    ("s3", "GetBucketPolicy"),
 }
 
 

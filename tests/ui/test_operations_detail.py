@@ -62,18 +62,20 @@ def test_an_instance_says_whether_systems_manager_manages_it() -> None:
     denied = CallError(AU, "ssm", "DescribeInstanceInformation", "AccessDenied", "no")
     state = _state(app, bastion, far, record, errors=(denied,))
     assert re.search(
-        r"Systems Manager +managed \(Online, agent 3\.3\.987\.0\)",
+        r"SSM +managed \(Online, agent 3\.3\.987\.0\)",
         _text(resource_detail(state, app)),
     )
     assert re.search(
-        r"Systems Manager +not managed \(no SSM agent reports in",
+        r"SSM +not managed \(no SSM agent reports in",
         _text(resource_detail(state, bastion), width=200),
     )
     assert re.search(
-        r"Systems Manager +unknown \(DescribeInstanceInformation could not be read\)",
+        r"SSM +unknown \(DescribeInstanceInformation could not be read\)",
         _text(resource_detail(state, far), width=200),
     )
-    assert "Systems Manager" not in _text(resource_detail(state, record))
+    assert not re.search(
+        r"^SSM +(managed|not managed|unknown)", _text(resource_detail(state, record)), re.M
+    )
 
 
 def test_a_region_shows_its_spend_when_the_scan_read_it() -> None:
