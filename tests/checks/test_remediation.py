@@ -29,3 +29,16 @@ def test_global_resources_get_no_region_and_untouched_commands_stay_generic() ->
     assert "`aws iam enable-mfa-device --user-name bob ...`" in finding.remediation
     assert "`aws iam create-virtual-mfa-device`" in finding.remediation  # nothing to fill in
     assert "--region" not in finding.remediation
+
+
+def test_a_name_with_backslashes_is_filled_in_as_literal_text() -> None:
+    # A user name is set by people: `\1` or a trailing `\` once made re.sub fail (the check was
+    # lost as "internal error") or read as a group reference.
+    for name in ("bob\\", "bob\\1", "bob\\g<0>"):
+        findings, result = run(
+            "iam-user-console-no-mfa",
+            scan(root(), user(name, console_access=True, mfa_enabled=False)),
+        )
+        (finding,) = findings
+        assert f"`aws iam enable-mfa-device --user-name {name} ...`" in finding.remediation
+        assert result.status == "evaluated"

@@ -16,7 +16,7 @@ import pytest
 from check_fixtures import ROOT_ARN, resource, root, scan
 
 from awsexplorer import snapshot
-from awsexplorer.checks import evaluate
+from awsexplorer.checks import all_checks, evaluate
 from awsexplorer.cli import main
 
 
@@ -58,7 +58,10 @@ def test_json_has_findings_and_check_statuses(saved: Path, capsys: Any) -> None:
     document = json.loads(out)
     checks = {f["check"]: f for f in document["findings"]}
     assert checks["iam-root-mfa-disabled"]["resource"] == ROOT_ARN
-    assert checks["ec2-sg-open-admin-port"]["message"] == "sg-open allows 0.0.0.0/0 on tcp/22"
+    assert checks["ec2-sg-open-admin-port"]["message"] == (
+        "sg-open allows 0.0.0.0/0 on tcp/22; not reachable today: nothing in the snapshot uses "
+        "this group"
+    )
     assert set(checks["ec2-sg-open-admin-port"]) == {
         "check",
         "severity",
@@ -67,10 +70,11 @@ def test_json_has_findings_and_check_statuses(saved: Path, capsys: Any) -> None:
         "message",
         "remediation",
         "scope",  # findings carry their scope (issue 11)
+        "account_id",  # and their account (issue 17, snapshot version 2)
     }
     assert checks["ec2-sg-open-admin-port"]["scope"] == "resource"
     statuses = {c["id"]: c["status"] for c in document["checks"]}
-    assert len(statuses) == 33 and statuses["ec2-sg-open-admin-port"] == "evaluated"
+    assert len(statuses) == len(all_checks()) and statuses["ec2-sg-open-admin-port"] == "evaluated"
 
 
 def test_severity_filter_keeps_that_severity_and_worse(saved: Path, capsys: Any) -> None:
@@ -120,7 +124,7 @@ def test_recheck_applies_new_settings(saved: Path, capsys: Any) -> None:
 def test_list_checks(capsys: Any) -> None:
     code, out, _ = _run(capsys, "findings", "--list-checks")
     assert code == 0
-    assert len(out.strip().splitlines()) == 33
+    assert len(out.strip().splitlines()) == len(all_checks())
     assert out.startswith("iam-root-mfa-disabled")
 
 
