@@ -87,6 +87,16 @@ EXPECTED = {
     ("s3-tls-not-enforced", EU, "verify-versions-managed"),
     ("s3-tls-not-enforced", US, "verify-trail-logs"),
     ("cloudtrail-bucket-no-lifecycle", US, "verify-trail-logs"),
+    # Issue 13's guardrail checks, true of this account: no SSM agent reports for any running
+    # instance, and the guardrails are off in every region that holds resources (one finding
+    # per region, filed under the record of its missing GuardDuty detector).
+    ("ec2-instance-unmanaged", AP, "forgotten"),
+    ("ec2-instance-unmanaged", EU, "app-1"),
+    ("ec2-instance-unmanaged", EU, "untagged-box"),
+    ("ec2-instance-unmanaged", EU, "web-1"),
+    ("guardrail-off", AP, "GuardDuty: no detector"),
+    ("guardrail-off", EU, "GuardDuty: no detector"),
+    ("guardrail-off", US, "GuardDuty: no detector"),
 }
 
 Client = Callable[..., Any]

@@ -65,6 +65,9 @@ def test_roles_last_used_and_policies(demo_aws: Aws) -> None:
         "app-assets-reader",
         "data-pipeline",
         "old-migration",
+        # demo/mistakes_edges.py: the stream-fed functions' roles
+        "orders-stream-sync",
+        "orders-events-archiver",
     }
     old = roles["old-migration"]["RoleLastUsed"]
     assert _close(old["LastUsedDate"], timedelta(days=200)) and old["Region"] == "us-east-1"

@@ -25,7 +25,15 @@ def _by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def test_instances_spread_over_four_regions(demo_aws: Aws) -> None:
-    assert set(_instances(demo_aws, PRODUCTION)) == {"prod-bastion", "prod-app-a", "prod-app-b"}
+    assert set(_instances(demo_aws, PRODUCTION)) == {
+        "prod-bastion",
+        "prod-app-a",
+        "prod-app-b",
+        # demo/exposure.py: behind a NACL that blocks return traffic, SSH blocked, 9100 open
+        "prod-shop-web",
+        "prod-ops-jump",
+        "prod-metrics",
+    }
     assert set(_instances(demo_aws, SHARED)) == {"shared-ci-runner"}
     assert set(_instances(demo_aws, STAGING)) == {"staging-app"}
     assert set(_instances(demo_aws, FAR_AWAY)) == {"load-test-tmp"}
@@ -88,6 +96,9 @@ def test_production_routing(demo_aws: Aws) -> None:
     assert explicit_subnets(public) == {
         subnets["prod-public-a"]["SubnetId"],
         subnets["prod-public-b"]["SubnetId"],
+        # demo/exposure.py: public subnets whose network ACLs decide
+        subnets["prod-dmz-a"]["SubnetId"],
+        subnets["prod-ops-a"]["SubnetId"],
     }
     assert explicit_subnets(private) == {
         subnets["prod-private-a"]["SubnetId"],
@@ -198,8 +209,9 @@ def test_queues_topics_trail_alarms_load_balancer(demo_aws: Aws) -> None:
         assert alarms and all(a["Namespace"] != "AWS/Billing" for a in alarms)
 
     lbs = demo_aws("elbv2", PRODUCTION).describe_load_balancers()["LoadBalancers"]
-    assert [(lb["LoadBalancerName"], lb["Scheme"]) for lb in lbs] == [
-        ("prod-orders-alb", "internet-facing")
+    assert sorted((lb["LoadBalancerName"], lb["Scheme"]) for lb in lbs) == [
+        ("prod-orders-alb", "internet-facing"),
+        ("prod-web-alb", "internet-facing"),  # demo/mistakes_edges.py: the redirecting look-alike
     ]
 
 
@@ -216,6 +228,7 @@ def test_buckets_regions_and_settings(demo_aws: Aws) -> None:
         "acme-cloudtrail-logs": SHARED,
         "acme-billing-reports": SHARED,
         "acme-staging-uploads": STAGING,
+        "acme-prod-trail-logs": PRODUCTION,  # demo/mistakes_policies.py: no lifecycle rule
     }
 
     def versioned(name: str) -> bool:

@@ -133,7 +133,9 @@ def test_scripted_changes_are_reported_exactly(
         ("ec2-sg-open-admin-port", group_arn),
         ("s3-public-access-not-blocked", "arn:aws:s3:::new-bucket"),
         ("tag-missing-required", "arn:aws:s3:::new-bucket"),
+        ("s3-tls-not-enforced", "arn:aws:s3:::new-bucket"),  # no policy denies plain HTTP
     }
     assert {f.resource for f in found.resolved_findings} == {
-        f"arn:aws:sqs:{REGION}:123456789012:orders"
+        f"arn:aws:sqs:{REGION}:123456789012:orders",
+        instance,  # ec2-instance-unmanaged: only a running instance needs patching
     }
