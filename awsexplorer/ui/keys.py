@@ -25,6 +25,8 @@ KEYS: list[tuple[str, str]] = [
     ("p", "the internet's path to the resource: every port, hop by hop, or what blocks it"),
     (":exposed", "everything the internet can reach, in every region, admin and database first"),
     (":changes [HOURS]", "every change CloudTrail recorded in the selected region (default 24 h)"),
+    ("m", "go to the CloudFormation stack that manages the resource"),
+    (":account NAME", "narrow every view to one account (several accounts; :account all)"),
     ("s", "save the current scan as a snapshot file (reopen with --snapshot FILE)"),
     ("?", "this help"),
     ("Esc", "back: clear the filter, leave attention-only, close a view"),
