@@ -71,7 +71,8 @@ def personalise(item: Check, resource: Resource | None) -> str:
         filled = command
         for token, value in values.items():
             # The value is literal text (a name from AWS may hold `\`): never a template.
-            filled = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", lambda _: value, filled)
+            pattern = rf"(?<![\w-]){re.escape(token)}(?![\w-])"
+            filled = re.sub(pattern, lambda _, text=value: text, filled)
         if filled == command:
             return match.group(0)  # nothing of this resource in it: leave it generic
         if resource.region != GLOBAL_REGION and "--region" not in filled:
