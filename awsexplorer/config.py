@@ -124,8 +124,20 @@ class Settings:
     required_tags: tuple[str, ...] = DEFAULT_REQUIRED_TAGS
     # Keys, principals and activity older than this many days are stale.
     stale_days: int = DEFAULT_STALE_DAYS
+    # Accounts whose alias or name this regular expression matches (any case) are marked as
+    # production; None: the default (model/accounts.py, `prod` as a part of a name).
+    production_pattern: str | None = None
 
     def __post_init__(self) -> None:
+        if self.production_pattern:
+            try:
+                re.compile(self.production_pattern)
+            except re.error as exc:
+                raise UserError(
+                    f"production_pattern {self.production_pattern!r} is not a regular expression "
+                    f"({exc}); write a Python regular expression, e.g. 'prod|live' (matched, any "
+                    "case, against each account's alias and name)."
+                ) from None
         if isinstance(self.stale_days, bool) or not isinstance(self.stale_days, int):
             raise UserError(f"stale_days must be a whole number of days, not {self.stale_days!r}.")
         if self.stale_days < 1:
@@ -161,7 +173,7 @@ def _check_id_hint(unknown: Iterable[str], known: Collection[str]) -> str:
 
 # -- the config file ------------------------------------------------------------------------
 
-_FILE_KEYS = {"disabled_checks", "required_tags", "stale_days"}
+_FILE_KEYS = {"disabled_checks", "required_tags", "stale_days", "production_pattern"}
 
 
 def default_config_path() -> Path:
@@ -206,6 +218,11 @@ def from_mapping(
         if isinstance(stale, bool) or not isinstance(stale, int):
             raise UserError(f"{source}: stale_days must be a whole number, e.g. stale_days = 90.")
         values["stale_days"] = stale
+    if "production_pattern" in data:
+        pattern = data["production_pattern"]
+        if not isinstance(pattern, str):
+            raise UserError(f'{source}: production_pattern must be a string, e.g. "prod|live".')
+        values["production_pattern"] = pattern
     try:
         settings = Settings(**values)
         if known_checks is not None:
@@ -276,6 +293,13 @@ def add_arguments(parser: argparse.ArgumentParser, *, sub: bool = False) -> None
         metavar="DAYS",
         help=f"days after which keys and principals count as unused (default {DEFAULT_STALE_DAYS})",
     )
+    group.add_argument(
+        "--production-pattern",
+        default=default,
+        metavar="REGEX",
+        help="accounts whose alias or name matches this (any case) are marked PROD "
+        "(default: 'prod' as a part of the name)",
+    )
 
 
 def _split(values: Sequence[str] | None) -> list[str]:
@@ -294,7 +318,10 @@ def from_args(args: argparse.Namespace, known_checks: Collection[str] | None = N
     disabled = _split(getattr(args, "disable_check", None))
     tags = getattr(args, "required_tags", None)
     stale = getattr(args, "stale_days", None)
+    production = getattr(args, "production_pattern", None)
     try:
+        if production is not None:
+            settings = replace(settings, production_pattern=production)
         if disabled:
             settings = replace(settings, disabled_checks=settings.disabled_checks | set(disabled))
         if tags is not None:

@@ -8,10 +8,12 @@ view of all accounts' regions (worst status per region, every error with its acc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from awsexplorer.model.findings import CheckResult, CheckStatus, Finding
+from awsexplorer.model.policy import normalise
 from awsexplorer.model.resource import Resource
 from awsexplorer.model.scan_result import (
     Account,
@@ -274,3 +276,147 @@ def find_account(accounts: Iterable[AccountScan], wanted: str) -> AccountScan | 
         (a for a in accounts if folded in {(a.alias or "").casefold(), (a.name or "").casefold()}),
         None,
     )
+
+
+# -- production accounts ------------------------------------------------------------------------
+
+# `prod` as a part of a name, any case: "acme-prod", "Prod EU", "production", "prod2"; not
+# "product", "nonprod", "non-prod", "preprod" or "pre-prod". A part is delimited by anything but
+# a letter (a camelCase "AcmeProd" is not split: set the pattern for such names).
+DEFAULT_PRODUCTION_PATTERN = (
+    r"(?<![a-z])(?<!non-)(?<!non_)(?<!pre-)(?<!pre_)prod(?:uction)?(?![a-z])"
+)
+PRODUCTION_MARK = "PROD"
+
+
+class BadProductionPattern(ValueError):
+    """The production pattern is not a regular expression; the message is one line with the fix."""
+
+
+def production_pattern(text: str | None = None) -> re.Pattern[str]:
+    """The compiled pattern (case-insensitive); None or "" is the default one."""
+    source = text or DEFAULT_PRODUCTION_PATTERN
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error as exc:
+        raise BadProductionPattern(
+            f"production pattern {source!r} is not a regular expression ({exc}); write a Python "
+            "regular expression, e.g. 'prod|live' (matched case-insensitively against each "
+            "account's alias and name)"
+        ) from None
+
+
+def is_production(account: AccountScan, pattern: re.Pattern[str] | None = None) -> bool:
+    """The one verdict: the account's alias or Organization name matches the pattern (never
+    its id: twelve digits say nothing about what runs there)."""
+    pattern = pattern or production_pattern()
+    return any(pattern.search(value) for value in (account.alias, account.name) if value)
+
+
+def production_ids(
+    accounts: Iterable[AccountScan], pattern: str | re.Pattern[str] | None = None
+) -> frozenset[str]:
+    """The ids of the production accounts among `accounts`."""
+    compiled = pattern if isinstance(pattern, re.Pattern) else production_pattern(pattern)
+    return frozenset(a.id for a in accounts if is_production(a, compiled))
+
+
+# -- cross-account links ------------------------------------------------------------------------
+
+_ACCOUNT_IN_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
+_BARE_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLink:
+    """Another account a resource names: `via` says how (a VPC peering's accepter, a role's
+    trust policy, ...); `target` is the peer resource's ARN when the scan holds it; `scanned`
+    whether the account is in the scan at all (`label` its alias or name then)."""
+
+    account_id: str
+    via: str
+    scanned: bool
+    label: str | None = None
+    target: str | None = None
+    principal: str | None = None
+
+
+def _principal_account(value: str) -> str | None:
+    match = _ACCOUNT_IN_ARN.match(value)
+    if match:
+        return match.group(1)
+    return value if _BARE_ACCOUNT.match(value) else None
+
+
+class CrossAccountIndex:
+    """Which other accounts each resource names, across a scan of several accounts. Built once
+    per scan (an index of VPCs, transit gateways and principals by id); `links(resource)` is
+    pure and cheap. With one account every answer is empty."""
+
+    def __init__(self, accounts: Sequence[AccountScan], resources: Iterable[Resource]) -> None:
+        self.accounts = {a.id: a for a in accounts}
+        self._by_id: dict[tuple[str, str, str], str] = {}  # (account, type, id) -> arn
+        self._tgw_owner: dict[str, str] = {}  # transit gateway id -> its account
+        self._arns: set[str] = set()
+        if len(self.accounts) < 2:
+            return
+        for resource in resources:
+            account = resource.account_id or ""
+            if resource.type in ("ec2:vpc", "ec2:transit-gateway"):
+                self._by_id[(account, resource.type, resource.id)] = resource.arn
+                if resource.type == "ec2:transit-gateway":
+                    self._tgw_owner[resource.id] = account
+            elif resource.type in ("iam:role", "iam:user"):
+                self._arns.add(resource.arn)
+
+    def _link(
+        self, own: str, account_id: str | None, via: str, target: str | None = None, **kw: str
+    ) -> AccountLink | None:
+        if not account_id or account_id == own:
+            return None
+        scanned = self.accounts.get(account_id)
+        return AccountLink(
+            account_id,
+            via,
+            scanned is not None,
+            scanned.label if scanned is not None and scanned.label != account_id else None,
+            target if scanned is not None else None,
+            kw.get("principal"),
+        )
+
+    def links(self, resource: Resource) -> list[AccountLink]:
+        if len(self.accounts) < 2:
+            return []
+        own = resource.account_id or ""
+        attrs = resource.attributes
+        found: list[AccountLink | None] = []
+        if resource.type == "ec2:vpc-peering-connection":
+            for side in ("requester", "accepter"):
+                owner = attrs.get(f"{side}_owner_id")
+                vpc = attrs.get(f"{side}_vpc_id")
+                target = self._by_id.get((str(owner), "ec2:vpc", str(vpc))) if owner else None
+                found.append(self._link(own, owner, f"VPC peering {side}", target))
+        elif resource.type == "ec2:transit-gateway-attachment":
+            tgw = str(attrs.get("transit_gateway_id") or "")
+            owner = self._tgw_owner.get(tgw)
+            target = self._by_id.get((owner or "", "ec2:transit-gateway", tgw))
+            found.append(self._link(own, owner, "transit gateway owner", target))
+            found.append(self._link(own, attrs.get("vpc_owner_id"), "attached VPC owner"))
+        for key, via in (("trust_policy", "role trust policy"), ("policy", "resource policy")):
+            document = attrs.get(key)
+            if not isinstance(document, dict):
+                continue
+            for statement in normalise(document):
+                if not statement.allow:
+                    continue
+                for kind, principal in statement.principals:
+                    if kind != "AWS":
+                        continue
+                    account_id = _principal_account(principal)
+                    target = principal if principal in self._arns else None
+                    found.append(self._link(own, account_id, via, target, principal=principal))
+        unique: dict[tuple[str, str, str | None, str | None], AccountLink] = {}
+        for link in found:
+            if link is not None:
+                unique.setdefault((link.account_id, link.via, link.target, link.principal), link)
+        return sorted(unique.values(), key=lambda k: (not k.scanned, k.account_id, k.via))

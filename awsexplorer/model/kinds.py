@@ -248,15 +248,22 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             STATE: OPT_STR,
             "requester_vpc_id": OPT_STR,
             "requester_region": OPT_STR,
+            "requester_owner_id": OPT_STR,  # the account of each side (cross-account links)
             "accepter_vpc_id": OPT_STR,
             "accepter_region": OPT_STR,
+            "accepter_owner_id": OPT_STR,
         },
     ),
     Kind(VPN_GATEWAY, "VPN gateway", fields={STATE: OPT_STR}),
     Kind(
         TRANSIT_GATEWAY_ATTACHMENT,
         "transit gateway attachment",
-        fields={STATE: OPT_STR, "transit_gateway_id": OPT_STR, SUBNETS: LIST},
+        fields={
+            STATE: OPT_STR,
+            "transit_gateway_id": OPT_STR,
+            SUBNETS: LIST,
+            "vpc_owner_id": OPT_STR,  # the attached VPC's account (cross-account links)
+        },
     ),
     Kind(
         VPC_ENDPOINT,

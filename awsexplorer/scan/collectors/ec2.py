@@ -278,7 +278,11 @@ async def collect_vpc_peering_connections(ctx: CollectContext) -> list[Resource]
 
 
 def _peering_side(side: str, info: dict[str, Any]) -> dict[str, Any]:
-    return {f"{side}_vpc_id": info.get("VpcId"), f"{side}_region": info.get("Region")}
+    return {
+        f"{side}_vpc_id": info.get("VpcId"),
+        f"{side}_region": info.get("Region"),
+        f"{side}_owner_id": info.get("OwnerId"),
+    }
 
 
 @collector(service="ec2", calls=[EC2_DESCRIBE_VPN_GATEWAYS], types=[kinds.VPN_GATEWAY])
@@ -322,6 +326,7 @@ async def collect_transit_gateway_attachments(ctx: CollectContext) -> list[Resou
                 "state": a.get("State"),
                 "transit_gateway_id": a.get("TransitGatewayId"),
                 "subnet_ids": [str(s) for s in a.get("SubnetIds") or []],
+                "vpc_owner_id": a.get("VpcOwnerId"),
             },
         )
         for a in await ctx.paginate_all(
