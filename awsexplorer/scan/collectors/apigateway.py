@@ -82,6 +82,52 @@ def _stage(ctx: CollectContext, api_id: str, stage: dict[str, Any]) -> dict[str,
     }
 
 
+def integration_link(
+    uri: Any, integration_type: Any, timeout_ms: Any, **where: Any
+) -> dict[str, Any] | None:
+    """The link to what one integration invokes (REST API and API Gateway v2 alike), `where`
+    naming the integration (its method, or its id); None when it invokes no AWS resource."""
+    target = integration_target(uri)
+    if not target:
+        return None
+    return {
+        "kind": INTEGRATION_LINK,
+        "arn": target,
+        **where,
+        "integration_type": integration_type,
+        "timeout_ms": timeout_ms,
+    }
+
+
+def api_resource(
+    ctx: CollectContext,
+    *,
+    rtype: str,
+    path: str,
+    api_id: str,
+    name: str,
+    tags: dict[str, str],
+    attributes: dict[str, Any],
+    stages_known: bool,
+    integrations_known: bool,
+) -> Resource:
+    """The Resource of one API (REST or v2) at `/path/api_id`, marking the parts whose calls
+    failed as unknown."""
+    if not stages_known:
+        attributes["stages_unknown"] = True
+    if not integrations_known:
+        attributes["integrations_unknown"] = True
+    return Resource(
+        arn=f"arn:{ctx.partition}:apigateway:{ctx.region}::/{path}/{api_id}",
+        type=rtype,
+        id=api_id,
+        name=display_name(tags, name, api_id),
+        region=ctx.region,
+        tags=tags,
+        attributes=attributes,
+    )
+
+
 def integration_links(resources: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     """The links to what the API's methods invoke, and how many integrations it has."""
     links: list[dict[str, Any]] = []
@@ -92,17 +138,14 @@ def integration_links(resources: list[dict[str, Any]]) -> tuple[list[dict[str, A
             if not integration:
                 continue
             count += 1
-            target = integration_target(integration.get("uri"))
-            if target:
-                links.append(
-                    {
-                        "kind": INTEGRATION_LINK,
-                        "arn": target,
-                        "method": f"{verb} {item.get('path')}",
-                        "integration_type": integration.get("type"),
-                        "timeout_ms": integration.get("timeoutInMillis"),
-                    }
-                )
+            link = integration_link(
+                integration.get("uri"),
+                integration.get("type"),
+                integration.get("timeoutInMillis"),
+                method=f"{verb} {item.get('path')}",
+            )
+            if link:
+                links.append(link)
     return links, count
 
 
@@ -152,18 +195,16 @@ def _api(
             "policy": json_safe(_json(api.get("policy"))),
         }
     )
-    if stages is None:
-        attributes["stages_unknown"] = True
-    if resources is None:
-        attributes["integrations_unknown"] = True
-    return Resource(
-        arn=f"arn:{ctx.partition}:apigateway:{ctx.region}::/restapis/{api_id}",
-        type=REST_API,
-        id=api_id,
-        name=display_name(tags, name, api_id),
-        region=ctx.region,
+    return api_resource(
+        ctx,
+        rtype=REST_API,
+        path="restapis",
+        api_id=api_id,
+        name=name,
         tags=tags,
         attributes=attributes,
+        stages_known=stages is not None,
+        integrations_known=resources is not None,
     )
 
 

@@ -14,14 +14,13 @@ from awsexplorer.model.calls import (
     APIGATEWAYV2_GET_INTEGRATIONS,
     APIGATEWAYV2_GET_STAGES,
 )
-from awsexplorer.model.kinds import HTTP_API, INTEGRATION_LINK, LINKS
-from awsexplorer.scan.collectors.apigateway import integration_target
+from awsexplorer.model.kinds import HTTP_API, LINKS
+from awsexplorer.scan.collectors.apigateway import api_resource, integration_link
 from awsexplorer.scan.collectors.base import (
     CallFailure,
     CollectContext,
     attributes_of,
     collector,
-    display_name,
 )
 
 
@@ -47,20 +46,16 @@ def _stage(ctx: CollectContext, api_id: str, stage: dict[str, Any]) -> dict[str,
 
 
 def _links(integrations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    links = []
-    for integration in integrations:
-        target = integration_target(integration.get("IntegrationUri"))
-        if target:
-            links.append(
-                {
-                    "kind": INTEGRATION_LINK,
-                    "arn": target,
-                    "integration_id": integration.get("IntegrationId"),
-                    "integration_type": integration.get("IntegrationType"),
-                    "timeout_ms": integration.get("TimeoutInMillis"),
-                }
-            )
-    return links
+    links = (
+        integration_link(
+            integration.get("IntegrationUri"),
+            integration.get("IntegrationType"),
+            integration.get("TimeoutInMillis"),
+            integration_id=integration.get("IntegrationId"),
+        )
+        for integration in integrations
+    )
+    return [link for link in links if link]
 
 
 def _api(
@@ -84,18 +79,16 @@ def _api(
             "disable_execute_api_endpoint": bool(api.get("DisableExecuteApiEndpoint")),
         }
     )
-    if stages is None:
-        attributes["stages_unknown"] = True
-    if integrations is None:
-        attributes["integrations_unknown"] = True
-    return Resource(
-        arn=f"arn:{ctx.partition}:apigateway:{ctx.region}::/apis/{api_id}",
-        type=HTTP_API,
-        id=api_id,
-        name=display_name(tags, name, api_id),
-        region=ctx.region,
+    return api_resource(
+        ctx,
+        rtype=HTTP_API,
+        path="apis",
+        api_id=api_id,
+        name=name,
         tags=tags,
         attributes=attributes,
+        stages_known=stages is not None,
+        integrations_known=integrations is not None,
     )
 
 

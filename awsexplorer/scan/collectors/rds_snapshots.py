@@ -8,6 +8,7 @@ automated one is never public. `public` is None when the attribute could not be 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from awsexplorer.model import Resource, kinds
@@ -50,34 +51,67 @@ async def _public(
     return None if answer is None else _restorable_by_all(answer.get(result_key))
 
 
+@dataclass(frozen=True)
+class _Flavour:
+    """What differs between a DB snapshot and a DB cluster snapshot: the calls and the names of
+    the same fields in their answers."""
+
+    rtype: str
+    list_call: Call
+    list_key: str
+    attributes_call: Call
+    result_key: str
+    id_key: str
+    arn_key: str
+    source_key: str
+    encrypted_key: str
+
+
+_DB = _Flavour(
+    rtype="snapshot",
+    list_call=RDS_DESCRIBE_DB_SNAPSHOTS,
+    list_key="DBSnapshots",
+    attributes_call=RDS_DESCRIBE_DB_SNAPSHOT_ATTRIBUTES,
+    result_key="DBSnapshotAttributesResult",
+    id_key="DBSnapshotIdentifier",
+    arn_key="DBSnapshotArn",
+    source_key="DBInstanceIdentifier",
+    encrypted_key="Encrypted",
+)
+_CLUSTER = _Flavour(
+    rtype="cluster-snapshot",
+    list_call=RDS_DESCRIBE_DB_CLUSTER_SNAPSHOTS,
+    list_key="DBClusterSnapshots",
+    attributes_call=RDS_DESCRIBE_DB_CLUSTER_SNAPSHOT_ATTRIBUTES,
+    result_key="DBClusterSnapshotAttributesResult",
+    id_key="DBClusterSnapshotIdentifier",
+    arn_key="DBClusterSnapshotArn",
+    source_key="DBClusterIdentifier",
+    encrypted_key="StorageEncrypted",
+)
+
+
 def _snapshot(
-    ctx: CollectContext,
-    item: dict[str, Any],
-    *,
-    rtype: str,
-    rid: str,
-    arn: str | None,
-    source: str | None,
-    encrypted: bool,
-    public: bool | None,
+    ctx: CollectContext, flavour: _Flavour, item: dict[str, Any], public: bool | None
 ) -> Resource:
+    rid = str(item[flavour.id_key])
     tags = tags_of(item, "TagList")
     attributes = attributes_of(item, drop=("TagList",))
     attributes.update(
         {
             "status": item.get("Status"),
-            "source": source,
+            "source": item.get(flavour.source_key),
             "snapshot_type": item.get("SnapshotType"),
             "engine": item.get("Engine"),
-            "encrypted": encrypted,
+            "encrypted": bool(item.get(flavour.encrypted_key)),
             "kms_key_id": item.get("KmsKeyId"),
             "created": json_safe(item.get("SnapshotCreateTime")),
             "public": public,
         }
     )
     return Resource(
-        arn=arn or ctx.arn("rds", f"{rtype}:{rid}"),
-        type=f"rds:{rtype}",
+        arn=item.get(flavour.arn_key) or ctx.arn("rds", f"{flavour.rtype}:{rid}"),
+        type=f"rds:{flavour.rtype}",
         id=rid,
         name=display_name(tags, rid, rid),
         region=ctx.region,
@@ -87,39 +121,31 @@ def _snapshot(
     )
 
 
+async def _collect(ctx: CollectContext, flavour: _Flavour) -> list[Resource]:
+    # Without SnapshotType: manual and automated, the account's own (shared-with-us excluded).
+    snapshots = await ctx.paginate_all(flavour.list_call, flavour.list_key)
+    shared = await asyncio.gather(
+        *(
+            _public(
+                ctx,
+                s,
+                flavour.attributes_call,
+                flavour.result_key,
+                **{flavour.id_key: str(s[flavour.id_key])},
+            )
+            for s in snapshots
+        )
+    )
+    return [_snapshot(ctx, flavour, s, public) for s, public in zip(snapshots, shared, strict=True)]
+
+
 @collector(
     service="rds",
     calls=[RDS_DESCRIBE_DB_SNAPSHOTS, RDS_DESCRIBE_DB_SNAPSHOT_ATTRIBUTES],
     types=[kinds.DB_SNAPSHOT],
 )
 async def collect_db_snapshots(ctx: CollectContext) -> list[Resource]:
-    # Without SnapshotType: manual and automated, the account's own (shared-with-us excluded).
-    snapshots = await ctx.paginate_all(RDS_DESCRIBE_DB_SNAPSHOTS, "DBSnapshots")
-    shared = await asyncio.gather(
-        *(
-            _public(
-                ctx,
-                s,
-                RDS_DESCRIBE_DB_SNAPSHOT_ATTRIBUTES,
-                "DBSnapshotAttributesResult",
-                DBSnapshotIdentifier=str(s["DBSnapshotIdentifier"]),
-            )
-            for s in snapshots
-        )
-    )
-    return [
-        _snapshot(
-            ctx,
-            s,
-            rtype="snapshot",
-            rid=str(s["DBSnapshotIdentifier"]),
-            arn=s.get("DBSnapshotArn"),
-            source=s.get("DBInstanceIdentifier"),
-            encrypted=bool(s.get("Encrypted")),
-            public=public,
-        )
-        for s, public in zip(snapshots, shared, strict=True)
-    ]
+    return await _collect(ctx, _DB)
 
 
 @collector(
@@ -128,29 +154,4 @@ async def collect_db_snapshots(ctx: CollectContext) -> list[Resource]:
     types=[kinds.DB_CLUSTER_SNAPSHOT],
 )
 async def collect_db_cluster_snapshots(ctx: CollectContext) -> list[Resource]:
-    snapshots = await ctx.paginate_all(RDS_DESCRIBE_DB_CLUSTER_SNAPSHOTS, "DBClusterSnapshots")
-    shared = await asyncio.gather(
-        *(
-            _public(
-                ctx,
-                s,
-                RDS_DESCRIBE_DB_CLUSTER_SNAPSHOT_ATTRIBUTES,
-                "DBClusterSnapshotAttributesResult",
-                DBClusterSnapshotIdentifier=str(s["DBClusterSnapshotIdentifier"]),
-            )
-            for s in snapshots
-        )
-    )
-    return [
-        _snapshot(
-            ctx,
-            s,
-            rtype="cluster-snapshot",
-            rid=str(s["DBClusterSnapshotIdentifier"]),
-            arn=s.get("DBClusterSnapshotArn"),
-            source=s.get("DBClusterIdentifier"),
-            encrypted=bool(s.get("StorageEncrypted")),
-            public=public,
-        )
-        for s, public in zip(snapshots, shared, strict=True)
-    ]
+    return await _collect(ctx, _CLUSTER)
