@@ -15,19 +15,15 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import sys
-import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from awsexplorer.checks import analyse
-from awsexplorer.config import ScanConfig
 from awsexplorer.model import ScanResult
 from awsexplorer.model.kinds import (
     BUCKET,
@@ -51,7 +47,7 @@ from awsexplorer.model.kinds import (
 )
 from awsexplorer.model.ownership import managed_by
 from awsexplorer.scan.collectors import all_collectors
-from awsexplorer.scan.collectors.base import REGISTRY, Collector, Scope
+from awsexplorer.scan.collectors.base import Collector
 from awsexplorer.scan.runner import Scanner
 
 # The fault proxy lives with the resilience tests; the test directory is not on sys.path.
@@ -60,11 +56,12 @@ if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 from resilience.fault_proxy import Fault, FaultProxy, Rule  # noqa: E402
 
+from tests.scan.seeding import regional_calls, scan_config, seeding  # noqa: E402
+
 ACCOUNT = "123456789012"
 WEST, FAR, EMPTY = "eu-west-1", "ap-southeast-2", "sa-east-1"
 REGIONS = (WEST, FAR)
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/integration"
-KEY = "testing"
 
 STACK_TEMPLATE = {
     "Resources": {
@@ -250,36 +247,9 @@ def _one(result: ScanResult, rtype: str, region: str, name: str) -> Any:
 @pytest.fixture(scope="module")
 def scanned(moto_server: str) -> Iterator[tuple[ScanResult, dict[str, dict[str, str]]]]:
     """Seeded and scanned once for the module."""
-    with pytest.MonkeyPatch.context() as mp:
-        # The module fixture runs before the per-test isolation: scrub the environment here.
-        for name in list(os.environ):
-            if name.startswith("AWS_"):
-                mp.delenv(name)
-        mp.setenv("AWS_CONFIG_FILE", os.devnull)
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=120).close()
-
-        def client(service: str, region: str = "us-east-1") -> Any:
-            return boto3.client(
-                service,
-                region_name=region,
-                endpoint_url=moto_server,
-                aws_access_key_id=KEY,
-                aws_secret_access_key=KEY,
-            )
-
+    with seeding(moto_server) as client:
         seeded = _seed(client)
-        config = ScanConfig(
-            endpoint_url=moto_server,
-            access_key=KEY,
-            secret_key=KEY,
-            home_region="us-east-1",
-            regions=(*REGIONS, "us-east-1"),
-            max_attempts=2,
-            read_timeout=20,
-        )
+        config = scan_config(moto_server, (*REGIONS, "us-east-1"))
         scanner = Scanner(config, collectors=_collectors())
         yield analyse(asyncio.run(scanner.run())), seeded
 
@@ -476,11 +446,7 @@ def test_a_region_with_nothing_costs_one_list_call_per_service(
         collectors=[c for c in all_collectors() if set(c.types) & MINE],
     )
     asyncio.run(scanner.run())
-    regional = sorted(
-        (client, operation)
-        for caller, client, operation in scanner.calls_sent
-        if caller != "runner" and REGISTRY[caller].scope is Scope.REGIONAL
-    )
+    regional = regional_calls(scanner)
     # EventBridge: the bus list and the default bus's rules (two types, asked at once).
     assert regional == sorted(
         [

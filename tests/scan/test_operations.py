@@ -14,14 +14,11 @@ fills through moto's API (/moto-api/static/ce/cost-and-usage-results).
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from awsexplorer.checks import analyse
@@ -46,7 +43,6 @@ from awsexplorer.model.kinds import (
 )
 from awsexplorer.model.operations import managed_instances, ssm_status, ssm_unread
 from awsexplorer.scan.collectors import all_collectors
-from awsexplorer.scan.collectors.base import REGISTRY, Scope
 from awsexplorer.scan.runner import Scanner
 
 _TESTS = str(Path(__file__).resolve().parents[1])
@@ -54,10 +50,11 @@ if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 from resilience.fault_proxy import Fault, FaultProxy, Rule  # noqa: E402
 
+from tests.scan.seeding import regional_calls, scan_config, seeding  # noqa: E402
+
 ACCOUNT = "123456789012"
 WEST, FAR = "eu-west-1", "ap-southeast-2"
 REGIONS = (WEST, FAR)
-KEY = "testing"
 MINE = {k.type for k in GUARDRAILS_AND_OPERATIONS}
 SPEND = {
     WEST: {"Amazon Elastic Compute Cloud - Compute": "120.50", "AWS Config": "2.10"},
@@ -201,41 +198,12 @@ def _seed(client: Callable[[str, str], Any], endpoint: str) -> dict[str, Any]:
 
 
 def _config(endpoint: str, **overrides: Any) -> ScanConfig:
-    settings: dict[str, Any] = {
-        "endpoint_url": endpoint,
-        "access_key": KEY,
-        "secret_key": KEY,
-        "home_region": "us-east-1",
-        "regions": REGIONS,
-        "max_attempts": 2,
-        "read_timeout": 20,
-    }
-    settings.update(overrides)
-    return ScanConfig(**settings)
+    return scan_config(endpoint, REGIONS, **overrides)
 
 
 @pytest.fixture(scope="module")
 def account(moto_server: str) -> Iterator[tuple[ScanResult, dict[str, Any], set[Any]]]:
-    with pytest.MonkeyPatch.context() as mp:
-        # The module fixture runs before the per-test isolation: scrub the environment here.
-        for name in list(os.environ):
-            if name.startswith("AWS_"):
-                mp.delenv(name)
-        mp.setenv("AWS_CONFIG_FILE", os.devnull)
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=120).close()
-
-        def client(service: str, region: str) -> Any:
-            return boto3.client(
-                service,
-                region_name=region,
-                endpoint_url=moto_server,
-                aws_access_key_id=KEY,
-                aws_secret_access_key=KEY,
-            )
-
+    with seeding(moto_server) as client:
         seeded = _seed(client, moto_server)
         scanner = Scanner(_config(moto_server, cost=True))
         result = asyncio.run(scanner.run())
@@ -403,11 +371,7 @@ def test_an_empty_region_costs_one_list_call_per_service(
         collectors=[c for c in all_collectors() if set(c.types) & MINE and not c.opt_in],
     )
     asyncio.run(scanner.run())
-    regional = sorted(
-        (client, operation)
-        for caller, client, operation in scanner.calls_sent
-        if caller != "runner" and REGISTRY[caller].scope is Scope.REGIONAL
-    )
+    regional = regional_calls(scanner)
     assert regional == sorted(
         [
             ("guardduty", "ListDetectors"),
