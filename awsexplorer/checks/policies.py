@@ -289,12 +289,9 @@ def narrows_who(statement: Statement) -> bool:
 
 
 def is_everyone(statement: Statement) -> bool:
-    if statement.not_principal:
-        return True  # Allow with NotPrincipal: everyone but the ones named
-    return any(
-        value.strip() == "*" and kind in ("*", "AWS", "CanonicalUser")
-        for kind, value in statement.principals
-    )
+    """The policy evaluator's answer (model/policy.Statement.everyone): "*" in any of its forms,
+    an account wildcard (arn:aws:iam::*:root), or everyone but a NotPrincipal."""
+    return statement.everyone
 
 
 def actions_text(statement: Statement) -> str:
@@ -334,7 +331,8 @@ def _unreadable_text(document: Any) -> bool:
 )
 def resource_policy_public(ctx: CheckContext) -> Iterator[Outcome]:
     """A bucket, queue, topic, KMS key, function, ECR repository or secret whose resource
-    policy allows Principal "*" (or {"AWS": "*"}, or everyone but a NotPrincipal) to act, with
+    policy allows Principal "*" (or {"AWS": "*"}, alone or in a list, an account wildcard such
+    as arn:aws:iam::*:root, or everyone but a NotPrincipal) to act, with
     no condition narrowing who: anyone with an AWS account, or anyone at all. A condition on
     aws:SourceArn, aws:SourceAccount, aws:SourceOwner, aws:PrincipalOrgID, aws:PrincipalAccount,
     aws:SourceVpc(e) or aws:SourceIp (or, in a key policy, kms:CallerAccount) narrows it, the
@@ -360,10 +358,11 @@ def resource_policy_public(ctx: CheckContext) -> Iterator[Outcome]:
             condition = statement.condition_text()
             unless = f", under {condition} which does not narrow who" if condition else ""
             parts.append(f"{actions_text(statement)}{sid}{unless}")
+        named = sorted({p for s in open_statements for p in s.anyone()})
         who = (
             "everyone but a NotPrincipal"
             if any(s.not_principal for s in open_statements)
-            else "anyone (Principal *)"
+            else f"anyone (Principal {', '.join(named)})"
         )
         yield flag(
             resource,

@@ -113,14 +113,42 @@ class Statement:
     def condition_text(self) -> str:
         return condition_text(self.condition)
 
+    @property
+    def everyone(self) -> bool:
+        """Whether the statement's principal is anyone: a NotPrincipal (everyone but the ones
+        named), or any principal `is_anyone` reads as anyone."""
+        return self.not_principal or bool(self.anyone())
+
+    def anyone(self) -> list[str]:
+        """The principals it names that mean anyone, as written ("*", arn:aws:iam::*:root)."""
+        if self.not_principal:
+            return []
+        return [value.strip() for kind, value in self.principals if is_anyone(kind, value)]
+
+
+def is_anyone(kind: str, value: str) -> bool:
+    """Whether one principal means anyone: "*" (bare, as {"AWS": "*"} or {"CanonicalUser": "*"},
+    alone or in a list), or an AWS principal whose account is a wildcard (arn:aws:iam::*:root,
+    arn:aws:iam::*:*, arn:aws:iam::*:role/x): anyone with an AWS account whose name fits."""
+    text = value.strip()
+    if text == "*":
+        return kind in ("*", "AWS", "CanonicalUser")
+    if kind != "AWS" or not text.startswith("arn:"):
+        return False
+    parts = text.split(":", 5)
+    return len(parts) == 6 and _is_pattern(parts[4])
+
 
 def _principals(value: Any) -> tuple[tuple[str, str], ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return (("*", value),) if value == "*" else (("AWS", value),)
+        return (("*", value),) if value.strip() == "*" else (("AWS", value),)
     if isinstance(value, dict):
         return tuple((str(kind), str(v)) for kind, values in value.items() for v in as_list(values))
+    if isinstance(value, list):
+        # Not IAM's grammar, but read, not dropped: ["*"] or [{"AWS": "*"}] means anyone too.
+        return tuple(pair for item in value for pair in _principals(item))
     return ()
 
 

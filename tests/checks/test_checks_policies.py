@@ -582,3 +582,42 @@ def test_typed_placeholders_fill_only_their_type() -> None:
     text = personalise(item, secret)
     assert f"--secret-id {secret.arn} " in text
     assert "--queue-url QUEUE_URL " in text  # a secret's `url` never fills the queue's command
+
+
+def test_wildcard_account_and_listed_everyone_principals_are_public() -> None:
+    """Literal documents, the principal shapes that mean anyone: an AWS principal whose account
+    is a wildcard (arn:aws:iam::*:root, arn:aws:iam::*:*), "*" inside an AWS list beside a real
+    account, and a Principal given as a list of "*" or of {"AWS": "*"}. A named account's root
+    and a service principal stay not public."""
+
+    def bucket(name: str, principal: Any) -> Any:
+        return resource(
+            kinds.BUCKET,
+            name,
+            has_policy=True,
+            policy=json.loads(doc(allow(principal, "s3:GetObject", f"arn:aws:s3:::{name}/*"))),
+        )
+
+    result = scan(
+        bucket("any-root", {"AWS": "arn:aws:iam::*:root"}),
+        bucket("any-anything", {"AWS": "arn:aws:iam::*:*"}),
+        bucket("any-role", {"AWS": ["arn:aws:iam::*:role/reader"]}),
+        bucket("star-in-list", {"AWS": [f"arn:aws:iam::{PARTNER}:root", "*"]}),
+        bucket("listed-star", ["*"]),
+        bucket("listed-aws-star", [{"AWS": "*"}]),
+        bucket("named-root", {"AWS": f"arn:aws:iam::{PARTNER}:root"}),
+        bucket("service", {"Service": "cloudfront.amazonaws.com"}),
+    )
+    findings, outcome = run("resource-policy-public", result)
+    assert outcome.status == "evaluated"
+    flagged = {f.resource.rsplit("/", 1)[-1]: f.message for f in findings}
+    assert sorted(flagged) == [
+        "any-anything",
+        "any-role",
+        "any-root",
+        "listed-aws-star",
+        "listed-star",
+        "star-in-list",
+    ]
+    assert "Principal arn:aws:iam::*:root" in flagged["any-root"]
+    assert "Principal *" in flagged["star-in-list"]
