@@ -4,14 +4,30 @@ free presenters; every name, alias and OU name is the account owner's string, sh
 
 from __future__ import annotations
 
+import colorsys
+import hashlib
+import re
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from awsexplorer.inert import inert
-from awsexplorer.model import AccountScan, AccountStatus, RegionStatus, Severity
+from awsexplorer.model import AccountScan, AccountStatus, RegionStatus, Resource, Severity
+from awsexplorer.model.accounts import (
+    PRODUCTION_MARK,
+    AccountLink,
+    CrossAccountIndex,
+    production_ids,
+    production_pattern,
+)
+
+if TYPE_CHECKING:
+    from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
 
 STATUS_STYLE = {
@@ -20,19 +36,86 @@ STATUS_STYLE = {
     AccountStatus.FAILED: "bold red",
 }
 LABEL_CELLS = 18
+# The production marker: a word, so that it reads the same under NO_COLOR (reverse video there).
+PRODUCTION_STYLE = "bold reverse red"
 
 
-def band_colour(account_id: str) -> str:
-    """The colour of the account's header band (the same hash as the header's)."""
-    from awsexplorer.ui.widgets.account_header import account_colour
-
-    return account_colour(account_id)
+def production_mark() -> Text:
+    return Text(PRODUCTION_MARK, style=PRODUCTION_STYLE)
 
 
-def member_label(account: AccountScan, resources: int, counts: Counter[Severity]) -> Text:
-    """`▌acme-prod  111111111111  ok  42 !3`: the band colour, the alias or name, the id, the
-    status, the resources and the warnings."""
+# -- what the model says about the state's accounts, computed once per scan ------------------
+
+
+@dataclass
+class _Facts:
+    pattern: re.Pattern[str] = field(default_factory=production_pattern)
+    production: tuple[object, frozenset[str]] | None = None
+    links: tuple[object, CrossAccountIndex] | None = None
+
+
+_FACTS: WeakKeyDictionary[ExplorerState, _Facts] = WeakKeyDictionary()
+
+
+def _facts(state: ExplorerState) -> _Facts:
+    facts = _FACTS.get(state)
+    if facts is None:
+        facts = _FACTS[state] = _Facts()
+    return facts
+
+
+def use_production_pattern(state: ExplorerState, pattern: str | None) -> None:
+    """The user's --production-pattern / production_pattern (already checked by Settings)."""
+    _facts(state).pattern = production_pattern(pattern)
+    _facts(state).production = None
+
+
+def production(state: ExplorerState) -> frozenset[str]:
+    """The production accounts' ids (the one verdict, model/accounts.production_ids) over every
+    account of the scan, also while `:account` shows one; once per scan."""
+    facts = _facts(state)
+    accounts = state.member_accounts or list(state.accounts)
+    if not accounts and state.account is not None:
+        accounts = [AccountScan(id=state.account.id, alias=state.account.alias)]
+    key = tuple((a.id, a.alias, a.name) for a in accounts)
+    if facts.production is None or facts.production[0] != key:
+        facts.production = (key, production_ids(accounts, facts.pattern))
+    return facts.production[1]
+
+
+def account_links(state: ExplorerState, resource: Resource) -> list[AccountLink]:
+    """The other accounts `resource` names (model/accounts.CrossAccountIndex), over the whole
+    scan even while `:account` shows one; empty with one account."""
+    full = state.full
+    if full is None:
+        return []
+    facts = _facts(state)
+    if facts.links is None or facts.links[0] is not full:
+        facts.links = (full, CrossAccountIndex(full.account_scans(), full.resources))
+    return facts.links[1].links(resource)
+
+
+def account_colour(account_id: str) -> str:
+    """A dark, saturated colour that is stable for an account and differs between accounts
+    (the header band's, and each account node's band)."""
+    digest = int(hashlib.sha256(account_id.encode()).hexdigest()[:8], 16)
+    hue = (digest % 360) / 360
+    red, green, blue = colorsys.hls_to_rgb(hue, 0.32, 0.7)
+    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+
+
+band_colour = account_colour
+
+
+def member_label(
+    account: AccountScan, resources: int, counts: Counter[Severity], production: bool = False
+) -> Text:
+    """`▌PROD acme-prod  111111111111  ok  42 !3`: the band colour, PROD for a production
+    account, the alias or name, the id, the status, the resources and the warnings."""
     label = Text("▌", style=band_colour(account.id))
+    if production:
+        label.append_text(production_mark())
+        label.append(" ")
     label.append(inert(account.label, limit=LABEL_CELLS), style="bold")
     if account.label != account.id:
         label.append(f"  {inert(account.id, limit=20)}", style="dim")
@@ -61,7 +144,9 @@ def root_label(accounts: list[AccountScan], total: int, counts: Counter[Severity
     return label
 
 
-def member_detail(account: AccountScan, resources: int, counts: Counter[Severity]) -> Group:
+def member_detail(
+    account: AccountScan, resources: int, counts: Counter[Severity], production: bool = False
+) -> Group:
     """The detail pane on an account node: who it is, where it sits, how it was read."""
     rows = Table.grid(padding=(0, 1))
     rows.add_column(style="bold", no_wrap=True)
@@ -74,6 +159,12 @@ def member_detail(account: AccountScan, resources: int, counts: Counter[Severity
         ("name", account.name),
         ("OU path", account.ou_path),
         ("status", account.status.value),
+        (
+            "production",
+            "yes: its alias or name matches the production pattern (--production-pattern)"
+            if production
+            else None,
+        ),
         ("profile", account.profile),
         ("caller", account.caller_arn or None),
         (
@@ -92,12 +183,20 @@ def member_detail(account: AccountScan, resources: int, counts: Counter[Severity
         if value:
             rows.add_row(
                 Text(key),
-                Text(inert(value), style=STATUS_STYLE[account.status] if key == "status" else ""),
+                Text(
+                    inert(value),
+                    style=STATUS_STYLE[account.status]
+                    if key == "status"
+                    else PRODUCTION_STYLE
+                    if key == "production"
+                    else "",
+                ),
             )
-    parts: list[RenderableType] = [
-        Text(f"Account {inert(account.label, limit=60)}", style="bold"),
-        rows,
-    ]
+    title = Text(f"Account {inert(account.label, limit=60)}", style="bold")
+    if production:
+        title.append(" ")
+        title.append_text(production_mark())
+    parts: list[RenderableType] = [title, rows]
     if account.reason:
         parts += [Text("\nWhy", style="bold underline"), Text(inert(account.reason), style="red")]
     if account.status is not AccountStatus.FAILED:
@@ -112,7 +211,10 @@ def member_detail(account: AccountScan, resources: int, counts: Counter[Severity
 
 
 def accounts_overview(
-    accounts: list[AccountScan], resources: Counter[str], source: str | None = None
+    accounts: list[AccountScan],
+    resources: Counter[str],
+    source: str | None = None,
+    production: frozenset[str] = frozenset(),
 ) -> Table:
     """The root's detail with several accounts: one row per account (status, resources, OU)."""
     table = Table.grid(padding=(0, 1))
@@ -121,7 +223,9 @@ def accounts_overview(
     table.add_column(overflow="fold")
     for account in accounts:
         table.add_row(
-            Text("▌", style=band_colour(account.id)) + Text(inert(account.label, limit=24)),
+            Text("▌", style=band_colour(account.id))
+            + (production_mark() + Text(" ") if account.id in production else Text())
+            + Text(inert(account.label, limit=24)),
             Text(account.status.value, style=STATUS_STYLE[account.status]),
             Text(
                 inert(
@@ -155,3 +259,26 @@ def member_region_label(
         style = "red" if status is RegionStatus.FAILED else "yellow"
         label.append(f"  {status.value}", style=style)
     return label
+
+
+def links_block(links: list[AccountLink]) -> list[RenderableType]:
+    """A resource's detail: the other accounts it names (model/accounts.CrossAccountIndex),
+    `account 222233334444 (staging)  role trust policy`, the ones not in the scan said so."""
+    if not links:
+        return []
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(no_wrap=True)
+    rows.add_column(overflow="fold")
+    for link in links:
+        who = Text(f"account {inert(link.account_id, limit=20)}")
+        if link.label:
+            who.append(f" ({inert(link.label, limit=30)})")
+        if not link.scanned:
+            who.append(" not scanned", style="dim")
+        what = Text(inert(link.via, limit=40), style="dim")
+        if link.target:
+            what.append(f" → {inert(link.target.rsplit(':', 1)[-1], limit=60)}", style="dim")
+        rows.add_row(who, what)
+    heading = Text(f"\nOther accounts ({len(links)})", style="bold underline")
+    hint = Text("x: go to one (the peer resource, else the account)", style="dim")
+    return [heading, rows, hint] if any(k.scanned for k in links) else [heading, rows]

@@ -41,6 +41,7 @@ from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
 from awsexplorer.model.activity import parse_time
 from awsexplorer.scan.events import ScanEvent
 from awsexplorer.ui import heap
+from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.format import set_monochrome
 from awsexplorer.ui.keys import VIEW_KEYS
@@ -146,6 +147,7 @@ class AwsExplorerApp(App[int]):
         self.options = options
         self.startup_error: str | None = None  # what stopped the app from starting, if anything
         self.state = ExplorerState()
+        use_production_pattern(self.state, options.settings.production_pattern)  # issue 17
         if options.baseline_loaded is not None:  # --baseline: marked once the scan is loaded
             self.state.baseline = options.baseline_loaded
             self.state.baseline_name = options.baseline.name if options.baseline else None

@@ -22,6 +22,7 @@ from awsexplorer.inert import inert, json_text
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
 from awsexplorer.model.kinds import ROLE, SECURITY_GROUPS, SUBNET, dig, kind_of
 from awsexplorer.model.ownership import managed_by
+from awsexplorer.ui.accounts_view import account_links, links_block, production
 from awsexplorer.ui.exposure_detail import exposure_block
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
@@ -241,6 +242,7 @@ def resource_detail(state: ExplorerState, resource: Resource, search: str = "") 
     findings = state.findings_for(resource.arn)
     parts += [_heading(f"Warnings ({len(findings)})"), warnings_block(findings)]
     parts += relations_block(state, resource)  # Uses / Used by (ui/relations_detail.py)
+    parts += links_block(account_links(state, resource))  # other accounts (issue 17)
     parts.append(_heading(f"Tags ({len(resource.tags)})"))
     if resource.tags:
         parts.append(_facts([(k, v) for k, v in sorted(resource.tags.items())]))
@@ -416,7 +418,7 @@ def accounts_detail(state: ExplorerState, source: str | None = None) -> Renderab
     parts: list[RenderableType] = [
         Text(f"{len(state.member_accounts)} accounts", style="bold"),
         _facts([("source", source), ("resources", str(state.resource_total))]),
-        accounts_overview(state.member_accounts, resources),
+        accounts_overview(state.member_accounts, resources, production=production(state)),
     ]
     own = state.account_findings()
     if own:
@@ -434,7 +436,7 @@ def member_account_detail(state: ExplorerState, account_id: str) -> RenderableTy
     found = [f for f in state.findings if f.account_id == account_id]
     counts = Counter(f.severity for f in found)
     total = sum(1 for r in state.resources() if r.account_id == account_id)
-    return member_detail(account, total, counts)
+    return member_detail(account, total, counts, account.id in production(state))
 
 
 def describe(

@@ -104,6 +104,7 @@ class MainScreen(Screen[None]):
         Binding("backspace", "come_back", "Back", show=False),
         # The CloudFormation stack that manages the selected resource ("part of stack X").
         Binding("m", "managing_stack", "Stack", show=False),
+        Binding("x", "account_link", "Other account", show=False),  # issue 17
     ]
 
     def __init__(self, state: ExplorerState, *, account_color: str | None, source: str) -> None:
@@ -495,6 +496,62 @@ class MainScreen(Screen[None]):
         origin, _ = self._came_from[-1]
         self._came_from = self._came_from[:-1]
         self.jump(origin)
+
+    def action_account_link(self) -> None:
+        """`x`: the other scanned accounts the selected resource names (a peering, a transit
+        gateway, a trust or resource policy): go to the peer resource, else the account."""
+        from awsexplorer.ui.accounts_view import account_links
+        from awsexplorer.ui.screens.account_links import AccountLinksScreen
+
+        resource = self._selected_resource("x (other accounts)")
+        if resource is None:
+            return
+        links = [k for k in account_links(self.state, resource) if k.scanned]
+        if not links:
+            self.notify("It names no other account of this scan.")
+        elif len(links) == 1:
+            self.go_to_link(links[0], resource.arn)
+        else:
+            title = f"{resource.name}: other accounts"
+            self.app.push_screen(
+                AccountLinksScreen(title, links, lambda k: self.go_to_link(k, resource.arn))
+            )
+
+    def go_to_link(self, link: Any, origin: str) -> None:
+        """The peer resource when the scan holds it, else the account's node (every account
+        shown again first when `:account` showed another)."""
+        if self.state.account_view not in (None, link.account_id):
+            self.narrow_to_account("all")
+            # After the rebuilt tree has put its cursor back: then move it.
+            self.call_after_refresh(self._go_to_link, link, origin)
+        else:
+            self._go_to_link(link, origin)
+
+    def _go_to_link(self, link: Any, origin: str) -> None:
+        if link.target and self.state.get(link.target) is not None:
+            self._jump_from(origin)(link.target)
+            return
+        if self.state.account_view == link.account_id:
+            self.show_account()
+            return
+        node = next(
+            (
+                n
+                for n in self.tree.root.children
+                if n.data is not None
+                and n.data.kind == "member-account"
+                and n.data.service == link.account_id
+            ),
+            None,
+        )
+        if node is None:
+            self.notify(f"Account {link.account_id} is not in this view.", severity="warning")
+            return
+        self.tree.move_cursor(node)
+        self.tree.scroll_to_node(node, animate=False)
+        self.set_focus(self.tree)
+        self.detail.show(node.data)
+        self.notify(f"Account {link.account_id}" + (f" ({link.label})" if link.label else ""))
 
     def action_managing_stack(self) -> None:
         """`m`: the CloudFormation stack that manages the selected resource, in the tree."""

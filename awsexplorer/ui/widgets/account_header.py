@@ -6,9 +6,6 @@ The band's colour is derived from the account id, so production and staging neve
 
 from __future__ import annotations
 
-import colorsys
-import hashlib
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.color import Color, ColorParseError
@@ -17,16 +14,10 @@ from textual.widgets import Static
 
 from awsexplorer.inert import inert
 from awsexplorer.model import RegionStatus, Severity
+from awsexplorer.ui.accounts_view import account_colour
+from awsexplorer.ui.accounts_view import production as accounts_production
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE
 from awsexplorer.ui.state import ExplorerState
-
-
-def account_colour(account_id: str) -> str:
-    """A dark, saturated colour that is stable for an account and differs between accounts."""
-    digest = int(hashlib.sha256(account_id.encode()).hexdigest()[:8], 16)
-    hue = (digest % 360) / 360
-    red, green, blue = colorsys.hls_to_rgb(hue, 0.32, 0.7)
-    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
 
 
 def parse_colour(value: str | None) -> Color | None:
@@ -94,6 +85,10 @@ class AccountHeader(Vertical):
         if accounts and state.account_view is None:  # a snapshot of several accounts
             failed = sum(a.status.value == "failed" for a in accounts)
             line.append(f" AWS {len(accounts)} accounts")
+            production = len(accounts_production(state))
+            if production:
+                line.append("  ")
+                line.append(f"{production} PROD", style="reverse")
             if failed:
                 line.append(f"  {failed} failed")
             if self.source:
@@ -103,6 +98,9 @@ class AccountHeader(Vertical):
         # All of it read from AWS or a snapshot (the alias is anyone's to set): inert, and cut
         # so that one long alias does not push the rest off the line.
         line.append(f" AWS {inert(account.id, limit=40)}")
+        if account.id in accounts_production(state):
+            line.append(" ")
+            line.append(" PROD ", style="reverse")
         if accounts:
             line.append(f"  (1 of {len(accounts)} accounts; :account all)", style="not bold")
         if account.alias:
