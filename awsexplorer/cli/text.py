@@ -126,7 +126,10 @@ def print_summary(console: Console, result: ScanResult) -> None:
 
 
 def print_findings(
-    console: Console, result: ScanResult, findings: list[Finding] | None = None
+    console: Console,
+    result: ScanResult,
+    findings: list[Finding] | None = None,
+    production: frozenset[str] = frozenset(),
 ) -> None:
     """The warnings grouped by severity, worst first: resource, region, message; then the
     checks that could not be evaluated, so silence is never mistaken for a pass."""
@@ -135,7 +138,10 @@ def print_findings(
     labels[result.account.root_arn] = f"account {result.account.id}"
     # Several accounts: each account's own findings name it, and the region column says whose.
     several = result.multi_account
-    names = {a.id: a.label for a in result.account_scans()}
+    # A production account (model/accounts.production_ids) says so: "PROD acme-prod".
+    names = {
+        a.id: ("PROD " if a.id in production else "") + a.label for a in result.account_scans()
+    }
     for account in result.account_scans() if several else ():
         labels[account.account.root_arn] = f"account {account.label} ({account.id})"
     if not findings:

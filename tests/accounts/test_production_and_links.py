@@ -3,8 +3,12 @@ another scanned account (model level: pure)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from awsexplorer.cli import main
 from awsexplorer.config import Settings
 from awsexplorer.errors import UserError
 from awsexplorer.model import AccountScan, AccountStatus, Resource
@@ -175,3 +179,38 @@ def test_one_account_has_no_links_and_own_account_is_no_link() -> None:
         trust_policy={"Statement": [{"Effect": "Allow", "Principal": {"AWS": STAGING}}]},
     )
     assert CrossAccountIndex(ACCOUNTS[:1], [single]).links(single) == []
+
+
+THREE = Path(__file__).parent / "fixtures" / "three-accounts.json"
+
+
+def test_findings_json_and_text_carry_the_same_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["findings", str(THREE), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert {a["id"]: a["production"] for a in document["accounts"]} == {
+        "123456789012": True,  # acme-prod
+        "222233334444": False,
+        "555566667777": False,
+    }
+    assert main(["findings", str(THREE), "--production-pattern", "^stag"]) == 0
+    text = capsys.readouterr().out
+    assert "PROD Staging" in text and "PROD acme-prod" not in text
+    assert main(["findings", str(THREE), "--format", "json", "--account", "staging"]) == 0
+    (only,) = json.loads(capsys.readouterr().out)["accounts"]
+    assert (only["id"], only["production"]) == ("222233334444", False)
+
+
+def test_a_bad_pattern_on_the_command_line_and_in_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["findings", str(THREE), "--production-pattern", "prod("]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "prod(" in err and "e.g." in err
+    config = tmp_path / "config.toml"
+    config.write_text('production_pattern = "live|prod"\n')
+    assert main(["findings", str(THREE), "--config", str(config), "--format", "json"]) == 0
+    assert [a["production"] for a in json.loads(capsys.readouterr().out)["accounts"]] == [
+        True,
+        False,
+        False,
+    ]

@@ -150,6 +150,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"awsexplorer: {inert(note)}", file=sys.stderr)
     elif settings.disabled_checks:  # a snapshot that does not record its settings
         result.findings = [f for f in result.findings if f.check not in settings.disabled_checks]
+    from awsexplorer.model.accounts import production_ids
+
+    # The one production verdict, over every account of the snapshot (before --account).
+    production = production_ids(result.account_scans(), settings.production_pattern)
+    every_account = result.account_scans() if result.multi_account else []
     if args.account:
         result = one_account(result, args.account)
     findings = at_least(
@@ -163,11 +168,24 @@ def _run(args: argparse.Namespace) -> int:
             "findings": [f.to_dict() for f in findings],
             "checks": [c.to_dict() for c in sorted(result.checks, key=lambda c: c.id)],
         }
+        if every_account:  # several accounts: who each is, and whether it is production
+            shown = {result.account.id} if args.account else {a.id for a in every_account}
+            document["accounts"] = [
+                {
+                    "id": a.id,
+                    "alias": a.alias,
+                    "name": a.name,
+                    "status": a.status.value,
+                    "production": a.id in production,
+                }
+                for a in every_account
+                if a.id in shown
+            ]
         # Exact strings (JSON escapes them), with C1 controls, bidi overrides and zero-width
         # characters as \u escapes so that the output is safe in a terminal too.
         sys.stdout.write(json_text(document, indent=1) + "\n")
     elif args.format == "csv":
         write_csv(findings)
     else:
-        report.print_findings(Console(highlight=False), result, findings)
+        report.print_findings(Console(highlight=False), result, findings, production)
     return 0

@@ -278,12 +278,16 @@ def run(args: argparse.Namespace) -> int:
         console = err if to_stdout else Console(highlight=False)
         report.print_summary(console, result)
         if many_accounts(args):
-            print_accounts(console, result)
+            from awsexplorer.model.accounts import production_ids
+
+            production = production_ids(result.account_scans(), settings.production_pattern)
+            print_accounts(console, result, production)
     return EXIT_OK if result.complete else EXIT_PARTIAL
 
 
-def print_accounts(console: Console, result: Any) -> None:
-    """One line per account: id, name, OU path, status, resources, and a failed one's reason."""
+def print_accounts(console: Console, result: Any, production: frozenset[str] = frozenset()) -> None:
+    """One line per account: id, PROD for a production one, name, OU path, status, resources,
+    and a failed one's reason."""
     counts: dict[str, int] = {}
     for resource in result.resources:
         counts[resource.account_id or ""] = counts.get(resource.account_id or "", 0) + 1
@@ -291,6 +295,7 @@ def print_accounts(console: Console, result: Any) -> None:
     for account in result.account_scans():
         line = Text.assemble(
             (f"{inert(account.id):<14}", "bold"),
+            ("PROD " if account.id in production else "", "bold reverse"),
             f"{inert(account.label, limit=30):<31}",
             (f"{account.status.value:<8}", style.get(account.status.value, "")),
             f"{counts.get(account.id, 0):>6} resources",
