@@ -7,6 +7,7 @@ the search is tested without running an app. Every mutation happens on the UI th
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import assert_never
 
@@ -117,6 +118,11 @@ class ExplorerState:
         self._findings_by_arn: dict[str, list[Finding]] = {}
         self._account_level: list[Finding] = []
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
+        # A result of several accounts: account -> (region, type) -> resources, for the tree's
+        # account level (filled once when it is loaded, so expanding an account of a
+        # 1,000,000-resource snapshot does not walk every resource).
+        self._by_account: dict[str, dict[tuple[str, str], list[Resource]]] = {}
+        self._index_accounts = False
         self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
         self._catch_all_types: set[str] = set()  # types seen only through the catch-all
         self._whois: WhoisIndex | None = None  # `:` address answers, built on first use
@@ -189,7 +195,10 @@ class ExplorerState:
         self._by_region_type.clear()
         self._by_id.clear()
         self._catch_all_types.clear()
+        self._by_account = {}
+        self._index_accounts = result.multi_account
         self._add(result.resources)
+        self._index_accounts = False  # later additions (a live scan) are of one account
         for name in self._by_region_type:
             # A bucket can live in a region outside the scanned set: still show it.
             self.regions.setdefault(name, RegionView(name, RegionStatus.OK))
@@ -258,6 +267,7 @@ class ExplorerState:
             self._relations_changed()
             self._by_region_type.clear()
             self._by_id.clear()
+            self._by_account = {}
             self.set_findings([])
             self.accounts = []  # the live scanner scans one account
         for name in event.regions:
@@ -309,6 +319,40 @@ class ExplorerState:
             self._by_id[(resource.region, resource.id)] = resource.arn
             if is_catch_all(resource):
                 self._catch_all_types.add(resource.type)
+        if self._index_accounts:
+            self._add_account_index(resources)
+
+    def _add_account_index(self, resources: Iterable[Resource]) -> None:
+        by_account = self._by_account
+        for resource in resources:
+            groups = by_account.get(resource.account_id or "")
+            if groups is None:
+                groups = by_account[resource.account_id or ""] = {}
+            key = (resource.region, resource.type)
+            items = groups.get(key)
+            if items is None:
+                items = groups[key] = []
+            items.append(resource)
+
+    def account_groups(self, account_id: str) -> dict[tuple[str, str], list[Resource]]:
+        """One account's resources by (region, type), in a result of several accounts."""
+        groups = self._by_account.get(account_id)
+        if groups is None and not self._by_account and self.member_accounts:
+            # Loaded before the index existed (or narrowed and back): build it once.
+            self._add_account_index(self._resources.values())
+            groups = self._by_account.get(account_id)
+        return groups or {}
+
+    def account_counts(self) -> Counter[str]:
+        """Resources per account, in a result of several accounts."""
+        if not self._by_account and self.member_accounts:
+            self.account_groups("")
+        return Counter(
+            {
+                a: sum(len(items) for items in groups.values())
+                for a, groups in self._by_account.items()
+            }
+        )
 
     # -- output -----------------------------------------------------------------------------
 

@@ -287,3 +287,29 @@ def test_an_instance_detail_leads_with_type_addresses_profile_and_imds() -> None
     assert facts["type"] == "m5.large" and facts["private ip"] == "10.0.1.5"
     assert facts["public ip"] is None  # not shown (the fact table skips empty values)
     assert facts["imds"] == "required"
+
+
+def test_each_accounts_resources_are_indexed_by_region_and_type_once_loaded() -> None:
+    """The tree's account level reads an account's resources from an index built at load, not
+    from a walk over every resource per expand; it follows `:account` narrowing and back."""
+    three = Path(__file__).parents[1] / "accounts" / "fixtures" / "three-accounts.json"
+    result = snapshot.read(three)
+    state = ExplorerState()
+    state.load(result)
+    expected: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for resource in result.resources:
+        key = (resource.region, resource.type)
+        expected.setdefault(resource.account_id or "", {}).setdefault(key, []).append(resource.arn)
+    assert len(expected) >= 2
+    for account_id, groups in expected.items():
+        found = state.account_groups(account_id)
+        assert {k: [r.arn for r in v] for k, v in found.items()} == groups
+    assert state.account_counts() == Counter(
+        {a: sum(len(v) for v in g.values()) for a, g in expected.items()}
+    )
+    assert state.account_groups("000000000000") == {}
+    some = next(iter(expected))
+    state.show_account(some)  # narrowed to one account, and back to all
+    assert {k: [r.arn for r in v] for k, v in state.account_groups(some).items()} == expected[some]
+    state.show_account("all")
+    assert {k: [r.arn for r in v] for k, v in state.account_groups(some).items()} == expected[some]
