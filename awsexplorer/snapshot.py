@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
@@ -116,12 +117,39 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
+# The keys whose items are written one per line (see dumps).
+_LINE_LISTS = ("resources", "findings")
+# How an item line starts and the text between two items: what read_lines looks for.
+_ITEM_INDENT = "  "
+_ITEM_SEPARATOR = ",\n" + _ITEM_INDENT
+
+
 def dumps(result: ScanResult) -> str:
     """The document as JSON text. Names and tags are written as they are (the file round-trips
     exactly), but every code point that could act on a terminal (C1 controls, bidi overrides,
-    zero-width characters; json escapes C0 itself) is a \\u escape, so `cat` on it is safe."""
-    text = json.dumps(to_dict(result), indent=1, ensure_ascii=False, default=str)
-    return escape_json_text(text) + "\n"
+    zero-width characters; json escapes C0 itself) is a \\u escape, so `cat` on it is safe.
+
+    Layout (docs/snapshot-format.md): the document indented by one space, except that each
+    resource and each finding is one compact line of its own (`  {"arn":"...",...},`), so two
+    snapshots compare line by line and `awsexplorer diff` parses only the lines that differ."""
+    document = to_dict(result)
+    parts = ["{"]
+    last = len(document) - 1
+    for n, (key, value) in enumerate(document.items()):
+        comma = "," if n < last else ""
+        name = json.dumps(key)
+        if key in _LINE_LISTS and value:
+            items = _ITEM_SEPARATOR.join(
+                json.dumps(v, ensure_ascii=False, default=str, separators=(",", ":")) for v in value
+            )
+            parts.append(f"\n {name}: [\n{_ITEM_INDENT}{items}\n ]{comma}")
+        else:
+            # As json.dumps(document, indent=1) writes it: JSON text holds no raw newline, so
+            # each line of the value moves one level in.
+            text = json.dumps(value, indent=1, ensure_ascii=False, default=str)
+            parts.append(f"\n {name}: {text.replace(chr(10), chr(10) + ' ')}{comma}")
+    parts.append("\n}\n")
+    return escape_json_text("".join(parts))
 
 
 def _kind(mode: int) -> str:
@@ -570,6 +598,20 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a snapshot file's checked document. Only a regular file of at most
     MAX_SNAPSHOT_BYTES is read: opened without blocking and checked before reading, so /dev/zero
     or a named pipe is refused at once instead of filling memory or waiting forever."""
+    return _document_of(_read_bytes(path), str(path))
+
+
+def _document_of(raw: bytes, source: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SnapshotError(f"{source} is not a text file, so not a snapshot.") from None
+    del raw
+    with _collector_paused():
+        return _document(text, source)
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
     source = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -610,13 +652,136 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise SnapshotError(
             f"{source} grew past {MAX_SNAPSHOT_BYTES // 1024**3} GiB while it was read."
         )
+    return raw
+
+
+# -- one line per item: the diff's fast reading -------------------------------------------------
+
+_ARN_OPEN = b'{"arn":"'
+_RESOURCES_OPEN = b'\n "resources": [\n  ' + _ARN_OPEN
+_FINDINGS_OPEN = b'\n "findings": [\n  {'
+_LIST_CLOSE = b"\n ]"
+_LINE_SEPARATOR = _ITEM_SEPARATOR.encode()
+_RESOURCE_SEPARATOR = _LINE_SEPARATOR + _ARN_OPEN
+
+
+class _NotLines(Exception):
+    """The file is not in the one-line-per-item layout (or not as this reader expects it)."""
+
+
+@dataclass(slots=True)
+class Lines:
+    """A version 2 snapshot read for comparison: its document without resources and findings
+    (checked), each resource's line by ARN (without the `{"arn":"` every line starts with) and
+    each finding's line, unparsed.
+    `resource(line)` and `findings(lines)` parse and check the lines the caller uses; a line that
+    is not as documented raises _Damaged (the caller then reads the file whole, see read_lines)."""
+
+    source: str
+    document: dict[str, Any]
+    resources: dict[str, bytes]
+    findings: list[bytes]
+    accounts: frozenset[str]
+
+    def resource(self, line: bytes) -> dict[str, Any]:
+        try:
+            data = _item(_ARN_OPEN + line, "resources")
+            _fields(data, "resources[]", _RESOURCE_V2)
+            if any(type(v) is not str for v in (data.get("tags") or {}).values()):
+                raise _Damaged("a resource's tag is not a string")
+            if data["account_id"] not in self.accounts:
+                raise _Damaged("a resource's account is not one of the 'accounts'")
+        except _Damaged as exc:
+            raise LineDamaged(f"{self.source}: {exc}") from None
+        return data
+
+    def finding_documents(self, lines: list[bytes]) -> list[dict[str, Any]]:
+        try:
+            items = [_item(line, "findings") for line in lines]
+        except _Damaged as exc:
+            raise LineDamaged(f"{self.source}: {exc}") from None
+        if not _all_ok(items, _FINDING_V2) or any(
+            item["severity"] not in _SEVERITIES or item["account_id"] not in self.accounts
+            for item in items
+        ):
+            raise LineDamaged(f"{self.source}: a finding is not as documented")
+        return items
+
+
+class LineDamaged(Exception):
+    """A line Lines parsed is not as documented: read the file whole (read_document) to name
+    what is wrong in the usual one-line error."""
+
+
+_DECODE = json.JSONDecoder().decode
+
+
+def _item(line: bytes, what: str) -> dict[str, Any]:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SnapshotError(f"{source} is not a text file, so not a snapshot.") from None
-    del raw
+        data = _DECODE(line.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise _Damaged(f"one of the '{what}' is not valid JSON") from None
+    if type(data) is not dict:
+        raise _Damaged(f"one of the '{what}' is not an object")
+    return data
+
+
+def read_lines(path: str | os.PathLike[str]) -> Lines | dict[str, Any]:
+    """A snapshot read for `awsexplorer diff`: `Lines` when the file has the one-line-per-item
+    layout that dumps writes (version 2), else the checked document (read_document), so every
+    earlier file still reads. Only the header, accounts, checks and settings are parsed here."""
+    source = str(path)
+    raw = _read_bytes(path)
+    try:
+        return _lines(raw, source)
+    except (_NotLines, _Damaged, ValueError, UnicodeDecodeError):
+        pass  # read whole: same answer, and the same one-line error for a damaged file
+    return _document_of(raw, source)
+
+
+def _section(raw: bytes, opening: bytes, start: int) -> tuple[int, int]:
+    """Where the items of a one-line-per-item list are: (first byte, end), after `start`."""
+    found = raw.find(opening, start)
+    if found < 0:
+        raise _NotLines
+    first = found + opening.index(b"[") + 2
+    end = raw.find(_LIST_CLOSE, first)
+    if end < 0:
+        raise _NotLines
+    return first, end
+
+
+def _lines(raw: bytes, source: str) -> Lines:
+    if not raw.isascii():
+        raw.decode("utf-8")  # a file that is not UTF-8 is read whole, to say so
+    r_first, r_end = _section(raw, _RESOURCES_OPEN, 0)
+    f_first, f_end = (
+        _section(raw, _FINDINGS_OPEN, r_end) if raw.find(_FINDINGS_OPEN, r_end) >= 0 else (0, 0)
+    )
+    # Each resource line after its `{"arn":"`: the ARN up to the first quote, when it holds no
+    # escape (then its bytes are the ARN's UTF-8); else the file is read whole.
+    lines = raw[r_first + len(_ITEM_INDENT) + len(_ARN_OPEN) : r_end].split(_RESOURCE_SEPARATOR)
+    arns = [line[: line.index(b'"')] for line in lines]
+    if b"\\" in b"".join(arns) or not all(map(bytes.endswith, lines, repeat(b"}"))):
+        raise _NotLines
+    findings: list[bytes] = []
+    if f_end:
+        findings = raw[f_first + len(_ITEM_INDENT) : f_end].split(_LINE_SEPARATOR)
+        if not all(map(bytes.endswith, findings, repeat(b"}"))):
+            raise _NotLines
+        skeleton = raw[: r_first - 1] + raw[r_end : f_first - 1] + raw[f_end:]
+    else:
+        skeleton = raw[: r_first - 1] + raw[r_end:]
+    document = json.loads(skeleton)
+    if not isinstance(document, dict) or document.get("version") != SNAPSHOT_VERSION:
+        raise _NotLines
     with _collector_paused():
-        return _document(text, source)
+        document = check(document, source)
+    accounts = frozenset(a["id"] for a in document["accounts"])
+    if not accounts:
+        raise _NotLines  # items without an account: read whole, to say so
+    resources = dict(zip(map(bytes.decode, arns), lines, strict=True))
+    return Lines(source, document, resources, findings, accounts)
 
 
 def snapshot_files(paths: list[Path] | tuple[Path, ...]) -> list[Path]:

@@ -67,13 +67,46 @@ def _exit_code(found: Any, fail_on: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
+
+    # Each file's resources and findings as lines: only the lines that differ are parsed and
+    # checked (model/diff.py diff_items). A file in an earlier layout is read whole; a line
+    # found damaged sends both files to the whole reading, which names what is wrong.
+    old_read, new_read = snapshot.read_lines(args.old), snapshot.read_lines(args.new)
+    try:
+        found = _compare(args, old_read, new_read)
+    except snapshot.LineDamaged:
+        found = _compare(args, snapshot.read_document(args.old), snapshot.read_document(args.new))
+    args._diff = found
+    if args.format == "json":
+        sys.stdout.write(json_text(found.to_dict(), indent=1) + "\n")
+    else:
+        for line in text_lines(found, str(args.old), str(args.new)):
+            print(line)
+    return _exit_code(found, args.fail_on)
+
+
+def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
+    from awsexplorer import snapshot
     from awsexplorer.errors import UserError
     from awsexplorer.model import Resource
-    from awsexplorer.model.diff import diff_documents
+    from awsexplorer.model.diff import cancel_equal, diff_items
     from awsexplorer.model.kinds import complete
 
-    # The documents, checked; only the resources that differ are built (model/diff.py).
-    old_doc, new_doc = snapshot.read_document(args.old), snapshot.read_document(args.new)
+    def parts(read: Any, findings: list[bytes]) -> tuple[dict[str, Any], Any, Any]:
+        """(document with the findings the match needs, resources by ARN, line parser)."""
+        if not isinstance(read, snapshot.Lines):
+            return read, {str(r["arn"]): r for r in read["resources"]}, None
+        document = dict(read.document)
+        document["findings"] = read.finding_documents(findings)
+        return document, read.resources, read.resource
+
+    old_findings = getattr(old_read, "findings", [])
+    new_findings = getattr(new_read, "findings", [])
+    if isinstance(old_read, snapshot.Lines) and isinstance(new_read, snapshot.Lines):
+        # Equal lines are equal findings: matched here, unparsed (model/diff.py).
+        old_findings, new_findings = cancel_equal(old_findings, new_findings)
+    old_doc, before, parse_old = parts(old_read, old_findings)
+    new_doc, after, parse_new = parts(new_read, new_findings)
     old = snapshot.from_document(old_doc, str(args.old), resources=False)
     new = snapshot.from_document(new_doc, str(args.new), resources=False)
     old_ids = {a.id for a in old.account_scans()}
@@ -82,21 +115,20 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.old} is account {old.account.id} and {args.new} is account "
             f"{new.account.id}: diff two snapshots of the same account."
         )
-    found = diff_documents(
+    return diff_items(
         old,
         new,
-        old_doc["resources"],
-        new_doc["resources"],
+        before,
+        after,
+        parse_old or _never,
+        parse_new or _never,
         lambda data: complete(Resource.from_dict(dict(data))),
         include_volatile=args.all,
     )
-    args._diff = found
-    if args.format == "json":
-        sys.stdout.write(json_text(found.to_dict(), indent=1) + "\n")
-    else:
-        for line in text_lines(found, str(args.old), str(args.new)):
-            print(line)
-    return _exit_code(found, args.fail_on)
+
+
+def _never(line: bytes) -> Any:
+    raise AssertionError("a whole document has no lines")
 
 
 def text_lines(found: Any, old_name: str, new_name: str) -> list[str]:
