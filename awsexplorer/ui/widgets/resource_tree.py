@@ -198,71 +198,89 @@ class ResourceTree(Tree[NodeRef]):
         accounts = self.state.member_accounts
         if not accounts or self.state.account_view is not None:
             return
-        resources: Counter[str] = Counter()
+        resources = self.state.account_counts()
         worst: dict[str, Counter[Severity]] = {}
-        for resource in self.state.resources():
-            resources[resource.account_id or ""] += 1
         for finding in self.state.findings:
             worst.setdefault(finding.account_id or "", Counter())[finding.severity] += 1
+        production = accounts_view.production(self.state)
         for account in accounts:
             # Expanded (→), an account shows its own regions, types and resources; Enter shows
             # only that account in every view. A failed account has nothing under it.
             self.root.add(
                 accounts_view.member_label(
-                    account, resources[account.id], worst.get(account.id, Counter())
+                    account,
+                    resources[account.id],
+                    worst.get(account.id, Counter()),
+                    account.id in production,
                 ),
                 NodeRef("member-account", service=account.id),
                 allow_expand=account.status is not AccountStatus.FAILED,
             )
 
     def _load_member(self, node: TreeNode[NodeRef]) -> None:
-        """An account node's regions (as its scan read them) and their types, from the
-        account's own resources; resources are built when a type is expanded."""
+        """An account node's regions (as its scan read them), from the account's own resources
+        (state.account_groups). Built level by level as they are expanded: an account's regions
+        now, a region's types and a type's resources when each is opened, so opening an account
+        of 20,000 resources builds a few nodes, not 20,000 leaves."""
         ref = node.data
         assert ref is not None and ref.service
         account = next((a for a in self.state.member_accounts if a.id == ref.service), None)
         if account is None or node.children:
             return
         by_region: dict[str, dict[str, list[Resource]]] = {}
-        for resource in self.state.resources():
-            if resource.account_id == account.id:
-                by_region.setdefault(resource.region, {}).setdefault(resource.type, []).append(
-                    resource
-                )
+        for (region, resource_type), items in self.state.account_groups(account.id).items():
+            by_region.setdefault(region, {})[resource_type] = items
         views = {r.name: r for r in account.regions if r.status is not RegionStatus.NOT_ENABLED}
         for name in sorted(set(views) | set(by_region), key=region_order):
             types = by_region.get(name, {})
             found = [r for items in types.values() for r in items]
             status = views[name].status if name in views else RegionStatus.OK
-            region_node = node.add(
+            node.add(
                 accounts_view.member_region_label(
                     name, status, len(found), self.state.tally(found)
                 ),
                 NodeRef("member-region", region=name, service=account.id),
                 allow_expand=bool(types),
             )
-            for resource_type in sorted(types):
-                items = sorted(types[resource_type], key=lambda r: (r.name.lower(), r.id))
-                type_node = region_node.add(
-                    labels.group_label(
-                        labels.short_type(resource_type), len(items), self.state.tally(items)
-                    ),
-                    NodeRef("member-type", region=name, type=resource_type, service=account.id),
-                    allow_expand=True,
-                )
-                for resource in items[:MAX_LEAVES]:
-                    type_node.add_leaf(
-                        labels.resource_label(resource, self.state.worst(resource.arn)),
-                        NodeRef("resource", region=name, type=resource_type, arn=resource.arn),
-                    )
-                if len(items) > MAX_LEAVES:
-                    type_node.add_leaf(
-                        Text(
-                            f"… {len(items) - MAX_LEAVES} more: :account, then / or :",
-                            style="dim italic",
-                        ),
-                        NodeRef("more", region=name, type=resource_type),
-                    )
+
+    def _load_member_region(self, node: TreeNode[NodeRef]) -> None:
+        """A member account's region: its types, labelled; their resources come on expand."""
+        ref = node.data
+        assert ref is not None and ref.service and ref.region
+        if node.children:
+            return
+        groups = self.state.account_groups(ref.service)
+        for resource_type in sorted(t for r, t in groups if r == ref.region):
+            items = groups[(ref.region, resource_type)]
+            node.add(
+                labels.group_label(
+                    labels.short_type(resource_type), len(items), self.state.tally(items)
+                ),
+                NodeRef("member-type", region=ref.region, type=resource_type, service=ref.service),
+                allow_expand=True,
+            )
+
+    def _load_member_type(self, node: TreeNode[NodeRef]) -> None:
+        """A member account's type: its first MAX_LEAVES resources by name."""
+        ref = node.data
+        assert ref is not None and ref.service and ref.region and ref.type
+        if node.children:
+            return
+        found = self.state.account_groups(ref.service).get((ref.region, ref.type), [])
+        items = sorted(found, key=lambda r: (r.name.lower(), r.id))
+        for resource in items[:MAX_LEAVES]:
+            node.add_leaf(
+                labels.resource_label(resource, self.state.worst(resource.arn)),
+                NodeRef("resource", region=ref.region, type=ref.type, arn=resource.arn),
+            )
+        if len(items) > MAX_LEAVES:
+            node.add_leaf(
+                Text(
+                    f"… {len(items) - MAX_LEAVES} more: :account, then / or :",
+                    style="dim italic",
+                ),
+                NodeRef("more", region=ref.region, type=ref.type),
+            )
 
     def _add_region(self, name: str, expand: bool = False) -> TreeNode[NodeRef]:
         later = [n for n in self._regions if region_order(n) > region_order(name)]
@@ -422,6 +440,12 @@ class ResourceTree(Tree[NodeRef]):
         ref = event.node.data
         if ref is not None and ref.kind == "member-account":
             self._load_member(event.node)
+            return
+        if ref is not None and ref.kind == "member-region":
+            self._load_member_region(event.node)
+            return
+        if ref is not None and ref.kind == "member-type":
+            self._load_member_type(event.node)
             return
         if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
             self._load(event.node)
