@@ -339,6 +339,19 @@ def from_args(args: argparse.Namespace, known_checks: Collection[str] | None = N
 
 
 @dataclass(frozen=True, slots=True)
+class AccountChoice:
+    """Which accounts the TUI scans live when there are several (issue 17): these profiles,
+    every profile, or an Organization's accounts through `org_role`."""
+
+    profiles: tuple[str, ...] = ()
+    all_profiles: bool = False
+    org_role: str | None = None
+    external_id: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AppOptions:
     # Where to scan; ignored when `snapshot` is set.
     config: ScanConfig = field(default_factory=ScanConfig)
@@ -357,3 +370,5 @@ class AppOptions:
     account_color: str | None = None
     # What the checks look for (disabled checks, required tags, staleness).
     settings: Settings = field(default_factory=Settings)
+    # Several accounts scanned live (--profile twice, --all-profiles, --org --role); None: one.
+    accounts: AccountChoice | None = None

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from awsexplorer.config import AppOptions, scan_config_from_args
+from awsexplorer.config import AccountChoice, AppOptions, scan_config_from_args
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 
@@ -22,13 +22,59 @@ def make_app(options: AppOptions) -> App[int]:
     return AwsExplorerApp(options)
 
 
-def run_tui(args: argparse.Namespace) -> int:
-    if len(getattr(args, "profiles", None) or []) > 1:
-        raise UserError(
-            "The TUI scans one account live; --profile was given more than once.",
-            "Scan them all with `awsexplorer scan --profile A --profile B --output all.json`, "
-            "then open it: `awsexplorer --snapshot all.json`.",
+def account_choice(args: argparse.Namespace) -> AccountChoice | None:
+    """Several accounts to scan live (--profile twice, --all-profiles, --org --role), checked
+    before the screen is taken; None: one account, as ever."""
+
+    def ids(values: list[str] | None) -> tuple[str, ...]:
+        return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
+
+    profiles = tuple(getattr(args, "profiles", None) or ())
+    org, role = getattr(args, "org", False), getattr(args, "role", None)
+    all_profiles = getattr(args, "all_profiles", False)
+    org_only = [
+        flag
+        for flag, value in (
+            ("--role", role),
+            ("--external-id", getattr(args, "external_id", None)),
+            ("--accounts", getattr(args, "accounts", None)),
+            ("--exclude", getattr(args, "exclude", None)),
         )
+        if value
+    ]
+    if not (org or all_profiles or len(profiles) > 1):
+        if org_only:
+            raise UserError(f"{', '.join(org_only)} go with --org.")
+        return None
+    if args.snapshot is not None or args.demo:
+        raise UserError(
+            "--snapshot and --demo open one thing; leave out the account options "
+            "(--profile twice, --all-profiles, --org)."
+        )
+    if org:
+        if not role:
+            raise UserError(
+                "--org needs --role NAME: the role to assume in each member account.",
+                "e.g. --org --role OrganizationAccountAccessRole (docs/scale.md, 'The member "
+                "role').",
+            )
+        return AccountChoice(
+            org_role=role,
+            external_id=getattr(args, "external_id", None),
+            include=ids(getattr(args, "accounts", None)),
+            exclude=ids(getattr(args, "exclude", None)),
+        )
+    if org_only:
+        raise UserError(f"{', '.join(org_only)} go with --org.")
+    if all_profiles:
+        if profiles:
+            raise UserError("Give --profile or --all-profiles, not both.")
+        return AccountChoice(all_profiles=True)
+    return AccountChoice(profiles=profiles)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    accounts = account_choice(args)
     loaded = None
     if args.snapshot is not None:
         from awsexplorer import snapshot
@@ -58,6 +104,7 @@ def run_tui(args: argparse.Namespace) -> int:
         baseline_loaded=baseline,
         account_color=args.account_color,
         settings=settings_from_args(args),  # a bad setting fails here, before the screen is taken
+        accounts=accounts,
     )
     app = make_app(options)
     app.run()

@@ -110,6 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
     )
+    many = parser.add_argument_group(
+        "many accounts (issue 17)",
+        "Scan several accounts live in one view: --profile twice or more, --all-profiles, or "
+        "--org --role NAME (as `awsexplorer scan` takes them).",
+    )
+    many.add_argument("--all-profiles", action="store_true", help="every profile in the config")
+    many.add_argument(
+        "--org", action="store_true", help="every ACTIVE account of the Organization, via --role"
+    )
+    many.add_argument("--role", metavar="NAME", help="with --org: the role to assume in each")
+    many.add_argument("--external-id", metavar="ID", help="with --org: the role's external id")
+    many.add_argument(
+        "--accounts", action="append", metavar="ID,...", help="with --org: only these"
+    )
+    many.add_argument("--exclude", action="append", metavar="ID,...", help="with --org: not these")
     from awsexplorer.config import add_arguments as add_settings_arguments
 
     add_settings_arguments(parser)

@@ -22,7 +22,7 @@ from aiobotocore.credentials import AioRefreshableCredentials
 from aiobotocore.session import AioSession
 
 from awsexplorer import __version__
-from awsexplorer.config import ScanConfig
+from awsexplorer.config import AccountChoice, ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.model import Account, ScanResult
 from awsexplorer.model.accounts import failed_account, merge
@@ -452,4 +452,46 @@ async def scan_accounts(
                 if group
             ]
             parts = [part for done in await asyncio.gather(*futures) for part in done]
+    return merge(parts)
+
+
+# -- the TUI: several accounts scanned live -----------------------------------------------------
+
+
+async def choice_targets(config: ScanConfig, choice: AccountChoice) -> list[Target]:
+    """The targets of the TUI's --profile A --profile B / --all-profiles / --org --role."""
+    if choice.org_role:
+        return await organization_targets(
+            config, choice.org_role, choice.external_id, choice.include, choice.exclude
+        )
+    if choice.all_profiles:
+        return profile_targets(all_profiles())
+    return profile_targets(choice.profiles)
+
+
+async def scan_choice(
+    config: ScanConfig,
+    choice: AccountChoice,
+    on_event: Callable[[Any], None],
+    concurrency: int = DEFAULT_ACCOUNT_CONCURRENCY,
+) -> ScanResult:
+    """Scan the chosen accounts in this process (at most `concurrency` at once) and tell
+    `on_event` as each one is read or has failed (AccountScanned: the merge so far can be
+    shown); returns the merged result, not analysed. The accounts' own progress events stay
+    here: the UI shows whole accounts as they come in."""
+    from awsexplorer.scan.events import AccountScanned
+
+    targets = await choice_targets(config, choice)
+    if not targets:
+        raise UserError("No account to scan.", "Check --accounts and --exclude.")
+    limit = asyncio.Semaphore(max(1, concurrency))
+    parts: list[ScanResult] = []
+
+    async def one(target: Target) -> None:
+        async with limit:
+            part = await scan_target(config, target, None)
+        parts.append(part)
+        on_event(AccountScanned(part, len(parts), len(targets)))
+
+    await asyncio.gather(*(one(t) for t in targets))
     return merge(parts)

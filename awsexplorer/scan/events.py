@@ -59,3 +59,17 @@ class ScanFinished:
 
 
 ScanEvent = ScanStarted | RegionProgress | ResourcesFound | CallRetrying | CallFailed | ScanFinished
+
+
+@dataclass(frozen=True, slots=True)
+class AccountScanned:
+    """A scan of several accounts (scan/accounts.scan_choice): one account is read (or failed:
+    its result is a failed account with the reason). `done` of `total` accounts so far."""
+
+    result: ScanResult
+    done: int
+    total: int
+
+
+# What the TUI's worker hands the UI: one account's events, or whole accounts of several.
+AnyScanEvent = ScanEvent | AccountScanned

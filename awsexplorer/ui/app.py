@@ -37,9 +37,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
-from awsexplorer.model import GLOBAL_REGION, RegionStatus, ScanResult
+from awsexplorer.model import GLOBAL_REGION, AccountStatus, RegionStatus, ScanResult
 from awsexplorer.model.activity import parse_time
-from awsexplorer.scan.events import ScanEvent
+from awsexplorer.scan.events import AccountScanned, AnyScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
@@ -152,6 +152,7 @@ class AwsExplorerApp(App[int]):
             self.state.baseline = options.baseline_loaded
             self.state.baseline_name = options.baseline.name if options.baseline else None
         self._events = EventBuffer()
+        self._account_parts: list[ScanResult] = []  # several accounts: those read so far
         self._scan_config: ScanConfig | None = None
         self.analysing = False
         # CloudTrail history (`t`, `:changes`): the scanner's session on a background loop,
@@ -270,7 +271,11 @@ class AwsExplorerApp(App[int]):
     def start_scan(self, regions: tuple[str, ...] = ()) -> None:
         self.state.scanning = True
         self.state.partial_rescan = bool(regions)
-        if self.options.demo and self._scan_config is None:
+        self._account_parts = []
+        if self.options.accounts is not None:
+            regions = ()  # several accounts: a rescan reads every account again
+            self.state.note = "Listing the accounts to scan…"
+        elif self.options.demo and self._scan_config is None:
             self.state.note = "Starting the demo account (a local moto server, seeded)…"
         else:
             self.state.note = "Asking AWS who we are and which regions are enabled…"
@@ -289,9 +294,18 @@ class AwsExplorerApp(App[int]):
                 self._scan_config = config
             return replace(config, regions=regions) if regions else config
 
-        return run_scan(prepare, self._queue_event, lambda: worker.is_cancelled)
+        choice = self.options.accounts
+        if choice is None:
+            return run_scan(prepare, self._queue_event, lambda: worker.is_cancelled)
 
-    def _queue_event(self, event: ScanEvent) -> None:
+        async def scan_accounts(config: ScanConfig, on_event: Any) -> ScanResult:
+            from awsexplorer.scan.accounts import scan_choice  # aiobotocore loads here
+
+            return await scan_choice(config, choice, on_event)
+
+        return run_scan(prepare, self._queue_event, lambda: worker.is_cancelled, scan_accounts)
+
+    def _queue_event(self, event: AnyScanEvent) -> None:
         """On the worker thread: wake the UI once per batch (post_message is thread-safe)."""
         if self._events.push(event):
             self.post_message(ScanEventsReady())
@@ -299,11 +313,45 @@ class AwsExplorerApp(App[int]):
     @on(ScanEventsReady)
     def _apply_scan_events(self) -> None:
         changed: set[str] = set()
+        parts_before = len(self._account_parts)
         for event in self._events.drain():
+            if isinstance(event, AccountScanned):
+                self._account_parts.append(event.result)
+                failed = sum(
+                    a.status is AccountStatus.FAILED
+                    for part in self._account_parts
+                    for a in part.account_scans()
+                )
+                self.state.note = f"Scanning {event.total} accounts: {event.done} read" + (
+                    f", {failed} failed" if failed else ""
+                )
+                continue
             changed |= self.state.apply(event)
+        if len(self._account_parts) > parts_before:
+            self._show_accounts_so_far()
+            return
         if changed:
             self._refresh_main(changed)
             self._update_views()
+
+    def _show_accounts_so_far(self) -> None:
+        """Several accounts scanned live: the accounts read so far, merged, in every view
+        (the scan goes on; the header says how far)."""
+        from awsexplorer.model.accounts import merge
+
+        with heap.loading_scan():
+            self.state.load(merge(self._account_parts))
+        self.state.scanning = True
+        self._rebuild_accounts_tree()
+        self._refresh_main()
+        self._update_views()
+
+    def _rebuild_accounts_tree(self) -> None:
+        """The account nodes come and go with the accounts read: the tree is built again (its
+        sync folds in regions only)."""
+        main = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(main, MainScreen) and main.is_mounted:
+            main.tree.rebuild()
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="analyse", group="scan")
     def _analyse(self, result: ScanResult) -> ScanResult:
@@ -333,12 +381,17 @@ class AwsExplorerApp(App[int]):
             if worker.name == "scan" and worker.result is not None:
                 self._apply_scan_events()
                 self.analysing = True
-                self._analyse(self.state.unanalysed_result())
+                if self.options.accounts is not None:  # the merged accounts, as scanned
+                    self._analyse(worker.result)
+                else:
+                    self._analyse(self.state.unanalysed_result())
                 self._refresh_main(set())
             elif worker.name == "analyse" and isinstance(worker.result, ScanResult):
                 self.analysing = False
                 with heap.loading_scan():
                     self.state.load(worker.result)
+                if self.options.accounts is not None:
+                    self._rebuild_accounts_tree()
                 self._build_relations()
                 self._refresh_main()
                 self._update_views()

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.model import ScanResult
-from awsexplorer.scan.events import ScanEvent
+from awsexplorer.scan.events import AnyScanEvent as ScanEvent
 
 CANCEL_POLL_SECONDS = 0.1
 
@@ -50,17 +50,22 @@ def demo_scan_config(regions: tuple[str, ...]) -> ScanConfig:
     return demo_config(regions)
 
 
+ScanFunction = Callable[[ScanConfig, Callable[[ScanEvent], None]], Awaitable[ScanResult]]
+
+
 def run_scan(
     prepare: Callable[[], ScanConfig],
     on_event: Callable[[ScanEvent], None],
     cancelled: Callable[[], bool],
+    scan: ScanFunction | None = None,
 ) -> ScanResult | None:
     """Prepare the config (the demo seeds its server here) and scan; None when cancelled.
 
     The work runs in a daemon thread of its own, and this function returns as soon as
     `cancelled()` turns true: a scan can hold its event loop for seconds at a time (botocore
     loads service models and parses responses synchronously), and quitting must not wait for
-    that. A cancelled scan's later events are dropped.
+    that. A cancelled scan's later events are dropped. `scan` replaces the one-account
+    scanner (the TUI's several accounts: scan/accounts.scan_choice).
     """
     outcome: dict[str, object] = {}
     finished = threading.Event()
@@ -73,7 +78,9 @@ def run_scan(
         try:
             config = prepare()
             if not cancelled():
-                outcome["result"] = asyncio.run(_scan_until_cancelled(config, forward, cancelled))
+                outcome["result"] = asyncio.run(
+                    _scan_until_cancelled(config, forward, cancelled, scan)
+                )
         except BaseException as exc:  # handed to the caller's thread, which reports it
             outcome["error"] = exc
         finally:
@@ -90,10 +97,16 @@ def run_scan(
 
 
 async def _scan_until_cancelled(
-    config: ScanConfig, on_event: Callable[[ScanEvent], None], cancelled: Callable[[], bool]
+    config: ScanConfig,
+    on_event: Callable[[ScanEvent], None],
+    cancelled: Callable[[], bool],
+    scan: ScanFunction | None = None,
 ) -> ScanResult | None:
-    from awsexplorer.scan.runner import scan  # aiobotocore loads here, never at start-up
+    if scan is None:
+        from awsexplorer.scan import runner  # aiobotocore loads here, never at start-up
 
+        scan = runner.scan  # type: ignore[assignment]  # its listener takes one account's events
+    assert scan is not None
     task = asyncio.create_task(scan(config, on_event))
     while not task.done():
         await asyncio.wait({task}, timeout=CANCEL_POLL_SECONDS)

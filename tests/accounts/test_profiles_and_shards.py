@@ -200,7 +200,60 @@ def test_every_account_is_in_exactly_one_shard() -> None:
         assert everything == sorted(t.key for t in targets)
 
 
-def test_the_tui_says_how_to_see_several_profiles(capsys: Any) -> None:
-    assert main(["--profile", "a", "--profile", "b"]) == 2
-    err = capsys.readouterr().err
-    assert "--profile was given more than once" in err and "awsexplorer scan --profile A" in err
+def test_the_tui_account_options_are_checked_before_the_screen(capsys: Any) -> None:
+    assert main(["--profile", "a", "--profile", "b", "--demo"]) == 2
+    assert "--snapshot and --demo open one thing" in capsys.readouterr().err
+    assert main(["--org"]) == 2
+    assert "--org needs --role NAME" in capsys.readouterr().err
+    assert main(["--role", "R"]) == 2
+    assert "--role go with --org" in capsys.readouterr().err
+
+
+async def test_the_tui_scans_several_profiles_live(profiles: dict[str, Any], moto_url: str) -> None:
+    """`awsexplorer --profile prod --profile staging --profile nocreds`: all three scanned in
+    the worker, shown account by account as each is read, the one without credentials a failed
+    account with its reason; each VPC under its own account."""
+    import time
+
+    from awsexplorer.cli.app import account_choice
+    from awsexplorer.cli.parser import build_parser
+    from awsexplorer.config import AppOptions, ScanConfig
+    from awsexplorer.ui.app import AwsExplorerApp
+    from awsexplorer.ui.widgets.resource_tree import ResourceTree
+
+    args = build_parser().parse_args(
+        ["--profile", "prod", "--profile", "staging", "--profile", "nocreds"]
+    )
+    choice = account_choice(args)
+    assert choice is not None and choice.profiles == ("prod", "staging", "nocreds")
+    config = ScanConfig(endpoint_url=moto_url, regions=("eu-west-1",))
+    app = AwsExplorerApp(AppOptions(config=config, accounts=choice))
+    shown: list[tuple[int, str]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        show = app._show_accounts_so_far
+
+        def spy_show() -> None:  # the UI shows the accounts read so far
+            show()
+            shown.append((len(app.state.member_accounts) or 1, app.state.note or ""))
+
+        app._show_accounts_so_far = spy_show  # type: ignore[method-assign]
+        deadline = time.monotonic() + 120
+        while app.state.scanning or app.analysing or not app.state.findings:
+            assert time.monotonic() < deadline, "timed out waiting for the scan"
+            await pilot.pause(0.1)
+        await pilot.pause()
+        state = app.state
+        by_id = {a.id: a for a in state.member_accounts}
+        assert set(by_id) >= {ACCOUNTS["prod"], ACCOUNTS["staging"]}
+        failed = [a for a in by_id.values() if a.status.value == "failed"]
+        assert [a.profile for a in failed] == ["nocreds"]
+        assert failed[0].reason and "nocreds" in failed[0].reason
+        vpcs = {r.name: r.account_id for r in state.resources() if r.type == "ec2:vpc"}
+        assert vpcs["prod-vpc"] == ACCOUNTS["prod"] and vpcs["staging-vpc"] == ACCOUNTS["staging"]
+        tree = app.screen.query_one(ResourceTree)
+        nodes = [n for n in tree.root.children if n.data and n.data.kind == "member-account"]
+        assert len(nodes) == 3 and any("failed" in n.label.plain for n in nodes)
+        assert {f.account_id for f in state.findings} <= set(by_id)
+    # Streamed: the tree grew account by account, the header saying how far.
+    assert shown and shown[0][0] < 3 == shown[-1][0]
+    assert shown[-1][1] == "Scanning 3 accounts: 3 read, 1 failed"

@@ -118,10 +118,17 @@ class AccountHeader(Vertical):
         failed = sum(1 for v in scanned if v.status is RegionStatus.FAILED)
         errors = sum(len(v.errors) for v in scanned)
         text = Text()
-        if state.scanning and state.account is None:
+        if state.scanning and (state.account is None or state.member_accounts) and state.note:
+            # Before the first answer, or several accounts coming in: what is happening.
+            text.append(f" {inert(state.note)}", style="bold yellow")
+            if state.account is None:
+                return text
+        elif state.scanning and state.account is None:
             text.append(f" {inert(state.note or 'Connecting to AWS…')}", style="bold yellow")
             return text
-        if state.scanning:
+        if state.scanning and state.member_accounts:
+            pass  # said above
+        elif state.scanning:
             done = sum(1 for v in scanned if v.finished)
             text.append(f" Scanning {done}/{len(scanned)} regions", style="bold yellow")
         elif state.account is None:
