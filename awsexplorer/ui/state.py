@@ -591,31 +591,62 @@ class ExplorerState:
         return Counter(self._rollup.get(key, {}))
 
     def _roll_up(self) -> dict[tuple[str | None, str | None, str | None], Counter[Severity]]:
-        rollup: dict[tuple[str | None, str | None, str | None], Counter[Severity]] = defaultdict(
-            Counter
-        )
+        # One flat count of (node, severity) pairs, then split by node: 200,000 findings (a
+        # 1,000,000-resource snapshot) roll up in a fraction of the time of four Counter
+        # updates per resource.
+        Key = tuple[str | None, str | None, str | None]
+        everything: Key = (None, None, None)
+        pairs: Counter[tuple[Key, Severity]] = Counter()
         # Account-level warnings count on the account only, not on a region or the root user.
-        rollup[(None, None, None)].update(f.severity for f in self._account_level)
+        for finding in self._account_level:
+            pairs[(everything, finding.severity)] += 1
+        resources, group_of = self._resources, self.group_of
         for arn, found in self._findings_by_arn.items():
-            severities = Counter(f.severity for f in found)
-            rollup[(None, None, None)].update(severities)
-            resource = self._resources.get(arn)
+            resource = resources.get(arn)
+            keys: tuple[Key, ...]
             if resource is None:  # about the account, or not listed: count it where AWS said
-                rollup[(found[0].region, None, None)].update(severities)
-                continue
-            rollup[(resource.region, None, None)].update(severities)
-            rollup[(resource.region, resource.type, None)].update(severities)
-            rollup[(resource.region, None, self.group_of(resource.type))].update(severities)
+                keys = (everything, (found[0].region, None, None))
+            else:
+                region, kind = resource.region, resource.type
+                keys = (
+                    everything,
+                    (region, None, None),
+                    (region, kind, None),
+                    (region, None, group_of(kind)),
+                )
+            for finding in found:
+                severity = finding.severity
+                for key in keys:
+                    pairs[(key, severity)] += 1
+        rollup: dict[Key, Counter[Severity]] = defaultdict(Counter)
+        for (key, severity), count in pairs.items():
+            rollup[key][severity] = count
         return dict(rollup)
 
     # -- search -----------------------------------------------------------------------------
 
     def whois(self) -> WhoisIndex:
         """Addresses, CIDRs and DNS names -> owners (model/whois.py): built once per scan or
-        snapshot, again only after resources change."""
+        snapshot, again only after resources change. The UI builds it in a worker (whois_input
+        / set_whois, ui/screens/whois.py); this builds it now if none has."""
         if self._whois is None:
             self._whois = WhoisIndex.build(self._resources.values())
         return self._whois
+
+    @property
+    def whois_ready(self) -> WhoisIndex | None:
+        return self._whois
+
+    def whois_input(self) -> tuple[int, list[Resource]]:
+        """What to build the whois index from, and the version it stands for (set_whois)."""
+        return self._relations_version, list(self._resources.values())
+
+    def set_whois(self, index: WhoisIndex, version: int) -> bool:
+        """Keep a whois index built elsewhere, unless the resources changed since."""
+        if version != self._relations_version:
+            return False
+        self._whois = index
+        return True
 
     def search(self, query: str, limit: int = 50) -> list[Resource]:
         """Resources whose id, ARN, name, type or a tag value contains `query`, best first.

@@ -8,17 +8,20 @@ answer screen at 80x24.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from awsexplorer import snapshot
 from awsexplorer.cli import make_app
 from awsexplorer.config import AppOptions
 from awsexplorer.model import Account, RegionScan, RegionStatus, ScanResult, kinds
+from awsexplorer.model.whois import WhoisIndex
 from awsexplorer.ui.app import AwsExplorerApp
+from awsexplorer.ui.screens import whois as whois_screen
 from awsexplorer.ui.screens.main import MainScreen
 from awsexplorer.ui.screens.whois import WhoisScreen
 from awsexplorer.ui.widgets.command_bar import CommandBar
@@ -56,6 +59,8 @@ def app_on(path: Path) -> AwsExplorerApp:
 
 
 async def settle(pilot: Pilot[int]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()  # the whois index's worker, if one is running
     await pilot.pause()
     pilot.app.clear_notifications()
     for field in pilot.app.screen.query(Input):
@@ -164,6 +169,47 @@ async def test_the_index_is_built_once_per_snapshot(saved: Path) -> None:
         await pilot.press("escape")
         await ask(pilot, "10.0.1.")
         assert app.state.whois() is first
+
+
+async def test_the_index_is_built_off_the_ui_thread_and_the_answer_waits_for_it(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first address typed starts the whois index in a worker thread: until it is in, the
+    suggestion and the answer screen say "indexing addresses…" (the UI answers keys), then the
+    answer fills in. The build is held on an event here so that the wait is seen."""
+    release = threading.Event()
+    built_on: list[threading.Thread] = []
+    real = WhoisIndex.build
+
+    def held_build(resources):  # type: ignore[no-untyped-def]
+        built_on.append(threading.current_thread())
+        assert release.wait(30)
+        return real(resources)
+
+    monkeypatch.setattr(whois_screen.WhoisIndex, "build", staticmethod(held_build))
+    app = app_on(saved)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("colon", *"10.0.1.10")
+        await pilot.pause()
+        assert app.state.whois_ready is None
+        prompt = str(app.main.query_one(CommandBar)._suggestions[0].prompt)
+        assert "whose address is 10.0.1.10" in prompt and "indexing addresses" in prompt
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WhoisScreen) and screen.owners is None
+        hint = str(screen.query_one("#whois-hint", Static).render())
+        assert "Indexing addresses" in hint
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert built_on and all(t is not threading.main_thread() for t in built_on)
+        assert len(built_on) == 1  # one build, however many keys were typed meanwhile
+        assert app.state.whois_ready is not None
+        assert screen.owners is not None
+        assert [(o.arn, o.via) for o in screen.owners] == [(INSTANCE.arn, "eni-inst")]
+        assert INSTANCE.id in str(screen.query_one(OptionList).get_option_at_index(0).prompt)
 
 
 def test_answer_screen_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

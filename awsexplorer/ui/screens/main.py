@@ -316,7 +316,7 @@ class MainScreen(Screen[None]):
         """What `:` offers as you type: commands, regions, then resources in any region."""
         needle = text.strip().lower()
         found: list[Suggestion] = []
-        answer = whois_suggestion(self.state, text)  # an IP, CIDR or DNS name: its owner first
+        answer = whois_suggestion(self.state, text, self)  # an IP, CIDR or DNS name first
         if answer is not None:
             found.append(answer)
         for name, what in COMMANDS.items():

@@ -5,8 +5,11 @@ screen: every owner with its kind, region and the interface or Route 53 record i
 through. Enter on an owner shows it in the tree, in any region; Esc comes back. The answer screen
 opens even for a single owner, so the interface or record it was found through is always seen.
 
-The index is the state's (`ExplorerState.whois`), built once per scan or snapshot. Every string
-here comes from AWS or a snapshot: rich Text built from inert values, never markup.
+The index is the state's (`ExplorerState.whois`), built once per scan or snapshot, in a worker
+thread on the first address typed (half a second at 100,000 resources: the UI does not
+freeze): meanwhile the suggestion says "indexing addresses…" and the answer screen opens
+saying so, then fills in. Every string here comes from AWS or a snapshot: rich Text built from
+inert values, never markup.
 """
 
 from __future__ import annotations
@@ -23,13 +26,22 @@ from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
 from awsexplorer.model.kinds import kind_of
-from awsexplorer.model.whois import CONTAINS, OVERLAPS, NotAnAddress, Owner, Query, parse
+from awsexplorer.model.whois import (
+    CONTAINS,
+    OVERLAPS,
+    NotAnAddress,
+    Owner,
+    Query,
+    WhoisIndex,
+    parse,
+)
 from awsexplorer.ui.widgets.command_bar import Suggestion
 
 if TYPE_CHECKING:
     from awsexplorer.ui.state import ExplorerState
 
 COMMAND = "whois"
+INDEXING = "indexing addresses…"
 SHOWN_LIMIT = 500  # rows on the answer screen (a wide CIDR); the title says how many in all
 
 
@@ -55,13 +67,60 @@ def _where(owner: Owner, state: ExplorerState) -> Text:
     return text
 
 
-def whois_suggestion(state: ExplorerState, text: str) -> Suggestion | None:
+def whois_index(screen: Any) -> WhoisIndex | None:
+    """The state's whois index when built; else None, with a worker building it (one at a
+    time): when it is in, an open `:` line is suggested again and a waiting answer filled."""
+    state = screen.state
+    index: WhoisIndex | None = state.whois_ready
+    if index is None:
+        app = screen.app
+        version, _ = state.whois_input()
+        if getattr(app, "_whois_building", None) != version:
+            app._whois_building = version
+            app.run_worker(lambda: _build(app, state), thread=True, name="whois", group="whois")
+    return index
+
+
+def _build(app: Any, state: ExplorerState) -> None:
+    """On a worker thread: the index of the state's resources, handed back to the UI thread."""
+    version, resources = app.call_from_thread(state.whois_input)
+    index = WhoisIndex.build(resources)
+    app.call_from_thread(_built, app, state, index, version)
+
+
+def _built(app: Any, state: ExplorerState, index: WhoisIndex, version: int) -> None:
+    app._whois_building = None
+    if not state.set_whois(index, version):
+        return
+    for screen in app.screen_stack:
+        if isinstance(screen, WhoisScreen) and screen.owners is None:
+            screen.answered(index)
+    from awsexplorer.ui.widgets.command_bar import CommandBar
+
+    for bar in app.query(CommandBar):  # the main screen's `:` line, open on an address
+        if bar.is_open and bar.input.value.strip():
+            bar._show_suggestions(bar.input.value)
+
+
+def whois_suggestion(state: ExplorerState, text: str, screen: Any = None) -> Suggestion | None:
     """The `:` suggestion answering an address, CIDR or DNS name (None for anything else, and
-    for a name nobody answers to: it may be part of a resource's name)."""
+    for a name nobody answers to: it may be part of a resource's name). With the `screen`
+    (the main screen) the index is built in a worker: until it is in, "indexing addresses…"."""
     query = query_of(text)
     if query is None:
         return None
-    owners = state.whois().lookup(query)
+    if screen is None:
+        index = state.whois()
+    else:
+        found = whois_index(screen)
+        if found is None:
+            prompt = Text.assemble(
+                ("whose address is ", "bold"), (inert(query.text, limit=60), "bold")
+            )
+            prompt.append(f"  {INDEXING}", style="dim")
+            return Suggestion(prompt, f"{COMMAND} {query.text}", True)
+        index = found
+    owners = index.lookup(query)
     if not owners and query.name is not None:
         return None
     prompt = Text.assemble(("whose address is ", "bold"), (inert(query.text, limit=60), "bold"))
@@ -89,8 +148,9 @@ def show_whois(screen: Any, text: str) -> bool:
             severity="warning",
         )
         return False
-    owners = screen.state.whois().lookup(query)
-    screen.app.push_screen(WhoisScreen(query.text, owners, screen.state, screen.jump))
+    index = whois_index(screen)
+    owners = index.lookup(query) if index is not None else None
+    screen.app.push_screen(WhoisScreen(query.text, owners, screen.state, screen.jump, query))
     return True
 
 
@@ -116,13 +176,15 @@ class WhoisScreen(Screen[None]):
     def __init__(
         self,
         asked: str,
-        owners: list[Owner],
+        owners: list[Owner] | None,
         state: ExplorerState,
         jump: Callable[[str], object],
+        query: Query | None = None,
     ) -> None:
         super().__init__()
         self.asked = asked
-        self.owners = owners
+        self.owners = owners  # None: the index is being built (`answered` fills it in)
+        self.question = query
         self.state = state
         self._jump = jump
 
@@ -132,7 +194,19 @@ class WhoisScreen(Screen[None]):
         yield OptionList(*self._options(), id="whois-list")
         yield Footer(compact=True, show_command_palette=False)
 
+    def answered(self, index: WhoisIndex) -> None:
+        """The index is in: the owners, instead of "indexing addresses…"."""
+        if self.question is None:
+            return
+        self.owners = index.lookup(self.question)
+        self.query_one("#whois-hint", Static).update(self._hint())
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        listing.add_options(self._options())
+
     def _hint(self) -> Text:
+        if self.owners is None:
+            return Text(f"{INDEXING[0].upper()}{INDEXING[1:]} (once per scan or snapshot)")
         held = [o for o in self.owners if o.kind not in (CONTAINS, OVERLAPS)]
         if not self.owners:
             return Text(
@@ -152,6 +226,8 @@ class WhoisScreen(Screen[None]):
 
     def _options(self) -> list[Option]:
         options: list[Option] = []
+        if self.owners is None:
+            return [Option(Text(INDEXING, style="dim"), disabled=True)]
         for n, owner in enumerate(self.owners[:SHOWN_LIMIT]):
             line = Text(f"{owner.kind:<15}", style="bold")
             line.append_text(_where(owner, self.state))
