@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
@@ -50,7 +51,7 @@ def demo_scan_config(regions: tuple[str, ...]) -> ScanConfig:
     return demo_config(regions)
 
 
-ScanFunction = Callable[[ScanConfig, Callable[[ScanEvent], None]], Awaitable[ScanResult]]
+ScanFunction = Callable[[ScanConfig, Callable[[ScanEvent], None]], Coroutine[Any, Any, ScanResult]]
 
 
 def run_scan(
@@ -105,7 +106,7 @@ async def _scan_until_cancelled(
     if scan is None:
         from awsexplorer.scan import runner  # aiobotocore loads here, never at start-up
 
-        scan = runner.scan  # type: ignore[assignment]  # its listener takes one account's events
+        scan = runner.scan
     assert scan is not None
     task = asyncio.create_task(scan(config, on_event))
     while not task.done():
