@@ -29,6 +29,7 @@ from awsexplorer.ui.labels import key_state, short_type
 from awsexplorer.ui.operations_detail import operations_rows, spend_rows
 from awsexplorer.ui.relations_detail import relations_block
 from awsexplorer.ui.state import ExplorerState, NodeRef
+from awsexplorer.ui.views.exposed import EXPOSABLE
 
 # Matches resource_tree.MAX_LEAVES (kept here so this module stays free of Textual).
 MAX_SHOWN = 1000
@@ -130,7 +131,9 @@ def placement(
         if len(subnet_ids) > 4:
             rows.append(("", f"… {len(subnet_ids) - 4} more subnets"))
     facing = attrs.get("internet_facing")
-    if facing is not None:
+    # A type the exposure verdict covers has it answer alone (exposure_block): the shallow row
+    # (public address, public subnet) would contradict a verdict that a NACL blocks the path.
+    if facing is not None and resource.type not in EXPOSABLE:
         rows.append(
             (
                 "internet",

@@ -373,3 +373,36 @@ def test_path_view_snapshot(snap_compare: Any, saved: Path) -> None:
         assert isinstance(pilot.app.screen.query_one("#path-list", OptionList), OptionList)
 
     assert snap_compare(app_for(saved), terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_detail_pane_answers_the_internet_once() -> None:
+    """One fact, one place: for a type the exposure verdict covers, the verdict block alone says
+    whether the internet reaches it; the old shallow "internet" row (a public address in a public
+    subnet), which called i-0web internet-facing while the verdict says its return traffic is
+    blocked, is gone. A type the verdict does not cover keeps the row."""
+    from awsexplorer.ui import details
+    from awsexplorer.ui.state import ExplorerState, NodeRef
+
+    state = ExplorerState()
+    state.load(estate())
+
+    def said(rid: str) -> str:
+        arn = next(r.arn for r in state.resources() if r.id == rid)
+        return " ".join(plain(details.describe(state, NodeRef("resource", arn=arn)), 200).split())
+
+    old_row = "a public address in a public subnet"
+    web = said("i-0web")
+    assert "Not reachable from the internet: tcp/443" in web
+    assert old_row not in web
+    for rid in ("i-0app", "alb-web"):
+        assert "Internet exposure" in said(rid) and old_row not in said(rid), rid
+    cluster = Resource(
+        arn="arn:aws:rds:eu-west-1:123456789012:cluster:warehouse",
+        type="rds:cluster",
+        id="warehouse",
+        name="warehouse",
+        region="eu-west-1",
+        attributes={"internet_facing": True},
+    )
+    shown = " ".join(plain(details.resource_detail(state, cluster), 200).split())
+    assert "Internet exposure" not in shown and f"internet internet-facing: {old_row}" in shown
