@@ -414,7 +414,10 @@ class AwsExplorerApp(App[int]):
         log = error_log_path()
         try:
             details = "".join(traceback.format_exception(error)) if error else "unknown error"
-            log.write_text(f"{datetime.now(UTC).isoformat()} {worker.name}\n{details}")
+            # The exception's text can quote a name from AWS or a snapshot: inert, so reading
+            # the log in a terminal cannot act on it.
+            entry = f"{datetime.now(UTC).isoformat()} {worker.name}\n{details}"
+            log.write_text(inert(entry, keep_newlines=True))
             where = f"The details are in {log}."
         except OSError:
             where = "The details could not be written to a log file."
