@@ -659,9 +659,10 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
 
 _ARN_OPEN = b'{"arn":"'
 _RESOURCES_OPEN = b'\n "resources": [\n  ' + _ARN_OPEN
-_FINDINGS_OPEN = b'\n "findings": [\n  {'
 _LIST_CLOSE = b"\n ]"
 _LINE_SEPARATOR = _ITEM_SEPARATOR.encode()
+_FINDINGS_AFTER = b'\n ],\n "findings": [\n  {'  # what follows the resources: findings
+_FINDINGS_NONE = b'\n ],\n "findings": []'  # or none
 _RESOURCE_SEPARATOR = _LINE_SEPARATOR + _ARN_OPEN
 
 
@@ -739,39 +740,41 @@ def read_lines(path: str | os.PathLike[str]) -> Lines | dict[str, Any]:
     return _document_of(raw, source)
 
 
-def _section(raw: bytes, opening: bytes, start: int) -> tuple[int, int]:
-    """Where the items of a one-line-per-item list are: (first byte, end), after `start`."""
-    found = raw.find(opening, start)
-    if found < 0:
-        raise _NotLines
-    first = found + opening.index(b"[") + 2
-    end = raw.find(_LIST_CLOSE, first)
-    if end < 0:
-        raise _NotLines
-    return first, end
-
-
 def _lines(raw: bytes, source: str) -> Lines:
     if not raw.isascii():
         raw.decode("utf-8")  # a file that is not UTF-8 is read whole, to say so
-    r_first, r_end = _section(raw, _RESOURCES_OPEN, 0)
-    f_first, f_end = (
-        _section(raw, _FINDINGS_OPEN, r_end) if raw.find(_FINDINGS_OPEN, r_end) >= 0 else (0, 0)
-    )
+    opening = raw.find(_RESOURCES_OPEN)
+    if opening < 0:
+        raise _NotLines
+    # The whole file split at the resource lines' separators (only they hold `{"arn":"` after
+    # a line break): the first piece ends with the first line, the last holds the rest of the
+    # file after the last line. No copy of the block, no search for its end.
+    lines = raw.split(_RESOURCE_SEPARATOR)
+    header = lines[0][: opening + _RESOURCES_OPEN.index(b"[") + 1]
+    lines[0] = lines[0][opening + len(_RESOURCES_OPEN) :]
+    close = lines[-1].find(_LIST_CLOSE)
+    if close < 0:
+        raise _NotLines
+    tail = lines[-1][close:]
+    lines[-1] = lines[-1][:close]
     # Each resource line after its `{"arn":"`: the ARN up to the first quote, when it holds no
     # escape (then its bytes are the ARN's UTF-8); else the file is read whole.
-    lines = raw[r_first + len(_ITEM_INDENT) + len(_ARN_OPEN) : r_end].split(_RESOURCE_SEPARATOR)
     arns = [line[: line.index(b'"')] for line in lines]
     if b"\\" in b"".join(arns) or not all(map(bytes.endswith, lines, repeat(b"}"))):
         raise _NotLines
     findings: list[bytes] = []
-    if f_end:
-        findings = raw[f_first + len(_ITEM_INDENT) : f_end].split(_LINE_SEPARATOR)
+    if tail.startswith(_FINDINGS_AFTER):  # the findings, one per line
+        f_first = len(_FINDINGS_AFTER) - 1  # the first line's `{`
+        f_end = tail.find(_LIST_CLOSE, f_first)
+        if f_end < 0:
+            raise _NotLines
+        findings = tail[f_first:f_end].split(_LINE_SEPARATOR)
         if not all(map(bytes.endswith, findings, repeat(b"}"))):
             raise _NotLines
-        skeleton = raw[: r_first - 1] + raw[r_end : f_first - 1] + raw[f_end:]
-    else:
-        skeleton = raw[: r_first - 1] + raw[r_end:]
+        tail = tail[: _FINDINGS_AFTER.index(b"[") + 1] + tail[f_end:]
+    elif not tail.startswith(_FINDINGS_NONE):
+        raise _NotLines  # not the order dumps writes
+    skeleton = header + tail
     document = json.loads(skeleton)
     if not isinstance(document, dict) or document.get("version") != SNAPSHOT_VERSION:
         raise _NotLines
