@@ -32,10 +32,12 @@ from awsexplorer.model.ownership import MANAGED_BY
 from awsexplorer.model.principals import trusted_principals
 from awsexplorer.model.resource import Resource
 from awsexplorer.model.routing import LOCAL, RouteTable, RoutingIndex
+from awsexplorer.model.whois import _Owners as InterfaceOwners
 
 # -- edge kinds (SOURCE uses TARGET: what TARGET is to SOURCE) ----------------------------------
 SECURITY_GROUP = "security-group"
 RULE_REFERENCES = "rule-references"  # a group's inbound rule names another group
+OUTBOUND_RULE_REFERENCES = "outbound-rule-references"  # a group's outbound rule names one
 SUBNET = "subnet"
 VPC = "vpc"
 ROUTE_TABLE = "route-table"  # a subnet's governing route table (explicit or the VPC's main)
@@ -374,6 +376,7 @@ class _Builder:
         self.route_tables: list[Resource] = []
         self.subnets: list[Resource] = []
         self.security_groups: list[Resource] = []
+        self.service_interfaces: list[Resource] = []  # a function's or a database's, unattached
 
     def collect(self) -> None:
         wanted = _COLLECTED
@@ -521,6 +524,7 @@ class _Builder:
                 per_type(self, resource)
         self.route_edges()
         self.rule_edges()
+        self.service_interface_edges()
 
     def link_target(self, region: str, value: str) -> str | None:
         if value in self.listeners:
@@ -586,10 +590,37 @@ class _Builder:
                     self.index.add(resource.arn, target, ROUTE_TARGET)
 
     def rule_edges(self) -> None:
+        add, ref = self.index.add, self.index.ref
         for group in self.security_groups:
             for rule in security_group_rules(group):
                 for other in rule.groups:
-                    self.index.add(group.arn, self.index.ref(group.region, other), RULE_REFERENCES)
+                    add(group.arn, ref(group.region, other), RULE_REFERENCES)
+            for permission in group.attributes.get("IpPermissionsEgress") or []:
+                if not isinstance(permission, Mapping):
+                    continue
+                for pair in permission.get("UserIdGroupPairs") or []:
+                    if isinstance(pair, Mapping) and pair.get("GroupId"):
+                        other = ref(group.region, str(pair["GroupId"]))
+                        add(group.arn, other, OUTBOUND_RULE_REFERENCES)
+
+    def service_interface_edges(self) -> None:
+        """A Lambda function's or an RDS database's interfaces (requester-managed: AWS names
+        no attachment) are theirs: found as `whois` finds them, by the function's name in the
+        description, or RDS's by subnet and security groups (model/whois.py)."""
+        if not self.service_interfaces:
+            return
+        wanted = (k.FUNCTION, k.DATABASE, k.DB_CLUSTER)
+        by_type: dict[str, list[Resource]] = {rtype: [] for rtype in wanted}
+        for resource in self.index._held:
+            found = by_type.get(resource.type)
+            if found is not None:
+                found.append(resource)
+        owners = InterfaceOwners(by_type)
+        held = self.index.resources
+        for interface in self.service_interfaces:
+            for owner, _region in owners.of_interface(interface):
+                if owner in held and held[owner].type in wanted:
+                    self.index.add(owner, interface.arn, NETWORK_INTERFACE)
 
 
 # The types `_Builder.collect` reads for its look-ups.
@@ -635,10 +666,21 @@ def _volume(b: _Builder, r: Resource) -> None:
         b.index.add(b.index.ref(r.region, instance) or "", r.arn, VOLUME)
 
 
+_LAMBDA_INTERFACE = "AWS Lambda VPC ENI-"
+_RDS_INTERFACE = "RDSNetworkInterface"
+
+
 def _interface(b: _Builder, r: Resource) -> None:
     owner = r.attributes.get("attached_to")
     if owner:
         b.index.add(b.index.ref(r.region, owner) or "", r.arn, NETWORK_INTERFACE)
+        return
+    description = r.attributes.get("description")
+    if r.attributes.get("interface_type") == "lambda" or (
+        isinstance(description, str)
+        and (description.startswith(_LAMBDA_INTERFACE) or description == _RDS_INTERFACE)
+    ):
+        b.service_interfaces.append(r)
 
 
 def _peering(b: _Builder, r: Resource) -> None:

@@ -305,3 +305,100 @@ def test_find_by_arn_id_or_name_and_hostile_strings_stay_data() -> None:
         "uses": [],
         "used_by": [{"kind": rel.SECURITY_GROUP, "arn": instance.arn}],
     }
+
+
+def _eni(rid: str, description: str, **attrs: Any) -> Resource:
+    """A network interface as collectors/ec2.py writes one AWS created for a service (its
+    subnet in the record's `subnet_id`, no attachment)."""
+    subnet = attrs.pop("subnet_id", "subnet-a")
+    interface = res(
+        k.NETWORK_INTERFACE,
+        rid,
+        vpc_id="vpc-1",
+        description=description,
+        requester_managed=True,
+        attached_to=None,
+        **attrs,
+    )
+    interface.subnet_id = subnet
+    return interface
+
+
+def test_a_functions_and_a_databases_interfaces_are_theirs() -> None:
+    """Requester-managed interfaces name no attachment: a function's by its name in the
+    description, a database's by its subnet and security groups (as `whois` finds them); a
+    group's or a subnet's `used by` reaches the function or database through them."""
+    subnet = res(k.SUBNET, "subnet-a", vpc_id="vpc-1")
+    fn_group, db_group = res(k.SECURITY_GROUP, "sg-fn"), res(k.SECURITY_GROUP, "sg-db")
+    function = res(k.FUNCTION, "orders-api", subnet_ids=["subnet-a"], security_groups=["sg-fn"])
+    other_fn = res(k.FUNCTION, "orders", subnet_ids=["subnet-a"], security_groups=["sg-fn"])
+    database = res(k.DATABASE, "orders-db", subnet_ids=["subnet-a"], security_groups=["sg-db"])
+    fn_eni = _eni(
+        "eni-fn",
+        "AWS Lambda VPC ENI-orders-api-6f9a2b1c-9d3e-4f5a-8b7c-0d1e2f3a4b5c",
+        interface_type="lambda",
+        requester_id="AROAEXAMPLE:orders-api",
+        security_groups=["sg-fn"],
+    )
+    db_eni = _eni(
+        "eni-db",
+        "RDSNetworkInterface",
+        interface_type="interface",
+        requester_id="amazon-rds",
+        security_groups=["sg-db"],
+    )
+    loose = _eni("eni-loose", "my own spare interface")
+    held = [subnet, fn_group, db_group, function, other_fn, database, fn_eni, db_eni, loose]
+    found = edges(held)
+    placed = {
+        (r.arn, subnet.arn, rel.SUBNET)
+        for r in (function, other_fn, database, fn_eni, db_eni, loose)
+    }
+    assert found == placed | {
+        (function.arn, fn_group.arn, rel.SECURITY_GROUP),
+        (other_fn.arn, fn_group.arn, rel.SECURITY_GROUP),
+        (fn_eni.arn, fn_group.arn, rel.SECURITY_GROUP),
+        (database.arn, db_group.arn, rel.SECURITY_GROUP),
+        (db_eni.arn, db_group.arn, rel.SECURITY_GROUP),
+        # the new edges: the longest function name the description starts with, not "orders"
+        (function.arn, fn_eni.arn, rel.NETWORK_INTERFACE),
+        (database.arn, db_eni.arn, rel.NETWORK_INTERFACE),
+    }
+
+
+def test_outbound_rules_referencing_a_group_are_edges_too() -> None:
+    """A group whose outbound rule names another group uses it (`outbound-rule-references`),
+    as an inbound reference does (`rule-references`), in the shape AWS and the collector give."""
+    app = res(
+        k.SECURITY_GROUP,
+        "sg-app",
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "UserIdGroupPairs": [{"GroupId": "sg-lb", "UserId": A}],
+            }
+        ],
+        IpPermissionsEgress=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 5432,
+                "ToPort": 5432,
+                "UserIdGroupPairs": [
+                    {"GroupId": "sg-db", "UserId": A},
+                    {"GroupId": "sg-gone", "UserId": A},
+                ],
+            },
+            {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        ],
+    )
+    lb, db = res(k.SECURITY_GROUP, "sg-lb"), res(k.SECURITY_GROUP, "sg-db")
+    index = rel.build([app, lb, db])
+    assert {(e.source, e.target, e.kind) for e in index.edges()} == {
+        (app.arn, lb.arn, rel.RULE_REFERENCES),
+        (app.arn, db.arn, rel.OUTBOUND_RULE_REFERENCES),  # sg-gone: not held, not an ARN
+    }
+    assert [(e.source, e.kind) for e in index.used_by(db.arn)] == [
+        (app.arn, rel.OUTBOUND_RULE_REFERENCES)
+    ]
