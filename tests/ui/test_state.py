@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from awsexplorer import snapshot
@@ -313,3 +314,33 @@ def test_each_accounts_resources_are_indexed_by_region_and_type_once_loaded() ->
     assert {k: [r.arn for r in v] for k, v in state.account_groups(some).items()} == expected[some]
     state.show_account("all")
     assert {k: [r.arn for r in v] for k, v in state.account_groups(some).items()} == expected[some]
+
+
+def test_a_load_indexes_as_resources_added_one_by_one_do() -> None:
+    """A load into an empty state takes a quicker path (no look-up for a resource to replace);
+    its indexes are those of the general one, and an ARN given twice still takes that one (the
+    later copy wins, in its own region only)."""
+    result = snapshot.read(FIXTURE)
+    quick = ExplorerState()
+    quick.load(result)
+    general = ExplorerState()
+    general.apply(ScanStarted(ACCOUNT, ["global"], [], None))
+    general.apply(ResourcesFound("global", "test", result.resources[:1]))
+    general.apply(ResourcesFound("global", "test", result.resources[1:]))
+    assert quick.resources() == general.resources()
+    for region in quick.regions:
+        assert quick.types_in(region) == general.types_in(region)
+        for kind in quick.types_in(region):
+            assert quick.resources_of(region, kind) == general.resources_of(region, kind)
+    for resource in result.resources:
+        assert quick.by_id(resource.region, resource.id) is general.by_id(
+            resource.region, resource.id
+        )
+
+    moved = instance("eu-west-1", "i-0moved", "moved")
+    again = replace(moved, region="us-east-1")
+    state = ExplorerState()
+    state.load(ScanResult(ACCOUNT, "t0", "t1", [], resources=[moved, again]))
+    assert state.resource_total == 1
+    assert state.resources_of("eu-west-1", "ec2:instance") == []
+    assert state.resources_of("us-east-1", "ec2:instance") == [again]
