@@ -255,3 +255,43 @@ def test_hostile_kinds_and_names_are_shown_as_written_and_inert() -> None:
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "[bold red]x[/]" in text  # markup shown as written, never applied
     assert "Uses (1)" in text and "Used by (0)" in text
+
+
+async def test_a_click_on_an_entry_jumps_from_both_lists(wired_snapshot: Path) -> None:
+    """Both lists share their pick body (ui/screens/pick_list.py): an option selected by the
+    list itself (a click, OptionList.OptionSelected, handled by the base's `@on`) jumps as
+    Enter does, on the `u` list and on the `:flow` list."""
+    app = make_app(AppOptions(snapshot=wired_snapshot))
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        queue = f"arn:aws:sqs:{R}:{A}:jobs"
+        app.main.jump(queue)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, UsedByScreen)
+        listing = app.screen.query_one(OptionList)
+        assert listing.highlighted is not None
+        picked = listing.get_option_at_index(listing.highlighted)
+        assert picked.id is not None
+        await pilot.click(OptionList, offset=(4, listing.highlighted))
+        await pilot.pause()
+        assert not isinstance(app.screen, UsedByScreen)
+        ref = app.main.cursor_ref
+        assert ref is not None and ref.arn == UsedByScreen.arn_of(picked.id)
+        assert ref.type == k.EVENT_SOURCE_MAPPING
+        app.main.jump(queue)
+        await pilot.press("colon", *"flow", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FlowScreen)
+        listing = app.screen.query_one(OptionList)
+        invokes = next(  # the function, two hops downstream
+            i
+            for i in range(listing.option_count)
+            if "→ invokes  worker" in _plain(listing.get_option_at_index(i).prompt)
+        )
+        listing.highlighted = invokes
+        listing.action_select()  # what a click or the list's own Enter does
+        await pilot.pause()
+        assert not isinstance(app.screen, FlowScreen)
+        ref = app.main.cursor_ref
+        assert ref is not None and ref.type == k.FUNCTION

@@ -5,13 +5,9 @@ resource in the tree (Backspace or Esc there comes back). Every string is inert 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -20,7 +16,7 @@ from awsexplorer.model import Finding, Resource, ScanResult
 from awsexplorer.model.flow import Flow, Hop, failure_warnings, flow, lines
 from awsexplorer.model.relationships import RelationIndex
 from awsexplorer.ui.relations_detail import Related
-from awsexplorer.ui.screens.scan_view import ScanViewScreen
+from awsexplorer.ui.screens.pick_list import PickListScreen
 
 WARNING_LIMIT = 300
 
@@ -68,7 +64,7 @@ def _hop_text(depth: int, way: str, hop: Hop, item: Related, here: str) -> Text:
     return text
 
 
-class FlowScreen(ScanViewScreen):
+class FlowScreen(PickListScreen):
     """The paths through one resource; Enter: that hop's resource in the tree."""
 
     VIEW_NAME = "Flow"
@@ -77,9 +73,6 @@ class FlowScreen(ScanViewScreen):
     DEFAULT_CSS = """
     FlowScreen #flow-list { height: 1fr; border: none; padding: 0; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "pick", "Jump", priority=True),
-    ]
 
     def __init__(
         self,
@@ -117,42 +110,9 @@ class FlowScreen(ScanViewScreen):
         here = Option(text, disabled=True)
         return [here, *flow_options(self.flow, self.index, self.resource.region, self.matches)]
 
-    def main_widget(self) -> Widget | None:
-        return self.query_one(OptionList)
-
-    def on_mount(self) -> None:
-        listing = self.query_one(OptionList)
-        listing.focus()
-        listing.highlighted = self._first_hop(listing)
-
     @staticmethod
-    def _first_hop(listing: OptionList) -> int | None:
-        for index in range(listing.option_count):
-            if not listing.get_option_at_index(index).disabled:
-                return index
-        return None
-
-    def rebuild(self) -> None:
-        super().rebuild()
-        listing = self.query_one(OptionList)
-        listing.clear_options()
-        listing.add_options(self._options())
-        listing.highlighted = self._first_hop(listing)
-
-    def action_pick(self) -> None:
-        self.skip_while_typing()
-        listing = self.query_one(OptionList)
-        if listing.highlighted is None:
-            return
-        option = listing.get_option_at_index(listing.highlighted)
-        if option.id:
-            self._picked(option.id.split("|", 1)[1])
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self._picked(event.option.id.split("|", 1)[1])
+    def arn_of(option_id: str) -> str:
+        return option_id.split("|", 1)[1]
 
     def _picked(self, arn: str) -> None:
         if self.index.get(arn) is None:

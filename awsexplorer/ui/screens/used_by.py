@@ -8,13 +8,9 @@ inert Text: names and ARNs come from AWS or a snapshot.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -22,13 +18,13 @@ from awsexplorer.inert import inert
 from awsexplorer.model import Resource, ScanResult
 from awsexplorer.model.relationships import RelationIndex
 from awsexplorer.ui.relations_detail import USED_BY, USES, Related, related
-from awsexplorer.ui.screens.scan_view import ScanViewScreen
+from awsexplorer.ui.screens.pick_list import PickListScreen
 
 # Entries listed at most (a security group can be used by thousands): `/` narrows the rest.
 MAX_SHOWN = 1000
 
 
-class UsedByScreen(ScanViewScreen):
+class UsedByScreen(PickListScreen):
     """What uses a resource, then what it uses; Enter: that resource in the tree."""
 
     VIEW_NAME = "Used by"
@@ -37,9 +33,6 @@ class UsedByScreen(ScanViewScreen):
     DEFAULT_CSS = """
     UsedByScreen #related-list { height: 1fr; border: none; padding: 0; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "pick", "Jump", priority=True),
-    ]
 
     def __init__(
         self,
@@ -65,14 +58,6 @@ class UsedByScreen(ScanViewScreen):
         yield from self.compose_filter()
         yield OptionList(*self._options(), id="related-list")
         yield from self.compose_footer()
-
-    def main_widget(self) -> Widget | None:
-        return self.query_one(OptionList)
-
-    def on_mount(self) -> None:
-        listing = self.query_one(OptionList)
-        listing.focus()
-        listing.highlighted = self._first_entry(listing)
 
     def shown(self) -> list[Related]:
         return [i for i in self.items if self.matches(i.haystack())]
@@ -104,33 +89,8 @@ class UsedByScreen(ScanViewScreen):
         return options
 
     @staticmethod
-    def _first_entry(listing: OptionList) -> int | None:
-        for index in range(listing.option_count):
-            if not listing.get_option_at_index(index).disabled:
-                return index
-        return None
-
-    def rebuild(self) -> None:
-        super().rebuild()
-        listing = self.query_one(OptionList)
-        listing.clear_options()
-        listing.add_options(self._options())
-        listing.highlighted = self._first_entry(listing)
-
-    def action_pick(self) -> None:
-        self.skip_while_typing()
-        listing = self.query_one(OptionList)
-        if listing.highlighted is None:
-            return
-        option = listing.get_option_at_index(listing.highlighted)
-        if option.id:
-            self._picked(option.id.split("|", 3)[3])
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self._picked(event.option.id.split("|", 3)[3])
+    def arn_of(option_id: str) -> str:
+        return option_id.split("|", 3)[3]
 
     def _picked(self, arn: str) -> None:
         item = next((i for i in self.items if i.arn == arn), None)
