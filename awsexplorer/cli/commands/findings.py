@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -116,16 +115,7 @@ def one_account(result: Any, wanted: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except BrokenPipeError:
-        # `awsexplorer findings s.json | head`: the reader left; that is not an error. Point
-        # stdout at /dev/null so Python's exit flush does not raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-
-
-def _run(args: argparse.Namespace) -> int:
+    # A reader that leaves (`| head`) is handled once, by cli.main.
     from rich.console import Console
 
     from awsexplorer import snapshot

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -49,14 +48,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-
-
-def _run(args: argparse.Namespace) -> int:
+    # A reader that leaves (`| head`) is handled once, by cli.main.
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import UserError
     from awsexplorer.model.history import parse_hours, shown, target_for_ref

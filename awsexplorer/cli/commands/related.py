@@ -10,7 +10,6 @@ error (an unknown or ambiguous REF, an unreadable snapshot).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,14 +36,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-
-
-def _run(args: argparse.Namespace) -> int:
+    # A reader that leaves (`| head`) is handled once, by cli.main.
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
     from awsexplorer.model.relationships import answer, build
