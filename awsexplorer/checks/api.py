@@ -83,8 +83,17 @@ def label(resource: Resource) -> str:
 class CheckContext:
     """What a check may read. Built once per evaluation; checks must not modify it."""
 
-    def __init__(self, result: ScanResult, settings: Settings, now: datetime) -> None:
+    def __init__(
+        self,
+        result: ScanResult,
+        settings: Settings,
+        now: datetime,
+        exposure_over: list[Resource] | None = None,
+    ) -> None:
         self.result = result
+        # Several accounts: every account's context reads the one exposure of the whole scan
+        # (computed once, and the one the UI shows), not one of its own resources each.
+        self._exposure_over = exposure_over
         self.account = result.account
         self.inventory = Inventory(result.resources)
         self.settings = settings
@@ -101,7 +110,8 @@ class CheckContext:
         """What the internet can reach (model/exposure.py): the one result the UI and the
         `exposure` command show too (`exposure_of` computes it once per set of resources;
         looked up once per context: the look-up itself reads every resource)."""
-        return exposure_of(self.result.resources)
+        over = self._exposure_over
+        return exposure_of(self.result.resources if over is None else over)
 
     def of_type(self, *types: str) -> list[Resource]:
         found = [r for t in types for r in self.inventory.of_type(t)]

@@ -134,16 +134,19 @@ def evaluate(
                 for c in all_checks()
             ]
             continue
-        found, account.checks = _evaluate_one(part, settings, now)
+        found, account.checks = _evaluate_one(part, settings, now, result.resources)
         findings += found
     findings.sort(key=finding_order)
     return findings, merge_checks([(a.id, a.checks) for a in result.accounts])
 
 
 def _evaluate_one(
-    result: ScanResult, settings: Settings, now: datetime | None
+    result: ScanResult,
+    settings: Settings,
+    now: datetime | None,
+    exposure_over: list[Resource] | None = None,
 ) -> tuple[list[Finding], list[CheckResult]]:
-    ctx = CheckContext(result, settings, now or scan_time(result))
+    ctx = CheckContext(result, settings, now or scan_time(result), exposure_over)
     findings: list[Finding] = []
     results: list[CheckResult] = []
     for item in all_checks():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,3 +215,28 @@ def test_a_bad_pattern_on_the_command_line_and_in_the_file(
         False,
         False,
     ]
+
+
+def test_a_scan_of_several_accounts_computes_exposure_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The checks of every account read one exposure of the whole scan, the one the UI then
+    shows (state.resources() are the same objects): before, one per account and one more for
+    the UI."""
+    from awsexplorer import snapshot
+    from awsexplorer.checks import analyse
+    from awsexplorer.model import exposure
+
+    computed: list[int] = []
+    real = exposure.analyse
+
+    def counting(resources: Any) -> Any:
+        computed.append(len(resources))
+        return real(resources)
+
+    monkeypatch.setattr(exposure, "analyse", counting)
+    result = snapshot.read(THREE)
+    assert len([a for a in result.account_scans() if a.status.value != "failed"]) == 2
+    analyse(result)
+    exposure.exposure_of(list(result.resources))  # what the UI asks for
+    assert computed == [len(result.resources)]
