@@ -200,6 +200,23 @@ def _hit_ports(rules: list[OpenRule], ports: dict[int, str]) -> list[int]:
     return sorted({p for rule in rules for p in ports if rule.reaches(p)})
 
 
+def _open_port_findings(
+    ctx: CheckContext, ports: dict[int, str], *, all_traffic: bool
+) -> Iterator[Outcome]:
+    """Each security group whose rules open `ports` to the world, with how far the internet
+    really gets (reachability); all-traffic rules counted only when `all_traffic`."""
+    for group in ctx.of_type(kinds.SECURITY_GROUP):
+        rules = open_rules(group)
+        if rules is None:
+            yield unknown(group, "inbound rules not read")
+            continue
+        kept = rules if all_traffic else [r for r in rules if not r.all_traffic]
+        facts = exposure(kept, ports)
+        if facts:
+            severity, why = reachability(ctx, group, _hit_ports(kept, ports))
+            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}; {why}", severity)
+
+
 @check(
     id="ec2-sg-open-admin-port",
     title="SSH or RDP open to the internet",
@@ -219,15 +236,7 @@ def ec2_sg_open_admin_port(ctx: CheckContext) -> Iterator[Outcome]:
     minutes. Critical when the internet really reaches the port (a public address, a route to
     an internet gateway, network ACLs both ways: docs/exposure.md), with the path; high, with
     the hop that blocks it, when nothing can reach it today."""
-    for group in ctx.of_type(kinds.SECURITY_GROUP):
-        rules = open_rules(group)
-        if rules is None:
-            yield unknown(group, "inbound rules not read")
-            continue
-        facts = exposure(rules, ADMIN_PORTS)
-        if facts:
-            severity, why = reachability(ctx, group, _hit_ports(rules, ADMIN_PORTS))
-            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}; {why}", severity)
+    yield from _open_port_findings(ctx, ADMIN_PORTS, all_traffic=True)
 
 
 @check(
@@ -249,16 +258,7 @@ def ec2_sg_open_database_port(ctx: CheckContext) -> Iterator[Outcome]:
     11211. All-traffic rules are left to ec2-sg-open-admin-port, which already names them.
     Critical when the internet really reaches the port, with the path; high, with the hop that
     blocks it, when nothing can reach it today."""
-    for group in ctx.of_type(kinds.SECURITY_GROUP):
-        rules = open_rules(group)
-        if rules is None:
-            yield unknown(group, "inbound rules not read")
-            continue
-        kept = [r for r in rules if not r.all_traffic]
-        facts = exposure(kept, DATABASE_PORTS)
-        if facts:
-            severity, why = reachability(ctx, group, _hit_ports(kept, DATABASE_PORTS))
-            yield flag(group, f"{group_label(group)} allows {'; '.join(facts)}; {why}", severity)
+    yield from _open_port_findings(ctx, DATABASE_PORTS, all_traffic=False)
 
 
 @check(
