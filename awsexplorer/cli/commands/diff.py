@@ -98,7 +98,8 @@ def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
             return read, {str(r["arn"]): r for r in read["resources"]}, None
         document = dict(read.document)
         document["findings"] = read.finding_documents(findings)
-        return document, read.resources, read.resource
+        both = isinstance(old_read, snapshot.Lines) and isinstance(new_read, snapshot.Lines)
+        return document, read.resources if both else read.by_arn(), read.resource
 
     old_findings = getattr(old_read, "findings", [])
     new_findings = getattr(new_read, "findings", [])
