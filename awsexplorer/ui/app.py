@@ -366,7 +366,10 @@ class AwsExplorerApp(App[int]):
         from awsexplorer.model.relationships import build
 
         version, resources = self.call_from_thread(self.state.relations_input)
-        index = build(resources)
+        # Millions of long-lived objects at 1,000,000 resources: built with the collector
+        # paused and then frozen, or its full passes over them land on key presses.
+        with heap.loading_scan():
+            index = build(resources)
         self.call_from_thread(self._relations_built, index, version)
 
     def _relations_built(self, index: Any, version: int) -> None:

@@ -417,7 +417,7 @@ def accounts_detail(state: ExplorerState, source: str | None = None) -> Renderab
     """The root's detail with several accounts: every account, then the account-wide warnings."""
     from awsexplorer.ui.accounts_view import accounts_overview
 
-    resources = Counter(r.account_id or "" for r in state.resources())
+    resources = state.account_counts()  # from the index, not a walk over every resource
     parts: list[RenderableType] = [
         Text(f"{len(state.member_accounts)} accounts", style="bold"),
         _facts([("source", source), ("resources", str(state.resource_total))]),
@@ -438,7 +438,7 @@ def member_account_detail(state: ExplorerState, account_id: str) -> RenderableTy
         return Text("")
     found = [f for f in state.findings if f.account_id == account_id]
     counts = Counter(f.severity for f in found)
-    total = sum(1 for r in state.resources() if r.account_id == account_id)
+    total = state.account_counts()[account_id]
     return member_detail(account, total, counts, account.id in production(state))
 
 
