@@ -16,6 +16,7 @@ Each xdist worker is its own process with its own moto server (port 0) and moto 
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import logging
 import os
@@ -84,10 +85,42 @@ def tier_markers(item: pytest.Item) -> set[str]:
     return tiers or {"unit"}
 
 
+# The tests that read the demo account (demo_config()'s server). Seeding it costs ~15 CPU s, and
+# every moto_url reset on the same worker empties it (one moto per process) so the next demo test
+# seeds it again: they run together, on one worker (`--dist loadgroup`, pyproject.toml).
+DEMO_PLACES = (
+    "demo/",
+    "checks/test_checks_demo.py",
+    "scan/test_schema.py::test_the_demo_scan_matches_every_record",
+)
+DEMO_GROUP = "demo-account"
+_WIDE_SCOPES = frozenset({"module", "package", "class"})
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    """Which tests must share a worker: the demo account's readers; and a module's tests that use
+    a module-scoped fixture (a seeded account, its scan), which is otherwise built on every
+    worker that runs one of them."""
+    module = item.path.resolve().relative_to(TESTS).as_posix()
+    if any(f"{module}::{item.name}".startswith(place) for place in DEMO_PLACES):
+        return DEMO_GROUP
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs if info is not None else {}
+    for name in getattr(item, "fixturenames", ()):
+        fixturedefs = definitions.get(name)
+        if fixturedefs and fixturedefs[-1].scope in _WIDE_SCOPES:
+            return module
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's hook reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for name in sorted(tier_markers(item) - {m.name for m in item.iter_markers()}):
             item.add_marker(name)
+        group = xdist_group(item)
+        if group is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 class NotAUnitTest(AssertionError):
@@ -206,6 +239,23 @@ def run_scan() -> Callable[..., tuple[ScanResult, list[ScanEvent]]]:
         return result, events
 
     return run
+
+
+@pytest.fixture(scope="session")
+def _demo_regions_scan_once() -> ScanResult:
+    from awsexplorer.demo import demo_config
+    from awsexplorer.demo._aws import DEMO_REGIONS
+    from awsexplorer.scan.runner import scan
+
+    return asyncio.run(scan(demo_config(DEMO_REGIONS)))
+
+
+@pytest.fixture
+def demo_regions_scan(_demo_regions_scan_once: ScanResult) -> ScanResult:
+    """The scanner's result on the demo account's regions (moto, demo_config()), not analysed: a
+    deep copy per test of one scan per worker (a demo scan costs ~25 CPU s), since analyse()
+    fills it in place. For tests that read what the scan found, not how it ran."""
+    return copy.deepcopy(_demo_regions_scan_once)
 
 
 @pytest.fixture
