@@ -7,15 +7,10 @@ One scan of the demo's four regions, then the checks: about 20 s on a laptop.
 
 from __future__ import annotations
 
-import asyncio
-
 from awsexplorer.checks import analyse
 from awsexplorer.checks.registry import check_ids
 from awsexplorer.config import Settings
-from awsexplorer.demo import demo_config
-from awsexplorer.demo._aws import DEMO_REGIONS
 from awsexplorer.model import ScanResult
-from awsexplorer.scan.runner import scan
 
 G = "global"
 EU, US, DE, AU = "eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2"
@@ -138,8 +133,9 @@ def found(result: ScanResult) -> list[tuple[str, str, str]]:
     return keys
 
 
-def test_demo_reports_every_pitfall_and_no_look_alike() -> None:
-    result = analyse(asyncio.run(scan(demo_config(DEMO_REGIONS))), Settings())
+def test_demo_reports_every_pitfall_and_no_look_alike(demo_regions_scan: ScanResult) -> None:
+    # the scan of demo_config(DEMO_REGIONS), shared with tests/scan/test_schema.py (conftest.py)
+    result = analyse(demo_regions_scan, Settings())
     keys = found(result)
     assert sorted(set(keys)) == sorted(EXPECTED)
     # Two findings share a key (the stray instance and its volume are both "load-test-tmp").

@@ -11,15 +11,12 @@ and every resource of every type passes `schema_problems`.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from awsexplorer.checks import analyse
-from awsexplorer.demo import demo_config
-from awsexplorer.demo._aws import DEMO_REGIONS
 from awsexplorer.model import ScanResult
 from awsexplorer.model.kinds import REGISTRY, is_catch_all, schema_problems
 from awsexplorer.scan.collectors import all_collectors
@@ -90,8 +87,9 @@ def test_the_types_the_demo_lacks_match_their_records(
 
 
 @pytest.mark.moto  # demo_config() starts and seeds its own moto server
-def test_the_demo_scan_matches_every_record() -> None:
-    result = analyse(asyncio.run(scan(dataclasses.replace(demo_config(), regions=DEMO_REGIONS))))
+def test_the_demo_scan_matches_every_record(demo_regions_scan: ScanResult) -> None:
+    # the scan of demo_config(DEMO_REGIONS), shared with tests/checks/test_checks_demo.py
+    result = analyse(demo_regions_scan)
     assert _problems(result) == []
     # Unknown types are allowed only from the catch-all (tagged, no collector; no record).
     scanned = {r.type for r in result.resources if not is_catch_all(r)}
