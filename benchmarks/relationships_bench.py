@@ -3,11 +3,11 @@ fast a `related` answer is after it, and how much memory it adds.
 
     python benchmarks/relationships_bench.py [--resources 100000] [--runs 3] [--answers 500]
 
-Two estates (no network):
-- ui_bench's 100,000-resource snapshot (the TUI benchmark's estate), written with
-  awsexplorer.snapshot and read back as `awsexplorer related` reads it;
-- exposure_bench's network estate (topology_bench's VPCs, subnets, route tables, instances with
-  ENIs, every ENI and instance in two security groups, network ACLs): the edge-heavy case.
+Two estates (no network), built by relations_estate.py (shared with whois_bench.py), each
+measured in a process of its own (`--estate ui|network` runs one):
+- ui_bench's 100,000-resource snapshot, written and read back as `awsexplorer related` reads it;
+- exposure_bench's network estate (VPCs, subnets, route tables, instances with ENIs, every ENI
+  and instance in two security groups, network ACLs): the edge-heavy case.
 
 For each: the build's best and median wall time and best CPU time over --runs (on a shared,
 loaded machine the wall time waits for a core: the CPU time is the build's own), the edges it
@@ -27,41 +27,17 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from relations_estate import load_average, network_estate, rss_mb, run_each, ui_estate
+
 from awsexplorer.model import Resource
 from awsexplorer.model.relationships import answer, build
 
 TARGET_BUILD_S, TARGET_ANSWER_MS, TARGET_GROWTH = 1.0, 50.0, 0.25
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
-def ui_estate(count: int) -> list[Resource]:
-    from ui_bench import synthetic_result
-
-    from awsexplorer import snapshot
-
-    path = Path(tempfile.mkdtemp()) / "big.json"
-    snapshot.write(synthetic_result(count), path)
-    try:
-        return snapshot.read(path).resources
-    finally:
-        path.unlink()
-
-
-def network_estate(count: int) -> list[Resource]:
-    from exposure_bench import network_estate as estate
-
-    return estate(count)
 
 
 def measure(name: str, resources: list[Resource], runs: int, answers: int) -> bool:
@@ -122,18 +98,19 @@ def main() -> int:
     parser.add_argument("--resources", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--answers", type=int, default=500)
+    parser.add_argument("--estate", choices=("both", "ui", "network"), default="both")
     args = parser.parse_args()
-    print(
-        f"python {platform.python_version()}, {os.cpu_count()} cores, "
-        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
-    ok = True
-    for name, make in (("ui_bench snapshot", ui_estate), ("network estate", network_estate)):
-        resources = make(args.resources)
-        ok = measure(name, resources, args.runs, args.answers) and ok
-        del resources
-        gc.collect()
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.estate == "both":  # each estate in a process of its own (relations_estate.py)
+        print(f"python {platform.python_version()}, {os.cpu_count()} cores")
+        print(f"load average before: {load_average()}")
+        argv = ["--resources", str(args.resources), "--runs", str(args.runs)]
+        failed = run_each(__file__, ["ui", "network"], [*argv, "--answers", str(args.answers)])
+        print(f"load average after: {load_average()}")
+        return failed
+    if args.estate == "ui":
+        ok = measure("ui_bench snapshot", ui_estate(args.resources), args.runs, args.answers)
+    else:
+        ok = measure("network estate", network_estate(args.resources), args.runs, args.answers)
     return 0 if ok else 1
 
 

@@ -4,14 +4,10 @@ an answer is after it, and how much memory it adds.
     python benchmarks/whois_bench.py [--resources 100000] [--runs 3] [--answers 500]
 
 Two estates (no network):
-- ui_bench's 100,000-resource snapshot (the TUI benchmark's estate), written with
-  awsexplorer.snapshot and read back as `awsexplorer whois` reads it (thin on addresses);
-- exposure_bench's network estate (topology_bench's VPCs, six subnets each, instances with
-  their ENIs), given what whois reads: every VPC its CIDR, every ENI and its instance a private
-  address in the ENI's subnet, half of them a public address of their own, one load balancer per
-  VPC with its DNS name and its ENI, and one Route 53 zone with an alias record per load
-  balancer. The estate's VPC CIDRs repeat every 256 VPCs (10.N.0.0/16), so a private address has
-  up to ~8 owners, as in a multi-account snapshot.
+- ui_bench's 100,000-resource snapshot (thin on addresses);
+- the network estate with the addresses and names whois reads (`address_estate`).
+Both are built by relations_estate.py (shared with relationships_bench.py); each is measured in
+a process of its own (`--estate ui|network` runs one).
 
 For each: the build's best and median wall time over --runs, the addresses and names it holds,
 the resident memory before and after (growth relative to the process holding the loaded estate),
@@ -31,91 +27,18 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from relations_estate import address_estate, load_average, rss_mb, run_each, ui_estate
+
 from awsexplorer.model import Resource, kinds
 from awsexplorer.model.whois import MAX_ANSWERS, WhoisIndex
 
 TARGET_BUILD_S, TARGET_ANSWER_MS, TARGET_GROWTH = 1.0, 50.0, 0.25
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
-def ui_estate(count: int) -> list[Resource]:
-    from ui_bench import synthetic_result
-
-    from awsexplorer import snapshot
-
-    path = Path(tempfile.mkdtemp()) / "big.json"
-    snapshot.write(synthetic_result(count), path)
-    try:
-        return snapshot.read(path).resources
-    finally:
-        path.unlink()
-
-
-def network_estate(count: int) -> list[Resource]:
-    """exposure_bench's estate with the addresses and names whois reads (see the docstring)."""
-    from exposure_bench import network_estate as estate
-    from topology_bench import _r
-
-    resources = estate(count)
-    subnets = {(r.region, r.id): r for r in resources if r.type == kinds.SUBNET}
-    used: dict[tuple[str, str], int] = {}
-    instances = {(r.region, r.id): r for r in resources if r.type == kinds.INSTANCE}
-    extra: list[Resource] = []
-    public_no = 0
-    zone_records = []
-    for r in resources:
-        kinds.complete(r)  # as reading a snapshot does: the normalised fields from the raw ones
-        if r.type == kinds.VPC:
-            r.attributes["cidr"] = f"10.{int(r.id[4:], 16) % 256}.0.0/16"
-        elif r.type == kinds.NETWORK_INTERFACE and r.subnet_id:
-            subnet = subnets[(r.region, r.subnet_id)]
-            base = str(subnet.attributes["cidr"]).rsplit(".", 1)[0]
-            host = used[(r.region, r.subnet_id)] = used.get((r.region, r.subnet_id), 9) + 1
-            ip = f"{base}.{host}"
-            r.attributes["private_ips"] = [ip]
-            public = None
-            if r.attributes.get("public_ip"):
-                public_no += 1
-                public = f"100.{64 + public_no // 65536}.{public_no // 256 % 256}.{public_no % 256}"
-                r.attributes["public_ip"] = public
-                r.attributes["public_ips"] = [public]
-            owner = instances.get((r.region, str(r.attributes.get("attached_to"))))
-            if owner is not None:
-                owner.attributes["private_ip"] = ip
-                owner.attributes["public_ip"] = public
-    for r in [r for r in resources if r.type == kinds.VPC]:
-        n = int(r.id[4:], 16)
-        name = f"web-{n}"
-        dns = f"{name}-{n:06d}.{r.region}.elb.amazonaws.com"
-        lb = _r(kinds.LOAD_BALANCER, name, r.region, vpc_id=r.id, attributes={"dns_name": dns})
-        lb.arn = f"arn:aws:elasticloadbalancing:{r.region}:123456789012:loadbalancer/app/{name}/1"
-        eni = _r(
-            kinds.NETWORK_INTERFACE,
-            f"eni-lb{n:08x}",
-            r.region,
-            vpc_id=r.id,
-            attributes={
-                "private_ips": [f"10.{n % 256}.0.250"],
-                "description": f"ELB app/{name}/1",
-            },
-        )
-        extra += [lb, eni]
-        zone_records.append({"name": f"{name}.example.com.", "type": "A", "alias_target": dns})
-    zone = _r(kinds.HOSTED_ZONE, "Z1", "global", attributes={"records": zone_records})
-    zone.arn = "arn:aws:route53:::hostedzone/Z1"
-    return resources + extra + [zone]
 
 
 def questions(resources: list[Resource], answers: int) -> dict[str, list[str]]:
@@ -224,13 +147,16 @@ def main() -> int:
         f"calibration: sum(range(10**7)) {time.perf_counter() - start:.2f} s wall, "
         f"{time.process_time() - start_cpu:.2f} s CPU (about 0.2 s on an idle core)"
     )
-    ok = True
-    if args.estate in ("both", "ui"):
-        ok &= measure("ui_bench estate", ui_estate(args.resources), args.runs, args.answers)
-    if args.estate in ("both", "network"):
-        resources = network_estate(args.resources)
-        ok &= measure("network estate", resources, args.runs, args.answers)
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.estate == "both":  # each estate in a process of its own (relations_estate.py)
+        argv = ["--resources", str(args.resources), "--runs", str(args.runs)]
+        failed = run_each(__file__, ["ui", "network"], [*argv, "--answers", str(args.answers)])
+        print(f"load average after: {load_average()}")
+        return failed
+    if args.estate == "ui":
+        ok = measure("ui_bench estate", ui_estate(args.resources), args.runs, args.answers)
+    else:
+        resources = address_estate(args.resources)
+        ok = measure("network estate", resources, args.runs, args.answers)
     return 0 if ok else 1
 
 

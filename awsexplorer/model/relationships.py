@@ -600,8 +600,8 @@ class _Builder:
                     continue
                 for pair in permission.get("UserIdGroupPairs") or []:
                     if isinstance(pair, Mapping) and pair.get("GroupId"):
-                        other = ref(group.region, str(pair["GroupId"]))
-                        add(group.arn, other, OUTBOUND_RULE_REFERENCES)
+                        target = ref(group.region, str(pair["GroupId"]))
+                        add(group.arn, target, OUTBOUND_RULE_REFERENCES)
 
     def service_interface_edges(self) -> None:
         """A Lambda function's or an RDS database's interfaces (requester-managed: AWS names
