@@ -145,3 +145,88 @@ def test_a_session_no_pool_opted_in_builds_its_clients_as_aiobotocore_does(
     assert type(a) is not type(b)
     assert a.meta.service_model is not b.meta.service_model
     assert a.meta.events._alias_name_cache is not b.meta.events._alias_name_cache
+
+
+# -- the copy-on-write handler trie ---------------------------------------------------------
+
+_EVENTS = [
+    "before-call",
+    "before-call.ec2",
+    "before-call.ec2.DescribeVpcs",
+    "before-call.s3.*",
+    "needs-retry",
+    "needs-retry.ec2.DescribeVpcs",
+    "request-created.sqs",
+    "choose-signer.*.*",
+    "after-call.*.ListQueues",
+]
+
+
+def _search(trie: botocore.hooks._PrefixTrie, key: str) -> list[Any]:
+    return list(trie.prefix_search(key))
+
+
+def test_the_copy_on_write_trie_answers_as_botocores_trie_through_copies_and_changes() -> None:
+    """A script of registrations, copies and removals, played on botocore's trie (full copies)
+    and on the copy-on-write one: every lookup of every trie gives the same handlers in the same
+    order, and a change to one copy is never seen by another."""
+    import copy
+    import random
+
+    rng = random.Random(18)
+    plain: list[botocore.hooks._PrefixTrie] = [botocore.hooks._PrefixTrie()]
+    cow: list[botocore.hooks._PrefixTrie] = [session_module.CopyOnWriteTrie()]
+    handlers = [object() for _ in range(40)]
+    registered: list[list[tuple[str, object]]] = [[]]
+    for step in range(600):
+        which = rng.randrange(len(plain))
+        action = rng.random()
+        if action < 0.15 and len(plain) < 30:
+            plain.append(copy.copy(plain[which]))
+            cow.append(copy.copy(cow[which]))
+            registered.append(list(registered[which]))
+        elif action < 0.3 and registered[which]:
+            key, handler = registered[which].pop(rng.randrange(len(registered[which])))
+            plain[which].remove_item(key, handler)
+            cow[which].remove_item(key, handler)
+        else:
+            key, handler = rng.choice(_EVENTS), rng.choice(handlers)
+            section = rng.choice([0, 1, 2])
+            plain[which].append_item(key, handler, section)
+            cow[which].append_item(key, handler, section)
+            registered[which].append((key, handler))
+        for index in range(len(plain)):
+            for event in ("before-call.ec2.DescribeVpcs", "needs-retry.ec2.DescribeVpcs"):
+                assert _search(cow[index], event) == _search(plain[index], event), (step, index)
+    for index in range(len(plain)):
+        for event in (*_EVENTS, "before-call.s3.GetObject", "after-call.sqs.ListQueues"):
+            assert _search(cow[index], event) == _search(plain[index], event)
+
+
+def test_a_sharing_sessions_clients_copy_the_handler_trie_on_write(
+    scan_config: Any,
+) -> None:
+    config = scan_config()
+    session = make_session(config)
+    session_module.share_client_machinery(session)
+    emitter = session.get_component("event_emitter")._emitter
+    assert isinstance(emitter._handlers, session_module.CopyOnWriteTrie)
+
+    async def two() -> tuple[Any, Any]:
+        async with ClientPool(session, config) as pool:
+            return await pool.get("ec2", "eu-west-1"), await pool.get("ec2", "us-east-1")
+
+    a, b = asyncio.run(two())
+    a_trie, b_trie = a.meta.events._emitter._handlers, b.meta.events._emitter._handlers
+    assert isinstance(a_trie, session_module.CopyOnWriteTrie) and a_trie is not b_trie
+    # The client's own handlers (the pool's, botocore's per-client ones) are in its trie only.
+    a_calls = _search(a_trie, "before-call.ec2.DescribeVpcs")
+    b_calls = _search(b_trie, "before-call.ec2.DescribeVpcs")
+    session_calls = _search(emitter._handlers, "before-call.ec2.DescribeVpcs")
+    assert len(a_calls) == len(b_calls) > len(session_calls)
+    assert set(map(id, session_calls)) <= set(map(id, a_calls)) & set(map(id, b_calls))
+    assert set(map(id, a_calls)) != set(map(id, b_calls))  # each pool handler is per client
+    # Nodes off the clients' own paths are still the session's, not copies.
+    a_nodes, s_nodes = a_trie._root["children"], emitter._handlers._root["children"]
+    shared = [k for k in s_nodes if k in a_nodes and a_nodes[k] is s_nodes[k]]
+    assert shared
