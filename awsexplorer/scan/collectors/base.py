@@ -149,6 +149,8 @@ class CollectContext:
         self.scanned_regions = scanned_regions
         self._call_timeout = call_timeout  # every attempt of one call together; None: no limit
         self._health = health or EndpointHealth()
+        # Paged reads two collectors of this region both need, sent once (paginate_all_once).
+        self._once: dict[tuple[str, str, str, str], asyncio.Task[list[dict[str, Any]]]] = {}
 
     @property
     def partition(self) -> str:
@@ -255,6 +257,26 @@ class CollectContext:
         self, call: Call, result_key: str, **params: Any
     ) -> list[dict[str, Any]]:
         return [item async for item in self.paginate(call, result_key, **params)]
+
+    async def paginate_all_once(
+        self, call: Call, result_key: str, **params: Any
+    ) -> list[dict[str, Any]]:
+        """paginate_all, sent once per region however many collectors of the region ask for
+        the same call with the same parameters (EC2's flow logs: the VPC collector attaches
+        them, the flow-log collector lists them). A failure reaches every asker."""
+        from awsexplorer.scan.session import CURRENT_CALLER
+
+        key = (call.client, call.operation, result_key, repr(sorted(params.items())))
+        task = self._once.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.paginate_all(call, result_key, **params))
+            self._once[key] = task
+        else:
+            # Sent on the first asker's behalf: this caller read it too (pool.sent records).
+            sent = getattr(self.pool, "sent", None)
+            if sent is not None:
+                sent.add((CURRENT_CALLER.get(), call.client, call.operation))
+        return list(await asyncio.shield(task))
 
     def record(self, failure: CallFailure, region: str | None = None) -> None:
         """Record a failed call and carry on: for calls whose failure spoils only a detail."""

@@ -84,7 +84,7 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
     found: dict[str, list[dict[str, Any]]] = {}
     flow_logs: dict[str, list[dict[str, Any]]] | None = found
     try:
-        for log in await ctx.paginate_all(EC2_DESCRIBE_FLOW_LOGS, "FlowLogs"):
+        for log in await ctx.paginate_all_once(EC2_DESCRIBE_FLOW_LOGS, "FlowLogs"):
             found.setdefault(str(log.get("ResourceId")), []).append(
                 {
                     "id": log.get("FlowLogId"),

@@ -50,6 +50,6 @@ def _flow_log(ctx: CollectContext, item: dict[str, Any]) -> Resource:
 async def collect_flow_logs(ctx: CollectContext) -> list[Resource]:
     return [
         _flow_log(ctx, item)
-        for item in await ctx.paginate_all(EC2_DESCRIBE_FLOW_LOGS, "FlowLogs")
+        for item in await ctx.paginate_all_once(EC2_DESCRIBE_FLOW_LOGS, "FlowLogs")
         if item.get("FlowLogId")
     ]

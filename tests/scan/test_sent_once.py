@@ -1,0 +1,70 @@
+"""A paged read two collectors of one region both need is sent once (#18: DescribeFlowLogs was
+sent by the VPC collector, which attaches flow logs to their VPC, and again by the flow-log
+collector), and both collectors still get it: the VPC carries its flow log, the flow log is a
+resource, and both collectors are recorded as having read it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+import boto3
+
+from awsexplorer.model import kinds
+from awsexplorer.scan.collectors import all_collectors
+from awsexplorer.scan.runner import Scanner
+from awsexplorer.scan.session import make_session
+from tests.conftest import TEST_KEY
+
+REGION = "eu-west-3"
+
+
+def test_flow_logs_are_read_once_per_region_for_both_collectors(
+    scan_config: Any, moto_url: str
+) -> None:
+    ec2 = boto3.client(
+        "ec2",
+        region_name=REGION,
+        endpoint_url=moto_url,
+        aws_access_key_id=TEST_KEY,
+        aws_secret_access_key=TEST_KEY,
+    )
+    boto3.client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=moto_url,
+        aws_access_key_id=TEST_KEY,
+        aws_secret_access_key=TEST_KEY,
+    ).create_bucket(Bucket="flow-log-bucket")
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    made = ec2.create_flow_logs(
+        ResourceIds=[vpc],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogDestinationType="s3",
+        LogDestination="arn:aws:s3:::flow-log-bucket",
+    )
+    assert made["FlowLogIds"], made
+    config = scan_config(regions=[REGION])
+    session = make_session(config)
+    sent: Counter[str] = Counter()
+
+    def count(model: Any = None, **_: Any) -> None:
+        sent[model.name] += 1
+
+    session.register("before-call.ec2", count)
+    chosen = [c for c in all_collectors() if c.name in ("ec2.vpcs", "ec2.flow_logs")]
+    assert len(chosen) == 2, [c.name for c in all_collectors() if "flow" in c.name]
+    scanner = Scanner(config, collectors=chosen, session=session)
+    result = asyncio.run(scanner.run())
+
+    assert sent["DescribeFlowLogs"] == 1
+    vpcs = [r for r in result.resources if r.type == kinds.VPC and r.id == vpc]
+    assert [f["destination"] for f in vpcs[0].attributes["flow_logs"]] == [
+        "arn:aws:s3:::flow-log-bucket"
+    ]
+    logs = [r for r in result.resources if r.type == kinds.VPC_FLOW_LOG]
+    assert [r.vpc_id for r in logs] == [vpc]
+    readers = {c[0] for c in scanner.calls_sent if c[2] == "DescribeFlowLogs"}
+    assert readers == {c.name for c in chosen}
