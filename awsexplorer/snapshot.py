@@ -691,17 +691,20 @@ class Lines:
         """The resources' lines by ARN as text (`resources` is keyed by its UTF-8 bytes)."""
         return {arn.decode(): line for arn, line in self.resources.items()}
 
-    def resource(self, line: bytes) -> dict[str, Any]:
+    def resource_documents(self, lines: list[bytes]) -> list[dict[str, Any]]:
+        """The documents of these resource lines (as `resources` holds them), in order, each
+        line parsed on its own, all checked at once as `validate` checks resources."""
         try:
-            data = _item(_ARN_OPEN + line, "resources")
-            _fields(data, "resources[]", _RESOURCE_V2)
-            if any(type(v) is not str for v in (data.get("tags") or {}).values()):
-                raise _Damaged("a resource's tag is not a string")
-            if data["account_id"] not in self.accounts:
-                raise _Damaged("a resource's account is not one of the 'accounts'")
+            items = [_item(_ARN_OPEN + line, "resources") for line in lines]
         except _Damaged as exc:
             raise LineDamaged(f"{self.source}: {exc}") from None
-        return data
+        if not (
+            _all_ok(items, _RESOURCE_V2)
+            and _tags_ok(items)
+            and set(map(dict.get, items, repeat("account_id"))) <= self.accounts
+        ):
+            raise LineDamaged(f"{self.source}: a resource is not as documented")
+        return items
 
     def finding_documents(self, lines: list[bytes]) -> list[dict[str, Any]]:
         try:

@@ -590,32 +590,39 @@ def diff_items(
     new: ScanResult,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
-    parse_old: Callable[[bytes], Mapping[str, Any]],
-    parse_new: Callable[[bytes], Mapping[str, Any]],
+    parse_old: Callable[[list[bytes]], list[Mapping[str, Any]]],
+    parse_new: Callable[[list[bytes]], list[Mapping[str, Any]]],
     build: Callable[[Mapping[str, Any]], Resource],
     *,
     include_volatile: bool = False,
 ) -> ScanDiff:
     """The same, from each snapshot's resources by ARN, each either its document or its
     snapshot line (bytes, one compact JSON object: snapshot.dumps): two equal lines are the same
-    resource, unparsed; any other pair is parsed (`parse_old`, `parse_new`) and compared as
-    documents, as diff_documents does. So two 100,000-resource snapshots that differ in 1 % of
-    their lines parse 1 % of them."""
+    resource, unparsed; the lines of every other pair, and of the added and removed, are parsed
+    in one batch per file (`parse_old`, `parse_new`: lines in, documents out, in order) and
+    compared as documents, as diff_documents does. So two 100,000-resource snapshots that differ
+    in 1 % of their lines parse 1 % of them."""
+    old_lines: list[bytes] = []
+    new_lines: list[bytes] = []
+    for arn, now in after.items():
+        was = before.get(arn, _ABSENT)
+        if was is _ABSENT or was != now:
+            if type(now) is bytes:
+                new_lines.append(now)
+            if type(was) is bytes:
+                old_lines.append(was)
+    old_lines += [line for arn, line in before.items() if type(line) is bytes and arn not in after]
+    # Each line's document by the line object's id (the lines live as long as this call).
+    parsed: dict[int, Any] = dict(zip(map(id, old_lines), parse_old(old_lines), strict=True))
+    parsed.update(zip(map(id, new_lines), parse_new(new_lines), strict=True))
 
-    parsed: dict[int, Any] = {}  # each line parsed once: by the object's id (both live on)
-
-    def document(item: Any, parse: Callable[[bytes], Mapping[str, Any]]) -> Any:
-        if type(item) is not bytes:
-            return item
-        found = parsed.get(id(item))
-        if found is None:
-            found = parsed[id(item)] = parse(item)
-        return found
+    def document(item: Any) -> Any:
+        return parsed[id(item)] if type(item) is bytes else item
 
     def same(was: Any, now: Any) -> bool:
         if was == now:
             return True
-        a, b = document(was, parse_old), document(now, parse_new)
+        a, b = document(was), document(now)
         return bool(a == b) or (not include_volatile and moved_by_itself(a, b))
 
     return _paused(
@@ -624,8 +631,8 @@ def diff_items(
         before,
         after,
         same,
-        lambda item: build(document(item, parse_old)),
-        lambda item: build(document(item, parse_new)),
+        lambda item: build(document(item)),
+        lambda item: build(document(item)),
         include_volatile,
     )
 

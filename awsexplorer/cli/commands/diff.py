@@ -99,7 +99,7 @@ def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
         document = dict(read.document)
         document["findings"] = read.finding_documents(findings)
         both = isinstance(old_read, snapshot.Lines) and isinstance(new_read, snapshot.Lines)
-        return document, read.resources if both else read.by_arn(), read.resource
+        return document, read.resources if both else read.by_arn(), read.resource_documents
 
     old_findings = getattr(old_read, "findings", [])
     new_findings = getattr(new_read, "findings", [])
@@ -128,8 +128,10 @@ def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
     )
 
 
-def _never(line: bytes) -> Any:
-    raise AssertionError("a whole document has no lines")
+def _never(lines: list[bytes]) -> list[Any]:
+    if lines:
+        raise AssertionError("a whole document has no lines")
+    return []
 
 
 def text_lines(found: Any, old_name: str, new_name: str) -> list[str]:
