@@ -301,9 +301,9 @@ def share_client_machinery(session: AioSession) -> None:
     emitter = session.get_component("event_emitter")
     if isinstance(emitter, botocore.hooks.EventAliaser):
         setattr(emitter, _SHARED, True)  # its copies (one per client) share its alias cache
-        inner = getattr(emitter, "_emitter", None)
+        inner: Any = getattr(emitter, "_emitter", None)
         handlers = getattr(inner, "_handlers", None)
-        if type(handlers) is botocore.hooks._PrefixTrie:
+        if inner is not None and type(handlers) is botocore.hooks._PrefixTrie:
             # Each client's copy of the handler trie shares the session's nodes until it
             # registers a handler of its own (copy on write), instead of copying the whole trie.
             inner._handlers = CopyOnWriteTrie.adopt(handlers)
@@ -312,13 +312,15 @@ def share_client_machinery(session: AioSession) -> None:
             del _RULESETS[key]
 
 
-class CopyOnWriteTrie(botocore.hooks._PrefixTrie):
+class CopyOnWriteTrie(botocore.hooks._PrefixTrie):  # type: ignore[misc]
     """botocore's handler trie, copied in O(1): a copy shares every node with the trie it was
     copied from, and whichever of the two registers or unregisters a handler first copies only
     the nodes on that event name's path (path copying). botocore copies the session's whole
     trie for every client (`HierarchicalEmitter.__copy__`: a quarter of a million node copies
     for a 17-region scan, ~10-20 % of its CPU), while a client adds a dozen handlers of its own.
     Lookups (`prefix_search`) read the same nodes in the same order as a full copy would."""
+
+    _root: dict[str, Any]
 
     def __init__(self) -> None:
         super().__init__()
