@@ -167,3 +167,27 @@ async def test_the_pattern_is_the_users(linked: Path) -> None:
     async with make_app(options).run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert production(pilot.app.state) == {STAGING}
+
+
+async def test_account_command_shows_the_accounts_own_detail_at_once(linked: Path) -> None:
+    """`:account NAME` with the cursor on the root: the detail is that account's, not the
+    every-account overview left from before (the node is the root both times)."""
+    from awsexplorer.ui.state import NodeRef
+
+    async with make_app(AppOptions(snapshot=linked)).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        main = pilot.app.main
+        from rich.console import Console
+
+        from awsexplorer.ui.widgets.detail_pane import DetailBody
+
+        def painted() -> str:  # what the pane holds, not what describe() would say now
+            console = Console(width=200, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+            console.print(main.detail.query_one(DetailBody).content)
+            return console.export_text()
+
+        assert main.detail.ref == NodeRef("account") and "Enter on an account" in painted()
+        main.run_command("account staging", is_command=True)
+        await pilot.pause()
+        await pilot.pause()
+        assert "Enter on an account" not in painted() and STAGING in painted()

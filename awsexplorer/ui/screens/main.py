@@ -308,7 +308,9 @@ class MainScreen(Screen[None]):
         self.query_one(AccountHeader).refresh_header()
         self.tree.rebuild()
         self.tree.cursor_line = 0
-        self.call_after_refresh(self._detail_follows_cursor)
+        # The root's detail is another one now (every account, or this one's), though its
+        # node is the same: shown again, not only when the cursor's node changed.
+        self.call_after_refresh(lambda: self.detail.show(self.cursor_ref))
         shown = "every account" if account is None else f"account {account.label} only"
         self.notify(inert(f"Showing {shown}.", limit=200))
 
