@@ -742,12 +742,12 @@ def read_lines(path: str | os.PathLike[str]) -> Lines | dict[str, Any]:
     layout that dumps writes (version 2), else the checked document (read_document), so every
     earlier file still reads. Only the header, accounts, checks and settings are parsed here."""
     source = str(path)
-    raw = _read_bytes(path)
+    held = [_read_bytes(path)]
     try:
-        return _lines(raw, source)
+        return _lines(held[0], source)
     except (_NotLines, _Damaged, ValueError, UnicodeDecodeError):
         pass  # read whole: same answer, and the same one-line error for a damaged file
-    return _document_of(raw, source)
+    return _document_of(held.pop(), source)  # the bytes freed once decoded, as read_document
 
 
 def _lines(raw: bytes, source: str) -> Lines:
