@@ -116,6 +116,7 @@ class ExplorerState:
             lambda: defaultdict(dict)
         )
         self._findings_by_arn: dict[str, list[Finding]] = {}
+        self._account_findings: list[Finding] | None = None  # account_findings(), kept
         self._account_level: list[Finding] = []
         self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
         # A result of several accounts: account -> (region, type) -> resources, for the tree's
@@ -220,6 +221,7 @@ class ExplorerState:
                 by_arn[finding.resource].append(finding)
         self._findings_by_arn = dict(by_arn)
         self._rollup = None
+        self._account_findings = None
 
     def apply(self, event: ScanEvent) -> set[str]:
         """Fold one scan event in; returns the regions whose display changed."""
@@ -535,6 +537,7 @@ class ExplorerState:
     def _relations_changed(self) -> None:
         self._relations = None
         self._relations_version += 1
+        self._account_findings = None  # a finding's resource may have come or gone
 
     def relations_input(self) -> tuple[int, list[Resource]]:
         """What to build the index from, and the version it will stand for (set_relations)."""
@@ -596,8 +599,14 @@ class ExplorerState:
         return found
 
     def account_findings(self) -> list[Finding]:
-        """Warnings about the account itself, or about something the scan did not list."""
-        return [f for f in self.findings if f.resource not in self._resources or f.account_level]
+        """Warnings about the account itself, or about something the scan did not list (once
+        per change of findings or resources: the root's detail asks on every visit, and a
+        1,000,000-resource snapshot has 200,000 findings to go through)."""
+        if self._account_findings is None:
+            self._account_findings = [
+                f for f in self.findings if f.resource not in self._resources or f.account_level
+            ]
+        return list(self._account_findings)
 
     def severity_counts(
         self,

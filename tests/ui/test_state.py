@@ -344,3 +344,18 @@ def test_a_load_indexes_as_resources_added_one_by_one_do() -> None:
     assert state.resource_total == 1
     assert state.resources_of("eu-west-1", "ec2:instance") == []
     assert state.resources_of("us-east-1", "ec2:instance") == [again]
+
+
+def test_account_findings_follow_the_resources_and_findings() -> None:
+    """Kept between calls, recomputed when resources or findings change."""
+    late = instance("eu-west-1", "i-0late", "late")
+    about_late = Finding("c", Severity.LOW, late.arn, "eu-west-1", "m", "r")
+    state = ExplorerState()
+    state.apply(ScanStarted(ACCOUNT, ["eu-west-1"], [], None))
+    state.set_findings([about_late])
+    assert state.account_findings() == [about_late]  # its resource is not listed (yet)
+    state.apply(ResourcesFound("eu-west-1", "test", [late]))
+    assert state.account_findings() == []
+    other = Finding("d", Severity.HIGH, "arn:aws:s3:::gone", "global", "m", "r")
+    state.set_findings([about_late, other])
+    assert state.account_findings() == [other]
