@@ -2,6 +2,11 @@
 
     python benchmarks/diff_bench.py                 # 100,000 resources
     python benchmarks/diff_bench.py --resources 20000
+    python benchmarks/diff_bench.py --repo /tmp/awsx-3822c26   # the command from another checkout
+
+`--repo PATH` runs the `awsexplorer diff` child from another checkout (`git archive COMMIT
+awsexplorer | tar -x -C PATH`) on the same two files, to measure before and after alike; the
+snapshots are always written by this checkout.
 
 Builds the ui_bench estate (analysed like a real scan) as OLD, and NEW from it with 1% of the
 resources changed (an instance stopped, a tag moved), 0.5% removed, 0.5% added and every subnet's
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -87,6 +93,7 @@ def diff_alone(old_path: Path, new_path: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=100_000)
+    parser.add_argument("--repo", type=Path, help="run the diff command from this checkout")
     parser.add_argument("--write", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--alone", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -111,7 +118,11 @@ def main() -> int:
             f"{facts['changed']:,} changed, {facts['removed']:,} removed, {facts['added']:,} added"
         )
         command = [benchlib.PYTHON, "-m", "awsexplorer", "diff", str(old), str(new)]
-        cli = benchlib.run_child([*command, "--format", "json"], timeout=600)
+        env = None
+        if args.repo:  # that checkout's awsexplorer, not the one in the working folder
+            env = {**os.environ, "PYTHONPATH": str(args.repo.resolve()), "PYTHONSAFEPATH": "1"}
+            print(f"the command from {args.repo}")
+        cli = benchlib.run_child([*command, "--format", "json"], env=env, timeout=600)
         if cli.returncode not in (0, 1):
             print(cli.stderr[-4000:])
             return 1
