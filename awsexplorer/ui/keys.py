@@ -27,6 +27,7 @@ KEYS: list[tuple[str, str]] = [
     (":changes [HOURS]", "every change CloudTrail recorded in the selected region (default 24 h)"),
     ("m", "go to the CloudFormation stack that manages the resource"),
     (":account NAME", "narrow every view to one account (several accounts; :account all)"),
+    ("x", "go to another scanned account the resource names (peering, trust, policy)"),
     ("s", "save the current scan as a snapshot file (reopen with --snapshot FILE)"),
     ("?", "this help"),
     ("Esc", "back: clear the filter, leave attention-only, close a view"),

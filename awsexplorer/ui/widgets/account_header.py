@@ -98,7 +98,8 @@ class AccountHeader(Vertical):
         # All of it read from AWS or a snapshot (the alias is anyone's to set): inert, and cut
         # so that one long alias does not push the rest off the line.
         line.append(f" AWS {inert(account.id, limit=40)}")
-        if account.id in accounts_production(state):
+        # PROD with several accounts (narrowed to one); a scan of one keeps today's header.
+        if accounts and account.id in accounts_production(state):
             line.append(" ")
             line.append(" PROD ", style="reverse")
         if accounts:
