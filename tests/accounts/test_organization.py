@@ -228,3 +228,47 @@ def test_accounts_and_exclude_narrow_the_organization(
 def test_org_needs_a_role(organization: dict[str, Any], capsys: Any) -> None:
     assert main(["scan", "--endpoint-url", organization["endpoint"], "--org"]) == 2
     assert "--org needs --role NAME" in capsys.readouterr().err
+
+
+async def test_the_tui_scans_the_organization_live(organization: dict[str, Any]) -> None:
+    """`awsexplorer --org --role AuditRole`: every member scanned in the TUI's worker and shown
+    as it is read; the refused one a failed account node with the AWS error and the fix; the
+    production members marked PROD (their names say prod)."""
+    import time
+
+    from awsexplorer.config import AccountChoice, AppOptions, ScanConfig
+    from awsexplorer.ui.accounts_view import production
+    from awsexplorer.ui.app import AwsExplorerApp
+    from awsexplorer.ui.widgets.resource_tree import ResourceTree
+
+    members = organization["members"]
+    config = ScanConfig(endpoint_url=organization["endpoint"], regions=("eu-west-1",))
+    app = AwsExplorerApp(AppOptions(config=config, accounts=AccountChoice(org_role=ROLE)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deadline = time.monotonic() + 240
+        while app.state.scanning or app.analysing or not app.state.findings:
+            assert time.monotonic() < deadline, "timed out waiting for the scan"
+            await pilot.pause(0.1)
+        await pilot.pause()
+        state = app.state
+        by_id = {a.id: a for a in state.member_accounts}
+        assert set(members.values()) <= set(by_id)  # the management account is one more
+        sandbox = by_id[members["sandbox"]]
+        assert sandbox.status.value == "failed" and sandbox.reason
+        assert (
+            "AccessDenied" in sandbox.reason and "Fix: create the role AuditRole" in sandbox.reason
+        )
+        vpcs = {r.name: r.account_id for r in state.resources() if r.type == "ec2:vpc"}
+        for name, account_id in members.items():
+            if name != "sandbox":
+                assert vpcs[f"vpc-of-{account_id}"] == account_id
+        assert production(state) == {members["prod-web"], members["prod-data"]}
+        tree = app.screen.query_one(ResourceTree)
+        labels = {
+            n.data.service: n.label.plain
+            for n in tree.root.children
+            if n.data and n.data.kind == "member-account"
+        }
+        assert labels[members["prod-web"]].startswith("▌PROD prod-web")
+        assert "failed" in labels[members["sandbox"]]
+        assert "\x1b" not in "".join(labels.values())
