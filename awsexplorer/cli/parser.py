@@ -85,6 +85,9 @@ def _seconds(value: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="awsexplorer",
+        # No abbreviations at the top: `findings --account X` must reach the sub-command, not
+        # be taken for an ambiguous prefix of the TUI's --accounts / --account-color.
+        allow_abbrev=False,
         description=(
             "See a whole AWS account at once: every enabled region, the VPC topology, IAM "
             "principals and warnings. Read-only: it never changes anything in the account."

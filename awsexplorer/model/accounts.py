@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from awsexplorer.model import kinds
 from awsexplorer.model.findings import CheckResult, CheckStatus, Finding
 from awsexplorer.model.policy import normalise
 from awsexplorer.model.resource import Resource
@@ -362,11 +363,11 @@ class CrossAccountIndex:
             return
         for resource in resources:
             account = resource.account_id or ""
-            if resource.type in ("ec2:vpc", "ec2:transit-gateway"):
+            if resource.type in (kinds.VPC, kinds.TRANSIT_GATEWAY):
                 self._by_id[(account, resource.type, resource.id)] = resource.arn
-                if resource.type == "ec2:transit-gateway":
+                if resource.type == kinds.TRANSIT_GATEWAY:
                     self._tgw_owner[resource.id] = account
-            elif resource.type in ("iam:role", "iam:user"):
+            elif resource.type in (kinds.IAM_ROLE, kinds.USER):
                 self._arns.add(resource.arn)
 
     def _link(
@@ -390,16 +391,16 @@ class CrossAccountIndex:
         own = resource.account_id or ""
         attrs = resource.attributes
         found: list[AccountLink | None] = []
-        if resource.type == "ec2:vpc-peering-connection":
+        if resource.type == kinds.VPC_PEERING_CONNECTION:
             for side in ("requester", "accepter"):
                 owner = attrs.get(f"{side}_owner_id")
                 vpc = attrs.get(f"{side}_vpc_id")
-                target = self._by_id.get((str(owner), "ec2:vpc", str(vpc))) if owner else None
+                target = self._by_id.get((str(owner), kinds.VPC, str(vpc))) if owner else None
                 found.append(self._link(own, owner, f"VPC peering {side}", target))
-        elif resource.type == "ec2:transit-gateway-attachment":
+        elif resource.type == kinds.TRANSIT_GATEWAY_ATTACHMENT:
             tgw = str(attrs.get("transit_gateway_id") or "")
             owner = self._tgw_owner.get(tgw)
-            target = self._by_id.get((owner or "", "ec2:transit-gateway", tgw))
+            target = self._by_id.get((owner or "", kinds.TRANSIT_GATEWAY, tgw))
             found.append(self._link(own, owner, "transit gateway owner", target))
             found.append(self._link(own, attrs.get("vpc_owner_id"), "attached VPC owner"))
         for key, via in (("trust_policy", "role trust policy"), ("policy", "resource policy")):
