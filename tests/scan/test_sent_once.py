@@ -68,3 +68,58 @@ def test_flow_logs_are_read_once_per_region_for_both_collectors(
     assert [r.vpc_id for r in logs] == [vpc]
     readers = {c[0] for c in scanner.calls_sent if c[2] == "DescribeFlowLogs"}
     assert readers == {c.name for c in chosen}
+
+
+def test_metric_and_composite_alarms_come_from_one_paged_call(
+    scan_config: Any, moto_url: str
+) -> None:
+    """DescribeAlarms was sent twice per region (AlarmTypes=MetricAlarm, then CompositeAlarm);
+    one call asking for both returns both lists in each page."""
+    cloudwatch = boto3.client(
+        "cloudwatch",
+        region_name=REGION,
+        endpoint_url=moto_url,
+        aws_access_key_id=TEST_KEY,
+        aws_secret_access_key=TEST_KEY,
+    )
+    cloudwatch.put_metric_alarm(
+        AlarmName="cpu-high",
+        MetricName="CPUUtilization",
+        Namespace="AWS/EC2",
+        Statistic="Average",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=90.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    config = scan_config(regions=[REGION])
+    session = make_session(config)
+    sent: Counter[str] = Counter()
+
+    def count(model: Any = None, **_: Any) -> None:
+        sent[model.name] += 1
+
+    def composite_page(parsed: dict[str, Any], model: Any = None, **_: Any) -> None:
+        # moto 5.2.5 does not implement composite alarms (PutCompositeAlarm raises
+        # NotImplementedError): a literal composite alarm, in AWS's response shape, is added to
+        # the page moto answered, through the same client path, when both types were asked.
+        if model.name == "DescribeAlarms":
+            parsed.setdefault("CompositeAlarms", []).append(
+                {
+                    "AlarmName": "service-down",
+                    "AlarmArn": f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:service-down",
+                    "AlarmRule": 'ALARM("cpu-high")',
+                    "StateValue": "OK",
+                    "ActionsEnabled": True,
+                }
+            )
+
+    session.register("before-call.cloudwatch", count)
+    session.register("after-call.cloudwatch.DescribeAlarms", composite_page)
+    chosen = [c for c in all_collectors() if c.name == "cloudwatch.alarms"]
+    assert len(chosen) == 1, [c.name for c in all_collectors() if "alarm" in c.name]
+    result = asyncio.run(Scanner(config, collectors=chosen, session=session).run())
+
+    assert sent["DescribeAlarms"] == 1
+    alarms = {r.name for r in result.resources if r.type == kinds.ALARM}
+    assert alarms == {"cpu-high", "service-down"}

@@ -228,6 +228,14 @@ class CollectContext:
         **params: Any,
     ) -> AsyncIterator[dict[str, Any]]:
         """Every item of a paged call; each page is its own bounded request."""
+        async for page in self.pages(call, region=region, **params):
+            for item in page.get(result_key, []) or []:
+                yield item
+
+    async def pages(
+        self, call: Call, *, region: str | None = None, **params: Any
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every page of a paged call (for a call whose pages hold more than one list)."""
         service = call.client
         region = region or self.client_region
         self._check_region(self.region)
@@ -250,8 +258,7 @@ class CollectContext:
                     return
                 except Exception as exc:
                     raise CallFailure.of(call, exc) from exc
-            for item in page.get(result_key, []) or []:
-                yield item
+            yield page
 
     async def paginate_all(
         self, call: Call, result_key: str, **params: Any

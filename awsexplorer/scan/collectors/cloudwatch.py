@@ -75,12 +75,14 @@ def _alarm(ctx: CollectContext, alarm: dict[str, Any], kind: str) -> Resource:
 
 @collector(service="cloudwatch", calls=[CLOUDWATCH_DESCRIBE_ALARMS], types=[kinds.ALARM])
 async def collect_alarms(ctx: CollectContext) -> list[Resource]:
-    metric = await ctx.paginate_all(
-        CLOUDWATCH_DESCRIBE_ALARMS, "MetricAlarms", AlarmTypes=["MetricAlarm"]
-    )
-    composite = await ctx.paginate_all(
-        CLOUDWATCH_DESCRIBE_ALARMS, "CompositeAlarms", AlarmTypes=["CompositeAlarm"]
-    )
+    # One paged call for both kinds (each page holds both lists), not one call per kind.
+    metric: list[dict[str, Any]] = []
+    composite: list[dict[str, Any]] = []
+    async for page in ctx.pages(
+        CLOUDWATCH_DESCRIBE_ALARMS, AlarmTypes=["MetricAlarm", "CompositeAlarm"]
+    ):
+        metric += page.get("MetricAlarms") or []
+        composite += page.get("CompositeAlarms") or []
     return [_alarm(ctx, a, "metric") for a in metric] + [
         _alarm(ctx, a, "composite") for a in composite
     ]
