@@ -606,9 +606,11 @@ class SgRule:
     prefix_lists: tuple[str, ...]
 
 
-def _sg_rules(resource: Resource) -> tuple[SgRule, ...]:
+def _sg_rules(resource: Resource, egress: bool = False) -> tuple[SgRule, ...]:
+    """A security group's inbound rules (its outbound ones with `egress`), parsed once here."""
     rules = []
-    for perm in resource.attributes.get("IpPermissions") or []:
+    field = "IpPermissionsEgress" if egress else "IpPermissions"
+    for perm in resource.attributes.get(field) or []:
         if not isinstance(perm, dict):
             continue
         protocol = protocol_name(perm.get("IpProtocol"))

@@ -595,13 +595,9 @@ class _Builder:
             for rule in security_group_rules(group):
                 for other in rule.groups:
                     add(group.arn, ref(group.region, other), RULE_REFERENCES)
-            for permission in group.attributes.get("IpPermissionsEgress") or []:
-                if not isinstance(permission, Mapping):
-                    continue
-                for pair in permission.get("UserIdGroupPairs") or []:
-                    if isinstance(pair, Mapping) and pair.get("GroupId"):
-                        target = ref(group.region, str(pair["GroupId"]))
-                        add(group.arn, target, OUTBOUND_RULE_REFERENCES)
+            for rule in security_group_rules(group, egress=True):
+                for other in rule.groups:
+                    add(group.arn, ref(group.region, other), OUTBOUND_RULE_REFERENCES)
 
     def service_interface_edges(self) -> None:
         """A Lambda function's or an RDS database's interfaces (requester-managed: AWS names
