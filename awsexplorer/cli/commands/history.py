@@ -10,7 +10,6 @@ credential error.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
         region = home_region(make_session(config), config)
     target = target_for_ref(args.ref, region)
+    import asyncio  # loaded when history runs, not for every command's start
+
     events = asyncio.run(_fetch(config, target.region, target.names, hours))
     rows = shown(events, include_reads=args.all)
     if args.format == "json":

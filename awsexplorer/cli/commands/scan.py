@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from awsexplorer.inert import inert
+
+if TYPE_CHECKING:  # rich and asyncio load when a scan runs, not for every command's start
+    from rich.console import Console
+    from rich.text import Text
 
 NAME = "scan"
 TARGETED = True
@@ -114,6 +114,8 @@ def many_accounts(args: argparse.Namespace) -> bool:
 
 
 def _targets(args: argparse.Namespace, config: Any) -> list[Any]:
+    import asyncio
+
     from awsexplorer.errors import UserError
     from awsexplorer.scan import accounts
 
@@ -152,6 +154,10 @@ def _targets(args: argparse.Namespace, config: Any) -> list[Any]:
 
 
 def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
+    import asyncio
+
+    from rich.text import Text
+
     from awsexplorer.model.accounts import empty_shard
     from awsexplorer.scan import accounts
     from awsexplorer.scan.events import CallRetrying
@@ -195,6 +201,8 @@ def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
 
 
 def retry_line(event: Any) -> Text:
+    from rich.text import Text
+
     """One stderr line per retry (a CallRetrying event), as it goes out."""
     return Text(
         f"retrying {inert(event.service)}:{inert(event.operation)} in {inert(event.region)} "
@@ -204,6 +212,8 @@ def retry_line(event: Any) -> Text:
 
 
 async def _scan(config: Any, console: Console | None) -> Any:
+    from rich.console import Console
+
     from awsexplorer.scan.events import CallRetrying, RegionProgress, ScanStarted
     from awsexplorer.scan.runner import scan
 
@@ -243,6 +253,11 @@ async def _scan(config: Any, console: Console | None) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from rich.console import Console
+    from rich.text import Text
+
     from awsexplorer import snapshot
     from awsexplorer.checks import analyse, settings_from_args
     from awsexplorer.cli import text as report
@@ -286,6 +301,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_accounts(console: Console, result: Any, production: frozenset[str] = frozenset()) -> None:
+    from rich.text import Text
+
     """One line per account: id, PROD for a production one, name, OU path, status, resources,
     and a failed one's reason."""
     counts: dict[str, int] = {}
