@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from awsexplorer.checks import analyse
@@ -49,6 +46,7 @@ from awsexplorer.model.kinds import (
 )
 from awsexplorer.scan.runner import scan
 from tests.cli_scan import scan_with_debug_log
+from tests.scan.seeding import seeding
 
 ACCOUNT = "123456789012"
 WEST, FAR = "eu-west-1", "ap-southeast-2"
@@ -254,26 +252,8 @@ def _seed_region(client: Callable[[str, str], Any], region: str) -> dict[str, An
 
 @pytest.fixture(scope="module")
 def account(moto_server: str) -> Iterator[tuple[ScanResult, dict[str, Any]]]:
-    with pytest.MonkeyPatch.context() as mp:
-        # The module fixture runs before the per-test isolation: scrub the environment here.
-        for name in list(os.environ):
-            if name.startswith("AWS_"):
-                mp.delenv(name)
-        mp.setenv("AWS_CONFIG_FILE", os.devnull)
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=10).close()
-
-        def client(service: str, region: str) -> Any:
-            return boto3.client(
-                service,
-                region_name=region,
-                endpoint_url=moto_server,
-                aws_access_key_id=KEY,
-                aws_secret_access_key=KEY,
-            )
-
+    # The module fixture runs before the per-test isolation: scrub the environment here.
+    with seeding(moto_server, reset_timeout=10) as client:
         seeded = {r: _seed_region(client, r) for r in REGIONS}
         config = ScanConfig(
             endpoint_url=moto_server,

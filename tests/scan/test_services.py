@@ -8,15 +8,12 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import re
-import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from awsexplorer.config import ScanConfig
@@ -24,6 +21,7 @@ from awsexplorer.model import GLOBAL_REGION, Resource, ScanResult
 from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors.base import Scope
 from awsexplorer.scan.runner import scan
+from tests.scan.seeding import seeding
 
 ACCOUNT = "123456789012"
 REGIONS = ("eu-west-1", "ap-southeast-2")
@@ -162,26 +160,8 @@ def _seed_region(client: Callable[[str, str], Any], region: str, role_arn: str) 
 @pytest.fixture(scope="module")
 def account(moto_server: str) -> Iterator[tuple[ScanResult, dict[str, Any]]]:
     """Seed both regions (plus a billing alarm and a budget), scan them once."""
-    with pytest.MonkeyPatch.context() as mp:
-        # The module fixture runs before the per-test isolation: scrub the environment here.
-        for name in list(os.environ):
-            if name.startswith("AWS_"):
-                mp.delenv(name)
-        mp.setenv("AWS_CONFIG_FILE", os.devnull)
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=10).close()
-
-        def client(service: str, region: str) -> Any:
-            return boto3.client(
-                service,
-                region_name=region,
-                endpoint_url=moto_server,
-                aws_access_key_id=KEY,
-                aws_secret_access_key=KEY,
-            )
-
+    # The module fixture runs before the per-test isolation: scrub the environment here.
+    with seeding(moto_server, reset_timeout=10) as client:
         trust = {
             "Version": "2012-10-17",
             "Statement": [
