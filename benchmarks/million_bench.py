@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -86,7 +85,7 @@ def write_snapshot(path: Path, accounts: int, per_account: int) -> dict[str, Any
     return facts
 
 
-async def drive(path: Path, presses: int) -> dict[str, Any]:
+async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> dict[str, Any]:
     """In the child: open the snapshot in the app and time what a user does first."""
     started = time.perf_counter()
     cpu0 = time.process_time()
@@ -105,15 +104,13 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
     figures["read_s"] = time.perf_counter() - started
     figures["read_cpu_s"] = time.process_time() - cpu0
     figures["read_peak_mb"] = peak_mb()
+    opening = ui_bench.Profiled(profile_dir, "open")
     app = make_app(AppOptions(snapshot=path, loaded=loaded))
     del loaded  # the app's options keep it, as in the CLI
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.screen.query_one(ResourceTree)
-        while not tree.root.children:
-            await pilot.pause(0.01)
-            if time.perf_counter() - started > 600:
-                raise SystemExit("the tree never filled")
-        await pilot.pause()  # one full refresh: the first frame with the accounts in it
+        await ui_bench.first_frame(pilot, tree, started, timeout=600)
+        opening.stop()
         figures["open_s"] = time.perf_counter() - started
         figures["open_cpu_s"] = time.process_time() - cpu0
         figures["open_peak_mb"] = peak_mb()
@@ -122,43 +119,23 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
         figures["top_nodes"] = len(kinds)
 
         # The relationship index is built by a worker thread after the open; keys pressed while
-        # it runs share the interpreter with it. Measure the keys on the UI thread's own CPU
-        # (time.thread_time) and, separately, wall time.
+        # it runs share the interpreter with it: KeyTimer counts the UI thread's CPU.
         tree.focus()
-        walls: list[float] = []
-        cpus: list[float] = []
-        names: list[str] = []
-
-        async def press(key: str, label: str | None = None) -> None:
-            t, c = time.perf_counter(), time.thread_time()
-            await pilot.press(key)
-            await pilot.pause()
-            walls.append((time.perf_counter() - t) * 1000)
-            cpus.append((time.thread_time() - c) * 1000)
-            names.append(label or key)
-
+        keys = ui_bench.KeyTimer(pilot, profile_dir)
         # Down to the first account, open it, its first region, its first type.
-        await press("j")
+        await keys.press("j")
         first = tree.cursor_node
         assert first is not None and first.data is not None
         figures["first_node_kind"] = first.data.kind
-        await press("l", "l (expand an account)")
-        await press("j")
-        await press("l", "l (expand a region)")
-        await press("j")
-        await press("l", "l (expand a type)")
-        for key in ["j"] * presses + ["pagedown"] * 10 + ["G", "g"] + ["k"] * 10:
-            await press(key)
-        await press("h")
-        figures["keys"] = len(cpus)
-        for name, values in (("wall", walls), ("cpu", cpus)):
-            figures[f"{name}_p50_ms"] = statistics.median(values)
-            figures[f"{name}_p95_ms"] = sorted(values)[int(len(values) * 0.95) - 1]
-            figures[f"{name}_max_ms"] = max(values)
-            figures[f"{name}_slowest"] = names[values.index(max(values))]
-        figures["expands_cpu_ms"] = {
-            n: round(c, 1) for n, c in zip(names, cpus, strict=True) if n.startswith("l (")
-        }
+        expands = {}
+        for level in ("an account", "a region", "a type"):
+            if level != "an account":
+                await keys.press("j")
+            name = f"l (expand {level})"
+            expands[name] = round(await keys.press("l", name), 1)
+        figures["expands_cpu_ms"] = expands
+        await keys.presses([*ui_bench.scroll_keys(presses), "h"])
+        figures.update(keys.figures())
         # Wait for the relationship worker, so its CPU is counted and its memory too.
         t = time.perf_counter()
         while not app.state.relations_ready and time.perf_counter() - t < 600:
@@ -175,11 +152,14 @@ def main() -> int:
     parser.add_argument("--per-account", type=int, default=PER_ACCOUNT)
     parser.add_argument("--presses", type=int, default=100, help="j presses while scrolling")
     parser.add_argument("--keep", type=Path, help="write the snapshot here (reused if present)")
+    parser.add_argument(
+        "--profile", type=Path, help="write cProfile files (open.prof, key-*.prof) to this folder"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(asyncio.run(drive(args.child, args.presses))))
+        print(json.dumps(asyncio.run(drive(args.child, args.presses, args.profile))))
         return 0
     if args.write:
         print(json.dumps(write_snapshot(args.write, args.accounts, args.per_account)))
@@ -208,6 +188,8 @@ def main() -> int:
             print(f"snapshot: {path} ({path.stat().st_size / 1e6:.0f} MB, reused)")
 
         argv = [benchlib.PYTHON, __file__, "--child", str(path), "--presses", str(args.presses)]
+        if args.profile:
+            argv += ["--profile", str(args.profile.resolve())]
         run = benchlib.run_child(argv, env=benchlib.dummy_aws_env(), timeout=3600)
         if run.returncode != 0:
             print(run.stderr[-4000:])
@@ -225,12 +207,8 @@ def main() -> int:
         f"{f['open_s'] - f['read_s']:.2f} s"
     )
     print(f"expanding (UI thread CPU): {f['expands_cpu_ms']}")
-    for name, label in (("cpu", "UI-thread CPU per key"), ("wall", "wall per key under Pilot")):
-        print(
-            f"{f['keys']} key presses, {label}: p50 {f[f'{name}_p50_ms']:.1f} ms, "
-            f"p95 {f[f'{name}_p95_ms']:.1f} ms, max {f[f'{name}_max_ms']:.1f} ms "
-            f"({f[f'{name}_slowest']!r})"
-        )
+    ui_bench.print_keys(f, "")
+    print(f"slowest of each key (UI-thread CPU, ms): {f['cpu_max_by_key_ms']}")
     print(
         f"relationship index ready after {f['relations_ready_s']:.1f} s; "
         f"process CPU in all {f['total_cpu_s']:.1f} s"

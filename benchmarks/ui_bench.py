@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +98,113 @@ def synthetic_result(total: int) -> Any:
     )
 
 
-async def drive(path: Path, presses: int) -> dict[str, Any]:
+# -- what ui_bench and million_bench share: waiting for the first frame, timing keys -------------
+
+
+def scroll_keys(presses: int) -> list[str]:
+    """What a user does while looking around: `j` x presses, then paging, ends and back up."""
+    return ["j"] * presses + ["pagedown"] * 10 + ["G", "g"] + ["k"] * 10
+
+
+async def first_frame(pilot: Any, tree: Any, started: float, timeout: float) -> None:
+    """Until the tree has its first nodes and the screen has been refreshed once with them."""
+    while not tree.root.children:
+        await pilot.pause(0.01)
+        if time.perf_counter() - started > timeout:
+            raise SystemExit("the tree never filled")
+    await pilot.pause()  # one full refresh: the first frame with the tree's nodes in it
+
+
+class Profiled:
+    """cProfile of the thread it is started on (the UI thread: Textual runs the app on the
+    benchmark's own event loop), written to DIR/NAME.prof on stop; nothing without a DIR.
+    One profiler at a time per thread: stop it before KeyTimer profiles keys."""
+
+    def __init__(self, directory: Path | None, name: str) -> None:
+        self.path = directory / f"{name}.prof" if directory is not None else None
+        self.profile = cProfile.Profile() if self.path is not None else None
+        if self.profile is not None:
+            self.profile.enable()
+
+    def stop(self) -> None:
+        if self.profile is not None and self.path is not None:
+            self.profile.disable()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.profile.dump_stats(self.path)
+            self.profile = None
+
+
+class KeyTimer:
+    """Presses keys under Pilot and keeps, per press, the wall time until the screen has been
+    refreshed and the UI thread's CPU for it (`time.thread_time`: the app's workers, such as
+    the relationship index, run on other threads meanwhile and are not the key's work).
+
+    Pilot settles after each key with idle waits (~60 ms on this machine even for a bare Tree),
+    so wall time per press is an upper bound; headless, with no I/O, the UI thread's CPU
+    (handling, layout, render) is the app's work for the key. With `profile_dir`, each key name
+    is profiled (cProfile, the UI thread) into key-NAME.prof there; profiled times run slower.
+    """
+
+    def __init__(self, pilot: Any, profile_dir: Path | None = None) -> None:
+        self.pilot = pilot
+        self.profile_dir = profile_dir
+        self.walls: list[float] = []
+        self.cpus: list[float] = []
+        self.names: list[str] = []
+        self._profiles: dict[str, cProfile.Profile] = {}
+
+    async def press(self, key: str, label: str | None = None) -> float:
+        """Press `key`; returns the UI thread's CPU for it, in ms."""
+        name = label or key
+        profile = None
+        if self.profile_dir is not None:
+            profile = self._profiles.setdefault(name, cProfile.Profile())
+            profile.enable()
+        t, c = time.perf_counter(), time.thread_time()
+        await self.pilot.press(key)
+        await self.pilot.pause()  # until the screen has been refreshed for this key
+        self.walls.append((time.perf_counter() - t) * 1000)
+        self.cpus.append((time.thread_time() - c) * 1000)
+        if profile is not None:
+            profile.disable()
+        self.names.append(name)
+        return self.cpus[-1]
+
+    async def presses(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            await self.press(key)
+
+    def figures(self) -> dict[str, Any]:
+        """p50, p95, the slowest and its key, of wall and CPU; the profiles written."""
+        figures: dict[str, Any] = {"keys": len(self.cpus)}
+        for kind, values in (("wall", self.walls), ("cpu", self.cpus)):
+            figures[f"{kind}_p50_ms"] = statistics.median(values)
+            figures[f"{kind}_p95_ms"] = sorted(values)[max(int(len(values) * 0.95) - 1, 0)]
+            figures[f"{kind}_max_ms"] = max(values)
+            figures[f"{kind}_slowest"] = self.names[values.index(max(values))]
+        worst: dict[str, float] = {}
+        for name, cpu in zip(self.names, self.cpus, strict=True):
+            worst[name] = max(worst.get(name, 0.0), cpu)
+        figures["cpu_max_by_key_ms"] = {n: round(c, 1) for n, c in worst.items()}
+        if self.profile_dir is not None:
+            self.profile_dir.mkdir(parents=True, exist_ok=True)
+            for name, profile in self._profiles.items():
+                safe = "".join(ch if ch.isalnum() else "_" for ch in name)
+                profile.dump_stats(self.profile_dir / f"key-{safe}.prof")
+        return figures
+
+
+def print_keys(figures: dict[str, Any], what: str) -> None:
+    """The key figures of KeyTimer.figures, CPU then wall."""
+    for kind, label in (("cpu", "UI-thread CPU per key"), ("wall", "wall per key under Pilot")):
+        print(
+            f"{figures['keys']} key presses{what}, {label}: "
+            f"p50 {figures[f'{kind}_p50_ms']:.1f} ms, p95 {figures[f'{kind}_p95_ms']:.1f} ms, "
+            f"max {figures[f'{kind}_max_ms']:.1f} ms ({figures[f'{kind}_slowest']!r})"
+        )
+
+
+async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> dict[str, Any]:
     """In the child: open the snapshot in the app and time what a user does first."""
     started = time.perf_counter()
     from awsexplorer import snapshot
@@ -109,15 +217,13 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
     # so a damaged file fails before the screen is taken, then hand the result to the app.
     loaded = snapshot.read(path)
     figures: dict[str, Any] = {"read_s": time.perf_counter() - started}
+    opening = Profiled(profile_dir, "open")
     app = make_app(AppOptions(snapshot=path, loaded=loaded))
     del loaded  # the app's options keep it, as in the CLI
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.screen.query_one(ResourceTree)
-        while not tree.root.children:  # the snapshot is read and the regions are in the tree
-            await pilot.pause(0.01)
-            if time.perf_counter() - started > 60:
-                raise SystemExit("the tree never filled")
-        await pilot.pause()  # one full refresh: the first frame with the account in it
+        await first_frame(pilot, tree, started, timeout=60)
+        opening.stop()
         figures["open_s"] = time.perf_counter() - started
         figures["regions_shown"] = len(tree.root.children)
 
@@ -134,31 +240,13 @@ async def drive(path: Path, presses: int) -> dict[str, Any]:
         tree.focus()
         tree.move_cursor(node)
         await pilot.pause()
-        t, c = time.perf_counter(), time.process_time()
-        await pilot.press("l")  # expand the type under the cursor
-        await pilot.pause()
-        figures["expand_s"] = time.perf_counter() - t
-        figures["expand_cpu_s"] = time.process_time() - c
+        keys = KeyTimer(pilot, profile_dir)
+        expand_wall = time.perf_counter()
+        figures["expand_cpu_s"] = await keys.press("l", "l (expand the type)") / 1000
+        figures["expand_s"] = time.perf_counter() - expand_wall
         figures["leaves_shown"] = len(node.children)
-
-        # Pilot settles after each key with idle waits (~60 ms on this machine even for a bare
-        # Tree), so wall time per press is an upper bound; the CPU the process spends on the
-        # key (handling, layout, render: all on one thread, no I/O headless) is the app's work.
-        walls: list[float] = []
-        cpus: list[float] = []
-        keys = ["j"] * presses + ["pagedown"] * 10 + ["G", "g"] + ["k"] * 10 + ["enter"]
-        for key in keys:
-            t, c = time.perf_counter(), time.process_time()
-            await pilot.press(key)
-            await pilot.pause()  # until the screen has been refreshed for this key
-            walls.append((time.perf_counter() - t) * 1000)
-            cpus.append((time.process_time() - c) * 1000)
-        figures["keys"] = len(keys)
-        for name, values in (("wall", walls), ("cpu", cpus)):
-            figures[f"{name}_p50_ms"] = statistics.median(values)
-            figures[f"{name}_p95_ms"] = sorted(values)[int(len(values) * 0.95) - 1]
-            figures[f"{name}_max_ms"] = max(values)
-            figures[f"{name}_slowest"] = keys[values.index(max(values))]
+        await keys.presses([*scroll_keys(presses), "enter"])
+        figures.update(keys.figures())
         await pilot.press("q")
     return figures
 
@@ -192,11 +280,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=100_000)
     parser.add_argument("--presses", type=int, default=200, help="j presses while scrolling")
+    parser.add_argument(
+        "--profile", type=Path, help="write cProfile files (open.prof, key-*.prof) to this folder"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(asyncio.run(drive(args.child, args.presses))))
+        print(json.dumps(asyncio.run(drive(args.child, args.presses, args.profile))))
         return 0
     if args.write:
         print(json.dumps(write_snapshot(args.write, args.resources)))
@@ -222,6 +313,8 @@ def main() -> int:
         print(f"snapshot.read alone: {facts['read_s']:.2f} s")
 
         argv = [benchlib.PYTHON, __file__, "--child", str(path), "--presses", str(args.presses)]
+        if args.profile:
+            argv += ["--profile", str(args.profile.resolve())]
         run = benchlib.run_child(argv, env=benchlib.dummy_aws_env(), timeout=600)
         if run.returncode != 0:
             print(run.stderr[-4000:])
@@ -239,12 +332,7 @@ def main() -> int:
         f"{1000 * figures['expand_s']:.0f} ms wall, {1000 * figures['expand_cpu_s']:.0f} ms CPU "
         f"({figures['leaves_shown']} leaves built)"
     )
-    for name, label in (("cpu", "work (CPU) per key"), ("wall", "wall per key under Pilot")):
-        print(
-            f"{figures['keys']} key presses while scrolling, {label}: "
-            f"p50 {figures[f'{name}_p50_ms']:.1f} ms, p95 {figures[f'{name}_p95_ms']:.1f} ms, "
-            f"max {figures[f'{name}_max_ms']:.1f} ms ({figures[f'{name}_slowest']!r})"
-        )
+    print_keys(figures, " while scrolling")
     print(f"peak memory of the app process: {run.peak_mb:.0f} MB")
     print()
     print("targets:")
