@@ -25,6 +25,7 @@ from awsexplorer.model.accounts import (
     production_ids,
     production_pattern,
 )
+from awsexplorer.model.kinds import IAM_ROLE, TRANSIT_GATEWAY, USER, VPC
 
 if TYPE_CHECKING:
     from awsexplorer.ui.state import ExplorerState
@@ -36,6 +37,8 @@ STATUS_STYLE = {
     AccountStatus.FAILED: "bold red",
 }
 LABEL_CELLS = 18
+# The types model/accounts.CrossAccountIndex indexes (it skips every other).
+LINKED = frozenset({VPC, TRANSIT_GATEWAY, IAM_ROLE, USER})
 # The production marker: a word, so that it reads the same under NO_COLOR (reverse video there).
 PRODUCTION_STYLE = "bold reverse red"
 
@@ -91,7 +94,11 @@ def account_links(state: ExplorerState, resource: Resource) -> list[AccountLink]
         return []
     facts = _facts(state)
     if facts.links is None or facts.links[0] is not full:
-        facts.links = (full, CrossAccountIndex(full.account_scans(), full.resources))
+        # The index reads only VPCs, transit gateways, roles and users: given those from the
+        # state's index by type when it holds every account (not a pass over 1,000,000
+        # resources on the first resource shown), else the whole scan's.
+        named = full.resources if state.account_view is not None else state.of_types(LINKED)
+        facts.links = (full, CrossAccountIndex(full.account_scans(), named))
     return facts.links[1].links(resource)
 
 

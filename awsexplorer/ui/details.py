@@ -20,7 +20,15 @@ from rich.text import Text
 
 from awsexplorer.inert import inert, json_text
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, Resource, Severity
-from awsexplorer.model.kinds import ROLE, SECURITY_GROUPS, SUBNET, dig, kind_of
+from awsexplorer.model.kinds import (
+    ROLE,
+    SECURITY_GROUP,
+    SECURITY_GROUPS,
+    SUBNET,
+    VPC,
+    dig,
+    kind_of,
+)
 from awsexplorer.model.ownership import managed_by
 from awsexplorer.ui.accounts_view import account_links, links_block, production
 from awsexplorer.ui.exposure_detail import exposure_block
@@ -108,7 +116,7 @@ def placement(
         ),
     ]
     if resource.vpc_id:
-        vpc = state.by_id(resource.region, resource.vpc_id)
+        vpc = state.by_id(resource.region, resource.vpc_id, VPC, resource.account_id)
         rows.append(
             (
                 "vpc",
@@ -124,7 +132,7 @@ def placement(
     else:
         subnet_ids = attrs.get("subnet_ids") or ([resource.subnet_id] if resource.subnet_id else [])
         for subnet_id in subnet_ids[:4]:
-            subnet = state.by_id(resource.region, str(subnet_id))
+            subnet = state.by_id(resource.region, str(subnet_id), SUBNET, resource.account_id)
             rows.append(
                 ("subnet", _subnet_text(subnet, str(subnet_id), attrs.get("subnet_public")))
             )
@@ -153,7 +161,7 @@ def placement(
         if groups:
             text = Text()
             for index, group_id in enumerate(groups[:6]):
-                group = state.by_id(resource.region, group_id)
+                group = state.by_id(resource.region, group_id, SECURITY_GROUP, resource.account_id)
                 text.append(("\n" if index else "") + group_id)
                 if group is not None and group.name != group.id:
                     text.append(f" ({inert(group.name, limit=80)})")
@@ -436,8 +444,7 @@ def member_account_detail(state: ExplorerState, account_id: str) -> RenderableTy
     account = next((a for a in state.member_accounts if a.id == account_id), None)
     if account is None:
         return Text("")
-    found = [f for f in state.findings if f.account_id == account_id]
-    counts = Counter(f.severity for f in found)
+    counts = state.account_severities(account_id)  # kept: shown on every move over its nodes
     total = state.account_counts()[account_id]
     return member_detail(account, total, counts, account.id in production(state))
 

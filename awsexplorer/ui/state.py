@@ -118,7 +118,15 @@ class ExplorerState:
         self._findings_by_arn: dict[str, list[Finding]] = {}
         self._account_findings: list[Finding] | None = None  # account_findings(), kept
         self._account_level: list[Finding] = []
-        self._by_id: dict[tuple[str, str], str] = {}  # (region, id) -> ARN
+        # (region, type) -> (account, id) -> ARN, and (None, id) -> ARN for any account: made
+        # per (region, type) on first use (by_id), for the few types a detail looks up, not
+        # for every resource when a snapshot is loaded (1,000,000 keys at 1,000,000).
+        self._by_id: dict[tuple[str, str], dict[tuple[str | None, str], str]] = {}
+        # (region, type) -> positions in self.findings of the findings on its resources (listed
+        # ones, not account-wide): made on first use (findings_in), kept until either changes.
+        self._findings_at: dict[tuple[str, str], list[int]] | None = None
+        # account -> its findings' severities (the account nodes' badges and details).
+        self._account_severities: dict[str, Counter[Severity]] | None = None
         # A result of several accounts: account -> (region, type) -> resources, for the tree's
         # account level (filled once when it is loaded, so expanding an account of a
         # 1,000,000-resource snapshot does not walk every resource).
@@ -194,7 +202,7 @@ class ExplorerState:
         self._search_text.clear()
         self._relations_changed()
         self._by_region_type.clear()
-        self._by_id.clear()
+        self._by_id = {}
         self._catch_all_types.clear()
         self._by_account = {}
         self._index_accounts = result.multi_account
@@ -211,7 +219,8 @@ class ExplorerState:
             self.set_baseline(self.baseline, self.baseline_name)
 
     def set_findings(self, findings: list[Finding]) -> None:
-        self.findings = sorted(findings, key=lambda f: (f.severity.rank, f.check, f.resource))
+        rank = {severity: severity.rank for severity in Severity}  # Severity.rank walks the enum
+        self.findings = sorted(findings, key=lambda f: (rank[f.severity], f.check, f.resource))
         by_arn: dict[str, list[Finding]] = defaultdict(list)
         self._account_level = []
         for finding in self.findings:
@@ -222,6 +231,8 @@ class ExplorerState:
         self._findings_by_arn = dict(by_arn)
         self._rollup = None
         self._account_findings = None
+        self._findings_at = None
+        self._account_severities = None
 
     def apply(self, event: ScanEvent) -> set[str]:
         """Fold one scan event in; returns the regions whose display changed."""
@@ -268,7 +279,7 @@ class ExplorerState:
             self._search_text.clear()
             self._relations_changed()
             self._by_region_type.clear()
-            self._by_id.clear()
+            self._by_id = {}
             self._by_account = {}
             self.set_findings([])
             self.accounts = []  # the live scanner scans one account
@@ -298,16 +309,17 @@ class ExplorerState:
 
     def _drop_region(self, name: str) -> None:
         self._rollup = None
+        self._by_id = {}
         self._whois = None
         self._relations_changed()
         for by_arn in self._by_region_type.pop(name, {}).values():
-            for arn, resource in by_arn.items():
+            for arn in by_arn:
                 self._resources.pop(arn, None)
                 self._search_text.pop(arn, None)
-                self._by_id.pop((resource.region, resource.id), None)
 
     def _add(self, resources: list[Resource]) -> None:
         self._whois = None
+        self._by_id = {}
         self._relations_changed()
         if self._findings_by_arn:
             self._rollup = None
@@ -320,7 +332,6 @@ class ExplorerState:
             self._resources[resource.arn] = resource
             self._search_text.pop(resource.arn, None)
             self._by_region_type[resource.region][resource.type][resource.arn] = resource
-            self._by_id[(resource.region, resource.id)] = resource.arn
             if is_catch_all(resource):
                 self._catch_all_types.add(resource.type)
         if self._index_accounts:
@@ -331,7 +342,7 @@ class ExplorerState:
         the same indexes as the loop in _add, built without its look-ups for a resource to
         replace (a 1,000,000-resource snapshot loads in about half the time). False, and
         nothing done, otherwise."""
-        if self._resources or self._by_region_type or self._by_id:
+        if self._resources or self._by_region_type:
             return False
         by_arn = {resource.arn: resource for resource in resources}
         if len(by_arn) != len(resources):
@@ -342,7 +353,6 @@ class ExplorerState:
         by_region_type = self._by_region_type
         for resource in resources:
             by_region_type[resource.region][resource.type][resource.arn] = resource
-        self._by_id = {(resource.region, resource.id): resource.arn for resource in resources}
         self._catch_all_types.update(
             resource.type for resource in resources if resource.attributes.get(CATCH_ALL) is True
         )
@@ -482,12 +492,37 @@ class ExplorerState:
             text = self._search_text[resource.arn] = searchable_text(resource)
         return text
 
-    def by_id(self, region: str, resource_id: str) -> Resource | None:
-        arn = self._by_id.get((region, resource_id))
+    def by_id(
+        self, region: str, resource_id: str, resource_type: str, account_id: str | None = None
+    ) -> Resource | None:
+        """The `resource_type` with this id in the region: in `account_id` when it holds one
+        (ids repeat across the accounts of a snapshot of several), else in any account. Each
+        (region, type)'s ids are indexed on its first look-up."""
+        key = (region, resource_type)
+        ids = self._by_id.get(key)
+        if ids is None:
+            ids = self._by_id[key] = {}
+            for arn, resource in (
+                self._by_region_type.get(region, {}).get(resource_type, {}).items()
+            ):
+                ids[(resource.account_id, resource.id)] = arn
+                ids[(None, resource.id)] = arn
+        arn = ids.get((account_id, resource_id)) or ids.get((None, resource_id))
         return self._resources.get(arn) if arn else None
 
     def resources(self) -> list[Resource]:
         return list(self._resources.values())
+
+    def of_types(self, types: Iterable[str]) -> list[Resource]:
+        """Every resource of these types, in every region (from the index by type)."""
+        wanted = set(types)
+        return [
+            resource
+            for by_type in self._by_region_type.values()
+            for kind, items in by_type.items()
+            if kind in wanted
+            for resource in items.values()
+        ]
 
     def types_in(self, region: str) -> list[str]:
         return sorted(t for t, items in self._by_region_type.get(region, {}).items() if items)
@@ -516,10 +551,9 @@ class ExplorerState:
         if view is None or view.status is not RegionStatus.OK:
             return False
         by_type = self._by_region_type.get(region, {})
-        found = [r for items in by_type.values() for r in items.values()]
-        if len(found) > MAX_DEFAULT_RESOURCES:
-            return False
-        return only_aws_defaults(found)
+        if sum(len(items) for items in by_type.values()) > MAX_DEFAULT_RESOURCES:
+            return False  # counted first: a big region is not walked (once per label)
+        return only_aws_defaults([r for items in by_type.values() for r in items.values()])
 
     def count(
         self, region: str, resource_type: str | None = None, service: str | None = None
@@ -538,6 +572,7 @@ class ExplorerState:
         self._relations = None
         self._relations_version += 1
         self._account_findings = None  # a finding's resource may have come or gone
+        self._findings_at = None
 
     def relations_input(self) -> tuple[int, list[Resource]]:
         """What to build the index from, and the version it will stand for (set_relations)."""
@@ -573,30 +608,48 @@ class ExplorerState:
         """The warnings on these resources (account-wide ones are the account's, not root's):
         what a node's badge says when a filter narrows it."""
         counts: Counter[Severity] = Counter()
-        for resource in resources:
-            counts.update(f.severity for f in self._findings_by_arn.get(resource.arn, ()))
+        found = self._findings_by_arn.get
+        for resource in resources:  # 20,000 when an account of a big snapshot is opened
+            findings = found(resource.arn)
+            if findings:
+                for finding in findings:
+                    counts[finding.severity] += 1
         return counts
 
     def findings_in(
         self, region: str, resource_type: str | None = None, service: str | None = None
     ) -> list[Finding]:
         """The warnings a region / service / type node counts (as severity_counts does), worst
-        first: on listed resources only; account-wide ones belong to the account."""
-        found: list[Finding] = []
-        for finding in self.findings:
-            resource = self._resources.get(finding.resource)
-            if resource is None or finding.account_level or resource.region != region:
-                continue
-            if resource_type is not None and resource.type != resource_type:
-                continue
-            if (
-                resource_type is None
-                and service is not None
-                and self.group_of(resource.type) != service
-            ):
-                continue
-            found.append(finding)
-        return found
+        first: on listed resources only; account-wide ones belong to the account. From an
+        index made on first use (one pass over the findings), not a pass per node."""
+        if self._findings_at is None:
+            at: dict[tuple[str, str], list[int]] = defaultdict(list)
+            resources = self._resources
+            for position, finding in enumerate(self.findings):
+                resource = resources.get(finding.resource)
+                if resource is not None and not finding.account_level:
+                    at[(resource.region, resource.type)].append(position)
+            self._findings_at = dict(at)
+        if resource_type is not None:
+            positions = self._findings_at.get((region, resource_type), [])
+        else:
+            positions = sorted(
+                position
+                for (where, kind), found in self._findings_at.items()
+                if where == region and (service is None or self.group_of(kind) == service)
+                for position in found
+            )
+        return [self.findings[position] for position in positions]
+
+    def account_severities(self, account_id: str) -> Counter[Severity]:
+        """The severities of every finding of one account of several (its node and detail);
+        one pass over the findings for all accounts, kept until the findings change."""
+        if self._account_severities is None:
+            by_account: dict[str, Counter[Severity]] = defaultdict(Counter)
+            for finding in self.findings:
+                by_account[finding.account_id or ""][finding.severity] += 1
+            self._account_severities = dict(by_account)
+        return Counter(self._account_severities.get(account_id, {}))
 
     def account_findings(self) -> list[Finding]:
         """Warnings about the account itself, or about something the scan did not list (once

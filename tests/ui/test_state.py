@@ -168,7 +168,7 @@ def test_labels_say_status_without_colour() -> None:
     assert "!1" in partial.plain  # one high finding, marked without colour
     empty = labels.region_label(state.regions["eu-north-1"], 0, state.severity_counts("eu-north-1"))
     assert empty.plain == "eu-north-1  empty"
-    subnet = state.by_id("eu-west-1", "subnet-0a1b2c3d4e5f60011")
+    subnet = state.by_id("eu-west-1", "subnet-0a1b2c3d4e5f60011", "ec2:subnet")
     assert subnet is not None and labels.key_state(subnet) == "public"
 
 
@@ -333,9 +333,8 @@ def test_a_load_indexes_as_resources_added_one_by_one_do() -> None:
         for kind in quick.types_in(region):
             assert quick.resources_of(region, kind) == general.resources_of(region, kind)
     for resource in result.resources:
-        assert quick.by_id(resource.region, resource.id) is general.by_id(
-            resource.region, resource.id
-        )
+        where = (resource.region, resource.id, resource.type)
+        assert quick.by_id(*where) is general.by_id(*where) is resource
 
     moved = instance("eu-west-1", "i-0moved", "moved")
     again = replace(moved, region="us-east-1")
@@ -359,3 +358,159 @@ def test_account_findings_follow_the_resources_and_findings() -> None:
     other = Finding("d", Severity.HIGH, "arn:aws:s3:::gone", "global", "m", "r")
     state.set_findings([about_late, other])
     assert state.account_findings() == [other]
+
+
+THREE_ACCOUNTS = Path(__file__).parents[1] / "accounts" / "fixtures" / "three-accounts.json"
+
+
+def _findings_in_by_a_pass(
+    state: ExplorerState, region: str, resource_type: str | None, service: str | None
+) -> list[Finding]:
+    """What findings_in answered before it had an index: a pass over every finding."""
+    found = []
+    for finding in state.findings:
+        resource = state.get(finding.resource)
+        if resource is None or finding.account_level or resource.region != region:
+            continue
+        if resource_type is not None and resource.type != resource_type:
+            continue
+        if (
+            resource_type is None
+            and service is not None
+            and state.group_of(resource.type) != service
+        ):
+            continue
+        found.append(finding)
+    return found
+
+
+def test_indexed_answers_equal_a_pass_over_everything() -> None:
+    """The look-ups made on first use (findings per region / service / type, severities per
+    account, tally) answer as a pass over every finding or resource does, for one account and
+    for several, and again after resources and findings change."""
+    for path in (FIXTURE, THREE_ACCOUNTS):
+        state = ExplorerState()
+        state.load(snapshot.read(path))
+        assert state.findings
+
+        def check(state: ExplorerState = state) -> None:
+            for region in state.regions:
+                for service, types in state.services_in(region).items():
+                    for kind in [None, *types]:
+                        assert state.findings_in(region, kind, service) == _findings_in_by_a_pass(
+                            state, region, kind, service
+                        )
+                assert state.findings_in(region) == _findings_in_by_a_pass(
+                    state, region, None, None
+                )
+                everything = [
+                    r for t in state.types_in(region) for r in state.resources_of(region, t)
+                ]
+                assert state.tally(everything) == Counter(
+                    f.severity for r in everything for f in state.findings_for(r.arn)
+                )
+            for account in {f.account_id or "" for f in state.findings} | {"000000000000"}:
+                assert state.account_severities(account) == Counter(
+                    f.severity for f in state.findings if (f.account_id or "") == account
+                )
+
+        check()
+        # A resource that a finding already names arrives (a live scan): the index follows.
+        region = "eu-west-1"  # in both fixtures
+        late = instance(region, "i-0late", "late")
+        state.set_findings(
+            [*state.findings, Finding("c", Severity.LOW, late.arn, region, "m", "r")]
+        )
+        check()
+        state.apply(ResourcesFound(region, "test", [late]))
+        assert late.arn in {f.resource for f in state.findings_in(region, "ec2:instance")}
+        check()
+
+
+def test_by_id_finds_the_type_in_the_resources_own_account_and_follows_additions() -> None:
+    """Ids repeat across the accounts of a merged snapshot: a detail's VPC, subnet or group is
+    looked up in the resource's own account first (then in any), by type, indexed per
+    (region, type) on first use and again after resources change."""
+
+    def vpc(account: str) -> Resource:
+        return Resource(
+            arn=f"arn:aws:ec2:eu-west-1:{account}:vpc/vpc-1",
+            type="ec2:vpc",
+            id="vpc-1",
+            name=f"net-{account}",
+            region="eu-west-1",
+            account_id=account,
+        )
+
+    first, second = vpc("111111111111"), vpc("222222222222")
+    state = ExplorerState()
+    state.load(ScanResult(ACCOUNT, "t0", "t1", [], resources=[first, second]))
+    assert state.by_id("eu-west-1", "vpc-1", "ec2:vpc", "111111111111") is first
+    assert state.by_id("eu-west-1", "vpc-1", "ec2:vpc", "222222222222") is second
+    assert state.by_id("eu-west-1", "vpc-1", "ec2:vpc") in (first, second)  # any account
+    assert state.by_id("eu-west-1", "vpc-1", "ec2:subnet") is None  # by type
+    assert state.by_id("eu-west-1", "vpc-2", "ec2:vpc") is None
+    third = replace(vpc("333333333333"), id="vpc-2", arn="arn:aws:ec2:eu-west-1:3:vpc/vpc-2")
+    state.apply(ResourcesFound("eu-west-1", "test", [third]))
+    assert state.by_id("eu-west-1", "vpc-2", "ec2:vpc", "333333333333") is third
+
+
+def test_cross_account_links_from_the_type_index_equal_those_from_every_resource() -> None:
+    """The link index is given only the types it reads (from the state's index by type, not a
+    pass over every resource on the first detail): the same links for every resource, with
+    every account shown and narrowed to one."""
+    from awsexplorer.model import AccountScan, AccountStatus
+    from awsexplorer.model.accounts import CrossAccountIndex
+    from awsexplorer.ui.accounts_view import account_links
+
+    prod, staging = "111111111111", "222233334444"
+
+    def res(account_id: str, rtype: str, rid: str, **attributes: object) -> Resource:
+        service, kind = rtype.split(":", 1)
+        where = "" if service == "iam" else "eu-west-1"
+        return Resource(
+            arn=f"arn:aws:{service}:{where}:{account_id}:{kind}/{rid}",
+            type=rtype,
+            id=rid,
+            name=rid,
+            region="global" if service == "iam" else "eu-west-1",
+            attributes=dict(attributes),
+            account_id=account_id,
+        )
+
+    trust = {
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{staging}:root"}}]
+    }
+    resources = [
+        res(staging, "ec2:vpc", "vpc-b"),
+        res(prod, "ec2:vpc", "vpc-a"),
+        res(
+            prod,
+            "ec2:vpc-peering-connection",
+            "pcx-1",
+            requester_owner_id=prod,
+            requester_vpc_id="vpc-a",
+            accepter_owner_id=staging,
+            accepter_vpc_id="vpc-b",
+        ),
+        res(staging, "ec2:transit-gateway", "tgw-1"),
+        res(prod, "ec2:transit-gateway-attachment", "tgw-attach-1", transit_gateway_id="tgw-1"),
+        res(staging, "iam:role", "deployer"),
+        res(prod, "iam:role", "trusting", trust_policy=trust),
+        res(prod, "ec2:instance", "i-1"),
+    ]
+    accounts = [
+        AccountScan(id=prod, alias="acme-prod", status=AccountStatus.OK),
+        AccountScan(id=staging, name="staging", status=AccountStatus.OK),
+    ]
+    result = ScanResult(ACCOUNT, "t0", "t1", [], resources=resources, accounts=accounts)
+    state = ExplorerState()
+    state.load(result)
+    everything = CrossAccountIndex(accounts, resources)
+    linked = [r for r in resources if everything.links(r)]
+    assert len(linked) == 3  # the peering, the attachment and the trusting role
+    for shown in (None, prod, "all"):
+        if shown is not None:
+            state.show_account(shown)
+        for resource in resources:
+            assert account_links(state, resource) == everything.links(resource)

@@ -199,9 +199,6 @@ class ResourceTree(Tree[NodeRef]):
         if not accounts or self.state.account_view is not None:
             return
         resources = self.state.account_counts()
-        worst: dict[str, Counter[Severity]] = {}
-        for finding in self.state.findings:
-            worst.setdefault(finding.account_id or "", Counter())[finding.severity] += 1
         production = accounts_view.production(self.state)
         for account in accounts:
             # Expanded (→), an account shows its own regions, types and resources; Enter shows
@@ -210,7 +207,7 @@ class ResourceTree(Tree[NodeRef]):
                 accounts_view.member_label(
                     account,
                     resources[account.id],
-                    worst.get(account.id, Counter()),
+                    self.state.account_severities(account.id),
                     account.id in production,
                 ),
                 NodeRef("member-account", service=account.id),
