@@ -384,6 +384,32 @@ def _findings_in_by_a_pass(
     return found
 
 
+def assert_rollup_by_a_pass(state: ExplorerState) -> None:
+    """Every node's severity counts are those of four counts per finding on a listed resource
+    (two on one not listed, where AWS said; one for an account-wide finding)."""
+    expected: dict[tuple[str | None, str | None, str | None], Counter[Severity]] = {}
+    for finding in state.findings:
+        resource = state.get(finding.resource)
+        if finding.account_level:
+            keys = [(None, None, None)]
+        elif resource is None:
+            keys = [(None, None, None), (finding.region, None, None)]
+        else:
+            region, kind = resource.region, resource.type
+            keys = [
+                (None, None, None),
+                (region, None, None),
+                (region, kind, None),
+                (region, None, state.group_of(kind)),
+            ]
+        for key in keys:
+            expected.setdefault(key, Counter())[finding.severity] += 1
+    for (region, kind, service), counts in expected.items():
+        assert state.severity_counts(region, kind, service) == counts
+    for region in state.regions:
+        assert state.severity_counts(region) == expected.get((region, None, None), Counter())
+
+
 def test_indexed_answers_equal_a_pass_over_everything() -> None:
     """The look-ups made on first use (findings per region / service / type, severities per
     account, tally) answer as a pass over every finding or resource does, for one account and
@@ -409,6 +435,7 @@ def test_indexed_answers_equal_a_pass_over_everything() -> None:
                 assert state.tally(everything) == Counter(
                     f.severity for r in everything for f in state.findings_for(r.arn)
                 )
+            assert_rollup_by_a_pass(state)
             for account in {f.account_id or "" for f in state.findings} | {"000000000000"}:
                 assert state.account_severities(account) == Counter(
                     f.severity for f in state.findings if (f.account_id or "") == account
@@ -514,3 +541,42 @@ def test_cross_account_links_from_the_type_index_equal_those_from_every_resource
             state.show_account(shown)
         for resource in resources:
             assert account_links(state, resource) == everything.links(resource)
+
+
+def test_the_search_index_finds_what_a_test_per_resource_finds() -> None:
+    """`:` and `/` answer from one string of every resource's text (str.find): the same
+    resources, in the same order, as testing each resource's text, for hits in ids, names,
+    ARNs, types, titles and tags, with a NUL in a tag value and in the needle, and nothing
+    from a needle spanning two resources; dropped when the resources change."""
+    from awsexplorer.ui.state import SearchIndex
+
+    state = loaded()
+    odd = instance("eu-west-1", "i-0odd", "odd", note="a\0b")
+    state.apply(ResourcesFound("eu-west-1", "test", [odd]))
+    resources = state.resources()
+    assert state.search_input() is not None
+    version, listed = state.search_input() or (0, [])
+    assert listed == resources
+    before = {n: state.search(n) for n in ("i-0", "web", "ec2 instance", "eu-west-1", "a\0b")}
+    assert state.set_search_index(SearchIndex(listed), version)
+    assert state.search_ready and state.search_input() is None
+    for needle in ("i-0", "web", "ec2 instance", "eu-west-1", "arn:aws", "a\0b", "\0", "zzz"):
+        by_test = [r for r in resources if needle in details_text(r)]
+        assert state.matching(needle) == by_test, needle
+    assert state.matching("odd") == [odd]
+    # The end of one resource's text and the start of the next: not a hit unless one holds it.
+    spanning = details_text(resources[-2])[-3:] + details_text(resources[-1])[:3]
+    assert state.matching(spanning) == [r for r in resources if spanning in details_text(r)]
+    for needle, found in before.items():
+        assert state.search(needle) == found, needle
+    # New resources: the index is dropped (a stale one would miss them) and built again.
+    state.apply(ResourcesFound("eu-west-1", "test", [instance("eu-west-1", "i-0new", "new")]))
+    assert not state.search_ready
+    assert [r.id for r in state.matching("i-0new")] == ["i-0new"]
+    assert not state.set_search_index(SearchIndex(listed), version)  # built for the old ones
+
+
+def details_text(resource: Resource) -> str:
+    from awsexplorer.ui.state import searchable_text
+
+    return searchable_text(resource)
