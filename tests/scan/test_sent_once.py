@@ -123,3 +123,47 @@ def test_metric_and_composite_alarms_come_from_one_paged_call(
     assert sent["DescribeAlarms"] == 1
     alarms = {r.name for r in result.resources if r.type == kinds.ALARM}
     assert alarms == {"cpu-high", "service-down"}
+
+
+def test_tags_come_from_the_catch_alls_one_get_resources_per_region(
+    scan_config: Any, moto_url: str
+) -> None:
+    """#12/#18: the catch-all's unfiltered GetResources lists every tagged resource of the
+    region; the collectors that read their tags from the Tagging API (here SQS and SNS) take
+    them from that same answer instead of a GetResources of their own filtered by type: one
+    request per region, each resource still with its own tags, every reader recorded."""
+
+    def client(service: str) -> Any:
+        return boto3.client(
+            service,
+            region_name=REGION,
+            endpoint_url=moto_url,
+            aws_access_key_id=TEST_KEY,
+            aws_secret_access_key=TEST_KEY,
+        )
+
+    queue = client("sqs").create_queue(QueueName="tagged-q", tags={"team": "red"})["QueueUrl"]
+    topic = client("sns").create_topic(Name="tagged-t", Tags=[{"Key": "team", "Value": "blue"}])
+    bare = client("sns").create_topic(Name="bare-t")
+    config = scan_config(regions=[REGION])
+    session = make_session(config)
+    sent: Counter[str] = Counter()
+
+    def count(model: Any = None, **_: Any) -> None:
+        sent[model.name] += 1
+
+    session.register("before-call.resource-groups-tagging-api", count)
+    names = ("sqs.queues", "sns.topics", "resourcegroupstaggingapi.tagged")
+    chosen = [c for c in all_collectors() if c.name in names]
+    assert len(chosen) == 3, [c.name for c in chosen]
+    scanner = Scanner(config, collectors=chosen, session=session)
+    result = asyncio.run(scanner.run())
+
+    assert sent["GetResources"] == 1
+    tags = {r.name: r.tags for r in result.resources if r.type in (kinds.QUEUE, kinds.TOPIC)}
+    assert tags["tagged-q"] == {"team": "red"}, queue
+    assert tags["tagged-t"] == {"team": "blue"}, topic
+    assert tags["bare-t"] == {}, bare
+    assert not any(r.attributes.get("tags_unknown") for r in result.resources)
+    readers = {c[0] for c in scanner.calls_sent if c[2] == "GetResources"}
+    assert readers == set(names)

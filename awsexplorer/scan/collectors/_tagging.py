@@ -1,5 +1,11 @@
-"""Tags for services whose list calls carry none: one paginated Resource Groups Tagging API call
-per region and resource type, instead of one tag call per resource (no N+1)."""
+"""Tags for services whose list calls carry none: the region's one paginated Resource Groups
+Tagging API call, instead of one tag call per resource (no N+1).
+
+The catch-all (tagged.py) lists every tagged resource of the region with an unfiltered
+GetResources; every collector here reads its tags from that same answer (sent once per region,
+`paginate_all_once`), not from a GetResources of its own filtered by type: one request per
+region instead of one per type found there, and the same facts (a resource's tags are looked up
+by its exact ARN)."""
 
 from __future__ import annotations
 
@@ -13,20 +19,23 @@ from awsexplorer.scan.collectors.base import CallFailure, CollectContext, displa
 async def tags_by_arn(
     ctx: CollectContext, resource_type: str, *, region: str | None = None
 ) -> dict[str, dict[str, str]] | None:
-    """{arn: tags} for every tagged resource of `resource_type` ("lambda:function") in the
-    region (or `region`: CloudFront's tags answer in us-east-1 only), or None when the call
-    failed (recorded): tags unknown, not absent."""
+    """{arn: tags} for every tagged resource of `resource_type`'s service ("lambda:function":
+    every lambda ARN) in the region (or `region`: CloudFront's tags answer in us-east-1 only),
+    or None when the call failed (recorded): tags unknown, not absent."""
+    where = {"region": region} if region else {}
     try:
-        mappings = await ctx.paginate_all(
-            TAGGING_GET_RESOURCES,
-            "ResourceTagMappingList",
-            region=region,
-            ResourceTypeFilters=[resource_type],
+        mappings = await ctx.paginate_all_once(
+            TAGGING_GET_RESOURCES, "ResourceTagMappingList", **where
         )
     except CallFailure as failure:
         ctx.record(failure)
         return None
-    return {str(m["ResourceARN"]): tags_of(m) for m in mappings if m.get("ResourceARN")}
+    service = resource_type.split(":", 1)[0]
+    return {
+        arn: tags_of(m)
+        for m in mappings
+        if (arn := str(m.get("ResourceARN") or "")) and arn.split(":", 3)[2:3] == [service]
+    }
 
 
 def tags_for(tags: dict[str, dict[str, str]] | None, arn: str) -> dict[str, str]:

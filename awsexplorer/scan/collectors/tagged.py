@@ -85,7 +85,9 @@ async def collect_tagged(ctx: CollectContext) -> list[Resource]:
     """Every tagged resource in the region whose type has no dedicated collector."""
     covered = covered_types()
     found: dict[str, Resource] = {}
-    async for mapping in ctx.paginate(TAGGING_GET_RESOURCES, "ResourceTagMappingList"):
+    # Sent once per region: the collectors that take their tags from it share this answer.
+    mappings = await ctx.paginate_all_once(TAGGING_GET_RESOURCES, "ResourceTagMappingList")
+    for mapping in mappings:
         arn = str(mapping.get("ResourceARN") or "")
         rtype = arn_type(arn)
         if rtype is None or rtype in covered or arn in found or not _belongs_here(ctx, arn):
