@@ -125,6 +125,24 @@ async def test_esc_comes_back_without_moving(saved: Path) -> None:
         assert app.main.detail.ref == before
 
 
+async def test_esc_and_the_next_key_in_one_burst_close_then_pass_the_key_on(saved: Path) -> None:
+    """tmux sends Esc and a key typed right after it as one sequence, which Textual reads as
+    alt+KEY: on a screen that closes on Esc, that is Esc (closed) and then KEY (here `j`,
+    moving the tree's cursor down one)."""
+    app = app_on(saved)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "api.example.com")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WhoisScreen)
+        line = app.main.tree.cursor_line
+        await pilot.press("alt+j")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.main.tree.cursor_line == line + 1
+
+
 async def test_an_address_outside_the_account_says_so(saved: Path) -> None:
     app = app_on(saved)
     async with app.run_test(size=SIZE) as pilot:

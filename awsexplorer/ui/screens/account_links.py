@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
 from awsexplorer.model.accounts import AccountLink
+from awsexplorer.ui.escape import AltIsEscapeThenKey
 
 
 def link_prompt(link: AccountLink) -> Text:
@@ -31,7 +32,7 @@ def link_prompt(link: AccountLink) -> Text:
     return text
 
 
-class AccountLinksScreen(ModalScreen[None]):
+class AccountLinksScreen(AltIsEscapeThenKey, ModalScreen[None]):
     DEFAULT_CSS = """
     AccountLinksScreen { align: center middle; }
     AccountLinksScreen > Vertical {

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
 from awsexplorer.model.diff import ScanDiff, label, readable_lines
+from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.format import SEVERITY_STYLE
 from awsexplorer.ui.labels import DIFF_STYLE
 
@@ -32,7 +33,7 @@ def _entry(mark: str, title: str, where: str, lines: list[str]) -> Text:
     return text
 
 
-class BaselineChangesScreen(Screen[None]):
+class BaselineChangesScreen(AltIsEscapeThenKey, Screen[None]):
     """Every change since the baseline; Enter: the resource in the tree."""
 
     DEFAULT_CSS = """

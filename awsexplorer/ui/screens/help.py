@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.keys import KEYS
 
 TITLE = "awsexplorer keys  (read-only: nothing here changes the account)"
@@ -25,7 +26,7 @@ def keys_table(keys: list[tuple[str, str]] = KEYS) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AltIsEscapeThenKey, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close"),
         Binding("question_mark", "dismiss", "Close", show=False),

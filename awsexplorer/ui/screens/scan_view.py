@@ -21,10 +21,11 @@ from textual.widgets import Footer, Input, Static
 from awsexplorer.config import Settings
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
+from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.messages import JumpTo
 
 
-class ScanViewScreen(Screen[None]):
+class ScanViewScreen(AltIsEscapeThenKey, Screen[None]):
     """A full-screen view over the scan: `esc` goes back, Enter on a resource jumps to it."""
 
     DEFAULT_CSS = """

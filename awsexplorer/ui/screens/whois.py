@@ -35,6 +35,7 @@ from awsexplorer.model.whois import (
     WhoisIndex,
     parse,
 )
+from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.widgets.command_bar import Suggestion
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def show_whois(screen: Any, text: str) -> bool:
     return True
 
 
-class WhoisScreen(Screen[None]):
+class WhoisScreen(AltIsEscapeThenKey, Screen[None]):
     """The owners of one address, CIDR or name; Enter: the owner in the tree."""
 
     HELP_VIEW = "whois"
