@@ -9,14 +9,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import operator
 import os
 import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, compress, filterfalse, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import orjson
 
 from awsexplorer import __version__
 from awsexplorer.errors import UserError
@@ -34,7 +37,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.model.kinds import complete
+from awsexplorer.model.kinds import LEGACY, complete
 from awsexplorer.model.scan_result import account_status
 
 SNAPSHOT_FORMAT = "awsexplorer.snapshot"
@@ -591,10 +594,19 @@ def _document(text: str, source: str) -> dict[str, Any]:
 
 
 def read(path: str | os.PathLike[str]) -> ScanResult:
-    """Read a snapshot file (see read_document)."""
+    """Read a snapshot file (see read_document). A file in the one-line-per-item layout (what
+    `dumps` writes) is read as a stream (see _read_stream); any other, and any file the stream
+    finds not as documented, is read whole, which names what is wrong."""
     source = str(path)
     with _collector_paused():
-        return from_document(read_document(path), source)
+        with _open_checked(path) as handle:
+            try:
+                return _read_stream(handle, source)
+            except _NOT_STREAMED:
+                pass
+            handle.seek(0)
+            raw = _read_all(handle, source)
+        return from_document(_document_of(raw, source), source)
 
 
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -615,6 +627,11 @@ def _document_of(raw: bytes, source: str) -> dict[str, Any]:
 
 
 def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    with _open_checked(path) as handle:
+        return _read_all(handle, str(path))
+
+
+def _open_checked(path: str | os.PathLike[str]) -> BinaryIO:
     source = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -646,11 +663,14 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
     except BaseException:
         os.close(fd)
         raise
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
-        except OSError as exc:
-            raise SnapshotError(f"{source} cannot be read: {exc.strerror}.") from None
+    return os.fdopen(fd, "rb")
+
+
+def _read_all(handle: BinaryIO, source: str) -> bytes:
+    try:
+        raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
+    except OSError as exc:
+        raise SnapshotError(f"{source} cannot be read: {exc.strerror}.") from None
     if len(raw) > MAX_SNAPSHOT_BYTES:
         raise SnapshotError(
             f"{source} grew past {MAX_SNAPSHOT_BYTES // 1024**3} GiB while it was read."
@@ -797,6 +817,150 @@ def _lines(raw: bytes, source: str) -> Lines:
     # that compares with a whole document's ARNs takes `by_arn()`.
     resources = dict(zip(arns, lines, strict=True))
     return Lines(source, document, resources, findings, accounts)
+
+
+# -- one line per item: reading a large snapshot as a stream -------------------------------------
+
+_CHUNK = 1 << 22
+# Where the resources' lines start must be found within this much of the file (the header holds
+# the accounts, their regions and errors: a few MB at 50 accounts); else the file is read whole.
+_HEADER_LIMIT = 1 << 28
+_RESOURCES_KEYS = ("arn", "type", "id", "name", "region", "vpc_id", "subnet_id", "tags")
+_DICT_OR_NONE = frozenset((dict, _NONE))
+_EMPTY_TEXT_OR_NONE = frozenset(("", None))
+
+
+class _NotStreamed(Exception):
+    """The stream met something it does not read itself: the file is read whole instead."""
+
+
+# What sends a file from the stream to the whole reading (which gives the answer, or names what
+# is wrong in its one-line error): anything the stream did not expect.
+_NOT_STREAMED = (_NotStreamed, _NotLines, _Damaged, SnapshotError, ValueError, KeyError, TypeError)
+
+
+def _read_stream(handle: BinaryIO, source: str) -> ScanResult:
+    """A version 2 file in the one-line-per-item layout, read in chunks of _CHUNK bytes: each
+    chunk's resource lines parsed at once (orjson), checked as `validate` checks resources, built
+    into Resources and dropped; the rest of the document (header, findings, checks, settings)
+    parsed and checked as a document without resources. So the file is never held whole, nor
+    every resource's parsed document: memory is the result's, plus a chunk."""
+    pending = b""
+    head = -1
+    while head < 0:
+        data = handle.read(_CHUNK)
+        if not data or len(pending) > _HEADER_LIMIT:
+            raise _NotStreamed
+        searched = max(len(pending) - len(_RESOURCES_OPEN), 0)
+        pending += data
+        head = pending.find(_RESOURCES_OPEN, searched)
+    opening = head + _RESOURCES_OPEN.index(b"[") + 1
+    header = pending[:opening]
+    probe = orjson.loads(header + b"]}")
+    if type(probe) is not dict or probe.get("version") != SNAPSHOT_VERSION:
+        raise _NotStreamed  # version 1 (or not a snapshot): read whole
+    pending = pending[head + len(_RESOURCES_OPEN) - len(_ARN_OPEN) :]  # from the first `{`
+    total = len(header) + len(pending)
+    resources: list[Resource] = []
+    accounts: set[str] = set()
+    strings: dict[str, str] = {}
+    searched = 0
+    while True:
+        close = pending.find(_LIST_CLOSE, searched)
+        if close >= 0:
+            _add_resources(pending[:close], resources, accounts, strings)
+            rest = pending[close:]
+            break
+        cut = pending.rfind(_LINE_SEPARATOR)
+        if cut > 0:
+            _add_resources(pending[:cut], resources, accounts, strings)
+            pending = pending[cut + len(_LINE_SEPARATOR) :]
+        data = handle.read(_CHUNK)
+        if not data:
+            raise _NotStreamed
+        total += len(data)
+        if total > MAX_SNAPSHOT_BYTES:
+            raise SnapshotError(
+                f"{source} grew past {MAX_SNAPSHOT_BYTES // 1024**3} GiB while it was read."
+            )
+        searched = max(len(pending) - len(_LIST_CLOSE), 0)
+        pending += data
+    del pending
+    rest += _read_all(handle, source)
+    # The document without its resources: `"resources": [` closed at once.
+    document = check(orjson.loads(header + rest), source)
+    del rest
+    ids = {a["id"] for a in document["accounts"]}
+    if not ids or not accounts <= ids:
+        raise _NotStreamed  # read whole, to say which
+    result = from_document(document, source)
+    result.resources = resources
+    return result
+
+
+def _add_resources(
+    body: bytes, resources: list[Resource], accounts: set[str], strings: dict[str, str]
+) -> None:
+    """The resource lines in `body` (whole lines, `,\n  ` between them) as Resources, as
+    from_document builds them, appended to `resources`; each line's account in `accounts`.
+    Checked as `validate` checks resources (else _NotStreamed: the file is read whole, which
+    names what is wrong), column by column at C speed: a chunk holds thousands of lines."""
+    items = orjson.loads(b"[" + body + b"]")
+    # KeyError: a field left out (optional ones included: dumps writes every field).
+    arns, types, ids, names, regions, vpcs, subnets, tags = (
+        list(map(operator.itemgetter(key), items)) for key in _RESOURCES_KEYS
+    )
+    attributes = list(map(operator.itemgetter("attributes"), items))
+    account_ids = list(map(operator.itemgetter("account_id"), items))
+    del items
+    # Text: joining raises TypeError on anything else (true and false included, as _fields).
+    for column in (arns, types, ids, regions, account_ids):
+        "".join(column)
+    for column in (names, vpcs, subnets):  # text or null
+        "".join(filter(None, column))
+        if not set(filterfalse(None, column)) <= _EMPTY_TEXT_OR_NONE:
+            raise _NotStreamed
+    for column in (tags, attributes):
+        if not set(map(type, column)) <= _DICT_OR_NONE:
+            raise _NotStreamed
+    "".join(chain.from_iterable(map(dict.values, filter(None, tags))))  # tag values: text
+    if None in tags:
+        tags = [t if t is not None else {} for t in tags]
+    if None in attributes:
+        attributes = [a if a is not None else {} for a in attributes]
+    if None in names or "" in names:
+        names = [n or i for n, i in zip(names, ids, strict=True)]
+    accounts.update(account_ids)
+    # The same few strings on every line (type, region, account, VPC, subnet): one object each.
+    share = strings.setdefault
+    built = list(
+        map(
+            Resource,
+            arns,
+            map(share, types, types),
+            ids,
+            names,
+            map(share, regions, regions),
+            map(share, vpcs, vpcs),
+            map(share, subnets, subnets),
+            tags,
+            attributes,
+            map(share, account_ids, account_ids),
+        )
+    )
+    # An older file lacks normalised fields (model/kinds.py): complete those that lack any.
+    complete_ones = map(
+        operator.le, map(_LEGACY_NAMES.get, types, repeat(_NO_NAMES)), map(dict.keys, attributes)
+    )
+    for resource in compress(built, map(operator.not_, complete_ones)):
+        complete(resource)
+    resources += built
+
+
+# The normalised fields each type's record reads (kinds.LEGACY): a resource holding them all
+# is as `complete` would leave it.
+_LEGACY_NAMES = {t: frozenset(rules) for t, rules in LEGACY.items()}
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 def snapshot_files(paths: list[Path] | tuple[Path, ...]) -> list[Path]:

@@ -389,3 +389,124 @@ def test_escape_json_text_fast_paths_match_the_plain_regex(text: str) -> None:
     assert escaped == _UNSAFE_IN_JSON.sub(_json_escape, document)
     assert _UNSAFE_IN_JSON.search(escaped) is None
     assert json.loads(escaped) == {"name": text}
+
+
+# -- the streamed read (snapshot._read_stream): the same ScanResult as the whole read -----------
+
+
+def _many(accounts: int = 2, per_account: int = 12) -> ScanResult:
+    """Several accounts, a resource of every shape the format allows (no name, null tags and
+    attributes, an older record without normalised fields, non-ASCII and hostile text)."""
+    from awsexplorer.model import AccountScan
+
+    result = _result()
+    base = result.resources[0]
+    resources = []
+    scans = []
+    for a in range(accounts):
+        account = f"{123456789012 + a}"
+        scans.append(AccountScan(id=account, alias=f"acct-{a}", regions=result.regions))
+        for n in range(per_account):
+            resources.append(
+                Resource(
+                    arn=f"arn:aws:ec2:eu-west-1:{account}:vpc/vpc-{n}",
+                    type=base.type,
+                    id=f"vpc-{n}",
+                    name=["", f"név-{n}", "evil\u202e\x1b[31m"][n % 3],
+                    region="eu-west-1",
+                    vpc_id=f"vpc-{n}" if n % 2 else None,
+                    tags={} if n % 4 == 0 else {"Name": f"ünï-{n}", "k": "v"},
+                    attributes={"CidrBlock": "10.0.0.0/16"} if n % 5 == 0 else base.attributes,
+                    account_id=account,
+                )
+            )
+    result.resources = resources
+    result.accounts = scans
+    result.findings = [
+        Finding("c", Severity.HIGH, r.arn, r.region, "m", "f", account_id=r.account_id)
+        for r in resources[::3]
+    ]
+    return result
+
+
+def _whole(path: Path) -> ScanResult:
+    return snapshot.from_document(snapshot.read_document(path), str(path))
+
+
+def _same(a: ScanResult, b: ScanResult) -> None:
+    assert [r.to_dict() for r in a.resources] == [r.to_dict() for r in b.resources]
+    assert snapshot.to_dict(a) == snapshot.to_dict(b)
+    assert (a.regions, a.account, a.accounts) == (b.regions, b.account, b.accounts)
+
+
+@pytest.mark.parametrize("chunk", [64, 1000, 1 << 22])
+def test_the_streamed_read_is_the_whole_read(tmp_path: Path, monkeypatch: Any, chunk: int) -> None:
+    monkeypatch.setattr(snapshot, "_CHUNK", chunk)  # many chunks, a line cut at every place
+    path = snapshot.write(_many(), tmp_path / "many.json")
+    with snapshot._open_checked(path) as handle:
+        streamed = snapshot._read_stream(handle, str(path))  # not sent to the whole read
+    _same(streamed, _whole(path))
+    _same(snapshot.read(path), streamed)
+    # The older record was completed as the whole read completes it; the rest kept as written.
+    completed = next(r for r in streamed.resources if r.id == "vpc-0")
+    assert completed.attributes["cidr"] == "10.0.0.0/16" and completed.name == "vpc-0"
+    # The same few strings are one object each.
+    assert len({id(r.region) for r in streamed.resources}) == 1
+
+
+def test_one_account_and_earlier_layouts_read_as_before(tmp_path: Path) -> None:
+    one = snapshot.write(_result(), tmp_path / "one.json")
+    with snapshot._open_checked(one) as handle:
+        _same(snapshot._read_stream(handle, str(one)), _whole(one))
+    data = snapshot.to_dict(_many())
+    indented = tmp_path / "indented.json"  # the earlier version 2 layout: read whole
+    indented.write_text(json.dumps(data, indent=1))
+    v1 = tmp_path / "v1.json"
+    document = snapshot.to_dict(_result())
+    account = document.pop("accounts")[0]
+    document.update(version=1, regions=account["regions"])
+    for item in document["resources"] + document["findings"]:
+        del item["account_id"]
+    v1.write_text(json.dumps(document, indent=1))
+    for path in (indented, v1):
+        with snapshot._open_checked(path) as handle, pytest.raises(snapshot._NOT_STREAMED):
+            snapshot._read_stream(handle, str(path))
+        _same(snapshot.read(path), _whole(path))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('"type":"ec2:vpc"', '"type":7', ".type' is a number, not a string"),
+        ('"name":"', '"name":false,"x":"', ".name' is true or false, not a string or null"),
+        ('"tags":{"Name":"ü', '"tags":{"Name":1,"x":"ü', ".tags' has a value that is a number"),
+        ('"attributes":{', '"attributes":[],"x":{', ".attributes' is a list, not an object"),
+        ('"account_id":"123456789013"', '"account_id":"999"', "is not one of the 'accounts'"),
+        ('"account_id":"123456789012"}', '"account_id":"123456789012"', "not valid JSON"),
+        ('"id":"vpc-', '"id":"\\ud800vpc-', ""),  # a lone surrogate: json reads it, orjson not
+    ],
+)
+def test_a_damaged_line_is_read_whole_and_named(
+    tmp_path: Path, monkeypatch: Any, old: str, new: str, expected: str
+) -> None:
+    monkeypatch.setattr(snapshot, "_CHUNK", 1000)
+    text = snapshot.dumps(_many())
+    lines = text.split("\n")
+    index = [n for n, line in enumerate(lines) if old in line and '{"arn":' in line][-1]
+    lines[index] = lines[index].replace(old, new, 1)
+    path = tmp_path / "damaged.json"
+    path.write_text("\n".join(lines))
+    with snapshot._open_checked(path) as handle, pytest.raises(snapshot._NOT_STREAMED):
+        snapshot._read_stream(handle, str(path))
+    try:
+        whole: Any = _whole(path)
+    except snapshot.SnapshotError as exc:
+        whole = exc
+    if isinstance(whole, snapshot.SnapshotError):
+        with pytest.raises(snapshot.SnapshotError) as caught:
+            snapshot.read(path)
+        assert caught.value.message == whole.message and expected in whole.message
+        assert "\n" not in whole.message
+    else:  # valid JSON the stream does not read itself: the whole read's answer
+        assert not expected
+        _same(snapshot.read(path), whole)
