@@ -162,6 +162,8 @@ class Engine:
         self.config = Config(
             s3={"addressing_style": "path"},
             retries={"mode": "standard", "max_attempts": 3},
+            # At least the 32 threads (botocore pools 10 connections per client by default, and
+            # a thread beyond the pool waits for a connection): the threads never queue here.
             max_pool_connections=64,
         )
         self._clients: dict[tuple[str, str], Any] = {}
@@ -171,6 +173,9 @@ class Engine:
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
+        client = self._clients.get(key)  # a dict read is atomic: no lock once it exists
+        if client is not None:
+            return client
         with self._lock:  # sessions are not thread-safe; clients are
             if key not in self._clients:
                 self._clients[key] = self.session.client(

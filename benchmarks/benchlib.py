@@ -148,7 +148,7 @@ def run_child(
     )
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -162,10 +162,12 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.
 
 
 @contextlib.contextmanager
-def background(argv: Sequence[str], ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
+def background(
+    argv: Sequence[str], ready_url: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """A long-running child (server, proxy), stopped when the block ends."""
     proc = subprocess.Popen(
-        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env
     )
     try:
         _wait_until_up(ready_url, proc)
@@ -179,9 +181,33 @@ def background(argv: Sequence[str], ready_url: str) -> Iterator[subprocess.Popen
             proc.wait()
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds a running process (all its threads) has used so far (Linux's
+    /proc; os.wait4 only measures a child once it has exited)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    url: str
+    pid: int
+
+    def cpu(self) -> float:
+        return process_cpu(self.pid)
+
+
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
     """A moto server in its own process on 127.0.0.1; yields its URL."""
+    with moto_server_process() as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def moto_server_process() -> Iterator[Server]:
+    """A moto server in its own process on 127.0.0.1; yields its URL and process id (for its
+    CPU time: on a 2-core machine the server's CPU is part of what the scan waits for)."""
     port = free_port()
     url = f"http://{LOCALHOST}:{port}"
     # moto 5.2 lacks a few APIs every scan reads (SSM DescribeInstanceInformation, Access
@@ -193,15 +219,26 @@ def moto_server() -> Iterator[str]:
         "from moto.server import main; import sys; main(sys.argv[1:])"
     )
     argv = [PYTHON, "-c", launcher, "-H", LOCALHOST, "-p", str(port)]
-    with background(argv, f"{url}/moto-api/data.json"):
-        yield url
+    # moto loads ~1,300 public AMIs into every EC2 region and scans them all for each
+    # DescribeImages, even one asking for the account's own (Owners=self; AWS indexes that).
+    # Without them the server answers the same for every scanner here, and the baselines'
+    # DescribeImages (no Owners: they map the collectors' calls without parameters) no longer
+    # parses 1,300 public images per region, which no real scanner asks for.
+    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+    with background(argv, f"{url}/moto-api/data.json", env) as proc:
+        yield Server(url, proc.pid)
 
 
 class Proxy:
     """The latency proxy (benchmarks/latency_proxy.py) running in its own process."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pid: int | None = None) -> None:
         self.url = url
+        self.pid = pid
+
+    def cpu(self) -> float:
+        """The proxy process's CPU seconds so far (0.0 when its process id is not known)."""
+        return process_cpu(self.pid) if self.pid is not None else 0.0
 
     def _admin(self, path: str, method: str = "GET") -> dict[str, object]:
         request = urllib.request.Request(f"{self.url}/__proxy__/{path}", method=method)
@@ -240,8 +277,8 @@ def latency_proxy(
         argv.append("--record")
     if matrix is not None:
         argv += ["--matrix", str(matrix)]
-    with background(argv, f"{url}/__proxy__/stats"):
-        yield Proxy(url)
+    with background(argv, f"{url}/__proxy__/stats") as proc:
+        yield Proxy(url, proc.pid)
 
 
 def verdict(met: bool) -> str:

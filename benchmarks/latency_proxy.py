@@ -19,8 +19,8 @@ Why raw asyncio streams and not an HTTP framework: on the benchmark's 2-core mac
 CPU competes with the scanner and the server it measures, while a real network costs the client
 no CPU at all. It does only what it simulates: frame each HTTP/1.1 request (Content-Length or
 chunked), wait the delay, send it on a kept-alive connection to the server, frame the answer,
-send it back, count and record it. (The aiohttp web server and client it replaced spent about
-3x its CPU per request; benchmarks/README.md has the figures.)
+send it back, count and record it. (The aiohttp web server and client it replaced spent
+2.2-2.8 ms of CPU per request where this spends 1.3-1.6 ms, measured side by side at load 31-39.)
 """
 
 from __future__ import annotations
