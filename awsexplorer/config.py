@@ -14,15 +14,18 @@ Precedence: built-in defaults < the config file < command-line flags.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from awsexplorer.config_flags import CONFIG_ENV as CONFIG_ENV
+from awsexplorer.config_flags import DEFAULT_CALL_TIMEOUT as DEFAULT_CALL_TIMEOUT
+from awsexplorer.config_flags import DEFAULT_REQUIRED_TAGS as DEFAULT_REQUIRED_TAGS
+from awsexplorer.config_flags import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
+from awsexplorer.config_flags import add_arguments as add_arguments
 from awsexplorer.errors import UserError
 
 if TYPE_CHECKING:
@@ -30,7 +33,6 @@ if TYPE_CHECKING:
 
 # -- the scan ---------------------------------------------------------------------------------
 
-DEFAULT_CALL_TIMEOUT = 40.0
 DEFAULT_READ_TIMEOUT = 15.0
 
 
@@ -100,11 +102,7 @@ def scan_config_from_args(args: argparse.Namespace) -> ScanConfig:
     )
 
 
-# -- the checks' settings ---------------------------------------------------------------------
-
-DEFAULT_REQUIRED_TAGS: tuple[str, ...] = ("project", "environment", "owner")
-DEFAULT_STALE_DAYS = 90
-CONFIG_ENV = "AWSEXPLORER_CONFIG"
+# -- the checks' settings (their defaults: config_flags.py) -----------------------------------
 
 EXAMPLE_CONFIG = """\
 # awsexplorer settings (TOML). Every key is optional.
@@ -164,6 +162,8 @@ class Settings:
 
 
 def _check_id_hint(unknown: Iterable[str], known: Collection[str]) -> str:
+    import difflib  # only for a mistake
+
     ids = sorted(known)
     close = [m for u in unknown for m in difflib.get_close_matches(u, ids, n=1, cutoff=0.6)]
     if close:
@@ -199,6 +199,8 @@ def from_mapping(
     """Settings from a parsed TOML document (or any mapping); unknown keys are rejected."""
     unknown = sorted(set(data) - _FILE_KEYS)
     if unknown:
+        import difflib  # only for a mistake
+
         hints = [m for u in unknown for m in difflib.get_close_matches(u, sorted(_FILE_KEYS), n=1)]
         raise UserError(
             f"{source}: unknown setting {', '.join(repr(u) for u in unknown)}.",
@@ -246,6 +248,8 @@ def load_file(
         ) from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
         raise UserError(f"Config file {path} cannot be read: {type(exc).__name__}.") from None
+    import tomllib  # only when there is a file: it compiles its regular expressions on import
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -255,51 +259,7 @@ def load_file(
     return from_mapping(data, f"Config file {path}", known_checks)
 
 
-# -- command-line flags ----------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
-    """The settings flags, in their own help group. Unset flags read as None ("not given").
-
-    On a sub-command (`sub=True`) their defaults are suppressed, so that the same flag given
-    before the sub-command (`awsexplorer --stale-days 30 scan`) is not reset by argparse."""
-    default: object = argparse.SUPPRESS if sub else None
-    group = parser.add_argument_group("warnings (checks)")
-    group.add_argument(
-        "--config",
-        default=default,
-        type=Path,
-        metavar="FILE",
-        help=f"settings file (TOML); default: ${CONFIG_ENV} or ~/.config/awsexplorer/config.toml",
-    )
-    group.add_argument(
-        "--disable-check",
-        default=default,
-        action="append",
-        metavar="ID",
-        help="do not run this check (repeat, or comma-separate)",
-    )
-    group.add_argument(
-        "--required-tags",
-        default=default,
-        metavar="KEYS",
-        help="comma-separated tag keys every resource must carry "
-        f"(default: {','.join(DEFAULT_REQUIRED_TAGS)}; '' disables the tag check's keys)",
-    )
-    group.add_argument(
-        "--stale-days",
-        default=default,
-        type=int,
-        metavar="DAYS",
-        help=f"days after which keys and principals count as unused (default {DEFAULT_STALE_DAYS})",
-    )
-    group.add_argument(
-        "--production-pattern",
-        default=default,
-        metavar="REGEX",
-        help="accounts whose alias or name matches this (any case) are marked PROD "
-        "(default: 'prod' as a part of the name)",
-    )
+# -- command-line flags (their definitions: config_flags.py) ----------------------------------
 
 
 def _split(values: Sequence[str] | None) -> list[str]:

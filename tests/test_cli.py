@@ -196,3 +196,110 @@ def test_user_errors_are_printed_inert(tmp_path: Path, capsys: Any) -> None:
     code, _, err = _run(capsys, "findings", str(tmp_path / "\x1b]52;c;ZWNo\x07.json"))
     assert code == 2
     assert "\x1b" not in err and "\x07" not in err and "␛]52;c;ZWNo␇.json: no such file" in err
+
+
+# -- start-up (issue 18): `--help` builds every parser from light modules only -----------------
+
+# What `awsexplorer --help` must not load (each costs it milliseconds; the model and Textual
+# tens): the model, the config's dataclasses, the snapshot reader, the checks, the scanner, the
+# UI, and the third-party libraries behind them.
+HEAVY = (
+    "awsexplorer.model",
+    "awsexplorer.config",
+    "awsexplorer.inert",
+    "awsexplorer.snapshot",
+    "awsexplorer.checks",
+    "awsexplorer.scan",
+    "awsexplorer.ui",
+    "textual",
+    "rich",
+    "asyncio",
+    "botocore",
+    "aiobotocore",
+    "dataclasses",
+    "logging",
+    "tomllib",
+    "json",
+)
+
+
+def modules_loaded_by(argv: list[str]) -> set[str]:
+    """The modules a fresh interpreter holds after `main(argv)` (sys.modules does not lie)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from awsexplorer.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stderr.write('\\n'.join(sorted(sys.modules)))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "usage: awsexplorer" in run.stdout  # the probe works: the help was printed
+    return set(run.stderr.split("\n"))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["scan", "--help"], ["history", "--help"]])
+def test_help_loads_nothing_heavy(argv: list[str]) -> None:
+    loaded = modules_loaded_by(argv)
+    heavy = sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY))
+    assert "awsexplorer.cli.commands.findings" in loaded  # every sub-command's parser was built
+    assert heavy == [], f"`awsexplorer {' '.join(argv)}` loaded {heavy}"
+
+
+def test_severity_choices_come_from_the_model() -> None:
+    from awsexplorer.cli.choices import SEVERITIES
+    from awsexplorer.model import Severity
+
+    assert list(SEVERITIES) == [s.value for s in Severity]
+    assert "high" in SEVERITIES and "urgent" not in SEVERITIES and len(SEVERITIES) == 5
+
+
+def test_findings_severity_is_checked_and_listed(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["findings", "x.json", "--severity", "urgent"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'urgent'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["findings", "--help"])
+    assert "critical, high, medium, low, info" in " ".join(capsys.readouterr().out.split())
+
+
+# -- a reader that leaves: `awsexplorer findings ... | head -1` ---------------------------------
+
+FIXTURE = Path(__file__).parent / "ui" / "fixtures" / "small-account.json"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["findings", str(FIXTURE)],  # rich's console: its own handler exited 1
+        ["findings", str(FIXTURE), "--format", "json"],
+        ["findings", str(FIXTURE), "--format", "csv"],
+        ["permissions"],
+    ],
+)
+def test_a_reader_that_leaves_is_not_an_error(argv: list[str]) -> None:
+    """Every command leaves with 0 and says nothing when its reader has gone (the pipe's read
+    end is closed before the command writes a byte)."""
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "awsexplorer", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert (run.returncode, run.stderr) == (0, "")

@@ -8,43 +8,51 @@ TUI's first frame stay fast.
 
 from __future__ import annotations
 
-import logging
 import os
-import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from awsexplorer.cli.app import make_app, run_tui
 from awsexplorer.cli.parser import build_parser
 from awsexplorer.errors import EXIT_INTERRUPTED, EXIT_OK, UserError
-from awsexplorer.inert import inert
+
+if TYPE_CHECKING:
+    import argparse
+
+    from textual.app import App
+
+    from awsexplorer.config import AppOptions
 
 __all__ = ["build_parser", "main", "make_app", "run_tui"]
 
 
-class _PrivateFileHandler(logging.FileHandler):
-    """A FileHandler whose file is created with mode 0600 (a debug log describes the account and
-    its calls), and made 0600 if it already was a regular file of ours with a wider mode."""
+def make_app(options: AppOptions) -> App[int]:
+    """The one app factory, for the CLI and the tests (cli/app.py; Textual loads then)."""
+    from awsexplorer.cli import app
 
-    def _open(self):  # type: ignore[no-untyped-def]
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        info = os.fstat(fd)
-        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
-            os.fchmod(fd, 0o600)
-        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+    return app.make_app(options)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from awsexplorer.cli import app
+
+    return app.run_tui(args)
 
 
 def _configure_logging(log_file: Path | None) -> None:
     """Libraries log warnings with tracebacks (botocore's credential refresh does); a user sees
     our one-line message instead. With --log-file everything goes to that file (mode 0600),
     through LogRedactor: no credential, no response body, no raw control character."""
+    import logging  # here, not for `--help`
+
     root = logging.getLogger()
     if log_file is not None:
+        from awsexplorer.cli.log_file import PrivateFileHandler
         from awsexplorer.redact import LogRedactor
 
         try:
-            handler: logging.Handler = _PrivateFileHandler(log_file, encoding="utf-8")
+            handler: logging.Handler = PrivateFileHandler(log_file, encoding="utf-8")
         except OSError as exc:
             raise UserError(
                 f"Cannot write the log file {log_file}: {exc.strerror}.",
@@ -59,6 +67,8 @@ def _configure_logging(log_file: Path | None) -> None:
 
 
 def _print_user_error(exc: UserError) -> None:
+    from awsexplorer.inert import inert
+
     # The message may quote a file name, a profile or a field from a file: shown inert.
     print(f"awsexplorer: {inert(exc.message)}", file=sys.stderr)
     if exc.hint:

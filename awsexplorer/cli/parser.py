@@ -1,4 +1,8 @@
-"""The command line's parser: the TUI's options and every sub-command's (cli/commands/)."""
+"""The command line's parser: the TUI's options and every sub-command's (cli/commands/).
+
+Built on every start, `--help` included: from argparse and light modules only (config_flags,
+the command modules' add_parser), never the model, the config's dataclasses or Textual
+(tests/test_cli.py proves it)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import argparse
 from pathlib import Path
 
 from awsexplorer import __version__
-from awsexplorer.config import DEFAULT_CALL_TIMEOUT
+from awsexplorer.config_flags import DEFAULT_CALL_TIMEOUT
+from awsexplorer.config_flags import add_arguments as add_settings_arguments
 
 
 def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
@@ -128,8 +133,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--accounts", action="append", metavar="ID,...", help="with --org: only these"
     )
     many.add_argument("--exclude", action="append", metavar="ID,...", help="with --org: not these")
-    from awsexplorer.config import add_arguments as add_settings_arguments
-
     add_settings_arguments(parser)
     parser.add_argument(
         "--log-file", type=Path, metavar="FILE", help="write a debug log (botocore included) here"

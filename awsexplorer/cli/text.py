@@ -17,6 +17,22 @@ from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, ScanResult, Severity
 from awsexplorer.model.defaults import regions_with_only_defaults
 
+
+class _Console(Console):
+    """rich's Console, but a reader that leaves (`awsexplorer findings ... | head -1`) is a
+    BrokenPipeError for cli.main, which leaves with 0 as every command does: rich's own
+    handler exits 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def console(*, stderr: bool = False) -> Console:
+    """The one kind of console the commands print through (no highlighting: our styles only)."""
+    return _Console(stderr=stderr, highlight=False)
+
+
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
     Severity.HIGH: "bold red",

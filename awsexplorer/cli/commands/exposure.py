@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from awsexplorer.inert import inert, json_text
-
 NAME = "exposure"
 
 
@@ -43,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     # A reader that leaves (`| head`) is handled once, by cli.main.
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
+    from awsexplorer.inert import json_text
     from awsexplorer.model.exposure import exposure_of
 
     if args.port is not None and not 0 <= args.port <= 65535:
@@ -83,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_text(verdicts: list[Any], notes: list[str], with_ref: bool) -> None:
+    from awsexplorer.inert import inert
+
     out = sys.stdout
     if not verdicts:
         what = "no verdict for this resource" if with_ref else "nothing reachable from the internet"

@@ -10,13 +10,14 @@ current catalog again over the snapshot's resources in any case (with the settin
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from awsexplorer.inert import csv_cell, inert, json_text
-from awsexplorer.model import Finding, Severity
+from awsexplorer.cli.choices import SEVERITIES
+
+if TYPE_CHECKING:  # the model loads when the command runs, not to build the parser
+    from awsexplorer.model import Finding
 
 NAME = "findings"
 
@@ -39,8 +40,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--severity",
-        choices=[s.value for s in Severity],
-        help="only findings of this severity or worse (e.g. high: critical and high)",
+        choices=SEVERITIES,
+        # A metavar: argparse would list the choices, and so load the model, on every start.
+        metavar="SEVERITY",
+        help="only findings of this severity or worse: %(choices)s (e.g. high: critical and high)",
     )
     parser.add_argument(
         "--account",
@@ -56,13 +59,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--list-checks", action="store_true", help="print the catalog of checks and exit"
     )
-    from awsexplorer.config import add_arguments
+    from awsexplorer.config_flags import add_arguments
 
     add_arguments(parser, sub=True)
     return parser
 
 
 def at_least(findings: list[Finding], severity: str | None) -> list[Finding]:
+    from awsexplorer.model import Severity
+
     if severity is None:
         return findings
     limit = Severity(severity).rank
@@ -72,6 +77,10 @@ def at_least(findings: list[Finding], severity: str | None) -> list[Finding]:
 def write_csv(findings: list[Finding]) -> None:
     """Every cell through csv_cell: no control character, and no cell a spreadsheet would run
     as a formula (a resource named `=HYPERLINK(...)` starts with a quote)."""
+    import csv
+
+    from awsexplorer.inert import csv_cell
+
     writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for finding in findings:
@@ -80,7 +89,10 @@ def write_csv(findings: list[Finding]) -> None:
 
 
 def list_checks(output_format: str) -> int:
+    import csv
+
     from awsexplorer.checks.docs import catalog_rows
+    from awsexplorer.inert import csv_cell, inert, json_text
 
     rows = catalog_rows()
     if output_format == "json":
@@ -115,13 +127,12 @@ def one_account(result: Any, wanted: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    # A reader that leaves (`| head`) is handled once, by cli.main.
-    from rich.console import Console
-
+    # A reader that leaves (`| head`) is handled once, by cli.main (report.console too).
     from awsexplorer import snapshot
     from awsexplorer.checks import rejudge, settings_from_args
     from awsexplorer.cli import text as report
     from awsexplorer.errors import UserError
+    from awsexplorer.inert import inert, json_text
 
     if args.list_checks:
         return list_checks(args.format)
@@ -177,5 +188,5 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         write_csv(findings)
     else:
-        report.print_findings(Console(highlight=False), result, findings, production)
+        report.print_findings(report.console(), result, findings, production)
     return 0

@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from typing import Any
-
-from awsexplorer.inert import inert, json_text
-from awsexplorer.model.history import MAX_HOURS
 
 NAME = "history"
 TARGETED = True
@@ -35,9 +31,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("ref", metavar="REF", help="the resource's id, name or ARN")
     parser.add_argument(
         "--hours",
-        default=str(MAX_HOURS),
         metavar="N",
-        help=f"how far back to look (default and most: {MAX_HOURS}, CloudTrail's 90 days)",
+        help="how far back to look, in hours (default and most: CloudTrail's 90 days)",
     )
     parser.add_argument(
         "--all", action="store_true", help="read-only events too (Describe, List, Get...)"
@@ -50,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     # A reader that leaves (`| head`) is handled once, by cli.main.
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import UserError
-    from awsexplorer.model.history import parse_hours, shown, target_for_ref
+    from awsexplorer.inert import inert, json_text
+    from awsexplorer.model.history import MAX_HOURS, parse_hours, shown, target_for_ref
 
     if getattr(args, "demo", False):
         raise UserError(
@@ -58,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             "Run it against an account: awsexplorer history REF --profile NAME.",
         )
     try:
-        hours = parse_hours(args.hours, default=MAX_HOURS)
+        hours = parse_hours(args.hours or "", default=MAX_HOURS)
     except ValueError as exc:
         raise UserError(f"--hours {inert(args.hours, limit=40)}: {exc}.") from None
     config = scan_config_from_args(args)
@@ -102,6 +98,9 @@ async def _fetch(config: Any, region: str, names: tuple[str, ...], hours: float)
 def write_text(
     rows: list[Any], label: str, region: str, hours: float, with_reads: bool, fetched: int
 ) -> None:
+    from datetime import UTC, datetime
+
+    from awsexplorer.inert import inert
     from awsexplorer.model.history import age
 
     out = sys.stdout

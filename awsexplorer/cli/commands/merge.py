@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from awsexplorer.inert import inert
-
 NAME = "merge"
 
 
@@ -41,6 +39,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
+    from awsexplorer.inert import inert
     from awsexplorer.model import AccountStatus
     from awsexplorer.model.accounts import AccountsOverlap, merge
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 NAME = "permissions"
@@ -95,6 +94,8 @@ def all_actions() -> list[str]:
 
 def render_markdown() -> str:
     """docs/permissions.md, generated from the collectors (a test keeps the file current)."""
+    import json
+
     from awsexplorer.model.calls import ON_DEMAND_CALLS, RUNNER_CALLS
     from awsexplorer.scan.collectors import all_collectors
 
@@ -163,6 +164,8 @@ def render_markdown() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import json
+
     if args.org:
         document = {
             "scanning_account": organization_policy(),

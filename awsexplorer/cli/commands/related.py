@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from awsexplorer.inert import inert, json_text
-
 NAME = "related"
 
 
@@ -39,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     # A reader that leaves (`| head`) is handled once, by cli.main.
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
+    from awsexplorer.inert import json_text
     from awsexplorer.model.relationships import answer, build
 
     result = snapshot.read(args.snapshot)
@@ -61,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_text(found: dict[str, Any], index: Any) -> None:
+    from awsexplorer.inert import inert
+
     out = sys.stdout
     resource = index.get(found["resource"])
     out.write(f"{inert(found['resource'])}")

@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awsexplorer.inert import inert
-
 if TYPE_CHECKING:  # rich and asyncio load when a scan runs, not for every command's start
     from rich.console import Console
     from rich.text import Text
@@ -98,7 +96,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="worker processes the accounts are spread over (default: from 8 accounts on, one "
         "per core; else 1: this process only)",
     )
-    from awsexplorer.config import add_arguments
+    from awsexplorer.config_flags import add_arguments
 
     add_arguments(parser, sub=True)
     return parser
@@ -201,9 +199,11 @@ def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
 
 
 def retry_line(event: Any) -> Text:
+    """One stderr line per retry (a CallRetrying event), as it goes out."""
     from rich.text import Text
 
-    """One stderr line per retry (a CallRetrying event), as it goes out."""
+    from awsexplorer.inert import inert
+
     return Text(
         f"retrying {inert(event.service)}:{inert(event.operation)} in {inert(event.region)} "
         f"(attempt {event.attempt} of {event.max_attempts}, after {inert(event.reason)})",
@@ -212,13 +212,13 @@ def retry_line(event: Any) -> Text:
 
 
 async def _scan(config: Any, console: Console | None) -> Any:
-    from rich.console import Console
-
+    from awsexplorer.cli import text as report
+    from awsexplorer.inert import inert
     from awsexplorer.scan.events import CallRetrying, RegionProgress, ScanStarted
     from awsexplorer.scan.runner import scan
 
     if console is None:
-        plain = Console(stderr=True, highlight=False)
+        plain = report.console(stderr=True)
 
         def on_retry(event: Any) -> None:
             if isinstance(event, CallRetrying):
@@ -255,7 +255,6 @@ async def _scan(config: Any, console: Console | None) -> Any:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from rich.console import Console
     from rich.text import Text
 
     from awsexplorer import snapshot
@@ -263,6 +262,7 @@ def run(args: argparse.Namespace) -> int:
     from awsexplorer.cli import text as report
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import EXIT_OK, EXIT_PARTIAL
+    from awsexplorer.inert import inert
 
     settings = settings_from_args(args)  # a bad config file fails here, before the scan
     to_stdout = args.output is not None and str(args.output) == "-"
@@ -273,7 +273,7 @@ def run(args: argparse.Namespace) -> int:
         from awsexplorer.demo import demo_config
 
         config = demo_config(config.regions)
-    err = Console(stderr=True, highlight=False)
+    err = report.console(stderr=True)
     if many_accounts(args):
         if args.demo:
             from awsexplorer.errors import UserError
@@ -290,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(snapshot.dumps(result))
     if args.format == "text":
         # With the snapshot on standard output, the summary goes to standard error.
-        console = err if to_stdout else Console(highlight=False)
+        console = err if to_stdout else report.console()
         report.print_summary(console, result)
         if many_accounts(args):
             from awsexplorer.model.accounts import production_ids
@@ -301,10 +301,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_accounts(console: Console, result: Any, production: frozenset[str] = frozenset()) -> None:
-    from rich.text import Text
-
     """One line per account: id, PROD for a production one, name, OU path, status, resources,
     and a failed one's reason."""
+    from rich.text import Text
+
+    from awsexplorer.inert import inert
+
     counts: dict[str, int] = {}
     for resource in result.resources:
         counts[resource.account_id or ""] = counts.get(resource.account_id or "", 0) + 1

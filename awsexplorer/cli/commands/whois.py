@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from awsexplorer.inert import inert, json_text
-
 NAME = "whois"
 
 
@@ -45,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     # A reader that leaves (`| head`) is handled once, by cli.main.
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
+    from awsexplorer.inert import json_text
     from awsexplorer.model.whois import MAX_ANSWERS, NotAnAddress, WhoisIndex, parse
 
     try:
@@ -71,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_text(asked: str, owners: list[Any], resources: dict[str, Any]) -> None:
+    from awsexplorer.inert import inert
+
     out = sys.stdout
     if not owners:
         out.write(

@@ -1,0 +1,42 @@
+"""Choices the parser offers that are facts of the model (the severities), read from the model
+only when argparse checks a value against them or shows them (`findings --help`): building the
+parser, which every start does (`awsexplorer --help` too), does not load the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+
+class ModelChoices(Sequence[str]):
+    """A sequence of strings computed on first use."""
+
+    def __init__(self, values: Callable[[], Iterable[str]]) -> None:
+        self._values = values
+        self._loaded: tuple[str, ...] | None = None
+
+    def _all(self) -> tuple[str, ...]:
+        if self._loaded is None:
+            self._loaded = tuple(self._values())
+        return self._loaded
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+
+def _severities() -> list[str]:
+    from awsexplorer.model import Severity
+
+    return [s.value for s in Severity]
+
+
+# critical, high, medium, low, info: worst first (model/findings.py's Severity).
+SEVERITIES = ModelChoices(_severities)
