@@ -318,9 +318,7 @@ class Scanner:
                 )
                 for region in [GLOBAL_REGION, *plan.enabled]
             }
-            await asyncio.gather(
-                *(self._run_one(collector, ctx_by_region[region]) for collector, region in jobs)
-            )
+            await self._start_and_wait(jobs, ctx_by_region)
 
         # Resources without the stack tag, named by a stack's resource list (ListStackResources).
         mark_stack_resources(self._resources)
@@ -344,6 +342,30 @@ class Scanner:
         )
         self._emit(ScanFinished(result))
         return result
+
+    async def _start_and_wait(
+        self, jobs: list[tuple[Collector, str]], ctx_by_region: dict[str, CollectContext]
+    ) -> None:
+        """Start the jobs one loop turn apart, in order, then wait for them all.
+
+        A task's first step runs until its first real wait, and for most jobs that step builds
+        a client (a few ms of CPU each, ~700 in a 17-region scan). Gathered all at once, every
+        first step runs in one loop turn before the loop polls a socket: the first collector
+        request left only once all the clients were built (seconds of CPU), while the server
+        and the network sat idle. One turn apart, the requests of the first jobs are on the
+        wire while the later jobs build their clients, and their answers are read in between.
+        """
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            for collector, region in jobs:
+                tasks.append(asyncio.create_task(self._run_one(collector, ctx_by_region[region])))
+                await asyncio.sleep(0)
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
 
     async def _run_one(self, collector: Collector, ctx: CollectContext) -> None:
         token = CURRENT_CALLER.set(collector.name)  # the calls it sends are recorded as its own
