@@ -21,6 +21,7 @@ Summaries hold strings from the snapshots as they are: every output layer makes 
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import operator
@@ -29,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import translate
+from itertools import repeat
 from typing import Any
 
 from awsexplorer.model import kinds
@@ -552,8 +554,7 @@ def diff(old: ScanResult, new: ScanResult, *, include_volatile: bool = False) ->
     return _paused(
         old,
         new,
-        {r.arn: r for r in old.resources},
-        {r.arn: r for r in new.resources},
+        *differing({r.arn: r for r in old.resources}, {r.arn: r for r in new.resources}),
         _same,
         _itself,
         _itself,
@@ -576,8 +577,9 @@ def diff_documents(
     return _paused(
         old,
         new,
-        {str(r["arn"]): r for r in old_resources},
-        {str(r["arn"]): r for r in new_resources},
+        *differing(
+            {str(r["arn"]): r for r in old_resources}, {str(r["arn"]): r for r in new_resources}
+        ),
         operator.eq,
         build,
         build,
@@ -585,33 +587,49 @@ def diff_documents(
     )
 
 
+Pair = tuple[Any, Any]
+
+
+def differing(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[list[Pair], list[Any], list[Any]]:
+    """(old, new) of each ARN in both whose items are not equal, in `after`'s order; the items
+    only in `after`, in its order; those only in `before`, in its order."""
+    pairs = []
+    added = []
+    for arn, now in after.items():
+        was = before.get(arn, _ABSENT)
+        if was is _ABSENT:
+            added.append(now)
+        elif was is not now and was != now:
+            pairs.append((was, now))
+    removed = [item for arn, item in before.items() if arn not in after]
+    return pairs, added, removed
+
+
 def diff_items(
     old: ScanResult,
     new: ScanResult,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
+    pairs: list[Pair],
+    added: list[Any],
+    removed: list[Any],
     parse_old: Callable[[list[bytes]], list[Mapping[str, Any]]],
     parse_new: Callable[[list[bytes]], list[Mapping[str, Any]]],
     build: Callable[[Mapping[str, Any]], Resource],
     *,
     include_volatile: bool = False,
 ) -> ScanDiff:
-    """The same, from each snapshot's resources by ARN, each either its document or its
-    snapshot line (bytes, one compact JSON object: snapshot.dumps): two equal lines are the same
-    resource, unparsed; the lines of every other pair, and of the added and removed, are parsed
-    in one batch per file (`parse_old`, `parse_new`: lines in, documents out, in order) and
-    compared as documents, as diff_documents does. So two 100,000-resource snapshots that differ
-    in 1 % of their lines parse 1 % of them."""
-    old_lines: list[bytes] = []
-    new_lines: list[bytes] = []
-    for arn, now in after.items():
-        was = before.get(arn, _ABSENT)
-        if was is _ABSENT or was != now:
-            if type(now) is bytes:
-                new_lines.append(now)
-            if type(was) is bytes:
-                old_lines.append(was)
-    old_lines += [line for arn, line in before.items() if type(line) is bytes and arn not in after]
+    """The same, from what differs between the snapshots' resources (`differing`, or
+    snapshot.differing_lines): each item either its document or its snapshot line (bytes, one
+    compact JSON object: snapshot.dumps). Two equal lines are the same resource, unparsed (the
+    caller leaves them out); the lines here are parsed in one batch per file (`parse_old`,
+    `parse_new`: lines in, documents out, in order) and compared as documents, as
+    diff_documents does. So two 100,000-resource snapshots that differ in 1 % of their lines
+    parse 1 % of them."""
+    old_lines = [was for was, _ in pairs if type(was) is bytes]
+    old_lines += [item for item in removed if type(item) is bytes]
+    new_lines = [now for _, now in pairs if type(now) is bytes]
+    new_lines += [item for item in added if type(item) is bytes]
     # Each line's document by the line object's id (the lines live as long as this call).
     parsed: dict[int, Any] = dict(zip(map(id, old_lines), parse_old(old_lines), strict=True))
     parsed.update(zip(map(id, new_lines), parse_new(new_lines), strict=True))
@@ -628,8 +646,9 @@ def diff_items(
     return _paused(
         old,
         new,
-        before,
-        after,
+        pairs,
+        added,
+        removed,
         same,
         lambda item: build(document(item)),
         lambda item: build(document(item)),
@@ -657,23 +676,33 @@ def moved_by_itself(was: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
         if key != "attributes" and was.get(key, _ABSENT) != now.get(key, _ABSENT):
             return False
     old_attrs, new_attrs = _completed(rtype, old_attrs), _completed(rtype, new_attrs)
-    for key in old_attrs.keys() | new_attrs.keys():
-        if old_attrs.get(key, _ABSENT) == new_attrs.get(key, _ABSENT):
-            continue
-        path = f"attributes.{key}"
-        if not (is_volatile(rtype, path) or is_consequential(rtype, path)):
-            return False
-    return True
+    moved = [
+        key
+        for key in old_attrs.keys() | new_attrs.keys()
+        if old_attrs.get(key, _ABSENT) != new_attrs.get(key, _ABSENT)
+    ]
+    return all(map(_drops_alone, repeat(rtype), moved))
+
+
+@functools.lru_cache(maxsize=4096)
+def _drops_alone(rtype: str, key: str) -> bool:
+    """Whether `compare` drops every change under attribute `key` of this type without
+    `include_volatile` (the same few pairs over and over: a large diff asks thousands of times)."""
+    path = f"attributes.{key}"
+    return is_volatile(rtype, path) or is_consequential(rtype, path)
 
 
 def _completed(rtype: str, attrs: dict[str, Any]) -> dict[str, Any]:
     """The attributes as kinds.complete leaves them (on a copy)."""
     legacy = kinds.LEGACY.get(rtype)
-    if not legacy or all(name in attrs for name in legacy):
+    if not legacy:
+        return attrs
+    missing = legacy.keys() - attrs.keys()
+    if not missing:
         return attrs
     attrs = dict(attrs)
-    for name, rule in legacy.items():
-        if name not in attrs:
+    for name, rule in legacy.items():  # in the rules' order, as complete fills them
+        if name in missing:
             value = rule(attrs)
             if value is not None:
                 attrs[name] = value
@@ -710,19 +739,19 @@ def _paused(*args: Any) -> ScanDiff:
 def _diff(
     old: ScanResult,
     new: ScanResult,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
+    pairs: list[Pair],
+    added: list[Any],
+    removed: list[Any],
     same: Callable[[Any, Any], bool],
     build_old: Callable[[Any], Resource],
     build_new: Callable[[Any], Resource],
     include_volatile: bool,
 ) -> ScanDiff:
     result = ScanDiff(old_finished_at=old.finished_at, new_finished_at=new.finished_at)
-    result.added = sorted((build_new(r) for a, r in after.items() if a not in before), key=_order)
-    result.removed = sorted((build_old(r) for a, r in before.items() if a not in after), key=_order)
-    for arn, now in after.items():
-        was = before.get(arn)
-        if was is None or same(was, now):
+    result.added = sorted(map(build_new, added), key=_order)
+    result.removed = sorted(map(build_old, removed), key=_order)
+    for was, now in pairs:
+        if same(was, now):
             continue
         was_built, now_built = build_old(was), build_new(now)
         changes = compare(was_built, now_built, include_volatile=include_volatile)

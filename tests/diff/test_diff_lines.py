@@ -206,3 +206,39 @@ def test_cancel_equal_takes_the_last_equal_item_and_keeps_order() -> None:
     assert cancel_equal([], ["a"]) == ([], ["a"])
     items = [copy.copy(f) for f in _twin_findings(Severity.MEDIUM)]
     assert cancel_equal(items, items[:1]) == (items[1:], [])
+
+
+@pytest.mark.parametrize("chunk", [200, 1 << 22])
+def test_the_lines_compared_in_place_are_the_generic_comparison(
+    files: dict[str, str], monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """snapshot.differing_lines (spans of the mapped files, read a chunk at a time) finds what
+    model.diff.differing finds on every line copied out by ARN, in the same order."""
+    from awsexplorer.model.diff import differing
+
+    monkeypatch.setattr(snapshot, "_CHUNK", chunk)
+    old, new = snapshot.read_lines(files["old"]), snapshot.read_lines(files["new"])
+    assert isinstance(old, snapshot.Lines) and isinstance(new, snapshot.Lines)
+    assert len(old.resources) == len(_pair()[0].resources)
+    assert snapshot.differing_lines(old, new) == differing(old.by_arn(), new.by_arn())
+    pairs, added, removed = snapshot.differing_lines(old, new)
+    assert added and removed and pairs  # every kind is in the pair
+    assert snapshot.differing_lines(old, old) == ([], [], [])
+    # Every line is one whole object, as the whole read has it.
+    whole = snapshot.read_document(files["new"])["resources"]
+    assert [json.loads(line) for line in new.by_arn().values()] == json.loads(json.dumps(whole))
+
+
+def test_a_byte_that_is_not_utf8_in_an_equal_line_reads_whole(
+    files: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The line comparison never parses equal lines, but the file is still checked as text, as
+    the whole reading checks it: the same one-line error."""
+    raw = Path(files["new"]).read_bytes()
+    at = raw.index(b'"arn":"') + len(b'"arn":"arn:aws')
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(raw[:at] + b"\xff" + raw[at + 1 :])
+    with pytest.raises(snapshot.SnapshotError, match="is not a text file"):
+        snapshot.read_lines(broken)
+    assert main(["diff", str(broken), str(broken)]) == 2
+    assert "is not a text file" in capsys.readouterr().err

@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from awsexplorer.inert import inert, json_text
-from awsexplorer.model import Severity
+from awsexplorer.cli.choices import SEVERITIES
 
 NAME = "diff"
 EXIT_NEW_FINDING = 1
@@ -36,8 +35,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
     parser.add_argument(
         "--fail-on",
-        choices=[s.value for s in Severity],
-        default=Severity.HIGH.value,
+        choices=SEVERITIES,
+        default="high",
         metavar="SEVERITY",
         help="exit 1 when a new finding of this severity or worse appears "
         "(critical, high, medium, low, info; default: high)",
@@ -59,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _exit_code(found: Any, fail_on: str) -> int:
+    from awsexplorer.model import Severity
+
     if found is None:
         return 0
     worst = found.worst_new()
@@ -67,6 +68,7 @@ def _exit_code(found: Any, fail_on: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
+    from awsexplorer.inert import json_text
 
     # Each file's resources and findings as lines: only the lines that differ are parsed and
     # checked (model/diff.py diff_items). A file in an earlier layout is read whole; a line
@@ -89,8 +91,10 @@ def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
     from awsexplorer import snapshot
     from awsexplorer.errors import UserError
     from awsexplorer.model import Resource
-    from awsexplorer.model.diff import cancel_equal, diff_items
+    from awsexplorer.model.diff import cancel_equal, diff_items, differing
     from awsexplorer.model.kinds import complete
+
+    both = isinstance(old_read, snapshot.Lines) and isinstance(new_read, snapshot.Lines)
 
     def parts(read: Any, findings: list[bytes]) -> tuple[dict[str, Any], Any, Any]:
         """(document with the findings the match needs, resources by ARN, line parser)."""
@@ -98,12 +102,11 @@ def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
             return read, {str(r["arn"]): r for r in read["resources"]}, None
         document = dict(read.document)
         document["findings"] = read.finding_documents(findings)
-        both = isinstance(old_read, snapshot.Lines) and isinstance(new_read, snapshot.Lines)
-        return document, read.resources if both else read.by_arn(), read.resource_documents
+        return document, None if both else read.by_arn(), read.resource_documents
 
     old_findings = getattr(old_read, "findings", [])
     new_findings = getattr(new_read, "findings", [])
-    if isinstance(old_read, snapshot.Lines) and isinstance(new_read, snapshot.Lines):
+    if both:
         # Equal lines are equal findings: matched here, unparsed (model/diff.py).
         old_findings, new_findings = cancel_equal(old_findings, new_findings)
     old_doc, before, parse_old = parts(old_read, old_findings)
@@ -116,11 +119,12 @@ def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
             f"{args.old} is account {old.account.id} and {args.new} is account "
             f"{new.account.id}: diff two snapshots of the same account."
         )
+    # Both in lines: compared where they lie in the files (snapshot.differing_lines).
+    found = snapshot.differing_lines(old_read, new_read) if both else differing(before, after)
     return diff_items(
         old,
         new,
-        before,
-        after,
+        *found,
         parse_old or _never,
         parse_new or _never,
         lambda data: complete(Resource.from_dict(dict(data))),
@@ -136,6 +140,7 @@ def _never(lines: list[bytes]) -> list[Any]:
 
 def text_lines(found: Any, old_name: str, new_name: str) -> list[str]:
     """The text report; every string from a snapshot made inert."""
+    from awsexplorer.inert import inert
     from awsexplorer.model.diff import label, readable_lines
 
     lines = [
