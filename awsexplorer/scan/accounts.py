@@ -276,11 +276,30 @@ class AccountUnreachable(Exception):
         self.reason = reason
 
 
-async def assumed_session(config: ScanConfig, target: Target) -> AioSession:
+def sharing(session: AioSession, machinery: AioSession | None) -> AioSession:
+    """`session`, building its clients from `machinery`'s data loader and event emitter: the
+    service models, endpoint rule sets and client classes (scan/session.py shares them between
+    one session's clients) are then parsed and built once per process, not once per account.
+    Without it every account's session re-read every service's JSON model: the largest single
+    cost in the profile of a 5-account scan (benchmarks/accounts_bench.py). Credentials and
+    configuration stay the session's own; a profile with its own data_path keeps its own."""
+    if machinery is None or session is machinery:
+        return session
+    if session.get_config_variable("data_path") != machinery.get_config_variable("data_path"):
+        return session
+    session.register_component("data_loader", machinery.get_component("data_loader"))
+    session.register_component("event_emitter", machinery.get_component("event_emitter"))
+    return session
+
+
+async def assumed_session(
+    config: ScanConfig, target: Target, machinery: AioSession | None = None
+) -> AioSession:
     """A session whose credentials are `target.role_arn` assumed with the caller's credentials,
-    refreshed before they expire as botocore refreshes an assume-role profile's."""
+    refreshed before they expire as botocore refreshes an assume-role profile's. With
+    `machinery`, its clients (and the AssumeRole client's) share that session's (`sharing`)."""
     assert target.role_arn is not None
-    base = make_session(config)
+    base = sharing(make_session(config), machinery)
     home = home_region(base, config)
 
     async def fetch() -> dict[str, str]:
@@ -318,7 +337,7 @@ async def assumed_session(config: ScanConfig, target: Target) -> AioSession:
     credentials = AioRefreshableCredentials.create_from_metadata(
         metadata, refresh_using=fetch, method="assume-role"
     )
-    session = AioSession()
+    session = sharing(AioSession(), machinery)
     session._credentials = credentials
     return session
 
@@ -355,21 +374,26 @@ EventSink = Callable[[Any], None]
 
 
 async def scan_target(
-    config: ScanConfig, target: Target, on_event: EventSink | None = None
+    config: ScanConfig,
+    target: Target,
+    on_event: EventSink | None = None,
+    machinery: AioSession | None = None,
 ) -> ScanResult:
     """Scan one account; never raises for that account's own trouble (credentials, a role that
-    cannot be assumed): that is a failed account with its reason and fix."""
+    cannot be assumed): that is a failed account with its reason and fix. `machinery`: the
+    session whose client machinery every account of this process shares (`sharing`)."""
     from awsexplorer.scan.runner import Scanner, utc_now
 
     started_at = utc_now()
     account_config = replace(config, profile=target.profile)
     try:
-        session = None
         if target.role_arn:
-            session = await assumed_session(config, target)
+            session = await assumed_session(config, target, machinery)
             account_config = replace(
                 config, profile=None, home_region=home_region(make_session(config), config)
             )
+        else:
+            session = sharing(make_session(account_config), machinery)
         result = await Scanner(account_config, on_event, session=session).run()
     except AccountUnreachable as exc:
         return _failed(target, exc.reason, started_at)
@@ -393,12 +417,29 @@ async def scan_targets(
 ) -> list[ScanResult]:
     """Every target, at most `concurrency` accounts at once, in this process."""
     limit = asyncio.Semaphore(max(1, concurrency))
+    machinery = AioSession()
 
     async def one(target: Target) -> ScanResult:
         async with limit:
-            return await scan_target(config, target, on_event)
+            return await scan_target(config, target, on_event, machinery)
 
     return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+# An account's own bound on calls in flight never goes below this (its per-(service, region)
+# bound, ScanConfig.per_service_region, is 8).
+MIN_ACCOUNT_IN_FLIGHT = 8
+
+
+def account_share(config: ScanConfig, at_once: int) -> ScanConfig:
+    """`config` for one of `at_once` accounts scanned at the same time (in every process): the
+    scan's bound in total (config.max_in_flight) split between them, so that it bounds the
+    whole scan, not each account. Unsplit, 4 accounts at once in each of 2 processes put up to
+    8 x 128 calls in flight: measured on one moto server (4 members x 3 regions), 452 in flight
+    at the peak, 441 read timeouts and a partial scan, where the same scan one account at a time
+    peaks at ~50."""
+    share = max(MIN_ACCOUNT_IN_FLIGHT, config.max_in_flight // max(1, at_once))
+    return replace(config, max_in_flight=min(config.max_in_flight, share))
 
 
 def _scan_group(config: ScanConfig, targets: list[Target], concurrency: int) -> list[ScanResult]:
@@ -440,7 +481,10 @@ async def scan_accounts(
     targets = list(targets)
     if not targets:
         raise UserError("No account to scan.", "Check --accounts/--exclude and --shard.")
-    if processes <= 1 or len(targets) == 1:
+    processes = max(1, min(processes, len(targets)))
+    at_once = processes * min(max(1, concurrency), -(-len(targets) // processes))
+    config = account_share(config, at_once)
+    if processes == 1:
         parts = await scan_targets(config, targets, on_event, concurrency)
     else:
         groups = [targets[n::processes] for n in range(processes)]
@@ -484,12 +528,14 @@ async def scan_choice(
     targets = await choice_targets(config, choice)
     if not targets:
         raise UserError("No account to scan.", "Check --accounts and --exclude.")
+    config = account_share(config, min(max(1, concurrency), len(targets)))
     limit = asyncio.Semaphore(max(1, concurrency))
     parts: list[ScanResult] = []
+    machinery = AioSession()
 
     async def one(target: Target) -> None:
         async with limit:
-            part = await scan_target(config, target, None)
+            part = await scan_target(config, target, None, machinery)
         parts.append(part)
         on_event(AccountScanned(part, len(parts), len(targets)))
 
