@@ -46,7 +46,10 @@ def _start_server() -> str:
         raise UserError(
             "The demo needs the demo extra.", "pip install 'awsexplorer[demo]'"
         ) from None
+    from awsexplorer.demo._moto_cache import cache_moto_lookups
+
     _quiet_request_log()
+    cache_moto_lookups()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
