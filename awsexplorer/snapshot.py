@@ -883,7 +883,8 @@ def differing_lines(
             added.append(new_text[span])
         else:
             pairs.append((old_text[old_span], new_text[span]))
-    removed = [old_text[span] for arn, span in before.items() if arn not in after]
+    gone = map(operator.not_, map(after.__contains__, before))
+    removed = list(map(old_text.__getitem__, compress(before.values(), gone)))
     return pairs, added, removed
 
 
