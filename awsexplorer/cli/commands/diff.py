@@ -120,11 +120,16 @@ def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
             f"{new.account.id}: diff two snapshots of the same account."
         )
     # Both in lines: compared where they lie in the files (snapshot.differing_lines).
-    found = snapshot.differing_lines(old_read, new_read) if both else differing(before, after)
+    if both:
+        pairs, added, removed = snapshot.differing_lines(old_read, new_read)
+    else:
+        pairs, added, removed = differing(before, after)
     return diff_items(
         old,
         new,
-        *found,
+        pairs,
+        added,
+        removed,
         parse_old or _never,
         parse_new or _never,
         lambda data: complete(Resource.from_dict(dict(data))),
