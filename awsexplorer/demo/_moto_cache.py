@@ -21,12 +21,12 @@ def cache_moto_lookups() -> None:
     if getattr(backends, "_awsexplorer_cached", False):
         return
     modules = tuple(backends.list_of_moto_modules())
-    backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
-    uncached = responses.method_names_from_class
+    backends.list_of_moto_modules = lambda: modules
+    uncached = responses.method_names_from_class  # type: ignore[attr-defined]
 
     @functools.cache
     def method_names(clazz: Any) -> frozenset[str]:
         return frozenset(uncached(clazz))
 
-    responses.method_names_from_class = method_names  # type: ignore[assignment]
+    responses.method_names_from_class = method_names  # type: ignore[attr-defined,assignment]
     backends._awsexplorer_cached = True  # type: ignore[attr-defined]
