@@ -256,7 +256,9 @@ class AwsExplorerApp(App[int]):
                 # judged again with the user's, which the views (IAM: dormant, stale) use too.
                 note = rejudge(result, self.options.settings)
                 self.state.load(result)
-            self._build_relations()
+            # After the first frame: the worker holds the GIL for most of its run, which
+            # would otherwise share out the first paint's CPU with it (issue 18).
+            self.call_after_refresh(self._build_relations)
         except UserError as exc:
             self.push_screen(
                 ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
