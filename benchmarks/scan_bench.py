@@ -3,6 +3,7 @@
     python benchmarks/scan_bench.py                       # 17 regions x 1 unit, 50 ms latency
     python benchmarks/scan_bench.py --regions 4 --units 3 --latency 0.02
     python benchmarks/scan_bench.py --latency matrix         # per-region round trips from eu-west-1
+    python benchmarks/scan_bench.py --runs 3                 # three consecutive awsexplorer runs
 
 Starts a moto server in its own process on 127.0.0.1 and a latency proxy (its own process) in
 front of it, seeds K regions x M units plus IAM principals and buckets, then runs, one after
@@ -15,8 +16,14 @@ Requests are counted at the proxy. Then three limits on the tool's own request c
   largest is the limit no amount of concurrency beats. Printed call by call;
 - server-bound: requests / the server's maximum throughput (the tool's own recorded requests
   replayed straight at moto by 32 concurrent aiohttp connections);
-- client-bound: requests x the sequential scanner's CPU seconds per request (botocore's
-  signing and parsing, which every Python client pays).
+- machine-bound: the CPU the scan made the machine spend (its own, moto's and the proxy's
+  while it ran, from /proc) over the cores: on a small machine all three share them.
+  (requests x the sequential scanner's CPU per request, the "client-bound" of earlier
+  sessions, is printed for reference; it is not one of #18's limits.)
+
+--runs N measures awsexplorer N times one after the other after the warm-up (the baselines,
+the trace and the throughput replay once) and prints each run's ratios, and how many of the
+runs meet each target.
 
 Everything stays on 127.0.0.1; every child has a timeout; the script stops by itself.
 """
