@@ -1,19 +1,17 @@
 """Fixtures for the resilience tests: one seeded account, its fault-free scan, and the proxy.
 
-The account is seeded once per module on the shared moto server (reset first), and scanned once
-without faults: every faulty scan is compared with that one.
+The account is seeded once per module on the shared moto server (tests/scan/seeding.py's `seeding`:
+the environment scrub, a moto reset and the client factory), and scanned once without faults:
+every faulty scan is compared with that one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 
 from awsexplorer.config import ScanConfig
@@ -22,8 +20,7 @@ from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.collectors.base import Collector
 from awsexplorer.scan.runner import Scanner
 from resilience.fault_proxy import FaultProxy
-
-TEST_KEY = "testing"  # as in tests/conftest.py
+from tests.scan.seeding import Client, scan_config, seeding
 
 REGIONS = ("us-east-1", "eu-west-1")
 # Small timeouts and few attempts: a fault must cost seconds, never minutes.
@@ -63,16 +60,7 @@ class Account:
     baseline: ScanResult  # the fault-free scan
 
 
-def _seed(url: str) -> None:
-    def client(service: str, region: str) -> Any:
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=url,
-            aws_access_key_id=TEST_KEY,
-            aws_secret_access_key=TEST_KEY,
-        )
-
+def _seed(client: Client) -> None:
     iam = client("iam", "us-east-1")
     iam.create_user(UserName="alice")
     for region in REGIONS:
@@ -97,32 +85,15 @@ def _seed(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def account(moto_server: str) -> Iterator[Account]:
-    with pytest.MonkeyPatch.context() as mp:
-        for name in list(os.environ):
-            if name.startswith("AWS_"):
-                mp.delenv(name)
-        mp.setenv("AWS_CONFIG_FILE", os.devnull)
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=120).close()  # generous: a busy machine
-        _seed(moto_server)
+    with seeding(moto_server) as client:
+        _seed(client)
         baseline = run_scan(config_for(moto_server))
     assert baseline.complete, [e for r in baseline.regions for e in r.errors]
     yield Account(moto_server, baseline)
 
 
 def config_for(url: str, **overrides: Any) -> ScanConfig:
-    settings: dict[str, Any] = {
-        "endpoint_url": url,
-        "access_key": TEST_KEY,
-        "secret_key": TEST_KEY,
-        "home_region": "us-east-1",
-        "regions": REGIONS,
-        **FAST,
-    }
-    settings.update(overrides)
-    return ScanConfig(**settings)
+    return scan_config(url, REGIONS, **{**FAST, **overrides})
 
 
 @pytest.fixture
