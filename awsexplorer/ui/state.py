@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 from typing import assert_never
 
 from awsexplorer.model import (
@@ -30,7 +30,7 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.diff import ResourceChange, ScanDiff, changes_by_arn, diff
-from awsexplorer.model.kinds import is_catch_all, kind_of
+from awsexplorer.model.kinds import CATCH_ALL, is_catch_all, kind_of
 from awsexplorer.model.relationships import RelationIndex
 from awsexplorer.model.relationships import build as build_relations
 from awsexplorer.model.whois import WhoisIndex
@@ -48,6 +48,8 @@ from awsexplorer.scan.events import (
 OTHER_TAGGED = "Other (tagged)"
 NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
 _ARN = attrgetter("arn")
+_ATTRIBUTES = attrgetter("attributes")
+_CATCH_ALL = methodcaller("get", CATCH_ALL)
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
 MAX_DEFAULT_RESOURCES = 64
 
@@ -264,14 +266,21 @@ class ExplorerState:
         self.findings = sorted(findings, key=lambda f: (rank[f.severity], f.check, f.resource))
         by_arn: dict[str, list[Finding]] = defaultdict(list)
         self._account_level = []
+        # account_findings() for the resources listed now, in the same pass (the root's detail
+        # asks for it in the first frame; 200,000 findings at 1,000,000 resources).
+        own: list[Finding] = []
+        listed = self._resources
         for finding in self.findings:
             if finding.account_level:  # shown on the account, not on the root user
                 self._account_level.append(finding)
+                own.append(finding)
             else:
                 by_arn[finding.resource].append(finding)
+                if finding.resource not in listed:
+                    own.append(finding)
         self._findings_by_arn = dict(by_arn)
         self._rollup = None
-        self._account_findings = None
+        self._account_findings = own
         self._findings_at = None
         self._account_severities = None
 
@@ -405,7 +414,10 @@ class ExplorerState:
         by_region_type, by_account = self._by_region_type, self._by_account
         for (account, region, kind), items in groups.items():
             by_region_type[region][kind].update(zip(map(_ARN, items), items, strict=True))
-            if kind not in self._catch_all_types and any(map(is_catch_all, items)):
+            # The catch-all's flag, read at C speed (absent on nearly every resource), then
+            # checked exactly (`is True`) only where it is there at all.
+            flagged = any(map(_CATCH_ALL, map(_ATTRIBUTES, items)))
+            if flagged and kind not in self._catch_all_types and any(map(is_catch_all, items)):
                 self._catch_all_types.add(kind)
             if self._index_accounts:  # the tree's account level (see account_groups)
                 by_account.setdefault(account, {})[(region, kind)] = items
@@ -560,8 +572,8 @@ class ExplorerState:
             ):
                 ids[(resource.account_id, resource.id)] = arn
                 ids[(None, resource.id)] = arn
-        arn = ids.get((account_id, resource_id)) or ids.get((None, resource_id))
-        return self._resources.get(arn) if arn else None
+        found = ids.get((account_id, resource_id)) or ids.get((None, resource_id))
+        return self._resources.get(found) if found else None
 
     def resources(self) -> list[Resource]:
         return list(self._resources.values())

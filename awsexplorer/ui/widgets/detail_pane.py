@@ -95,9 +95,22 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.search = text
         self.refresh_detail()
 
+    def on_mount(self) -> None:
+        if self._unpainted:
+            self.refresh_detail()
+
+    _unpainted = False  # asked to paint before the body was composed
+
     def refresh_detail(self) -> None:
         self._shown_at = monotonic()
-        body = self.query_one(DetailBody)
+        bodies = self.query(DetailBody)
+        if not bodies:
+            # The screen can ask before this pane has composed its body (seen on the first
+            # frame of a 1,000,000-resource snapshot under load): painted once mounted.
+            self._unpainted = True
+            return
+        self._unpainted = False
+        body = bodies.first()
         renderable = self.renderable
         # A new height needs a layout of the whole screen (and a repaint of all of it); moving
         # between resources of one type usually keeps the height, so measure (as Textual would)
