@@ -116,13 +116,14 @@ async def first_frame(pilot: Any, tree: Any, started: float, timeout: float) -> 
 
 
 class Profiled:
-    """cProfile of the thread it is started on (the UI thread: Textual runs the app on the
+    """cProfile (CPU time of the thread, so that a loaded machine does not skew it) of the
+    thread it is started on (the UI thread: Textual runs the app on the
     benchmark's own event loop), written to DIR/NAME.prof on stop; nothing without a DIR.
     One profiler at a time per thread: stop it before KeyTimer profiles keys."""
 
     def __init__(self, directory: Path | None, name: str) -> None:
         self.path = directory / f"{name}.prof" if directory is not None else None
-        self.profile = cProfile.Profile() if self.path is not None else None
+        self.profile = cProfile.Profile(time.thread_time) if self.path is not None else None
         if self.profile is not None:
             self.profile.enable()
 
@@ -158,7 +159,7 @@ class KeyTimer:
         name = label or key
         profile = None
         if self.profile_dir is not None:
-            profile = self._profiles.setdefault(name, cProfile.Profile())
+            profile = self._profiles.setdefault(name, cProfile.Profile(time.thread_time))
             profile.enable()
         t, c = time.perf_counter(), time.thread_time()
         await self.pilot.press(key)
