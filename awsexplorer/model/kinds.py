@@ -1748,7 +1748,8 @@ def state_of(resource: Resource) -> str | None:
 def dig(attributes: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     value: Any = attributes
     for key in path:
-        if not isinstance(value, Mapping):
+        # Snapshots hold plain dicts: the exact type test spares most calls the ABC check.
+        if type(value) is not dict and not isinstance(value, Mapping):
             return None
         value = value.get(key)
     return value
