@@ -56,9 +56,8 @@ MOTO_PLACES = frozenset(
 # reset: ~0.35 CPU s per region a test touches (a 17-region scan: ~6 s), for images no test
 # reads (the scanner lists Owners=self; the tests' instances name ami-12c6146b, which moto runs
 # without the image, as the demo does). Off for the whole process (moto reads it when it creates a
-# backend, in the server's thread); on again only where a test looks public images up.
+# backend, in the server's thread).
 os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-DEFAULT_AMI_PLACES = frozenset({"diff/test_diff_moto.py"})  # describe_images(Owners=["amazon"])
 # Source-tree tools, not tests of behaviour.
 STATIC_MODULES = frozenset({"test_lint.py", "test_typing.py", "test_boundaries.py"})
 
@@ -157,14 +156,6 @@ def _unit_tests_stay_pure(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
             raise NotAUnitTest(f"{where} runs a Textual app: it is not a unit test")
 
         monkeypatch.setattr(app_module.App, "run_test", run_test)
-
-
-@pytest.fixture(autouse=True)
-def _moto_default_amis(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's public AMIs, for the tests that look them up (DEFAULT_AMI_PLACES)."""
-    module = request.node.path.resolve().relative_to(TESTS).as_posix()
-    if module in DEFAULT_AMI_PLACES:
-        monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "true")
 
 
 @pytest.fixture(autouse=True)
