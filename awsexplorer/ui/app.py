@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from time import monotonic
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -31,6 +32,7 @@ from textual.filter import Monochrome
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -60,6 +62,10 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT.value  # 130
 # Closing the terminal or `kill`: leave like `q` does, so the terminal is given back restored
 # (main screen, no mouse tracking) instead of dying in the alternate screen.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# While a scan streams in, the tree, header and detail are repainted at most this often: each
+# repaint re-renders the whole visible tree and the detail pane, and the demo's ~1,700 events
+# came in ~900 batches (issue 12: ~700 full frames, most of the TUI's CPU during the scan).
+REFRESH_INTERVAL = 0.5  # seconds
 
 # `:name` -> (module, class) of the secondary views, imported when first opened.
 VIEWS: dict[str, tuple[str, str, str]] = {
@@ -154,6 +160,10 @@ class AwsExplorerApp(App[int]):
         self._events = EventBuffer()
         self._account_parts: list[ScanResult] = []  # several accounts: those read so far
         self._scan_config: ScanConfig | None = None
+        # Regions scan events changed that the screen does not show yet (see _refresh_soon).
+        self._pending_regions: set[str] = set()
+        self._refresh_timer: Timer | None = None
+        self._refreshed_at = -REFRESH_INTERVAL
         self.analysing = False
         # CloudTrail history (`t`, `:changes`): the scanner's session on a background loop,
         # made on first use (scan/history.HistoryService; aiobotocore loads then, not here).
@@ -333,7 +343,30 @@ class AwsExplorerApp(App[int]):
             self._show_accounts_so_far()
             return
         if changed:
-            self._refresh_main(changed)
+            self._pending_regions |= changed
+            self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
+        """Show the regions events changed: now if the last repaint is REFRESH_INTERVAL old,
+        else once it is (one repaint for every batch in between). The state takes each event
+        at once; only the screen waits."""
+        if self._refresh_timer is not None:
+            return  # a repaint is due: it shows these regions too
+        wait = self._refreshed_at + REFRESH_INTERVAL - monotonic()
+        if wait <= 0:
+            self._flush_refresh()
+        else:
+            self._refresh_timer = self.set_timer(wait, self._flush_refresh)
+
+    def _flush_refresh(self) -> None:
+        """Show every region changed since the last repaint (the scan's end calls it too)."""
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+        regions, self._pending_regions = self._pending_regions, set()
+        self._refreshed_at = monotonic()
+        if regions:
+            self._refresh_main(regions)
             self._update_views()
 
     def _show_accounts_so_far(self) -> None:
@@ -385,6 +418,7 @@ class AwsExplorerApp(App[int]):
         if event.state is WorkerState.SUCCESS:
             if worker.name == "scan" and worker.result is not None:
                 self._apply_scan_events()
+                self._flush_refresh()  # the scan's last regions, without waiting
                 self.analysing = True
                 if self.options.accounts is not None:  # the merged accounts, as scanned
                     self._analyse(worker.result)
