@@ -13,11 +13,12 @@ import json
 import mmap
 import operator
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, filterfalse, repeat
+from itertools import chain, compress, filterfalse, repeat
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -698,22 +699,21 @@ class _NotLines(Exception):
 @dataclass(slots=True)
 class Lines:
     """A version 2 snapshot read for comparison: its document without resources and findings
-    (checked), the file's bytes (mapped, not copied), each resource's line as a span of them by
-    its ARN's UTF-8 bytes, and each finding's line, unparsed.
+    (checked), each resource's line (bytes, copied out of the file) by its ARN's UTF-8 bytes (an
+    ARN with an escape sends the file to the whole reading), and each finding's line, unparsed.
     `resource_documents(lines)` and `finding_documents(lines)` parse and check the lines the
     caller uses; a line that is not as documented raises LineDamaged (the caller then reads the
     file whole, see read_lines)."""
 
     source: str
     document: dict[str, Any]
-    buffer: bytes | mmap.mmap
-    resources: dict[bytes, slice]
+    resources: dict[bytes, bytes]
     findings: list[bytes]
     accounts: frozenset[str]
 
     def by_arn(self) -> dict[str, bytes]:
         """The resources' lines by ARN as text (`resources` is keyed by its UTF-8 bytes)."""
-        return {arn.decode(): self.buffer[span] for arn, span in self.resources.items()}
+        return dict(zip(map(bytes.decode, self.resources), self.resources.values(), strict=True))
 
     def resource_documents(self, lines: list[bytes]) -> list[dict[str, Any]]:
         """The documents of these resource lines (as `resources` holds them), in order, each
@@ -769,6 +769,9 @@ def read_lines(path: str | os.PathLike[str]) -> Lines | dict[str, Any]:
         return _lines(buffer, source)
     except (_NotLines, _Damaged, ValueError, UnicodeDecodeError):
         pass  # read whole: same answer, and the same one-line error for a damaged file
+    finally:
+        if isinstance(buffer, mmap.mmap):
+            buffer.close()  # Lines holds copies of what it uses
     return read_document(path)
 
 
@@ -789,6 +792,11 @@ def _check_utf8(buffer: bytes | mmap.mmap) -> None:
 # Between two resource lines: the `}` closing one, the separator, the `{"arn":"` opening the next.
 _RESOURCE_JOINT = b"}" + _RESOURCE_SEPARATOR
 _RESOURCES_CLOSE = b'\n ],\n "findings": '
+# A line's ARN: the text up to its first quote, with no escape (then its bytes are its UTF-8)
+# and no line break; an ARN that is not so stops the match, and the file is read whole.
+_ARN = rb'([^"\\\n]*)"'
+_FIRST_ARN = re.compile(re.escape(_ARN_OPEN) + _ARN)
+_NEXT_ARNS = re.compile(re.escape(_RESOURCE_JOINT) + _ARN)
 
 
 def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
@@ -800,7 +808,7 @@ def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
     close = buffer.find(_RESOURCES_CLOSE, first)  # compact lines hold no line break
     if close < 0:
         raise _NotLines
-    resources: dict[bytes, slice] = {}
+    resources: dict[bytes, bytes] = {}
     start = first
     while start < close:  # a few MB at a time, at a line's end
         end = close
@@ -808,8 +816,8 @@ def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
             end = buffer.rfind(_RESOURCE_JOINT, start, start + _CHUNK) + 1
             if end <= start:  # a line longer than a chunk: to its end
                 end = buffer.find(_RESOURCE_JOINT, start, close) + 1 or close
-        resources.update(_spans(buffer[start:end], start))
-        start = end + len(_RESOURCE_SEPARATOR) - len(_ARN_OPEN)
+        _add_lines(buffer[start:end], resources)
+        start = end + len(_LINE_SEPARATOR)
     header = buffer[: opening + _RESOURCES_OPEN.index(b"[") + 1]
     tail = buffer[close : close + len(_FINDINGS_AFTER)]
     findings: list[bytes] = []
@@ -834,34 +842,22 @@ def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
     accounts = frozenset(a["id"] for a in document["accounts"])
     if not accounts:
         raise _NotLines  # items without an account: read whole, to say so
-    return Lines(source, document, buffer, resources, findings, accounts)
+    return Lines(source, document, resources, findings, accounts)
 
 
-def _spans(text: bytes, offset: int) -> Iterator[tuple[bytes, slice]]:
-    """(ARN's bytes, the line's span in the file) of each whole resource line in `text`, which
-    starts at `offset`; _NotLines when a line is not as dumps writes it."""
-    pieces = text.split(_RESOURCE_JOINT)  # each line without its `}` and the next's `{"arn":"`
-    if (
-        not text.startswith(_ARN_OPEN)
-        or not text.endswith(b"}")
-        or text.count(b"\n") != len(pieces) - 1  # no line break but between lines
-    ):
+def _add_lines(text: bytes, resources: dict[bytes, bytes]) -> None:
+    """The whole resource lines in `text` into `resources` by their ARNs (an ARN twice keeps
+    its last line, as the whole reading does), at C speed (a chunk holds thousands of lines);
+    _NotLines when a line is not framed as dumps writes it."""
+    lines = text.split(_LINE_SEPARATOR)
+    first = _FIRST_ARN.match(text)
+    if first is None or not text.endswith(b"}"):
         raise _NotLines
-    lengths = list(map(len, pieces))
-    lengths[0] -= len(_ARN_OPEN)
-    lengths[-1] -= 1
-    # Each ARN up to its first quote; one with an escape (then its bytes are not its UTF-8)
-    # sends the file to the whole reading.
-    quotes = map(bytes.index, pieces[1:], repeat(b'"'))
-    arns = [pieces[0][len(_ARN_OPEN) : pieces[0].index(b'"', len(_ARN_OPEN))]]
-    arns += map(bytes.__getitem__, pieces[1:], map(slice, repeat(0), quotes))
-    if b"\\" in b"".join(arns):
+    found = [first[1], *_NEXT_ARNS.findall(text)]
+    # Every separator between `}` and `{"arn":"<ARN>"`, and no line break but in a separator.
+    if len(found) != len(lines) or text.count(b"\n") != len(lines) - 1:
         raise _NotLines
-    # Line n spans its own text plus the `{"arn":"` and `}` the split took from it.
-    step = len(_RESOURCE_JOINT)
-    starts = list(accumulate(map(step.__add__, lengths[:-1]), initial=offset))
-    ends = map(operator.add, starts, map((len(_ARN_OPEN) + 1).__add__, lengths))
-    return zip(arns, map(slice, starts, ends), strict=False)
+    resources.update(zip(found, lines, strict=True))
 
 
 def differing_lines(
@@ -869,26 +865,19 @@ def differing_lines(
 ) -> tuple[list[tuple[bytes, bytes]], list[bytes], list[bytes]]:
     """What model.diff.diff_items compares: (old line, new line) of each ARN in both whose lines
     differ, in NEW's order; the lines only in NEW, in its order; those only in OLD, in its
-    order. Equal lines are compared where they lie in the two files, never copied for good."""
+    order. Two lines are compared at C speed (map over both files' lines), unparsed."""
     before, after = old.resources, new.resources
-    old_text, new_text = old.buffer, new.buffer
-    arns = list(after)
-    spans = list(after.values())
-    was = list(map(before.get, arns, repeat(_NO_SPAN)))
-    same = map(operator.eq, map(old_text.__getitem__, was), map(new_text.__getitem__, spans))
+    was = list(map(before.get, after))  # None: no line in OLD
+    same = map(operator.eq, was, after.values())
     pairs = []
     added = []
-    for span, old_span in compress(zip(spans, was, strict=True), map(operator.not_, same)):
-        if old_span is _NO_SPAN:
-            added.append(new_text[span])
+    for old_line, line in compress(zip(was, after.values(), strict=True), map(operator.not_, same)):
+        if old_line is None:
+            added.append(line)
         else:
-            pairs.append((old_text[old_span], new_text[span]))
+            pairs.append((old_line, line))
     gone = map(operator.not_, map(after.__contains__, before))
-    removed = list(map(old_text.__getitem__, compress(before.values(), gone)))
-    return pairs, added, removed
-
-
-_NO_SPAN = slice(0, 0)  # no line: never equal to one
+    return pairs, added, list(compress(before.values(), gone))
 
 
 # -- one line per item: reading a large snapshot as a stream -------------------------------------

@@ -212,8 +212,8 @@ def test_cancel_equal_takes_the_last_equal_item_and_keeps_order() -> None:
 def test_the_lines_compared_in_place_are_the_generic_comparison(
     files: dict[str, str], monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    """snapshot.differing_lines (spans of the mapped files, read a chunk at a time) finds what
-    model.diff.differing finds on every line copied out by ARN, in the same order."""
+    """snapshot.differing_lines (the lines by ARN's bytes, read a chunk at a time, compared
+    unparsed) finds what model.diff.differing finds on every line by ARN, in the same order."""
     from awsexplorer.model.diff import differing
 
     monkeypatch.setattr(snapshot, "_CHUNK", chunk)
@@ -242,3 +242,51 @@ def test_a_byte_that_is_not_utf8_in_an_equal_line_reads_whole(
         snapshot.read_lines(broken)
     assert main(["diff", str(broken), str(broken)]) == 2
     assert "is not a text file" in capsys.readouterr().err
+
+
+def _edited(path: str, edit: Any, target: Path) -> str:
+    """A copy of the snapshot at `path` with its resource lines (each `  {"arn":...},`) edited."""
+    lines = Path(path).read_text().splitlines(keepends=True)
+    at = [n for n, line in enumerate(lines) if line.startswith('  {"arn":"')]
+    lines[at[0] : at[-1] + 1] = edit(lines[at[0] : at[-1] + 1])
+    target.write_text("".join(lines))
+    return str(target)
+
+
+def _framing_breaks(resources: list[str]) -> list[str]:
+    """A raw line break inside one resource line (still valid JSON, one object)."""
+    index = next(n for n, line in enumerate(resources) if literal.SG in line)
+    resources[index] = resources[index].replace(',"type":', ',\n"type":', 1)
+    return resources
+
+
+def _arn_twice(resources: list[str]) -> list[str]:
+    """The security group's line again at the end, renamed: two lines, one ARN."""
+    line = next(line for line in resources if literal.SG in line)
+    resources[-1] = resources[-1].rstrip("\n") + ",\n"
+    return [*resources, line.replace('"name":"web"', '"name":"web-2"').rstrip(",\n") + "\n"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "lines"), [(_framing_breaks, False), (_arn_twice, True)], ids=["break", "twice"]
+)
+def test_a_line_framed_otherwise_or_an_arn_twice_says_what_the_whole_reading_says(
+    files: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Any,
+    lines: bool,
+) -> None:
+    """A line break inside a line: the file is not in the layout, read whole. An ARN on two
+    lines: its last line counts, first place kept, as in the whole reading (and the full
+    comparison) where the later resource replaces the earlier one."""
+    edited = _edited(files["new"], edit, tmp_path / "edited.json")
+    assert isinstance(snapshot.read_lines(edited), snapshot.Lines) is lines
+    for old, new in ((files["old"], edited), (edited, files["old"])):
+        expected_json, expected_text = _expected(old, new)
+        (_, json_out), (_, text_out) = _outputs([old, new], capsys)
+        assert json_out == expected_json
+        assert text_out == "\n".join(expected_text) + "\n"
+    if lines:
+        found = json.loads(_outputs([files["new"], edited], capsys)[0][1])
+        assert [c["arn"] for c in found["changed"]] == [literal.SG]  # the renamed twin counts
