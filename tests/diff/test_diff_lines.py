@@ -204,6 +204,9 @@ def test_a_damaged_line_gets_the_whole_files_one_line_error(
 def test_cancel_equal_takes_the_last_equal_item_and_keeps_order() -> None:
     assert cancel_equal(["x", "y", "x", "z"], ["x", "w"]) == (["x", "y", "z"], ["w"])
     assert cancel_equal([], ["a"]) == ([], ["a"])
+    assert cancel_equal(["a", "b"], ["a", "b"]) == ([], [])  # nothing moved
+    assert cancel_equal(["a", "b", "c"], ["d", "c", "a"]) == (["b"], ["d"])  # none twice
+    assert cancel_equal(["a", "b"], ["b", "a", "a"]) == ([], ["a"])  # an item twice
     items = [copy.copy(f) for f in _twin_findings(Severity.MEDIUM)]
     assert cancel_equal(items, items[:1]) == (items[1:], [])
 
