@@ -699,21 +699,24 @@ class _NotLines(Exception):
 @dataclass(slots=True)
 class Lines:
     """A version 2 snapshot read for comparison: its document without resources and findings
-    (checked), each resource's line (bytes, copied out of the file) by its ARN's UTF-8 bytes (an
-    ARN with an escape sends the file to the whole reading), and each finding's line, unparsed.
+    (checked), each resource's line (bytes, copied out of the file, in its order) and each
+    finding's line, unparsed. How the resource lines are framed (each `{"arn":"<ARN>",...}`,
+    no escape in an ARN, no ARN twice, no line break inside a line) and that the file is
+    UTF-8 is what `lines_hold` checks: read_lines checks it, `awsexplorer diff` checks it in a
+    second process while it compares.
     `resource_documents(lines)` and `finding_documents(lines)` parse and check the lines the
     caller uses; a line that is not as documented raises LineDamaged (the caller then reads the
     file whole, see read_lines)."""
 
     source: str
     document: dict[str, Any]
-    resources: dict[bytes, bytes]
+    resources: list[bytes]
     findings: list[bytes]
     accounts: frozenset[str]
 
     def by_arn(self) -> dict[str, bytes]:
-        """The resources' lines by ARN as text (`resources` is keyed by its UTF-8 bytes)."""
-        return dict(zip(map(bytes.decode, self.resources), self.resources.values(), strict=True))
+        """The resources' lines by ARN as text."""
+        return dict(zip(map(bytes.decode, _arns(self.resources)), self.resources, strict=True))
 
     def resource_documents(self, lines: list[bytes]) -> list[dict[str, Any]]:
         """The documents of these resource lines (as `resources` holds them), in order, each
@@ -757,22 +760,64 @@ def read_lines(path: str | os.PathLike[str]) -> Lines | dict[str, Any]:
     """A snapshot read for `awsexplorer diff`: `Lines` when the file has the one-line-per-item
     layout that dumps writes (version 2), else the checked document (read_document), so every
     earlier file still reads. Only the header, accounts, checks and settings are parsed here."""
+    buffer = map_file(path)
+    holds = lines_hold(buffer)
+    read = lines_of(buffer, path)
+    return read if holds or not isinstance(read, Lines) else read_document(path)
+
+
+def map_file(path: str | os.PathLike[str]) -> bytes | mmap.mmap:
+    """The file's bytes, mapped (lines_of, lines_hold): only the lines are copied out, not the
+    whole file (reading 150 MB cost ~0.3 s of page faults). A SnapshotError as `read` gives."""
     source = str(path)
     with _open_checked(path) as handle:
         try:
-            # Mapped, not read: the pages are the page cache's, and only the lines that differ
-            # are ever copied (reading 150 MB cost ~0.3 s of page faults).
-            buffer: bytes | mmap.mmap = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # an empty file, a file system without mmap
-            buffer = _read_all(handle, source)
+            return _read_all(handle, source)
+
+
+def lines_of(buffer: bytes | mmap.mmap, path: str | os.PathLike[str]) -> Lines | dict[str, Any]:
+    """The file (map_file) as Lines, its resource lines cut at the separators without looking
+    into them (`lines_hold` says whether they are as dumps writes them); a file in another
+    layout, version or order as its checked document (read_document). Closes the map."""
     try:
-        return _lines(buffer, source)
+        return _lines(buffer, str(path))
     except (_NotLines, _Damaged, ValueError, UnicodeDecodeError):
         pass  # read whole: same answer, and the same one-line error for a damaged file
     finally:
         if isinstance(buffer, mmap.mmap):
             buffer.close()  # Lines holds copies of what it uses
     return read_document(path)
+
+
+def lines_hold(buffer: bytes | mmap.mmap) -> bool:
+    """Whether the file's resource lines are as dumps writes them, so that comparing them as
+    Lines gives what the whole reading gives: the file is UTF-8 (as the whole reading decodes
+    it); every line starts with `{"arn":"<ARN>"` (an ARN without escape: its bytes are then its
+    UTF-8 text) and ends with `}`; no line break but between lines; no ARN twice. At C speed, a
+    few MB at a time: one regex scan and one count per chunk (~0.2 s for 70 MB)."""
+    try:
+        _check_utf8(buffer)
+    except UnicodeDecodeError:
+        return False
+    region = _resource_region(buffer)
+    if region is None:
+        return False
+    arns: set[bytes] = set()
+    lines = 0
+    for start, end in _chunks(buffer, *region[1:]):
+        text = buffer[start:end]
+        first = _FIRST_ARN.match(text)
+        found = _NEXT_ARNS.findall(text)
+        # Each `},\n  {"arn":"<ARN>"` holds one line break: as many as the text holds means
+        # that every separator is one, and no line holds a line break.
+        if first is None or not text.endswith(b"}") or text.count(b"\n") != len(found):
+            return False
+        arns.add(first[1])
+        arns.update(found)
+        lines += len(found) + 1
+    return len(arns) == lines
 
 
 _TEXT_PIECE = 1 << 20
@@ -799,25 +844,39 @@ _FIRST_ARN = re.compile(re.escape(_ARN_OPEN) + _ARN)
 _NEXT_ARNS = re.compile(re.escape(_RESOURCE_JOINT) + _ARN)
 
 
-def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
-    _check_utf8(buffer)
+def _resource_region(buffer: bytes | mmap.mmap) -> tuple[int, int, int] | None:
+    """(where `"resources": [` starts, its first line's `{`, where the list closes)."""
     opening = buffer.find(_RESOURCES_OPEN)
     if opening < 0:
-        raise _NotLines
+        return None
     first = opening + len(_RESOURCES_OPEN) - len(_ARN_OPEN)  # the first line's `{`
     close = buffer.find(_RESOURCES_CLOSE, first)  # compact lines hold no line break
     if close < 0:
-        raise _NotLines
-    resources: dict[bytes, bytes] = {}
+        return None
+    return opening, first, close
+
+
+def _chunks(buffer: bytes | mmap.mmap, first: int, close: int) -> Iterator[tuple[int, int]]:
+    """The resource lines a few MB at a time, each (start, end) cut at a line's end."""
     start = first
-    while start < close:  # a few MB at a time, at a line's end
+    while start < close:
         end = close
         if close - start > _CHUNK:
             end = buffer.rfind(_RESOURCE_JOINT, start, start + _CHUNK) + 1
             if end <= start:  # a line longer than a chunk: to its end
                 end = buffer.find(_RESOURCE_JOINT, start, close) + 1 or close
-        _add_lines(buffer[start:end], resources)
+        yield start, end
         start = end + len(_LINE_SEPARATOR)
+
+
+def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
+    region = _resource_region(buffer)
+    if region is None:
+        raise _NotLines
+    opening, first, close = region
+    resources: list[bytes] = []
+    for start, end in _chunks(buffer, first, close):
+        resources += buffer[start:end].split(_LINE_SEPARATOR)
     header = buffer[: opening + _RESOURCES_OPEN.index(b"[") + 1]
     tail = buffer[close : close + len(_FINDINGS_AFTER)]
     findings: list[bytes] = []
@@ -845,19 +904,13 @@ def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
     return Lines(source, document, resources, findings, accounts)
 
 
-def _add_lines(text: bytes, resources: dict[bytes, bytes]) -> None:
-    """The whole resource lines in `text` into `resources` by their ARNs (an ARN twice keeps
-    its last line, as the whole reading does), at C speed (a chunk holds thousands of lines);
-    _NotLines when a line is not framed as dumps writes it."""
-    lines = text.split(_LINE_SEPARATOR)
-    first = _FIRST_ARN.match(text)
-    if first is None or not text.endswith(b"}"):
-        raise _NotLines
-    found = [first[1], *_NEXT_ARNS.findall(text)]
-    # Every separator between `}` and `{"arn":"<ARN>"`, and no line break but in a separator.
-    if len(found) != len(lines) or text.count(b"\n") != len(lines) - 1:
-        raise _NotLines
-    resources.update(zip(found, lines, strict=True))
+def _arns(lines: list[bytes]) -> list[bytes]:
+    """Each line's ARN (its UTF-8 bytes), or LineDamaged for a line not framed as lines_hold
+    wants it."""
+    found = list(map(_FIRST_ARN.match, lines))
+    if None in found:
+        raise LineDamaged("a resource line does not start with its ARN")
+    return [match[1] for match in found if match is not None]
 
 
 def differing_lines(
@@ -865,19 +918,26 @@ def differing_lines(
 ) -> tuple[list[tuple[bytes, bytes]], list[bytes], list[bytes]]:
     """What model.diff.diff_items compares: (old line, new line) of each ARN in both whose lines
     differ, in NEW's order; the lines only in NEW, in its order; those only in OLD, in its
-    order. Two lines are compared at C speed (map over both files' lines), unparsed."""
-    before, after = old.resources, new.resources
-    was = list(map(before.get, after))  # None: no line in OLD
-    same = map(operator.eq, was, after.values())
+    order. A line in both files cancels at C speed (set membership, unparsed); only the lines
+    that differ are looked at by ARN. Valid when lines_hold: each file holds an ARN once, so a
+    line in both files is its ARN's line in both (else LineDamaged, or lines_hold says no)."""
+    in_old = set(old.resources)
+    kept = list(map(in_old.__contains__, new.resources))
+    in_old.difference_update(new.resources)  # OLD's lines that NEW lacks
+    new_only = list(compress(new.resources, map(operator.not_, kept)))
+    old_only = list(filter(in_old.__contains__, old.resources))
+    was = dict(zip(_arns(old_only), old_only, strict=True))
+    if len(was) != len(old_only):
+        raise LineDamaged("an ARN on two lines")
     pairs = []
     added = []
-    for old_line, line in compress(zip(was, after.values(), strict=True), map(operator.not_, same)):
+    for arn, line in zip(_arns(new_only), new_only, strict=True):
+        old_line = was.pop(arn, None)
         if old_line is None:
             added.append(line)
         else:
             pairs.append((old_line, line))
-    gone = map(operator.not_, map(after.__contains__, before))
-    return pairs, added, list(compress(before.values(), gone))
+    return pairs, added, list(was.values())
 
 
 # -- one line per item: reading a large snapshot as a stream -------------------------------------

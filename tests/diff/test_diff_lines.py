@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -270,26 +271,30 @@ def _arn_twice(resources: list[str]) -> list[str]:
     return [*resources, line.replace('"name":"web"', '"name":"web-2"').rstrip(",\n") + "\n"]
 
 
-@pytest.mark.parametrize(
-    ("edit", "lines"), [(_framing_breaks, False), (_arn_twice, True)], ids=["break", "twice"]
-)
+@pytest.mark.parametrize("fork", [True, False], ids=["checked-aside", "checked-here"])
+@pytest.mark.parametrize("edit", [_framing_breaks, _arn_twice], ids=["break", "twice"])
 def test_a_line_framed_otherwise_or_an_arn_twice_says_what_the_whole_reading_says(
     files: dict[str, str],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     edit: Any,
-    lines: bool,
+    fork: bool,
 ) -> None:
-    """A line break inside a line: the file is not in the layout, read whole. An ARN on two
-    lines: its last line counts, first place kept, as in the whole reading (and the full
-    comparison) where the later resource replaces the earlier one."""
+    """A line break inside a line, or an ARN on two lines (the whole reading keeps its last
+    line, in the first one's place): the lines do not hold, the file is read whole. The check
+    runs in a child process where there is fork, else in this one: the same answer."""
+    if not fork:
+        monkeypatch.delattr(os, "fork")
     edited = _edited(files["new"], edit, tmp_path / "edited.json")
-    assert isinstance(snapshot.read_lines(edited), snapshot.Lines) is lines
-    for old, new in ((files["old"], edited), (edited, files["old"])):
+    assert not snapshot.lines_hold(snapshot.map_file(edited))
+    assert snapshot.lines_hold(snapshot.map_file(files["new"]))
+    assert not isinstance(snapshot.read_lines(edited), snapshot.Lines)
+    for old, new in ((files["old"], edited), (edited, files["old"]), (files["old"], files["new"])):
         expected_json, expected_text = _expected(old, new)
         (_, json_out), (_, text_out) = _outputs([old, new], capsys)
         assert json_out == expected_json
         assert text_out == "\n".join(expected_text) + "\n"
-    if lines:
+    if edit is _arn_twice:
         found = json.loads(_outputs([files["new"], edited], capsys)[0][1])
         assert [c["arn"] for c in found["changed"]] == [literal.SG]  # the renamed twin counts

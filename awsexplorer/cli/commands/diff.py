@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,17 +68,9 @@ def _exit_code(found: Any, fail_on: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from awsexplorer import snapshot
     from awsexplorer.inert import json_text
 
-    # Each file's resources and findings as lines: only the lines that differ are parsed and
-    # checked (model/diff.py diff_items). A file in an earlier layout is read whole; a line
-    # found damaged sends both files to the whole reading, which names what is wrong.
-    old_read, new_read = snapshot.read_lines(args.old), snapshot.read_lines(args.new)
-    try:
-        found = _compare(args, old_read, new_read)
-    except snapshot.LineDamaged:
-        found = _compare(args, snapshot.read_document(args.old), snapshot.read_document(args.new))
+    found = _compare_lines(args)
     args._diff = found
     if args.format == "json":
         sys.stdout.write(json_text(found.to_dict(), indent=1) + "\n")
@@ -85,6 +78,70 @@ def _run(args: argparse.Namespace) -> int:
         for line in text_lines(found, str(args.old), str(args.new)):
             print(line)
     return _exit_code(found, args.fail_on)
+
+
+def _compare_lines(args: argparse.Namespace) -> Any:
+    """Each file's resources and findings as lines: only the lines that differ are parsed and
+    checked (model/diff.py diff_items). A file in an earlier layout is read whole. Whether the
+    lines are framed as dumps writes them (snapshot.lines_hold, a scan of both files) is checked
+    in a second process meanwhile (the machine's other core); a file whose lines are not, or a
+    line found damaged, sends both files to the whole reading, which names what is wrong."""
+    from awsexplorer import snapshot
+
+    paths = (args.old, args.new)
+    buffers = [snapshot.map_file(path) for path in paths]
+    holds = _in_child(snapshot.lines_hold, buffers)
+    reads: list[Any] = []
+    try:
+        for buffer, path in zip(buffers, paths, strict=True):
+            reads.append(snapshot.lines_of(buffer, path))
+        found = _compare(args, *reads)
+    except snapshot.LineDamaged:
+        found = None
+    except Exception:
+        if _framed(holds(), reads):
+            raise
+        found = None  # the whole reading says what is wrong first, as it did
+    finally:
+        answers = holds()  # the child's answer is awaited on every path
+    if found is None or not _framed(answers, reads):
+        return _compare(args, *map(snapshot.read_document, paths))
+    return found
+
+
+def _framed(answers: list[bool], reads: list[Any]) -> bool:
+    from awsexplorer import snapshot
+
+    return all(
+        holds or not isinstance(read, snapshot.Lines)
+        for holds, read in zip(answers, reads, strict=False)  # reads: those made before an error
+    )
+
+
+def _in_child(check: Callable[[Any], bool], items: list[Any]) -> Callable[[], list[bool]]:
+    """`check` of each item, run in a child process (fork) while this one carries on; the
+    returned function waits for the answers (the child's exit status: bit n for item n). A
+    child that fails answers no to all. Without fork, checked here, now."""
+    if not hasattr(os, "fork"):
+        here = [check(item) for item in items]
+        return lambda: here
+    pid = os.fork()
+    if pid == 0:  # the child: answer and leave at once (no exit handlers, no output flushed)
+        code = 255
+        try:
+            code = sum(1 << n for n, item in enumerate(items) if check(item))
+        finally:
+            os._exit(code)
+
+    done: list[list[bool]] = []
+
+    def wait() -> list[bool]:
+        if not done:  # reaped once
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            done.append([0 <= code < 255 and bool(code >> n & 1) for n in range(len(items))])
+        return done[0]
+
+    return wait
 
 
 def _compare(args: argparse.Namespace, old_read: Any, new_read: Any) -> Any:
