@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +287,8 @@ def test_a_line_framed_otherwise_or_an_arn_twice_says_what_the_whole_reading_say
     runs in a child process where there is fork, else in this one: the same answer."""
     if not fork:
         monkeypatch.delattr(os, "fork")
+    else:  # a thread another test left running would make it check here too
+        monkeypatch.setattr(threading, "active_count", lambda: 1)
     edited = _edited(files["new"], edit, tmp_path / "edited.json")
     assert not snapshot.lines_hold(snapshot.map_file(edited))
     assert snapshot.lines_hold(snapshot.map_file(files["new"]))

@@ -121,8 +121,12 @@ def _framed(answers: list[bool], reads: list[Any]) -> bool:
 def _in_child(check: Callable[[Any], bool], items: list[Any]) -> Callable[[], list[bool]]:
     """`check` of each item, run in a child process (fork) while this one carries on; the
     returned function waits for the answers (the child's exit status: bit n for item n). A
-    child that fails answers no to all. Without fork, checked here, now."""
-    if not hasattr(os, "fork"):
+    child that fails answers no to all. Without fork, or with other threads running (fork
+    copies only this one: a lock one of them holds would never be released), checked here,
+    now."""
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         here = [check(item) for item in items]
         return lambda: here
     pid = os.fork()
