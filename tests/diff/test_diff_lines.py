@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -284,11 +283,10 @@ def test_a_line_framed_otherwise_or_an_arn_twice_says_what_the_whole_reading_say
 ) -> None:
     """A line break inside a line, or an ARN on two lines (the whole reading keeps its last
     line, in the first one's place): the lines do not hold, the file is read whole. The check
-    runs in a child process where there is fork, else in this one: the same answer."""
-    if not fork:
-        monkeypatch.delattr(os, "fork")
-    else:  # a thread another test left running would make it check here too
-        monkeypatch.setattr(threading, "active_count", lambda: 1)
+    runs in a worker process (forked) when this process has one thread, else in this one: the
+    same answer."""
+    # Another thread running makes it check here (as a thread another test left would).
+    monkeypatch.setattr(threading, "active_count", lambda: 1 if fork else 2)
     edited = _edited(files["new"], edit, tmp_path / "edited.json")
     assert not snapshot.lines_hold(snapshot.map_file(edited))
     assert snapshot.lines_hold(snapshot.map_file(files["new"]))

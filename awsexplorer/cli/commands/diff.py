@@ -90,7 +90,7 @@ def _compare_lines(args: argparse.Namespace) -> Any:
 
     paths = (args.old, args.new)
     buffers = [snapshot.map_file(path) for path in paths]
-    holds = _in_child(snapshot.lines_hold, buffers)
+    holds = _in_worker(tuple(map(str, paths)))
     reads: list[Any] = []
     try:
         for buffer, path in zip(buffers, paths, strict=True):
@@ -118,31 +118,43 @@ def _framed(answers: list[bool], reads: list[Any]) -> bool:
     )
 
 
-def _in_child(check: Callable[[Any], bool], items: list[Any]) -> Callable[[], list[bool]]:
-    """`check` of each item, run in a child process (fork) while this one carries on; the
-    returned function waits for the answers (the child's exit status: bit n for item n). A
-    child that fails answers no to all. Without fork, or with other threads running (fork
-    copies only this one: a lock one of them holds would never be released), checked here,
-    now."""
+def _lines_hold_at(paths: tuple[str, ...]) -> list[bool]:
+    """snapshot.lines_hold of each file, mapped anew."""
+    from awsexplorer import snapshot
+
+    return [snapshot.lines_hold(snapshot.map_file(path)) for path in paths]
+
+
+def _answer_by_exit_code(paths: tuple[str, ...]) -> None:
+    """In the worker process: the answers as its exit code (bit n for file n)."""
+    sys.exit(sum(1 << n for n, holds in enumerate(_lines_hold_at(paths)) if holds))
+
+
+def _in_worker(paths: tuple[str, ...]) -> Callable[[], list[bool]]:
+    """snapshot.lines_hold of each file, in a worker process (multiprocessing, forked: it
+    imports nothing again) while this one compares; the returned function waits for the
+    answers. A worker that fails answers no to all (the whole reading then names what is
+    wrong). Without fork, or with other threads running (fork copies only this one: a lock one
+    of them holds would never be released), checked here, now."""
+    import multiprocessing
     import threading
 
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        here = [check(item) for item in items]
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        here = _lines_hold_at(paths)
         return lambda: here
-    pid = os.fork()
-    if pid == 0:  # the child: answer and leave at once (no exit handlers, no output flushed)
-        code = 255
-        try:
-            code = sum(1 << n for n, item in enumerate(items) if check(item))
-        finally:
-            os._exit(code)
-
+    worker = multiprocessing.get_context("fork").Process(
+        target=_answer_by_exit_code, args=(paths,), name="awsexplorer-diff-check", daemon=True
+    )
+    worker.start()
     done: list[list[bool]] = []
 
     def wait() -> list[bool]:
-        if not done:  # reaped once
-            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-            done.append([0 <= code < 255 and bool(code >> n & 1) for n in range(len(items))])
+        if not done:  # joined once
+            worker.join()
+            code = worker.exitcode if worker.exitcode is not None else -1
+            done.append(
+                [0 <= code < 1 << len(paths) and bool(code >> n & 1) for n in range(len(paths))]
+            )
         return done[0]
 
     return wait
