@@ -479,6 +479,8 @@ class AwsExplorerApp(App[int]):
 
     def _update_views(self) -> None:
         """Hand the newest scan to an open secondary view."""
+        if not self.screen_stack:  # shutting down: a last batch of events after the screens
+            return
         update = getattr(self.screen, "update_result", None)
         if callable(update) and not isinstance(self.screen, MainScreen):
             update(self.state.result())
