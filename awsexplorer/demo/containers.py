@@ -15,6 +15,9 @@ The Auto Scaling group `prod-app-asg` is scaled to zero (no instance is added to
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from awsexplorer.demo._aws import FAR_AWAY, PRODUCTION, STAGING, Aws, tags
@@ -43,7 +46,56 @@ def _task(ecs: Any, family: str, role: str | None, container: dict[str, Any], en
     )
 
 
+@contextmanager
+def _tasks_running(count: int) -> Iterator[None]:
+    """A service the demo creates has its tasks running, as AWS reports a steady service:
+    runningCount = desiredCount, pendingCount 0, its deployment COMPLETED, and its cluster's
+    runningTasksCount counting them. moto starts them all PENDING unless MOTO_ECS_SERVICE_RUNNING
+    (moto's own setting, read by the server in this process when the service is created) says
+    how many run; it is set only around each CreateService."""
+    name = "MOTO_ECS_SERVICE_RUNNING"
+    saved = os.environ.get(name)
+    os.environ[name] = str(count)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
+
+
+def _count_services(region: str, cluster: str) -> None:
+    """moto never updates a cluster's activeServicesCount (it stays 0 whatever runs in it); AWS
+    counts the cluster's ACTIVE services. The demo server runs in this process, so the count is
+    set on moto's backend from moto's own services, as AWS would report it: the scanner shows
+    what DescribeClusters answers and invents nothing. (A moto without these attributes keeps
+    its 0: the demo is then less true, not broken.)"""
+    try:
+        from moto.ecs.models import ecs_backends
+    except ImportError:  # pragma: no cover - moto is what runs the demo
+        return
+    backend = ecs_backends[ACCOUNT][region]
+    found = getattr(backend, "clusters", {}).get(cluster)
+    if found is None or not hasattr(found, "active_services_count"):
+        return
+    found.active_services_count = sum(
+        1
+        for service in getattr(backend, "services", {}).values()
+        if getattr(service, "cluster_name", None) == cluster
+        and getattr(service, "status", None) == "ACTIVE"
+    )
+
+
 def _service(
+    ecs: Any, cluster: str, name: str, subnets: list[str], public: bool, **kw: Any
+) -> None:
+    with _tasks_running(kw["desiredCount"]):
+        _create_service(ecs, cluster, name, subnets, public, **kw)
+    _count_services(ecs.meta.region_name, cluster)
+
+
+def _create_service(
     ecs: Any, cluster: str, name: str, subnets: list[str], public: bool, **kw: Any
 ) -> None:
     ecs.create_service(
