@@ -12,13 +12,14 @@ import pytest
 from awsexplorer.cli import main
 from awsexplorer.config import Settings
 from awsexplorer.errors import UserError
-from awsexplorer.model import AccountScan, AccountStatus, Resource
+from awsexplorer.model import AccountScan, AccountStatus
 from awsexplorer.model.accounts import (
     BadProductionPattern,
     CrossAccountIndex,
     production_ids,
     production_pattern,
 )
+from tests.accounts.cross_account import res
 
 PROD, STAGING, OTHER = "111111111111", "222233334444", "999988887777"
 
@@ -67,20 +68,6 @@ def test_a_bad_pattern_is_one_line_with_the_fix() -> None:
     with pytest.raises(UserError) as user:
         Settings(production_pattern="(")
     assert "production_pattern" in user.value.message and "\n" not in user.value.message
-
-
-def res(account_id: str, rtype: str, rid: str, **attributes: object) -> Resource:
-    service, kind = rtype.split(":", 1)
-    where = "" if service == "iam" else "eu-west-1"
-    return Resource(
-        arn=f"arn:aws:{service}:{where}:{account_id}:{kind}/{rid}",
-        type=rtype,
-        id=rid,
-        name=rid,
-        region="eu-west-1",
-        attributes=dict(attributes),
-        account_id=account_id,
-    )
 
 
 ACCOUNTS = [account(PROD, alias="acme-prod"), account(STAGING, name="staging")]

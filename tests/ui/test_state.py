@@ -489,21 +489,9 @@ def test_cross_account_links_from_the_type_index_equal_those_from_every_resource
     from awsexplorer.model import AccountScan, AccountStatus
     from awsexplorer.model.accounts import CrossAccountIndex
     from awsexplorer.ui.accounts_view import account_links
+    from tests.accounts.cross_account import res
 
     prod, staging = "111111111111", "222233334444"
-
-    def res(account_id: str, rtype: str, rid: str, **attributes: object) -> Resource:
-        service, kind = rtype.split(":", 1)
-        where = "" if service == "iam" else "eu-west-1"
-        return Resource(
-            arn=f"arn:aws:{service}:{where}:{account_id}:{kind}/{rid}",
-            type=rtype,
-            id=rid,
-            name=rid,
-            region="global" if service == "iam" else "eu-west-1",
-            attributes=dict(attributes),
-            account_id=account_id,
-        )
 
     trust = {
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{staging}:root"}}]
