@@ -4,6 +4,7 @@
     python benchmarks/scan_cpu.py --runs 1 --profile benchmarks/profiles/scan.prof
     python benchmarks/scan_cpu.py --tool "env PYTHONPATH=/tmp/old python -P -m awsexplorer"
     python benchmarks/scan_cpu.py --latency 0.05       # or --latency matrix (latency_matrix.json)
+    python benchmarks/scan_cpu.py --no-baseline --runs 4 --against "env PYTHONPATH=/tmp/old python -P -m awsexplorer"
 
 The children run in the repository's root, where `python -m` would import the working tree's
 awsexplorer first: to measure another build (a `git archive` of a commit), put it on
@@ -72,6 +73,11 @@ def main() -> int:
     parser.add_argument("--profile", type=Path, help="also profile one scan into this .prof")
     parser.add_argument("--tool", default=f"{PYTHON} -m awsexplorer")
     parser.add_argument(
+        "--against",
+        help="another build's command (as --tool): measured alternately with --tool, run for "
+        "run, against the same warm moto and proxy (a before/after on a loaded machine)",
+    )
+    parser.add_argument(
         "--latency",
         default="0",
         help="the proxy's delay per request in seconds, or 'matrix' (latency_matrix.json)",
@@ -97,9 +103,14 @@ def main() -> int:
         ):
             out = Path(tmp) / "snap.json"
             rows = []
+            against = []
             for _ in range(args.runs):
                 measured, _ = measure_awsexplorer(proxy, regions, out, tool)
                 rows.append((measured, load()))
+                if args.against:
+                    other, _ = measure_awsexplorer(proxy, regions, out, args.against.split())
+                    other.name = "--against"
+                    against.append((other, load()))
             if not args.no_baseline:
                 baseline = measure_baseline(proxy, "sequential", regions, 1)
                 rows.append((baseline, load()))
@@ -112,7 +123,7 @@ def main() -> int:
                 profiled_run, _ = measure_awsexplorer(proxy, regions, out, profiled)
 
     print(f"\n{'scanner':<22}{'requests':>9}{'CPU s':>8}{'CPU ms/req':>11}{'peak MB':>9}  load")
-    for measured, at in rows:
+    for measured, at in rows + against:
         per = 1000 * measured.run.cpu / max(1, measured.requests)
         print(
             f"{measured.name:<22}{measured.requests:>9}{measured.run.cpu:>8.2f}{per:>11.2f}"
@@ -126,6 +137,14 @@ def main() -> int:
             "awsexplorer CPU per request / sequential boto3's: "
             + ", ".join(f"{r:.2f}x" for r in ratios)
             + f" (target <= 0.6x: {benchlib.verdict(max(ratios) <= 0.6)})"
+        )
+    if against:
+        mine = sorted(1000 * m.run.cpu / max(1, m.requests) for m, _ in rows)
+        theirs = sorted(1000 * m.run.cpu / max(1, m.requests) for m, _ in against)
+        print(
+            f"CPU ms per request, --tool {mine[0]:.2f}-{mine[-1]:.2f} (median "
+            f"{mine[len(mine) // 2]:.2f}) vs --against {theirs[0]:.2f}-{theirs[-1]:.2f} "
+            f"(median {theirs[len(theirs) // 2]:.2f})"
         )
     if args.profile:
         text = io.StringIO()
