@@ -4,7 +4,8 @@
     python benchmarks/scan_cpu.py --runs 1 --profile benchmarks/profiles/scan.prof
     python benchmarks/scan_cpu.py --tool "env PYTHONPATH=/tmp/old python -P -m awsexplorer"
     python benchmarks/scan_cpu.py --latency 0.05       # or --latency matrix (latency_matrix.json)
-    python benchmarks/scan_cpu.py --no-baseline --runs 4 --against "env PYTHONPATH=/tmp/old python -P -m awsexplorer"
+    python benchmarks/scan_cpu.py --no-baseline --runs 4 \
+        --against "env PYTHONPATH=/tmp/old python -P -m awsexplorer"   # before/after, alternated
 
 The children run in the repository's root, where `python -m` would import the working tree's
 awsexplorer first: to measure another build (a `git archive` of a commit), put it on
