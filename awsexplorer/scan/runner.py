@@ -12,6 +12,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from aiobotocore.session import AioSession
 
@@ -215,15 +216,21 @@ class Scanner:
         aliases = response.get("AccountAliases") or []
         return str(aliases[0]) if aliases else None
 
-    async def _plan_regions(self, ctx: CollectContext) -> region_data.RegionPlan:
-        partition = ctx.partition
+    async def _describe_regions(self, ctx: CollectContext) -> list[dict[str, Any]] | None:
+        """Every region's name and opt-in status, or None (recorded) when they cannot be read."""
         try:
             response = await ctx.call(EC2_DESCRIBE_REGIONS, AllRegions=True)
-            described = response.get("Regions", [])
         except CallFailure as failure:
+            ctx.record(failure)
+            return None
+        return list(response.get("Regions", []))
+
+    def _plan_regions(
+        self, described: list[dict[str, Any]] | None, partition: str
+    ) -> region_data.RegionPlan:
+        if described is None:
             # Without DescribeRegions we cannot tell enabled from not: try every region botocore
             # knows for the partition; the ones that refuse us are marked failed, not hidden.
-            ctx.record(failure)
             described = [{"RegionName": r} for r in region_data.known_regions(partition)]
         requested = self.config.regions
         names = [r["RegionName"] for r in described]
@@ -267,12 +274,26 @@ class Scanner:
         await check_credentials(session, self.config)
         home = home_region(session, self.config)
         async with ClientPool(session, self.config, self._retrying, self.calls_sent) as pool:
-            account = await self._identify(pool, home)
             self._states[GLOBAL_REGION] = _RegionState(GLOBAL_REGION, 0)
-            global_ctx = self._context(pool, account, GLOBAL_REGION, home, frozenset())
-            alias, plan = await asyncio.gather(
-                self._alias(global_ctx), self._plan_regions(global_ctx)
-            )
+            # The alias and the regions are asked for with the identity, not after it: neither
+            # call needs the account, and every collector waits for all three (one round trip
+            # to the home region less on every chain). The account they see until then is a
+            # placeholder in the home region's partition; the regions are planned in the
+            # identity's partition. When the identity fails, that error is the one raised,
+            # and the other two are cancelled.
+            placeholder = Account("", None, region_data.partition_of(home), "")
+            global_ctx = self._context(pool, placeholder, GLOBAL_REGION, home, frozenset())
+            alias_task = asyncio.ensure_future(self._alias(global_ctx))
+            regions_task = asyncio.ensure_future(self._describe_regions(global_ctx))
+            try:
+                account = await self._identify(pool, home)
+            except BaseException:
+                alias_task.cancel()
+                regions_task.cancel()
+                await asyncio.gather(alias_task, regions_task, return_exceptions=True)
+                raise
+            alias, described = await asyncio.gather(alias_task, regions_task)
+            plan = self._plan_regions(described, account.partition)
             account = Account(account.id, alias, account.partition, account.caller_arn)
             scanned = frozenset(plan.enabled)
 

@@ -45,6 +45,10 @@ NOT_SENT_HERE = {
     ("rds", "DescribeDBSnapshotAttributes"),
     ("rds", "DescribeDBClusterSnapshotAttributes"),
     ("elasticache", "DescribeCacheSubnetGroups"),
+    # No customer gateway, no cache cluster here, so no VPN connection or replication group
+    # can exist: not asked (tests/scan/test_scan_skipped_requests.py).
+    ("ec2", "DescribeVpnConnections"),
+    ("elasticache", "DescribeReplicationGroups"),
     ("efs", "DescribeMountTargets"),
     ("efs", "DescribeMountTargetSecurityGroups"),
     ("kinesis", "DescribeStreamSummary"),

@@ -151,6 +151,7 @@ class CollectContext:
         self._health = health or EndpointHealth()
         # Paged reads two collectors of this region both need, sent once (paginate_all_once).
         self._once: dict[tuple[str, str, str, str], asyncio.Task[list[dict[str, Any]]]] = {}
+        self._once_calls: dict[tuple[str, str, str, str], asyncio.Future[dict[str, Any]]] = {}
 
     @property
     def partition(self) -> str:
@@ -284,6 +285,23 @@ class CollectContext:
             if sent is not None:
                 sent.add((CURRENT_CALLER.get(), call.client, call.operation))
         return list(await asyncio.shield(task))
+
+    async def call_once(self, call: Call, **params: Any) -> dict[str, Any]:
+        """call, sent once per region however many collectors of the region ask for the same
+        call with the same parameters (a VPN connection collector reads the customer gateways
+        the customer-gateway collector lists). A failure reaches every asker."""
+        from awsexplorer.scan.session import CURRENT_CALLER
+
+        key = (call.client, call.operation, "", repr(sorted(params.items())))
+        task = self._once_calls.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.call(call, **params))
+            self._once_calls[key] = task
+        else:
+            sent = getattr(self.pool, "sent", None)
+            if sent is not None:
+                sent.add((CURRENT_CALLER.get(), call.client, call.operation))
+        return await asyncio.shield(task)
 
     def record(self, failure: CallFailure, region: str | None = None) -> None:
         """Record a failed call and carry on: for calls whose failure spoils only a detail."""

@@ -15,6 +15,7 @@ from awsexplorer.model.calls import (
     EC2_DESCRIBE_VPN_CONNECTIONS,
 )
 from awsexplorer.scan.collectors.base import (
+    CallFailure,
     CollectContext,
     attributes_of,
     collector,
@@ -102,15 +103,35 @@ def _vpn(ctx: CollectContext, vpn: dict[str, Any]) -> Resource:
     return resource
 
 
-@collector(service="ec2", calls=[EC2_DESCRIBE_VPN_CONNECTIONS], types=[kinds.VPN_CONNECTION])
+@collector(
+    service="ec2",
+    calls=[EC2_DESCRIBE_CUSTOMER_GATEWAYS, EC2_DESCRIBE_VPN_CONNECTIONS],
+    types=[kinds.VPN_CONNECTION],
+)
 async def collect_vpn_connections(ctx: CollectContext) -> list[Resource]:
+    # No customer gateway in the region: no VPN connection, so DescribeVpnConnections is not
+    # sent (one request per region in most accounts). Every VPN connection names one:
+    # CustomerGatewayId is a required parameter of CreateVpnConnection, whatever the connection
+    # attaches to (a virtual private gateway, a transit gateway, or nothing yet, as a Cloud WAN
+    # attachment does: so "no VPN or transit gateway" would NOT prove it), and a customer
+    # gateway cannot be deleted while a connection uses it. The gateways are read once for
+    # this collector and the customer-gateway collector (call_once). If they could not be
+    # read, nothing is proven: the connections are asked for as before (the customer-gateway
+    # collector records that failure).
+    try:
+        gateways = await ctx.call_once(EC2_DESCRIBE_CUSTOMER_GATEWAYS)
+    except CallFailure:
+        gateways = None
+    if gateways is not None and not gateways.get("CustomerGateways"):
+        return []
     response = await ctx.call(EC2_DESCRIBE_VPN_CONNECTIONS)  # not paginated
     return [_vpn(ctx, vpn) for vpn in response.get("VpnConnections") or []]
 
 
 @collector(service="ec2", calls=[EC2_DESCRIBE_CUSTOMER_GATEWAYS], types=[kinds.CUSTOMER_GATEWAY])
 async def collect_customer_gateways(ctx: CollectContext) -> list[Resource]:
-    response = await ctx.call(EC2_DESCRIBE_CUSTOMER_GATEWAYS)  # not paginated
+    # Not paginated; read once with the VPN connection collector (see there).
+    response = await ctx.call_once(EC2_DESCRIBE_CUSTOMER_GATEWAYS)
     return [
         _ec2(
             ctx,

@@ -91,7 +91,8 @@ def _cluster(
     types=[kinds.CACHE_CLUSTER],
 )
 async def collect_cache_clusters(ctx: CollectContext) -> list[Resource]:
-    clusters = await ctx.paginate_all(ELASTICACHE_DESCRIBE_CACHE_CLUSTERS, "CacheClusters")
+    # Read once with the replication-group collector (see there).
+    clusters = await ctx.paginate_all_once(ELASTICACHE_DESCRIBE_CACHE_CLUSTERS, "CacheClusters")
     if not clusters:
         return []
     groups = await _subnet_groups(ctx)
@@ -112,10 +113,30 @@ def _endpoint(group: dict[str, Any]) -> str | None:
 
 @collector(
     service="elasticache",
-    calls=[ELASTICACHE_DESCRIBE_REPLICATION_GROUPS, TAGGING_GET_RESOURCES],
+    calls=[
+        ELASTICACHE_DESCRIBE_CACHE_CLUSTERS,
+        ELASTICACHE_DESCRIBE_REPLICATION_GROUPS,
+        TAGGING_GET_RESOURCES,
+    ],
     types=[kinds.CACHE_REPLICATION_GROUP],
 )
 async def collect_replication_groups(ctx: CollectContext) -> list[Resource]:
+    # No cache cluster in the region: no replication group, so DescribeReplicationGroups is not
+    # sent (one request per region in most accounts). A replication group is made of cache
+    # clusters (each node is one, MemberClusters names them; CreateReplicationGroup makes at
+    # least a primary or adopts an existing one), and DescribeCacheClusters lists the members
+    # of replication groups too (ShowCacheClustersNotInReplicationGroups is not set). The
+    # clusters are read once for both collectors (paginate_all_once). If they could not be
+    # read, nothing is proven: the groups are asked for as before (the cluster collector
+    # records that failure).
+    try:
+        clusters: list[dict[str, Any]] | None = await ctx.paginate_all_once(
+            ELASTICACHE_DESCRIBE_CACHE_CLUSTERS, "CacheClusters"
+        )
+    except CallFailure:
+        clusters = None
+    if clusters is not None and not clusters:
+        return []
     found = await ctx.paginate_all(ELASTICACHE_DESCRIBE_REPLICATION_GROUPS, "ReplicationGroups")
     if not found:
         return []
