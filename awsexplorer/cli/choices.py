@@ -4,7 +4,9 @@ parser, which every start does (`awsexplorer --help` too), does not load the mod
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 
 class ModelChoices(Sequence[str]):
@@ -40,3 +42,16 @@ def _severities() -> list[str]:
 
 # critical, high, medium, low, info: worst first (model/findings.py's Severity).
 SEVERITIES = ModelChoices(_severities)
+
+
+def add_model_choice(
+    parser: argparse.ArgumentParser | Any, *flags: str, choices: ModelChoices, **kwargs: Any
+) -> argparse.Action:
+    """`parser.add_argument(*flags, choices=choices, **kwargs)`, shown as argparse shows any
+    choices (`--severity {critical,high,medium,low,info}`, as `--format {text,json}`), without
+    reading them when the parser is built: argparse's add_argument formats the option once to
+    check it, which would list them. The choices are attached to the returned action after;
+    argparse reads them from it when it checks a value or writes the help or usage."""
+    action: argparse.Action = parser.add_argument(*flags, **kwargs)
+    action.choices = choices
+    return action

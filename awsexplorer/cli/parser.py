@@ -7,18 +7,27 @@ the command modules' add_parser), never the model, the config's dataclasses or T
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from awsexplorer import __version__
 from awsexplorer.config_flags import DEFAULT_CALL_TIMEOUT
 from awsexplorer.config_flags import add_arguments as add_settings_arguments
 
 
-def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+def _add_target_options(
+    parser: argparse.ArgumentParser,
+    *,
+    sub: bool = False,
+    helps: Mapping[str, str] | None = None,
+) -> None:
+    """The target options. `helps`: a command's own help for some of them (a TARGETED
+    command's TARGET_HELP; argparse.SUPPRESS hides one it takes only to refuse)."""
     # On a sub-command the defaults are suppressed, so `awsexplorer --profile p scan` and
     # `awsexplorer scan --profile p` mean the same (argparse would reset the first to None).
     default: object = argparse.SUPPRESS if sub else None
-    target = parser.add_argument_group("what to scan")
+    target = _Group(parser.add_argument_group("what to scan"), helps or {})
     target.add_argument(
         "--profile",
         action=_Profiles,
@@ -36,6 +45,7 @@ def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -
     target.add_argument(
         "--endpoint-url",
         default=default,
+        metavar="URL",
         help="send every call to this endpoint (LocalStack, moto); also AWS_ENDPOINT_URL",
     )
     target.add_argument(
@@ -59,6 +69,18 @@ def _add_target_options(parser: argparse.ArgumentParser, *, sub: bool = False) -
         default=argparse.SUPPRESS if sub else False,
         help="scan the built-in demo account (an in-process moto server; no credentials needed)",
     )
+
+
+class _Group:
+    """An argument group that takes a command's own help for an option."""
+
+    def __init__(self, group: Any, helps: Mapping[str, str]) -> None:
+        self._group = group
+        self._helps = helps
+
+    def add_argument(self, flag: str, **kwargs: Any) -> None:
+        kwargs["help"] = self._helps.get(flag, kwargs["help"])
+        self._group.add_argument(flag, **kwargs)
 
 
 class _Profiles(argparse.Action):
@@ -119,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--account-color", metavar="COLOR", help="colour of the account band (name or #rrggbb)"
     )
     many = parser.add_argument_group(
-        "many accounts (issue 17)",
+        "many accounts",
         "Scan several accounts live in one view: --profile twice or more, --all-profiles, or "
         "--org --role NAME (as `awsexplorer scan` takes them).",
     )
@@ -144,5 +166,5 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         sub = command.add_parser(commands)
         if getattr(command, "TARGETED", False):
-            _add_target_options(sub, sub=True)
+            _add_target_options(sub, sub=True, helps=getattr(command, "TARGET_HELP", None))
     return parser

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from awsexplorer.cli.choices import SEVERITIES
+from awsexplorer.cli.choices import SEVERITIES, add_model_choice
 
 NAME = "diff"
 EXIT_NEW_FINDING = 1
@@ -33,14 +33,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("old", type=Path, metavar="OLD", help="the earlier snapshot")
     parser.add_argument("new", type=Path, metavar="NEW", help="the later snapshot")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
     parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what to print on standard output (default: %(default)s)",
+    )
+    add_model_choice(
+        parser,
         "--fail-on",
         choices=SEVERITIES,
         default="high",
-        metavar="SEVERITY",
-        help="exit 1 when a new finding of this severity or worse appears "
-        "(critical, high, medium, low, info; default: high)",
+        help="exit 1 when a new finding of this severity or worse appears, worst first: "
+        "%(choices)s (default: %(default)s)",
     )
     parser.add_argument(
         "--all",

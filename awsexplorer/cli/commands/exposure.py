@@ -33,7 +33,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "ref", nargs="?", metavar="REF", help="a resource's id, ARN or name (default: all)"
     )
     parser.add_argument("--port", type=int, metavar="N", help="only verdicts covering this port")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what to print on standard output (default: %(default)s)",
+    )
     return parser
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awsexplorer.cli.choices import SEVERITIES
+from awsexplorer.cli.choices import SEVERITIES, add_model_choice
 
 if TYPE_CHECKING:  # the model loads when the command runs, not to build the parser
     from awsexplorer.model import Finding
@@ -36,14 +36,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("snapshot", type=Path, nargs="?", metavar="SNAPSHOT", help="the file")
     parser.add_argument(
-        "--format", choices=("text", "json", "csv"), default="text", help="default: text"
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="what to print on standard output (default: %(default)s)",
     )
-    parser.add_argument(
+    add_model_choice(
+        parser,
         "--severity",
         choices=SEVERITIES,
-        # A metavar: argparse would list the choices, and so load the model, on every start.
-        metavar="SEVERITY",
-        help="only findings of this severity or worse: %(choices)s (e.g. high: critical and high)",
+        help="only findings of this severity or worse, worst first: %(choices)s (high: critical "
+        "and high; default: all)",
     )
     parser.add_argument(
         "--account",

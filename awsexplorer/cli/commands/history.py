@@ -15,6 +15,18 @@ from typing import Any
 
 NAME = "history"
 TARGETED = True
+# The target options as history reads them (cli/parser.py): one profile, one region. --cost and
+# --demo are taken only to say why they cannot be (argparse.SUPPRESS: not in the help).
+TARGET_HELP = {
+    "--profile": "AWS profile (default: botocore's credential chain)",
+    "--region": "the region to look in (default: the profile's; an ARN is looked up in its own)",
+    "--cost": argparse.SUPPRESS,
+    "--demo": argparse.SUPPRESS,
+}
+# --hours when not given: all CloudTrail keeps, its 90 days (model.history.MAX_HOURS, the most
+# parse_hours accepts; tests/commands/test_left_help.py holds the two equal). A string, as the
+# user would type it: run() reads the default and a given value alike.
+DEFAULT_HOURS = str(90 * 24)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -32,12 +44,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--hours",
         metavar="N",
-        help="how far back to look, in hours (default and most: CloudTrail's 90 days)",
+        default=DEFAULT_HOURS,
+        help="how far back to look, in hours: at most CloudTrail's 90 days (default: "
+        "%(default)s, all of them)",
     )
     parser.add_argument(
         "--all", action="store_true", help="read-only events too (Describe, List, Get...)"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what to print on standard output (default: %(default)s)",
+    )
     return parser
 
 
@@ -46,15 +65,22 @@ def run(args: argparse.Namespace) -> int:
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import UserError
     from awsexplorer.inert import inert, json_text
-    from awsexplorer.model.history import MAX_HOURS, parse_hours, shown, target_for_ref
+    from awsexplorer.model.history import parse_hours, shown, target_for_ref
 
     if getattr(args, "demo", False):
         raise UserError(
             "The demo account has no CloudTrail history (its local server does not record one).",
             "Run it against an account: awsexplorer history REF --profile NAME.",
         )
+    if getattr(args, "cost", False):
+        raise UserError(
+            "history reads CloudTrail; --cost (Cost Explorer's spend) is for a scan.",
+            "Leave out --cost, or run it with `awsexplorer scan --cost`.",
+        )
     try:
-        hours = parse_hours(args.hours or "", default=MAX_HOURS)
+        if not args.hours.strip():  # parse_hours would read "" as its own default (24)
+            raise ValueError("give a number of hours")
+        hours = parse_hours(args.hours)
     except ValueError as exc:
         raise UserError(f"--hours {inert(args.hours, limit=40)}: {exc}.") from None
     config = scan_config_from_args(args)

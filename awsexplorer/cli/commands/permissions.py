@@ -18,7 +18,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "--format", choices=("json", "list"), default="json", help="a policy document or a list"
+        "--format",
+        choices=("json", "list"),
+        default="json",
+        help="json: an IAM policy document; list: one action a line (default: %(default)s)",
     )
     parser.add_argument(
         "--org",

@@ -29,7 +29,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="the file")
     parser.add_argument("ref", metavar="REF", help="the resource's id, ARN or name")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what to print on standard output (default: %(default)s)",
+    )
     return parser
 
 

@@ -35,7 +35,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="an IP address (10.0.1.5, 2600:1f18::1), a CIDR (10.0.0.0/16) or a DNS name",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what to print on standard output (default: %(default)s)",
+    )
     return parser
 
 
