@@ -17,6 +17,7 @@ import atexit
 import logging
 import threading
 import urllib.request
+from dataclasses import replace
 from typing import Any
 
 from awsexplorer.config import ScanConfig
@@ -65,8 +66,32 @@ def _reset(endpoint_url: str) -> None:
     urllib.request.urlopen(request, timeout=30).close()
 
 
-def demo_config(regions: tuple[str, ...] = ()) -> ScanConfig:
-    """The ScanConfig of the demo account; starts and seeds the server on first use."""
+def refuse_other_targets(args: Any) -> None:
+    """--demo with --profile or --endpoint-url: the demo is its own account on its own local
+    server, so either would be ignored; say so rather than scan something else than asked.
+    (AWS_ENDPOINT_URL in the environment is not refused: it is not asked for this run.)"""
+    given = [
+        flag
+        for flag, value in (
+            ("--profile", getattr(args, "profile", None)),
+            ("--endpoint-url", getattr(args, "endpoint_url", None)),
+        )
+        if value
+    ]
+    if getattr(args, "demo", False) and given:
+        raise UserError(
+            f"--demo scans its own account on a local server; {' and '.join(given)} would be "
+            "ignored.",
+            f"Leave out --demo, or {' and '.join(given)}.",
+        )
+
+
+def demo_config(regions: tuple[str, ...] = (), *, like: ScanConfig | None = None) -> ScanConfig:
+    """The ScanConfig of the demo account; starts and seeds the server on first use.
+
+    `like`: the user's config (config.scan_config_from_args): the demo's calls keep its time
+    limits (--call-timeout), as they would against an account. Its target (endpoint, keys,
+    profile) is the demo's own."""
     from awsexplorer.demo.seed import is_seeded, seed
 
     with _lock:
@@ -80,7 +105,7 @@ def demo_config(regions: tuple[str, ...] = ()) -> ScanConfig:
                     f"Could not build the demo account: {type(exc).__name__}: {exc}",
                     "This is a bug in the demo (it is built for moto 5.2.5); please report it.",
                 ) from exc
-    return ScanConfig(
+    config = ScanConfig(
         endpoint_url=endpoint,
         access_key=DEMO_KEY,
         secret_key=DEMO_KEY,
@@ -89,6 +114,9 @@ def demo_config(regions: tuple[str, ...] = ()) -> ScanConfig:
         # The demo's Cost Explorer is moto's (free): it shows what --cost adds.
         cost=True,
     )
+    if like is None:
+        return config
+    return replace(config, call_timeout=like.call_timeout, read_timeout=like.read_timeout)
 
 
 def stop_demo() -> None:

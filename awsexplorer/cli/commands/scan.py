@@ -39,7 +39,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--format",
         choices=("text", "json"),
         default="text",
-        help="what to print on standard output (default: text)",
+        help="what to print on standard output (default: %(default)s)",
     )
     accounts = parser.add_argument_group(
         "many accounts",
@@ -270,15 +270,17 @@ def run(args: argparse.Namespace) -> int:
         snapshot.check_target(args.output)  # refuse /dev/null, a FIFO, a link before scanning
     config = scan_config_from_args(args)
     if args.demo:
-        from awsexplorer.demo import demo_config
+        from awsexplorer.demo import demo_config, refuse_other_targets
 
-        config = demo_config(config.regions)
-    err = report.console(stderr=True)
-    if many_accounts(args):
-        if args.demo:
+        # Refused before the demo's server starts and seeds (seconds).
+        if many_accounts(args):
             from awsexplorer.errors import UserError
 
             raise UserError("The demo is one account: leave out --demo, or the account options.")
+        refuse_other_targets(args)
+        config = demo_config(config.regions, like=config)
+    err = report.console(stderr=True)
+    if many_accounts(args):
         result = _scan_many(args, config, err)
     else:
         result = asyncio.run(_scan(config, err if err.is_terminal else None))
