@@ -49,7 +49,7 @@ def test_the_severity_options_list_the_severities(capsys: Any) -> None:
         capsys, "findings"
     )
     text = _help(capsys, "diff")
-    assert f"--fail-on {SEVERITY_CHOICES} exit 1" in text and "(default: high)" in text
+    assert f"--fail-on {SEVERITY_CHOICES} exit 1" in text and "; default: high)" in text
 
 
 def test_a_severity_is_still_checked_against_the_model(capsys: Any) -> None:

@@ -28,7 +28,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Compare two snapshots written by `awsexplorer scan --output FILE`: resources "
             "added, removed and changed (attribute by attribute), findings new and resolved. "
-            "Exit status 1 when a new finding at or above --fail-on appeared."
+            "Exit codes: 0 no new finding at or above --fail-on, 1 one appeared, 2 usage error."
         ),
     )
     parser.add_argument("old", type=Path, metavar="OLD", help="the earlier snapshot")
@@ -44,8 +44,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--fail-on",
         choices=SEVERITIES,
         default="high",
-        help="exit 1 when a new finding of this severity or worse appears, worst first: "
-        "%(choices)s (default: %(default)s)",
+        help="exit 1 when a new finding of this severity or worse appears (worst first: "
+        "%(choices)s; default: %(default)s)",
     )
     parser.add_argument(
         "--all",

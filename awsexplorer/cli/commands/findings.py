@@ -45,8 +45,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         parser,
         "--severity",
         choices=SEVERITIES,
-        help="only findings of this severity or worse, worst first: %(choices)s (high: critical "
-        "and high; default: all)",
+        help="only findings of this severity or worse (worst first: %(choices)s; high: "
+        "critical and high; default: all)",
     )
     parser.add_argument(
         "--account",
