@@ -28,7 +28,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "With REF, that resource's verdicts, unreachable ones with the hop that blocks them."
         ),
     )
-    parser.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="the file")
+    parser.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="the snapshot file")
     parser.add_argument(
         "ref", nargs="?", metavar="REF", help="a resource's id, ARN or name (default: all)"
     )

@@ -34,7 +34,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "worst first, with the checks that could not be evaluated."
         ),
     )
-    parser.add_argument("snapshot", type=Path, nargs="?", metavar="SNAPSHOT", help="the file")
+    parser.add_argument(
+        "snapshot", type=Path, nargs="?", metavar="SNAPSHOT", help="the snapshot file"
+    )
     parser.add_argument(
         "--format",
         choices=("text", "json", "csv"),

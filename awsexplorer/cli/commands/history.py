@@ -40,7 +40,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "Exit codes: 0 events listed, 1 none, 2 usage or credential error."
         ),
     )
-    parser.add_argument("ref", metavar="REF", help="the resource's id, name or ARN")
+    parser.add_argument("ref", metavar="REF", help="the resource's id, ARN or name")
     parser.add_argument(
         "--hours",
         metavar="N",

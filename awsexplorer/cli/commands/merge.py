@@ -25,7 +25,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "folder stands for the *.json files in it. Version 1 files are read as one account."
         ),
     )
-    parser.add_argument("snapshots", type=Path, nargs="+", metavar="SNAPSHOT", help="files")
+    parser.add_argument(
+        "snapshots",
+        type=Path,
+        nargs="+",
+        metavar="SNAPSHOT",
+        help="snapshot files, or folders of them",
+    )
     parser.add_argument(
         "--output",
         "-o",

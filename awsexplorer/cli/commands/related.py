@@ -27,7 +27,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "it (for a security group, key or role: what breaks if it goes). Offline."
         ),
     )
-    parser.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="the file")
+    parser.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="the snapshot file")
     parser.add_argument("ref", metavar="REF", help="the resource's id, ARN or name")
     parser.add_argument(
         "--format",

@@ -29,7 +29,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "gives the VPCs and subnets that contain it; outside them, nothing (exit 1)."
         ),
     )
-    parser.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="the file")
+    parser.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="the snapshot file")
     parser.add_argument(
         "address",
         metavar="ADDRESS",
