@@ -11,8 +11,9 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import groupby
 from operator import attrgetter, methodcaller
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from awsexplorer.model import (
     GLOBAL_REGION,
@@ -29,11 +30,7 @@ from awsexplorer.model import (
     Severity,
 )
 from awsexplorer.model.defaults import only_aws_defaults
-from awsexplorer.model.diff import ResourceChange, ScanDiff, changes_by_arn, diff
-from awsexplorer.model.kinds import CATCH_ALL, is_catch_all, kind_of
-from awsexplorer.model.relationships import RelationIndex
-from awsexplorer.model.relationships import build as build_relations
-from awsexplorer.model.whois import WhoisIndex
+from awsexplorer.model.kinds import CATCH_ALL, REGISTRY, is_catch_all, kind_of
 from awsexplorer.scan.events import (
     CallFailed,
     CallRetrying,
@@ -44,10 +41,18 @@ from awsexplorer.scan.events import (
     ScanStarted,
 )
 
+if TYPE_CHECKING:
+    # Imported where used (a baseline, `u`, `:whois`): ~340 M instructions before the first
+    # paint otherwise (issue 18), for views most sessions never open.
+    from awsexplorer.model.diff import ResourceChange, ScanDiff
+    from awsexplorer.model.relationships import RelationIndex
+    from awsexplorer.model.whois import WhoisIndex
+
 # The tree's group for the catch-all's generic resources (tagged, of a type with no collector).
 OTHER_TAGGED = "Other (tagged)"
 NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
 _ARN = attrgetter("arn")
+_PLACE = attrgetter("account_id", "region", "type")
 _ATTRIBUTES = attrgetter("attributes")
 _CATCH_ALL = methodcaller("get", CATCH_ALL)
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
@@ -92,8 +97,16 @@ def searchable_text(resource: Resource) -> str:
     from its record in model/kinds.py) and tag values (lower case)."""
     title = kind_of(resource.type).title
     parts = [resource.id, resource.arn, resource.name, resource.type, title]
-    parts += resource.tags.values()
+    parts += _tags_of(resource).values()
     return "\n".join(parts).lower()
+
+
+def _tags_of(resource: Resource) -> dict[str, str]:
+    """A resource's tags without keeping them parsed: the search index reads every resource's
+    once, and a lazily read snapshot's resource (`peek_tags`) would otherwise keep 1,000,000
+    parsed dicts for it."""
+    peek = getattr(resource, "peek_tags", None)
+    return resource.tags if peek is None else peek()
 
 
 class SearchIndex:
@@ -172,6 +185,7 @@ class ExplorerState:
         # 1,000,000-resource snapshot does not walk every resource).
         self._by_account: dict[str, dict[tuple[str, str], list[Resource]]] = {}
         self._index_accounts = False
+        self._account_totals: Counter[str] | None = None  # account_counts(), kept
         self._search_text: dict[str, str] = {}  # ARN -> searchable_text, filled on demand
         # `:` and `/` over every resource at once, built off the UI thread (search_input /
         # set_search_index) for one version of the resources; until then, text_of per resource.
@@ -248,6 +262,7 @@ class ExplorerState:
         self._by_id = {}
         self._catch_all_types.clear()
         self._by_account = {}
+        self._account_totals = None
         self._index_accounts = result.multi_account
         self._add(result.resources)
         self._index_accounts = False  # later additions (a live scan) are of one account
@@ -331,6 +346,7 @@ class ExplorerState:
             self._by_region_type.clear()
             self._by_id = {}
             self._by_account = {}
+            self._account_totals = None
             self.set_findings([])
             self.accounts = []  # the live scanner scans one account
         for name in event.regions:
@@ -384,7 +400,7 @@ class ExplorerState:
             self._resources[resource.arn] = resource
             self._search_text.pop(resource.arn, None)
             self._by_region_type[resource.region][resource.type][resource.arn] = resource
-            if is_catch_all(resource):
+            if resource.type not in REGISTRY and is_catch_all(resource):
                 self._catch_all_types.add(resource.type)
         if self._index_accounts and not accounts_indexed:
             self._add_account_index(self._resources.values())
@@ -402,29 +418,37 @@ class ExplorerState:
         self._resources = by_arn
         if self._search_text:
             self._search_text.clear()
-        groups: dict[tuple[str, str, str], list[Resource]] = {}
+        groups: dict[tuple[str | None, str, str], list[Resource]] = {}
         group = groups.get
-        for resource in resources:  # 1,000,000 at a time: one look-up each
-            key = (resource.account_id or "", resource.region, resource.type)
+        # 1,000,000 at a time: runs of one (account, region, type) cut at C speed (a snapshot
+        # lists them so: a scan writes each region's types together, merge each account's),
+        # Python only once per run; any order gives the same groups, only more runs.
+        for key, run in groupby(resources, _PLACE):
             items = group(key)
             if items is None:
-                groups[key] = [resource]
+                groups[key] = list(run)
             else:
-                items.append(resource)
+                items.extend(run)
         by_region_type, by_account = self._by_region_type, self._by_account
-        for (account, region, kind), items in groups.items():
+        self._account_totals = None
+        for (account_id, region, kind), items in groups.items():
+            account = account_id or ""
             by_region_type[region][kind].update(zip(map(_ARN, items), items, strict=True))
-            # The catch-all's flag, read at C speed (absent on nearly every resource), then
-            # checked exactly (`is True`) only where it is there at all.
-            flagged = any(map(_CATCH_ALL, map(_ATTRIBUTES, items)))
-            if flagged and kind not in self._catch_all_types and any(map(is_catch_all, items)):
-                self._catch_all_types.add(kind)
+            # The catch-all's types have no record in model/kinds.py (schema_problems): only
+            # their resources' attributes are read here, so a snapshot's open does not parse
+            # every resource's attributes (a lazy snapshot.read leaves them unparsed). Read at
+            # C speed, then checked exactly (`is True`) only where the flag is there at all.
+            if kind not in REGISTRY and kind not in self._catch_all_types:
+                flagged = any(map(_CATCH_ALL, map(_ATTRIBUTES, items)))
+                if flagged and any(map(is_catch_all, items)):
+                    self._catch_all_types.add(kind)
             if self._index_accounts:  # the tree's account level (see account_groups)
                 by_account.setdefault(account, {})[(region, kind)] = items
         return True
 
     def _add_account_index(self, resources: Iterable[Resource]) -> None:
         by_account = self._by_account
+        self._account_totals = None
         for resource in resources:
             groups = by_account.get(resource.account_id or "")
             if groups is None:
@@ -445,15 +469,16 @@ class ExplorerState:
         return groups or {}
 
     def account_counts(self) -> Counter[str]:
-        """Resources per account, in a result of several accounts."""
+        """Resources per account, in a result of several accounts: counted once per change of
+        the account index (an account node's detail asks on every cursor move: 12,000 groups
+        at 1,000,000 resources)."""
         if not self._by_account and self.member_accounts:
             self.account_groups("")
-        return Counter(
-            {
-                a: sum(len(items) for items in groups.values())
-                for a, groups in self._by_account.items()
-            }
-        )
+        if self._account_totals is None:
+            self._account_totals = Counter(
+                {a: sum(map(len, groups.values())) for a, groups in self._by_account.items()}
+            )
+        return Counter(self._account_totals)
 
     # -- output -----------------------------------------------------------------------------
 
@@ -483,6 +508,8 @@ class ExplorerState:
 
     def set_baseline(self, baseline: ScanResult | None, name: str | None = None) -> ScanDiff | None:
         """Mark the scan against an earlier one: what was added, changed and removed since."""
+        from awsexplorer.model.diff import changes_by_arn, diff
+
         self.baseline, self.baseline_name = baseline, name
         self.changes = None if baseline is None else diff(baseline, self.result())
         self._marks = {} if self.changes is None else changes_by_arn(self.changes)
@@ -658,6 +685,8 @@ class ExplorerState:
     def relations(self) -> RelationIndex:
         """What uses what, built now if no worker has built it for these resources yet."""
         if self._relations is None:
+            from awsexplorer.model.relationships import build as build_relations
+
             self._relations = build_relations(self._resources.values())
         return self._relations
 
@@ -781,6 +810,8 @@ class ExplorerState:
         snapshot, again only after resources change. The UI builds it in a worker (whois_input
         / set_whois, ui/screens/whois.py); this builds it now if none has."""
         if self._whois is None:
+            from awsexplorer.model.whois import WhoisIndex
+
             self._whois = WhoisIndex.build(self._resources.values())
         return self._whois
 
