@@ -50,7 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser, *, sub: bool = False) -> None
         default=default,
         type=int,
         metavar="DAYS",
-        help=f"days after which keys and principals count as unused (default {DEFAULT_STALE_DAYS})",
+        help=(
+            f"days after which keys and principals count as unused (default: {DEFAULT_STALE_DAYS})"
+        ),
     )
     group.add_argument(
         "--production-pattern",
