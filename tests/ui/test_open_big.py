@@ -152,7 +152,7 @@ def test_the_search_index_reads_tags_without_keeping_them_where_a_resource_can()
         Peeking(**watched("1", "eu-west-1", "ec2:instance", n).to_dict()) for n in range(3)
     ]
     plain: list[Resource] = [watched("1", "eu-west-1", "ec2:instance", n) for n in range(3)]
-    assert SearchIndex(peeking).text == SearchIndex(plain).text
+    assert SearchIndex(peeking).chunks == SearchIndex(plain).chunks
     assert all(isinstance(r, Watched) and r.reads == Counter({"peek": 1}) for r in peeking)
     assert searchable_text(peeking[0]) == searchable_text(plain[0])
     assert SearchIndex(peeking).positions("t1") == [1]
@@ -174,3 +174,42 @@ def test_the_state_module_imports_no_relationship_diff_or_whois_model() -> None:
         "awsexplorer.model.whois",
     }
     assert "awsexplorer.model.kinds" in loaded
+
+
+def test_the_search_index_finds_the_same_across_its_chunks() -> None:
+    """Joined per CHUNK resources: a hit in any chunk, at its first and last resource, is the
+    same as a test per resource; no hit spans two resources or two chunks."""
+    resources: list[Resource] = [
+        watched("1", "eu-west-1", "ec2:instance", n) for n in range(3 * SearchIndex.CHUNK + 5)
+    ]
+    index = SearchIndex(resources)
+    assert len(index.chunks) == 4
+    edges = [SearchIndex.CHUNK - 1, SearchIndex.CHUNK, 3 * SearchIndex.CHUNK + 4]
+    for needle in [*(f"r-{n}\n" for n in edges), "name-1", "t2", "zzz", "instance/r-2457"]:
+        expected = [i for i, r in enumerate(resources) if needle in searchable_text(r)]
+        assert index.positions(needle) == expected, needle
+    last_first = searchable_text(resources[SearchIndex.CHUNK - 1])[-4:]
+    spanning = last_first + searchable_text(resources[SearchIndex.CHUNK])[:4]
+    assert index.positions(spanning) == []
+
+
+def test_a_search_before_the_index_is_in_builds_it_on_a_big_estate(monkeypatch: Any) -> None:
+    """Past INDEX_IN_PLACE resources, the first search builds the index once (a text per
+    resource kept instead would cost as much and hold every text twice); below, and while a
+    scan is coming in (the resources change with every event), a text per resource."""
+    from awsexplorer.ui import state as module
+
+    resources: list[Resource] = [watched("1", "eu-west-1", "ec2:instance", n) for n in range(40)]
+    monkeypatch.setattr(module, "INDEX_IN_PLACE", 30)
+    big = ExplorerState()
+    big.load(several(resources))
+    assert not big.search_ready
+    assert [r.id for r in big.matching("name-3")] == [
+        r.id for r in resources if "name-3" in searchable_text(r)
+    ]
+    assert big._search_index is not None and not big._search_text
+    monkeypatch.setattr(module, "INDEX_IN_PLACE", 50)
+    small = ExplorerState()
+    small.load(several(resources))
+    assert [r.id for r in small.matching("name-3")] == [r.id for r in big.matching("name-3")]
+    assert not small.search_ready
