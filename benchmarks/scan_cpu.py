@@ -123,12 +123,16 @@ def main() -> int:
                 profiled = [*tool[:at], "-c", PROFILE_MAIN, str(args.profile.resolve())]
                 profiled_run, _ = measure_awsexplorer(proxy, regions, out, profiled)
 
-    print(f"\n{'scanner':<22}{'requests':>9}{'CPU s':>8}{'CPU ms/req':>11}{'peak MB':>9}  load")
+    print(
+        f"\n{'scanner':<22}{'requests':>9}{'CPU s':>8}{'CPU ms/req':>11}{'peak MB':>9}"
+        f"{'proxy ms/req':>13}  load"
+    )
     for measured, at in rows + against:
         per = 1000 * measured.run.cpu / max(1, measured.requests)
+        proxy_per = 1000 * measured.proxy_cpu / max(1, measured.requests)
         print(
             f"{measured.name:<22}{measured.requests:>9}{measured.run.cpu:>8.2f}{per:>11.2f}"
-            f"{measured.run.peak_mb:>9.0f}  {at}"
+            f"{measured.run.peak_mb:>9.0f}{proxy_per:>13.2f}  {at}"
         )
     if not args.no_baseline:
         base = rows[-1][0]

@@ -30,7 +30,7 @@ from awsexplorer import __version__
 from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.scan import guard
-from awsexplorer.scan.http import SharedTLSSession
+from awsexplorer.scan.http import pooled_session_class
 
 log = logging.getLogger(__name__)
 
@@ -486,7 +486,7 @@ class ClientPool:
     ) -> None:
         keep_response_bodies_out_of_logs()
         share_client_machinery(session)
-        resolve_s3_settings_once(session)
+        resolve_settings_once(session)
         self._session = session
         self._config = config
         self._on_retry = on_retry
@@ -495,6 +495,8 @@ class ClientPool:
         self._stack = contextlib.AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # One connection pool for all this pool's clients (awsexplorer/scan/http.py).
+        self._http_session_cls = pooled_session_class(config.max_in_flight)
         s3_config: dict[str, Any] = {}
         if config.endpoint_url:
             # A local endpoint (moto, LocalStack) serves buckets by path, not by host name.
@@ -508,7 +510,7 @@ class ClientPool:
             max_pool_connections=max(10, config.per_service_region),
             user_agent=fixed_user_agent(session),
             user_agent_extra=f"awsexplorer/{__version__}",
-            http_session_cls=SharedTLSSession,
+            http_session_cls=self._http_session_cls,
             s3=s3_config or None,
             # The parameters are our own code's (constants, and ids read from AWS's answers),
             # not a user's: botocore re-checking each against the model costs CPU on every
@@ -550,8 +552,11 @@ class ClientPool:
         return self._clients[key]
 
     async def close(self) -> None:
-        await self._stack.aclose()
-        self._clients.clear()
+        try:
+            await self._stack.aclose()
+        finally:
+            self._clients.clear()
+            await self._http_session_cls.close_connectors()
 
     async def __aenter__(self) -> ClientPool:
         return self
@@ -580,16 +585,22 @@ def fixed_user_agent(session: AioSession) -> str:
     return str(creator.to_string())
 
 
-def resolve_s3_settings_once(session: AioSession) -> None:
-    """Read the session's `s3` settings (profile section and AWS_S3_* variables) once, for all
-    its clients: botocore re-reads them three times per client, each a walk through the
-    profile and the environment (~40 % of the configuration lookups of a client build). Set as
-    the config store's override (its public way to pin a value). Not in a non-legacy defaults
-    mode, where botocore adds region-dependent defaults to that section per client."""
+def resolve_settings_once(session: AioSession) -> None:
+    """Read each of the session's settings (profile section and AWS_* variables: retry mode,
+    max attempts, `s3`, checksums, endpoint modes, ...) once, for all its clients: botocore
+    re-reads ~20 of them for every client it builds, each a walk through the profile and the
+    environment (12,888 lookups and ~3 % of a 17-region scan's CPU for 612 clients,
+    benchmarks/profiles/scan-session6.txt). Set as the config store's overrides (its public way
+    to pin a value), with the values botocore would have read: the environment and the profile
+    do not change during a scan. Not in a non-legacy defaults mode, where botocore adds
+    region-dependent defaults to some settings per client (through their providers)."""
     store = session.get_component("config_store")
     mode = store.get_config_variable("defaults_mode")
-    if str(mode or "legacy").lower() == "legacy":
-        store.set_config_variable("s3", store.get_config_variable("s3"))
+    if str(mode or "legacy").lower() != "legacy":
+        return
+    names = getattr(store, "_mapping", None)  # botocore's ConfigValueStore: its provider map
+    for name in list(names) if isinstance(names, dict) else ["s3"]:
+        store.set_config_variable(name, store.get_config_variable(name))
 
 
 def no_proxies_configured() -> dict[str, str] | None:

@@ -140,11 +140,28 @@ def test_the_s3_settings_are_read_once_and_keep_the_environments_values(
     monkeypatch.setenv("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "regional")
     session = AioSession()
     expected = session.get_component("config_store").get_config_variable("s3")
-    session_module.resolve_s3_settings_once(session)
+    session_module.resolve_settings_once(session)
     store = session.get_component("config_store")
     monkeypatch.setenv("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "legacy")  # read once: not seen
     assert store.get_config_variable("s3") == expected
     assert expected == {"us_east_1_regional_endpoint": "regional"}
+
+
+def test_every_setting_is_read_once_with_the_value_botocore_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+    monkeypatch.setenv("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
+    session = AioSession()
+    store = session.get_component("config_store")
+    names = sorted(store._mapping)
+    expected = {name: store.get_config_variable(name) for name in names}
+    session_module.resolve_settings_once(session)
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")  # read once: not seen
+    assert {name: store.get_config_variable(name) for name in names} == expected
+    assert expected["retry_mode"] == "adaptive"
+    assert expected["request_checksum_calculation"] == "when_required"
+    assert session.get_config_variable("retry_mode") == "adaptive"
 
 
 def test_a_non_legacy_defaults_mode_keeps_botocores_per_client_s3_defaults(
@@ -152,7 +169,7 @@ def test_a_non_legacy_defaults_mode_keeps_botocores_per_client_s3_defaults(
 ) -> None:
     monkeypatch.setenv("AWS_DEFAULTS_MODE", "standard")
     session = AioSession()
-    session_module.resolve_s3_settings_once(session)
+    session_module.resolve_settings_once(session)
     store = session.get_component("config_store")
     # Still a provider (botocore adds the mode's defaults to it per client), not a pinned value.
     assert store.get_config_provider("s3") is not None
