@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from awsexplorer.checks.api import CheckFunc
 from awsexplorer.config import Settings, from_args
 from awsexplorer.model import Severity
 from awsexplorer.model.calls import Call
 
 if TYPE_CHECKING:
     import argparse
+
+    # Only in annotations: checks.api loads the model's exposure and inventory, which
+    # `settings_from_args` (the TUI's start) does not need.
+    from awsexplorer.checks.api import CheckFunc
 
 # The order the catalog is presented in (docs, --list-checks): one module per category.
 CATEGORIES = (
@@ -159,5 +162,14 @@ def check_ids() -> list[str]:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """The checks' settings from the command line and the config file, a disabled check id
-    that names no check refused (with the nearest id as a hint)."""
+    that names no check refused (with the nearest id as a hint).
+
+    The catalogue (every check module) is imported only when a check is disabled, the one
+    case where its ids are needed: with none disabled there is nothing to refuse, and the
+    TUI's first frame does not wait for a dozen modules it does not use (issue 18)."""
+    settings = from_args(args)
+    if not settings.disabled_checks:
+        return settings
+    # Read again with the ids known, so that an unknown id is refused exactly where it was
+    # given (the config file, or the command line), with the same message.
     return from_args(args, known_checks=check_ids())

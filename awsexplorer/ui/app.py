@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import importlib
 import signal
+import sys
 import tempfile
 import threading
 import traceback
@@ -49,13 +50,26 @@ from awsexplorer.ui.format import set_monochrome
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
-from awsexplorer.ui.screens.help import HelpScreen
 from awsexplorer.ui.screens.main import MainScreen, view_name
-from awsexplorer.ui.screens.save_snapshot import ConfirmOverwriteScreen, SaveSnapshotScreen
-from awsexplorer.ui.screens.scan_error import ScanErrorScreen
-from awsexplorer.ui.screens.scan_view import ScanViewScreen
 from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.widgets.account_header import parse_colour
+
+# Every screen but the main one is imported where it is first pushed (issue 18: the first frame
+# waits for nothing it does not show). Until then no such screen can be on the stack, so these
+# ask "is it one?" without importing the class.
+SCAN_ERROR = ("awsexplorer.ui.screens.scan_error", "ScanErrorScreen")
+SCAN_VIEW = ("awsexplorer.ui.screens.scan_view", "ScanViewScreen")
+
+
+def is_a(screen: object, *kinds: tuple[str, str]) -> bool:
+    """isinstance(screen, one of `kinds`), each named (module, class), without importing a
+    module not yet loaded (no instance of its classes can exist then)."""
+    for module_name, class_name in kinds:
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(screen, getattr(module, class_name)):
+            return True
+    return False
+
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT.value  # 130
@@ -257,19 +271,26 @@ class AwsExplorerApp(App[int]):
 
     def _open_snapshot(self, path: Path) -> None:
         from awsexplorer import snapshot
-        from awsexplorer.checks import rejudge
 
         try:
             with heap.loading_scan():
                 result = self.options.loaded or snapshot.read(path)
                 # One verdict per fact: findings judged with other settings than the user's are
                 # judged again with the user's, which the views (IAM: dormant, stale) use too.
-                note = rejudge(result, self.options.settings)
+                # A snapshot that does not say which settings judged it stands as it is
+                # (rejudge's first test), so the checks are not even imported for it.
+                note = None
+                if result.settings is not None:
+                    from awsexplorer.checks import rejudge
+
+                    note = rejudge(result, self.options.settings)
                 self.state.load(result)
             # After the first frame: the worker holds the GIL for most of its run, which
             # would otherwise share out the first paint's CPU with it (issue 18).
             self.call_after_refresh(self._build_relations)
         except UserError as exc:
+            from awsexplorer.ui.screens.scan_error import ScanErrorScreen
+
             self.push_screen(
                 ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
             )
@@ -443,6 +464,8 @@ class AwsExplorerApp(App[int]):
             self._worker_failed(worker)
 
     def _worker_failed(self, worker: Worker[object]) -> None:
+        from awsexplorer.ui.screens.scan_error import ScanErrorScreen
+
         self.state.scanning = False
         self.analysing = False
         error = worker.error
@@ -514,11 +537,13 @@ class AwsExplorerApp(App[int]):
             self.start_scan()
 
     def action_retry(self) -> None:
-        if isinstance(self.screen, ScanErrorScreen):
+        if is_a(self.screen, SCAN_ERROR):
             self.pop_screen()
         self.start_scan()
 
     def action_quit_with_error(self) -> None:
+        from awsexplorer.ui.screens.scan_error import ScanErrorScreen  # it asks for this
+
         self.workers.cancel_all()
         if isinstance(self.screen, ScanErrorScreen):
             # Said again on stderr once the screen is gone, so the shell keeps a trace of it.
@@ -543,17 +568,20 @@ class AwsExplorerApp(App[int]):
         return self.return_code or 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save" and isinstance(self.screen, ScanErrorScreen):
+        if action == "save" and is_a(self.screen, SCAN_ERROR):
             return False  # no scan to save: not offered, and `s` does nothing
         if action == "prompt" and parameters == ("/",):
             screen = self.screen
             if isinstance(screen, MainScreen):
                 return True
-            return isinstance(screen, ScanViewScreen) and bool(screen.query(Input))
+            return is_a(screen, SCAN_VIEW) and bool(screen.query(Input))
         return True
 
     def action_prompt(self, mode: str) -> None:
         """`:` (anywhere) or `/` (where there is something to filter), focused synchronously."""
+        from awsexplorer.ui.screens.help import HelpScreen
+        from awsexplorer.ui.screens.scan_view import ScanViewScreen
+
         if isinstance(self.focused, Input):
             raise SkipAction()  # typed into the box that has the focus
         screen = self.screen
@@ -577,6 +605,8 @@ class AwsExplorerApp(App[int]):
         self.main.open_prompt(mode)
 
     def action_help(self) -> None:
+        from awsexplorer.ui.screens.help import HelpScreen
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
@@ -773,6 +803,8 @@ class AwsExplorerApp(App[int]):
         if self.state.account is None:
             self.notify("Nothing to save yet.", severity="warning")
             return
+        from awsexplorer.ui.screens.save_snapshot import SaveSnapshotScreen
+
         self.push_screen(SaveSnapshotScreen(self.default_snapshot_path()), self.save_snapshot)
 
     def save_snapshot(self, path: str | None, overwrite: bool = False) -> None:
@@ -793,6 +825,7 @@ class AwsExplorerApp(App[int]):
             )
             return
         if target.exists() and not overwrite:
+            from awsexplorer.ui.screens.save_snapshot import ConfirmOverwriteScreen
 
             def answered(yes: bool | None) -> None:
                 if yes:

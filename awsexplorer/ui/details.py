@@ -31,13 +31,13 @@ from awsexplorer.model.kinds import (
 )
 from awsexplorer.model.ownership import managed_by
 from awsexplorer.ui.accounts_view import account_links, links_block, production
-from awsexplorer.ui.exposure_detail import exposure_block
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
-from awsexplorer.ui.operations_detail import operations_rows, spend_rows
-from awsexplorer.ui.relations_detail import relations_block
 from awsexplorer.ui.state import ExplorerState, NodeRef
-from awsexplorer.ui.views.exposed import EXPOSABLE
+
+# A resource's blocks (exposure, relations, Systems Manager, spend) are imported where they are
+# drawn: the first frame shows the account's detail, which needs none of them nor the models
+# behind them (model.exposure, model.relationships, model.operations; issue 18).
 
 # Matches resource_tree.MAX_LEAVES (kept here so this module stays free of Textual).
 MAX_SHOWN = 1000
@@ -108,6 +108,8 @@ def placement(
     state: ExplorerState, resource: Resource
 ) -> list[tuple[str, RenderableType | str | None]]:
     """Region, VPC, subnet (public/private and why), security groups, role."""
+    from awsexplorer.ui.views.exposed import EXPOSABLE
+
     attrs = resource.attributes
     rows: list[tuple[str, RenderableType | str | None]] = [
         (
@@ -230,6 +232,10 @@ def _stack_line(resource: Resource) -> str | None:
 
 
 def resource_detail(state: ExplorerState, resource: Resource, search: str = "") -> Group:
+    from awsexplorer.ui.exposure_detail import exposure_block
+    from awsexplorer.ui.operations_detail import operations_rows
+    from awsexplorer.ui.relations_detail import relations_block
+
     title = Text(inert(resource.name, limit=VALUE_LIMIT), style="bold")
     title.append(f"  {inert(resource.type, limit=80)}", style="dim")
     facts = key_facts(resource)
@@ -325,6 +331,8 @@ def _type_counts(state: ExplorerState, region: str) -> Table:
 
 
 def region_detail(state: ExplorerState, region: str) -> Group:
+    from awsexplorer.ui.operations_detail import spend_rows
+
     view = state.regions.get(region)
     if view is None:
         return Group(

@@ -21,7 +21,6 @@ from textual.widgets import Footer, Tree
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, RegionStatus
 from awsexplorer.ui.labels import short_type
-from awsexplorer.ui.screens.whois import query_of, show_whois, whois_suggestion
 from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
 from awsexplorer.ui.widgets.account_header import AccountHeader
 from awsexplorer.ui.widgets.command_bar import FILTER, CommandBar, Suggestion
@@ -262,6 +261,9 @@ class MainScreen(Screen[None]):
         if not is_command:
             self.jump(value)
             return
+        # The whois screen and its model load on the first `:` (not for the first frame).
+        from awsexplorer.ui.screens.whois import query_of, show_whois
+
         word, _, argument = value.strip().partition(" ")
         word = word.lower()
         if word == "whois" or query_of(value) is not None:  # an address (ui/screens/whois.py)
@@ -316,6 +318,8 @@ class MainScreen(Screen[None]):
 
     def suggest(self, text: str) -> list[Suggestion]:
         """What `:` offers as you type: commands, regions, then resources in any region."""
+        from awsexplorer.ui.screens.whois import whois_suggestion
+
         needle = text.strip().lower()
         found: list[Suggestion] = []
         answer = whois_suggestion(self.state, text, self)  # an IP, CIDR or DNS name first
