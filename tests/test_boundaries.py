@@ -83,6 +83,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "awsexplorer"
 # How an import is made: at import time ("top"), deferred inside a function ("function"), or
 # only for the type checker ("typing", under `if TYPE_CHECKING:`).
 TOP, FUNCTION, TYPING = "top", "function", "typing"
+# {module: {(imported module, how)}}
+Graph = dict[str, set[tuple[str, str]]]
 
 # Presenters: Textual-free code that turns the model into rows, labels and text for the TUI and
 # the CLI. They show what model/ and checks/ decided and never reach the scanner.
@@ -177,6 +179,12 @@ def import_graph() -> dict[str, set[tuple[str, str]]]:
     return graph
 
 
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    """The import graph, parsed once for this module's tests (they only read it)."""
+    return import_graph()
+
+
 def cycles(graph: dict[str, set[tuple[str, str]]], kinds: Collection[str]) -> set[frozenset[str]]:
     """The strongly connected components of more than one module (Tarjan, iteratively)."""
     adjacent = {m: sorted({t for t, how in edges if how in kinds}) for m, edges in graph.items()}
@@ -228,9 +236,8 @@ def _imports_of(graph: dict[str, set[tuple[str, str]]], *layers: str) -> dict[st
     return {m: {t for t, _ in edges} for m, edges in graph.items() if _in(m, *layers)}
 
 
-def test_the_graph_sees_every_kind_of_import() -> None:
+def test_the_graph_sees_every_kind_of_import(graph: Graph) -> None:
     """The probe works: top-level, deferred and typing-only imports are all found."""
-    graph = import_graph()
     assert ("awsexplorer.model", TOP) in graph["awsexplorer.checks.identity"]
     kinds = {how for edges in graph.values() for _, how in edges}
     assert kinds == {TOP, FUNCTION, TYPING}
@@ -244,39 +251,38 @@ def test_the_graph_sees_every_kind_of_import() -> None:
     assert cycles(chain, {TOP, FUNCTION}) == set()
 
 
-def test_model_imports_nothing_else_of_ours() -> None:
-    for module, targets in _imports_of(import_graph(), "awsexplorer.model").items():
+def test_model_imports_nothing_else_of_ours(graph: Graph) -> None:
+    for module, targets in _imports_of(graph, "awsexplorer.model").items():
         assert all(_in(t, "awsexplorer.model") for t in targets), (module, targets)
 
 
-def test_checks_import_only_the_model_and_the_settings() -> None:
+def test_checks_import_only_the_model_and_the_settings(graph: Graph) -> None:
     allowed = ("awsexplorer.checks", "awsexplorer.model", "awsexplorer.config")
-    for module, targets in _imports_of(import_graph(), "awsexplorer.checks").items():
+    for module, targets in _imports_of(graph, "awsexplorer.checks").items():
         assert all(_in(t, *allowed) for t in targets), (module, targets)
 
 
-def test_the_scanner_imports_neither_the_ui_nor_the_checks() -> None:
-    for module, targets in _imports_of(import_graph(), "awsexplorer.scan").items():
+def test_the_scanner_imports_neither_the_ui_nor_the_checks(graph: Graph) -> None:
+    for module, targets in _imports_of(graph, "awsexplorer.scan").items():
         assert not any(_in(t, "awsexplorer.ui", "awsexplorer.checks") for t in targets), (
             module,
             targets,
         )
 
 
-def test_presenters_never_import_the_scanner() -> None:
-    graph = import_graph()
+def test_presenters_never_import_the_scanner(graph: Graph) -> None:
     presenters = _imports_of(graph, *PRESENTERS)
     assert "awsexplorer.ui.views.iam" in presenters  # the probe works
     for module, targets in presenters.items():
         assert not any(_in(t, "awsexplorer.scan") for t in targets), (module, targets)
 
 
-def test_no_import_time_cycles() -> None:
-    assert cycles(import_graph(), {TOP}) == set()
+def test_no_import_time_cycles(graph: Graph) -> None:
+    assert cycles(graph, {TOP}) == set()
 
 
-def test_no_import_cycles_at_all() -> None:
+def test_no_import_cycles_at_all(graph: Graph) -> None:
     """Not even through deferred or typing-only imports: they still tie the modules' designs
     together (the last three, settings-checks, cli-commands and ui.app-screens.main, are gone)."""
-    found = cycles(import_graph(), {TOP, FUNCTION, TYPING})
+    found = cycles(graph, {TOP, FUNCTION, TYPING})
     assert not found, f"import cycle(s): {[sorted(c) for c in found]}"
