@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, filterfalse, repeat
 from pathlib import Path
@@ -40,7 +40,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.model.kinds import LEGACY, complete
+from awsexplorer.model.kinds import LEGACY, complete, complete_attributes
 from awsexplorer.model.scan_result import account_status
 
 SNAPSHOT_FORMAT = "awsexplorer.snapshot"
@@ -940,15 +940,161 @@ def differing_lines(
     return pairs, added, list(was.values())
 
 
-# -- one line per item: reading a large snapshot as a stream -------------------------------------
+# -- one line per item: reading a large snapshot as a stream of lazy resources -------------------
 
 _CHUNK = 1 << 22
 # Where the resources' lines start must be found within this much of the file (the header holds
 # the accounts, their regions and errors: a few MB at 50 accounts); else the file is read whole.
 _HEADER_LIMIT = 1 << 28
-_RESOURCES_KEYS = ("arn", "type", "id", "name", "region", "vpc_id", "subnet_id", "tags")
 _DICT_OR_NONE = frozenset((dict, _NONE))
 _EMPTY_TEXT_OR_NONE = frozenset(("", None))
+_SEVEN = frozenset((7,))
+_TWO = frozenset((2,))
+# A resource line as dumps writes it: its head (`{"arn":...,"subnet_id":...`), `,"tags":`, its
+# body (the tags and attributes, kept unparsed), `,"account_id":"`, the account id, `"}`. The
+# first `,"tags":` of a line is its head's end and the last `,"account_id":"` its account's
+# start: a JSON string cannot hold `,"` (its quote would end the string).
+_TAGS_AT = b',"tags":'
+_ACCOUNT_AT = b',"account_id":"'
+_ACCOUNT_END = b'"}'
+_HEAD_KEYS = ("arn", "type", "id", "name", "region", "vpc_id", "subnet_id")
+_HEAD_END = b"}"
+_BODY_OPEN = b'{"tags":'
+_BODY_CLOSE = b"}"
+# What an account id written as it is may not hold (else it is written with escapes, or the line
+# is not JSON): its bytes are then its UTF-8 text.
+_NOT_PLAIN = re.compile(rb'[\x00-\x1f"\\]')
+# Below this many bytes of resource lines, their bodies are checked here, chunk by chunk; above
+# it, by a worker process while this one builds the resources (~16 MB: 25,000 resources).
+_WORKER_BYTES = 1 << 24
+
+_TAGS_SLOT: Any = Resource.__dict__["tags"]
+_ATTRIBUTES_SLOT: Any = Resource.__dict__["attributes"]
+
+
+def _body_fields(resource_type: str, body: bytes) -> tuple[dict[str, str], dict[str, Any]]:
+    """(tags, attributes) of a line's body, as the whole reading gives them: null as {}, the
+    attributes completed (kinds.complete)."""
+    document = orjson.loads(_BODY_OPEN + body + _BODY_CLOSE)
+    tags = document["tags"]
+    attributes = document["attributes"]
+    return (
+        tags if tags is not None else {},
+        complete_attributes(resource_type, attributes if attributes is not None else {}),
+    )
+
+
+class LineResource(Resource):
+    """A Resource read from a snapshot line, its tags and attributes still the line's unparsed
+    body: parsed on first use of `tags` or `attributes` and kept from then on (so a change to
+    them is kept, as on any Resource); `peek_tags`, `peek_attributes`, `to_dict`, equality and
+    `repr` parse without keeping. The body was checked when the file was read (_bodies_hold),
+    so parsing it cannot fail. It equals, prints, pickles and serialises as the Resource with the
+    same fields (a copy or pickle is a plain Resource)."""
+
+    __slots__ = ("_body",)
+
+    def __init__(
+        self,
+        arn: str,
+        resource_type: str,
+        resource_id: str,
+        name: str,
+        region: str,
+        vpc_id: str | None,
+        subnet_id: str | None,
+        account_id: str,
+        body: bytes,
+    ) -> None:
+        self.arn = arn
+        self.type = resource_type
+        self.id = resource_id
+        self.name = name
+        self.region = region
+        self.vpc_id = vpc_id
+        self.subnet_id = subnet_id
+        self.account_id = account_id
+        self._body: bytes | None = body
+
+    def _parse(self) -> None:
+        assert self._body is not None
+        tags, attributes = _body_fields(self.type, self._body)
+        _TAGS_SLOT.__set__(self, tags)
+        _ATTRIBUTES_SLOT.__set__(self, attributes)
+        self._body = None
+
+    @property
+    def tags(self) -> dict[str, str]:
+        if self._body is not None:
+            self._parse()
+        return _TAGS_SLOT.__get__(self)  # type: ignore[no-any-return]
+
+    @tags.setter
+    def tags(self, value: dict[str, str]) -> None:
+        if self._body is not None:
+            self._parse()  # the attributes too: the body is dropped
+        _TAGS_SLOT.__set__(self, value)
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        if self._body is not None:
+            self._parse()
+        return _ATTRIBUTES_SLOT.__get__(self)  # type: ignore[no-any-return]
+
+    @attributes.setter
+    def attributes(self, value: dict[str, Any]) -> None:
+        if self._body is not None:
+            self._parse()
+        _ATTRIBUTES_SLOT.__set__(self, value)
+
+    def peek(self) -> tuple[dict[str, str], dict[str, Any]]:
+        body = self._body
+        if body is None:
+            return self.tags, self.attributes
+        return _body_fields(self.type, body)
+
+    def peek_tags(self) -> dict[str, str]:
+        return self.peek()[0]
+
+    def peek_attributes(self) -> dict[str, Any]:
+        return self.peek()[1]
+
+    def may_hold(self, name: str) -> bool:
+        body = self._body
+        if body is None:
+            return name in self.attributes
+        # Unparsed: the key written as it is, or any escape (a key may be written with some),
+        # or a name kinds.complete may add.
+        return (
+            f'"{name}"'.encode() in body
+            or b"\\" in body
+            or name in LEGACY.get(self.type, _NO_LEGACY)
+        )
+
+    def _arguments(self) -> tuple[Any, ...]:
+        """The Resource constructor's arguments, peeked."""
+        tags, attributes = self.peek()
+        return (
+            self.arn,
+            self.type,
+            self.id,
+            self.name,
+            self.region,
+            self.vpc_id,
+            self.subnet_id,
+            tags,
+            attributes,
+            self.account_id,
+        )
+
+    def __repr__(self) -> str:
+        return repr(Resource(*self._arguments()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Resource, self._arguments())
+
+
+_NO_LEGACY: dict[str, Any] = {}
 
 
 class _NotStreamed(Exception):
@@ -961,11 +1107,16 @@ _NOT_STREAMED = (_NotStreamed, _NotLines, _Damaged, SnapshotError, ValueError, K
 
 
 def _read_stream(handle: BinaryIO, source: str) -> ScanResult:
-    """A version 2 file in the one-line-per-item layout, read in chunks of _CHUNK bytes: each
-    chunk's resource lines parsed at once (orjson), checked as `validate` checks resources, built
-    into Resources and dropped; the rest of the document (header, findings, checks, settings)
-    parsed and checked as a document without resources. So the file is never held whole, nor
-    every resource's parsed document: memory is the result's, plus a chunk."""
+    """A version 2 file in the one-line-per-item layout, read in chunks of _CHUNK bytes into
+    LineResources: of each resource line only the head (ARN, type, id, name, region, VPC,
+    subnet) is parsed (orjson, line by line) and checked as `validate` checks those fields, and
+    the account id taken as written; the body (tags and attributes) is kept unparsed, and
+    checked (_bodies_hold: parsed at C speed and dropped) by a worker process while this one
+    reads, or here for a small file (_WORKER_BYTES), or when no worker can run (other threads,
+    no fork). The rest of the document (header, findings, checks, settings) is parsed and
+    checked as a document without resources. So what this returns is what the whole reading
+    would, and a file that is not as documented goes to the whole reading, which names what is
+    wrong. Memory: each line's body and head fields, plus a chunk."""
     pending = b""
     head = -1
     while head < 0:
@@ -975,113 +1126,277 @@ def _read_stream(handle: BinaryIO, source: str) -> ScanResult:
         searched = max(len(pending) - len(_RESOURCES_OPEN), 0)
         pending += data
         head = pending.find(_RESOURCES_OPEN, searched)
+    start = handle.tell() - len(pending)  # where `pending` starts in the file
     opening = head + _RESOURCES_OPEN.index(b"[") + 1
     header = pending[:opening]
     probe = orjson.loads(header + b"]}")
     if type(probe) is not dict or probe.get("version") != SNAPSHOT_VERSION:
         raise _NotStreamed  # version 1 (or not a snapshot): read whole
-    pending = pending[head + len(_RESOURCES_OPEN) - len(_ARN_OPEN) :]  # from the first `{`
+    first = head + len(_RESOURCES_OPEN) - len(_ARN_OPEN)  # the first line's `{`
+    pending = pending[first:]
     total = len(header) + len(pending)
-    resources: list[Resource] = []
-    accounts: set[str] = set()
-    strings: dict[str, str] = {}
-    searched = 0
-    while True:
-        close = pending.find(_LIST_CLOSE, searched)
-        if close >= 0:
-            _add_resources(pending[:close], resources, accounts, strings)
-            rest = pending[close:]
-            break
-        cut = pending.rfind(_LINE_SEPARATOR)
-        if cut > 0:
-            _add_resources(pending[:cut], resources, accounts, strings)
-            pending = pending[cut + len(_LINE_SEPARATOR) :]
+    fd = handle.fileno()
+    status = os.fstat(fd)
+    worker = None
+    if status.st_size - start - first > _WORKER_BYTES:
+        worker = _BodyCheck(fd, start + first)
+
+    def more() -> bytes:
+        nonlocal total
         data = handle.read(_CHUNK)
-        if not data:
-            raise _NotStreamed
         total += len(data)
         if total > MAX_SNAPSHOT_BYTES:
             raise SnapshotError(
                 f"{source} grew past {MAX_SNAPSHOT_BYTES // 1024**3} GiB while it was read."
             )
-        searched = max(len(pending) - len(_LIST_CLOSE), 0)
-        pending += data
-    del pending
-    rest += _read_all(handle, source)
-    # The document without its resources: `"resources": [` closed at once.
-    document = check(orjson.loads(header + rest), source)
-    del rest
-    ids = {a["id"] for a in document["accounts"]}
-    if not ids or not accounts <= ids:
-        raise _NotStreamed  # read whole, to say which
-    result = from_document(document, source)
+        return data
+
+    try:
+        resources: list[Resource] = []
+        accounts: dict[bytes, str] = {}
+        strings: dict[str | None, str | None] = {}
+        check_here = worker is None or not worker.running
+        chunks = _line_chunks(pending, more)
+        del pending
+        while True:
+            try:
+                lines = next(chunks)
+            except StopIteration as stop:
+                rest: bytes = stop.value
+                break
+            bodies = _add_lines(lines, resources, accounts, strings)
+            del lines
+            if check_here and not _bodies_hold(bodies):
+                raise _NotStreamed
+            del bodies
+        rest += _read_all(handle, source)
+        # The document without its resources: `"resources": [` closed at once.
+        document = check(orjson.loads(header + rest), source)
+        del rest
+        ids = {a["id"] for a in document["accounts"]}
+        if not ids or not set(accounts.values()) <= ids:
+            raise _NotStreamed  # read whole, to say which
+        result = from_document(document, source)
+        if not check_here:
+            assert worker is not None
+            holds = worker.answer()
+            if holds is None:  # the worker did not answer: check here
+                holds = _all_bodies_hold(resources)
+            if not holds or not _same_file(status, os.fstat(fd)):
+                raise _NotStreamed
+    finally:
+        if worker is not None:
+            worker.cancel()
     result.resources = resources
     return result
 
 
-def _add_resources(
-    body: bytes, resources: list[Resource], accounts: set[str], strings: dict[str, str]
-) -> None:
-    """The resource lines in `body` (whole lines, `,\n  ` between them) as Resources, as
-    from_document builds them, appended to `resources`; each line's account in `accounts`.
-    Checked as `validate` checks resources (else _NotStreamed: the file is read whole, which
-    names what is wrong), column by column at C speed: a chunk holds thousands of lines."""
-    items = orjson.loads(b"[" + body + b"]")
-    # KeyError: a field left out (optional ones included: dumps writes every field).
-    arns, types, ids, names, regions, vpcs, subnets, tags = (
-        list(map(operator.itemgetter(key), items)) for key in _RESOURCES_KEYS
+def _all_bodies_hold(resources: list[Resource]) -> bool:
+    """_bodies_hold of these LineResources' bodies (all unparsed: just read)."""
+    return all(
+        _bodies_hold([r._body for r in resources[n : n + 8192]])  # type: ignore[attr-defined]
+        for n in range(0, len(resources), 8192)
     )
-    attributes = list(map(operator.itemgetter("attributes"), items))
-    account_ids = list(map(operator.itemgetter("account_id"), items))
-    del items
+
+
+def _same_file(before: os.stat_result, after: os.stat_result) -> bool:
+    """Whether the file is as it was (the worker read it on its own)."""
+    return (before.st_ino, before.st_dev, before.st_size, before.st_mtime_ns) == (
+        after.st_ino,
+        after.st_dev,
+        after.st_size,
+        after.st_mtime_ns,
+    )
+
+
+def _line_chunks(pending: bytes, read: Callable[[], bytes]) -> Generator[list[bytes], None, bytes]:
+    """The resource lines from `pending` (which starts at a line's `{`) on, a few MB of whole
+    lines at a time; `read()` gives the file's next bytes. Returns (StopIteration.value) the text
+    after the list, from its `\n ]`. While a chunk holds no line break beside its separators'
+    (one count at C speed), the list goes on; else it closes there (or the file is not in this
+    layout: _NotStreamed)."""
+    while True:
+        lines = pending.split(_LINE_SEPARATOR)
+        breaks = pending.count(b"\n") - (len(lines) - 1)  # beside the separators'
+        close = pending.find(_LIST_CLOSE) if breaks else -1
+        if close >= 0:
+            yield pending[:close].split(_LINE_SEPARATOR)
+            return pending[close:]
+        if breaks and breaks != lines[-1].count(b"\n"):
+            raise _NotStreamed  # a line break inside a line
+        # Else one may start the next separator, or the list's close, in the line cut short.
+        data = read()
+        if not data:
+            raise _NotStreamed
+        pending = lines.pop() + data  # the line cut short, and what follows it
+        if lines:
+            yield lines
+
+
+def _add_lines(
+    lines: list[bytes],
+    resources: list[Resource],
+    accounts: dict[bytes, str],
+    strings: dict[str | None, str | None],
+) -> list[bytes]:
+    """These resource lines (whole, from _line_chunks) as LineResources,
+    appended to `resources`; returns their bodies, for _bodies_hold. Each line's head is parsed
+    on its own (a damaged line cannot shift what the next ones read) and must hold exactly the
+    head's fields, checked column by column at C speed as `validate` checks them (else
+    _NotStreamed or an error in _NOT_STREAMED: the file is read whole, which names what is
+    wrong); each account id as written (`accounts`: its bytes -> its text, which must be one of
+    the file's accounts). With _bodies_hold of the bodies, each line then reads as the whole
+    reading reads it (JSON: head + its fields, the body's two, the account)."""
+    fronts = list(map(bytes.rpartition, lines, repeat(_ACCOUNT_AT)))
+    ends = list(map(operator.itemgetter(2), fronts))
+    cuts = list(map(bytes.partition, map(operator.itemgetter(0), fronts), repeat(_TAGS_AT)))
+    del fronts
+    heads = list(
+        map(orjson.loads, map(bytes.__add__, map(operator.itemgetter(0), cuts), repeat(_HEAD_END)))
+    )
+    bodies = list(map(operator.itemgetter(2), cuts))
+    del cuts
+    if not set(map(type, heads)) <= _DICT or not set(map(len, heads)) <= _SEVEN:
+        raise _NotStreamed
+    # KeyError: a field left out (optional ones included: dumps writes every field).
+    arns, types, ids, names, regions, vpcs, subnets = (
+        list(map(operator.itemgetter(key), heads)) for key in _HEAD_KEYS
+    )
+    del heads
     # Text: joining raises TypeError on anything else (true and false included, as _fields).
-    for column in (arns, types, ids, regions, account_ids):
+    for column in (arns, types, ids, regions):
         "".join(column)
     for column in (names, vpcs, subnets):  # text or null
         "".join(filter(None, column))
         if not set(filterfalse(None, column)) <= _EMPTY_TEXT_OR_NONE:
             raise _NotStreamed
-    for column in (tags, attributes):
-        if not set(map(type, column)) <= _DICT_OR_NONE:
-            raise _NotStreamed
-    "".join(chain.from_iterable(map(dict.values, filter(None, tags))))  # tag values: text
-    if None in tags:
-        tags = [t if t is not None else {} for t in tags]
-    if None in attributes:
-        attributes = [a if a is not None else {} for a in attributes]
+    for end in set(ends).difference(accounts):
+        account = end[: -len(_ACCOUNT_END)]
+        if not end.endswith(_ACCOUNT_END) or _NOT_PLAIN.search(account):
+            raise _NotStreamed  # no account id, or one with escapes: read whole
+        accounts[end] = account.decode()
     if None in names or "" in names:
         names = [n or i for n, i in zip(names, ids, strict=True)]
-    accounts.update(account_ids)
-    # The same few strings on every line (type, region, account, VPC, subnet): one object each.
+    # The same few strings on every line (type, region, VPC, subnet): one object each.
     share = strings.setdefault
-    built = list(
-        map(
-            Resource,
-            arns,
-            map(share, types, types),
-            ids,
-            names,
-            map(share, regions, regions),
-            map(share, vpcs, vpcs),
-            map(share, subnets, subnets),
-            tags,
-            attributes,
-            map(share, account_ids, account_ids),
+    resources += map(
+        LineResource,
+        arns,
+        map(share, types, types),
+        ids,
+        names,
+        map(share, regions, regions),
+        map(share, vpcs, vpcs),
+        map(share, subnets, subnets),
+        map(accounts.__getitem__, ends),
+        bodies,
+    )
+    return bodies
+
+
+def _bodies_hold(bodies: list[bytes]) -> bool:
+    """Whether each body is `<tags>,"attributes":<attributes>` as `validate` wants them (an
+    object of texts or null; an object or null) and nothing else: `{"tags":<body>}` parsed on
+    its own (orjson) holds exactly those two keys. C speed; nothing kept."""
+    try:
+        documents = list(
+            map(orjson.loads, map(bytes.__add__, map(_BODY_OPEN.__add__, bodies), repeat(b"}")))
         )
-    )
-    # An older file lacks normalised fields (model/kinds.py): complete those that lack any.
-    complete_ones = map(
-        operator.le, map(_LEGACY_NAMES.get, types, repeat(_NO_NAMES)), map(dict.keys, attributes)
-    )
-    for resource in compress(built, map(operator.not_, complete_ones)):
-        complete(resource)
-    resources += built
+    except ValueError:
+        return False
+    if not set(map(len, documents)) <= _TWO or not all(
+        map(operator.contains, documents, repeat("attributes"))
+    ):
+        return False
+    tags = list(map(operator.itemgetter("tags"), documents))
+    attributes = list(map(operator.itemgetter("attributes"), documents))
+    del documents
+    if not (set(map(type, tags)) | set(map(type, attributes))) <= _DICT_OR_NONE:
+        return False
+    try:
+        "".join(chain.from_iterable(map(dict.values, filter(None, tags))))  # tag values: text
+    except TypeError:
+        return False
+    return True
 
 
-# The normalised fields each type's record reads (kinds.LEGACY): a resource holding them all
-# is as `complete` would leave it.
-_LEGACY_NAMES = {t: frozenset(rules) for t, rules in LEGACY.items()}
-_NO_NAMES: frozenset[str] = frozenset()
+def _file_bodies_hold(fd: int, offset: int) -> bool:
+    """_bodies_hold of every resource line's body, read from the file at `offset` (the first
+    line's `{`) on, with pread: the file as the process that started this worker reads it."""
+
+    def read() -> bytes:
+        nonlocal offset
+        data = os.pread(fd, _CHUNK, offset)
+        offset += len(data)
+        return data
+
+    for lines in _line_chunks(b"", read):
+        fronts = map(bytes.rpartition, lines, repeat(_ACCOUNT_AT))
+        bodies = map(bytes.partition, map(operator.itemgetter(0), fronts), repeat(_TAGS_AT))
+        if not _bodies_hold(list(map(operator.itemgetter(2), bodies))):
+            return False
+    return True
+
+
+# The worker's answer, as its exit status.
+_HOLDS = 0
+_DOES_NOT_HOLD = 3
+
+
+def _answer_bodies(fd: int, offset: int) -> None:
+    """In the worker process: _file_bodies_hold as the exit status; anything else (an error)
+    as another status, silently (the reader then checks in its own process)."""
+    try:
+        holds = _file_bodies_hold(fd, offset)
+    except _NotStreamed:
+        holds = False
+    except BaseException:
+        os._exit(2)
+    os._exit(_HOLDS if holds else _DOES_NOT_HOLD)
+
+
+class _BodyCheck:
+    """_file_bodies_hold in a worker process (multiprocessing, forked: nothing imported again;
+    it reads the file through this process's descriptor) while this one builds the resources.
+    Not started (`running` false) without fork, or with other threads running (fork copies only
+    the calling thread: a lock another holds would never be released in the child)."""
+
+    def __init__(self, fd: int, offset: int) -> None:
+        import multiprocessing
+        import threading
+
+        self.worker: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            return
+        worker = multiprocessing.get_context("fork").Process(
+            target=_answer_bodies,
+            args=(fd, offset),
+            name="awsexplorer-snapshot-check",
+            daemon=True,
+        )
+        try:
+            worker.start()
+        except OSError:  # no fork now (memory, process limit): check here
+            return
+        self.worker = worker
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def answer(self) -> bool | None:
+        """Whether every body holds; None when the worker gave no answer."""
+        self.worker.join()
+        code = self.worker.exitcode
+        self.worker = None
+        return True if code == _HOLDS else False if code == _DOES_NOT_HOLD else None
+
+    def cancel(self) -> None:
+        """Stop a worker not awaited (the file is read whole)."""
+        if self.worker is not None:
+            self.worker.terminate()
+            self.worker.join()
+            self.worker = None
 
 
 def snapshot_files(paths: list[Path] | tuple[Path, ...]) -> list[Path]:

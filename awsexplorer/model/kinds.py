@@ -1953,16 +1953,23 @@ def complete(resource: Resource) -> Resource:
     """Fill the normalised fields a resource lacks from its raw API fields (older snapshots).
 
     A field the resource has is never touched; a field whose raw source is absent too is left
-    out rather than invented. Returns the same resource."""
-    legacy = LEGACY.get(resource.type)
+    out rather than invented (so a completed resource may still lack some of LEGACY's names:
+    completing it again changes nothing). Returns the same resource."""
+    if resource.type in LEGACY:
+        complete_attributes(resource.type, resource.attributes)
+    return resource
+
+
+def complete_attributes(resource_type: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """complete() on the attributes of a resource of this type, in place; returns them."""
+    legacy = LEGACY.get(resource_type)
     if legacy:
-        attrs = resource.attributes
         for name, rule in legacy.items():
             if name not in attrs:
                 value = rule(attrs)
                 if value is not None:
                     attrs[name] = value
-    return resource
+    return attrs
 
 
 # A generic resource from the catch-all (scan/collectors/tagged.py): a tagged resource of a type
@@ -1971,7 +1978,9 @@ CATCH_ALL = "catch_all"
 
 
 def is_catch_all(resource: Resource) -> bool:
-    return resource.attributes.get(CATCH_ALL) is True
+    """Read without keeping: a resource read lazily whose line cannot hold the key is not
+    parsed at all (Resource.may_hold)."""
+    return resource.may_hold(CATCH_ALL) and resource.peek_attributes().get(CATCH_ALL) is True
 
 
 def schema_problems(resource: Resource) -> list[str]:

@@ -9,13 +9,18 @@ from typing import Any
 GLOBAL_REGION = "global"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Resource:
     """A scanned resource.
 
     `type` is `<service>:<resource-type>` as in the resource's ARN (`ec2:subnet`, `s3:bucket`).
     `id` is the resource's own identifier; `name` is its Name tag, else its natural name, else its
     id. `attributes` holds the API's fields made JSON-safe, plus what we derive (topology).
+
+    A large snapshot is read into a subclass (snapshot.LineResource) that parses `tags` and
+    `attributes` from its file line on first use; it equals, prints and serialises as the
+    Resource with the same fields. `peek_tags` / `peek_attributes` read them without keeping
+    what a first use would keep (for a pass over every resource that only reads).
     """
 
     arn: str
@@ -35,7 +40,55 @@ class Resource:
     def service(self) -> str:
         return self.type.split(":", 1)[0]
 
+    def peek_tags(self) -> dict[str, str]:
+        """The tags, to read only: on a resource read lazily and not yet used, parsed and not
+        kept (a change to what this returns is then lost; change `tags` instead)."""
+        return self.tags
+
+    def peek_attributes(self) -> dict[str, Any]:
+        """The attributes, to read only (see peek_tags)."""
+        return self.attributes
+
+    def may_hold(self, name: str) -> bool:
+        """False when `attributes` has no key `name` (a lazily read resource answers without
+        parsing when its line cannot hold it); True when it may."""
+        return name in self.attributes
+
+    def peek(self) -> tuple[dict[str, str], dict[str, Any]]:
+        """(peek_tags(), peek_attributes()), parsed once."""
+        return self.tags, self.attributes
+
+    def __eq__(self, other: object) -> bool:
+        # As the dataclass's own, but any two Resources compare by their fields (a lazily read
+        # one equals the Resource with the same fields), and peeked: comparing keeps nothing.
+        if not isinstance(other, Resource):
+            return NotImplemented
+        return (
+            self.arn,
+            self.type,
+            self.id,
+            self.name,
+            self.region,
+            self.vpc_id,
+            self.subnet_id,
+            *self.peek(),
+            self.account_id,
+        ) == (
+            other.arn,
+            other.type,
+            other.id,
+            other.name,
+            other.region,
+            other.vpc_id,
+            other.subnet_id,
+            *other.peek(),
+            other.account_id,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass's eq made it
+
     def to_dict(self) -> dict[str, Any]:
+        tags, attributes = self.peek()
         return {
             "arn": self.arn,
             "type": self.type,
@@ -44,8 +97,8 @@ class Resource:
             "region": self.region,
             "vpc_id": self.vpc_id,
             "subnet_id": self.subnet_id,
-            "tags": dict(self.tags),
-            "attributes": self.attributes,
+            "tags": dict(tags),
+            "attributes": attributes,
             "account_id": self.account_id,
         }
 
