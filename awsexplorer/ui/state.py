@@ -99,16 +99,10 @@ def searchable_text(resource: Resource) -> str:
     from its record in model/kinds.py) and tag values (lower case)."""
     title = kind_of(resource.type).title
     parts = [resource.id, resource.arn, resource.name, resource.type, title]
-    parts += _tags_of(resource).values()
+    # Read, not kept: the search index reads every resource's tags once, and a lazily read
+    # snapshot's resource would otherwise keep 1,000,000 parsed dicts for it.
+    parts += resource.peek_tags().values()
     return "\n".join(parts).lower()
-
-
-def _tags_of(resource: Resource) -> dict[str, str]:
-    """A resource's tags without keeping them parsed: the search index reads every resource's
-    once, and a lazily read snapshot's resource (`peek_tags`) would otherwise keep 1,000,000
-    parsed dicts for it."""
-    peek = getattr(resource, "peek_tags", None)
-    return resource.tags if peek is None else peek()
 
 
 class SearchIndex:

@@ -138,8 +138,8 @@ def test_account_counts_are_kept_and_follow_a_new_load_and_narrowing() -> None:
 
 
 def test_the_search_index_reads_tags_without_keeping_them_where_a_resource_can() -> None:
-    """SearchIndex reads `peek_tags()` when a resource has it (a lazy one parses its tags
-    without keeping them), else `tags`; the text is the same."""
+    """SearchIndex reads `peek_tags()` (a lazily read resource parses its tags without keeping
+    them); the text is the same as from `tags`."""
 
     class Peeking(Watched):
         __slots__ = ()
