@@ -948,7 +948,10 @@ _CHUNK = 1 << 22
 _HEADER_LIMIT = 1 << 28
 _DICT_OR_NONE = frozenset((dict, _NONE))
 _EMPTY_TEXT_OR_NONE = frozenset(("", None))
-_SEVEN = frozenset((7,))
+_TEXT = frozenset((str,))
+# The texts of a column that repeat (types, regions, VPCs, subnets): each text -> one object.
+_Shared = tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+_TEXT_OR_NONE = frozenset((str, _NONE))
 _TWO = frozenset((2,))
 # A resource line as dumps writes it: its head (`{"arn":...,"subnet_id":...`), `,"tags":`, its
 # body (the tags and attributes, kept unparsed), `,"account_id":"`, the account id, `"}`. The
@@ -1154,7 +1157,7 @@ def _read_stream(handle: BinaryIO, source: str) -> ScanResult:
     try:
         resources: list[Resource] = []
         accounts: dict[bytes, str] = {}
-        strings: dict[str | None, str | None] = {}
+        shared: _Shared = ({}, {}, {}, {})  # types, regions, VPCs, subnets
         check_here = worker is None or not worker.running
         chunks = _line_chunks(pending, more)
         del pending
@@ -1164,7 +1167,7 @@ def _read_stream(handle: BinaryIO, source: str) -> ScanResult:
             except StopIteration as stop:
                 rest: bytes = stop.value
                 break
-            bodies = _add_lines(lines, resources, accounts, strings)
+            bodies = _add_lines(lines, resources, accounts, shared)
             del lines
             if check_here and not _bodies_hold(bodies):
                 raise _NotStreamed
@@ -1237,7 +1240,7 @@ def _add_lines(
     lines: list[bytes],
     resources: list[Resource],
     accounts: dict[bytes, str],
-    strings: dict[str | None, str | None],
+    shared: _Shared,
 ) -> list[bytes]:
     """These resource lines (whole, from _line_chunks) as LineResources,
     appended to `resources`; returns their bodies, for _bodies_hold. Each line's head is parsed
@@ -1256,20 +1259,20 @@ def _add_lines(
     )
     bodies = list(map(operator.itemgetter(2), cuts))
     del cuts
-    if not set(map(type, heads)) <= _DICT or not set(map(len, heads)) <= _SEVEN:
-        raise _NotStreamed
-    # KeyError: a field left out (optional ones included: dumps writes every field).
+    # KeyError: a field left out (optional ones included: dumps writes every field); then as
+    # many keys as fields: no other key.
     arns, types, ids, names, regions, vpcs, subnets = (
         list(map(operator.itemgetter(key), heads)) for key in _HEAD_KEYS
     )
+    if sum(map(len, heads)) != len(_HEAD_KEYS) * len(heads):
+        raise _NotStreamed
     del heads
     # Text: joining raises TypeError on anything else (true and false included, as _fields).
-    for column in (arns, types, ids, regions):
-        "".join(column)
-    for column in (names, vpcs, subnets):  # text or null
-        "".join(filter(None, column))
-        if not set(filterfalse(None, column)) <= _EMPTY_TEXT_OR_NONE:
-            raise _NotStreamed
+    "".join(arns)
+    "".join(ids)
+    "".join(filter(None, names))  # text or null
+    if not set(filterfalse(None, names)) <= _EMPTY_TEXT_OR_NONE:
+        raise _NotStreamed
     for end in set(ends).difference(accounts):
         account = end[: -len(_ACCOUNT_END)]
         if not end.endswith(_ACCOUNT_END) or _NOT_PLAIN.search(account):
@@ -1277,20 +1280,26 @@ def _add_lines(
         accounts[end] = account.decode()
     if None in names or "" in names:
         names = [n or i for n, i in zip(names, ids, strict=True)]
-    # The same few strings on every line (type, region, VPC, subnet): one object each.
-    share = strings.setdefault
+    # The same few strings on every line (type, region, VPC, subnet): one object each, and
+    # checked once each (a list or object cannot be a key: TypeError).
+    type_of, region_of, vpc_of, subnet_of = shared
     resources += map(
         LineResource,
         arns,
-        map(share, types, types),
+        map(type_of.setdefault, types, types),
         ids,
         names,
-        map(share, regions, regions),
-        map(share, vpcs, vpcs),
-        map(share, subnets, subnets),
+        map(region_of.setdefault, regions, regions),
+        map(vpc_of.setdefault, vpcs, vpcs),
+        map(subnet_of.setdefault, subnets, subnets),
         map(accounts.__getitem__, ends),
         bodies,
     )
+    if (
+        not (set(map(type, type_of)) | set(map(type, region_of))) <= _TEXT
+        or not (set(map(type, vpc_of)) | set(map(type, subnet_of))) <= _TEXT_OR_NONE
+    ):
+        raise _NotStreamed
     return bodies
 
 

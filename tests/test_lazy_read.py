@@ -207,6 +207,9 @@ DAMAGED_LINES = [
     ('"account_id":"123456789012"', '"account_id":"123456789012","z":null', ""),
     ('"account_id":"123456789012"}', '"account_id":"123456789012"', "not valid JSON"),
     ('"tags":', '"tag":', ""),  # no tags: valid (they are optional), read whole
+    ('"subnet_id":null', '"subnet_id":false', ".subnet_id' is true or false, not a string"),
+    ('"region":"eu-west-1"', '"region":null', ".region' is null, not a string"),
+    ('"type":"ec2:vpc"', '"type":["ec2:vpc"]', ".type' is a list, not a string"),
 ]
 # Valid lines not as dumps writes them that the lazy read takes, with the same answer.
 ODD_LINES = [
