@@ -128,13 +128,35 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
         assert first is not None and first.data is not None
         figures["first_node_kind"] = first.data.kind
         expands = {}
-        for level in ("an account", "a region", "a type"):
+        path = []
+        for level, kind in (
+            ("an account", "member-account"),
+            ("a region", "member-region"),
+            ("a type", "member-type"),
+        ):
             if level != "an account":
-                await keys.press("j")
+                # Down to the first one that opens (an account's scan lists regions with
+                # nothing in them, which do not), so that the scrolling below walks resources.
+                for _ in range(50):
+                    await keys.press("j")
+                    node = tree.cursor_node
+                    data = node.data if node is not None else None
+                    if node is not None and node.allow_expand and data and data.kind == kind:
+                        break
             name = f"l (expand {level})"
             expands[name] = round(await keys.press("l", name), 1)
+            node = tree.cursor_node
+            path.append(node.data.kind if node is not None and node.data is not None else "")
         figures["expands_cpu_ms"] = expands
-        await keys.presses([*ui_bench.scroll_keys(presses), "h"])
+        figures["expanded"] = path
+        # What the scrolling keys walked over (each node kind's detail is drawn on the way).
+        walked: dict[str, int] = {}
+        for key in [*ui_bench.scroll_keys(presses), "h"]:
+            await keys.press(key)
+            node = tree.cursor_node
+            kind = node.data.kind if node is not None and node.data is not None else ""
+            walked[kind] = walked.get(kind, 0) + 1
+        figures["walked"] = walked
         figures.update(keys.figures())
         # Wait for the relationship worker, so its CPU is counted and its memory too.
         t = time.perf_counter()
@@ -206,7 +228,8 @@ def main() -> int:
         f"peak {f['read_peak_mb']:.0f} MB after it; the app's load and first frame: "
         f"{f['open_s'] - f['read_s']:.2f} s"
     )
-    print(f"expanding (UI thread CPU): {f['expands_cpu_ms']}")
+    print(f"expanding (UI thread CPU): {f['expands_cpu_ms']} (on nodes: {f['expanded']})")
+    print(f"the scrolling keys' cursor was on: {f['walked']}")
     ui_bench.print_keys(f, "")
     print(f"slowest of each key (UI-thread CPU, ms): {f['cpu_max_by_key_ms']}")
     print(
