@@ -230,3 +230,96 @@ def test_a_sharing_sessions_clients_copy_the_handler_trie_on_write(
     a_nodes, s_nodes = a_trie._root["children"], emitter._handlers._root["children"]
     shared = [k for k in s_nodes if k in a_nodes and a_nodes[k] is s_nodes[k]]
     assert shared
+
+
+def test_the_kwargs_check_gives_botocores_answer_for_every_kind_of_handler() -> None:
+    """The fast path of HierarchicalEmitter._verify_accept_kwargs (the code's CO_VARKEYWORDS
+    flag instead of inspect.getfullargspec) accepts and refuses exactly what botocore does."""
+    import functools
+
+    session_module.share_client_machinery(AioSession())  # installs the adapter
+    original = session_module._ADAPTER["verify_kwargs"]
+    assert "accepts_kwargs" in inspect.getsource(original)  # what botocore checks with
+    emitter = botocore.hooks.HierarchicalEmitter()
+
+    def takes_kwargs(a: Any = None, **kwargs: Any) -> None: ...
+
+    def no_kwargs(a: Any = None) -> None: ...
+
+    class Handler:
+        def method(self, **kwargs: Any) -> None: ...
+
+        def strict(self, a: Any = None) -> None: ...
+
+        def __call__(self, **kwargs: Any) -> None: ...
+
+    def masked(**kwargs: Any) -> None: ...
+
+    masked.__signature__ = inspect.Signature()  # type: ignore[attr-defined]
+    handlers = [
+        takes_kwargs,
+        no_kwargs,
+        Handler().method,
+        Handler().strict,
+        Handler(),
+        functools.partial(takes_kwargs, 1),
+        functools.partial(no_kwargs, 1),
+        masked,
+        lambda **kw: None,
+        lambda x: None,
+    ]
+
+    def answer(verify: Any, handler: Any) -> Any:
+        try:
+            return ("returned", verify(emitter, handler))
+        except ValueError:
+            return ("refused", None)
+
+    current = botocore.hooks.HierarchicalEmitter._verify_accept_kwargs
+    assert current is not original
+    for handler in handlers:
+        assert answer(current, handler) == answer(original, handler), handler
+    assert answer(current, no_kwargs) == ("refused", None)
+    assert answer(current, masked) == ("refused", None)  # its own signature says no **kwargs
+
+
+def test_model_files_read_with_orjson_hold_what_botocores_json_reader_gives() -> None:
+    """The model files the adapter reads with orjson equal botocore's own reading of them
+    (json with OrderedDicts): the service models, endpoint rules and paginators of the
+    services a scan uses, and the shared endpoint and partition data."""
+    import botocore.loaders
+
+    from awsexplorer.scan.collectors import all_collectors
+
+    session_module.share_client_machinery(AioSession())  # installs the adapter
+    original = session_module._ADAPTER["load_json"]
+    assert "object_pairs_hook" in inspect.getsource(original)
+    loader = botocore.loaders.create_loader()
+    services = sorted({c.service for c in all_collectors()} | {"sts"})
+    paths = []
+    for service in services:
+        for kind in ("service-2", "endpoint-rule-set-1", "paginators-1"):
+            try:
+                version = loader.determine_latest_version(service, kind)
+            except Exception:  # this service has no such file
+                continue
+            for base in loader.search_paths:
+                candidate = Path(base) / service / version / kind
+                if any(candidate.with_name(kind + ext).exists() for ext in (".json", ".json.gz")):
+                    paths.append(str(candidate))
+                    break
+    paths += [
+        str(Path(botocore.__file__).parent / "data" / name) for name in ("endpoints", "partitions")
+    ]
+    reader = botocore.loaders.JSONFileLoader()
+    assert len(paths) > 60
+    for path in paths:
+        fast = reader.load_file(path)
+        assert fast is not None, path
+        assert type(fast) is dict
+        for ext, open_method in botocore.loaders._JSON_OPEN_METHODS.items():
+            slow = original(reader, path + ext, open_method)
+            if slow is not None:
+                break
+        assert fast == slow, path
+        assert list(fast) == list(slow), path  # same key order
