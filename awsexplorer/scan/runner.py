@@ -7,6 +7,7 @@ scan: it becomes a recorded error, and a region that refuses us as a whole is ma
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import logging
 from collections import Counter, defaultdict
@@ -283,14 +284,22 @@ class Scanner:
             # and the other two are cancelled.
             placeholder = Account("", None, region_data.partition_of(home), "")
             global_ctx = self._context(pool, placeholder, GLOBAL_REGION, home, frozenset())
+            # The identity's client is made first and its request goes out first: building the
+            # IAM and EC2 clients (EC2's model is large) must not delay it, its read timeout
+            # runs from when it is sent. A failure here is _identify's to report.
+            with contextlib.suppress(Exception):
+                await pool.get(STS_GET_CALLER_IDENTITY.client, home)
+            identity_task = asyncio.ensure_future(self._identify(pool, home))
             alias_task = asyncio.ensure_future(self._alias(global_ctx))
             regions_task = asyncio.ensure_future(self._describe_regions(global_ctx))
             try:
-                account = await self._identify(pool, home)
+                account = await identity_task
             except BaseException:
-                alias_task.cancel()
-                regions_task.cancel()
-                await asyncio.gather(alias_task, regions_task, return_exceptions=True)
+                for task in (identity_task, alias_task, regions_task):
+                    task.cancel()
+                await asyncio.gather(
+                    identity_task, alias_task, regions_task, return_exceptions=True
+                )
                 raise
             alias, described = await asyncio.gather(alias_task, regions_task)
             plan = self._plan_regions(described, account.partition)
