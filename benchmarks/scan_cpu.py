@@ -144,7 +144,7 @@ def main() -> int:
             + f" (target <= 0.6x: {benchlib.verdict(max(ratios) <= 0.6)})"
         )
     if against:
-        mine = sorted(1000 * m.run.cpu / max(1, m.requests) for m, _ in rows)
+        mine = sorted(1000 * m.run.cpu / max(1, m.requests) for m, _ in rows[: args.runs])
         theirs = sorted(1000 * m.run.cpu / max(1, m.requests) for m, _ in against)
         print(
             f"CPU ms per request, --tool {mine[0]:.2f}-{mine[-1]:.2f} (median "
