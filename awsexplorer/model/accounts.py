@@ -389,7 +389,7 @@ class CrossAccountIndex:
         if len(self.accounts) < 2:
             return []
         own = resource.account_id or ""
-        attrs = resource.attributes
+        attrs = resource.peek_attributes()
         found: list[AccountLink | None] = []
         if resource.type == kinds.VPC_PEERING_CONNECTION:
             for side in ("requester", "accepter"):

@@ -610,7 +610,7 @@ def _sg_rules(resource: Resource, egress: bool = False) -> tuple[SgRule, ...]:
     """A security group's inbound rules (its outbound ones with `egress`), parsed once here."""
     rules = []
     field = "IpPermissionsEgress" if egress else "IpPermissions"
-    for perm in resource.attributes.get(field) or []:
+    for perm in resource.peek_attributes().get(field) or []:
         if not isinstance(perm, dict):
             continue
         protocol = protocol_name(perm.get("IpProtocol"))
@@ -726,25 +726,27 @@ class _Analyser:
         for r in by_type.get(SUBNET, ()):
             self.subnets[(r.region, r.id)] = r
         for r in by_type.get(NETWORK_ACL, ()):
-            acl = NetworkAcl(r.id, _acl_rules(r.attributes))
-            for assoc in r.attributes.get("Associations") or []:
+            acl = NetworkAcl(r.id, _acl_rules(r.peek_attributes()))
+            for assoc in r.peek_attributes().get("Associations") or []:
                 if isinstance(assoc, dict) and assoc.get("SubnetId"):
                     self.acl_by_subnet[(r.region, str(assoc["SubnetId"]))] = acl
-            vpc = r.attributes.get("VpcId") or r.vpc_id
-            if r.attributes.get("IsDefault") and vpc:
+            vpc = r.peek_attributes().get("VpcId") or r.vpc_id
+            if r.peek_attributes().get("IsDefault") and vpc:
                 self.default_acl[(r.region, str(vpc))] = acl
         for r in by_type.get(SECURITY_GROUP, ()):
             self.sg_rules[(r.region, r.id)] = _sg_rules(r)
         for r in by_type.get(PREFIX_LIST, ()):
             self.prefix_lists[(r.region, r.id)] = tuple(
-                str(e.get("Cidr")) for e in r.attributes.get("Entries") or [] if e.get("Cidr")
+                str(e.get("Cidr"))
+                for e in r.peek_attributes().get("Entries") or []
+                if e.get("Cidr")
             )
         for r in by_type.get(TARGET_GROUP, ()):
             self.target_groups[r.arn] = r
         by_id = self.by_id
         enis_of = self.enis_of
         for r in by_type.get(NETWORK_INTERFACE, ()):  # not in by_id: nothing looks one up by id
-            owner = r.attributes.get("attached_to")
+            owner = r.peek_attributes().get("attached_to")
             if owner:
                 enis_of.setdefault((r.region, str(owner)), []).append(r)
         for t in (INSTANCE, FUNCTION):
@@ -757,7 +759,7 @@ class _Analyser:
             self._eni_by_ip = {
                 (r.region, ip): r
                 for r in self.by_type.get(NETWORK_INTERFACE, ())
-                for ip in _private_ips(r.attributes)
+                for ip in _private_ips(r.peek_attributes())
             }
         return self._eni_by_ip
 
@@ -768,7 +770,7 @@ class _Analyser:
         if found is not None:
             return found
         subnet = self.subnets.get((region, subnet_id))
-        vpc = (subnet.attributes.get("VpcId") or subnet.vpc_id) if subnet else None
+        vpc = (subnet.peek_attributes().get("VpcId") or subnet.vpc_id) if subnet else None
         return self.default_acl.get((region, str(vpc))) if vpc else None
 
     def route_hop(self, region: str, subnet_id: str, version: int) -> Hop:
@@ -982,7 +984,7 @@ class _Analyser:
         # By type (ENIs, instances, databases): a verdict's order is not a contract (every
         # reader sorts), and the types are already bucketed.
         for r in self.by_type.get(NETWORK_INTERFACE, ()):
-            attrs = r.attributes
+            attrs = r.peek_attributes()
             listed = attrs.get(SECURITY_GROUPS)
             if isinstance(listed, list) and listed:
                 groups = tuple(map(str, listed))
@@ -1018,7 +1020,7 @@ class _Analyser:
                 continue  # its ENIs are in the snapshot and speak for it
             yield from (i for i in _instance_interfaces(r) if i.groups)
         for r in self.by_type.get(DATABASE, ()):
-            attrs = r.attributes
+            attrs = r.peek_attributes()
             if not (attrs.get("publicly_accessible") or attrs.get("PubliclyAccessible")):
                 continue
             port = attrs.get("port") or (attrs.get("Endpoint") or {}).get("Port")
@@ -1183,7 +1185,7 @@ class _Analyser:
     # -- load balancers ---------------------------------------------------------------------
 
     def add_load_balancer(self, lb: Resource) -> None:
-        attrs = lb.attributes
+        attrs = lb.peek_attributes()
         scheme = attrs.get("scheme") or attrs.get("Scheme")
         if scheme != "internet-facing":
             return
@@ -1256,23 +1258,23 @@ class _Analyser:
         forwards: list[tuple[str, str, str, int | None]] = []  # (tg, kind, target, port)
         if lb_type == "classic":
             port = listener.get("instance_port") or listener.get("port")
-            for instance in lb.attributes.get("instances") or []:
+            for instance in lb.peek_attributes().get("instances") or []:
                 forwards.append((lb.id, "instance", str(instance), int(port) if port else None))
         for tg_arn in listener.get("target_group_arns") or []:
             tg = self.target_groups.get(str(tg_arn))
             if tg is None:
                 self.result.note(lb.arn, f"target group {tg_arn} is not in the snapshot")
                 continue
-            kind = str(tg.attributes.get("target_type") or "instance")
-            for target in tg.attributes.get("targets") or []:
+            kind = str(tg.peek_attributes().get("target_type") or "instance")
+            for target in tg.peek_attributes().get("targets") or []:
                 if not isinstance(target, dict) or not target.get("id"):
                     continue
-                port = target.get("port") or tg.attributes.get("port")
+                port = target.get("port") or tg.peek_attributes().get("port")
                 forwards.append((tg.id, kind, str(target["id"]), int(port) if port else None))
         nets = []
         for subnet_id in subnets:
             subnet = self.subnets.get((lb.region, subnet_id))
-            net = _network(str(subnet.attributes.get("CidrBlock") or "")) if subnet else None
+            net = _network(str(subnet.peek_attributes().get("CidrBlock") or "")) if subnet else None
             if net is not None:
                 nets.append(net)
         # The client's address reaches an NLB's instance targets (client IP preservation);
@@ -1305,7 +1307,7 @@ class _Analyser:
         owner: Resource | None
         if kind == "ip":
             eni = self.eni_by_ip().get((lb.region, target_id))
-            owner_id = eni.attributes.get("attached_to") if eni else None
+            owner_id = eni.peek_attributes().get("attached_to") if eni else None
             owner = self.by_id.get((lb.region, str(owner_id))) if owner_id else None
             owner = owner or eni
             places = [_interface_of(eni)] if eni else []
@@ -1343,7 +1345,11 @@ class _Analyser:
     def _placements(self, owner: Resource) -> list[tuple[str | None, str, tuple[str, ...]]]:
         enis = self.enis_of.get((owner.region, owner.id))
         if enis:
-            return [(e.id, s, tuple(_groups(e.attributes))) for e in enis for s in _subnets(e)[:1]]
+            return [
+                (e.id, s, tuple(_groups(e.peek_attributes())))
+                for e in enis
+                for s in _subnets(e)[:1]
+            ]
         return [
             (i.id, i.subnet_ids[0], i.groups) for i in _instance_interfaces(owner) if i.subnet_ids
         ]
@@ -1409,13 +1415,13 @@ def internet_route(table: RouteTable, association: str, version: int) -> Hop:
 
 
 def _subnets(resource: Resource) -> list[str]:
-    listed = resource.attributes.get(SUBNETS)
+    listed = resource.peek_attributes().get(SUBNETS)
     if isinstance(listed, list) and listed:
         return [str(s) for s in listed]
-    subnet = resource.subnet_id or resource.attributes.get("SubnetId")
+    subnet = resource.subnet_id or resource.peek_attributes().get("SubnetId")
     if subnet:
         return [str(subnet)]
-    zones = resource.attributes.get("AvailabilityZones") or []
+    zones = resource.peek_attributes().get("AvailabilityZones") or []
     return [str(z["SubnetId"]) for z in zones if isinstance(z, dict) and z.get("SubnetId")]
 
 
@@ -1461,7 +1467,7 @@ def _private_ips(attrs: dict[str, Any]) -> list[str]:
 
 
 def _instance_interfaces(instance: Resource) -> list[Interface]:
-    attrs = instance.attributes
+    attrs = instance.peek_attributes()
     raw = [n for n in attrs.get("NetworkInterfaces") or [] if isinstance(n, dict)]
     if not raw:
         return [
@@ -1487,7 +1493,7 @@ def _instance_interfaces(instance: Resource) -> list[Interface]:
 
 def _interface_of(eni: Resource) -> tuple[str | None, str, tuple[str, ...]]:
     subnets = _subnets(eni)
-    return (eni.id, subnets[0] if subnets else "", tuple(_groups(eni.attributes)))
+    return (eni.id, subnets[0] if subnets else "", tuple(_groups(eni.peek_attributes())))
 
 
 def _by_arn_or_id(resources: Sequence[Resource], ref: str) -> Resource | None:

@@ -30,7 +30,7 @@ from awsexplorer.model import kinds as k
 from awsexplorer.model.exposure import _sg_rules as security_group_rules
 from awsexplorer.model.ownership import MANAGED_BY
 from awsexplorer.model.principals import trusted_principals
-from awsexplorer.model.resource import Resource
+from awsexplorer.model.resource import Resource, read_only
 from awsexplorer.model.routing import LOCAL, RouteTable, RoutingIndex
 from awsexplorer.model.whois import _Owners as InterfaceOwners
 
@@ -387,6 +387,8 @@ class _Builder:
                     self.stacks[(resource.region, resource.id)] = resource.arn
                     self.stack_names[resource.id].append(resource.arn)
                 continue
+            held = resource  # kept by the lists below; read through a copy parsed for now
+            resource = read_only(resource)
             attrs = resource.attributes
             if rtype == k.KMS_KEY_TYPE:
                 self.kms[(resource.region, resource.id)] = resource.arn
@@ -419,11 +421,11 @@ class _Builder:
                     if rtype == k.INSTANCE or key not in self.private_ips:
                         self.private_ips[key] = resource.arn
             elif rtype == k.ROUTE_TABLE:
-                self.route_tables.append(resource)
+                self.route_tables.append(held)
             elif rtype == k.SUBNET:
-                self.subnets.append(resource)
+                self.subnets.append(held)
             elif rtype == k.SECURITY_GROUP:
-                self.security_groups.append(resource)
+                self.security_groups.append(held)
 
     # -- resolvers --------------------------------------------------------------------------
 
@@ -487,6 +489,9 @@ class _Builder:
         per_types = _PER_TYPE
         in_vpc = _IN_VPC
         for resource in index._held:
+            # A lazily read resource is parsed for its edges and dropped, not kept: the index
+            # reads all of them, and keeping 1,000,000 parsed would undo the lazy read.
+            resource = read_only(resource)
             arn, region, attrs = resource.arn, resource.region, resource.attributes
             rtype = resource.type
             here = ids.get(region) or {}
@@ -577,12 +582,13 @@ class _Builder:
             self.index.add(resource.arn, self.index.ref(resource.region, execution), EXECUTION_ROLE)
 
     def route_edges(self) -> None:
-        routing = RoutingIndex(self.route_tables)
+        tables = [read_only(table) for table in self.route_tables]
+        routing = RoutingIndex(tables)
         for subnet in self.subnets:
-            table, _association = routing.table_for(subnet)
+            table, _association = routing.table_for(read_only(subnet))
             if table is not None:
                 self.index.add(subnet.arn, table.resource.arn, ROUTE_TABLE)
-        for resource in self.route_tables:
+        for resource in tables:
             table = RouteTable.from_resource(resource)
             for route in table.routes:
                 if route.kind != LOCAL:
@@ -591,7 +597,8 @@ class _Builder:
 
     def rule_edges(self) -> None:
         add, ref = self.index.add, self.index.ref
-        for group in self.security_groups:
+        for held in self.security_groups:
+            group = read_only(held)
             for rule in security_group_rules(group):
                 for other in rule.groups:
                     add(group.arn, ref(group.region, other), RULE_REFERENCES)

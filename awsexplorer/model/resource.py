@@ -116,3 +116,25 @@ class Resource:
             attributes=dict(data.get("attributes") or {}),
             account_id=data.get("account_id"),
         )
+
+
+def read_only(resource: Resource) -> Resource:
+    """`resource` for a pass that reads every resource once and keeps none of their fields (the
+    relationship index, whois, exposure): itself when it is a plain Resource; a resource read
+    lazily from a snapshot becomes a plain copy whose tags and attributes are parsed for this use
+    and dropped with the copy, so a pass over 1,000,000 of them keeps no parsed fields."""
+    if type(resource) is Resource:
+        return resource
+    tags, attributes = resource.peek()
+    return Resource(
+        resource.arn,
+        resource.type,
+        resource.id,
+        resource.name,
+        resource.region,
+        resource.vpc_id,
+        resource.subnet_id,
+        tags,
+        attributes,
+        resource.account_id,
+    )

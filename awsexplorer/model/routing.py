@@ -131,7 +131,7 @@ class RouteTable:
 
     @classmethod
     def from_resource(cls, resource: Resource) -> RouteTable:
-        attrs = resource.attributes
+        attrs = resource.peek_attributes()
         main = False
         subnets: list[str] = []
         gateways: list[str] = []
@@ -281,7 +281,7 @@ class RoutingIndex:
 
 
 def subnet_vpc_id(subnet: Resource) -> str | None:
-    return subnet.attributes.get("VpcId") or subnet.vpc_id
+    return subnet.peek_attributes().get("VpcId") or subnet.vpc_id
 
 
 def usable_ips(cidr: str | None) -> int | None:
@@ -297,7 +297,7 @@ def usable_ips(cidr: str | None) -> int | None:
 
 def subnet_facts(subnet: Resource) -> dict[str, Any]:
     """The descriptive attributes every view shows for a subnet, named plainly."""
-    attrs = subnet.attributes
+    attrs = subnet.peek_attributes()
     cidr = attrs.get("CidrBlock")
     return {
         "cidr": cidr,

@@ -281,12 +281,12 @@ class WhoisIndex:
         eips = {
             ip: r
             for r in by_type.get(kinds.ELASTIC_IP, [])
-            if (ip := r.attributes.get(kinds.PUBLIC_IP)) and isinstance(ip, str)
+            if (ip := r.peek_attributes().get(kinds.PUBLIC_IP)) and isinstance(ip, str)
         }
         # 1. Network interfaces: every address they hold, owned by what they belong to.
         through_interface: set[str] = set()  # owners given their private addresses so
         for eni in by_type.get(kinds.NETWORK_INTERFACE, []):
-            attrs = eni.attributes
+            attrs = eni.peek_attributes()
             found = owners.of_interface(eni)
             if not found:
                 found = [(eni.arn, eni.region)]
@@ -307,7 +307,7 @@ class WhoisIndex:
         for eip in eips.values():
             self._elastic_ip(eip, owners)
         for instance in by_type.get(kinds.INSTANCE, []):
-            a = instance.attributes
+            a = instance.peek_attributes()
             fields: tuple[tuple[str, str], ...] = (
                 ("private_ip", PRIVATE_IP),
                 (kinds.PUBLIC_IP, PUBLIC_IP),
@@ -320,18 +320,18 @@ class WhoisIndex:
                     kind = ELASTIC_IP if ip in eips else kind
                     self._hold_once(ip, _Held(instance.arn, instance.region, None, kind))
         for nat in by_type.get(kinds.NAT_GATEWAY, []):
-            for ip in _strs(nat.attributes.get("public_ips")):
+            for ip in _strs(nat.peek_attributes().get("public_ips")):
                 kind = ELASTIC_IP if ip in eips else PUBLIC_IP
                 self._hold_once(ip, _Held(nat.arn, nat.region, None, kind))
-            for ip in _strs(nat.attributes.get("private_ips")):
+            for ip in _strs(nat.peek_attributes().get("private_ips")):
                 self._hold_once(ip, _Held(nat.arn, nat.region, None, PRIVATE_IP))
         for fs in by_type.get(kinds.EFS_FILE_SYSTEM, []):
-            for target in fs.attributes.get("mount_targets") or []:
+            for target in fs.peek_attributes().get("mount_targets") or []:
                 if isinstance(target, Mapping) and isinstance(target.get("ip_address"), str):
                     held = _Held(fs.arn, fs.region, None, PRIVATE_IP)
                     self._hold_once(str(target["ip_address"]), held)
         for gateway in by_type.get(kinds.CUSTOMER_GATEWAY, []):
-            ip = gateway.attributes.get("ip_address")
+            ip = gateway.peek_attributes().get("ip_address")
             if isinstance(ip, str) and ip:
                 self._hold_once(ip, _Held(gateway.arn, gateway.region, None, PUBLIC_IP))
         self._sorted = sorted(self._ips)
@@ -341,7 +341,7 @@ class WhoisIndex:
         # 4. Address space: VPCs and subnets.
         for rtype in (kinds.VPC, kinds.SUBNET):
             for resource in by_type.get(rtype, []):
-                a = resource.attributes
+                a = resource.peek_attributes()
                 blocks = _strs(a.get("cidrs")) or _strs([a.get("cidr")])
                 for block in dict.fromkeys(blocks + _strs(a.get("ipv6_cidrs"))):
                     network = _net(block)
@@ -406,7 +406,7 @@ class WhoisIndex:
         holders.append(held)
 
     def _elastic_ip(self, eip: Resource, owners: _Owners) -> None:
-        a = eip.attributes
+        a = eip.peek_attributes()
         ip = str(a.get(kinds.PUBLIC_IP))
         key = self._key(ip)
         if key is None or self._ips.get(key):
@@ -431,16 +431,16 @@ class WhoisIndex:
 
     def _index_names(self, by_type: Mapping[str, list[Resource]]) -> None:
         for lb in by_type.get(kinds.LOAD_BALANCER, []):
-            self._name(lb.attributes.get("dns_name"), lb)
+            self._name(lb.peek_attributes().get("dns_name"), lb)
         for distribution in by_type.get(kinds.DISTRIBUTION, []):
-            self._name(distribution.attributes.get("domain_name"), distribution)
-            for other_name in _strs(distribution.attributes.get("aliases")):
+            self._name(distribution.peek_attributes().get("domain_name"), distribution)
+            for other_name in _strs(distribution.peek_attributes().get("aliases")):
                 self._name(other_name, distribution)
         for api in by_type.get(kinds.REST_API, []):
             region = api.region if api.region != GLOBAL_REGION else "us-east-1"
             self._name(f"{api.id}.execute-api.{region}.amazonaws.com", api)
         for api in by_type.get(kinds.HTTP_API, []):
-            self._name(api.attributes.get("endpoint"), api)
+            self._name(api.peek_attributes().get("endpoint"), api)
         for rtype, fields in (
             (kinds.DATABASE, ("endpoint",)),
             (kinds.DB_CLUSTER, ("endpoint", "reader_endpoint")),
@@ -451,7 +451,7 @@ class WhoisIndex:
         ):
             for resource in by_type.get(rtype, []):
                 for name in fields:
-                    self._name(resource.attributes.get(name), resource)
+                    self._name(resource.peek_attributes().get(name), resource)
         for bucket in by_type.get(kinds.BUCKET, []):
             name, region = bucket.name.lower(), bucket.region
             held = _Held(bucket.arn, region, None, DNS_NAME)
@@ -464,7 +464,7 @@ class WhoisIndex:
             ):
                 self._names[host].append(held)
         for zone in by_type.get(kinds.HOSTED_ZONE, []):
-            for record in zone.attributes.get("records") or []:
+            for record in zone.peek_attributes().get("records") or []:
                 if not isinstance(record, Mapping) or not isinstance(record.get("name"), str):
                     continue
                 name = normal_name(str(record["name"]))
@@ -655,7 +655,7 @@ class _Owners:
         # Interfaces their owner names (a NAT gateway lists its own).
         self._interfaces: dict[tuple[str | None, str, str], tuple[str, str]] = {}
         for nat in by_type.get(kinds.NAT_GATEWAY, []):
-            for eni_id in _strs(nat.attributes.get("network_interface_ids")):
+            for eni_id in _strs(nat.peek_attributes().get("network_interface_ids")):
                 self._interfaces[(_account(nat), nat.region, eni_id)] = (nat.arn, nat.region)
         # Functions by name, longest first, for "AWS Lambda VPC ENI-<name>-<uuid>".
         self._function_names: dict[tuple[str | None, str], list[str]] = defaultdict(list)
@@ -672,7 +672,7 @@ class _Owners:
         return self._ids.get((_account(near), near.region, rtype), {}).get(key)
 
     def of_interface(self, eni: Resource) -> list[tuple[str, str]]:
-        a = eni.attributes
+        a = eni.peek_attributes()
         attached = a.get("attached_to")
         if isinstance(attached, str) and attached:
             found = self.find(eni, kinds.INSTANCE, attached)
@@ -727,17 +727,17 @@ class _Owners:
         """The resources of these types in the interface's subnet with its security groups
         (all of them when none shares every group: the candidates, not a guess among them)."""
         subnet = eni.subnet_id
-        groups = set(_strs(eni.attributes.get(kinds.SECURITY_GROUPS)))
+        groups = set(_strs(eni.peek_attributes().get(kinds.SECURITY_GROUPS)))
         for rtype in types:  # the first type with a candidate (RDS: instances, then clusters)
             same: list[tuple[str, str]] = []
             near: list[tuple[str, str]] = []
             for r in self._by_type.get(rtype, []):
                 if r.region != eni.region or _account(r) != _account(eni):
                     continue
-                subnets = _strs(r.attributes.get(kinds.SUBNETS))
+                subnets = _strs(r.peek_attributes().get(kinds.SUBNETS))
                 if subnet is None or subnet not in subnets:
                     continue
-                theirs = set(_strs(r.attributes.get(kinds.SECURITY_GROUPS)))
+                theirs = set(_strs(r.peek_attributes().get(kinds.SECURITY_GROUPS)))
                 if theirs == groups:
                     same.append((r.arn, r.region))
                 elif theirs & groups:
