@@ -1172,10 +1172,13 @@ def _read_stream(handle: BinaryIO, source: str) -> ScanResult:
             if check_here and not _bodies_hold(bodies):
                 raise _NotStreamed
             del bodies
-        rest += _read_all(handle, source)
-        # The document without its resources: `"resources": [` closed at once.
-        document = check(orjson.loads(header + rest), source)
+        # The document without its resources (`"resources": [` closed at once), put together
+        # once and dropped once parsed: the findings' text is ~150 MB at 1,000,000 resources.
+        text = b"".join((header, rest, _read_all(handle, source)))
         del rest
+        document = orjson.loads(text)
+        del text
+        document = check(document, source)
         ids = {a["id"] for a in document["accounts"]}
         if not ids or not set(accounts.values()) <= ids:
             raise _NotStreamed  # read whole, to say which
