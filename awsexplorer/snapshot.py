@@ -604,12 +604,21 @@ def read(path: str | os.PathLike[str]) -> ScanResult:
     with _collector_paused():
         with _open_checked(path) as handle:
             try:
-                return _read_stream(handle, source)
+                result = _read_stream(handle, source)
             except _NOT_STREAMED:
-                pass
-            handle.seek(0)
-            raw = _read_all(handle, source)
-        return from_document(_document_of(raw, source), source)
+                handle.seek(0)
+                raw = _read_all(handle, source)
+                result = from_document(_document_of(raw, source), source)
+        if len(result.resources) >= _FREEZE_RESOURCES:
+            # What was just read lives as long as the process and holds no cycle: out of the
+            # collector's sight (as ui/heap.loading_scan does for a scan), or its next passes
+            # walk every resource again (seconds of a 1,000,000-resource TUI's start-up).
+            gc.freeze()
+        return result
+
+
+# From this many resources, read() freezes what it read (gc.freeze).
+_FREEZE_RESOURCES = 100_000
 
 
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:

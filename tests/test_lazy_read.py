@@ -314,3 +314,19 @@ def test_a_line_break_inside_a_line(
     path.write_text(text)
     read = snapshot.read(path)
     assert read == _whole(path) and snapshot.dumps(read) == snapshot.dumps(_whole(path))
+
+
+def test_a_large_read_is_frozen_out_of_the_collector(tmp_path: Path, monkeypatch: Any) -> None:
+    import gc
+
+    path = snapshot.write(_many(), tmp_path / "many.json")
+    before = gc.get_freeze_count()
+    snapshot.read(path)
+    assert gc.get_freeze_count() == before  # small: left to the collector
+    monkeypatch.setattr(snapshot, "_FREEZE_RESOURCES", 24)
+    try:
+        read = snapshot.read(path)
+        assert gc.get_freeze_count() > before and gc.isenabled()
+        assert all(gc.is_tracked(r) for r in read.resources)
+    finally:
+        gc.unfreeze()
