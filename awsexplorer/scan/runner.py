@@ -162,6 +162,7 @@ class Scanner:
         region: str,
         client_region: str,
         scanned: frozenset[str],
+        record_error: Callable[[CallError], None] | None = None,
     ) -> CollectContext:
         return CollectContext(
             pool=pool,
@@ -170,7 +171,7 @@ class Scanner:
             account=account,
             limiter=self._limiter,
             page_size=self.config.page_size,
-            record_error=self._record,
+            record_error=record_error or self._record,
             region_failed=self._region_failed,
             scanned_regions=scanned,
             call_timeout=self.config.call_timeout,
@@ -283,7 +284,12 @@ class Scanner:
             # identity's partition. When the identity fails, that error is the one raised,
             # and the other two are cancelled.
             placeholder = Account("", None, region_data.partition_of(home), "")
-            global_ctx = self._context(pool, placeholder, GLOBAL_REGION, home, frozenset())
+            # Their failures are recorded (and shown) once the identity is known: with
+            # credentials that do not work, the identity's error is the only one to show.
+            held: list[CallError] = []
+            global_ctx = self._context(
+                pool, placeholder, GLOBAL_REGION, home, frozenset(), record_error=held.append
+            )
             # The identity's client is made first and its request goes out first: building the
             # IAM and EC2 clients (EC2's model is large) must not delay it, its read timeout
             # runs from when it is sent. A failure here is _identify's to report.
@@ -302,6 +308,8 @@ class Scanner:
                 )
                 raise
             alias, described = await asyncio.gather(alias_task, regions_task)
+            for error in held:
+                self._record(error)
             plan = self._plan_regions(described, account.partition)
             account = Account(account.id, alias, account.partition, account.caller_arn)
             scanned = frozenset(plan.enabled)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import botocore.exceptions
 import pytest
 
 from awsexplorer.errors import UserError
+from awsexplorer.scan.events import CallFailed
 from awsexplorer.scan.runner import Scanner
 from awsexplorer.scan.session import make_session
 
@@ -55,16 +57,23 @@ def test_a_failed_identity_is_the_error_and_the_other_calls_are_cancelled(
     config = scan_config(regions=["eu-west-3"])
     session = make_session(config)
 
-    def refuse(model: Any = None, **_: Any) -> None:
-        import botocore.exceptions
-
-        raise botocore.exceptions.ClientError(
-            {"Error": {"Code": "InvalidClientTokenId", "Message": "bad token"}},
-            "GetCallerIdentity",
+    def denied(code: str, operation: str) -> Exception:
+        return botocore.exceptions.ClientError(
+            {"Error": {"Code": code, "Message": "no"}}, operation
         )
 
-    session.register("before-call.sts.GetCallerIdentity", refuse)
-    scanner = Scanner(config, collectors=[], session=session)
+    async def refuse_late(**_: Any) -> None:
+        # The identity fails after the alias has already failed: that failure is not shown.
+        await asyncio.sleep(0.5)
+        raise denied("InvalidClientTokenId", "GetCallerIdentity")
+
+    def refuse_alias(**_: Any) -> None:
+        raise denied("InvalidClientTokenId", "ListAccountAliases")
+
+    session.register("before-call.sts.GetCallerIdentity", refuse_late)
+    session.register("before-call.iam.ListAccountAliases", refuse_alias)
+    events: list[Any] = []
+    scanner = Scanner(config, on_event=events.append, collectors=[], session=session)
 
     async def run() -> set[asyncio.Task[Any]]:
         with pytest.raises(UserError):
@@ -72,3 +81,5 @@ def test_a_failed_identity_is_the_error_and_the_other_calls_are_cancelled(
         return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
 
     assert asyncio.run(run()) == set()  # nothing left running
+    # The alias's and the regions' own outcomes are not shown: the identity's error is.
+    assert not [e for e in events if isinstance(e, CallFailed)], events
