@@ -9,11 +9,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from awsexplorer import __version__
 from awsexplorer.config_flags import DEFAULT_CALL_TIMEOUT
 from awsexplorer.config_flags import add_arguments as add_settings_arguments
+
+# typing's constant without importing typing (for `--help`; mypy reads any such name as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _add_target_options(

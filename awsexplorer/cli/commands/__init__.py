@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, Protocol
 
 from awsexplorer.cli.commands import (
     diff,
@@ -18,15 +17,19 @@ from awsexplorer.cli.commands import (
     whois,
 )
 
+# typing's constant without importing typing (for `--help`; mypy reads any such name as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
-class Command(Protocol):
-    """What a sub-command module provides (mypy checks each module below against it)."""
+    class Command(Protocol):
+        """What a sub-command module provides (mypy checks each module below against it)."""
 
-    NAME: str
+        NAME: str
 
-    def add_parser(self, subparsers: Any) -> argparse.ArgumentParser: ...
+        def add_parser(self, subparsers: Any) -> argparse.ArgumentParser: ...
 
-    def run(self, args: argparse.Namespace) -> int: ...
+        def run(self, args: argparse.Namespace) -> int: ...
 
 
 COMMANDS: tuple[Command, ...] = (

@@ -13,9 +13,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from awsexplorer.cli.choices import SEVERITIES, add_model_choice
+
+# typing's constant without importing typing (for `--help`; mypy reads any such name as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "diff"
 EXIT_NEW_FINDING = 1

@@ -12,11 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from awsexplorer.cli.choices import SEVERITIES, add_model_choice
 
+# typing's constant without importing typing (for `--help`; mypy reads any such name as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the model loads when the command runs, not to build the parser
+    from typing import Any
+
     from awsexplorer.model import Finding
 
 NAME = "findings"

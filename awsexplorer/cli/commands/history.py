@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+
+# typing's constant without importing typing (for `--help`; mypy reads any such name as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "history"
 TARGETED = True

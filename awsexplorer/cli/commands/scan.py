@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+# typing's constant without importing typing (for `--help`; mypy reads any such name as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # rich and asyncio load when a scan runs, not for every command's start
+    from typing import Any
+
     from rich.console import Console
     from rich.text import Text
 
