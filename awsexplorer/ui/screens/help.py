@@ -27,6 +27,18 @@ def keys_table(keys: list[tuple[str, str]] = KEYS) -> Table:
 
 
 class HelpScreen(AltIsEscapeThenKey, ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help-box {
+        width: 90%;
+        max-width: 100;
+        height: 90%;
+        border: round $accent;
+        padding: 0 1;
+        background: $surface;
+    }
+    #help-title { text-style: bold; padding-bottom: 1; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close"),
         Binding("question_mark", "dismiss", "Close", show=False),

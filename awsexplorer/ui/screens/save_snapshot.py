@@ -12,8 +12,24 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+# Both dialogs' box; each class carries it (a screen's DEFAULT_CSS applies within that screen).
+BOX_CSS = """
+{screen} { align: center middle; }
+#save-box {
+    width: 80%;
+    max-width: 90;
+    height: auto;
+    border: round $accent;
+    padding: 0 1;
+    background: $surface;
+}
+#save-title { text-style: bold; padding-bottom: 1; }
+#save-note { color: $text-muted; }
+"""
+
 
 class SaveSnapshotScreen(ModalScreen[str | None]):
+    DEFAULT_CSS = BOX_CSS.replace("{screen}", "SaveSnapshotScreen")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, default_path: str, folder: Path | None = None) -> None:
@@ -43,6 +59,7 @@ class SaveSnapshotScreen(ModalScreen[str | None]):
 class ConfirmOverwriteScreen(ModalScreen[bool]):
     """`y` replaces the existing file; `n` or Esc keeps it."""
 
+    DEFAULT_CSS = BOX_CSS.replace("{screen}", "ConfirmOverwriteScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Overwrite"),
         Binding("n", "answer(False)", "Keep it"),

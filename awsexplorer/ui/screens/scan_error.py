@@ -18,6 +18,19 @@ from awsexplorer.inert import inert
 
 
 class ScanErrorScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ScanErrorScreen { align: center middle; }
+    #error-box {
+        width: 90%;
+        max-width: 100;
+        height: auto;
+        border: heavy $error;
+        padding: 1 2;
+    }
+    #error-title { text-style: bold; padding-bottom: 1; }
+    #error-message, #error-hint { padding-bottom: 1; }
+    #error-keys { color: $text-muted; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "app.retry", "Retry"),
         Binding("q", "app.quit_with_error", "Quit"),
