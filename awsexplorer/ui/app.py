@@ -577,8 +577,9 @@ class AwsExplorerApp(App[int]):
             return is_a(screen, SCAN_VIEW) and bool(screen.query(Input))
         return True
 
-    def action_prompt(self, mode: str) -> None:
-        """`:` (anywhere) or `/` (where there is something to filter), focused synchronously."""
+    async def action_prompt(self, mode: str) -> None:
+        """`:` (anywhere) or `/` (where there is something to filter), focused synchronously
+        (awaiting only the bar's mount, for a key pressed before the first frame was done)."""
         from awsexplorer.ui.screens.help import HelpScreen
         from awsexplorer.ui.screens.scan_view import ScanViewScreen
 
@@ -598,10 +599,12 @@ class AwsExplorerApp(App[int]):
             if not isinstance(screen, (MainScreen, ScanViewScreen, HelpScreen)):
                 raise SkipAction()  # the start-up error screen and the dialogs: nothing to jump to
             came_from = screen if isinstance(screen, ScanViewScreen) else None
+            await self.main.prompt_bar_ready()
             while len(self.screen_stack) > 1:
                 self.pop_screen()
             self.main.open_prompt(mode, came_from=came_from)
             return
+        await self.main.prompt_bar_ready()
         self.main.open_prompt(mode)
 
     def action_help(self) -> None:

@@ -6,6 +6,7 @@ scanning, saving and the other views belong to the app.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
@@ -16,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import AwaitMount, MountError
 from textual.widgets import Footer, Tree
 
 from awsexplorer.inert import inert
@@ -111,6 +113,7 @@ class MainScreen(Screen[None]):
         self.state = state
         self.account_color = account_color
         self.source = source
+        self._bar_mounting: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
         yield AccountHeader(
@@ -119,7 +122,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield ResourceTree(self.state, id="tree")
             yield DetailPane(self.state, id="detail")
-        yield CommandBar(self.suggest, id="prompt-bar")
+        # The `/` and `:` bar (hidden until opened) comes after the first frame: add_prompt_bar.
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -132,6 +135,28 @@ class MainScreen(Screen[None]):
         self.tree.rebuild()
         self.tree.focus()
         self.refresh_all()
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        with contextlib.suppress(MountError):  # quit at once: the screen is already going
+            self.add_prompt_bar()
+
+    def add_prompt_bar(self) -> AwaitMount:
+        """Mount the `/` and `:` bar, once. It is hidden until opened, and its widgets (an input,
+        a list, their styles) cost the first frame ~4 % of its instructions (issue 18): it is
+        mounted once that frame is painted, in the place it always had (above the footer)."""
+        if self._bar_mounting is None:
+            bar = CommandBar(self.suggest, id="prompt-bar")
+            self._bar_mounting = self.mount(bar, before=self.query_one(Footer))
+        return self._bar_mounting
+
+    async def prompt_bar_ready(self) -> None:
+        """The bar, mounted: at once but for a key pressed before the first frame's
+        after-refresh, which waits here for the mount (the app reads no key meanwhile, so the
+        keys typed after it still land in the bar)."""
+        bars = self.query(CommandBar)
+        if not bars or not bars.first().is_mounted:  # mounted: its input and list are too
+            await self.add_prompt_bar()
 
     # -- parts ------------------------------------------------------------------------------
 
@@ -186,11 +211,13 @@ class MainScreen(Screen[None]):
 
     # -- find -------------------------------------------------------------------------------
 
-    def action_open_prompt(self, mode: str) -> None:
+    async def action_open_prompt(self, mode: str) -> None:
+        await self.prompt_bar_ready()
         self.open_prompt(mode)
 
     def open_prompt(self, mode: str, came_from: Screen[None] | None = None) -> None:
-        """Open the bar with the focus in it now (keys typed right after land in it).
+        """Open the bar with the focus in it now (keys typed right after land in it); the bar
+        is mounted (prompt_bar_ready).
 
         `came_from`: the view `:` was pressed in; Esc reopens it.
         """
