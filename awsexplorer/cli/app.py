@@ -75,6 +75,10 @@ def account_choice(args: argparse.Namespace) -> AccountChoice | None:
 
 def run_tui(args: argparse.Namespace) -> int:
     accounts = account_choice(args)
+    if args.demo:  # --profile/--endpoint-url would be silently replaced: refused, as `scan` does
+        from awsexplorer.demo import refuse_other_targets
+
+        refuse_other_targets(args)
     loaded = None
     if args.snapshot is not None:
         from awsexplorer import snapshot

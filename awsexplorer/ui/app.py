@@ -323,7 +323,7 @@ class AwsExplorerApp(App[int]):
             if config is None:
                 config = self.options.config
                 if self.options.demo:
-                    config = demo_scan_config(config.regions)  # slow: seeds a moto server
+                    config = demo_scan_config(config)  # slow: seeds a moto server
                 self._scan_config = config
             return replace(config, regions=regions) if regions else config
 

@@ -39,8 +39,9 @@ class EventBuffer:
         return events
 
 
-def demo_scan_config(regions: tuple[str, ...]) -> ScanConfig:
-    """Start and seed the embedded demo account (slow: call it in the worker, once)."""
+def demo_scan_config(config: ScanConfig) -> ScanConfig:
+    """Start and seed the embedded demo account (slow: call it in the worker, once); the
+    demo's calls keep the user's regions and time limits (--call-timeout), as `scan --demo`."""
     try:
         from awsexplorer.demo import demo_config
     except ImportError as exc:
@@ -48,7 +49,7 @@ def demo_scan_config(regions: tuple[str, ...]) -> ScanConfig:
             f"The demo account needs moto, which is not installed ({exc.name}).",
             "pip install 'awsexplorer[demo]'",
         ) from None
-    return demo_config(regions)
+    return demo_config(config.regions, like=config)
 
 
 ScanFunction = Callable[[ScanConfig, Callable[[ScanEvent], None]], Coroutine[Any, Any, ScanResult]]
