@@ -119,6 +119,13 @@ def xdist_group(item: pytest.Item) -> str | None:
     return None
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core. The UI tests spend most of their wall time waiting for
+    Textual to go idle after each key, so two workers a core overlap those waits (tests/ui and
+    tests/accounts on 2 cores: 205 s with 2 workers, 179 s with 4, for 3 % more CPU)."""
+    return 2 * (os.cpu_count() or 1)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's hook reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
