@@ -1083,27 +1083,11 @@ class LineResource(Resource):
             or name in LEGACY.get(self.type, _NO_LEGACY)
         )
 
-    def _arguments(self) -> tuple[Any, ...]:
-        """The Resource constructor's arguments, peeked."""
-        tags, attributes = self.peek()
-        return (
-            self.arn,
-            self.type,
-            self.id,
-            self.name,
-            self.region,
-            self.vpc_id,
-            self.subnet_id,
-            tags,
-            attributes,
-            self.account_id,
-        )
-
     def __repr__(self) -> str:
-        return repr(Resource(*self._arguments()))
+        return repr(Resource(*self.fields()))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Resource, self._arguments())
+        return (Resource, self.fields())
 
 
 _NO_LEGACY: dict[str, Any] = {}

@@ -58,11 +58,10 @@ class Resource:
         """(peek_tags(), peek_attributes()), parsed once."""
         return self.tags, self.attributes
 
-    def __eq__(self, other: object) -> bool:
-        # As the dataclass's own, but any two Resources compare by their fields (a lazily read
-        # one equals the Resource with the same fields), and peeked: comparing keeps nothing.
-        if not isinstance(other, Resource):
-            return NotImplemented
+    def fields(self) -> tuple[Any, ...]:
+        """The constructor's arguments in order, tags and attributes peeked: `Resource(*r.fields())`
+        is a plain copy, and reading them keeps nothing parsed on a lazily read resource."""
+        tags, attributes = self.peek()
         return (
             self.arn,
             self.type,
@@ -71,19 +70,17 @@ class Resource:
             self.region,
             self.vpc_id,
             self.subnet_id,
-            *self.peek(),
+            tags,
+            attributes,
             self.account_id,
-        ) == (
-            other.arn,
-            other.type,
-            other.id,
-            other.name,
-            other.region,
-            other.vpc_id,
-            other.subnet_id,
-            *other.peek(),
-            other.account_id,
         )
+
+    def __eq__(self, other: object) -> bool:
+        # As the dataclass's own, but any two Resources compare by their fields (a lazily read
+        # one equals the Resource with the same fields), and peeked: comparing keeps nothing.
+        if not isinstance(other, Resource):
+            return NotImplemented
+        return self.fields() == other.fields()
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass's eq made it
 
@@ -123,18 +120,4 @@ def read_only(resource: Resource) -> Resource:
     relationship index, whois, exposure): itself when it is a plain Resource; a resource read
     lazily from a snapshot becomes a plain copy whose tags and attributes are parsed for this use
     and dropped with the copy, so a pass over 1,000,000 of them keeps no parsed fields."""
-    if type(resource) is Resource:
-        return resource
-    tags, attributes = resource.peek()
-    return Resource(
-        resource.arn,
-        resource.type,
-        resource.id,
-        resource.name,
-        resource.region,
-        resource.vpc_id,
-        resource.subnet_id,
-        tags,
-        attributes,
-        resource.account_id,
-    )
+    return resource if type(resource) is Resource else Resource(*resource.fields())
