@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 DEMO_KEY = "demo"
@@ -73,3 +76,18 @@ def tag_list(values: dict[str, str]) -> list[dict[str, str]]:
 def tag_spec(resource_type: str, values: dict[str, str]) -> list[dict[str, Any]]:
     """EC2 TagSpecifications for one resource type."""
     return [{"ResourceType": resource_type, "Tags": tag_list(values)}]
+
+
+@contextmanager
+def moto_setting(name: str, value: str) -> Iterator[None]:
+    """One of moto's settings (environment variables its server, running in this process, reads
+    when it creates something) set to `value` for the block, then as it was."""
+    saved = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved

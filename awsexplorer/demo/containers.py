@@ -15,12 +15,11 @@ The Auto Scaling group `prod-app-asg` is scaled to zero (no instance is added to
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from awsexplorer.demo._aws import FAR_AWAY, PRODUCTION, STAGING, Aws, tags
+from awsexplorer.demo._aws import FAR_AWAY, PRODUCTION, STAGING, Aws, moto_setting, tags
 from awsexplorer.demo.identity import LAMBDA_ROLE, Identity
 from awsexplorer.demo.messaging import ORDERS_QUEUE
 from awsexplorer.demo.network import Network
@@ -53,16 +52,8 @@ def _tasks_running(count: int) -> Iterator[None]:
     runningTasksCount counting them. moto starts them all PENDING unless MOTO_ECS_SERVICE_RUNNING
     (moto's own setting, read by the server in this process when the service is created) says
     how many run; it is set only around each CreateService."""
-    name = "MOTO_ECS_SERVICE_RUNNING"
-    saved = os.environ.get(name)
-    os.environ[name] = str(count)
-    try:
+    with moto_setting("MOTO_ECS_SERVICE_RUNNING", str(count)):
         yield
-    finally:
-        if saved is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = saved
 
 
 def _count_services(region: str, cluster: str) -> None:

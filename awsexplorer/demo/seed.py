@@ -93,13 +93,12 @@ subnets), DynamoDB table `orders`, SNS topics, and IAM activity dates (activity.
 from __future__ import annotations
 
 import logging
-import os
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from awsexplorer.demo._aws import Aws
+from awsexplorer.demo._aws import Aws, moto_setting
 from awsexplorer.demo.activity import backdate_activity
 from awsexplorer.demo.audit import build_audit
 from awsexplorer.demo.compute import build_compute
@@ -137,16 +136,8 @@ def _without_moto_default_amis() -> Iterator[None]:
     created, so it is switched off only while the seed creates the demo regions' backends.
     (The instances name an AMI id that describe_images then does not list, like a deregistered
     image in a real account.)"""
-    name = "MOTO_EC2_LOAD_DEFAULT_AMIS"
-    saved = os.environ.get(name)
-    os.environ[name] = "false"
-    try:
+    with moto_setting("MOTO_EC2_LOAD_DEFAULT_AMIS", "false"):
         yield
-    finally:
-        if saved is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = saved
 
 
 def _import_service_models() -> None:
