@@ -167,6 +167,9 @@ class AwsExplorerApp(App[int]):
         self.options = options
         self.startup_error: str | None = None  # what stopped the app from starting, if anything
         self.state = ExplorerState()
+        # A big estate's internet exposure is worked out off the UI thread, when a detail first
+        # needs it (ExplorerState.exposure).
+        self.state.on_exposure_wanted = self._want_exposure
         use_production_pattern(self.state, options.settings.production_pattern)  # issue 17
         if options.baseline_loaded is not None:  # --baseline: marked once the scan is loaded
             self.state.baseline = options.baseline_loaded
@@ -430,6 +433,30 @@ class AwsExplorerApp(App[int]):
 
     def _relations_built(self, index: Any, version: int) -> None:
         if self.state.set_relations(index, version):
+            self._refresh_main(set())
+
+    def _want_exposure(self) -> None:
+        self.call_later(self._build_exposure)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="exposure", group="exposure")
+    def _build_exposure(self) -> None:
+        """The internet exposure of a big estate (ExplorerState.exposure), off the UI thread;
+        the detail pane says it is being worked out until it is in. A failure is said there,
+        with its reason, rather than ending the session."""
+        from awsexplorer.model.exposure import exposure_of
+
+        version, resources = self.call_from_thread(self.state.exposure_input)
+        try:
+            with heap.loading_scan():
+                exposure = exposure_of(resources)
+        except Exception as exc:  # any: shown in the detail pane, with its type
+            reason = f"{type(exc).__name__}: {exc}"
+            self.call_from_thread(self._exposure_done, self.state.exposure_failed, reason, version)
+            return
+        self.call_from_thread(self._exposure_done, self.state.set_exposure, exposure, version)
+
+    def _exposure_done(self, keep: Any, value: Any, version: int) -> None:
+        if keep(value, version):
             self._refresh_main(set())
 
     @on(Worker.StateChanged)

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import Resource
-from awsexplorer.model.exposure import Exposure, Verdict, exposure_of
+from awsexplorer.model.exposure import Exposure, Verdict
 from awsexplorer.ui.format import tone
 from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.views.exposed import EXPOSABLE, summary
@@ -28,10 +28,10 @@ VERDICT_MARK = {"allow": "✔", "deny": "✘", "none": "·"}
 
 def state_exposure(state: ExplorerState) -> Exposure | None:
     """The exposure of the scan on screen; None while a scan is still coming in (partial
-    data would give a wrong answer)."""
+    data would give a wrong answer) or while a worker works it out for a big estate."""
     if state.scanning:
         return None
-    return exposure_of(state.resources())
+    return state.exposure()
 
 
 def exposure_block(state: ExplorerState, resource: Resource) -> list[RenderableType]:
@@ -41,7 +41,18 @@ def exposure_block(state: ExplorerState, resource: Resource) -> list[RenderableT
     heading = Text("\nInternet exposure", style="bold underline")
     exposure = state_exposure(state)
     if exposure is None:
-        return [heading, Text("worked out when the scan finishes", style="dim")]
+        if state.scanning:
+            return [heading, Text("worked out when the scan finishes", style="dim")]
+        if state.exposure_error is not None:
+            return [
+                heading,
+                Text("could not be worked out: ", style="bold yellow")
+                + Text(inert(state.exposure_error, limit=LINE_LIMIT)),
+            ]
+        return [
+            heading,
+            Text("being worked out for every resource… (shown when ready)", style="dim"),
+        ]
     said = summary(resource, exposure, lambda arn: state.get(arn))
     body = Text()
 

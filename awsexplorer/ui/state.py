@@ -44,7 +44,10 @@ from awsexplorer.scan.events import (
 if TYPE_CHECKING:
     # Imported where used (a baseline, `u`, `:whois`): ~340 M instructions before the first
     # paint otherwise (issue 18), for views most sessions never open.
+    from collections.abc import Callable
+
     from awsexplorer.model.diff import ResourceChange, ScanDiff
+    from awsexplorer.model.exposure import Exposure
     from awsexplorer.model.relationships import RelationIndex
     from awsexplorer.model.whois import WhoisIndex
 
@@ -57,6 +60,10 @@ _ATTRIBUTES = attrgetter("attributes")
 _CATCH_ALL = methodcaller("get", CATCH_ALL)
 # Past this many resources, a search typed before the search index is in builds it (matching).
 INDEX_IN_PLACE = 20_000
+# Past this many resources, the internet exposure (every resource's network path) is worked out
+# by a worker the app starts (on_exposure_wanted) instead of on the UI thread: ~1.2 s of CPU at
+# 100,000 resources, ~12 s at 1,000,000, on the first detail of an instance, ENI, load balancer.
+EXPOSURE_IN_PLACE = 50_000
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
 MAX_DEFAULT_RESOURCES = 64
 
@@ -197,6 +204,13 @@ class ExplorerState:
         # off the UI thread by the app (relations_input / set_relations) or on first use.
         self._relations: RelationIndex | None = None
         self._relations_version = 0
+        # Internet exposure (model/exposure.py), one per version of the resources: computed in
+        # place for an estate up to EXPOSURE_IN_PLACE, else by the app's worker, which
+        # on_exposure_wanted starts (exposure_input / set_exposure / exposure_failed).
+        self._exposure: Exposure | None = None
+        self._exposure_asked = False
+        self.exposure_error: str | None = None
+        self.on_exposure_wanted: Callable[[], None] | None = None
         # --baseline / :baseline: an earlier scan the tree is marked against (see set_baseline).
         self.baseline: ScanResult | None = None
         self.baseline_name: str | None = None
@@ -663,6 +677,7 @@ class ExplorerState:
 
     def _relations_changed(self) -> None:
         self._relations = None
+        self._exposure, self._exposure_asked, self.exposure_error = None, False, None
         self._search_index = None
         self._relations_version += 1
         self._account_findings = None  # a finding's resource may have come or gone
@@ -690,6 +705,40 @@ class ExplorerState:
 
             self._relations = build_relations(self._resources.values())
         return self._relations
+
+    # -- internet exposure ------------------------------------------------------------------
+
+    def exposure(self) -> Exposure | None:
+        """The internet exposure of the resources on screen, the one result every view shows.
+        Computed here for an estate up to EXPOSURE_IN_PLACE resources (or with no app to start
+        a worker); past that, None until the worker on_exposure_wanted starts has computed it."""
+        if self._exposure is None and self.exposure_error is None:
+            if self.resource_total <= EXPOSURE_IN_PLACE or self.on_exposure_wanted is None:
+                from awsexplorer.model.exposure import exposure_of
+
+                self._exposure = exposure_of(self.resources())
+            elif not self._exposure_asked:
+                self._exposure_asked = True
+                self.on_exposure_wanted()
+        return self._exposure
+
+    def exposure_input(self) -> tuple[int, list[Resource]]:
+        """What to compute the exposure of, and the version it will stand for (set_exposure)."""
+        return self._relations_version, list(self._resources.values())
+
+    def set_exposure(self, exposure: Exposure, version: int) -> bool:
+        """Keep an exposure computed elsewhere, unless the resources changed since."""
+        if version != self._relations_version:
+            return False
+        self._exposure = exposure
+        return True
+
+    def exposure_failed(self, reason: str, version: int) -> bool:
+        """The worker could not compute it: the detail says so (with the reason), not 'working'."""
+        if version != self._relations_version:
+            return False
+        self.exposure_error = reason
+        return True
 
     # -- findings ---------------------------------------------------------------------------
 
