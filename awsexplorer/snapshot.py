@@ -1029,8 +1029,12 @@ class LineResource(Resource):
         self._body: bytes | None = body
 
     def _parse(self) -> None:
-        assert self._body is not None
-        tags, attributes = _body_fields(self.type, self._body)
+        # Read once: a worker thread and the UI thread may both reach here for one resource;
+        # the second finds it parsed (or parses the same body again: the same fields).
+        body = self._body
+        if body is None:
+            return
+        tags, attributes = _body_fields(self.type, body)
         _TAGS_SLOT.__set__(self, tags)
         _ATTRIBUTES_SLOT.__set__(self, attributes)
         self._body = None
