@@ -16,14 +16,12 @@ import asyncio
 from collections import Counter
 from typing import Any
 
-import boto3
 import botocore.exceptions
 
 from awsexplorer.model import ScanResult, kinds
 from awsexplorer.scan.collectors import all_collectors
 from awsexplorer.scan.runner import Scanner
 from awsexplorer.scan.session import make_session
-from tests.conftest import TEST_KEY
 
 REGION = "eu-west-3"
 CHOSEN = (
@@ -32,16 +30,6 @@ CHOSEN = (
     "elasticache.cache_clusters",
     "elasticache.replication_groups",
 )
-
-
-def _client(service: str, moto_url: str) -> Any:
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=moto_url,
-        aws_access_key_id=TEST_KEY,
-        aws_secret_access_key=TEST_KEY,
-    )
 
 
 def _scan(scan_config: Any, fail: str | None = None) -> tuple[ScanResult, Counter[str], Scanner]:
@@ -68,7 +56,7 @@ def _ids(result: ScanResult, rtype: str) -> list[str]:
 
 
 def test_no_customer_gateway_and_no_cache_cluster_skip_their_dependent_calls(
-    scan_config: Any, moto_url: str
+    scan_config: Any,
 ) -> None:
     result, sent, scanner = _scan(scan_config)
 
@@ -85,9 +73,9 @@ def test_no_customer_gateway_and_no_cache_cluster_skip_their_dependent_calls(
 
 
 def test_a_vpn_connection_on_no_gateway_and_a_replication_group_are_still_found(
-    scan_config: Any, moto_url: str
+    scan_config: Any, aws: Any
 ) -> None:
-    ec2 = _client("ec2", moto_url)
+    ec2 = aws("ec2", REGION)
     cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.7", BgpAsn=65000)[
         "CustomerGateway"
     ]["CustomerGatewayId"]
@@ -97,7 +85,7 @@ def test_a_vpn_connection_on_no_gateway_and_a_replication_group_are_still_found(
     ]
     assert not ec2.describe_vpn_gateways()["VpnGateways"]
     assert not ec2.describe_transit_gateways()["TransitGateways"]
-    cache = _client("elasticache", moto_url)
+    cache = aws("elasticache", REGION)
     cache.create_replication_group(
         ReplicationGroupId="carts",
         ReplicationGroupDescription="carts",
@@ -130,7 +118,7 @@ def test_a_vpn_connection_on_no_gateway_and_a_replication_group_are_still_found(
 
 
 def test_when_the_proving_list_fails_the_call_is_sent_and_the_failure_shown(
-    scan_config: Any, moto_url: str
+    scan_config: Any,
 ) -> None:
     for fail, skipped in (
         ("DescribeCustomerGateways", "DescribeVpnConnections"),

@@ -7,9 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual import events
-from textual.keys import _character_to_key
-from textual.pilot import Pilot
 from textual.widgets import Footer
 
 from awsexplorer.config import AppOptions
@@ -18,31 +15,14 @@ from awsexplorer.ui.screens.findings import FindingsScreen
 from awsexplorer.ui.screens.main import MainScreen
 from awsexplorer.ui.widgets.command_bar import CommandBar
 
+from .test_issue10_behaviour import burst, settle
+
 FIXTURE = Path(__file__).parent / "fixtures" / "screens" / "account.json"
 SIZE = (80, 24)
 
 
 def offline_app() -> AwsExplorerApp:
     return AwsExplorerApp(AppOptions(snapshot=FIXTURE))
-
-
-def burst(app: AwsExplorerApp, *keys: str) -> None:
-    """Every key queued at once, as a terminal delivers a burst (as test_issue10_behaviour)."""
-    assert app._driver is not None
-    for key in keys:
-        char: str | None = key if len(key) == 1 else None
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        if key == "enter":
-            char = "\r"
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
-
-
-async def settle(pilot: Pilot[int]) -> None:
-    for _ in range(4):
-        await pilot.pause()
 
 
 def assert_nothing_else_happened(app: AwsExplorerApp, workdir: Path) -> None:
