@@ -84,6 +84,14 @@ def test_severity_filter_keeps_that_severity_and_worse(saved: Path, capsys: Any)
     assert severities == {"critical", "high"}
 
 
+def test_severity_is_read_whatever_its_case(saved: Path, capsys: Any) -> None:
+    """`--severity HIGH` names the same severity as `high`, not an unknown one."""
+    _, lower, _ = _run(capsys, "findings", str(saved), "--format", "json", "--severity", "high")
+    code, upper, _ = _run(capsys, "findings", str(saved), "--format", "json", "--severity", "HIGH")
+    assert code == 0 and json.loads(upper)["findings"] == json.loads(lower)["findings"]
+    assert json.loads(upper)["findings"]
+
+
 def test_csv(saved: Path, capsys: Any) -> None:
     code, out, _ = _run(capsys, "findings", str(saved), "--format", "csv", "--severity", "critical")
     assert code == 0

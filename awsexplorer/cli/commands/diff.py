@@ -47,6 +47,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         parser,
         "--fail-on",
         choices=SEVERITIES,
+        type=str.lower,  # HIGH and High name the same severity as high
         default="high",
         help="exit 1 when a new finding of this severity or worse appears (worst first: "
         "%(choices)s; default: %(default)s)",

@@ -50,6 +50,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         parser,
         "--severity",
         choices=SEVERITIES,
+        type=str.lower,  # HIGH and High name the same severity as high
         help="only findings of this severity or worse (worst first: %(choices)s; high: "
         "critical and high; default: all)",
     )
