@@ -154,7 +154,13 @@ async def test_changes_lists_the_regions_changes_linked_to_the_scan(
         await pilot.press("enter")
         assert isinstance(app.screen, EventScreen)
         await pilot.press("escape")
-        await pilot.press("down", "enter")
+        # Each step waits for the last to land: in one loaded CI run (4 workers on 2 cores) the
+        # jump never came after `escape`, `down`, `enter` sent together (keys sent while the
+        # event screen was still closing are the likely loss).
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: screen.table.cursor_row == 1)
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.pause()
         assert app.main.cursor_ref is not None and app.main.cursor_ref.arn == arn
