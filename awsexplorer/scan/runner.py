@@ -2,6 +2,12 @@
 
 Events stream out as results arrive so the UI can paint them. A failed call never aborts the
 scan: it becomes a recorded error, and a region that refuses us as a whole is marked failed.
+
+With `processes` > 1 (issue 18, "use every core") the regions are dealt to that many processes:
+this one (the identity, the global collectors, its share of the regions, the merge) and worker
+processes, each running this same scanner on its regions. Their events come back as they happen
+and are applied here as this process's own, so the result and the events are those of a scan
+in one process.
 """
 
 from __future__ import annotations
@@ -10,8 +16,12 @@ import asyncio
 import contextlib
 import difflib
 import logging
+import multiprocessing
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -124,11 +134,15 @@ class Scanner:
         on_event: EventSink | None = None,
         collectors: Iterable[Collector] | None = None,
         session: AioSession | None = None,
+        processes: int | None = 1,
     ) -> None:
         self.config = config
         # Credentials already made (a role assumed in a member account, scan/accounts.py);
         # None: botocore's chain for config.profile.
         self._session = session
+        # Processes the regions are dealt to (region_processes; None: the measured default).
+        # Only a scan on config's own credentials uses workers: they make theirs from config.
+        self._processes = processes if session is None else 1
         self._emit = on_event or (lambda _event: None)
         self._collectors = list(collectors) if collectors is not None else all_collectors()
         self._states: dict[str, _RegionState] = {}
@@ -350,13 +364,34 @@ class Scanner:
             for region in [GLOBAL_REGION, *plan.enabled]:
                 self._progress(region)
 
+            shares = deal_regions(
+                plan.enabled, region_processes(len(plan.enabled), self._processes)
+            )
+            if len(shares) > 1:
+                # The bound on calls in flight is the scan's, not each process's.
+                self.config = share_config(self.config, len(shares))
+                self._limiter = CallLimiter(
+                    self.config.per_service_region, self.config.max_in_flight
+                )
             ctx_by_region = {
                 region: self._context(
                     pool, account, region, home if region == GLOBAL_REGION else region, scanned
                 )
-                for region in [GLOBAL_REGION, *plan.enabled]
+                for region in [GLOBAL_REGION, *shares[0]]
             }
-            await self._start_and_wait(jobs, ctx_by_region)
+            if len(shares) > 1:
+                workers = [
+                    RegionShare(
+                        account,
+                        scanned,
+                        tuple((c.name, r) for c, r in jobs if r in set(share)),
+                    )
+                    for share in shares[1:]
+                ]
+                own = [job for job in jobs if job[1] in ctx_by_region]
+                await self._with_workers(own, ctx_by_region, workers, session)
+            else:
+                await self._start_and_wait(jobs, ctx_by_region)
 
         # Resources without the stack tag, named by a stack's resource list (ListStackResources).
         mark_stack_resources(self._resources)
@@ -459,6 +494,215 @@ class Scanner:
             )
         )
 
+    # -- regions over worker processes -----------------------------------------------------
 
-async def scan(config: ScanConfig, on_event: EventSink | None = None) -> ScanResult:
-    return await Scanner(config, on_event).run()
+    async def run_share(self, share: RegionShare) -> None:
+        """In a worker process: scan `share`'s jobs as run() scans its own; the events are
+        the result (the parent applies them, _absorb)."""
+        by_name = {c.name: c for c in self._collectors}
+        jobs = [(by_name[name], region) for name, region in share.jobs]
+        totals = Counter(region for _, region in jobs)
+        for region, total in totals.items():
+            self._states[region] = _RegionState(region, total)
+        session = self._session or make_session(self.config)
+        async with ClientPool(session, self.config, self._retrying, self.calls_sent) as pool:
+            ctx_by_region = {
+                region: self._context(pool, share.account, region, region, share.scanned)
+                for region in totals
+            }
+            await self._start_and_wait(jobs, ctx_by_region)
+
+    def _absorb(self, event: ScanEvent) -> None:
+        """A worker's event, applied here as this process's own collector's would be: the
+        resources, errors (a region's failure) and progress then live here, and the listener
+        hears them once, from here, in the order the worker sent them."""
+        if isinstance(event, ResourcesFound):
+            self._resources.extend(event.resources)
+            state = self._states.get(event.region)
+            if state is not None:
+                state.resources += len(event.resources)
+            self._emit(event)
+        elif isinstance(event, CallFailed):
+            self._record(event.error)
+        elif isinstance(event, RegionProgress):
+            state = self._states.get(event.region)
+            if state is not None:
+                state.done = max(state.done, event.done)
+                self._progress(event.region)
+        elif isinstance(event, CallRetrying):
+            self._emit(event)
+
+    async def _with_workers(
+        self,
+        jobs: list[tuple[Collector, str]],
+        ctx_by_region: dict[str, CollectContext],
+        shares: list[RegionShare],
+        session: AioSession,
+    ) -> None:
+        """Scan `jobs` here while worker processes scan `shares`, and apply their events here
+        as they arrive. The workers are started first (a fork: they inherit this process's
+        loaded service models), so their requests go out while this process starts its own."""
+        global _PARENT_SESSION
+        loop = asyncio.get_running_loop()
+        context = multiprocessing.get_context()
+        events = context.Queue()
+        waiting = set(range(len(shares)))
+        all_in: asyncio.Future[None] = loop.create_future()
+
+        def absorb(batch: list[tuple[int, Any]]) -> None:
+            for index, event in batch:
+                if isinstance(event, _ShareDone):
+                    self.calls_sent |= event.calls_sent
+                    waiting.discard(index)
+                    if not waiting and not all_in.done():
+                        all_in.set_result(None)
+                else:
+                    self._absorb(event)
+
+        reader = threading.Thread(
+            target=_read_events,
+            args=(events, len(shares), loop, absorb),
+            name="awsexplorer-worker-events",
+            daemon=True,
+        )
+        reader.start()
+        _PARENT_SESSION = session
+        pool = ProcessPoolExecutor(
+            max_workers=len(shares),
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(events,),
+        )
+        try:
+            futures = [
+                loop.run_in_executor(pool, _scan_share, self.config, share, index)
+                for index, share in enumerate(shares)
+            ]
+            await self._start_and_wait(jobs, ctx_by_region)
+            await asyncio.gather(*futures)
+            await all_in  # every event a worker sent is applied
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            _PARENT_SESSION = None
+            events.put(None)  # the reader's end, if a worker never said it was done
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+# -- regions over worker processes ----------------------------------------------------------
+
+# One process's share of the scan's calls in flight never goes below this (the per-(service,
+# region) bound, ScanConfig.per_service_region, is 8).
+MIN_SHARE_IN_FLIGHT = 8
+
+
+def region_processes(regions: int, requested: int | None) -> int:
+    """The processes a scan of one account's `regions` regions is spread over: the number
+    asked for (at most one per region), else REGION_PROCESSES_DEFAULT's choice."""
+    if requested is not None:
+        return max(1, min(requested, regions))
+    return default_region_processes(regions)
+
+
+def default_region_processes(regions: int) -> int:
+    """Measured (benchmarks/regions_processes_bench.py): see REGION_PROCESSES_DEFAULT."""
+    return 1
+
+
+def deal_regions(regions: Sequence[str], processes: int) -> list[list[str]]:
+    """The regions dealt round-robin over `processes` (in order); the first share is this
+    process's (it also scans the global collectors)."""
+    count = max(1, min(processes, len(regions)))
+    return [list(regions[n::count]) for n in range(count)] if regions else [[]]
+
+
+def share_config(config: ScanConfig, processes: int) -> ScanConfig:
+    """`config` for one of `processes` processes scanning one account: the scan's bound on
+    calls in flight split between them, so it bounds the whole scan, as in one process."""
+    share = max(MIN_SHARE_IN_FLIGHT, config.max_in_flight // max(1, processes))
+    return replace(config, max_in_flight=min(config.max_in_flight, share))
+
+
+@dataclass(frozen=True, slots=True)
+class RegionShare:
+    """What one worker process scans of an account: its regions' (collector name, region)
+    jobs, in the order the parent would start them. Plain and picklable."""
+
+    account: Account
+    scanned: frozenset[str]  # every region the scan covers (some collectors read it)
+    jobs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _ShareDone:
+    """A worker's last message: its share is scanned (or failed: its future says why)."""
+
+    calls_sent: frozenset[SentCall]
+
+
+# In the parent while workers start: the session whose loaded client machinery (service
+# models, client classes) a forked worker shares instead of loading it again.
+_PARENT_SESSION: AioSession | None = None
+# In a worker process: the queue its events go back to the parent on.
+_WORKER_EVENTS: Any = None
+
+
+def _worker_start(events: Any) -> None:
+    global _WORKER_EVENTS
+    _WORKER_EVENTS = events
+
+
+def _scan_share(config: ScanConfig, share: RegionShare, index: int) -> None:
+    """In a worker process: scan `share` with the async scanner; every event goes back to the
+    parent on the queue as it happens, then _ShareDone. Clients come from a ClientPool, so the
+    read-only guard (scan/guard.py) is on every one of them, as in the parent."""
+    from awsexplorer.scan.accounts import sharing
+
+    queue = _WORKER_EVENTS
+    session = sharing(make_session(config), _PARENT_SESSION)
+    scanner = Scanner(config, lambda event: queue.put((index, event)), session=session)
+    try:
+        asyncio.run(scanner.run_share(share))
+    finally:
+        queue.put((index, _ShareDone(frozenset(scanner.calls_sent))))
+
+
+def _read_events(
+    events: Any,
+    workers: int,
+    loop: asyncio.AbstractEventLoop,
+    absorb: Callable[[list[tuple[int, Any]]], None],
+) -> None:
+    """In a thread of the parent: hand the workers' events to the loop in batches (all that
+    are waiting), until every worker is done or the parent puts None."""
+    import queue
+
+    done = 0
+    while done < workers:
+        batch = [events.get()]
+        with contextlib.suppress(queue.Empty):
+            while len(batch) < 512:
+                batch.append(events.get_nowait())
+        ended = None in batch
+        items = [item for item in batch if item is not None]
+        done += sum(isinstance(event, _ShareDone) for _, event in items)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the scan is over
+            loop.call_soon_threadsafe(absorb, items)
+        if ended:
+            return
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """The scan is cancelled or failed: end the workers now, not when their shares are done."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+
+
+async def scan(
+    config: ScanConfig, on_event: EventSink | None = None, processes: int | None = 1
+) -> ScanResult:
+    """One account. `processes`: how many processes its regions are dealt to (None: the
+    measured default, region_processes)."""
+    return await Scanner(config, on_event, processes=processes).run()
