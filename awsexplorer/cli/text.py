@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from rich import box
-from rich._ratio import ratio_reduce
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, Finding, RegionStatus, ScanResult, Severity
 from awsexplorer.model.defaults import regions_with_only_defaults
+
+if TYPE_CHECKING:  # imported where used: the scan starts without them (cli/commands/scan.py)
+    from rich.table import Table
 
 
 class _Console(Console):
@@ -101,6 +101,8 @@ class FastTable:
 
     def rich_table(self) -> Table:
         """The same table as rich's Table (what this one prints)."""
+        from rich.table import Table
+
         table = Table(title=self.title, title_justify="left", expand=False)
         for c in self.columns:
             table.add_column(
@@ -129,6 +131,9 @@ class FastTable:
 
     def _widths(self, max_width: int) -> list[int]:
         """Table._calculate_column_widths, not expanded."""
+        from rich._ratio import ratio_reduce
+        from rich.table import Table
+
         count = len(self.columns)
         widths = [self._column_width(i, max_width) or 1 for i in range(count)]
         if sum(widths) > max_width:
@@ -148,6 +153,8 @@ class FastTable:
         table_width = sum(widths) + extra
         options = options.update(width=table_width, highlight=False, height=None)
         yield from console.render(self.title, options.update(justify="left"))
+        from rich import box
+
         frame = box.HEAVY_HEAD.substitute(options, safe=console.safe_box)
         new_line = Segment.line()
         yield Segment(frame.get_top(widths))

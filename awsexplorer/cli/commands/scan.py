@@ -214,18 +214,50 @@ def retry_line(event: Any) -> Text:
     )
 
 
+# What only the end of the command uses (after the last response): the checks' evaluation
+# and catalogue with the models they read, and rich's table code for the report.
+END_MODULES = ("awsexplorer.checks.evaluation", "rich.table")
+
+
+class _EndPreload:
+    """Import END_MODULES when the first collector of the scan has finished (many calls are
+    then in flight, and the scan waits on them), not before the first request, where nothing
+    else runs yet, nor after the last response, where nothing else runs any more (issue 18:
+    both ends of a scan are serial). Once; on the event loop's thread (no import in a second
+    thread, which could meet the scan's own imports half done)."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self, event: Any) -> None:
+        from awsexplorer.scan.events import RegionProgress
+
+        if self.done or not isinstance(event, RegionProgress):
+            return
+        self.done = True
+        import importlib
+
+        for name in END_MODULES:
+            importlib.import_module(name)
+        from awsexplorer.checks.registry import all_checks
+
+        all_checks()  # the catalogue's modules
+
+
 async def _scan(config: Any, console: Console | None) -> Any:
     from awsexplorer.cli import text as report
     from awsexplorer.inert import inert
     from awsexplorer.scan.events import CallRetrying, RegionProgress, ScanStarted
     from awsexplorer.scan.runner import scan
 
+    preload = _EndPreload()
     if console is None:
         plain = report.console(stderr=True)
 
         def on_retry(event: Any) -> None:
             if isinstance(event, CallRetrying):
                 plain.print(retry_line(event), soft_wrap=True)
+            preload(event)
 
         return await scan(config, on_retry)
 
@@ -251,6 +283,7 @@ async def _scan(config: Any, console: Console | None) -> Any:
             elif isinstance(event, RegionProgress) and event.done >= event.total:
                 done.add(event.region)
                 progress.update(task, completed=len(done))
+            preload(event)
 
         return await scan(config, on_event)
 
@@ -299,7 +332,7 @@ def _run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from awsexplorer import snapshot
-    from awsexplorer.checks import analyse, settings_from_args
+    from awsexplorer.checks import settings_from_args
     from awsexplorer.cli import text as report
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import EXIT_OK, EXIT_PARTIAL
@@ -325,6 +358,8 @@ def _run(args: argparse.Namespace) -> int:
         result = _scan_many(args, config, err)
     else:
         result = asyncio.run(_scan(config, err if err.is_terminal else None))
+    from awsexplorer.checks import analyse  # not before the scan (_EndPreload)
+
     result = analyse(result, settings)
     if args.output is not None and not to_stdout:
         path = snapshot.write(result, args.output)
