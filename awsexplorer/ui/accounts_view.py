@@ -17,7 +17,14 @@ from rich.table import Table
 from rich.text import Text
 
 from awsexplorer.inert import inert
-from awsexplorer.model import AccountScan, AccountStatus, RegionStatus, Resource, Severity
+from awsexplorer.model import (
+    AccountScan,
+    AccountStatus,
+    RegionStatus,
+    Resource,
+    ScanResult,
+    Severity,
+)
 from awsexplorer.model.accounts import (
     PRODUCTION_MARK,
     AccountLink,
@@ -86,20 +93,45 @@ def production(state: ExplorerState) -> frozenset[str]:
     return facts.production[1]
 
 
+def links_input(
+    state: ExplorerState,
+) -> tuple[ScanResult, list[AccountScan], list[Resource]] | None:
+    """What the cross-account index of the state's scan is built from (the scan, its accounts,
+    the resources to read), or None when it is built already or there is one account. The tree
+    builds it off the UI thread once the first frame is shown (ResourceTree._index_links: ~40 ms
+    of the first resource's key at 1,000,000 resources otherwise); account_links builds it in
+    place if it is asked before."""
+    full = state.full
+    if full is None:
+        return None
+    links = _facts(state).links
+    if links is not None and links[0] is full:
+        return None
+    # The index reads only VPCs, transit gateways, roles and users: given those from the
+    # state's index by type when it holds every account (not a pass over 1,000,000 resources),
+    # else the whole scan's.
+    named = full.resources if state.account_view is not None else state.of_types(LINKED)
+    return full, full.account_scans(), named
+
+
+def keep_links(state: ExplorerState, full: ScanResult, index: CrossAccountIndex) -> bool:
+    """Keep an index built elsewhere (links_input) if it is of the scan the state holds and
+    none is kept yet; False otherwise (dropped)."""
+    facts = _facts(state)
+    if state.full is not full or (facts.links is not None and facts.links[0] is full):
+        return False
+    facts.links = (full, index)
+    return True
+
+
 def account_links(state: ExplorerState, resource: Resource) -> list[AccountLink]:
     """The other accounts `resource` names (model/accounts.CrossAccountIndex), over the whole
     scan even while `:account` shows one; empty with one account."""
-    full = state.full
-    if full is None:
-        return []
-    facts = _facts(state)
-    if facts.links is None or facts.links[0] is not full:
-        # The index reads only VPCs, transit gateways, roles and users: given those from the
-        # state's index by type when it holds every account (not a pass over 1,000,000
-        # resources on the first resource shown), else the whole scan's.
-        named = full.resources if state.account_view is not None else state.of_types(LINKED)
-        facts.links = (full, CrossAccountIndex(full.account_scans(), named))
-    return facts.links[1].links(resource)
+    wanted = links_input(state)
+    if wanted is not None:  # not built yet (or not by the tree's worker yet): built here
+        keep_links(state, wanted[0], CrossAccountIndex(wanted[1], wanted[2]))
+    links = _facts(state).links
+    return links[1].links(resource) if links is not None else []
 
 
 def account_colour(account_id: str) -> str:
