@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import gc
 import json
+import marshal
 import mmap
 import operator
 import os
@@ -598,13 +599,15 @@ def _document(text: str, source: str) -> dict[str, Any]:
 
 def read(path: str | os.PathLike[str]) -> ScanResult:
     """Read a snapshot file (see read_document). A file in the one-line-per-item layout (what
-    `dumps` writes) is read as a stream (see _read_stream); any other, and any file the stream
-    finds not as documented, is read whole, which names what is wrong."""
+    `dumps` writes) is read by two worker processes when it is large (see _read_parallel), else
+    as a stream (see _read_stream); any other, and any file these find not as documented, is
+    read whole, which names what is wrong."""
     source = str(path)
     with _collector_paused():
         with _open_checked(path) as handle:
             try:
-                result = _read_stream(handle, source)
+                parallel = _read_parallel(handle, source)
+                result = parallel if parallel is not None else _read_stream(handle, source)
             except _NOT_STREAMED:
                 handle.seek(0)
                 raw = _read_all(handle, source)
@@ -1242,14 +1245,28 @@ def _add_lines(
     accounts: dict[bytes, str],
     shared: _Shared,
 ) -> list[bytes]:
-    """These resource lines (whole, from _line_chunks) as LineResources,
-    appended to `resources`; returns their bodies, for _bodies_hold. Each line's head is parsed
-    on its own (a damaged line cannot shift what the next ones read) and must hold exactly the
-    head's fields, checked column by column at C speed as `validate` checks them (else
-    _NotStreamed or an error in _NOT_STREAMED: the file is read whole, which names what is
-    wrong); each account id as written (`accounts`: its bytes -> its text, which must be one of
-    the file's accounts). With _bodies_hold of the bodies, each line then reads as the whole
-    reading reads it (JSON: head + its fields, the body's two, the account)."""
+    """These resource lines (whole, from _line_chunks) as LineResources (see _line_columns),
+    appended to `resources`; returns their bodies, for _bodies_hold."""
+    columns = _line_columns(lines, accounts, shared)
+    resources += map(LineResource, *columns)
+    return columns[-1]
+
+
+# What _line_columns gives for each line: ARN, type, id, name, region, VPC, subnet, account
+# (texts, or None for no VPC or subnet) and the body (bytes).
+_Column = list[Any]
+_Columns = tuple[_Column, _Column, _Column, _Column, _Column, _Column, _Column, _Column, _Column]
+
+
+def _line_columns(lines: list[bytes], accounts: dict[bytes, str], shared: _Shared) -> _Columns:
+    """What these resource lines (whole, from _line_chunks) hold, column by column: a
+    LineResource's arguments. Each line's head is parsed on its own (a damaged line cannot
+    shift what the next ones read) and must hold exactly the head's fields, checked column by
+    column at C speed as `validate` checks them (else _NotStreamed or an error in _NOT_STREAMED:
+    the file is read whole, which names what is wrong); each account id as written (`accounts`:
+    its bytes -> its text, which must be one of the file's accounts). With _bodies_hold of the
+    bodies, each line then reads as the whole reading reads it (JSON: head + its fields, the
+    body's two, the account)."""
     fronts = list(map(bytes.rpartition, lines, repeat(_ACCOUNT_AT)))
     ends = list(map(operator.itemgetter(2), fronts))
     cuts = list(map(bytes.partition, map(operator.itemgetter(0), fronts), repeat(_TAGS_AT)))
@@ -1283,16 +1300,15 @@ def _add_lines(
     # The same few strings on every line (type, region, VPC, subnet): one object each, and
     # checked once each (a list or object cannot be a key: TypeError).
     type_of, region_of, vpc_of, subnet_of = shared
-    resources += map(
-        LineResource,
+    columns = (
         arns,
-        map(type_of.setdefault, types, types),
+        list(map(type_of.setdefault, types, types)),
         ids,
         names,
-        map(region_of.setdefault, regions, regions),
-        map(vpc_of.setdefault, vpcs, vpcs),
-        map(subnet_of.setdefault, subnets, subnets),
-        map(accounts.__getitem__, ends),
+        list(map(region_of.setdefault, regions, regions)),
+        list(map(vpc_of.setdefault, vpcs, vpcs)),
+        list(map(subnet_of.setdefault, subnets, subnets)),
+        list(map(accounts.__getitem__, ends)),
         bodies,
     )
     if (
@@ -1300,7 +1316,7 @@ def _add_lines(
         or not (set(map(type, vpc_of)) | set(map(type, subnet_of))) <= _TEXT_OR_NONE
     ):
         raise _NotStreamed
-    return bodies
+    return columns
 
 
 def _bodies_hold(bodies: list[bytes]) -> bool:
@@ -1406,6 +1422,197 @@ class _BodyCheck:
             self.worker.terminate()
             self.worker.join()
             self.worker = None
+
+
+# -- one line per item: a large snapshot's resource lines read by two worker processes ---------
+
+# From this many bytes of resource lines (~100,000 resources), read() has forked workers read
+# them (a share each, see _read_parallel) while this process reads the rest of the document.
+_PARALLEL_BYTES = 1 << 26
+_MOST_WORKERS = 8
+_SIZE = 8  # bytes of the length written before each chunk's columns
+
+
+def _write_columns(fd: int, start: int, end: int, out: BinaryIO) -> None:
+    """In a worker: the resource lines from `start` (a line's `{`) to `end` (after a line's `}`),
+    read with pread a few MB at a time, cut at whole lines, each chunk's _line_columns (its
+    bodies checked by _bodies_hold, as _read_stream checks them) written to `out` (marshal:
+    texts, bytes and None only), its length first. _NotStreamed when a line is not as dumps
+    writes it."""
+    accounts: dict[bytes, str] = {}
+    shared: _Shared = ({}, {}, {}, {})
+    offset = start
+    pending = b""
+    while offset < end:
+        data = os.pread(fd, min(_CHUNK, end - offset), offset)
+        if not data:
+            raise _NotStreamed  # the file was cut short
+        offset += len(data)
+        pending += data
+        if offset < end:
+            cut = pending.rfind(_RESOURCE_JOINT) + 1
+            if cut <= 0:
+                continue  # a line longer than what is read so far
+            text, pending = pending[:cut], pending[cut + len(_LINE_SEPARATOR) :]
+        else:
+            text, pending = pending, b""
+        lines = text.split(_LINE_SEPARATOR)
+        if text.count(b"\n") != len(lines) - 1:
+            raise _NotStreamed  # a line break inside a line
+        del text
+        columns = _line_columns(lines, accounts, shared)
+        del lines
+        if not _bodies_hold(columns[-1]):
+            raise _NotStreamed
+        data = marshal.dumps(columns)
+        out.write(len(data).to_bytes(_SIZE, "little"))
+        out.write(data)
+
+
+def _columns_worker(fd: int, start: int, end: int, out: int) -> None:
+    """In the worker process: _write_columns, then _HOLDS as the exit status; _DOES_NOT_HOLD
+    when a line is not as dumps writes it; any other failure as another status."""
+    try:
+        with os.fdopen(out, "wb", buffering=1 << 20) as handle:
+            _write_columns(fd, start, end, handle)
+    except _NOT_STREAMED:
+        os._exit(_DOES_NOT_HOLD)
+    except BaseException:
+        os._exit(2)
+    os._exit(_HOLDS)
+
+
+def _read_columns(out: BinaryIO) -> Iterator[_Columns]:
+    """What a worker wrote (_write_columns), chunk by chunk."""
+    out.seek(0)
+    while True:
+        size = out.read(_SIZE)
+        if not size:
+            return
+        yield marshal.loads(out.read(int.from_bytes(size, "little")))
+
+
+def _workers() -> int:
+    """How many workers _read_parallel starts: one per core this process may use (this one
+    reads the rest of the document meanwhile), at least two, at most _MOST_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 2
+    return max(2, min(cores, _MOST_WORKERS))
+
+
+def _read_parallel(handle: BinaryIO, source: str) -> ScanResult | None:
+    """A large version 2 file in the one-line-per-item layout, read as _read_stream reads it
+    (the same LineResources, the same checks, the same refusals: _NotStreamed and the other
+    _NOT_STREAMED errors send it to the whole reading), with every core: forked workers (one per
+    core this process may use, at least two, at most _MOST_WORKERS) each take a share of the
+    resource lines and write what they hold as columns (_write_columns: each line's head parsed
+    and checked, its body checked), while this process reads and checks the rest of the
+    document (the header, findings, checks and settings); then the LineResources are made from
+    the columns, chunk by chunk. None, and nothing read (the file's
+    position unchanged), when this does not apply: a small file (_PARALLEL_BYTES), no fork, or
+    other threads running (fork copies only the calling thread); _read_stream reads it then."""
+    import multiprocessing
+    import threading
+
+    fd = handle.fileno()
+    status = os.fstat(fd)
+    if (
+        status.st_size < _PARALLEL_BYTES
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):
+        return None
+    try:
+        buffer = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    with buffer:
+        region = _resource_region(buffer)
+        if region is None or region[2] - region[1] < _PARALLEL_BYTES // 2:
+            return None  # another layout, or few resources: _read_stream
+        opening, first, close = region
+        if buffer.rfind(_RESOURCES_CLOSE) != close:
+            raise _NotStreamed  # the list closes more than once: read whole, to say so
+        header = buffer[: opening + _RESOURCES_OPEN.index(b"[") + 1]
+        # The lines cut into shares of about the same size, each at a line's end.
+        shares = []
+        start = first
+        for n in range(_workers() - 1, 0, -1):
+            joint = buffer.find(_RESOURCE_JOINT, start + (close - start) // (n + 1), close)
+            if joint < 0:
+                break
+            shares.append((start, joint + 1))
+            start = joint + 1 + len(_LINE_SEPARATOR)
+        shares.append((start, close))
+    probe = orjson.loads(header + b"]}")
+    if type(probe) is not dict or probe.get("version") != SNAPSHOT_VERSION:
+        raise _NotStreamed
+    workers: list[tuple[Any, BinaryIO]] = []
+    context = multiprocessing.get_context("fork")
+    try:
+        for start, end in shares:
+            out = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, or in `finally`)
+            given = os.dup(out.fileno())  # the worker's (closed here once it is started)
+            worker = context.Process(
+                target=_columns_worker,
+                args=(fd, start, end, given),
+                name="awsexplorer-snapshot-lines",
+                daemon=True,
+            )
+            try:
+                worker.start()
+            except OSError:  # no fork now (memory, process limit): read whole
+                out.close()
+                raise _NotStreamed from None
+            finally:
+                os.close(given)
+            workers.append((worker, out))
+        # The document without its resources, meanwhile.
+        text = header + os.pread(fd, status.st_size - close + 1, close)
+        if len(text) != len(header) + status.st_size - close:
+            raise _NotStreamed
+        document = orjson.loads(text)
+        del text
+        document = check(document, source)
+        ids = {a["id"] for a in document["accounts"]}
+        result = from_document(document, source)
+        del document
+        resources: list[Resource] = []
+        accounts: dict[str, str] = {}
+        shared: _Shared = ({}, {}, {}, {})
+        type_of, region_of, vpc_of, subnet_of = shared
+        for worker, written in workers:
+            worker.join()
+            if worker.exitcode != _HOLDS:
+                raise _NotStreamed
+            for arns, types, ids_, names, regions, vpcs, subnets, owners, bodies in _read_columns(
+                written
+            ):
+                resources += map(
+                    LineResource,
+                    arns,
+                    map(type_of.setdefault, types, types),
+                    ids_,
+                    names,
+                    map(region_of.setdefault, regions, regions),
+                    map(vpc_of.setdefault, vpcs, vpcs),
+                    map(subnet_of.setdefault, subnets, subnets),
+                    map(accounts.setdefault, owners, owners),
+                    bodies,
+                )
+            written.close()
+        if not ids or not set(accounts) <= ids or not _same_file(status, os.fstat(fd)):
+            raise _NotStreamed  # read whole, to say which account
+    finally:
+        for worker, written in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+            written.close()
+    result.resources = resources
+    return result
 
 
 def snapshot_files(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
