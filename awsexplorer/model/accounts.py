@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 
 from awsexplorer.model import kinds
 from awsexplorer.model.findings import CheckResult, CheckStatus, Finding
-from awsexplorer.model.policy import normalise
 from awsexplorer.model.resource import Resource
 from awsexplorer.model.scan_result import (
     Account,
@@ -407,6 +406,10 @@ class CrossAccountIndex:
             document = attrs.get(key)
             if not isinstance(document, dict):
                 continue
+            # Here, not at the top: the TUI's header imports this module for its PROD marker,
+            # and the policy model is ~1 % of the first frame (FRAME's measure).
+            from awsexplorer.model.policy import normalise
+
             for statement in normalise(document):
                 if not statement.allow:
                     continue
