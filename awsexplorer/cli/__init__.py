@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
+from awsexplorer import start_up
 from awsexplorer.cli.parser import build_parser
 from awsexplorer.errors import EXIT_INTERRUPTED, EXIT_OK, UserError
 
@@ -19,7 +20,7 @@ from awsexplorer.errors import EXIT_INTERRUPTED, EXIT_OK, UserError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from textual.app import App
@@ -78,7 +79,19 @@ def _print_user_error(exc: UserError) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    # The cyclic collector sleeps through start-up (start_up.py): the TUI wakes it once its
+    # first frame is painted, any other command before it runs, and this function on leaving.
+    start_up.pause()
+    try:
+        return _main(argv, start_up.resume)
+    finally:
+        start_up.resume()
+
+
+def _main(argv: Sequence[str] | None, start_up_done: Callable[[], None]) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)  # only the sub-command argv names is built whole
     args = parser.parse_args(argv)
     try:
         _configure_logging(getattr(args, "log_file", None))
@@ -88,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_tui(args)
+        start_up_done()
         from awsexplorer.cli.commands import by_name
 
         return by_name(args.command).run(args)

@@ -7,7 +7,7 @@ the command modules' add_parser), never the model, the config's dataclasses or T
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from awsexplorer import __version__
@@ -113,7 +113,36 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Unread:
+    """Stands in for a sub-command's parser that this run will not read: takes every call
+    (add_argument, add_argument_group, ...) and every attribute set, and does nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._ignore
+
+    def _ignore(self, *args: object, **kwargs: object) -> _Unread:
+        return self
+
+
+class _Listed:
+    """The sub-parsers action for a command this run does not name: the command is registered
+    (its name, help and description: `awsexplorer --help` lists it, a wrong name is told the
+    choices) but its options are not built (`_Unread`)."""
+
+    def __init__(self, subparsers: Any) -> None:
+        self._subparsers = subparsers
+
+    def add_parser(self, name: str, **kwargs: Any) -> _Unread:
+        self._subparsers.add_parser(name, **kwargs)
+        return _Unread()
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `argv`, the one that parses those arguments: a sub-command they do
+    not name (argparse takes one only as a whole word) is listed without its options, which
+    were most of building the parser (~20 M instructions of the TUI's first frame and of every
+    `--help`, issue 18)."""
+    named = None if argv is None else frozenset(argv)
     parser = argparse.ArgumentParser(
         prog="awsexplorer",
         # No abbreviations at the top: `findings --account X` must reach the sub-command, not
@@ -168,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     from awsexplorer.cli.commands import COMMANDS
 
     for command in COMMANDS:
+        if named is not None and command.NAME not in named:
+            command.add_parser(_Listed(commands))
+            continue
         sub = command.add_parser(commands)
         if getattr(command, "TARGETED", False):
             _add_target_options(sub, sub=True, helps=getattr(command, "TARGET_HELP", None))

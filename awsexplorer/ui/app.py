@@ -41,12 +41,11 @@ from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, AccountStatus, RegionStatus, ScanResult
-from awsexplorer.model.activity import parse_time
 from awsexplorer.scan.events import AccountScanned, AnyScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
-from awsexplorer.ui.format import set_monochrome
+from awsexplorer.ui.format import parse_time, set_monochrome
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan

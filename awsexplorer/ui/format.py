@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from awsexplorer.model import RegionStatus, Severity
-from awsexplorer.model.activity import parse_time
 
 K = TypeVar("K")
 
@@ -94,6 +93,13 @@ REGION_STATUS_STYLE: Mapping[RegionStatus, str] = ToneMap(
         RegionStatus.NOT_ENABLED: "",
     },
 )
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """model.activity.parse_time, imported when first needed (not for the first frame)."""
+    from awsexplorer.model.activity import parse_time
+
+    return parse_time(value)
 
 
 def relative_time(value: str | None, now: datetime | None = None) -> str:

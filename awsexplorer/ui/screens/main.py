@@ -20,17 +20,18 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, MountError
 from textual.widgets import Footer, Tree
 
+from awsexplorer import start_up
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, RegionStatus
 from awsexplorer.ui.labels import short_type
 from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
 from awsexplorer.ui.widgets.account_header import AccountHeader
-from awsexplorer.ui.widgets.command_bar import FILTER, CommandBar, Suggestion
 from awsexplorer.ui.widgets.detail_pane import DetailPane
 from awsexplorer.ui.widgets.resource_tree import ResourceTree
 
 if TYPE_CHECKING:
     from awsexplorer.config import AppOptions
+    from awsexplorer.ui.widgets.command_bar import CommandBar, Suggestion
 
 
 class Explorer(Protocol):
@@ -132,20 +133,28 @@ class MainScreen(Screen[None]):
             keys = self._bindings.key_to_bindings
             keys["r"] = [replace(b, show=False) for b in keys.get("r", [])]
         self.detail.source = self.source if self.source.startswith("snapshot") else None
+        # Everything from the state as it is now (the app refreshes nothing before this
+        # screen is mounted): the tree built whole (not synced again after: that repeated its
+        # every label, and started the search index's worker before the first frame), and the
+        # header and detail pane.
         self.tree.rebuild()
         self.tree.focus()
-        self.refresh_all()
+        self.header.refresh_header()
+        self.detail.refresh_detail()
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
         with contextlib.suppress(MountError):  # quit at once: the screen is already going
             self.add_prompt_bar()
+        start_up.resume()  # the collector slept through start-up (awsexplorer/start_up.py)
 
     def add_prompt_bar(self) -> AwaitMount:
         """Mount the `/` and `:` bar, once. It is hidden until opened, and its widgets (an input,
         a list, their styles) cost the first frame ~4 % of its instructions (issue 18): it is
         mounted once that frame is painted, in the place it always had (above the footer)."""
         if self._bar_mounting is None:
+            from awsexplorer.ui.widgets.command_bar import CommandBar  # (and Input, OptionList)
+
             bar = CommandBar(self.suggest, id="prompt-bar")
             self._bar_mounting = self.mount(bar, before=self.query_one(Footer))
         return self._bar_mounting
@@ -154,6 +163,8 @@ class MainScreen(Screen[None]):
         """The bar, mounted: at once but for a key pressed before the first frame's
         after-refresh, which waits here for the mount (the app reads no key meanwhile, so the
         keys typed after it still land in the bar)."""
+        from awsexplorer.ui.widgets.command_bar import CommandBar
+
         bars = self.query(CommandBar)
         if not bars or not bars.first().is_mounted:  # mounted: its input and list are too
             await self.add_prompt_bar()
@@ -180,6 +191,8 @@ class MainScreen(Screen[None]):
 
     @property
     def prompt_bar(self) -> CommandBar:
+        from awsexplorer.ui.widgets.command_bar import CommandBar
+
         return self.query_one(CommandBar)
 
     @property
@@ -221,6 +234,8 @@ class MainScreen(Screen[None]):
 
         `came_from`: the view `:` was pressed in; Esc reopens it.
         """
+        from awsexplorer.ui.widgets.command_bar import FILTER
+
         text = ""
         if mode == FILTER:
             text = self.detail.search if self.focused is self.detail else self.tree.filter_text
@@ -231,8 +246,10 @@ class MainScreen(Screen[None]):
     _prompt_target = "tree"
     _return_view: str | None = None
 
-    @on(CommandBar.FilterChanged)
-    def _filter(self, event: CommandBar.FilterChanged) -> None:
+    # The bar's messages are handled by name (on_command_bar_...), not with @on(CommandBar...):
+    # the bar's module, and Input's and OptionList's styles, load after the first frame.
+
+    def on_command_bar_filter_changed(self, event: CommandBar.FilterChanged) -> None:
         if self._prompt_target == "detail":
             self.detail.set_search(event.text)
             return
@@ -268,20 +285,17 @@ class MainScreen(Screen[None]):
         if self.detail.ref != self.cursor_ref:
             self.detail.show(self.cursor_ref)
 
-    @on(CommandBar.Closed)
-    def _prompt_closed(self, event: CommandBar.Closed) -> None:
+    def on_command_bar_closed(self, event: CommandBar.Closed) -> None:
         self._apply_filter()
         self.set_focus(self.detail if self._prompt_target == "detail" else self.tree)
         back, self._return_view = self._return_view, None
         if event.cancelled and back is not None:
             self.explorer.action_show_view(back)  # Esc after `:` in a view: back to that view
 
-    @on(CommandBar.Picked)
-    def _picked(self, event: CommandBar.Picked) -> None:
+    def on_command_bar_picked(self, event: CommandBar.Picked) -> None:
         self.run_command(event.suggestion.value, event.suggestion.is_command)
 
-    @on(CommandBar.CommandEntered)
-    def _entered(self, event: CommandBar.CommandEntered) -> None:
+    def on_command_bar_command_entered(self, event: CommandBar.CommandEntered) -> None:
         self.run_command(event.text, is_command=True)
 
     def run_command(self, value: str, is_command: bool) -> None:
@@ -346,6 +360,7 @@ class MainScreen(Screen[None]):
     def suggest(self, text: str) -> list[Suggestion]:
         """What `:` offers as you type: commands, regions, then resources in any region."""
         from awsexplorer.ui.screens.whois import whois_suggestion
+        from awsexplorer.ui.widgets.command_bar import Suggestion
 
         needle = text.strip().lower()
         found: list[Suggestion] = []

@@ -65,13 +65,21 @@ class AccountHeader(Vertical):
     def on_mount(self) -> None:
         self.refresh_header()
 
+    _shown: tuple[Color, Text, Text] | None = None  # what refresh_header last put up
+
     def refresh_header(self) -> None:
-        band = self.query_one("#band", Static)
+        """Show the state as it is now; nothing is repainted when that is what is shown (the
+        screen refreshes the header on every batch of scan events, and at its mount)."""
         colour = self.band_colour
+        shown = (colour, self.band_text(), self.status_line())
+        if shown == self._shown:
+            return
+        self._shown = shown
+        band = self.query_one("#band", Static)
         band.styles.background = colour
         band.styles.color = Color.parse("black" if colour.brightness > 0.55 else "white")
-        band.update(self.band_text())
-        self.query_one("#status", Static).update(self.status_line())
+        band.update(shown[1])
+        self.query_one("#status", Static).update(shown[2])
 
     def band_text(self) -> Text:
         """` AWS 123456789012  alias  profile prod  [demo account]  caller-arn`."""

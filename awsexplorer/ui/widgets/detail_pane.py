@@ -5,7 +5,9 @@ from __future__ import annotations
 from time import monotonic
 from typing import ClassVar, cast
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.css.styles import RulesMap
@@ -21,6 +23,41 @@ from awsexplorer.ui.state import ExplorerState, NodeRef
 # most once per this many seconds: every repaint re-lays out the screen, and the nodes the cursor
 # only passes over are not worth it. The first move after a pause is shown at once.
 FOLLOW_INTERVAL = 0.05
+
+
+class RenderedOnce:
+    """A detail that is rendered once per width, not once to measure it and again to paint it.
+
+    Textual lays the pane out by rendering its content to count the lines, then renders it again
+    to paint: two passes over the detail's tables for every node shown (issue 18: ~1 % of the
+    first frame, and of every move of the tree's cursor). This keeps the segments of the last
+    render and gives them back while the options that shape them are the same. The details are
+    Groups of Text and Table (ui/details.py), which read no height: the height is left out of
+    the key."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._rendered: tuple[tuple[object, ...], list[Segment]] | None = None
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (
+            options.max_width,
+            options.min_width,
+            options.justify,
+            options.overflow,
+            options.no_wrap,
+            options.highlight,
+            options.markup,
+            options.legacy_windows,
+            options.encoding,
+            options.is_terminal,
+        )
+        if self._rendered is None or self._rendered[0] != key:
+            self._rendered = (key, list(console.render(self.renderable, options)))
+        return self._rendered[1]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
 
 
 class DetailBody(Static):
@@ -111,16 +148,20 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         self._unpainted = False
         body = bodies.first()
-        renderable = self.renderable
+        renderable = RenderedOnce(self.renderable)
         # A new height needs a layout of the whole screen (and a repaint of all of it); moving
         # between resources of one type usually keeps the height, so measure (as Textual would)
         # and repaint only the pane when it is unchanged at the same width.
         width = body.content_size.width
+        if width <= 0:  # not laid out yet (the first frame): the layout measures it
+            body.measured = None
+            body.update(renderable)
+            return
         # Textual's own Widget passes its styles as the rules too (it reads them with .get()).
         styles = cast(RulesMap, body.styles)
         measured = (width, visualize(body, renderable).get_height(styles, width))
-        same = width > 0 and measured == body.measured
-        body.measured = measured if width > 0 else None
+        same = measured == body.measured
+        body.measured = measured
         body.update(renderable, layout=not same)
 
     @property
