@@ -3,17 +3,22 @@ first; each row unfolds to its hops (route, network ACL in and out, security gro
 listener); Enter shows the resource in the tree, `p` its whole path view.
 
 The rows are the one exposure result of the scan (model/exposure.py `exposure_of`): the same
-verdicts the checks, the detail pane and `awsexplorer exposure` show.
+verdicts the checks, the detail pane and `awsexplorer exposure` show. In the app that is the
+result ExplorerState keeps (kept_exposure): worked out by a worker past EXPOSURE_IN_PLACE
+resources (~9 s of CPU at 1,000,000), so this view says it is being worked out until the
+worker's result is in, and the app hands the view the scan again then (update_result).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,13 +26,69 @@ from textual.widgets.option_list import Option
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
 from awsexplorer.model.exposure import Exposure, exposure_of
-from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
+from awsexplorer.ui.exposure_detail import LIMIT, hop_lines, state_exposure
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
+from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.views.common import index_by_arn
-from awsexplorer.ui.views.exposed import RISK_TITLES, ExposedRow, exposed_rows
+from awsexplorer.ui.views.exposed import RISK_TITLES, ExposedRow, Lookup, exposed_rows
 
 MAX_SHOWN = 500  # rows listed at most: filtering stays instant on a huge estate
 RISK_STYLES = {0: "bold red", 1: "bold yellow", 2: "bold"}
+SCANNING = "Worked out when the scan finishes: what the internet can reach, and how."
+WORKING = "Being worked out for every resource… (shown when ready)"
+
+
+def _state(app: Any) -> ExplorerState | None:
+    state = getattr(app, "state", None)
+    return state if isinstance(state, ExplorerState) else None
+
+
+def kept_exposure(app: Any, result: ScanResult) -> tuple[Exposure | None, str]:
+    """The exposure `:exposed` and the path view show, or None and what to say instead.
+
+    In the app, the one result ExplorerState keeps for the resources on screen (the screens
+    are given state.result()): computed in place up to EXPOSURE_IN_PLACE resources, past that
+    by the app's worker, never here on the UI thread. Without the app's state (a screen shown
+    on its own), the scan's own, computed in place as before."""
+    if result.finished_at is None:
+        return None, SCANNING
+    state = _state(app)
+    if state is None:
+        return exposure_of(result.resources), ""
+    exposure = state_exposure(state)
+    if exposure is not None:
+        return exposure, ""
+    if state.scanning:
+        return None, SCANNING
+    if state.exposure_error is not None:
+        return None, f"Could not be worked out: {inert(state.exposure_error, limit=300)}"
+    return None, WORKING
+
+
+class WaitsForExposure(ScanViewScreen):
+    """A view of the exposure: while the app's worker works it out, checks a few times a second
+    whether it is in (a look at the state, nothing computed) and rebuilds once it is."""
+
+    _waiting: Timer | None = None
+
+    def wait_for_exposure(self, waiting: str) -> None:
+        """Called by rebuild with what kept_exposure said."""
+        if waiting == WORKING and self._waiting is None:
+            self._waiting = self.set_interval(0.2, self._exposure_in)
+        elif waiting != WORKING and self._waiting is not None:
+            self._waiting.stop()
+            self._waiting = None
+
+    def _exposure_in(self) -> None:
+        if kept_exposure(self.app, self.result)[1] != WORKING:
+            self.rebuild()
+
+
+def lookup_for(app: Any, result: ScanResult) -> Lookup:
+    """ARN -> resource: the app state's own index (not a dict of every resource of the scan,
+    1,000,000 entries, made per rebuild), or the scan's when there is no app state."""
+    state = _state(app)
+    return state.get if state is not None else index_by_arn(result.resources).get
 
 
 def row_prompt(row: ExposedRow, expanded: bool, width: int) -> Text:
@@ -46,7 +107,7 @@ def row_prompt(row: ExposedRow, expanded: bool, width: int) -> Text:
     return head
 
 
-class ExposedScreen(ScanViewScreen):
+class ExposedScreen(WaitsForExposure):
     """Every reachable (resource, protocol, ports, IP version), riskiest first."""
 
     VIEW_NAME = "Exposed"
@@ -76,7 +137,7 @@ class ExposedScreen(ScanViewScreen):
         self.expanded: set[int] = set()
         self.rows: list[ExposedRow] = []
         self.shown: list[int] = []  # indexes into rows, after the filter
-        self._rows_for: ScanResult | None = None
+        self._rows_for: tuple[ScanResult, Exposure | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -101,22 +162,29 @@ class ExposedScreen(ScanViewScreen):
 
     @property
     def exposure(self) -> Exposure | None:
-        """The scan's one exposure result; None while the scan is still coming in."""
-        if self.result.finished_at is None:
-            return None
-        return exposure_of(self.result.resources)
+        """The scan's one exposure result; None while the scan is still coming in or while the
+        app's worker works it out (kept_exposure)."""
+        return kept_exposure(self.app, self.result)[0]
 
     def all_rows(self) -> list[ExposedRow]:
-        if self._rows_for is not self.result:
-            exposure = self.exposure
-            index = index_by_arn(self.result.resources)
-            self.rows = [] if exposure is None else exposed_rows(exposure, index.get)
-            self._rows_for = self.result
+        exposure = self.exposure
+        kept = self._rows_for
+        if kept is None or kept[0] is not self.result or kept[1] is not exposure:
+            self.rows = (
+                []
+                if exposure is None
+                else exposed_rows(exposure, lookup_for(self.app, self.result))
+            )
+            self._rows_for = (self.result, exposure)
             self.expanded.clear()
         return self.rows
 
     def title_text(self) -> str:
         rows = self.all_rows()
+        exposure, waiting = kept_exposure(self.app, self.result)
+        if exposure is None and waiting != SCANNING:  # the worker's, not in yet (or failed)
+            said = "being worked out" if waiting == WORKING else "not known"
+            return f"{super().title_text()} · {said}"
         resources = len({r.arn for r in rows})
         text = f"{super().title_text()} · {len(rows)} reachable on {resources} resources"
         if self.filter_text.strip():
@@ -158,10 +226,12 @@ class ExposedScreen(ScanViewScreen):
         empty.display = not new
         empty.update(Text(self._empty_text()))
         self._show_detail()
+        self.wait_for_exposure(kept_exposure(self.app, self.result)[1])
 
     def _empty_text(self) -> str:
-        if self.exposure is None:
-            return "Worked out when the scan finishes: what the internet can reach, and how."
+        exposure, waiting = kept_exposure(self.app, self.result)
+        if exposure is None:
+            return waiting
         if self.rows:
             return "Nothing matches the filter. Esc clears it."
         return (

@@ -5,7 +5,9 @@ load balancer), each with the rule that decided it. The way to answer "why can't
 my site?": the blocking hop is named, the classic one included (the ACL lets 443 in, its
 outbound rules keep the replies from leaving).
 
-From the one exposure result (model/exposure.py `exposure_of`), as every other view.
+From the one exposure result (model/exposure.py `exposure_of`), as every other view: in the app
+the one ExplorerState keeps (screens/exposed.kept_exposure), worked out by a worker for a big
+estate; until it is in, this view says so, and fills in when the app hands it the scan again.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
-from awsexplorer.model.exposure import Verdict, exposure_of
+from awsexplorer.model.exposure import Verdict
 from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
 from awsexplorer.ui.format import tone
-from awsexplorer.ui.screens.scan_view import ScanViewScreen
-from awsexplorer.ui.views.common import index_by_arn
+from awsexplorer.ui.screens.exposed import (
+    SCANNING,
+    WaitsForExposure,
+    kept_exposure,
+    lookup_for,
+)
 from awsexplorer.ui.views.exposed import (
     Lookup,
     blocked_by,
@@ -56,7 +62,7 @@ def verdict_prompt(verdict: Verdict, own_arn: str, look: Lookup, width: int) -> 
     return text
 
 
-class PathScreen(ScanViewScreen):
+class PathScreen(WaitsForExposure):
     """One resource's verdicts; the highlighted one's path below, hop by hop."""
 
     VIEW_NAME = "Path"
@@ -117,24 +123,24 @@ class PathScreen(ScanViewScreen):
         self.option_list.focus()
 
     def title_text(self) -> str:
-        index = index_by_arn(self.result.resources)
-        who = inert(label(index.get(self.arn), self.arn), limit=60)
+        look = lookup_for(self.app, self.result)
+        who = inert(label(look(self.arn), self.arn), limit=60)
         return f"{super().title_text()} · {who}"
 
     def rebuild(self) -> None:
         super().rebuild()
-        index = index_by_arn(self.result.resources)
-        resource = index.get(self.arn)
-        finished = self.result.finished_at is not None
-        if resource is None or not finished:
+        look = lookup_for(self.app, self.result)
+        resource = look(self.arn)
+        exposure, waiting = kept_exposure(self.app, self.result)
+        if resource is None or exposure is None:
             self.verdicts = []
         else:
-            self.verdicts = verdicts_for(resource, exposure_of(self.result.resources), index.get)
+            self.verdicts = verdicts_for(resource, exposure, look)
         options = self.option_list
         options.clear_options()
         width = (options.size.width or self.app.size.width) - 2
         options.add_options(
-            Option(verdict_prompt(v, self.arn, index.get, width), id=f"v:{n}")
+            Option(verdict_prompt(v, self.arn, look, width), id=f"v:{n}")
             for n, v in enumerate(self.verdicts)
         )
         if self.verdicts:
@@ -145,12 +151,14 @@ class PathScreen(ScanViewScreen):
         options.display = bool(self.verdicts)
         empty = self.query_one("#path-empty", Static)
         empty.display = not self.verdicts
-        if not finished:
+        if exposure is None and waiting == SCANNING:
             said = "The paths are worked out when the scan finishes."
         elif resource is None:
             said = "This resource is no longer in the scan."
+        elif exposure is None:  # the app's worker: not in yet, or failed (said with why)
+            said = f"The paths: {waiting[0].lower()}{waiting[1:]}"
         else:
-            notes = exposure_of(self.result.resources).notes.get(self.arn) or []
+            notes = exposure.notes.get(self.arn) or []
             said = (
                 "Nothing to trace: no security group of it admits the internet on any port, "
                 "and no internet-facing load balancer forwards to it."
@@ -159,6 +167,7 @@ class PathScreen(ScanViewScreen):
                 said += " Not known: " + "; ".join(notes)
         empty.update(Text(inert(said, limit=600)))
         self._show_path()
+        self.wait_for_exposure(waiting)
 
     @property
     def current(self) -> Verdict | None:
@@ -175,15 +184,15 @@ class PathScreen(ScanViewScreen):
             self.path_shown = Text()
             hops.update(self.path_shown)
             return
-        index = index_by_arn(self.result.resources)
+        look = lookup_for(self.app, self.result)
         if verdict.reachable:
             text = Text("Reachable from the internet: ", style=tone("red", "bold"))
-            text.append(inert(f"{verdict.port_text} {how(verdict, index.get)}", limit=LIMIT))
+            text.append(inert(f"{verdict.port_text} {how(verdict, look)}", limit=LIMIT))
         else:
             text = Text("Not reachable from the internet: ", style=tone("green", "bold"))
             text.append(inert(f"{verdict.port_text} blocked by {blocked_by(verdict)}", limit=LIMIT))
         if verdict.arn != self.arn:
-            who = label(index.get(verdict.arn), verdict.arn)
+            who = label(look(verdict.arn), verdict.arn)
             text.append(f"\non {inert(who, limit=LIMIT)}", style="dim")
         text.append_text(hop_lines(verdict, indent=""))
         self.path_shown = text
