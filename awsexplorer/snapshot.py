@@ -41,6 +41,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
+from awsexplorer.model.findings import findings_from_dicts
 from awsexplorer.model.kinds import LEGACY, complete, complete_attributes
 from awsexplorer.model.scan_result import account_status
 
@@ -545,7 +546,7 @@ def from_document(
             resources=[complete(Resource.from_dict(r)) for r in data["resources"]]
             if resources
             else [],
-            findings=[Finding.from_dict(f) for f in data.get("findings") or []],
+            findings=findings_from_dicts(data.get("findings") or []),
             checks=[CheckResult.from_dict(c) for c in data.get("checks") or []],
             settings=CheckSettings.from_dict(data["settings"]) if data.get("settings") else None,
             accounts=accounts,

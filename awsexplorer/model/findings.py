@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 
@@ -94,6 +97,52 @@ class Finding:
             ),
             account_id=data.get("account_id"),
         )
+
+
+# Each field of a Finding, written straight into its slot (frozen: no setattr).
+_SLOTS = {name: Finding.__dict__[name] for name in Finding.__slots__}
+
+
+def findings_from_dicts(items: list[dict[str, Any]]) -> list[Finding]:
+    """[Finding.from_dict(item) for item in items], the same findings (and the same errors for
+    a word that is not a severity or scope), made a field at a time over every finding at C
+    speed instead of a call per finding (204,650 findings of the 1,000,000-resource benchmark:
+    0.33-0.44 s instead of 0.69-0.71 s).
+    """
+    made = list(map(object.__new__, repeat(Finding, len(items))))
+
+    def fill(name: str, values: Iterable[Any]) -> None:
+        deque(map(_SLOTS[name].__set__, made, values), maxlen=0)
+
+    get = dict.get
+    fill("check", map(str, map(itemgetter("check"), items)))
+    severities = list(map(itemgetter("severity"), items))
+    found = list(map(_SEVERITY_BY_WORD.get, severities))
+    if None in found:
+        found = [s or Severity(word) for s, word in zip(found, severities, strict=True)]
+    fill("severity", found)
+    fill("resource", map(str, map(itemgetter("resource"), items)))
+    fill("region", map(str, map(itemgetter("region"), items)))
+    fill("message", map(str, map(itemgetter("message"), items)))
+    fill("remediation", map(str, map(get, items, repeat("remediation"), repeat(""))))
+    words = list(map(get, items, repeat("scope"), repeat(_NO_SCOPE)))
+    scopes = list(map(_SCOPE_BY_WORD.get, words))
+    if None in scopes:
+        scopes = [
+            scope
+            or (
+                legacy_scope(str(item["check"]), str(item["resource"]))
+                if word is _NO_SCOPE
+                else Scope(word)
+            )
+            for scope, word, item in zip(scopes, words, items, strict=True)
+        ]
+    fill("scope", scopes)
+    fill("account_id", map(get, items, repeat("account_id")))
+    return made
+
+
+_NO_SCOPE = object()
 
 
 class CheckStatus(StrEnum):
