@@ -540,8 +540,15 @@ class Scanner:
         session: AioSession,
     ) -> None:
         """Scan `jobs` here while worker processes scan `shares`, and apply their events here
-        as they arrive. The workers are started first (a fork: they inherit this process's
-        loaded service models), so their requests go out while this process starts its own."""
+        as they arrive.
+
+        The workers are started (forked) before this process starts its own jobs, so that
+        their requests go out at once. Each then builds its own clients' machinery (service
+        models, client classes: ~0.45 s of CPU for the 41 services, measured), which this
+        process builds too. Forking once this process's jobs were all started, to inherit
+        that machinery, was measured worse: under load that loop (which reads answers between
+        starts) ran for 7-17 s of a 15-27 s scan, and the workers' shares became the scan's
+        last (figures: /work/notes/figures-POOL.md, session 7)."""
         global _PARENT_SESSION
         loop = asyncio.get_running_loop()
         context = multiprocessing.get_context()
@@ -573,8 +580,9 @@ class Scanner:
             initializer=_worker_start,
             initargs=(events,),
         )
+        futures: list[asyncio.Future[None]] = []
         try:
-            futures = [
+            futures += [
                 loop.run_in_executor(pool, _scan_share, self.config, share, index)
                 for index, share in enumerate(shares)
             ]
@@ -583,10 +591,13 @@ class Scanner:
             await all_in  # every event a worker sent is applied
         except BaseException:
             _stop_workers(pool)
+            for future in futures:  # their failure is this one's consequence: not reported
+                future.add_done_callback(_quiet)
             raise
         finally:
             _PARENT_SESSION = None
             events.put(None)  # the reader's end, if a worker never said it was done
+            events.cancel_join_thread()  # and this process's exit never waits on the queue
             pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -597,17 +608,27 @@ class Scanner:
 MIN_SHARE_IN_FLIGHT = 8
 
 
+# Processes one account's regions are dealt to when --processes is not given: 1, this process
+# only. Measured (benchmarks/regions_processes_bench.py, session 7: 2 cores shared with moto and
+# the latency proxy and with other work at load 9-12; 50 ms; 3 interleaved rounds, medians):
+#   17 regions: 1 process wall 12.08 s, client CPU 4.95 s; 2 processes 12.47 s, 5.74 s
+#               (runs 12.08/11.35/20.48 against 15.80/9.95/12.47: within the load's noise)
+#    1 region:  one process whatever is asked (a worker per region at most): 3.96 / 3.51 s
+# Two processes cost 0.8 s more CPU (each builds the clients' machinery, ~0.45 s for the 41
+# services, and the events are pickled over) and were never clearly ahead: the scan waits on
+# moto (5 s of CPU on the same cores, one process) more than on the client, and the workers'
+# CPU comes out of the same two cores. Where the client's parsing is what binds and cores are
+# idle (AWS far away, more cores) they should pay; that is not measured here, so it is asked
+# for with --processes, not guessed.
+DEFAULT_REGION_PROCESSES = 1
+
+
 def region_processes(regions: int, requested: int | None) -> int:
     """The processes a scan of one account's `regions` regions is spread over: the number
-    asked for (at most one per region), else REGION_PROCESSES_DEFAULT's choice."""
-    if requested is not None:
-        return max(1, min(requested, regions))
-    return default_region_processes(regions)
-
-
-def default_region_processes(regions: int) -> int:
-    """Measured (benchmarks/regions_processes_bench.py): see REGION_PROCESSES_DEFAULT."""
-    return 1
+    asked for (at most one per region: a one-region scan stays in this process), else
+    DEFAULT_REGION_PROCESSES."""
+    wanted = DEFAULT_REGION_PROCESSES if requested is None else requested
+    return max(1, min(wanted, regions))
 
 
 def deal_regions(regions: Sequence[str], processes: int) -> list[list[str]]:
@@ -693,6 +714,11 @@ def _read_events(
             return
 
 
+def _quiet(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """The scan is cancelled or failed: end the workers now, not when their shares are done."""
     for process in list(getattr(pool, "_processes", {}).values()):
@@ -701,8 +727,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 async def scan(
-    config: ScanConfig, on_event: EventSink | None = None, processes: int | None = 1
+    config: ScanConfig, on_event: EventSink | None = None, processes: int | None = None
 ) -> ScanResult:
     """One account. `processes`: how many processes its regions are dealt to (None: the
-    measured default, region_processes)."""
+    measured default, DEFAULT_REGION_PROCESSES)."""
     return await Scanner(config, on_event, processes=processes).run()
