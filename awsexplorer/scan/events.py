@@ -2,6 +2,10 @@
 
 Order: ScanStarted, then any number of RegionProgress / ResourcesFound / CallRetrying /
 CallFailed, then ScanFinished (always, even when every region failed).
+
+A scan with its regions over worker processes (scan/runner.py, `processes`) sends the workers'
+events back to the parent, pickled, which applies and re-emits them: keep them plain, picklable
+dataclasses.
 """
 
 from __future__ import annotations

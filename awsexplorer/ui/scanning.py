@@ -3,6 +3,11 @@
 The scan runs in a worker thread with its own asyncio loop (botocore's parsing then never blocks
 the UI). Events go into an `EventBuffer`; the UI is woken once per batch and drains it, which
 coalesces a flood of progress events into one repaint.
+
+The scan is runner.scan with its default processes: one process (runner.DEFAULT_REGION_PROCESSES,
+measured not to pay on 2 cores). With the regions over worker processes the events still come
+here as they happen (the parent re-emits each worker's; tests/scan/test_pool_regions.py runs
+run_scan that way).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
 import sys
 from collections import Counter
@@ -137,7 +138,7 @@ def test_same_result_as_one_process(scans: dict[int, Any]) -> None:
 
 
 def _comparable(document: dict[str, Any]) -> dict[str, Any]:
-    copy = json.loads(json.dumps(document))
+    copy: dict[str, Any] = json.loads(json.dumps(document))
     for account in copy["accounts"]:
         for region in account["regions"]:
             if region["name"] == REFUSED:
@@ -216,7 +217,7 @@ def test_the_read_only_guard_holds_in_workers(
             for v in client("ec2", region).describe_vpcs()["Vpcs"]
             if v["CidrBlock"] == "10.99.0.0/16"
         ]
-    if runner.multiprocessing.get_start_method() == "fork":
+    if multiprocessing.get_start_method() == "fork":
         shares = deal_regions(sorted(REGIONS), 2)  # the plan's order
         assert probes == {
             **{r: "refused in parent" for r in shares[0]},
@@ -231,8 +232,68 @@ def test_processes_and_shares() -> None:
     assert region_processes(1, 4) == 1  # never more processes than regions
     assert region_processes(17, 2) == 2
     assert region_processes(17, 0) == 1
+    assert region_processes(17, None) == runner.DEFAULT_REGION_PROCESSES == 1  # measured
     assert deal_regions(["a", "b", "c", "d", "e"], 2) == [["a", "c", "e"], ["b", "d"]]
     assert deal_regions([], 3) == [[]]
     config = scan_config("http://127.0.0.1:1", ())
     assert share_config(config, 2).max_in_flight == config.max_in_flight // 2
     assert share_config(config, 1000).max_in_flight == runner.MIN_SHARE_IN_FLIGHT
+
+
+def test_worker_events_arrive_while_this_process_still_scans(moto_server: str) -> None:
+    """The TUI paints results as they come: a worker's region is shown done while this
+    process's IAM read (held back 8 s by the proxy) is still going, not at the end."""
+    HELD = "GetAccountAuthorizationDetails"
+    with seeding(moto_server) as client:
+        client("ec2", "us-west-2").create_vpc(CidrBlock="10.7.0.0/16")
+        proxy = FaultProxy(moto_server).start()
+        try:
+            proxy.add(Rule(Fault.SLOW, service="iam", operation=HELD, delay=8.0, times=1))
+            config = scan_config(proxy.url, ("eu-west-1", "us-west-2"))
+            events: list[ScanEvent] = []
+            result = asyncio.run(runner.scan(config, events.append, processes=2))
+        finally:
+            proxy.stop()
+    # eu-west-1 is this process's (with the global collectors), us-west-2 the worker's.
+    assert deal_regions(["eu-west-1", "us-west-2"], 2) == [["eu-west-1"], ["us-west-2"]]
+
+    def finished(region: str) -> int:
+        return next(
+            n
+            for n, e in enumerate(events)
+            if isinstance(e, RegionProgress) and e.region == region and e.done == e.total
+        )
+
+    assert finished("us-west-2") < finished(GLOBAL_REGION)
+    found = [
+        n
+        for n, e in enumerate(events)
+        if isinstance(e, ResourcesFound)
+        and e.region == "us-west-2"
+        and any(r.type == "ec2:vpc" for r in e.resources)
+    ]
+    assert found and found[0] < finished(GLOBAL_REGION)
+    assert any(r.type == "ec2:vpc" and r.region == "us-west-2" for r in result.resources)
+
+
+def test_the_tui_runner_takes_a_scan_over_processes(moto_server: str) -> None:
+    """ui/scanning.run_scan (the TUI's worker thread) with the regions over two processes:
+    the same resources as one process, and the events handed over before the end."""
+    from awsexplorer.ui.scanning import run_scan
+
+    with seeding(moto_server) as client:
+        _seed(client)
+        config = scan_config(moto_server, REGIONS[:3])
+        results = {}
+        for processes in (1, 2):
+            events: list[Any] = []
+
+            async def scan(c: Any, on_event: Any, n: int = processes) -> ScanResult:
+                return await runner.scan(c, on_event, processes=n)
+
+            result = run_scan(lambda: config, events.append, lambda: False, scan)
+            assert result is not None
+            assert isinstance(events[0], ScanStarted) and isinstance(events[-1], ScanFinished)
+            assert sum(isinstance(e, ResourcesFound) for e in events) > 10
+            results[processes] = sorted((r.type, r.region, r.id) for r in result.resources)
+    assert results[2] == results[1]
