@@ -31,15 +31,6 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.kinds import CATCH_ALL, REGISTRY, is_catch_all, kind_of
-from awsexplorer.scan.events import (
-    CallFailed,
-    CallRetrying,
-    RegionProgress,
-    ResourcesFound,
-    ScanEvent,
-    ScanFinished,
-    ScanStarted,
-)
 
 if TYPE_CHECKING:
     # Imported where used (a baseline, `u`, `:whois`): ~340 M instructions before the first
@@ -51,12 +42,21 @@ if TYPE_CHECKING:
     from awsexplorer.model.relationships import RelationIndex
     from awsexplorer.model.whois import WhoisIndex
 
+    # A snapshot's open applies no scan event: imported where events are applied (apply), not
+    # on the way to the first frame (~5 ms of it, measured by FRAME).
+    from awsexplorer.scan.events import ScanEvent, ScanStarted
+
 # The tree's group for the catch-all's generic resources (tagged, of a type with no collector).
 OTHER_TAGGED = "Other (tagged)"
 NOT_ENABLED_REASON = "not enabled for this account (opt-in region)"
 _ARN = attrgetter("arn")
 _PLACE = attrgetter("account_id", "region", "type")
 _ATTRIBUTES = attrgetter("attributes")
+_RESOURCE = attrgetter("resource")
+_CHECK = attrgetter("check")
+# A severity's place in Severity (most severe first), read at C speed (Severity.rank walks the
+# enum).
+_SEVERITY_ORDER = attrgetter("severity._sort_order_")
 _CATCH_ALL = methodcaller("get", CATCH_ALL)
 # Past this many resources, a search typed before the search index is in builds it (matching).
 INDEX_IN_PLACE = 20_000
@@ -292,8 +292,13 @@ class ExplorerState:
             self.set_baseline(self.baseline, self.baseline_name)
 
     def set_findings(self, findings: list[Finding]) -> None:
-        rank = {severity: severity.rank for severity in Severity}  # Severity.rank walks the enum
-        self.findings = sorted(findings, key=lambda f: (rank[f.severity], f.check, f.resource))
+        # Worst first, then by check and resource: three stable sorts on keys read at C speed
+        # (the last key first), cheaper than one on a Python key (200,000 findings at 1,000,000
+        # resources).
+        ordered = sorted(findings, key=_RESOURCE)
+        ordered.sort(key=_CHECK)
+        ordered.sort(key=_SEVERITY_ORDER)
+        self.findings = ordered
         by_arn: dict[str, list[Finding]] = defaultdict(list)
         self._account_level = []
         # account_findings() for the resources listed now, in the same pass (the root's detail
@@ -316,6 +321,15 @@ class ExplorerState:
 
     def apply(self, event: ScanEvent) -> set[str]:
         """Fold one scan event in; returns the regions whose display changed."""
+        from awsexplorer.scan.events import (
+            CallFailed,
+            CallRetrying,
+            RegionProgress,
+            ResourcesFound,
+            ScanFinished,
+            ScanStarted,
+        )
+
         if isinstance(event, ScanStarted):
             return self._started(event)
         if isinstance(event, RegionProgress):
