@@ -17,6 +17,7 @@ import contextlib
 import difflib
 import logging
 import multiprocessing
+import pickle
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -681,12 +682,18 @@ def _scan_share(config: ScanConfig, share: RegionShare, index: int) -> None:
     from awsexplorer.scan.accounts import sharing
 
     queue = _WORKER_EVENTS
+
+    def send(event: ScanEvent | _ShareDone) -> None:
+        # Pickled here, not by the queue's feeder thread: an event that cannot be pickled then
+        # fails this share (the scan says why) instead of being dropped with a traceback.
+        queue.put((index, pickle.dumps(event, pickle.HIGHEST_PROTOCOL)))
+
     session = sharing(make_session(config), _PARENT_SESSION)
-    scanner = Scanner(config, lambda event: queue.put((index, event)), session=session)
+    scanner = Scanner(config, send, session=session)
     try:
         asyncio.run(scanner.run_share(share))
     finally:
-        queue.put((index, _ShareDone(frozenset(scanner.calls_sent))))
+        send(_ShareDone(frozenset(scanner.calls_sent)))
 
 
 def _read_events(
@@ -706,7 +713,7 @@ def _read_events(
             while len(batch) < 512:
                 batch.append(events.get_nowait())
         ended = None in batch
-        items = [item for item in batch if item is not None]
+        items = [(index, pickle.loads(data)) for index, data in filter(None, batch)]
         done += sum(isinstance(event, _ShareDone) for _, event in items)
         with contextlib.suppress(RuntimeError):  # the loop is closed: the scan is over
             loop.call_soon_threadsafe(absorb, items)

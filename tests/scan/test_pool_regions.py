@@ -297,3 +297,26 @@ def test_the_tui_runner_takes_a_scan_over_processes(moto_server: str) -> None:
             assert sum(isinstance(e, ResourcesFound) for e in events) > 10
             results[processes] = sorted((r.type, r.region, r.id) for r in result.resources)
     assert results[2] == results[1]
+
+
+def test_a_result_a_worker_cannot_send_fails_the_scan_not_silently(
+    moto_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resource that cannot cross to the parent (here: a function in its attributes) ends
+    the scan with the reason, never a merged result that silently lacks it."""
+    parent = os.getpid()
+
+    async def odd(ctx: CollectContext) -> list[Resource]:
+        resource = Resource(f"arn:test:{ctx.region}", "test:odd", ctx.region, "odd", ctx.region)
+        if os.getpid() != parent:
+            resource.attributes["unsendable"] = lambda: None
+        return [resource]
+
+    collector = Collector("pool_odd", "ec2", Scope.REGIONAL, (), ("test:odd",), odd)
+    monkeypatch.setattr(runner, "all_collectors", lambda: [collector])
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers run this test's collector only when forked")
+    with seeding(moto_server):
+        config = scan_config(moto_server, ("eu-west-1", "us-west-2"))
+        with pytest.raises(Exception, match="pickle"):
+            asyncio.run(runner.scan(config, processes=2))
