@@ -96,8 +96,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="worker processes the accounts are spread over (default: from 8 accounts on, one "
-        "per core; else 1: this process only)",
+        help="worker processes the accounts, or one account's regions, are spread over "
+        "(default: several accounts: from 8 accounts on, one per core; one account: 1)",
     )
     from awsexplorer.config_flags import add_arguments
 
@@ -244,7 +244,7 @@ class _EndPreload:
         all_checks()  # the catalogue's modules
 
 
-async def _scan(config: Any, console: Console | None) -> Any:
+async def _scan(config: Any, console: Console | None, processes: int | None = None) -> Any:
     from awsexplorer.cli import text as report
     from awsexplorer.inert import inert
     from awsexplorer.scan.events import CallRetrying, RegionProgress, ScanStarted
@@ -259,7 +259,7 @@ async def _scan(config: Any, console: Console | None) -> Any:
                 plain.print(retry_line(event), soft_wrap=True)
             preload(event)
 
-        return await scan(config, on_retry)
+        return await scan(config, on_retry, processes)
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -285,7 +285,7 @@ async def _scan(config: Any, console: Console | None) -> Any:
                 progress.update(task, completed=len(done))
             preload(event)
 
-        return await scan(config, on_event)
+        return await scan(config, on_event, processes)
 
 
 # A full (oldest-generation) collection once per this many young ones instead of Python's 10.
@@ -357,7 +357,7 @@ def _run(args: argparse.Namespace) -> int:
     if many_accounts(args):
         result = _scan_many(args, config, err)
     else:
-        result = asyncio.run(_scan(config, err if err.is_terminal else None))
+        result = asyncio.run(_scan(config, err if err.is_terminal else None, args.processes))
     from awsexplorer.checks import analyse  # not before the scan (_EndPreload)
 
     result = analyse(result, settings)
