@@ -20,18 +20,26 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# The target options' heading: "what to scan", but for a TARGETED command that scans nothing
+# (history reads one account's CloudTrail in one region). A command may name its own heading
+# (TARGET_TITLE); these are the ones given here.
+TARGET_TITLE = "what to scan"
+TARGET_TITLES = {"history": "which account and region"}
+
+
 def _add_target_options(
     parser: argparse.ArgumentParser,
     *,
     sub: bool = False,
     helps: Mapping[str, str] | None = None,
+    title: str = TARGET_TITLE,
 ) -> None:
     """The target options. `helps`: a command's own help for some of them (a TARGETED
     command's TARGET_HELP; argparse.SUPPRESS hides one it takes only to refuse)."""
     # On a sub-command the defaults are suppressed, so `awsexplorer --profile p scan` and
     # `awsexplorer scan --profile p` mean the same (argparse would reset the first to None).
     default: object = argparse.SUPPRESS if sub else None
-    target = _Group(parser.add_argument_group("what to scan"), helps or {})
+    target = _Group(parser.add_argument_group(title), helps or {})
     target.add_argument(
         "--profile",
         action=_Profiles,
@@ -202,5 +210,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             continue
         sub = command.add_parser(commands)
         if getattr(command, "TARGETED", False):
-            _add_target_options(sub, sub=True, helps=getattr(command, "TARGET_HELP", None))
+            title = getattr(command, "TARGET_TITLE", None) or TARGET_TITLES.get(
+                command.NAME, TARGET_TITLE
+            )
+            _add_target_options(
+                sub, sub=True, helps=getattr(command, "TARGET_HELP", None), title=title
+            )
     return parser

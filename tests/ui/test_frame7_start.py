@@ -259,3 +259,21 @@ async def test_the_detail_is_rendered_once_for_its_layout_and_paint(
         tables = len(renders) - shown
         assert tables >= 1 and shown == tables  # measured and painted: one render
         app.state.scanning = False
+
+
+# -- the target options' heading (the lead's request, session 7) ------------------------------
+
+
+def test_history_heads_its_target_options_for_what_they_are(capsys: Any) -> None:
+    def headings(*argv: str) -> list[str]:
+        with pytest.raises(SystemExit):
+            main([*argv, "--help"])
+        out = capsys.readouterr().out
+        return [line for line in out.splitlines() if line in TARGET_HEADINGS]
+
+    assert headings("history") == ["which account and region:"]  # it scans nothing
+    assert headings("scan") == ["what to scan:"]
+    assert headings() == ["what to scan:"]
+
+
+TARGET_HEADINGS = ("what to scan:", "which account and region:")
