@@ -18,8 +18,9 @@ from textual.widgets import Static
 
 from awsexplorer.model import exposure as exposure_module
 from awsexplorer.ui import state as state_module
-from awsexplorer.ui.screens.exposed import WORKING, ExposedScreen
+from awsexplorer.ui.screens.exposed import ExposedScreen
 from awsexplorer.ui.screens.exposure_path import PathScreen
+from awsexplorer.ui.screens.exposure_wait import WORKING
 
 from .test_exposed import SIZE, app_for, open_exposed, rows, saved, settle
 

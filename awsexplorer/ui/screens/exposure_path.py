@@ -28,7 +28,7 @@ from awsexplorer.model import ScanResult
 from awsexplorer.model.exposure import Verdict
 from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
 from awsexplorer.ui.format import tone
-from awsexplorer.ui.screens.exposed import (
+from awsexplorer.ui.screens.exposure_wait import (
     SCANNING,
     WaitsForExposure,
     kept_exposure,
