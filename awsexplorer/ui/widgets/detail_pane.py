@@ -84,7 +84,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    DetailPane { padding: 0 1; scrollbar-size-vertical: 1; }
+    DetailPane { padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
     DetailPane > Static { width: 1fr; }
     """
 
