@@ -51,8 +51,10 @@ def _cell(rng: random.Random) -> Text:
     kind = rng.random()
     if kind < 0.1:
         return _t(rng.choice(list(CORPUS.values()))[:300])
-    if kind < 0.2:
+    if kind < 0.15:
         return Text(_phrase(rng, rng.randint(1, 4)) + "\t" + _phrase(rng, 2))
+    if kind < 0.2:  # raw controls (rich's Text drops them; AWS's strings are inert first)
+        return Text(_phrase(rng, 2) + "\x07bell\x08\rcr    " + rng.choice(WORDS) * 3 + "   ")
     if kind < 0.5:  # a finding's message: its text, then its check id dimmed on a new line
         message = _t(_phrase(rng, rng.randint(1, 20)))
         message.append("\n" + "ec2-ebs-unencrypted", style="dim")
@@ -208,3 +210,17 @@ def test_segments_are_whole_lines_of_one_style() -> None:
     rows = [line for line in lines if line[0].text.startswith("│")]
     assert len(rows) == 3
     assert all(len(line) == 1 for line in rows)
+
+
+def test_raw_controls_and_cut_words_as_rich_prints_them() -> None:
+    """Raw BEL, BS, CR in a cell (rich's Text drops them on entry; AWS's strings never have
+    them, they are inert first) and a long word cut with an ellipsis, at several widths."""
+    table = FastTable(Text("controls"), REGIONS)
+    raw = "bell\x07 back\x08 return\r and a long tail of words"
+    long_word = "bell\x07back\x08return\r" + "x" * 60  # cut by ellipsis (no fold)
+    table.add_row(Text(raw), Text(raw), Text("3"), Text(raw + " " + long_word))
+    for width in (20, 30, 45, 60):
+        mine, mine_styles = _styled(table, width)
+        theirs, their_styles = _styled(table.rich_table(), width)
+        assert mine == theirs
+        assert mine_styles == their_styles

@@ -7,11 +7,14 @@ A plain `str` given to a rich table or `console.print` would be parsed as markup
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
-from rich.cells import cell_len
+from rich._wrap import divide_line
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -204,30 +207,30 @@ def _cell(
     console: Console, cell: Text, column: Column, width: int, style: Style | None
 ) -> list[list[Segment]]:
     """One cell's lines as rich's Table renders Padding(cell, (0, 1)) in it: the text
-    wrapped to width - 2 (Text.wrap), each line padded to it, a space either side; `style`
-    (the header's) under everything."""
+    wrapped to width - 2 as Text.wrap wraps it, each line padded to it, a space either side;
+    `style` (the header's) under everything."""
     inner = width - _PAD
-    plain = cell.plain
-    justify = cell.justify or column.justify
-    if (
-        justify == "left"
-        and not cell.spans
-        and "\n" not in plain
-        and "\t" not in plain
-        and cell_len(plain) <= inner
-    ):
-        # What Text.wrap makes of one line that fits: the line, padded to the width.
-        line_style = console.get_style(cell.style) if cell.style else None
-        text = Segment(plain + " " * (inner - cell_len(plain)), line_style)
-        segments = [_SPACE, text, _SPACE]
+    lines = _plain_lines(console, cell, column, inner)
+    if lines is None:
+        lines = _wrapped_lines(console, cell, column, inner)
+    cells: list[list[Segment]] = []
+    for segments in lines:
+        segments = [_SPACE, *segments, _SPACE]
         if style is not None:
             segments = list(Segment.apply_style(segments, style))
-        return [segments]
+        cells.append(segments)
+    if not cells:
+        cells.append([Segment(" " * width, style)])
+    return cells
+
+
+def _wrapped_lines(console: Console, cell: Text, column: Column, inner: int) -> list[list[Segment]]:
+    """The cell's lines by Text.wrap itself."""
     tab_size = console.tab_size if cell.tab_size is None else cell.tab_size
     wrapped = cell.wrap(
         console,
         inner,
-        justify=justify,
+        justify=cell.justify or column.justify,
         overflow=cell.overflow or column.overflow,
         tab_size=tab_size or 8,
         no_wrap=column.no_wrap if cell.no_wrap is None else cell.no_wrap,
@@ -241,13 +244,85 @@ def _cell(
             segments = [Segment(line.plain, line_style)]
         if cell_len(line.plain) != inner:
             segments = Segment.adjust_line_length(segments, inner)
-        segments = [_SPACE, *segments, _SPACE]
-        if style is not None:
-            segments = list(Segment.apply_style(segments, style))
         lines.append(segments)
-    if not lines:
-        lines.append([Segment(" " * width, style)])
     return lines
+
+
+def _plain_lines(
+    console: Console, cell: Text, column: Column, inner: int
+) -> list[list[Segment]] | None:
+    """The cell's lines as Text.wrap makes them, for the cells of a report (left-justified,
+    no tab; each line either unstyled but for the cell's own style, or all of one span that
+    fits, as a finding's check id under its message), worked on the strings; None for any
+    other cell (then Text.wrap does it)."""
+    plain = cell.plain
+    overflow = cell.overflow or column.overflow
+    if (
+        (cell.justify or column.justify) != "left"
+        or overflow not in ("fold", "crop", "ellipsis")
+        or "\t" in plain
+    ):
+        return None
+    no_wrap = column.no_wrap if cell.no_wrap is None else cell.no_wrap
+    base = console.get_style(cell.style) if cell.style else None
+    spans = cell.spans
+    lines: list[list[Segment]] = []
+    start = 0
+    for line in plain.split("\n"):
+        end = start + len(line)
+        touching = [s for s in spans if s.start < end and s.end > start] if spans else []
+        if not touching:
+            lines.extend(
+                [Segment(piece, base)] for piece in _pieces(line, inner, overflow, no_wrap)
+            )
+        elif (
+            len(touching) == 1
+            and touching[0].start <= start
+            and touching[0].end >= end
+            and cell_len(line) <= inner
+        ):
+            # Text.render: the cell's style, then the span's; the padding is past the span.
+            span_style = console.get_style(touching[0].style, default=Style.null())
+            combined = Style.combine([base or Style.null(), span_style])
+            lines.append([Segment(line, combined), Segment(" " * (inner - cell_len(line)), base)])
+        else:
+            return None
+        start = end + 1
+    return lines
+
+
+_TRAILING_SPACE = re.compile(r"\s+$")  # rich.text's _re_whitespace
+
+
+def _pieces(line: str, width: int, overflow: str, no_wrap: bool) -> list[str]:
+    """Text.wrap of one line without a newline or a tab, left-justified: rich's divide_line
+    breaks it, each piece loses the trailing space past the width (rstrip_end), is cut to the
+    width (truncate: an ellipsis, or cropped) or padded to it."""
+    length = cell_len(line)
+    if length <= width:
+        return [line + " " * (width - length)]  # divide_line breaks nothing that fits
+    if no_wrap:
+        pieces = [line]
+    else:
+        offsets = divide_line(line, width, fold=overflow == "fold")
+        bounds = [0, *offsets, len(line)]
+        pieces = [line[a:b] for a, b in pairwise(bounds)]
+    out = []
+    for piece in pieces:
+        if not no_wrap and len(piece) > width:
+            match = _TRAILING_SPACE.search(piece)
+            if match is not None:
+                piece = piece[: len(piece) - min(len(match.group(0)), len(piece) - width)]
+        length = cell_len(piece)
+        if length > width:  # (no control code for Text.plain's setter to strip: Text has none)
+            if overflow == "ellipsis":
+                piece = set_cell_size(piece, width - 1) + "…"
+            else:
+                piece = set_cell_size(piece, width)
+        elif length < width:
+            piece += " " * (width - length)
+        out.append(piece)
+    return out
 
 
 _SPACE = Segment(" ")
