@@ -34,6 +34,9 @@ from awsexplorer.model.calls import (
     STS_GET_CALLER_IDENTITY,
 )
 from awsexplorer.scan import guard
+
+# With the scanner, whose region workers use it too (runner must not import this module).
+from awsexplorer.scan.runner import sharing as sharing
 from awsexplorer.scan.session import (
     ClientPool,
     error_code,
@@ -274,22 +277,6 @@ class AccountUnreachable(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def sharing(session: AioSession, machinery: AioSession | None) -> AioSession:
-    """`session`, building its clients from `machinery`'s data loader and event emitter: the
-    service models, endpoint rule sets and client classes (scan/session.py shares them between
-    one session's clients) are then parsed and built once per process, not once per account.
-    Without it every account's session re-read every service's JSON model: the largest single
-    cost in the profile of a 5-account scan (benchmarks/accounts_bench.py). Credentials and
-    configuration stay the session's own; a profile with its own data_path keeps its own."""
-    if machinery is None or session is machinery:
-        return session
-    if session.get_config_variable("data_path") != machinery.get_config_variable("data_path"):
-        return session
-    session.register_component("data_loader", machinery.get_component("data_loader"))
-    session.register_component("event_emitter", machinery.get_component("event_emitter"))
-    return session
 
 
 async def assumed_session(

@@ -142,8 +142,9 @@ class Scanner:
         # None: botocore's chain for config.profile.
         self._session = session
         # Processes the regions are dealt to (region_processes; None: the measured default).
-        # Only a scan on config's own credentials uses workers: they make theirs from config.
-        self._processes = processes if session is None else 1
+        # Only a scan on config's own credentials and the registry's collectors uses workers:
+        # they make their credentials from config and find the collectors by name.
+        self._processes = processes if session is None and collectors is None else 1
         self._emit = on_event or (lambda _event: None)
         self._collectors = list(collectors) if collectors is not None else all_collectors()
         self._states: dict[str, _RegionState] = {}
@@ -382,12 +383,8 @@ class Scanner:
             }
             if len(shares) > 1:
                 workers = [
-                    RegionShare(
-                        account,
-                        scanned,
-                        tuple((c.name, r) for c, r in jobs if r in set(share)),
-                    )
-                    for share in shares[1:]
+                    RegionShare(account, scanned, tuple((c.name, r) for c, r in jobs if r in mine))
+                    for mine in map(frozenset, shares[1:])
                 ]
                 own = [job for job in jobs if job[1] in ctx_by_region]
                 await self._with_workers(own, ctx_by_region, workers, session)
@@ -679,8 +676,6 @@ def _scan_share(config: ScanConfig, share: RegionShare, index: int) -> None:
     """In a worker process: scan `share` with the async scanner; every event goes back to the
     parent on the queue as it happens, then _ShareDone. Clients come from a ClientPool, so the
     read-only guard (scan/guard.py) is on every one of them, as in the parent."""
-    from awsexplorer.scan.accounts import sharing
-
     queue = _WORKER_EVENTS
 
     def send(event: ScanEvent | _ShareDone) -> None:
@@ -731,6 +726,23 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     for process in list(getattr(pool, "_processes", {}).values()):
         with contextlib.suppress(Exception):
             process.terminate()
+
+
+def sharing(session: AioSession, machinery: AioSession | None) -> AioSession:
+    """`session`, building its clients from `machinery`'s data loader and event emitter: the
+    service models, endpoint rule sets and client classes (scan/session.py shares them between
+    one session's clients) are then parsed and built once per process, not once per account.
+    Without it every account's session re-read every service's JSON model: the largest single
+    cost in the profile of a 5-account scan (benchmarks/accounts_bench.py). Credentials and
+    configuration stay the session's own; a profile with its own data_path keeps its own.
+    (Used by scan/accounts.py for its accounts, and by a forked region worker: _scan_share.)"""
+    if machinery is None or session is machinery:
+        return session
+    if session.get_config_variable("data_path") != machinery.get_config_variable("data_path"):
+        return session
+    session.register_component("data_loader", machinery.get_component("data_loader"))
+    session.register_component("event_emitter", machinery.get_component("event_emitter"))
+    return session
 
 
 async def scan(

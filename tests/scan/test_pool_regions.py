@@ -14,6 +14,8 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,24 +240,49 @@ def test_processes_and_shares() -> None:
     config = scan_config("http://127.0.0.1:1", ())
     assert share_config(config, 2).max_in_flight == config.max_in_flight // 2
     assert share_config(config, 1000).max_in_flight == runner.MIN_SHARE_IN_FLIGHT
+    # Workers find collectors by name in the registry and make credentials from config: a
+    # scan given its own collectors or session stays in one process.
+    assert Scanner(config, processes=3)._processes == 3
+    assert Scanner(config, collectors=[], processes=3)._processes == 1
 
 
-def test_worker_events_arrive_while_this_process_still_scans(moto_server: str) -> None:
+def test_worker_events_arrive_while_this_process_still_scans(
+    moto_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The TUI paints results as they come: a worker's region is shown done while this
-    process's IAM read (held back 8 s by the proxy) is still going, not at the end."""
-    HELD = "GetAccountAuthorizationDetails"
+    process is still scanning, not at the end. A global collector (global collectors run in
+    this process) waits, up to 60 s, until the listener has heard the worker's region finish:
+    were the workers' events applied only once this process's own jobs are done (with the
+    result), it would wait in vain."""
+    (vpcs,) = [c for c in runner.all_collectors() if "ec2:vpc" in c.types]
+    events: list[ScanEvent] = []
+    heard = threading.Event()
+
+    def listen(event: ScanEvent) -> None:
+        events.append(event)
+        if (
+            isinstance(event, RegionProgress)
+            and event.region == "us-west-2"
+            and event.done == event.total
+        ):
+            heard.set()
+
+    async def waits(ctx: CollectContext) -> list[Resource]:
+        deadline = time.monotonic() + 60
+        while not heard.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        outcome = "heard" if heard.is_set() else "not heard"
+        return [Resource("arn:test:wait", "test:wait", "wait", outcome, GLOBAL_REGION)]
+
+    waiter = Collector("pool_wait", "iam", Scope.GLOBAL, (), ("test:wait",), waits)
+    monkeypatch.setattr(runner, "all_collectors", lambda: [vpcs, waiter])
     with seeding(moto_server) as client:
         client("ec2", "us-west-2").create_vpc(CidrBlock="10.7.0.0/16")
-        proxy = FaultProxy(moto_server).start()
-        try:
-            proxy.add(Rule(Fault.SLOW, service="iam", operation=HELD, delay=8.0, times=1))
-            config = scan_config(proxy.url, ("eu-west-1", "us-west-2"))
-            events: list[ScanEvent] = []
-            result = asyncio.run(runner.scan(config, events.append, processes=2))
-        finally:
-            proxy.stop()
+        config = scan_config(moto_server, ("eu-west-1", "us-west-2"))
+        result = asyncio.run(runner.scan(config, listen, processes=2))
     # eu-west-1 is this process's (with the global collectors), us-west-2 the worker's.
     assert deal_regions(["eu-west-1", "us-west-2"], 2) == [["eu-west-1"], ["us-west-2"]]
+    assert [r.name for r in result.resources if r.type == "test:wait"] == ["heard"]
 
     def finished(region: str) -> int:
         return next(
@@ -273,7 +300,6 @@ def test_worker_events_arrive_while_this_process_still_scans(moto_server: str) -
         and any(r.type == "ec2:vpc" for r in e.resources)
     ]
     assert found and found[0] < finished(GLOBAL_REGION)
-    assert any(r.type == "ec2:vpc" and r.region == "us-west-2" for r in result.resources)
 
 
 def test_the_tui_runner_takes_a_scan_over_processes(moto_server: str) -> None:
