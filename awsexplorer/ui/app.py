@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from time import monotonic
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -41,17 +41,19 @@ from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, AccountStatus, RegionStatus, ScanResult
-from awsexplorer.scan.events import AccountScanned, AnyScanEvent
 from awsexplorer.ui import heap
 from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.format import parse_time, set_monochrome
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
-from awsexplorer.ui.scanning import EventBuffer, demo_scan_config, run_scan
 from awsexplorer.ui.screens.main import MainScreen, view_name
 from awsexplorer.ui.state import ExplorerState
 from awsexplorer.ui.widgets.account_header import parse_colour
+
+if TYPE_CHECKING:
+    from awsexplorer.scan.events import AnyScanEvent
+    from awsexplorer.ui.scanning import EventBuffer
 
 # Every screen but the main one is imported where it is first pushed (issue 18: the first frame
 # waits for nothing it does not show). Until then no such screen can be on the stack, so these
@@ -173,7 +175,11 @@ class AwsExplorerApp(App[int]):
         if options.baseline_loaded is not None:  # --baseline: marked once the scan is loaded
             self.state.baseline = options.baseline_loaded
             self.state.baseline_name = options.baseline.name if options.baseline else None
-        self._events = EventBuffer()
+        # The scan's hand-over (ui/scanning.EventBuffer), made by the first event (`_events`):
+        # a snapshot needs neither it nor the scan events' module (issue 18: ~1 % of the
+        # first frame).
+        self._event_buffer: EventBuffer | None = None
+        self._event_buffer_lock = threading.Lock()
         self._account_parts: list[ScanResult] = []  # several accounts: those read so far
         self._scan_config: ScanConfig | None = None
         # Regions scan events changed that the screen does not show yet (see _refresh_soon).
@@ -318,6 +324,8 @@ class AwsExplorerApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="scan", group="scan")
     def _scan(self, regions: tuple[str, ...]) -> ScanResult | None:
+        from awsexplorer.ui.scanning import demo_scan_config, run_scan
+
         worker = get_current_worker()
 
         def prepare() -> ScanConfig:
@@ -340,6 +348,20 @@ class AwsExplorerApp(App[int]):
 
         return run_scan(prepare, self._queue_event, lambda: worker.is_cancelled, scan_accounts)
 
+    @property
+    def _events(self) -> EventBuffer:
+        """The scan events' buffer, made on first use (by the worker's first event, or a test's);
+        under a lock, as the worker thread and the UI may both be first."""
+        buffer = self._event_buffer
+        if buffer is None:
+            with self._event_buffer_lock:
+                if self._event_buffer is None:
+                    from awsexplorer.ui.scanning import EventBuffer
+
+                    self._event_buffer = EventBuffer()
+                buffer = self._event_buffer
+        return buffer
+
     def _queue_event(self, event: AnyScanEvent) -> None:
         """On the worker thread: wake the UI once per batch (post_message is thread-safe)."""
         if self._events.push(event):
@@ -347,6 +369,10 @@ class AwsExplorerApp(App[int]):
 
     @on(ScanEventsReady)
     def _apply_scan_events(self) -> None:
+        if self._event_buffer is None:
+            return  # no event yet
+        from awsexplorer.scan.events import AccountScanned
+
         changed: set[str] = set()
         parts_before = len(self._account_parts)
         for event in self._events.drain():

@@ -4,8 +4,8 @@
   parse stays what the whole parser gives.
 - The cyclic garbage collector sleeps from cli.main until the first frame (start_up.py), and is
   back on for every command and after main returns.
-- The first frame waits neither for the `/` `:` bar's module nor for model.activity, and starts
-  no search-index worker (the tree's extra sync used to).
+- The first frame waits neither for the `/` `:` bar's module, model.activity nor the scan events'
+  module, and starts no search-index worker (the tree's extra sync used to).
 - The header repaints nothing when nothing changed; the detail is rendered once per width.
 """
 
@@ -181,6 +181,8 @@ def test_the_first_frame_waits_for_no_bar_no_activity_model_and_no_index_worker(
     assert "awsexplorer.ui.screens.main" in modules and "awsexplorer.start_up" in modules
     assert "awsexplorer.ui.widgets.command_bar" not in modules  # mounted after the frame
     assert "awsexplorer.model.activity" not in modules
+    assert "awsexplorer.scan.events" not in modules  # a snapshot applies no scan event
+    assert "awsexplorer.ui.scanning" not in modules
     assert "concurrent.futures.thread" not in modules  # no worker thread started yet
     assert workers == []
     assert collecting is False  # paused through start-up; back on after (test above)
