@@ -454,3 +454,23 @@ async def test_the_detail_pane_keeps_its_height_in_step_with_what_it_shows() -> 
             seen.add(cursor(app))
         assert len(seen) > 10
         assert False in layouts and True in layouts  # both paths were taken
+
+
+async def test_a_jump_that_clears_the_filter_stays_on_the_resource() -> None:
+    """The jump rebuilds the tree to clear the filter, and the rebuild's deferred restore of the
+    old cursor used to run after the jump had moved it: the cursor went back (seen in CI as `t`
+    and `:changes` acting on the account node after a jump)."""
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"bastion", "enter")
+        await pilot.pause()
+        assert app.main.tree.filter_text
+        assert app.main.tree._resource_node(STRAY, load=True) is None  # the filter hides it
+        assert app.main.jump(STRAY)
+        for _ in range(5):
+            await pilot.pause()
+            assert cursor(app) == NodeRef(
+                "resource", region="ap-southeast-2", type="ec2:instance", arn=STRAY
+            )
+        assert any("Filters cleared" in m for m in notices(app))

@@ -69,6 +69,10 @@ class ResourceTree(Tree[NodeRef]):
         self._loaded: set[tuple[str, str]] = set()
         self._not_enabled: TreeNode[NodeRef] | None = None
         self._matches: dict[tuple[str, str], list[Resource]] | None = None
+        # Bumped by every deliberate cursor move: a rebuild's restore, which runs after the
+        # next refresh, gives way to a move made since (a jump that had to rebuild the tree
+        # to clear a filter would otherwise be snapped back to where the cursor was).
+        self._moves = 0
 
     # -- what is visible --------------------------------------------------------------------
 
@@ -174,7 +178,7 @@ class ResourceTree(Tree[NodeRef]):
         self._sync_not_enabled()
         self._update_root()
         if keep is not None:
-            self.call_after_refresh(self.restore, keep)
+            self.call_after_refresh(self._restore_unless_moved, keep, self._moves)
         # After the frame this rebuild shows: the worker holds the interpreter for most of
         # its ~1.5 s (1,000,000 resources), which would otherwise share out the first paint.
         self.call_after_refresh(self._index_search)
@@ -515,7 +519,7 @@ class ResourceTree(Tree[NodeRef]):
                 ref.type,
             )
         ):
-            self.call_after_refresh(self.restore, keep)
+            self.call_after_refresh(self._restore_unless_moved, keep, self._moves)
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
         ref = event.node.data
@@ -590,6 +594,14 @@ class ResourceTree(Tree[NodeRef]):
         if load and not any(c.data and c.data.arn == arn for c in type_node.children):
             self._load(type_node, ensure=arn)
         return next((c for c in type_node.children if c.data and c.data.arn == arn), None)
+
+    def move_cursor(self, node: TreeNode[NodeRef] | None, animate: bool = False) -> None:
+        self._moves += 1
+        super().move_cursor(node, animate=animate)
+
+    def _restore_unless_moved(self, ref: NodeRef, moves: int) -> None:
+        if self._moves == moves:
+            self.restore(ref)
 
     def restore(self, ref: NodeRef) -> None:
         """Put the cursor back on `ref`'s node, or on its nearest surviving ancestor."""
