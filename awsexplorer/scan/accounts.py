@@ -17,6 +17,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
+# isort: off
+import awsexplorer.scan.aiohttp_import  # noqa: F401  (first: see its docstring)
+
+# isort: on
 import botocore.exceptions as bce
 from aiobotocore.credentials import AioRefreshableCredentials
 from aiobotocore.session import AioSession

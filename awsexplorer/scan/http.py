@@ -23,6 +23,10 @@ import ssl
 import threading
 from typing import Any, ClassVar
 
+# isort: off
+import awsexplorer.scan.aiohttp_import  # noqa: F401  (first: see its docstring)
+
+# isort: on
 import aiohttp
 from aiobotocore.httpsession import AIOHTTPSession
 

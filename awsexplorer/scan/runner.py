@@ -26,6 +26,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+# isort: off
+import awsexplorer.scan.aiohttp_import  # noqa: F401  (first: see its docstring)
+
+# isort: on
 from aiobotocore.session import AioSession
 
 from awsexplorer.config import ScanConfig

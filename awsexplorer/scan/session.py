@@ -19,6 +19,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+# isort: off
+import awsexplorer.scan.aiohttp_import  # noqa: F401  (first: see its docstring)
+
+# isort: on
 import aiobotocore
 import botocore.client
 import botocore.exceptions as bce
