@@ -45,6 +45,7 @@ from awsexplorer.ui import heap
 from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.format import parse_time, set_monochrome
+from awsexplorer.ui.key_order import KeysInOrder
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.screens.main import MainScreen, view_name
@@ -137,7 +138,7 @@ def error_log_path() -> Path:
     return Path(tempfile.gettempdir()) / "awsexplorer-error.log"
 
 
-class AwsExplorerApp(App[int]):
+class AwsExplorerApp(KeysInOrder, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "awsexplorer"
     NOTIFICATION_TIMEOUT = 3  # toasts cover the detail pane at 80x24: keep them brief

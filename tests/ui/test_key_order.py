@@ -1,0 +1,100 @@
+"""Keys typed in one burst (as a terminal, a paste or tmux delivers them) are handled in the
+order they were typed, even when one of them has a priority binding (a list's Enter, `:`).
+
+Pilot's `press` waits for the app to be idle after every key, which hides the race; these
+tests put the keys in the app's queue back to back, as the terminal driver does."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+
+from awsexplorer.cli import make_app
+from awsexplorer.config import AppOptions
+from awsexplorer.ui import key_order
+from awsexplorer.ui.app import AwsExplorerApp
+from awsexplorer.ui.screens.main import MainScreen
+from awsexplorer.ui.state import NodeRef
+
+pytestmark = pytest.mark.ui
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small-account.json"
+SIZE = (80, 24)
+CHARS = {"enter": "\r", "colon": ":", "escape": "\x1b"}
+
+
+def offline() -> AwsExplorerApp:
+    app = make_app(AppOptions(snapshot=FIXTURE))
+    assert isinstance(app, AwsExplorerApp)
+    return app
+
+
+def burst(app: AwsExplorerApp, *keys: str) -> None:
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        driver.send_message(events.Key(key, CHARS.get(key, key if len(key) == 1 else None)))
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    for _ in range(3):
+        await pilot.pause(0.1)
+
+
+async def landing(keys: tuple[str, ...], *, typed_in_a_burst: bool) -> NodeRef | None:
+    """Where the tree's cursor is after `:findings` and then `keys`."""
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("colon", *"findings", "enter")
+        await settle(pilot)
+        if typed_in_a_burst:
+            burst(app, *keys)
+        else:
+            await pilot.press(*keys)
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        return app.main.cursor_ref
+
+
+async def test_j_then_enter_in_a_burst_shows_the_finding_j_moved_to() -> None:
+    for keys in (("j", "enter"), ("j", "j", "j", "enter")):
+        one_by_one = await landing(keys, typed_in_a_burst=False)
+        at_once = await landing(keys, typed_in_a_burst=True)
+        first = await landing(("enter",), typed_in_a_burst=False)
+        assert one_by_one is not None
+        assert one_by_one != first  # j moved to another finding's resource
+        assert at_once == one_by_one  # before: the first finding's, then j moved the tree
+
+
+async def test_a_burst_on_the_main_screen_moves_then_opens_the_prompt() -> None:
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        start = app.main.tree.cursor_line
+        burst(app, "j", "j", "colon", *"vpc")
+        await settle(pilot)
+        assert app.main.tree.cursor_line == start + 2  # both j's ran before `:` took the keys
+        assert app.main.prompt_bar.query_one("Input").value == "vpc"  # type: ignore[attr-defined]
+
+
+async def test_a_key_lost_on_its_way_holds_a_priority_key_only_briefly() -> None:
+    """A key that never comes back (its screen closed under it) does not block the next."""
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lost = events.Key("x", "x")
+        lost._set_forwarded()
+        app._travelling = lost  # forwarded, never stopped, never back at the app
+        started = asyncio.get_running_loop().time()
+        burst(app, "colon")
+        while not app.main.prompt_bar.display:  # type: ignore[attr-defined]
+            assert asyncio.get_running_loop().time() - started < 5, "the key never ran"
+            await pilot.pause(0.01)
+        waited = asyncio.get_running_loop().time() - started
+        assert waited + 0.05 >= key_order.MAX_WAIT
+        assert not app._held and app._travelling is None
