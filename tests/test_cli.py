@@ -268,3 +268,17 @@ def test_findings_severity_is_checked_and_listed(capsys: Any) -> None:
     with pytest.raises(SystemExit):
         main(["findings", "--help"])
     assert "critical, high, medium, low, info" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("option", ["--processes", "--max-accounts"])
+@pytest.mark.parametrize("given", ["0", "-2", "two"])
+def test_scan_counts_below_one_are_refused_before_anything_runs(
+    option: str, given: str, capsys: Any
+) -> None:
+    # Before: `--processes 0` went on to look for credentials (and fail on those instead).
+    with pytest.raises(SystemExit) as exit_:
+        main(["scan", option, given])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: not a whole number of at least 1: '{given}'" in err
+    assert "credentials" not in err

@@ -86,14 +86,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     accounts.add_argument(
         "--max-accounts",
-        type=int,
+        type=_at_least_one,
         default=None,
         metavar="N",
         help="accounts scanned at once in one process (default: 4)",
     )
     accounts.add_argument(
         "--processes",
-        type=int,
+        type=_at_least_one,
         default=None,
         metavar="N",
         help="worker processes the accounts, or one account's regions, are spread over "
@@ -103,6 +103,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
     add_arguments(parser, sub=True)
     return parser
+
+
+def _at_least_one(value: str) -> int:
+    """A count of processes or accounts: 0, negatives and words are refused at parse time
+    (before credentials are looked for), with what was given."""
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {value!r}")
+    return count
 
 
 def _ids(values: list[str] | None) -> list[str]:
