@@ -94,6 +94,35 @@ def critical(chains: dict[str, Chain]) -> Chain | None:
     return max(chains.values(), key=lambda c: c.seconds, default=None)
 
 
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The calls of one service in one region, which the scan sends at most `bound` at a time
+    (ScanConfig.per_service_region): however they depend on each other, they take at least
+    ceil(calls / bound) round trips of that region."""
+
+    service: str
+    region: str
+    calls: int
+    seconds: float
+
+
+def busiest(
+    traced: Iterable[TracedCall], latency_of: Callable[[str], float], bound: int
+) -> Queue | None:
+    """The (service, region) whose calls, `bound` in flight at a time, take longest: a limit
+    the critical path does not show (it counts waiting, not queueing)."""
+    counts: dict[tuple[str, str], int] = {}
+    for call in traced:
+        if call.region != WAIT:
+            key = (call.service, call.region)
+            counts[key] = counts.get(key, 0) + 1
+    queues = [
+        Queue(service, region, n, -(-n // bound) * latency_of(region))
+        for (service, region), n in counts.items()
+    ]
+    return max(queues, key=lambda q: (q.seconds, q.calls), default=None)
+
+
 def flat(seconds: float) -> Callable[[str], float]:
     return lambda _region: seconds
 

@@ -487,6 +487,15 @@ def main() -> int:
         f"  machine-bound  {limits['machine-bound']:6.2f} s  ((awsexplorer {tool.run.cpu:.2f} + "
         f"moto {tool.server_cpu:.2f} + proxy {tool.proxy_cpu:.2f} s CPU) / {cores} cores)"
     )
+    from awsexplorer.config import ScanConfig
+
+    bound = ScanConfig().per_service_region
+    queue = cp.busiest(traced, latency_of, bound)
+    if queue is not None:
+        print(
+            f"  (also: {queue.service} in {queue.region}, {queue.calls} calls at most {bound} in "
+            f"flight, takes at least {queue.seconds:.2f} s of round trips)"
+        )
     print(
         f"  (for reference, not a limit of #18: {limits['client-bound']:.2f} s = requests x "
         f"sequential boto3's {1000 * cpu_per_request:.1f} ms CPU per request)"

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from critical_path import (
     WAIT,
     TracedCall,
+    busiest,
     chains_by_region,
     critical,
     flat,
@@ -108,3 +109,18 @@ def test_the_table_lists_costliest_first_with_the_chain() -> None:
     assert "svc:GetCallerIdentity@us-east-1 -> " in lines[0]
     assert "wait 0.50 s" in lines[0]
     assert [line.split()[0] for line in lines] == ["us-east-1", "eu-west-1", "ap-southeast-2"]
+
+
+def test_the_busiest_queue_counts_round_trips_at_the_bound_per_service_and_region() -> None:
+    iam = [TracedCall(i, (), "us-east-1", "iam", "ListUserTags", "t") for i in range(17)]
+    ec2 = [TracedCall(100 + i, (), "ap-southeast-2", "ec2", "Describe", "t") for i in range(8)]
+    pause = TracedCall(200, (), WAIT, seconds=5.0)
+    latency = from_matrix({"us-east-1": 0.1, "ap-southeast-2": 0.4}, 0.0)
+    queue = busiest([*iam, *ec2, pause], latency, bound=8)
+    assert queue is not None
+    # 17 calls, 8 at a time: 3 round trips of 0.1 s; ec2's 8 fit in one of 0.4 s.
+    assert (queue.service, queue.region, queue.calls) == ("ec2", "ap-southeast-2", 8)
+    assert queue.seconds == pytest.approx(0.4)
+    queue = busiest([*iam, *ec2], flat(0.1), bound=8)
+    assert queue is not None and queue.service == "iam" and queue.seconds == pytest.approx(0.3)
+    assert busiest([pause], flat(0.1), bound=8) is None
