@@ -35,7 +35,8 @@ def test_the_same_findings() -> None:
     made = findings_from_dicts(ITEMS)
     assert made == [Finding.from_dict(item) for item in ITEMS]
     assert [f.scope for f in made] == [Scope.RESOURCE, Scope.ACCOUNT, Scope.RESOURCE, Scope.ACCOUNT]
-    assert made[2].remediation == "" and made[3].remediation == "None"  # as from_dict
+    # Absent or null: no remediation (a null was read as the word "None", shown as "Fix: None").
+    assert made[2].remediation == "" and made[3].remediation == ""
     assert all(type(f.severity) is Severity and type(f.scope) is Scope for f in made)
     assert hash(made[0]) == hash(Finding.from_dict(ITEMS[0]))
     with pytest.raises(AttributeError):

@@ -89,7 +89,7 @@ class Finding:
             resource=str(data["resource"]),
             region=str(data["region"]),
             message=str(data["message"]),
-            remediation=str(data.get("remediation", "")),
+            remediation=_text_or_empty(data.get("remediation")),
             scope=(
                 _SCOPE_BY_WORD.get(data["scope"]) or Scope(data["scope"])
                 if "scope" in data
@@ -97,6 +97,11 @@ class Finding:
             ),
             account_id=data.get("account_id"),
         )
+
+
+def _text_or_empty(value: Any) -> str:
+    """A remediation as read: absent or null is none ("", never the word "None")."""
+    return "" if value is None else str(value)
 
 
 # Each field of a Finding, written straight into its slot (frozen: no setattr).
@@ -124,7 +129,7 @@ def findings_from_dicts(items: list[dict[str, Any]]) -> list[Finding]:
     fill("resource", map(str, map(itemgetter("resource"), items)))
     fill("region", map(str, map(itemgetter("region"), items)))
     fill("message", map(str, map(itemgetter("message"), items)))
-    fill("remediation", map(str, map(get, items, repeat("remediation"), repeat(""))))
+    fill("remediation", map(_text_or_empty, map(get, items, repeat("remediation"))))
     words = list(map(get, items, repeat("scope"), repeat(_NO_SCOPE)))
     scopes = list(map(_SCOPE_BY_WORD.get, words))
     if None in scopes:
