@@ -20,6 +20,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.app import ScreenStackError
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -75,7 +76,7 @@ class KeysInOrder(_Base):
     def _has_priority_binding(self, key: str) -> bool:
         try:
             chain = self.screen._binding_chain
-        except Exception:  # no screen yet: nothing can be waiting
+        except ScreenStackError:  # no screen yet: nothing can be waiting
             return False
         return any(
             binding.priority
