@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from awsexplorer.config import AccountChoice, AppOptions, scan_config_from_args
 from awsexplorer.errors import UserError
@@ -73,6 +76,36 @@ def account_choice(args: argparse.Namespace) -> AccountChoice | None:
     return AccountChoice(profiles=profiles)
 
 
+# From this many bytes a snapshot takes seconds to read, before the app can take the screen:
+# the terminal says what it is waiting for meanwhile (a 1,000,000-resource file: ~760 MB).
+READING_NOTE_BYTES = 50_000_000
+
+
+@contextlib.contextmanager
+def _reading_note(paths: list[Path], stream: TextIO | None = None) -> Iterator[None]:
+    """ "Reading FILE (N MB)…" on a terminal's stderr while a large snapshot is read; wiped
+    when it is read (the app's screen follows), left as it was after an error (which follows
+    it on the next line)."""
+    err = stream or sys.stderr
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):  # an unreadable path: read_many says why
+            size += path.stat().st_size
+    if size < READING_NOTE_BYTES or not err.isatty():
+        yield
+        return
+    what = inert(paths[0], limit=200) + (f" and {len(paths) - 1} more" if len(paths) > 1 else "")
+    err.write(f"Reading {what} ({size / 1e6:,.0f} MB)…")
+    err.flush()
+    try:
+        yield
+    except BaseException:
+        err.write("\n")
+        raise
+    err.write("\r\x1b[K")
+    err.flush()
+
+
 def run_tui(args: argparse.Namespace) -> int:
     accounts = account_choice(args)
     if args.demo:  # --profile/--endpoint-url would be silently replaced: refused, as `scan` does
@@ -84,7 +117,9 @@ def run_tui(args: argparse.Namespace) -> int:
         from awsexplorer import snapshot
 
         # One file, several or a folder (merged); fail here, before the screen is taken.
-        loaded = snapshot.read_many(args.snapshot)
+        files = snapshot.snapshot_files(args.snapshot)
+        with _reading_note(files):
+            loaded = snapshot.read_many(files)
     baseline = None
     if args.baseline is not None:
         from awsexplorer import snapshot
