@@ -192,6 +192,8 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         # made on first use (scan/history.HistoryService; aiobotocore loads then, not here).
         self._history: Any = None
         self._history_lock = threading.Lock()
+        # Versions of the resources a relations worker was started for (ensure_relations).
+        self._relations_asked: set[int] = set()
 
     @property
     def source(self) -> str:
@@ -296,7 +298,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
                 self.state.load(result)
             # After the first frame: the worker holds the GIL for most of its run, which
             # would otherwise share out the first paint's CPU with it (issue 18).
-            self.call_after_refresh(self._build_relations)
+            self.call_after_refresh(self.ensure_relations)
         except UserError as exc:
             from awsexplorer.ui.screens.scan_error import ScanErrorScreen
 
@@ -444,7 +446,16 @@ class AwsExplorerApp(KeysInOrder, App[int]):
 
         return analyse(result, self.options.settings)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, name="relations", group="relations")
+    def ensure_relations(self) -> None:
+        """What uses what, built for the resources shown now by a worker, unless it is in or
+        one is building it already (a worker is not stopped: the GIL is all it holds)."""
+        version = self.state.resources_version
+        if self.state.relations_ready or version in self._relations_asked:
+            return
+        self._relations_asked.add(version)
+        self._build_relations()
+
+    @work(thread=True, exit_on_error=False, name="relations", group="relations")
     def _build_relations(self) -> None:
         """What uses what (model/relationships.py), once per scan or snapshot, off the UI
         thread; the detail pane shows it when it is in (ui/relations_detail.py)."""
@@ -505,7 +516,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
                     self.state.load(worker.result)
                 if self.options.accounts is not None:
                     self._rebuild_accounts_tree()
-                self._build_relations()
+                self.ensure_relations()
                 self._refresh_main()
                 self._update_views()
                 count = len(self.state.findings)

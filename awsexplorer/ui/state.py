@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, groupby
 from operator import attrgetter, methodcaller
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from awsexplorer.model import (
     GLOBAL_REGION,
@@ -151,6 +151,30 @@ class SearchIndex:
         return found
 
 
+def _by_region_type() -> dict[str, dict[str, dict[str, Resource]]]:
+    """region -> type -> ARN -> resource, each level made on first use."""
+    return defaultdict(lambda: defaultdict(dict))
+
+
+# What `:account NAME` does not keep with the view of every account (show_account): the
+# session's own fields, which stay as they are when that view comes back.
+_SESSION_FIELDS = frozenset(
+    {
+        "note",
+        "scanning",
+        "partial_rescan",
+        "full",
+        "account_view",
+        "baseline",
+        "baseline_name",
+        "on_exposure_wanted",
+        "_every_account",
+        "_parts",
+        "_versions",
+    }
+)
+
+
 class ExplorerState:
     """The scan as the UI knows it: account, regions, resources by region and type, findings."""
 
@@ -173,9 +197,7 @@ class ExplorerState:
         self.full: ScanResult | None = None
         self.account_view: str | None = None
         self._resources: dict[str, Resource] = {}
-        self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = defaultdict(
-            lambda: defaultdict(dict)
-        )
+        self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = _by_region_type()
         self._findings_by_arn: dict[str, list[Finding]] = {}
         self._account_findings: list[Finding] | None = None  # account_findings(), kept
         self._account_level: list[Finding] = []
@@ -204,6 +226,7 @@ class ExplorerState:
         # off the UI thread by the app (relations_input / set_relations) or on first use.
         self._relations: RelationIndex | None = None
         self._relations_version = 0
+        self._versions = 0  # the last version given (_relations_changed): none is given twice
         # Internet exposure (model/exposure.py), one per version of the resources: computed in
         # place for an estate up to EXPOSURE_IN_PLACE, else by the app's worker, which
         # on_exposure_wanted starts (exposure_input / set_exposure / exposure_failed).
@@ -225,6 +248,11 @@ class ExplorerState:
             None
         )
 
+        # `:account NAME` (show_account): the view of every account, kept to come back to
+        # (with the baseline it was marked against), and the snapshot split by account.
+        self._every_account: tuple[ScanResult | None, dict[str, Any]] | None = None
+        self._parts: dict[str, ScanResult] | None = None
+
     # -- input ------------------------------------------------------------------------------
 
     def load(self, result: ScanResult) -> None:
@@ -232,6 +260,8 @@ class ExplorerState:
         # Several accounts: kept whole, so that `:account NAME` can narrow to one and back.
         self.full = result if result.multi_account else None
         self.account_view = None
+        self._every_account = None
+        self._parts = None
         self._load(result)
 
     def show_account(self, wanted: str | None) -> AccountScan | None:
@@ -243,17 +273,39 @@ class ExplorerState:
         if self.full is None:
             raise KeyError(wanted or "")
         if not wanted or wanted.strip().lower() in ("all", "*"):
-            self.account_view = None
-            self._load(self.full)
+            kept, self._every_account = self._every_account, None
+            if self.account_view is not None:
+                self.account_view = None
+                if kept is not None and kept[0] is self.baseline:
+                    self._restore_view(kept[1])
+                else:
+                    self._load(self.full)
             return None
         account = find_account(self.full.account_scans(), wanted)
         if account is None:
             raise KeyError(wanted)
-        part = next(p for a, p in split(self.full) if a.id == account.id)
+        if self._parts is None:
+            self._parts = {a.id: p for a, p in split(self.full)}
+        part = self._parts[account.id]
         part.checks = list(account.checks) or part.checks
+        if self.account_view is None:
+            # Every account's view, kept as it is (indexes, findings, relations, caches), so
+            # that `:account all` comes back to it at once: at 1,000,000 resources loading it
+            # again took 1.6-1.9 s.
+            self._every_account = (self.baseline, self._view_fields())
         self._load(part)
         self.account_view = account.id
         return account
+
+    def _view_fields(self) -> dict[str, Any]:
+        """What the view is made of: every field but the session's (_SESSION_FIELDS)."""
+        return {k: v for k, v in vars(self).items() if k not in _SESSION_FIELDS}
+
+    def _restore_view(self, fields: dict[str, Any]) -> None:
+        # With its version of the resources: a worker still building for it (the relations of
+        # 1,000,000 resources take ~50 s) gives it its index; one building for the view left
+        # behind, whose version is never used again, gives it to no one.
+        vars(self).update(fields)
 
     @property
     def member_accounts(self) -> list[AccountScan]:
@@ -270,12 +322,14 @@ class ExplorerState:
             r.name: RegionView(r.name, r.status, reason=r.reason, errors=list(r.errors))
             for r in result.regions
         }
-        self._resources.clear()
-        self._search_text.clear()
+        # New containers, not cleared ones: the view of every account may be kept aside
+        # (show_account) with the ones it had.
+        self._resources = {}
+        self._search_text = {}
         self._relations_changed()
-        self._by_region_type.clear()
+        self._by_region_type = _by_region_type()
         self._by_id = {}
-        self._catch_all_types.clear()
+        self._catch_all_types = set()
         self._by_account = {}
         self._account_totals = None
         self._index_accounts = result.multi_account
@@ -369,10 +423,10 @@ class ExplorerState:
         if full:
             self.started_at = ""  # a full rescan is a new scan: its own start time
             self.regions = {}
-            self._resources.clear()
-            self._search_text.clear()
+            self._resources = {}
+            self._search_text = {}
             self._relations_changed()
-            self._by_region_type.clear()
+            self._by_region_type = _by_region_type()
             self._by_id = {}
             self._by_account = {}
             self._account_totals = None
@@ -446,7 +500,7 @@ class ExplorerState:
             return False
         self._resources = by_arn
         if self._search_text:
-            self._search_text.clear()
+            self._search_text = {}
         groups: dict[tuple[str | None, str, str], list[Resource]] = {}
         group = groups.get
         # 1,000,000 at a time: runs of one (account, region, type) cut at C speed (a snapshot
@@ -693,9 +747,15 @@ class ExplorerState:
         self._relations = None
         self._exposure, self._exposure_asked, self.exposure_error = None, False, None
         self._search_index = None
-        self._relations_version += 1
+        self._versions += 1
+        self._relations_version = self._versions
         self._account_findings = None  # a finding's resource may have come or gone
         self._findings_at = None
+
+    @property
+    def resources_version(self) -> int:
+        """Which version of the resources is shown (a new one at every change; never reused)."""
+        return self._relations_version
 
     def relations_input(self) -> tuple[int, list[Resource]]:
         """What to build the index from, and the version it will stand for (set_relations)."""

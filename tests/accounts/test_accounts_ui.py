@@ -179,3 +179,35 @@ async def test_jump_suggestions_name_their_account_and_offer_the_accounts() -> N
         main.run_command(offered[0], is_command=True)
         await pilot.pause()
         assert pilot.app.state.account_view == STAGING
+
+
+async def test_what_uses_what_is_built_for_a_narrowed_view_and_kept_for_every_account(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Above relations_detail.BUILD_IN_PLACE resources the detail says "Working out what uses
+    what…" until a worker has built the index: `:account NAME` starts one for that account
+    (it said so for ever before), and `:account all` brings back the one built for every
+    account, with no second build."""
+    from awsexplorer.ui import relations_detail
+
+    monkeypatch.setattr(relations_detail, "BUILD_IN_PLACE", 0)  # every estate: by the worker
+    async with app().run_test(size=SIZE) as pilot:
+        state = pilot.app.state
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if state.relations_ready:
+                break
+        assert state.relations_ready
+        every = state.relations()
+        pilot.app.main.run_command("account staging", is_command=True)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if state.relations_ready:
+                break
+        assert state.relations_ready and state.account_view == STAGING
+        asked = set(pilot.app._relations_asked)  # the versions a worker was started for
+        assert len(asked) == 2
+        pilot.app.main.run_command("account all", is_command=True)
+        await pilot.pause()
+        assert state.relations_ready and state.relations() is every
+        assert pilot.app._relations_asked == asked

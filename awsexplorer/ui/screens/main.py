@@ -56,6 +56,8 @@ class Explorer(Protocol):
 
     def action_baseline(self, path_text: str) -> None: ...
 
+    def ensure_relations(self) -> None: ...
+
 
 # `:` commands: name -> what the suggestion says.
 COMMANDS: dict[str, str] = {
@@ -348,6 +350,9 @@ class MainScreen(Screen[None]):
                 severity="warning",
             )
             return
+        # Another version of the resources (or every account's back, its index perhaps still
+        # being built): what uses what is built for it off the UI thread, unless it is in.
+        self.explorer.ensure_relations()
         self.query_one(AccountHeader).refresh_header()
         self.tree.rebuild()
         self.tree.cursor_line = 0
