@@ -164,6 +164,15 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
             await pilot.pause(0.1)
         figures["relations_ready_s"] = time.perf_counter() - started
         figures["total_cpu_s"] = time.process_time() - cpu0
+        # `:account NAME` and back, twice (the second narrowing finds the split made): the
+        # UI thread's CPU from the command to the screen refreshed, each.
+        commands = {}
+        for n, command in enumerate(("account team-07", "account all") * 2):
+            t = time.thread_time()
+            app.main.run_command(command, is_command=True)
+            await pilot.pause()
+            commands[f"{n + 1}. :{command}"] = round((time.thread_time() - t) * 1000, 1)
+        figures["account_commands_cpu_ms"] = commands
         await pilot.press("q")
     return figures
 
@@ -236,6 +245,7 @@ def main() -> int:
         f"relationship index ready after {f['relations_ready_s']:.1f} s; "
         f"process CPU in all {f['total_cpu_s']:.1f} s"
     )
+    print(f"`:account NAME` and back (UI-thread CPU, ms): {f['account_commands_cpu_ms']}")
     print(f"peak memory of the app process: {run.peak_mb:.0f} MB")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
