@@ -1,36 +1,59 @@
-"""Keys typed fast are handled in the order they were typed.
+"""Keys typed fast land where they would have landed typed one by one.
 
 Textual runs a priority binding (our lists' Enter, Space, `/`, `:`) as soon as the app reads
 the key, while an ordinary key travels first to the focused widget and then bubbles back up
-to the app, where its binding runs. A terminal delivers `j` and Enter typed quickly (or pasted,
-or sent by tmux) in one read: Enter's priority binding then ran before `j` had moved the
-cursor, so `:findings`, `j`, Enter showed the first finding, and the `j` then moved the tree
-of the screen Enter had jumped to.
+to the app, where its binding runs; and what a binding sets off (the prompt's Enter opening a
+view, the view mounting and focusing its list) takes further turns of the event loop. A
+terminal delivers keys typed quickly (or pasted, or sent by tmux) in one read, and they
+overtook all that: `:findings`, Enter, `j` typed the `j` into the prompt before its Enter had
+opened the findings; in the findings, `j`, Enter showed the first finding.
 
-Here a key whose binding has priority waits while the key forwarded before it is still on
-its way (neither stopped by a widget nor back at the app), and every key typed after it waits
-behind it. The wait is short: a few turns of the event loop, never more than `MAX_WAIT`
-seconds (a key dropped on the way, by a screen closing, is never seen arriving).
+So a key read while the key before it is on its way (neither stopped by a widget nor back at
+the app), or while what that key set off is still to be handled, waits, and the keys read
+after it wait behind it. "Still to be handled" is read from Textual's own state, not guessed
+from the key: a message posted and not yet taken up, a callback not yet run, a screen not yet
+mounted, in the app, the screens on the stack, or the widgets between the focus (or the last
+key's target) and its screen: they decide where the next key goes (a footer redrawing for the
+new focus does not). No screen or binding is special-cased. A key read when all that is idle
+runs at once.
+
+The wait is a few turns of the event loop. A key is let go anyway after `MAX_WAIT` seconds'
+worth of looks (a key dropped on the way, by a screen closing, is never seen arriving); a loop
+held up by a long mount looks less often, so the key waiting for that mount waits it out.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import ScreenStackError
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
+    from textual.message_pump import MessagePump
 
     _Base = App[Any]
 else:
     _Base = object
 
-MAX_WAIT = 0.25  # seconds a priority key waits for the keys before it, at most
+MAX_WAIT = 0.25  # seconds' worth of looks a key waits for the keys before it, at most
 _RETRY = 0.002  # seconds between looks
+_MAX_LOOKS = round(MAX_WAIT / _RETRY)
+
+
+def _work_left(pump: MessagePump) -> bool:
+    """Has `pump` a message posted to it and not yet taken up, or a callback still to run (a
+    screen's, after its next refresh)? A handler suspended in an await is not seen; the app's
+    own (a binding's action) finish before a held key is let go (`_release` runs after them)."""
+    return bool(
+        pump.message_queue_size
+        or pump._pending_message is not None
+        or pump._next_callbacks
+        or (isinstance(pump, Screen) and pump._callbacks)
+    )
 
 
 class KeysInOrder(_Base):
@@ -40,12 +63,15 @@ class KeysInOrder(_Base):
         super().__init__(*args, **kwargs)
         self._held: deque[events.Key] = deque()
         self._travelling: events.Key | None = None  # the last key forwarded, until it is done
-        self._waiting_since: float | None = None
+        self._settling = False  # a key ran, and the app has not been seen idle since
+        self._path: list[DOMNode] = []  # the widgets the last key forwarded was to go through
+        self._looks = 0  # at the first held key
         self._release_scheduled = False
+        self._releasing = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._held or self._must_wait(event):
+            if self._held or self._releasing or self._must_wait():
                 self._held.append(event)
                 self._schedule_release()
                 return
@@ -59,9 +85,12 @@ class KeysInOrder(_Base):
             self._travelling = None  # bubbled back to the app: its binding runs now, in turn
 
     async def _handle_now(self, event: events.Key) -> None:
+        self._settling = True
         await super().on_event(event)
-        if event.is_forwarded and not event._stop_propagation:
-            self._travelling = event
+        if event.is_forwarded:
+            self._path = (self.focused or self.screen).ancestors_with_self
+            if not event._stop_propagation:
+                self._travelling = event
 
     def _key_on_its_way(self) -> bool:
         key = self._travelling
@@ -70,37 +99,57 @@ class KeysInOrder(_Base):
             return False
         return True
 
-    def _must_wait(self, event: events.Key) -> bool:
-        return self._key_on_its_way() and self._has_priority_binding(event.key)
+    def _must_wait(self) -> bool:
+        if self._key_on_its_way():
+            return True
+        if self._settling and self._busy():
+            return True
+        self._settling = False
+        self._path = []
+        return False
 
-    def _has_priority_binding(self, key: str) -> bool:
-        try:
-            chain = self.screen._binding_chain
-        except ScreenStackError:  # no screen yet: nothing can be waiting
-            return False
+    def _busy(self) -> bool:
+        """Has the app, a screen on the stack, or a widget between the focus (or the last key's
+        target) and its screen something still to handle, or is it still mounting?"""
+        stack = self._screen_stack
+        nodes: set[MessagePump] = {self, *stack, *self._path}
+        if stack and (focused := stack[-1].focused) is not None:
+            nodes.update(focused.ancestors_with_self)
         return any(
-            binding.priority
-            for _, bindings in chain
-            for binding in bindings.key_to_bindings.get(key, ())
+            not (node._closing or node._closed) and (not node._is_mounted or _work_left(node))
+            for node in nodes
         )
 
+    def _on_idle(self) -> None:
+        # Textual calls each class's own _on_idle along the MRO, each time the app's queue runs
+        # dry. Once seen settled the keys before are done: a key read later does not wait for
+        # whatever the screens are busy with by then (a scan's refresh).
+        if self._settling and not self._held:
+            self._must_wait()
+
     def _schedule_release(self) -> None:
-        if not self._release_scheduled:
+        if not (self._release_scheduled or self._releasing):
             self._release_scheduled = True
             self.set_timer(_RETRY, self._release)
 
     async def _release(self) -> None:
+        # Run by the app once its queue is empty (set_timer calls back through call_next).
         self._release_scheduled = False
-        while self._held:
-            event = self._held[0]
-            if self._must_wait(event):
-                now = monotonic()
-                if self._waiting_since is None:
-                    self._waiting_since = now
-                if now - self._waiting_since < MAX_WAIT:
-                    self._schedule_release()
-                    return
-                self._travelling = None  # lost on the way: do not wait for it any longer
-            self._waiting_since = None
-            self._held.popleft()
-            await self._handle_now(event)
+        if self._exit:
+            self._held.clear()  # typed after the app was told to quit
+            return
+        self._releasing = True
+        try:
+            while self._held:
+                if self._must_wait():
+                    self._looks += 1
+                    if self._looks < _MAX_LOOKS:
+                        break
+                    # Lost on the way, or the app kept busy by something else: wait no longer.
+                    self._travelling = None
+                self._looks = 0
+                await self._handle_now(self._held.popleft())
+        finally:
+            self._releasing = False
+        if self._held:
+            self._schedule_release()
