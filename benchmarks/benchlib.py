@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,13 +113,19 @@ class ChildRun:
 
 
 def run_child(
-    argv: Sequence[str], env: dict[str, str] | None = None, timeout: float = 600.0
+    argv: Sequence[str],
+    env: dict[str, str] | None = None,
+    timeout: float = 600.0,
+    on_start: Callable[[int], None] | None = None,
 ) -> ChildRun:
-    """Run a child to completion and measure it (wall, CPU, peak RSS) with os.wait4."""
+    """Run a child to completion and measure it (wall, CPU, peak RSS) with os.wait4;
+    `on_start` is told its process id once it runs."""
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-{os.getpid()}-{time.time_ns()}"
     with open(f"{out_path}.out", "w+b") as out, open(f"{out_path}.err", "w+b") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env, cwd=ROOT)
+        if on_start is not None:
+            on_start(proc.pid)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib
 import critical_path as cp
+import utilisation
 from benchlib import DEFAULT_REGIONS, PYTHON, ChildRun, Proxy, Server, run_child
 from critical_path import WAIT, TracedCall
 
@@ -65,6 +66,7 @@ class Measured:
     first_request_after: float | None = None  # process start -> first request reached proxy
     server_cpu: float = 0.0  # moto's CPU seconds while this scanner ran
     proxy_cpu: float = 0.0  # the latency proxy's CPU seconds while this scanner ran
+    timeline: list[str] = field(default_factory=list)  # utilisation.timeline of the run
 
     @property
     def per_request_ms(self) -> float:
@@ -87,8 +89,26 @@ def measure_awsexplorer(
     argv += ["--output", str(out), "--format", "text", *_regions_args(regions)]
     launched = time.time()
     server_before, proxy_before = _cpu_of(server, proxy)
-    run = run_child(argv, env=benchlib.dummy_aws_env(), timeout=CHILD_TIMEOUT)
+    # Who kept the cores busy, and when (the wall time above the limits is spent somewhere).
+    child: list[int] = []
+
+    def client_cpu() -> float:
+        if not child:
+            raise ValueError("not started yet")
+        return benchlib.process_cpu(child[0])
+
+    sampler = utilisation.Sampler(
+        [client_cpu, *([server.cpu] if server else []), *([proxy.cpu] if proxy.pid else [])]
+    )
+    sampler.start()
+    try:
+        run = run_child(
+            argv, env=benchlib.dummy_aws_env(), timeout=CHILD_TIMEOUT, on_start=child.append
+        )
+    finally:
+        sampler.stop()
     server_after, proxy_after = _cpu_of(server, proxy)
+    names = ["awsexplorer", *(["moto"] if server else []), *(["proxy"] if proxy.pid else [])]
     if run.returncode not in (0, 3):
         raise SystemExit(f"awsexplorer scan failed ({run.returncode}):\n{run.stderr[-3000:]}")
     retries = run.stderr.count("retrying ")
@@ -106,6 +126,7 @@ def measure_awsexplorer(
         None if first is None else first - launched,
         server_after - server_before,
         proxy_after - proxy_before,
+        utilisation.timeline(names, sampler.samples),
     )
     return measured, (result, log)
 
@@ -524,6 +545,14 @@ def main() -> int:
         vs_seq = sequential.per_request_ms / run.per_request_ms
         vs_thr = threaded.per_request_ms / run.per_request_ms
         verdicts.append((vs_seq >= 8, vs_thr >= 1.2, run.run.wall / bound <= 1.3))
+    for i, run in enumerate(runs):
+        if run.timeline:
+            print(
+                f"where run {i + 1}'s time went: each process's share of a core, in %, "
+                f"per {utilisation.BUCKET} s from the scan's start"
+            )
+            for line in run.timeline:
+                print(line)
     print()
     print("targets (#18), runs meeting each:")
     for k, text in enumerate(
