@@ -151,12 +151,16 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
         figures["expanded"] = path
         # What the scrolling keys walked over (each node kind's detail is drawn on the way).
         walked: dict[str, int] = {}
-        for key in [*ui_bench.scroll_keys(presses), "h"]:
-            await keys.press(key)
+        landed: list[tuple[float, int, str, str]] = []
+        for n, key in enumerate([*ui_bench.scroll_keys(presses), "h"]):
+            cpu = await keys.press(key)
             node = tree.cursor_node
             kind = node.data.kind if node is not None and node.data is not None else ""
             walked[kind] = walked.get(kind, 0) + 1
+            landed.append((round(cpu, 1), n + 1, key, kind))
         figures["walked"] = walked
+        figures["slowest_scrolling"] = sorted(landed, reverse=True)[:5]
+        figures["relations_ready_while_scrolling"] = app.state.relations_ready
         figures.update(keys.figures())
         # Wait for the relationship worker, so its CPU is counted and its memory too.
         t = time.perf_counter()
@@ -239,6 +243,11 @@ def main() -> int:
     )
     print(f"expanding (UI thread CPU): {f['expands_cpu_ms']} (on nodes: {f['expanded']})")
     print(f"the scrolling keys' cursor was on: {f['walked']}")
+    print(
+        "the slowest scrolling keys (UI-thread CPU ms, press #, key, node landed on): "
+        f"{f['slowest_scrolling']} (relationship index in by the end of the scrolling: "
+        f"{f['relations_ready_while_scrolling']})"
+    )
     ui_bench.print_keys(f, "")
     print(f"slowest of each key (UI-thread CPU, ms): {f['cpu_max_by_key_ms']}")
     print(

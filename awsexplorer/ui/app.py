@@ -465,7 +465,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         # Millions of long-lived objects at 1,000,000 resources: built with the collector
         # paused and then frozen, or its full passes over them land on key presses.
         with heap.loading_scan():
-            index = build(resources)
+            index = build(resources, pause=self.give_way_to_keys)
         self.call_from_thread(self._relations_built, index, version)
 
     def _relations_built(self, index: Any, version: int) -> None:

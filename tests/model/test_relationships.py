@@ -402,3 +402,23 @@ def test_outbound_rules_referencing_a_group_are_edges_too() -> None:
     assert [(e.source, e.kind) for e in index.used_by(db.arn)] == [
         (app.arn, rel.OUTBOUND_RULE_REFERENCES)
     ]
+
+
+def test_a_paused_build_gives_the_same_index_and_pauses_through_each_long_pass() -> None:
+    """`build(..., pause)` calls `pause` every PACE resources of its long passes (numbering,
+    look-ups, edges), so a worker thread can give way to key presses; the index is the same."""
+    vpc = res(k.VPC, "vpc-1")
+    groups = [res(k.SECURITY_GROUP, f"sg-{n}", vpc_id="vpc-1") for n in range(3)]
+    many = [
+        res(k.INSTANCE, f"i-{n}", vpc_id="vpc-1", security_groups=[f"sg-{n % 3}"])
+        for n in range(3 * rel.PACE + 5)
+    ]
+    resources = [vpc, *groups, *many]
+    calls: list[int] = []
+    paused = rel.build(resources, pause=lambda: calls.append(1))
+    plain = rel.build(resources)
+    assert {(e.source, e.target, e.kind) for e in paused.edges()} == edges(resources)
+    assert paused.edge_count == plain.edge_count > len(many)
+    # At least once per PACE in each of the passes over every resource (numbering, ids,
+    # look-ups, edges).
+    assert len(calls) >= 4 * (len(resources) // rel.PACE)

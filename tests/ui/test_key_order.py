@@ -125,3 +125,35 @@ async def test_a_key_lost_on_its_way_holds_a_priority_key_only_briefly() -> None
         waited = asyncio.get_running_loop().time() - started
         assert waited + 0.05 >= key_order.MAX_WAIT
         assert not app._held and app._travelling is None
+
+
+def test_background_builds_give_way_while_keys_are_being_pressed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """give_way_to_keys (called by a worker between pieces of a long build) sleeps until no
+    key has been read for KEYS_QUIET seconds, and returns at once when none has."""
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(key_order, "monotonic", lambda: now[0])
+    monkeypatch.setattr(key_order, "sleep", sleep)
+    app = offline()
+    app.give_way_to_keys()
+    assert slept == []  # no key yet
+    app._key_read_at = now[0] - key_order.KEYS_QUIET / 2  # a key half the quiet time ago
+    app.give_way_to_keys()
+    assert slept and now[0] - app._key_read_at >= key_order.KEYS_QUIET
+    assert sum(slept) <= key_order.KEYS_QUIET / 2 + key_order.KEYS_QUIET / 4
+
+
+async def test_a_key_read_is_remembered_for_the_background_builds() -> None:
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = app._key_read_at
+        await pilot.press("j")
+        assert app._key_read_at > before
