@@ -123,7 +123,7 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
         tree.focus()
         keys = ui_bench.KeyTimer(pilot, profile_dir)
         # Down to the first account, open it, its first region, its first type.
-        await keys.press("j")
+        await keys.press("j", "j (the first key)")
         first = tree.cursor_node
         assert first is not None and first.data is not None
         figures["first_node_kind"] = first.data.kind
