@@ -636,3 +636,29 @@ def test_account_all_loads_again_when_the_baseline_changed_meanwhile() -> None:
     assert state._resources is not kept
     assert state.changes is not None and len(state.changes.added) == 1
     assert state.mark(full.resources[0].arn) == "+"
+
+
+def test_a_needle_held_by_more_than_search_most_ranks_a_bounded_set_with_every_exact_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`:` then one letter matched every resource of a big estate and ranked them all (6 s
+    at 1,000,000). Past SEARCH_MOST matches, the first SEARCH_MOST in order are ranked, and
+    every resource whose id, name or ARN is exactly the needle still comes first, wherever it
+    is; below it, the answer is the whole ranking, as before."""
+    from awsexplorer.ui import state as state_module
+
+    monkeypatch.setattr(state_module, "SEARCH_MOST", 50)
+    monkeypatch.setattr(state_module, "INDEX_IN_PLACE", 10)  # the index answers
+    # Listed from web-199 down: the first 50 in order are web-199 to web-150.
+    web = [instance("eu-west-1", f"i-{n:03d}", f"web-{n:03d}") for n in range(199, -1, -1)]
+    exact = instance("eu-west-1", "i-999", "web")  # last in order: past the first 50 matches
+    state = ExplorerState()
+    state.load(ScanResult(ACCOUNT, "t0", "t1", [], resources=[*web, exact]))
+    found = state.search("web", limit=10)
+    assert found[0] is exact
+    assert len(found) == 10 and all("web" in r.name for r in found)
+    assert [r.name for r in found[1:]] == [f"web-{n:03d}" for n in range(150, 159)]
+    # An exact id far down, too; and a needle held by few: the whole ranking.
+    assert state.search("i-150", limit=5)[0].id == "i-150"
+    every = [r for r in state.resources() if "web-19" in r.name]
+    assert state.search("web-19") == sorted(every, key=lambda r: (r.name, r.region))
