@@ -28,6 +28,11 @@ from awsexplorer.ui import accounts_view, labels
 from awsexplorer.ui.details import MAX_SHOWN
 from awsexplorer.ui.state import OTHER_TAGGED, ExplorerState, NodeRef, SearchIndex, region_order
 
+
+def _by_name(resource: Resource) -> tuple[str, str]:
+    return resource.name.lower(), resource.id
+
+
 # Resource leaves built under one type at most; the rest are reached with `/` or `:`.
 MAX_LEAVES = MAX_SHOWN
 
@@ -69,6 +74,7 @@ class ResourceTree(Tree[NodeRef]):
         self._loaded: set[tuple[str, str]] = set()
         self._not_enabled: TreeNode[NodeRef] | None = None
         self._matches: dict[tuple[str, str], list[Resource]] | None = None
+        self._sorted: set[tuple[str, str]] = set()  # the groups of _matches sorted by name
         # Bumped by every deliberate cursor move: a rebuild's restore, which runs after the
         # next refresh, gives way to a move made since (a jump that had to rebuild the tree
         # to clear a filter would otherwise be snapped back to where the cursor was).
@@ -94,10 +100,14 @@ class ResourceTree(Tree[NodeRef]):
             for resource in shown:
                 if not self.attention_only or self.state.worst(resource.arn) is not None:
                     found.setdefault((resource.region, resource.type), []).append(resource)
-            for items in found.values():
-                items.sort(key=lambda r: (r.name.lower(), r.id))
             self._matches = found
-        return self._matches.get((region, resource_type), [])
+            self._sorted = set()
+        key = (region, resource_type)
+        items = self._matches.get(key, [])
+        if key not in self._sorted:  # by name once a node asks: not 1,000,000 at every filter
+            items.sort(key=_by_name)
+            self._sorted.add(key)
+        return items
 
     def _marks(
         self, region: str | None, service: str | None = None, resource_type: str | None = None
