@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from awsexplorer import snapshot
 from awsexplorer.model import (
     Account,
