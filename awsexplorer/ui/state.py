@@ -9,10 +9,11 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, compress, filterfalse, groupby, repeat
 from operator import attrgetter, contains, methodcaller
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, assert_never
 
 from awsexplorer.model import (
@@ -35,8 +36,6 @@ from awsexplorer.model.kinds import CATCH_ALL, REGISTRY, is_catch_all, kind_of
 if TYPE_CHECKING:
     # Imported where used (a baseline, `u`, `:whois`): ~340 M instructions before the first
     # paint otherwise (issue 18), for views most sessions never open.
-    from collections.abc import Callable
-
     from awsexplorer.model.diff import ResourceChange, ScanDiff
     from awsexplorer.model.exposure import Exposure
     from awsexplorer.model.relationships import RelationIndex
@@ -67,6 +66,9 @@ INDEX_IN_PLACE = 20_000
 # A suggestion list ranks at most this many of the resources holding what was typed (and every
 # one it names exactly): see ExplorerState.search.
 SEARCH_MOST = 5_000
+# Seconds a suggestion list looks through resources one by one while the worker builds the
+# search index (ExplorerState._first_holding).
+SEARCH_BUDGET = 0.05
 # Past this many resources, the internet exposure (every resource's network path) is worked out
 # by a worker the app starts (on_exposure_wanted) instead of on the UI thread: ~1.2 s of CPU at
 # 100,000 resources, ~12 s at 1,000,000, on the first detail of an instance, ENI, load balancer.
@@ -145,11 +147,13 @@ class SearchIndex:
     HEAD = "\x01"  # around each of a text's id, ARN and name (_index_text)
     CHUNK = 8192
 
-    def __init__(self, resources: list[Resource]) -> None:
+    def __init__(self, resources: list[Resource], pause: Callable[[], None] | None = None) -> None:
         self.resources = resources
         # (position of the chunk's first resource, where each text starts in it, its text)
         self.chunks: list[tuple[int, array[int], str]] = []
         for first in range(0, len(resources), self.CHUNK):
+            if pause is not None:
+                pause()  # on a worker thread: key presses first (give_way_to_keys)
             texts = [_index_text(r) for r in resources[first : first + self.CHUNK]]
             starts = array("q", accumulate((len(text) + 1 for text in texts), initial=0))
             starts.pop()  # where the text after the last one would start
@@ -279,6 +283,7 @@ class ExplorerState:
         # `:` and `/` over every resource at once, built off the UI thread (search_input /
         # set_search_index) for one version of the resources; until then, text_of per resource.
         self._search_index: SearchIndex | None = None
+        self.search_building: int | None = None  # the version a worker builds an index for
         self._catch_all_types: set[str] = set()  # types seen only through the catch-all
         self._whois: WhoisIndex | None = None  # `:` address answers, built on first use
         # What uses what (model/relationships.py): built once per version of the resources,
@@ -1033,8 +1038,15 @@ class ExplorerState:
     def search_ready(self) -> bool:
         return self._search_index is not None
 
+    @property
+    def search_pending(self) -> bool:
+        """A worker is building the search index for these resources (search_building)."""
+        return self._search_index is None and self.search_building == self._relations_version
+
     def _search_index_now(self) -> SearchIndex | None:
         index = self._search_index
+        if index is None and self.search_pending:
+            return None  # the worker's comes: one built here too would hold the UI for seconds
         if index is None and not self.scanning and len(self._resources) > INDEX_IN_PLACE:
             # Typed before the worker's index is in: a text per resource would cost as much as
             # the index and keep 1,000,000 texts besides; build the index now, once.
@@ -1052,6 +1064,12 @@ class ExplorerState:
             return [index.resources[i] for i in index.positions(needle)]
         return [r for r in self._resources.values() if needle in self.text_of(r)]
 
+    def _first_holding(self, needle: str) -> list[Resource]:
+        """While the worker builds the search index: the resources holding `needle` found in
+        SEARCH_BUDGET seconds of looking, in order (their texts made, not kept); the app asks
+        again when the index is in."""
+        return _holding(self._resources.values(), needle, SEARCH_MOST, SEARCH_BUDGET)
+
     def search(self, query: str, limit: int = 50) -> list[Resource]:
         """Resources whose id, ARN, name, type or a tag value contains `query`, best first.
 
@@ -1064,7 +1082,9 @@ class ExplorerState:
         if not needle:
             return []
         index = self._search_index_now()
-        if index is None:
+        if index is None and self.search_pending:
+            found = self._first_holding(needle)
+        elif index is None:
             found = [r for r in self._resources.values() if needle in self.text_of(r)]
         else:
             at = index.positions(needle, most=SEARCH_MOST)
@@ -1083,6 +1103,21 @@ class ExplorerState:
             ranked.append((rank, names[1], resource.region, resource))
         ranked.sort(key=lambda item: item[:3])
         return [item[3] for item in ranked[:limit]]
+
+
+def _holding(
+    resources: Iterable[Resource], needle: str, most: int, budget: float
+) -> list[Resource]:
+    found: list[Resource] = []
+    deadline = perf_counter() + budget
+    for n, resource in enumerate(resources):
+        if needle in searchable_text(resource):
+            found.append(resource)
+            if len(found) >= most:
+                break
+        if n % 1024 == 1023 and perf_counter() > deadline:
+            break
+    return found
 
 
 def matches(resource: Resource, text: str) -> bool:

@@ -262,12 +262,35 @@ class MainScreen(Screen[None]):
         self._filter_timer = self.set_timer(FILTER_DELAY, self._apply_filter)
 
     _pending_filter: str | None = None
+    _filter_waits = False  # a filter waits for the search index (_apply_filter)
+
+    def on_resource_tree_search_ready(self, event: ResourceTree.SearchReady) -> None:
+        """The search index is in: a filter waiting for it is applied, and an open `:` list
+        is made again from it (it held the first matches found while it was being built)."""
+        event.stop()
+        if self._pending_filter is not None and self._filter_timer is None:
+            self._apply_filter()
+        bars = self.query("#prompt-bar")
+        if bars:
+            self.prompt_bar.refresh_suggestions()
+
     _filter_timer: Timer | None = None
 
     def _apply_filter(self) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._filter_timer = None
+        if self._pending_filter and self.state.search_pending:
+            # The worker's index is on its way (~10 s after a 1,000,000-resource snapshot
+            # opens): filtering without it held the screen for seconds. Applied when it is in.
+            if not self._filter_waits:
+                self._filter_waits = True
+                self.notify(
+                    f"Filtering when the search index of {self.state.resource_total:,} "
+                    "resources is ready…"
+                )
+            return
+        self._filter_waits = False
         text, self._pending_filter = self._pending_filter, None
         if text is not None and text != self.tree.filter_text:
             self.tree.filter_text = text

@@ -120,6 +120,15 @@ class CommandBar(Vertical):
         self._show_suggestions("")
         self.post_message(self.Closed(self.mode, cancelled))
 
+    def refresh_suggestions(self) -> None:
+        """Make the suggestions again for what is typed (what they come from has changed)."""
+        if self.is_open and self.mode == COMMAND:
+            highlighted = self.query_one(OptionList).highlighted
+            self._show_suggestions(self.input.value)
+            options = self.query_one(OptionList)
+            if highlighted is not None and self._suggestions:
+                options.highlighted = min(highlighted, len(self._suggestions) - 1)
+
     def _show_suggestions(self, text: str) -> None:
         options = self.query_one(OptionList)
         self._suggestions = self._suggest(text) if text.strip() else []

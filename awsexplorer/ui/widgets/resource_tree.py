@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -227,6 +228,7 @@ class ResourceTree(Tree[NodeRef]):
         if wanted is None or wanted[0] == self._indexing:
             return
         self._indexing = wanted[0]
+        self.state.search_building = wanted[0]  # `:` and `/` wait for it, not build one too
         self.run_worker(
             lambda: self._build_search_index(*wanted),
             thread=True,
@@ -237,9 +239,22 @@ class ResourceTree(Tree[NodeRef]):
 
     _indexing = -1  # the resources' version a search index is being built for
 
+    class SearchReady(Message):
+        """The worker's search index is in (or it failed: `:` and `/` build one themselves)."""
+
     def _build_search_index(self, version: int, resources: list[Resource]) -> None:
-        index = SearchIndex(resources)
-        self.app.call_from_thread(self.state.set_search_index, index, version)
+        index = None
+        try:
+            index = SearchIndex(resources, getattr(self.app, "give_way_to_keys", None))
+        finally:
+            self.app.call_from_thread(self._search_index_built, index, version)
+
+    def _search_index_built(self, index: SearchIndex | None, version: int) -> None:
+        if self.state.search_building == version:
+            self.state.search_building = None
+        if index is not None:
+            self.state.set_search_index(index, version)
+        self.post_message(self.SearchReady())
 
     def _index_links(self) -> None:
         """A snapshot of several accounts: the index of which other accounts a resource names

@@ -1,0 +1,107 @@
+"""`:` and `/` typed while the search index worker is still building (the first seconds after
+a big snapshot opens: ~10-30 s at 1,000,000 resources).
+
+Each built an index of its own on the UI thread, next to the worker's: `:w` right after a
+1,000,000-resource snapshot opened took 24 s. Now `:` lists the first matches it finds in a
+short look and lists them again from the index when it is in; `/` says it waits, and filters
+when the index is in."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from awsexplorer.cli import make_app
+from awsexplorer.config import AppOptions
+from awsexplorer.ui import state as state_module
+from awsexplorer.ui.app import AwsExplorerApp
+from awsexplorer.ui.state import SearchIndex
+
+pytestmark = pytest.mark.ui
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small-account.json"
+SIZE = (80, 24)
+
+
+def held_index(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The worker's SearchIndex waits for the event before it is made; the estate counts as
+    big (INDEX_IN_PLACE: a search without an index would build one in place)."""
+    release = threading.Event()
+    built = SearchIndex.__init__
+
+    def slow(self: SearchIndex, *args: object, **kwargs: object) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            assert release.wait(30)
+        built(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "__init__", slow)
+    monkeypatch.setattr(state_module, "INDEX_IN_PLACE", 1)
+    return release
+
+
+async def test_colon_lists_first_matches_then_the_indexed_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = held_index(monkeypatch)
+    app = make_app(AppOptions(snapshot=FIXTURE))
+    assert isinstance(app, AwsExplorerApp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        state = app.state
+        assert state.search_pending
+        await pilot.press("colon", *"forgotten")
+        await pilot.pause()
+        options = app.main.prompt_bar.query_one(OptionList)
+        assert options.option_count >= 1
+        assert "forgotten" in str(options.get_option_at_index(0).prompt)
+        assert not state.search_ready  # none built on the UI thread
+        release.set()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if state.search_ready:
+                break
+        await pilot.pause()
+        assert state.search_ready and not state.search_pending
+        assert "forgotten" in str(options.get_option_at_index(0).prompt)  # listed again
+        await pilot.press("enter")
+        await pilot.pause()
+        node = app.main.tree.cursor_node
+        assert node is not None and node.data is not None and "forgotten" in str(node.label)
+
+
+async def test_a_filter_waits_for_the_index_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = held_index(monkeypatch)
+    app = make_app(AppOptions(snapshot=FIXTURE))
+    assert isinstance(app, AwsExplorerApp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"forgotten")
+        await pilot.pause(0.4)  # past the filter's typing pause
+        tree = app.main.tree
+        assert tree.filter_text == ""  # not applied yet
+        assert any("Filtering when the search index" in n.message for n in app._notifications)
+        assert not app.state.search_ready
+        release.set()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if tree.filter_text:
+                break
+        assert tree.filter_text == "forgotten" and app.state.search_ready
+
+
+def test_a_failed_worker_lets_search_build_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No index and no worker building one: the first search builds it (as before)."""
+    monkeypatch.setattr(state_module, "INDEX_IN_PLACE", 1)
+    from awsexplorer import snapshot
+    from awsexplorer.ui.state import ExplorerState
+
+    state = ExplorerState()
+    state.load(snapshot.read(FIXTURE))
+    state.search_building = state.resources_version
+    found = state.search("forgotten")
+    assert found and not state.search_ready  # the short look, while "building"
+    state.search_building = None  # the worker failed
+    assert state.search("forgotten") == found and state.search_ready
