@@ -105,3 +105,34 @@ def test_a_failed_worker_lets_search_build_its_own(monkeypatch: pytest.MonkeyPat
     assert found and not state.search_ready  # the short look, while "building"
     state.search_building = None  # the worker failed
     assert state.search("forgotten") == found and state.search_ready
+
+
+async def test_narrowing_and_back_never_leaves_search_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`:account NAME` while the index of every account is being built, then `:account all`:
+    the view put back is searchable again once a worker is done (not waiting for ever for
+    the one whose index was dropped while narrowed)."""
+    release = held_index(monkeypatch)  # every worker's index waits until both views ran
+    three = Path(__file__).parents[1] / "accounts" / "fixtures" / "three-accounts.json"
+    app = make_app(AppOptions(snapshot=three))
+    assert isinstance(app, AwsExplorerApp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        state = app.state
+        assert state.search_pending
+        app.main.run_command("account staging", is_command=True)
+        await pilot.pause()
+        app.main.run_command("account all", is_command=True)
+        await pilot.pause()
+        assert state.search_pending and not state.search_ready
+        release.set()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if state.search_ready:
+                break
+        assert state.search_ready and not state.search_pending
+        assert state.account_view is None
+        assert {r.account_id for r in state.search("i-", limit=1000)} == {
+            r.account_id for r in state.resources() if "i-" in r.id
+        }
