@@ -44,6 +44,7 @@ from awsexplorer.model import GLOBAL_REGION, AccountStatus, RegionStatus, ScanRe
 from awsexplorer.ui import heap
 from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
+from awsexplorer.ui.escape import keep_escape
 from awsexplorer.ui.format import parse_time, set_monochrome
 from awsexplorer.ui.key_order import KeysInOrder
 from awsexplorer.ui.keys import VIEW_KEYS
@@ -161,6 +162,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
 
     def __init__(self, options: AppOptions) -> None:
         super().__init__()
+        keep_escape()  # Esc then `:` typed fast reads as Esc, then `:` (ui/escape.py)
         # Textual has just taken NO_COLOR out of the environment: tell our styles what it saw.
         set_monochrome(self.no_color)
         self._filters = [

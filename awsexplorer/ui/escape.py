@@ -4,10 +4,16 @@ Such a terminal passes Esc and the key typed right after it as one sequence (ESC
 Textual reads as alt+w: Esc then `w` would not close the whois screen. On a screen that closes
 on Esc, and with no text box focused (there alt+key is the box's), alt+KEY is taken as what
 the user typed: Esc, then KEY (handled by whatever screen Esc leaves in front).
+
+For a key with a name rather than a letter (`:`, `/`, Enter) Textual 8.2.8's parser drops the
+Esc altogether (ESC : reads as plain `:`; upstream: Textualize/textual#6663, #6378): Esc then
+`:` typed fast in the `/` filter typed the `:` and everything after it into the filter.
+`keep_escape` makes it read as Esc, then the key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, cast
 
 from textual import events
@@ -34,3 +40,34 @@ class AltIsEscapeThenKey:
         await screen.run_action(escape[0].action)  # what Esc does here (closes the screen)
         # Then the key, to whatever is in front now, as if typed after Esc.
         app.call_after_refresh(app.simulate_key, key.removeprefix(ALT))
+
+
+def keep_escape() -> bool:
+    """Make Textual's terminal parser read ESC + a named key (`:`, `/`, Enter, Space...) as
+    Esc then that key, where it drops the Esc (alt+letter stays alt+letter: see above).
+    Installed once, for the Textual version it was written against (the parser's private
+    method); with another, nothing is changed and False is returned."""
+    import textual
+    from textual._xterm_parser import XTermParser
+
+    original = XTermParser.__dict__.get("_sequence_to_key_events")
+    if getattr(original, "_keeps_escape", False):
+        return True
+    if textual.__version__ != TEXTUAL_VERSION or original is None:
+        return False
+
+    def sequence_to_key_events(
+        self: XTermParser, sequence: str, alt: bool = False
+    ) -> Iterator[events.Key]:
+        produced = list(original(self, sequence, alt))
+        keys = [event for event in produced if isinstance(event, events.Key)]
+        if alt and keys and not any(event.key.startswith(ALT) for event in keys):
+            yield events.Key("escape", "\x1b")  # the Esc the parser took as a modifier
+        yield from produced
+
+    sequence_to_key_events._keeps_escape = True  # type: ignore[attr-defined]
+    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
+    return True
+
+
+TEXTUAL_VERSION = "8.2.8"  # the version whose parser keep_escape was written for (pyproject)
