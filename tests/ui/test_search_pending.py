@@ -9,9 +9,11 @@ when the index is in."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from awsexplorer.cli import make_app
@@ -42,12 +44,25 @@ def held_index(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return release
 
 
+def opened(path: Path = FIXTURE) -> AwsExplorerApp:
+    app = make_app(AppOptions(snapshot=path))
+    assert isinstance(app, AwsExplorerApp)
+    return app
+
+
+async def until(pilot: Pilot[int], done: Callable[[], bool]) -> None:
+    """Pause until `done()` (the worker let go: at most 2 s)."""
+    for _ in range(100):
+        if done():
+            return
+        await pilot.pause(0.02)
+
+
 async def test_colon_lists_first_matches_then_the_indexed_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     release = held_index(monkeypatch)
-    app = make_app(AppOptions(snapshot=FIXTURE))
-    assert isinstance(app, AwsExplorerApp)
+    app = opened()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         state = app.state
@@ -59,10 +74,7 @@ async def test_colon_lists_first_matches_then_the_indexed_ones(
         assert "forgotten" in str(options.get_option_at_index(0).prompt)
         assert not state.search_ready  # none built on the UI thread
         release.set()
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if state.search_ready:
-                break
+        await until(pilot, lambda: state.search_ready)
         await pilot.pause()
         assert state.search_ready and not state.search_pending
         assert "forgotten" in str(options.get_option_at_index(0).prompt)  # listed again
@@ -74,8 +86,7 @@ async def test_colon_lists_first_matches_then_the_indexed_ones(
 
 async def test_a_filter_waits_for_the_index_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     release = held_index(monkeypatch)
-    app = make_app(AppOptions(snapshot=FIXTURE))
-    assert isinstance(app, AwsExplorerApp)
+    app = opened()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"forgotten")
@@ -85,10 +96,7 @@ async def test_a_filter_waits_for_the_index_and_says_so(monkeypatch: pytest.Monk
         assert any("Filtering when the search index" in n.message for n in app._notifications)
         assert not app.state.search_ready
         release.set()
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if tree.filter_text:
-                break
+        await until(pilot, lambda: bool(tree.filter_text))
         assert tree.filter_text == "forgotten" and app.state.search_ready
 
 
@@ -115,8 +123,7 @@ async def test_narrowing_and_back_never_leaves_search_waiting(
     the one whose index was dropped while narrowed)."""
     release = held_index(monkeypatch)  # every worker's index waits until both views ran
     three = Path(__file__).parents[1] / "accounts" / "fixtures" / "three-accounts.json"
-    app = make_app(AppOptions(snapshot=three))
-    assert isinstance(app, AwsExplorerApp)
+    app = opened(three)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         state = app.state
@@ -127,10 +134,7 @@ async def test_narrowing_and_back_never_leaves_search_waiting(
         await pilot.pause()
         assert state.search_pending and not state.search_ready
         release.set()
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if state.search_ready:
-                break
+        await until(pilot, lambda: state.search_ready)
         assert state.search_ready and not state.search_pending
         assert state.account_view is None
         assert {r.account_id for r in state.search("i-", limit=1000)} == {
