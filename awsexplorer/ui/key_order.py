@@ -48,6 +48,8 @@ MAX_WAIT = 0.25  # seconds' worth of looks a key waits for the keys before it, a
 _RETRY = 0.002  # seconds between looks
 _MAX_LOOKS = round(MAX_WAIT / _RETRY)
 KEYS_QUIET = 0.25  # seconds after a key during which background builds give way (give_way_to_keys)
+GIVE_WAY_MOST = 5.0  # seconds one give_way_to_keys call sleeps at most
+SETTLING_MOST = 2.0  # seconds after a key its effects may keep background builds waiting
 
 
 def _work_left(pump: MessagePump) -> bool:
@@ -78,11 +80,20 @@ class KeysInOrder(_Base):
 
     def give_way_to_keys(self) -> None:
         """On a worker thread, between pieces of a long build (the relationship index of
-        1,000,000 resources takes ~50 s): sleep while the user is pressing keys, so that each
-        key has the interpreter to itself, not every other 5 ms slice of it (a `j` took up to
-        3 s of wall time while the index was built)."""
-        while monotonic() - self._key_read_at < KEYS_QUIET:
+        1,000,000 resources takes ~50 s): sleep while the user is pressing keys, and until
+        what the last key set off is done (a view mounting takes hundreds of turns of the event
+        loop, each waiting up to 5 ms for the interpreter while a worker holds it: `:` took
+        3 s to open its bar after a 1,000,000-resource open), so that each key has the
+        interpreter to itself. At most GIVE_WAY_MOST seconds a call: the build goes on."""
+        waited = 0.0
+        while waited < GIVE_WAY_MOST:
+            since = monotonic() - self._key_read_at
+            # `_settling` is cleared only when the app is next seen idle, which an app with
+            # nothing to do may not be for a while: trusted for SETTLING_MOST after the key.
+            if not (since < KEYS_QUIET or self._held or (self._settling and since < SETTLING_MOST)):
+                return
             sleep(KEYS_QUIET / 4)
+            waited += KEYS_QUIET / 4
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
