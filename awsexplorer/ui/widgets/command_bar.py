@@ -123,9 +123,9 @@ class CommandBar(Vertical):
     def refresh_suggestions(self) -> None:
         """Make the suggestions again for what is typed (what they come from has changed)."""
         if self.is_open and self.mode == COMMAND:
-            highlighted = self.query_one(OptionList).highlighted
-            self._show_suggestions(self.input.value)
             options = self.query_one(OptionList)
+            highlighted = options.highlighted
+            self._show_suggestions(self.input.value)
             if highlighted is not None and self._suggestions:
                 options.highlighted = min(highlighted, len(self._suggestions) - 1)
 
