@@ -52,8 +52,22 @@ def burst(app: AwsExplorerApp, *keys: str) -> None:
         app._driver.send_message(event)
 
 
+async def wait_for_held_keys(pilot: Pilot[int]) -> None:
+    """Until every key of a burst has been let go (a key waits for what the keys before it set
+    off, a bar or a view mounting: a while on a loaded machine, where `pilot.pause()` takes a
+    starved process for an idle one). 10 s at most."""
+    app = pilot.app
+    assert isinstance(app, AwsExplorerApp)
+    await pilot.pause()
+    for _ in range(200):
+        if not (app._held or app._releasing):
+            return
+        await pilot.pause(0.05)
+
+
 async def settle(pilot: Pilot[int]) -> None:
-    for _ in range(4):
+    await wait_for_held_keys(pilot)
+    for _ in range(4):  # and what the last key set off
         await pilot.pause()
 
 

@@ -20,6 +20,8 @@ from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.screens.main import MainScreen
 from awsexplorer.ui.state import NodeRef
 
+from .test_issue10_behaviour import wait_for_held_keys
+
 pytestmark = pytest.mark.ui
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small-account.json"
@@ -46,13 +48,7 @@ async def settle(pilot: Pilot[int]) -> None:
 
 
 async def handled(app: AwsExplorerApp, pilot: Pilot[int]) -> None:
-    """Settled once every key of a burst has been let go: a key waits for what the keys before
-    it set off, a view mounting among them (a while, on a busy machine)."""
-    await pilot.pause()
-    for _ in range(100):
-        if not (app._held or app._releasing):
-            break
-        await pilot.pause(0.05)
+    await wait_for_held_keys(pilot)
     await settle(pilot)
 
 
