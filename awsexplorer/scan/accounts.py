@@ -13,7 +13,6 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,7 +27,7 @@ from aiobotocore.session import AioSession
 from awsexplorer import __version__
 from awsexplorer.config import AccountChoice, ScanConfig
 from awsexplorer.errors import UserError
-from awsexplorer.model import Account, ScanResult
+from awsexplorer.model import Account, RegionStatus, ScanResult
 from awsexplorer.model.accounts import failed_account, merge
 from awsexplorer.model.calls import (
     ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT,
@@ -40,6 +39,7 @@ from awsexplorer.model.calls import (
 from awsexplorer.scan import guard
 
 # With the scanner, whose region workers use it too (runner must not import this module).
+from awsexplorer.scan.events import AccountRead, CallRetrying
 from awsexplorer.scan.runner import sharing as sharing
 from awsexplorer.scan.session import (
     ClientPool,
@@ -48,6 +48,7 @@ from awsexplorer.scan.session import (
     home_region,
     make_session,
 )
+from awsexplorer.scan.worker_events import WorkerDone, WorkerPool, sender
 
 log = logging.getLogger(__name__)
 
@@ -412,9 +413,27 @@ async def scan_targets(
 
     async def one(target: Target) -> ScanResult:
         async with limit:
-            return await scan_target(config, target, on_event, machinery)
+            result = await scan_target(config, target, on_event, machinery)
+        if on_event is not None:
+            on_event(account_read(result))
+        return result
 
     return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+def account_read(result: ScanResult) -> AccountRead:
+    """What an account's scan (`scan_target`) came to, in short."""
+    (account,) = result.accounts
+    scanned = [r for r in account.regions if r.status is not RegionStatus.NOT_ENABLED]
+    return AccountRead(
+        account_id=account.id,
+        name=account.alias or account.name or account.profile,
+        status=account.status.value,
+        reason=account.reason,
+        resources=len(result.resources),
+        regions=len(scanned),
+        failed_regions=sum(r.status is RegionStatus.FAILED for r in scanned),
+    )
 
 
 # An account's own bound on calls in flight never goes below this (its per-(service, region)
@@ -433,9 +452,21 @@ def account_share(config: ScanConfig, at_once: int) -> ScanConfig:
     return replace(config, max_in_flight=min(config.max_in_flight, share))
 
 
-def _scan_group(config: ScanConfig, targets: list[Target], concurrency: int) -> list[ScanResult]:
-    """In a worker process: its share of the accounts, with the async scanner."""
-    return asyncio.run(scan_targets(config, targets, None, concurrency))
+def _scan_group(
+    config: ScanConfig, targets: list[Target], concurrency: int, index: int
+) -> list[ScanResult]:
+    """In a worker process: its share of the accounts, with the async scanner. What the parent
+    shows as it happens (an account read, a call retried) goes back to it at once."""
+    send = sender(index)
+
+    def on_event(event: Any) -> None:
+        if isinstance(event, (AccountRead, CallRetrying)):
+            send(event)
+
+    try:
+        return asyncio.run(scan_targets(config, targets, on_event, concurrency))
+    finally:
+        send(WorkerDone())
 
 
 # Accounts from which worker processes are used by default. Measured (benchmarks/
@@ -443,6 +474,10 @@ def _scan_group(config: ScanConfig, targets: list[Target], concurrency: int) -> 
 # 71.7 s, 2 processes 76.0 s: with few accounts the single server, not the client's parsing,
 # bounds the scan, and a worker's start costs more than it saves. Many accounts: processes.
 PROCESSES_FROM_ACCOUNTS = 8
+
+
+def _ignore(event: Any) -> None:
+    pass
 
 
 def worker_count(targets: int, requested: int | None = None) -> int:
@@ -467,8 +502,9 @@ async def scan_accounts(
 ) -> ScanResult:
     """Scan every target and merge them into one result (not analysed yet). With `processes`
     > 1 the accounts are dealt round-robin to that many worker processes, each running the
-    async scanner over its share (response parsing is CPU work); events then stay in the
-    workers, and the parent only merges."""
+    async scanner over its share (response parsing is CPU work); of their events, each
+    account read (AccountRead) and each call retried come back to `on_event` as they happen,
+    the rest stay in the workers, and the parent merges."""
     targets = list(targets)
     if not targets:
         raise UserError("No account to scan.", "Check --accounts/--exclude and --shard.")
@@ -479,14 +515,16 @@ async def scan_accounts(
         parts = await scan_targets(config, targets, on_event, concurrency)
     else:
         groups = [targets[n::processes] for n in range(processes)]
-        loop = asyncio.get_running_loop()
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            futures = [
-                loop.run_in_executor(pool, _scan_group, config, group, concurrency)
-                for group in groups
-                if group
-            ]
-            parts = [part for done in await asyncio.gather(*futures) for part in done]
+        workers = WorkerPool(len(groups), on_event or _ignore)
+        try:
+            for index, group in enumerate(groups):
+                workers.start(_scan_group, config, group, concurrency, index)
+            parts = [part for done in await workers.results() for part in done]
+        except BaseException:
+            workers.stop()
+            raise
+        finally:
+            workers.close()
     return merge(parts)
 
 

@@ -75,5 +75,21 @@ class AccountScanned:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class AccountRead:
+    """A scan of several accounts (scan/accounts.scan_targets, in this process or a worker):
+    one account is read, or has failed. Small, so a worker process sends it to the parent as
+    soon as the account is done (the CLI prints a line for it); texts as AWS or the config gave
+    them (not yet made inert)."""
+
+    account_id: str
+    name: str | None  # its alias, else its name in the Organization, else its profile
+    status: str  # ok | partial | failed
+    reason: str | None
+    resources: int
+    regions: int
+    failed_regions: int
+
+
 # What the TUI's worker hands the UI: one account's events, or whole accounts of several.
 AnyScanEvent = ScanEvent | AccountScanned

@@ -16,12 +16,8 @@ import asyncio
 import contextlib
 import difflib
 import logging
-import multiprocessing
-import pickle
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -82,6 +78,7 @@ from awsexplorer.scan.session import (
     home_region,
     make_session,
 )
+from awsexplorer.scan.worker_events import WorkerDone, WorkerPool, sender
 
 log = logging.getLogger(__name__)
 
@@ -552,55 +549,25 @@ class Scanner:
         starts) ran for 7-17 s of a 15-27 s scan, and the workers' shares became the scan's
         last (figures: /work/notes/figures-POOL.md, session 7)."""
         global _PARENT_SESSION
-        loop = asyncio.get_running_loop()
-        context = multiprocessing.get_context()
-        events = context.Queue()
-        waiting = set(range(len(shares)))
-        all_in: asyncio.Future[None] = loop.create_future()
 
-        def absorb(batch: list[tuple[int, Any]]) -> None:
-            for index, event in batch:
-                if isinstance(event, _ShareDone):
-                    self.calls_sent |= event.calls_sent
-                    waiting.discard(index)
-                    if not waiting and not all_in.done():
-                        all_in.set_result(None)
-                else:
-                    self._absorb(event)
+        def done(event: WorkerDone) -> None:
+            self.calls_sent |= event.calls_sent
 
-        reader = threading.Thread(
-            target=_read_events,
-            args=(events, len(shares), loop, absorb),
-            name="awsexplorer-worker-events",
-            daemon=True,
-        )
-        reader.start()
-        _PARENT_SESSION = session
-        pool = ProcessPoolExecutor(
-            max_workers=len(shares),
-            mp_context=context,
-            initializer=_worker_start,
-            initargs=(events,),
-        )
-        futures: list[asyncio.Future[None]] = []
+        workers = WorkerPool(len(shares), self._absorb, done)
         try:
-            futures += [
-                loop.run_in_executor(pool, _scan_share, self.config, share, index)
-                for index, share in enumerate(shares)
-            ]
+            _PARENT_SESSION = session  # the workers are forked at the first start
+            try:
+                for index, share in enumerate(shares):
+                    workers.start(_scan_share, self.config, share, index)
+            finally:
+                _PARENT_SESSION = None
             await self._start_and_wait(jobs, ctx_by_region)
-            await asyncio.gather(*futures)
-            await all_in  # every event a worker sent is applied
+            await workers.results()  # and every event a worker sent is applied
         except BaseException:
-            _stop_workers(pool)
-            for future in futures:  # their failure is this one's consequence: not reported
-                future.add_done_callback(_quiet)
+            workers.stop()
             raise
         finally:
-            _PARENT_SESSION = None
-            events.put(None)  # the reader's end, if a worker never said it was done
-            events.cancel_join_thread()  # and this process's exit never waits on the queue
-            pool.shutdown(wait=False, cancel_futures=True)
+            workers.close()
 
 
 # -- regions over worker processes ----------------------------------------------------------
@@ -657,79 +624,22 @@ class RegionShare:
     jobs: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _ShareDone:
-    """A worker's last message: its share is scanned (or failed: its future says why)."""
-
-    calls_sent: frozenset[SentCall]
-
-
 # In the parent while workers start: the session whose loaded client machinery (service
 # models, client classes) a forked worker shares instead of loading it again.
 _PARENT_SESSION: AioSession | None = None
-# In a worker process: the queue its events go back to the parent on.
-_WORKER_EVENTS: Any = None
-
-
-def _worker_start(events: Any) -> None:
-    global _WORKER_EVENTS
-    _WORKER_EVENTS = events
 
 
 def _scan_share(config: ScanConfig, share: RegionShare, index: int) -> None:
     """In a worker process: scan `share` with the async scanner; every event goes back to the
-    parent on the queue as it happens, then _ShareDone. Clients come from a ClientPool, so the
-    read-only guard (scan/guard.py) is on every one of them, as in the parent."""
-    queue = _WORKER_EVENTS
-
-    def send(event: ScanEvent | _ShareDone) -> None:
-        # Pickled here, not by the queue's feeder thread: an event that cannot be pickled then
-        # fails this share (the scan says why) instead of being dropped with a traceback.
-        queue.put((index, pickle.dumps(event, pickle.HIGHEST_PROTOCOL)))
-
+    parent as it happens (worker_events), then WorkerDone. Clients come from a ClientPool, so
+    the read-only guard (scan/guard.py) is on every one of them, as in the parent."""
+    send = sender(index)
     session = sharing(make_session(config), _PARENT_SESSION)
     scanner = Scanner(config, send, session=session)
     try:
         asyncio.run(scanner.run_share(share))
     finally:
-        send(_ShareDone(frozenset(scanner.calls_sent)))
-
-
-def _read_events(
-    events: Any,
-    workers: int,
-    loop: asyncio.AbstractEventLoop,
-    absorb: Callable[[list[tuple[int, Any]]], None],
-) -> None:
-    """In a thread of the parent: hand the workers' events to the loop in batches (all that
-    are waiting), until every worker is done or the parent puts None."""
-    import queue
-
-    done = 0
-    while done < workers:
-        batch = [events.get()]
-        with contextlib.suppress(queue.Empty):
-            while len(batch) < 512:
-                batch.append(events.get_nowait())
-        ended = None in batch
-        items = [(index, pickle.loads(data)) for index, data in filter(None, batch)]
-        done += sum(isinstance(event, _ShareDone) for _, event in items)
-        with contextlib.suppress(RuntimeError):  # the loop is closed: the scan is over
-            loop.call_soon_threadsafe(absorb, items)
-        if ended:
-            return
-
-
-def _quiet(future: asyncio.Future[None]) -> None:
-    if not future.cancelled():
-        future.exception()
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """The scan is cancelled or failed: end the workers now, not when their shares are done."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        with contextlib.suppress(Exception):
-            process.terminate()
+        send(WorkerDone(frozenset(scanner.calls_sent)))
 
 
 def sharing(session: AioSession, machinery: AioSession | None) -> AioSession:

@@ -257,3 +257,28 @@ async def test_the_tui_scans_several_profiles_live(profiles: dict[str, Any], mot
     # Streamed: the tree grew account by account, the header saying how far.
     assert shown and shown[0][0] < 3 == shown[-1][0]
     assert shown[-1][1] == "Scanning 3 accounts: 3 read, 1 failed"
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_each_account_is_told_as_it_is_read(
+    profiles: dict[str, Any], tmp_path: Path, capsys: Any, processes: str
+) -> None:
+    """One stderr line per account as it is read, from this process or from the worker
+    processes (their events come back as they happen), the failed ones with their reason."""
+    chosen = ["--profile", "prod", "--profile", "staging", "--profile", "nocreds"]
+    out = tmp_path / "told.json"
+    code = main([*profiles["args"], *chosen, "--processes", processes, "-o", str(out)])
+    assert code == EXIT_PARTIAL
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("[")]
+    assert sorted(line[:5] for line in lines) == ["[1/3]", "[2/3]", "[3/3]"]
+    by_account = {line.split()[1].rstrip(":"): line for line in lines}
+    assert set(by_account) == {"111111111111", "222222222222", "profile:nocreds"}
+    for account_id, name in (("111111111111", "prod"), ("222222222222", "staging")):
+        resources = sum(
+            r["account_id"] == account_id for r in json.loads(out.read_text())["resources"]
+        )
+        assert f"{account_id} {name}: ok, {resources:,} resources in 2 regions" in err
+    failed = by_account["profile:nocreds"]
+    assert failed.startswith("[") and "profile:nocreds: failed: profile nocreds: " in failed
+    assert "aws configure --profile nocreds" in failed

@@ -173,7 +173,7 @@ def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
 
     from awsexplorer.model.accounts import empty_shard
     from awsexplorer.scan import accounts
-    from awsexplorer.scan.events import CallRetrying
+    from awsexplorer.scan.events import AccountRead, CallRetrying
     from awsexplorer.scan.runner import utc_now
 
     targets = _targets(args, config)
@@ -191,9 +191,15 @@ def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
         targets = chosen
     processes = accounts.worker_count(len(targets), args.processes)
 
+    read = 0
+
     def on_event(event: Any) -> None:
+        nonlocal read
         if isinstance(event, CallRetrying):
             err.print(retry_line(event), soft_wrap=True)
+        elif isinstance(event, AccountRead):
+            read += 1
+            err.print(account_line(event, read, len(targets)), soft_wrap=True)
 
     err.print(
         Text(
@@ -211,6 +217,27 @@ def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
             processes=processes,
         )
     )
+
+
+def account_line(event: Any, done: int, total: int) -> Text:
+    """One stderr line per account of several, as each is read (an AccountRead event, from
+    this process or a worker): `[3/20] 123456789012 prod: ok, 1,234 resources in 17 regions`."""
+    from rich.text import Text
+
+    from awsexplorer.inert import inert
+
+    line = Text(f"[{done}/{total}] {inert(event.account_id, limit=40)}")
+    if event.name and event.name not in event.account_id:  # not "profile:x" again
+        line.append(f" {inert(event.name, limit=40)}")
+    styles = {"ok": "green", "partial": "yellow", "failed": "red"}
+    line.append(f": {event.status}", style=styles.get(event.status, ""))
+    if event.status != "failed":
+        line.append(f", {event.resources:,} resources in {event.regions} regions")
+        if event.failed_regions:
+            line.append(f" ({event.failed_regions} could not be read)")
+    if event.reason:
+        line.append(f": {inert(event.reason, limit=300)}")
+    return line
 
 
 def retry_line(event: Any) -> Text:
