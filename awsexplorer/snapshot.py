@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, filterfalse, repeat
@@ -1432,6 +1433,7 @@ class _BodyCheck:
 _PARALLEL_BYTES = 1 << 26
 _MOST_WORKERS = 8
 _SIZE = 8  # bytes of the length written before each chunk's columns
+_POLL = 0.005  # seconds between looks for a worker's next chunk, when none was there
 
 
 def _write_columns(fd: int, start: int, end: int, out: BinaryIO) -> None:
@@ -1483,14 +1485,21 @@ def _columns_worker(fd: int, start: int, end: int, out: int) -> None:
     os._exit(_HOLDS)
 
 
-def _read_columns(out: BinaryIO) -> Iterator[_Columns]:
-    """What a worker wrote (_write_columns), chunk by chunk."""
-    out.seek(0)
+def _written_columns(fd: int, offsets: list[int], n: int) -> Iterator[_Columns]:
+    """The chunks worker `n` has written whole (_write_columns) to `fd` since `offsets[n]`,
+    which each one read moves on. Read with pread: the worker writes through the same open
+    file (its position is the worker's)."""
     while True:
-        size = out.read(_SIZE)
-        if not size:
-            return
-        yield marshal.loads(out.read(int.from_bytes(size, "little")))
+        at = offsets[n]
+        size = os.pread(fd, _SIZE, at)
+        if len(size) < _SIZE:
+            return  # nothing more yet
+        length = int.from_bytes(size, "little")
+        data = os.pread(fd, length, at + _SIZE)
+        if len(data) < length:
+            return  # the rest of this chunk is still to come
+        offsets[n] = at + _SIZE + length
+        yield marshal.loads(data)
 
 
 def _workers() -> int:
@@ -1580,19 +1589,39 @@ def _read_parallel(handle: BinaryIO, source: str) -> ScanResult | None:
         ids = {a["id"] for a in document["accounts"]}
         result = from_document(document, source)
         del document
-        resources: list[Resource] = []
+        # The workers' chunks made into LineResources as they are written, whichever worker's
+        # comes first (each share kept apart, then joined in file order): this process's
+        # share of the work then runs beside the workers', not after the last one is done.
+        shares_read: list[list[Resource]] = [[] for _ in workers]
         accounts: set[str] = set()
-        for worker, written in workers:
-            worker.join()
-            if worker.exitcode != _HOLDS:
-                raise _NotStreamed
-            # The few strings on every line (type, region, VPC, subnet, account) are one object
-            # each within a chunk (the worker's _line_columns; marshal keeps that), so they are
-            # not looked up again here: a few hundred copies at most, against 5,000,000 look-ups.
-            for columns in _read_columns(written):
-                accounts.update(columns[7])
-                resources += map(LineResource, *columns)
-            written.close()
+        offsets = [0] * len(workers)
+        left = set(range(len(workers)))
+        while left:
+            progressed = False
+            for n in sorted(left):
+                worker, written = workers[n]
+                ended = not worker.is_alive()  # before reading: all it wrote is then there
+                for columns in _written_columns(written.fileno(), offsets, n):
+                    # The few strings on every line (type, region, VPC, subnet, account) are
+                    # one object each within a chunk (the worker's _line_columns; marshal keeps
+                    # that), so they are not looked up again here: a few hundred copies at
+                    # most, against 5,000,000 look-ups.
+                    accounts.update(columns[7])
+                    shares_read[n] += map(LineResource, *columns)
+                    progressed = True
+                if ended:
+                    worker.join()
+                    if (
+                        worker.exitcode != _HOLDS
+                        or offsets[n] != os.fstat(written.fileno()).st_size
+                    ):
+                        raise _NotStreamed  # refused, failed, or died in the middle of a chunk
+                    written.close()
+                    left.discard(n)
+            if left and not progressed:
+                time.sleep(_POLL)
+        resources: list[Resource] = list(chain.from_iterable(shares_read))
+        del shares_read
         if not ids or not set(accounts) <= ids or not _same_file(status, os.fstat(fd)):
             raise _NotStreamed  # read whole, to say which account
     finally:

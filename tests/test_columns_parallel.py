@@ -170,3 +170,39 @@ def test_left_to_the_stream(tmp_path: Path, monkeypatch: Any) -> None:
     whole.write_text(whole.read_text().replace("\n", "\n "))  # another layout
     with snapshot._open_checked(whole) as handle:
         assert snapshot._read_parallel(handle, str(whole)) is None
+
+
+def test_chunks_read_while_the_workers_still_write(
+    tmp_path: Path, monkeypatch: Any, parallel: list[bool]
+) -> None:
+    """The parent takes each worker's chunks as they are written: a chunk seen half written
+    (here the workers write a few bytes at a time, slowly) is waited for, never read short."""
+    import os
+    import time
+
+    path = snapshot.write(_many(per_account=60), tmp_path / "many.json")
+    monkeypatch.setattr(snapshot, "_CHUNK", 1000)  # many chunks
+    real_fdopen, real_columns = os.fdopen, snapshot._line_columns
+
+    def tiny_writes(fd: int, mode: str, buffering: int = -1) -> Any:
+        return real_fdopen(fd, mode, buffering=7)  # the workers' writes (the read's only call)
+
+    def slow(*args: Any) -> Any:
+        time.sleep(0.01)
+        return real_columns(*args)
+
+    monkeypatch.setattr(os, "fdopen", tiny_writes)
+    monkeypatch.setattr(snapshot, "_line_columns", slow)
+    looks: list[int] = []
+    real_written = snapshot._written_columns
+
+    def counted(fd: int, offsets: list[int], n: int) -> Any:
+        got = list(real_written(fd, offsets, n))
+        looks.append(len(got))
+        return iter(got)
+
+    monkeypatch.setattr(snapshot, "_written_columns", counted)
+    _assert_same(snapshot.read(path), _whole(path))
+    assert parallel == [True]
+    # Chunks taken at several looks, with looks between that found the next one not yet whole.
+    assert looks.count(0) >= 1 and len(looks) - looks.count(0) >= 2
