@@ -11,8 +11,8 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain, compress, filterfalse, groupby, repeat
-from operator import attrgetter, contains, methodcaller
+from itertools import accumulate, chain, compress, groupby, repeat
+from operator import attrgetter, contains, is_, methodcaller, not_, or_
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, assert_never
 
@@ -31,6 +31,7 @@ from awsexplorer.model import (
     Severity,
 )
 from awsexplorer.model.defaults import only_aws_defaults
+from awsexplorer.model.findings import Scope
 from awsexplorer.model.kinds import CATCH_ALL, REGISTRY, is_catch_all, kind_of
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ _SEVERITY = attrgetter("severity")
 _PLACE = attrgetter("account_id", "region", "type")
 _ATTRIBUTES = attrgetter("attributes")
 _RESOURCE = attrgetter("resource")
-_ACCOUNT_LEVEL = attrgetter("account_level")
+_SCOPE = attrgetter("scope")
 _CHECK = attrgetter("check")
 # A severity's place in Severity (most severe first), read at C speed (Severity.rank walks the
 # enum).
@@ -419,19 +420,18 @@ class ExplorerState:
         self.findings = ordered
         # Account-level warnings are shown on the account, not on the root user. The rest by
         # resource, worst first still (a stable sort of the ordered list): runs cut at C speed.
-        levels = list(map(_ACCOUNT_LEVEL, ordered))
+        # Finding.account_level, at C speed.
+        levels = list(map(is_, map(_SCOPE, ordered), repeat(Scope.ACCOUNT)))
         self._account_level = list(compress(ordered, levels)) if any(levels) else []
-        on_resources = list(filterfalse(_ACCOUNT_LEVEL, ordered)) if any(levels) else ordered
+        on_resources = list(compress(ordered, map(not_, levels))) if any(levels) else ordered
         self._findings_by_arn = {
             arn: list(run)
             for arn, run in groupby(sorted(on_resources, key=_RESOURCE), key=_RESOURCE)
         }
         # account_findings() for the resources listed now (the root's detail asks for it in
         # the first frame; 200,000 findings at 1,000,000 resources).
-        listed = self._resources
-        own = [
-            f for f, level in zip(ordered, levels, strict=True) if level or f.resource not in listed
-        ]
+        unlisted = map(not_, map(self._resources.__contains__, map(_RESOURCE, ordered)))
+        own = list(compress(ordered, map(or_, levels, unlisted)))
         self._rollup = None
         self._account_findings = own
         self._findings_at = None
@@ -973,7 +973,7 @@ class ExplorerState:
         # for one pass that picks the place.
         flat = list(chain.from_iterable(self._findings_by_arn.values()))
         owners = list(map(self._resources.get, map(_RESOURCE, flat)))
-        if None in owners:
+        if not all(owners):  # a resource not listed (a Resource is always true: C speed)
             regions = [
                 f.region if o is None else o.region for o, f in zip(owners, flat, strict=True)
             ]
