@@ -49,12 +49,17 @@ def account_choice(args: argparse.Namespace) -> AccountChoice | None:
         if org_only:
             raise UserError(f"{', '.join(org_only)} go with --org.")
         return None
-    if args.snapshot is not None or args.demo:
+    if args.snapshot is not None or (args.demo and not org):
         raise UserError(
             "--snapshot and --demo open one thing; leave out the account options "
             "(--profile twice, --all-profiles, --org)."
+            + (" (--demo --org shows the demo's Organization.)" if args.demo else "")
         )
     if org:
+        if args.demo and not role:
+            from awsexplorer.demo.organization import MEMBER_ROLE
+
+            role = MEMBER_ROLE  # the role the demo's member accounts have
         if not role:
             raise UserError(
                 "--org needs --role NAME: the role to assume in each member account.",

@@ -79,7 +79,8 @@ def _add_target_options(
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS if sub else False,
-        help="scan the built-in demo account (an in-process moto server; no credentials needed)",
+        help="scan the built-in demo account (an in-process moto server; no credentials needed); "
+        "with --org, its Organization of four accounts",
     )
 
 

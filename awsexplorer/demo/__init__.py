@@ -86,25 +86,38 @@ def refuse_other_targets(args: Any) -> None:
         )
 
 
-def demo_config(regions: tuple[str, ...] = (), *, like: ScanConfig | None = None) -> ScanConfig:
+def demo_config(
+    regions: tuple[str, ...] = (),
+    *,
+    like: ScanConfig | None = None,
+    organization: bool = False,
+) -> ScanConfig:
     """The ScanConfig of the demo account; starts and seeds the server on first use.
 
     `like`: the user's config (config.scan_config_from_args): the demo's calls keep its time
     limits (--call-timeout), as they would against an account. Its target (endpoint, keys,
-    profile) is the demo's own."""
+    profile) is the demo's own. `organization` (`--demo --org`): the demo account also manages
+    an Organization of member accounts (demo/organization.py), and the scan covers the demo's
+    own regions unless others are given."""
+    from awsexplorer.demo import organization as demo_org
+    from awsexplorer.demo._aws import DEMO_REGIONS, Aws
     from awsexplorer.demo.seed import is_seeded, seed
 
     with _lock:
         endpoint = _endpoint or _start_server()
-        if not is_seeded():
-            _reset(endpoint)  # start from an empty server: same seed, same account
-            try:
+        try:
+            if not is_seeded():
+                _reset(endpoint)  # start from an empty server: same seed, same account
                 seed(endpoint)
-            except Exception as exc:  # a moto that changed under us: say so, no traceback
-                raise UserError(
-                    f"Could not build the demo account: {type(exc).__name__}: {exc}",
-                    "This is a bug in the demo (it is built for moto 5.2.5); please report it.",
-                ) from exc
+            if organization and not demo_org.is_seeded(Aws(endpoint)):
+                demo_org.seed_organization(endpoint)
+        except Exception as exc:  # a moto that changed under us: say so, no traceback
+            raise UserError(
+                f"Could not build the demo account: {type(exc).__name__}: {exc}",
+                "This is a bug in the demo (it is built for moto 5.2.5); please report it.",
+            ) from exc
+    if organization and not regions:
+        regions = DEMO_REGIONS
     config = ScanConfig(
         endpoint_url=endpoint,
         access_key=DEMO_KEY,

@@ -36,12 +36,13 @@ def elastic_ip(ec2: Any, name: str, environment: str, address: str) -> str:
 class Aws:
     """boto3 clients on one endpoint, cached per (service, region): `aws("ec2", PRODUCTION)`."""
 
-    def __init__(self, endpoint_url: str) -> None:
+    def __init__(self, endpoint_url: str, credentials: dict[str, str] | None = None) -> None:
+        """`credentials`: boto3's three session keys (a member account's assumed role); the
+        demo account's own when not given."""
         import boto3
 
-        self._session = boto3.session.Session(
-            aws_access_key_id=DEMO_KEY, aws_secret_access_key=DEMO_KEY, region_name=SHARED
-        )
+        keys = credentials or {"aws_access_key_id": DEMO_KEY, "aws_secret_access_key": DEMO_KEY}
+        self._session = boto3.session.Session(region_name=SHARED, **keys)
         self._endpoint_url = endpoint_url
         self._clients: dict[tuple[str, str], Any] = {}
 

@@ -338,7 +338,8 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             if config is None:
                 config = self.options.config
                 if self.options.demo:
-                    config = demo_scan_config(config)  # slow: seeds a moto server
+                    # Slow: seeds a moto server (and with --org, its Organization).
+                    config = demo_scan_config(config, self.options.accounts is not None)
                 self._scan_config = config
             return replace(config, regions=regions) if regions else config
 

@@ -44,9 +44,10 @@ class EventBuffer:
         return events
 
 
-def demo_scan_config(config: ScanConfig) -> ScanConfig:
+def demo_scan_config(config: ScanConfig, organization: bool = False) -> ScanConfig:
     """Start and seed the embedded demo account (slow: call it in the worker, once); the
-    demo's calls keep the user's regions and time limits (--call-timeout), as `scan --demo`."""
+    demo's calls keep the user's regions and time limits (--call-timeout), as `scan --demo`.
+    `organization`: --demo --org (the demo account's Organization, seeded too)."""
     try:
         from awsexplorer.demo import demo_config
     except ImportError as exc:
@@ -54,7 +55,7 @@ def demo_scan_config(config: ScanConfig) -> ScanConfig:
             f"The demo account needs moto, which is not installed ({exc.name}).",
             "pip install 'awsexplorer[demo]'",
         ) from None
-    return demo_config(config.regions, like=config)
+    return demo_config(config.regions, like=config, organization=organization)
 
 
 ScanFunction = Callable[[ScanConfig, Callable[[ScanEvent], None]], Coroutine[Any, Any, ScanResult]]

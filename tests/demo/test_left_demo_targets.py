@@ -41,7 +41,9 @@ def test_scan_demo_honours_call_timeout(capsys: Any) -> None:
         (["--profile", "work"], "--profile would be ignored"),
         (["--endpoint-url", "http://127.0.0.1:9"], "--endpoint-url would be ignored"),
         (["--profile", "a", "--endpoint-url", "http://127.0.0.1:9"], "--profile and --endpoint"),
-        (["--org", "--role", "r"], "The demo is one account"),
+        # The demo is one account, or its Organization (--demo --org: test_demo_organization).
+        (["--all-profiles"], "The demo is one account"),
+        (["--profile", "a", "--profile", "b"], "The demo is one account"),
     ],
 )
 def test_scan_demo_refuses_another_target_before_starting(

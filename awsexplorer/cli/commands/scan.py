@@ -386,12 +386,19 @@ def _run(args: argparse.Namespace) -> int:
         from awsexplorer.demo import demo_config, refuse_other_targets
 
         # Refused before the demo's server starts and seeds (seconds).
-        if many_accounts(args):
+        if many_accounts(args) and not args.org:
             from awsexplorer.errors import UserError
 
-            raise UserError("The demo is one account: leave out --demo, or the account options.")
+            raise UserError(
+                "The demo is one account, or with --org its Organization: leave out --demo, "
+                "or the other account options (--profile twice, --all-profiles, --shard)."
+            )
         refuse_other_targets(args)
-        config = demo_config(config.regions, like=config)
+        if args.org and not args.role:
+            from awsexplorer.demo.organization import MEMBER_ROLE
+
+            args.role = MEMBER_ROLE  # the role the demo's member accounts have
+        config = demo_config(config.regions, like=config, organization=args.org)
     err = report.console(stderr=True)
     if many_accounts(args):
         result = _scan_many(args, config, err)

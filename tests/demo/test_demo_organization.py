@@ -1,0 +1,74 @@
+"""`--demo --org`: the demo account as the management account of an Organization with three
+member accounts (awsexplorer/demo/organization.py), read through sts:AssumeRole as a real one.
+
+The Organization stays in this process's moto backends: each test here empties the demo server
+afterwards, so the other demo tests see the demo account as they expect it (seeded again)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from awsexplorer import demo
+from awsexplorer.cli import main
+from awsexplorer.cli.app import account_choice
+from awsexplorer.cli.parser import build_parser
+from awsexplorer.demo.organization import MEMBER_ROLE, MEMBERS
+
+REGIONS = ["--region", "eu-west-1", "--region", "eu-central-1"]
+
+
+@pytest.fixture
+def organization_left_behind() -> Iterator[None]:
+    yield
+    config = demo.demo_config()  # the server is up; empty it (the next demo test seeds it)
+    assert config.endpoint_url is not None
+    demo._reset(config.endpoint_url)
+
+
+def test_the_demo_organization_puts_each_account_in_its_place(
+    tmp_path: Path, capsys: Any, organization_left_behind: None
+) -> None:
+    out = tmp_path / "org.json"
+    assert main(["scan", "--demo", "--org", *REGIONS, "-o", str(out)]) == 0
+    data = json.loads(out.read_text())
+    by_alias = {a["alias"]: a for a in data["accounts"]}
+    assert set(by_alias) == {"acme-demo", *(name for name, *_ in MEMBERS)}
+    assert all(a["status"] == "ok" for a in data["accounts"])
+    assert [by_alias[name]["ou_path"] for name, *_ in MEMBERS] == [
+        "Root/Workloads/Prod",
+        "Root/Workloads",
+        "Root",
+    ]
+    # Each member's VPC in its own account and region (sandbox's region is not scanned here).
+    vpcs = {
+        r["name"]: (r["account_id"], r["region"])
+        for r in data["resources"]
+        if r["type"] == "ec2:vpc" and r["name"] in {f"{name}-vpc" for name, *_ in MEMBERS}
+    }
+    assert vpcs == {
+        "acme-prod-web-vpc": (by_alias["acme-prod-web"]["id"], "eu-west-1"),
+        "acme-staging-vpc": (by_alias["acme-staging"]["id"], "eu-central-1"),
+    }
+    # Every member's own warnings, filed under it: the SSH left open to the world.
+    open_ssh = {f["account_id"] for f in data["findings"] if f["check"] == "ec2-sg-open-admin-port"}
+    assert {by_alias["acme-prod-web"]["id"], by_alias["acme-staging"]["id"]} <= open_ssh
+    printed = capsys.readouterr()
+    # Each account told as it was read; the production one marked in the accounts' table.
+    assert sum(line.startswith("[") and "/4] " in line for line in printed.err.splitlines()) == 4
+    assert "PROD acme-prod-web" in printed.out
+
+
+def test_the_demo_is_one_account_or_its_organization(capsys: Any) -> None:
+    for many in (["--profile", "a", "--profile", "b"], ["--all-profiles"]):
+        assert main(["scan", "--demo", *many]) == 2
+        assert "--demo" in capsys.readouterr().err
+    args = build_parser().parse_args(["--demo", "--org"])
+    choice = account_choice(args)
+    assert choice is not None and choice.org_role == MEMBER_ROLE
+    with pytest.raises(Exception, match="--demo --org"):
+        account_choice(build_parser().parse_args(["--demo", "--all-profiles"]))
