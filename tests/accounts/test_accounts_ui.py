@@ -65,15 +65,22 @@ async def test_account_command_narrows_every_view_and_all_brings_them_back() -> 
         tree = pilot.app.screen.query_one(ResourceTree)
         assert not any(n.data and n.data.kind == "member-account" for n in tree.root.children)
         assert tree.root.label.plain.startswith("Account 222233334444")
-        # The findings view covers that account only.
+        # The findings view covers that account only, and its title names it.
         pilot.app.main.run_command("findings", is_command=True)
         await pilot.pause()
         assert all(f.account_id == STAGING for f in pilot.app.state.findings)
+        assert pilot.app.screen.title_text().startswith("Findings · Staging")
         await pilot.press("escape")
         await pilot.pause()
         pilot.app.main.run_command("account all", is_command=True)
         await pilot.pause()
         assert state.account_view is None and state.resource_total == every
+        # Every account's findings again, and the title says so (it named the first account).
+        pilot.app.main.run_command("findings", is_command=True)
+        await pilot.pause()
+        assert pilot.app.screen.title_text().startswith("Findings · 3 accounts · ")
+        await pilot.press("escape")
+        await pilot.pause()
         pilot.app.main.run_command("account nobody", is_command=True)
         await pilot.pause()
         assert state.account_view is None  # unknown: a warning, nothing changes

@@ -17,14 +17,20 @@ from awsexplorer.ui.scanning import demo_scan_config
 def test_the_demo_keeps_the_users_regions_and_time_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[Any, ...]] = []
 
-    def demo_config(regions: tuple[str, ...] = (), *, like: ScanConfig | None = None) -> str:
-        seen.append((regions, like))
+    def demo_config(
+        regions: tuple[str, ...] = (),
+        *,
+        like: ScanConfig | None = None,
+        organization: bool = False,
+    ) -> str:
+        seen.append((regions, like, organization))
         return "demo"
 
     monkeypatch.setattr(awsexplorer.demo, "demo_config", demo_config)
     mine = ScanConfig(regions=("eu-west-1",), call_timeout=5.0)
     assert demo_scan_config(mine) == "demo"
-    assert seen == [(("eu-west-1",), mine)]
+    assert demo_scan_config(mine, organization=True) == "demo"  # --demo --org
+    assert seen == [(("eu-west-1",), mine, False), (("eu-west-1",), mine, True)]
 
 
 @pytest.mark.parametrize("flags", [["--profile", "prod"], ["--endpoint-url", "http://127.0.0.1:1"]])

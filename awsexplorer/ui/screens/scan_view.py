@@ -148,9 +148,13 @@ class ScanViewScreen(AltIsEscapeThenKey, Screen[None]):
         self._done_filtering()
 
     def title_text(self) -> str:
-        """One short line naming the view and the account; subclasses append their counts."""
-        account = self.result.account
-        who = inert(account.alias or account.id, limit=40)
+        """One short line naming the view and the account (or how many, for several: the
+        view covers them all); subclasses append their counts."""
+        scans = self.result.account_scans()
+        if len(scans) > 1:
+            who = f"{len(scans)} accounts"
+        else:  # its alias, else its name in the Organization, else its id
+            who = inert(scans[0].label if scans else self.result.account.id, limit=40)
         scanning = " · scanning…" if self.result.finished_at is None else ""
         as_of = f" · as of {self.as_of:%Y-%m-%d}" if self.as_of else ""
         return f"{self.VIEW_NAME} · {who}{scanning}{as_of}"
