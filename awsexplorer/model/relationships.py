@@ -931,8 +931,8 @@ SORT_PIECE = 1 << 16
 def _sorted(keys: Sequence[int], pause: Callable[[], None] | None) -> Iterator[int]:
     """`keys` in order. Given `pause`, sorted SORT_PIECE at a time (`pause()` between) and
     merged by heapq.merge, which runs as Python, so the interpreter is shared out as it goes
-    (and `pause()` called every SORT_PIECE keys): one sort of the ~2,000,000 keys of a
-    1,000,000-resource estate held it ~1.2 s, during which no key press was handled."""
+    (and `pause()` called every SORT_PIECE keys): one sort of 2,105,000 edges' keys held it
+    0.85 s, during which no key press was handled (benchmarks/README.md, session 10)."""
     if pause is None or len(keys) <= SORT_PIECE:
         return iter(sorted(keys))
     runs = []

@@ -407,7 +407,8 @@ async def scan_targets(
     on_event: EventSink | None = None,
     concurrency: int = DEFAULT_ACCOUNT_CONCURRENCY,
 ) -> list[ScanResult]:
-    """Every target, at most `concurrency` accounts at once, in this process."""
+    """Every target, at most `concurrency` accounts at once, in this process. `on_event` hears
+    each account's scan events, then its AccountRead once it is read (or has failed)."""
     limit = asyncio.Semaphore(max(1, concurrency))
     machinery = AioSession()
 
