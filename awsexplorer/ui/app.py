@@ -202,7 +202,9 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         if self.options.snapshot is not None:
             # The file name only: the header is one line at 80 columns.
             return f"snapshot {self.options.snapshot.name}"
-        return "demo account" if self.options.demo else ""
+        if self.options.demo:
+            return "demo Organization" if self.options.accounts is not None else "demo account"
+        return ""
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.state, account_color=self.options.account_color, source=self.source)

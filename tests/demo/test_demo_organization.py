@@ -72,3 +72,13 @@ def test_the_demo_is_one_account_or_its_organization(capsys: Any) -> None:
     assert choice is not None and choice.org_role == MEMBER_ROLE
     with pytest.raises(Exception, match="--demo --org"):
         account_choice(build_parser().parse_args(["--demo", "--all-profiles"]))
+
+
+def test_the_header_names_the_demo_organization() -> None:
+    from awsexplorer.cli.app import make_app
+    from awsexplorer.config import AppOptions
+
+    args = build_parser().parse_args(["--demo", "--org"])
+    org = make_app(AppOptions(demo=True, accounts=account_choice(args)))
+    assert org.source == "demo Organization"  # type: ignore[attr-defined]
+    assert make_app(AppOptions(demo=True)).source == "demo account"  # type: ignore[attr-defined]

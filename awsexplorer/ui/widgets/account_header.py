@@ -47,7 +47,8 @@ class AccountHeader(Vertical):
         super().__init__(id=id)
         self.state = state
         self.colour_override = parse_colour(colour_override)
-        self.source = source  # "demo account", "snapshot FILE", or "" for a live account
+        # "demo account" (or "demo Organization"), "snapshot FILE", or "" for a live account.
+        self.source = source
 
     @property
     def band_colour(self) -> Color:
