@@ -8,7 +8,8 @@ the user typed: Esc, then KEY (handled by whatever screen Esc leaves in front).
 For a key with a name rather than a letter (`:`, `/`, Enter) Textual 8.2.8's parser drops the
 Esc altogether (ESC : reads as plain `:`; upstream: Textualize/textual#6663, #6378): Esc then
 `:` typed fast in the `/` filter typed the `:` and everything after it into the filter.
-`keep_escape` makes it read as Esc, then the key.
+`keep_escape` makes both read as Esc, then the key (a real Alt+key then reads so too: the app
+binds none).
 """
 
 from __future__ import annotations
@@ -43,10 +44,12 @@ class AltIsEscapeThenKey:
 
 
 def keep_escape() -> bool:
-    """Make Textual's terminal parser read ESC + a named key (`:`, `/`, Enter, Space...) as
-    Esc then that key, where it drops the Esc (alt+letter stays alt+letter: see above).
-    Installed once, for the Textual version it was written against (the parser's private
-    method); with another, nothing is changed and False is returned."""
+    """Make Textual's terminal parser read ESC + a key in one read as Esc then that key:
+    where it drops the Esc (a named key: `:`, `/`, Enter, Space...) and where it reads alt+key
+    (a letter: `Esc q` sent together did nothing on the main screen, which binds no alt+q;
+    no screen or widget of the app binds an alt+ key). Installed once, for the Textual version
+    it was written against (the parser's private method); with another, nothing is changed,
+    False is returned, and AltIsEscapeThenKey still reads alt+KEY on the screens it concerns."""
     import textual
     from textual._xterm_parser import XTermParser
 
@@ -60,10 +63,12 @@ def keep_escape() -> bool:
         self: XTermParser, sequence: str, alt: bool = False
     ) -> Iterator[events.Key]:
         produced = list(original(self, sequence, alt))
-        keys = [event for event in produced if isinstance(event, events.Key)]
-        if alt and keys and not any(event.key.startswith(ALT) for event in keys):
-            yield events.Key("escape", "\x1b")  # the Esc the parser took as a modifier
-        yield from produced
+        if not (alt and any(isinstance(event, events.Key) for event in produced)):
+            yield from produced
+            return
+        # The Esc the parser took as a modifier (or dropped), then the key as typed.
+        yield events.Key("escape", "\x1b")
+        yield from original(self, sequence, False)
 
     sequence_to_key_events._keeps_escape = True  # type: ignore[attr-defined]
     XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]

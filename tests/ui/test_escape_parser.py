@@ -1,6 +1,6 @@
 """ESC and a named key in one read (tmux, a paste, keystrokes an SSH link delivers together):
 Textual 8.2.8's parser dropped the Esc (Textualize/textual#6663). With ui/escape.keep_escape
-the app reads Esc, then the key; alt+letter stays as it was (ui/escape.AltIsEscapeThenKey)."""
+the app reads Esc, then the key; and ESC + a letter, which it read as alt+letter, too."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def keys_of(data: str) -> list[str]:
         ("\x1b:findings\r", ["escape", "colon", *"findings", "enter"]),
         ("\x1b/prod", ["escape", "slash", *"prod"]),
         ("\x1b:", ["escape", "colon"]),
-        ("\x1bj", ["alt+j"]),  # unchanged: AltIsEscapeThenKey reads it on screens it concerns
+        # Read as alt+j before: `Esc q` sent together did nothing on the main screen.
+        ("\x1bj", ["escape", "j"]),
+        ("\x1bq", ["escape", "q"]),
+        ("\x1bQ", ["escape", "Q"]),
+        ("\x1b\x7f", ["ctrl+w"]),  # Alt+Backspace, a sequence of its own: delete a word
         ("\x1b\x1b:", ["escape", "escape", "colon"]),
         (":vpc\r", ["colon", *"vpc", "enter"]),
         ("\x1b[A", ["up"]),  # a real escape sequence is still one key
