@@ -217,12 +217,24 @@ def key_facts(resource: Resource) -> list[tuple[str, RenderableType | str | None
     for fact in kind_of(resource.type).facts:
         label = fact.label
         value: Any = dig(resource.attributes, fact.path)
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value) or None
-        elif isinstance(value, bool):
-            value = "yes" if value else "no"
-        facts.append((label, None if value is None else str(value)))
+        facts.append((label, _fact_text(value)))
     return facts
+
+
+def _fact_text(value: Any) -> str | None:
+    """A fact's value as one line: a list's items, an object's set fields as `name value`
+    (`enabled no, kms_key_id alias/s3`, not Python's `{'enabled': False, 'type': None}`),
+    yes/no for true/false; None when there is nothing to show."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(filter(None, map(_fact_text, value))) or None
+    if isinstance(value, dict):
+        shown = ((k, _fact_text(v)) for k, v in value.items())
+        return ", ".join(f"{k} {text}" for k, text in shown if text is not None) or None
+    if value is None or value == "":
+        return None
+    return str(value)
 
 
 def _stack_line(resource: Resource) -> str | None:

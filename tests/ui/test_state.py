@@ -292,6 +292,34 @@ def test_an_instance_detail_leads_with_type_addresses_profile_and_imds() -> None
     assert facts["imds"] == "required"
 
 
+def test_a_fact_holding_an_object_reads_as_its_set_fields_not_pythons_repr() -> None:
+    """Seen in the demo: a bucket's `encryption {'enabled': False, 'type': None, ...}`."""
+    bucket = Resource(
+        arn="arn:aws:s3:::logs",
+        type="s3:bucket",
+        id="logs",
+        name="logs",
+        region="eu-west-1",
+        attributes={
+            "default_encryption": {
+                "enabled": False,
+                "type": None,
+                "kms_key_id": "alias/\x1b[31mlogs",
+                "bucket_key_enabled": False,
+            }
+        },
+    )
+    facts = dict(details.key_facts(bucket))
+    assert facts["encryption"] == (
+        "enabled no, kms_key_id alias/\x1b[31mlogs, bucket_key_enabled no"
+    )
+    # Made inert where it is shown, as every value from AWS: the escape cannot reach the screen.
+    shown = details._facts([("encryption", facts["encryption"])])
+    assert "\x1b" not in "".join(str(cell) for cell in shown.columns[1].cells)
+    assert details._fact_text([None, True, {"a": None}, "x"]) == "yes, x"
+    assert details._fact_text({"a": None, "b": ""}) is None
+
+
 def test_each_accounts_resources_are_indexed_by_region_and_type_once_loaded() -> None:
     """The tree's account level reads an account's resources from an index built at load, not
     from a walk over every resource per expand; it follows `:account` narrowing and back."""
