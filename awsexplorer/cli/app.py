@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from awsexplorer.config import AccountChoice, AppOptions, scan_config_from_args
+from awsexplorer.cli.accounts import account_choice, asks_many_accounts
+from awsexplorer.config import AppOptions, scan_config_from_args
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 
@@ -25,60 +26,17 @@ def make_app(options: AppOptions) -> App[int]:
     return AwsExplorerApp(options)
 
 
-def account_choice(args: argparse.Namespace) -> AccountChoice | None:
-    """Several accounts to scan live (--profile twice, --all-profiles, --org --role), checked
-    before the screen is taken; None: one account, as ever."""
-
-    def ids(values: list[str] | None) -> tuple[str, ...]:
-        return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
-
-    profiles = tuple(getattr(args, "profiles", None) or ())
-    org, role = getattr(args, "org", False), getattr(args, "role", None)
-    all_profiles = getattr(args, "all_profiles", False)
-    org_only = [
-        flag
-        for flag, value in (
-            ("--role", role),
-            ("--external-id", getattr(args, "external_id", None)),
-            ("--accounts", getattr(args, "accounts", None)),
-            ("--exclude", getattr(args, "exclude", None)),
-        )
-        if value
-    ]
-    if not (org or all_profiles or len(profiles) > 1):
-        if org_only:
-            raise UserError(f"{', '.join(org_only)} go with --org.")
-        return None
-    if args.snapshot is not None or (args.demo and not org):
+def refuse_accounts_with_one_source(args: argparse.Namespace) -> None:
+    """--snapshot, or --demo without --org, opens one thing: the account options are refused
+    with it rather than ignored."""
+    if asks_many_accounts(args) and (
+        args.snapshot is not None or (args.demo and not getattr(args, "org", False))
+    ):
         raise UserError(
             "--snapshot and --demo open one thing; leave out the account options "
             "(--profile twice, --all-profiles, --org)."
             + (" (--demo --org shows the demo's Organization.)" if args.demo else "")
         )
-    if org:
-        if args.demo and not role:
-            from awsexplorer.demo.organization import MEMBER_ROLE
-
-            role = MEMBER_ROLE  # the role the demo's member accounts have
-        if not role:
-            raise UserError(
-                "--org needs --role NAME: the role to assume in each member account.",
-                "e.g. --org --role OrganizationAccountAccessRole (docs/scale.md, 'The member "
-                "role').",
-            )
-        return AccountChoice(
-            org_role=role,
-            external_id=getattr(args, "external_id", None),
-            include=ids(getattr(args, "accounts", None)),
-            exclude=ids(getattr(args, "exclude", None)),
-        )
-    if org_only:
-        raise UserError(f"{', '.join(org_only)} go with --org.")
-    if all_profiles:
-        if profiles:
-            raise UserError("Give --profile or --all-profiles, not both.")
-        return AccountChoice(all_profiles=True)
-    return AccountChoice(profiles=profiles)
 
 
 # From this many bytes a snapshot takes seconds to read, before the app can take the screen:
@@ -112,6 +70,7 @@ def _reading_note(paths: list[Path], stream: TextIO | None = None) -> Iterator[N
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    refuse_accounts_with_one_source(args)
     accounts = account_choice(args)
     if args.demo:  # --profile/--endpoint-url would be silently replaced: refused, as `scan` does
         from awsexplorer.demo import refuse_other_targets

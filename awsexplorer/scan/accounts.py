@@ -529,11 +529,9 @@ async def scan_accounts(
     return merge(parts)
 
 
-# -- the TUI: several accounts scanned live -----------------------------------------------------
-
-
 async def choice_targets(config: ScanConfig, choice: AccountChoice) -> list[Target]:
-    """The targets of the TUI's --profile A --profile B / --all-profiles / --org --role."""
+    """The targets of --profile A --profile B / --all-profiles / --org --role (the TUI's and
+    `scan`'s, read by cli/accounts.account_choice)."""
     if choice.org_role:
         return await organization_targets(
             config, choice.org_role, choice.external_id, choice.include, choice.exclude
@@ -541,6 +539,9 @@ async def choice_targets(config: ScanConfig, choice: AccountChoice) -> list[Targ
     if choice.all_profiles:
         return profile_targets(all_profiles())
     return profile_targets(choice.profiles)
+
+
+# -- the TUI: several accounts scanned live -----------------------------------------------------
 
 
 async def scan_choice(

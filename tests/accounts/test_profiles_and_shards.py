@@ -209,13 +209,37 @@ def test_the_tui_account_options_are_checked_before_the_screen(capsys: Any) -> N
     assert "--role go with --org" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--org"], "--org needs --role NAME"),
+        (["--role", "R"], "--role go with --org."),
+        (["--external-id", "x", "--accounts", "1"], "--external-id, --accounts go with --org."),
+        (["--all-profiles", "--profile", "a"], "Give --profile or --all-profiles, not both."),
+    ],
+)
+def test_scan_and_the_tui_refuse_the_same_account_options(
+    options: list[str], said: str, capsys: Any, tmp_path: Path
+) -> None:
+    """The account options are read in one place (cli/accounts.py): `scan` refuses what the TUI
+    refuses, in the same words, before any request (no endpoint is given: a request would go
+    to AWS and fail otherwise). `scan --role R` without --org was ignored before."""
+    assert main(options) == 2
+    tui = capsys.readouterr().err
+    assert main(["scan", *options, "--output", str(tmp_path / "s.json")]) == 2
+    scan = capsys.readouterr().err
+    assert said in tui and said in scan
+    assert tui.strip().splitlines()[0] == scan.strip().splitlines()[0]
+    assert not (tmp_path / "s.json").exists()
+
+
 async def test_the_tui_scans_several_profiles_live(profiles: dict[str, Any], moto_url: str) -> None:
     """`awsexplorer --profile prod --profile staging --profile nocreds`: all three scanned in
     the worker, shown account by account as each is read, the one without credentials a failed
     account with its reason; each VPC under its own account."""
     import time
 
-    from awsexplorer.cli.app import account_choice
+    from awsexplorer.cli.accounts import account_choice
     from awsexplorer.cli.parser import build_parser
     from awsexplorer.config import AppOptions, ScanConfig
     from awsexplorer.ui.app import AwsExplorerApp

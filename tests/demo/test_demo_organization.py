@@ -15,7 +15,8 @@ import pytest
 
 from awsexplorer import demo
 from awsexplorer.cli import main
-from awsexplorer.cli.app import account_choice
+from awsexplorer.cli.accounts import account_choice
+from awsexplorer.cli.app import refuse_accounts_with_one_source
 from awsexplorer.cli.parser import build_parser
 from awsexplorer.demo.organization import MEMBER_ROLE, MEMBERS
 
@@ -71,7 +72,7 @@ def test_the_demo_is_one_account_or_its_organization(capsys: Any) -> None:
     choice = account_choice(args)
     assert choice is not None and choice.org_role == MEMBER_ROLE
     with pytest.raises(Exception, match="--demo --org"):
-        account_choice(build_parser().parse_args(["--demo", "--all-profiles"]))
+        refuse_accounts_with_one_source(build_parser().parse_args(["--demo", "--all-profiles"]))
 
 
 def test_the_header_names_the_demo_organization() -> None:

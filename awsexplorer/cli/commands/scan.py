@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # rich and asyncio load when a scan runs, not for every comma
     from rich.console import Console
     from rich.text import Text
 
+    from awsexplorer.config import AccountChoice
+
 NAME = "scan"
 TARGETED = True
 
@@ -117,56 +119,24 @@ def _at_least_one(value: str) -> int:
     return count
 
 
-def _ids(values: list[str] | None) -> list[str]:
-    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
-
-
 def many_accounts(args: argparse.Namespace) -> bool:
     profiles = getattr(args, "profiles", None) or []
     return bool(args.org or args.all_profiles or len(profiles) > 1 or args.shard)
 
 
-def _targets(args: argparse.Namespace, config: Any) -> list[Any]:
+def _targets(choice: AccountChoice | None, config: Any) -> list[Any]:
     import asyncio
 
-    from awsexplorer.errors import UserError
     from awsexplorer.scan import accounts
 
-    org_only = [
-        flag
-        for flag, value in (
-            ("--role", args.role),
-            ("--external-id", args.external_id),
-            ("--accounts", args.accounts),
-            ("--exclude", args.exclude),
-        )
-        if value
-    ]
-    if args.org:
-        if not args.role:
-            raise UserError(
-                "--org needs --role NAME: the role to assume in each member account.",
-                "e.g. --org --role OrganizationAccountAccessRole (docs/scale.md, 'The member "
-                "role').",
-            )
-        return asyncio.run(
-            accounts.organization_targets(
-                config, args.role, args.external_id, _ids(args.accounts), _ids(args.exclude)
-            )
-        )
-    if org_only:
-        raise UserError(f"{', '.join(org_only)} go with --org.")
-    profiles = getattr(args, "profiles", None) or []
-    if args.all_profiles:
-        if profiles:
-            raise UserError("Give --profile or --all-profiles, not both.")
-        return accounts.profile_targets(accounts.all_profiles())
-    if profiles:
-        return accounts.profile_targets(profiles)
-    return [accounts.Target(key=config.profile or "default", profile=config.profile)]
+    if choice is None:  # one account (a shard of it: --shard alone)
+        return [accounts.Target(key=config.profile or "default", profile=config.profile)]
+    return asyncio.run(accounts.choice_targets(config, choice))
 
 
-def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
+def _scan_many(
+    args: argparse.Namespace, choice: AccountChoice | None, config: Any, err: Console
+) -> Any:
     import asyncio
 
     from rich.text import Text
@@ -176,7 +146,7 @@ def _scan_many(args: argparse.Namespace, config: Any, err: Console) -> Any:
     from awsexplorer.scan.events import AccountRead, CallRetrying
     from awsexplorer.scan.runner import utc_now
 
-    targets = _targets(args, config)
+    targets = _targets(choice, config)
     if args.shard:
         shard = accounts.parse_shard(args.shard)
         chosen = accounts.pick(targets, shard)
@@ -373,6 +343,7 @@ def _run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
     from awsexplorer.checks import settings_from_args
     from awsexplorer.cli import text as report
+    from awsexplorer.cli.accounts import account_choice
     from awsexplorer.config import scan_config_from_args
     from awsexplorer.errors import EXIT_OK, EXIT_PARTIAL
     from awsexplorer.inert import inert
@@ -382,6 +353,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is not None and not to_stdout:
         snapshot.check_target(args.output)  # refuse /dev/null, a FIFO, a link before scanning
     config = scan_config_from_args(args)
+    # The account options checked before anything starts (--role without --org is refused,
+    # not ignored).
+    choice = account_choice(args)
     if args.demo:
         from awsexplorer.demo import demo_config, refuse_other_targets
 
@@ -394,14 +368,10 @@ def _run(args: argparse.Namespace) -> int:
                 "or the other account options (--profile twice, --all-profiles, --shard)."
             )
         refuse_other_targets(args)
-        if args.org and not args.role:
-            from awsexplorer.demo.organization import MEMBER_ROLE
-
-            args.role = MEMBER_ROLE  # the role the demo's member accounts have
         config = demo_config(config.regions, like=config, organization=args.org)
     err = report.console(stderr=True)
     if many_accounts(args):
-        result = _scan_many(args, config, err)
+        result = _scan_many(args, choice, config, err)
     else:
         result = asyncio.run(_scan(config, err if err.is_terminal else None, args.processes))
     from awsexplorer.checks import analyse  # not before the scan (_EndPreload)
