@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import re
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
@@ -124,6 +125,9 @@ _SOURCE_SHIFT = _NODE_BITS + _KIND_BITS
 
 
 _ARN = attrgetter("arn")
+_ACCOUNT = attrgetter("account_id")
+# An id AWS generates: a prefix and hex digits (vpc-0a1b..., subnet-..., sg-..., pcx-...).
+_GENERATED_ID = re.compile(r"[a-z]+(?:-[a-z]+)*-[0-9a-f]{8,17}")
 _FIRST = itemgetter(0)
 
 
@@ -167,6 +171,32 @@ class _Held(Mapping[str, Resource]):
         return self._held
 
 
+class _ScopedIds(Mapping[str, str]):
+    """One region's ids read in the account being built (RelationIndex._scoped)."""
+
+    def __init__(self, index: RelationIndex, region: str, ids: dict[str, str]) -> None:
+        self.index, self.region, self.ids = index, region, ids
+
+    def __getitem__(self, value: str) -> str:
+        found: str | None = self.get(value)
+        if found is None:
+            raise KeyError(value)
+        return found
+
+    def get(self, value: str, default: Any = None) -> Any:
+        found = self.ids.get(value)
+        if found is None:
+            return default
+        scoped = self.index._scoped(self.region, value, found)
+        return default if scoped is None else scoped
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 class RelationIndex:
     """The edges of one snapshot, both directions. Build once (`build`), then ask."""
 
@@ -197,11 +227,31 @@ class RelationIndex:
         self._building: array[int] | None = array("Q")
         self._out = self._in = array("Q")
         self._count = 0
+        # Several accounts (a merged snapshot): a reference is read in the account of the
+        # resource that makes it (`_scope`, set by each account's _Builder); an id two accounts
+        # both hold keeps all its ARNs in `_clashes`. Accounts made from one template share
+        # names, aliases and addresses, which must not link one account to another.
+        self._multi = len(set(map(_ACCOUNT, held))) > 1
+        self._scope: str | None = None
+        self._clashes: dict[tuple[str, str], dict[str | None, str]] = {}
         ids = self._ids
+        multi, clashes = self._multi, self._clashes
         for resource in _paced(held, pause):
             region = ids.get(resource.region)
             if region is None:
                 region = ids[resource.region] = {}
+            if multi:
+                before = region.get(resource.id)
+                if before is not None:
+                    clash = clashes.get((resource.region, resource.id))
+                    if clash is None:
+                        clash = {self._account_of(before): before}
+                        if resource.account_id in clash:  # one account's: the last, as ever
+                            clash = None
+                        else:
+                            clashes[(resource.region, resource.id)] = clash
+                    if clash is not None:
+                        clash[resource.account_id] = resource.arn
             region[resource.id] = resource.arn
 
     # -- asking ---------------------------------------------------------------------------------
@@ -246,7 +296,12 @@ class RelationIndex:
         exact = self.resources.get(ref)
         if exact is not None:
             return [exact]
-        found = [ids[ref] for ids in self._ids.values() if ref in ids]
+        found = [
+            arn
+            for region, ids in self._ids.items()
+            if ref in ids
+            for arn in self._clashes.get((region, ref), {None: ids[ref]}).values()
+        ]
         if not found:  # a name equal to its id was found above as an id
             found = self._named(ref)
         return [self.resources[arn] for arn in found]
@@ -319,7 +374,7 @@ class RelationIndex:
         ]
         self._in = array("Q", _sorted(keys, pause))
 
-    def add_ids(self, source: str, here: dict[str, str], values: list[Any], kind: str) -> None:
+    def add_ids(self, source: str, here: Mapping[str, str], values: list[Any], kind: str) -> None:
         """`add` for each id of a list (security groups, subnets), resolved in `here` (the
         source's region). The hot path at 100,000 resources: `add` inlined."""
         node = self._node
@@ -351,7 +406,32 @@ class RelationIndex:
         if value.startswith("arn:"):
             return value
         ids = self._ids.get(region)
-        return ids.get(value) if ids is not None else None
+        found = ids.get(value) if ids is not None else None
+        if found is None or not self._multi:
+            return found
+        return self._scoped(region, value, found)
+
+    def _account_of(self, arn: str) -> str | None:
+        return self._held[self._node[arn]].account_id
+
+    def _scoped(self, region: str, value: str, found: str) -> str | None:
+        """Of the resources an id or name names in `region`, the one of the account being
+        built (`_scope`); another account's only for an id AWS generates (vpc-..., unique
+        across accounts: a peering or a shared VPC's subnet), when one account holds it."""
+        scope = self._scope
+        if scope is None:
+            return found
+        clash = self._clashes.get((region, value))
+        if clash is not None:
+            return clash.get(scope)
+        if self._account_of(found) == scope or _GENERATED_ID.fullmatch(value):
+            return found
+        return None
+
+    def scoped_ids(self, region: str) -> Mapping[str, str]:
+        """The ids of `region` as `ref` reads them (add_ids' `here`)."""
+        ids = self._ids.get(region) or {}
+        return _ScopedIds(self, region, ids) if self._multi else ids
 
     def by_name(self, rtype: str, name: str, region: str | None = None) -> str | None:
         for arn in self._named(name):
@@ -361,19 +441,35 @@ class RelationIndex:
         return None
 
 
-class _Builder:
-    """Fills a RelationIndex: one pass for the look-ups, one per resource for its edges."""
+# What names a resource across accounts, shared by every account's _Builder: endpoint host ->
+# ARN, listener ARN -> load balancer ARN, bucket name -> ARN.
+_Shared = tuple[dict[str, str], dict[str, str], dict[str, str]]
 
-    def __init__(self, index: RelationIndex, pause: Callable[[], None] | None = None) -> None:
+
+class _Builder:
+    """Fills a RelationIndex with the edges of one account's resources (`held`; every resource
+    of a snapshot of one account): one pass for the look-ups (`collect`), one per resource for
+    its edges (`edges`). Names, aliases, addresses and profiles are looked up in that account
+    only; DNS names, bucket names and listener ARNs name one resource across accounts
+    (`shared`: one set of them for every account's builder)."""
+
+    def __init__(
+        self,
+        index: RelationIndex,
+        pause: Callable[[], None] | None = None,
+        held: list[Resource] | None = None,
+        shared: _Shared | None = None,
+        account: str | None = None,
+    ) -> None:
         self.index = index
         self.pause = pause
+        self.held = index._held if held is None else held
+        self.account = account
+        self.dns, self.listeners, self.buckets = shared if shared is not None else ({}, {}, {})
         self.kms: dict[tuple[str, str], str] = {}  # (region, key id | alias name) -> key ARN
-        self.dns: dict[str, str] = {}  # endpoint host -> ARN
         self.profiles: dict[str, list[str]] = defaultdict(list)  # profile name -> role ARNs
         self.private_ips: dict[tuple[str, str], str] = {}  # (region, ip) -> ENI or instance
-        self.listeners: dict[str, str] = {}  # listener ARN -> load balancer ARN
         self.api_ids: dict[tuple[str, str], str] = {}  # (region, API id) -> API ARN
-        self.buckets: dict[str, str] = {}  # bucket name -> ARN
         self.stacks: dict[tuple[str, str], str] = {}  # (region, stack name) -> stack ARN
         self.stack_names: dict[str, list[str]] = defaultdict(list)  # name -> stack ARNs
         self.secrets: dict[tuple[str, str], str] = {}  # (region, secret name) -> secret ARN
@@ -384,7 +480,7 @@ class _Builder:
 
     def collect(self) -> None:
         wanted = _COLLECTED
-        for resource in _paced(self.index._held, self.pause):
+        for resource in _paced(self.held, self.pause):
             rtype = resource.type
             if rtype not in wanted:
                 if rtype.startswith("cloudformation:") and ":stack/" in resource.arn:
@@ -484,15 +580,20 @@ class _Builder:
     # -- edges ------------------------------------------------------------------------------
 
     def build(self) -> None:
-        """Every resource's edges. The loop is the hot path at 100,000 resources: the common
-        fields are read once each, and a field a resource does not have costs one dict get."""
         self.collect()
+        self.edges()
+
+    def edges(self) -> None:
+        """Every resource's edges (after `collect`). The loop is the hot path at 100,000
+        resources: the common fields are read once each, and a field a resource does not have
+        costs one dict get."""
         index = self.index
+        index._scope = self.account
         add, add_ids = index.add, index.add_ids
-        ids = index._ids
+        ids = {region: index.scoped_ids(region) for region in index._ids}
         per_types = _PER_TYPE
         in_vpc = _IN_VPC
-        for resource in _paced(index._held, self.pause):
+        for resource in _paced(self.held, self.pause):
             # A lazily read resource is parsed for its edges and dropped, not kept: the index
             # reads all of them, and keeping 1,000,000 parsed would undo the lazy read.
             resource = read_only(resource)
@@ -618,7 +719,7 @@ class _Builder:
             return
         wanted = (k.FUNCTION, k.DATABASE, k.DB_CLUSTER)
         by_type: dict[str, list[Resource]] = {rtype: [] for rtype in wanted}
-        for resource in self.index._held:
+        for resource in self.held:
             found = by_type.get(resource.type)
             if found is not None:
                 found.append(resource)
@@ -960,7 +1061,23 @@ def build(resources: Iterable[Resource], pause: Callable[[], None] | None = None
     gc.disable()
     try:
         index = RelationIndex(resources, pause)
-        _Builder(index, pause).build()
+        builders = [_Builder(index, pause)]
+        if index._multi:  # one builder per account, in the order the accounts come
+            accounts: dict[str | None, list[Resource]] = {}
+            for resource in _paced(index._held, pause):
+                held = accounts.get(resource.account_id)
+                if held is None:
+                    held = accounts[resource.account_id] = []
+                held.append(resource)
+            shared: _Shared = ({}, {}, {})
+            builders = [
+                _Builder(index, pause, held, shared, account) for account, held in accounts.items()
+            ]
+        for builder in builders:  # every account's look-ups first: a DNS name may cross
+            builder.collect()
+        for builder in builders:
+            builder.edges()
+        index._scope = None
         index.seal(pause)
     finally:
         if collecting:
