@@ -695,7 +695,8 @@ class _Analyser:
         self.sg_rules: dict[Key, tuple[SgRule, ...]] = {}
         self.prefix_lists: dict[Key, tuple[str, ...]] = {}
         self.by_id: dict[Key, Resource] = {}
-        self._eni_by_ip: dict[tuple[str, str], Resource] | None = None
+        # (account, region, ip): accounts made from one template share private addresses.
+        self._eni_by_ip: dict[tuple[str | None, str, str], Resource] | None = None
         self.target_groups: dict[str, Resource] = {}
         self.enis_of: dict[Key, list[Resource]] = {}
         self.result = Exposure()
@@ -753,11 +754,11 @@ class _Analyser:
             for r in by_type.get(t, ()):
                 by_id[(r.region, r.id)] = r
 
-    def eni_by_ip(self) -> dict[tuple[str, str], Resource]:
-        """ENIs by private address (IP targets), indexed on first use."""
+    def eni_by_ip(self) -> dict[tuple[str | None, str, str], Resource]:
+        """ENIs by account, region and private address (IP targets), indexed on first use."""
         if self._eni_by_ip is None:
             self._eni_by_ip = {
-                (r.region, ip): r
+                (r.account_id, r.region, ip): r
                 for r in self.by_type.get(NETWORK_INTERFACE, ())
                 for ip in _private_ips(r.peek_attributes())
             }
@@ -1299,14 +1300,15 @@ class _Analyser:
         lb_path: tuple[Hop, ...],
     ) -> None:
         if kind == "lambda":
-            function = _by_arn_or_id(self.by_type.get(FUNCTION, []), target_id)
+            function = _by_arn_or_id(self.by_type.get(FUNCTION, []), target_id, lb.account_id)
             invoked = function or _stand_in(lb.region, target_id, FUNCTION)
             hop = Hop(TARGET, tg_id, f"invokes {target_id}", ALLOW)
             self._emit(invoked, None, transport, NO_PORTS, 4, dns, lb.arn, (*lb_path, hop))
             return
         owner: Resource | None
         if kind == "ip":
-            eni = self.eni_by_ip().get((lb.region, target_id))
+            # A private address: the load balancer's own account's interface holding it.
+            eni = self.eni_by_ip().get((lb.account_id, lb.region, target_id))
             owner_id = eni.peek_attributes().get("attached_to") if eni else None
             owner = self.by_id.get((lb.region, str(owner_id))) if owner_id else None
             owner = owner or eni
@@ -1496,8 +1498,17 @@ def _interface_of(eni: Resource) -> tuple[str | None, str, tuple[str, ...]]:
     return (eni.id, subnets[0] if subnets else "", tuple(_groups(eni.peek_attributes())))
 
 
-def _by_arn_or_id(resources: Sequence[Resource], ref: str) -> Resource | None:
-    return next((r for r in resources if r.type == FUNCTION and ref in (r.arn, r.id)), None)
+def _by_arn_or_id(resources: Sequence[Resource], ref: str, account: str | None) -> Resource | None:
+    """The function `ref` names: by ARN, or by name in `account` (the referrer's: accounts made
+    from one template hold functions of the same name)."""
+    return next(
+        (
+            r
+            for r in resources
+            if r.type == FUNCTION and (ref == r.arn or (ref == r.id and r.account_id == account))
+        ),
+        None,
+    )
 
 
 def _stand_in(region: str, ref: str, rtype: str) -> Resource:

@@ -1,0 +1,127 @@
+"""Look-ups of exposure and whois in a snapshot of several accounts: an address or a name is read
+in the account of the resource that names it. Accounts built from one template hold the same
+private addresses (10.0.0.0/16 everywhere) and names; only AWS-generated ids (vpc-..., subnet-...,
+sg-..., i-...) are unique across accounts. Each test builds two accounts from one template and
+shows the answer the look-up gave when it was keyed by region and address or name only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsexplorer.model import Resource
+from awsexplorer.model import kinds as k
+from awsexplorer.model.exposure import analyse
+from tests.accounts.cross_account import res
+
+A, B = "111111111111", "222222222222"
+ALL = {"Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100, "CidrBlock": "0.0.0.0/0"}
+
+
+def _account(arn: str) -> str:
+    return arn.split(":")[4]
+
+
+def _hex(account: str) -> str:
+    """What makes a generated id of the account: vpc-11111111 in A, vpc-22222222 in B."""
+    return account[0] * 8
+
+
+def _placed(account: str, rtype: str, rid: str, **attributes: Any) -> Resource:
+    found = res(account, rtype, rid, **attributes)
+    found.vpc_id, found.subnet_id = f"vpc-{_hex(account)}", f"subnet-{_hex(account)}"
+    return found
+
+
+# -- exposure: a load balancer's targets ----------------------------------------------------------
+
+
+def _load_balanced(account: str, target_type: str, target: str) -> list[Resource]:
+    """An internet-facing ALB in a public subnet forwarding 443 to port 8080 of `target`: an
+    interface at 10.0.1.9 (its instance's) whose group admits only the load balancer's group,
+    and a function `api`."""
+    h = _hex(account)
+    vpc, subnet, lb_sg, app_sg = f"vpc-{h}", f"subnet-{h}", f"sg-{h}0", f"sg-{h}1"
+    tg = res(account, k.TARGET_GROUP, "tg", target_type=target_type, targets=[{"id": target}])
+    tg.attributes["port"] = 8080
+    open_443 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}
+    from_lb = {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080}
+    return [
+        res(account, k.SUBNET, subnet, VpcId=vpc, CidrBlock="10.0.1.0/24"),
+        res(
+            account,
+            k.ROUTE_TABLE,
+            f"rtb-{h}",
+            VpcId=vpc,
+            Associations=[{"Main": True}],
+            Routes=[{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": f"igw-{h}"}],
+        ),
+        res(
+            account,
+            k.NETWORK_ACL,
+            f"acl-{h}",
+            VpcId=vpc,
+            IsDefault=True,
+            Entries=[{**ALL, "Egress": False}, {**ALL, "Egress": True}],
+        ),
+        res(
+            account,
+            k.SECURITY_GROUP,
+            lb_sg,
+            IpPermissions=[{**open_443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+        ),
+        res(
+            account,
+            k.SECURITY_GROUP,
+            app_sg,
+            IpPermissions=[{**from_lb, "UserIdGroupPairs": [{"GroupId": lb_sg}]}],
+        ),
+        _placed(
+            account,
+            k.LOAD_BALANCER,
+            "web",
+            scheme="internet-facing",
+            type="application",
+            dns_name=f"web-{h}.eu-west-1.elb.amazonaws.com",
+            subnet_ids=[subnet],
+            security_groups=[lb_sg],
+            listeners=[{"port": 443, "protocol": "HTTPS", "target_group_arns": [tg.arn]}],
+        ),
+        tg,
+        _placed(account, k.INSTANCE, f"i-{h}", security_groups=[app_sg]),
+        _placed(
+            account,
+            k.NETWORK_INTERFACE,
+            f"eni-{h}",
+            private_ip="10.0.1.9",
+            attached_to=f"i-{h}",
+            security_groups=[app_sg],
+        ),
+        res(account, k.FUNCTION, "api"),
+    ]
+
+
+def _through_load_balancers(target_type: str, target: str) -> list[tuple[str, str, bool]]:
+    exposure = analyse(
+        _load_balanced(A, target_type, target) + _load_balanced(B, target_type, target)
+    )
+    return sorted(
+        (_account(v.via), _account(v.arn), v.reachable) for v in exposure.verdicts if v.via
+    )
+
+
+def test_a_load_balancer_ip_target_is_the_interface_of_its_own_account() -> None:
+    """Both accounts' target groups send to 10.0.1.9: each reaches its own account's instance
+    (before: both reached the last account's interface, which A's load balancer's group cannot
+    enter)."""
+    assert _through_load_balancers("ip", "10.0.1.9") == [(A, A, True), (B, B, True)]
+
+
+def test_a_load_balancer_lambda_target_named_is_the_function_of_its_own_account() -> None:
+    assert [(via, owner) for via, owner, _ in _through_load_balancers("lambda", "api")] == [
+        (A, A),
+        (B, B),
+    ]
+
+
+def test_a_generated_target_id_still_finds_its_instance() -> None:
+    assert _through_load_balancers("instance", f"i-{_hex(A)}") == [(A, A, True), (B, A, False)]
