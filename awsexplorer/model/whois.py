@@ -214,12 +214,13 @@ _SERVICE_INTERFACE_TYPES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class _Held:
-    """An address or name held: by `arn` (in `region`), through `via`, as `kind`."""
+    """An address or name held: by `arn` (in `region` of `account`), through `via`, as `kind`."""
 
     arn: str
     region: str
     via: str | None
     kind: str
+    account: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,16 +294,17 @@ class WhoisIndex:
                 self._orphans.add(eni.arn)
             private = _strs(attrs.get("private_ips")) or _strs([attrs.get("private_ip")])
             public = _strs(attrs.get("public_ips")) or _strs([attrs.get(kinds.PUBLIC_IP)])
+            account = _account(eni)  # the owners found are the interface's account's
             for arn, region in found:
                 if private:
                     through_interface.add(arn)
                 for ip in private:
-                    self._hold(ip, _Held(arn, region, eni.id, PRIVATE_IP))
+                    self._hold(ip, _Held(arn, region, eni.id, PRIVATE_IP, account))
                 for ip in public:
                     kind = ELASTIC_IP if ip in eips else PUBLIC_IP
-                    self._hold(ip, _Held(arn, region, eni.id, kind))
+                    self._hold(ip, _Held(arn, region, eni.id, kind, account))
                 for ip in _strs(attrs.get("ipv6_addresses")):
-                    self._hold(ip, _Held(arn, region, eni.id, IPV6))
+                    self._hold(ip, _Held(arn, region, eni.id, IPV6, account))
         # 2. Addresses resources record themselves (kept where no interface gave the same owner).
         for eip in eips.values():
             self._elastic_ip(eip, owners)
@@ -318,22 +320,24 @@ class WhoisIndex:
                 ip = a.get(key)
                 if isinstance(ip, str) and ip:
                     kind = ELASTIC_IP if ip in eips else kind
-                    self._hold_once(ip, _Held(instance.arn, instance.region, None, kind))
+                    held = _Held(instance.arn, instance.region, None, kind, _account(instance))
+                    self._hold_once(ip, held)
         for nat in by_type.get(kinds.NAT_GATEWAY, []):
             for ip in _strs(nat.peek_attributes().get("public_ips")):
                 kind = ELASTIC_IP if ip in eips else PUBLIC_IP
-                self._hold_once(ip, _Held(nat.arn, nat.region, None, kind))
+                self._hold_once(ip, _Held(nat.arn, nat.region, None, kind, _account(nat)))
             for ip in _strs(nat.peek_attributes().get("private_ips")):
-                self._hold_once(ip, _Held(nat.arn, nat.region, None, PRIVATE_IP))
+                self._hold_once(ip, _Held(nat.arn, nat.region, None, PRIVATE_IP, _account(nat)))
         for fs in by_type.get(kinds.EFS_FILE_SYSTEM, []):
             for target in fs.peek_attributes().get("mount_targets") or []:
                 if isinstance(target, Mapping) and isinstance(target.get("ip_address"), str):
-                    held = _Held(fs.arn, fs.region, None, PRIVATE_IP)
+                    held = _Held(fs.arn, fs.region, None, PRIVATE_IP, _account(fs))
                     self._hold_once(str(target["ip_address"]), held)
         for gateway in by_type.get(kinds.CUSTOMER_GATEWAY, []):
             ip = gateway.peek_attributes().get("ip_address")
             if isinstance(ip, str) and ip:
-                self._hold_once(ip, _Held(gateway.arn, gateway.region, None, PUBLIC_IP))
+                held = _Held(gateway.arn, gateway.region, None, PUBLIC_IP, _account(gateway))
+                self._hold_once(ip, held)
         self._sorted = sorted(self._ips)
         self._keys = {}
         # 3. Names.
@@ -390,18 +394,19 @@ class WhoisIndex:
 
     def _hold_once(self, text: str, held: _Held) -> None:
         """Held unless an interface already gave this address to the same owner. An interface
-        that named no owner gives way to the resource recording its address (an EFS mount
-        target's, a NAT gateway's): that resource, through the interface."""
+        that named no owner gives way to the resource of its account recording its address (an
+        EFS mount target's, a NAT gateway's): that resource, through the interface. Another
+        account's holders stay: accounts made from one template hold the same private ones."""
         key = self._key(text)
         if key is None:
             return
         holders = self._ips[key]
         if any(h.arn == held.arn for h in holders):
             return
-        orphans = [h for h in holders if h.arn in self._orphans]
-        if orphans and len(orphans) == len(holders):
-            via = orphans[0].via
-            holders[:] = [_Held(held.arn, held.region, via, held.kind)]
+        mine = [h for h in holders if h.account == held.account]
+        if mine and all(h.arn in self._orphans for h in mine):
+            kept = [h for h in holders if h.account != held.account]
+            holders[:] = [*kept, _Held(held.arn, held.region, mine[0].via, held.kind, held.account)]
             return
         holders.append(held)
 
@@ -420,11 +425,11 @@ class WhoisIndex:
             target = owners.find(eip, kinds.NETWORK_INTERFACE, eni_id)
         arn, region = target if target is not None else (eip.arn, eip.region)
         via = eni_id if isinstance(eni_id, str) and eni_id else None
-        self._hold(ip, _Held(arn, region, via, ELASTIC_IP))
+        self._hold(ip, _Held(arn, region, via, ELASTIC_IP, _account(eip)))
 
     def _name(self, value: object, resource: Resource) -> None:
         if isinstance(value, str) and value:
-            held = _Held(resource.arn, resource.region, None, DNS_NAME)
+            held = _Held(resource.arn, resource.region, None, DNS_NAME, _account(resource))
             bucket = self._names[normal_name(value)]
             if held not in bucket:
                 bucket.append(held)
@@ -454,7 +459,7 @@ class WhoisIndex:
                     self._name(resource.peek_attributes().get(name), resource)
         for bucket in by_type.get(kinds.BUCKET, []):
             name, region = bucket.name.lower(), bucket.region
-            held = _Held(bucket.arn, region, None, DNS_NAME)
+            held = _Held(bucket.arn, region, None, DNS_NAME, _account(bucket))
             self._buckets[name] = held
             for host in (
                 f"{name}.s3.amazonaws.com",

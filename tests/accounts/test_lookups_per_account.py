@@ -11,6 +11,7 @@ from typing import Any
 from awsexplorer.model import Resource
 from awsexplorer.model import kinds as k
 from awsexplorer.model.exposure import analyse
+from awsexplorer.model.whois import PRIVATE_IP, WhoisIndex
 from tests.accounts.cross_account import res
 
 A, B = "111111111111", "222222222222"
@@ -125,3 +126,58 @@ def test_a_load_balancer_lambda_target_named_is_the_function_of_its_own_account(
 
 def test_a_generated_target_id_still_finds_its_instance() -> None:
     assert _through_load_balancers("instance", f"i-{_hex(A)}") == [(A, A, True), (B, A, False)]
+
+
+# -- whois: whose address is this ---------------------------------------------------------------
+
+
+def _holders(index: WhoisIndex, text: str) -> list[tuple[str, str | None, str]]:
+    return [(o.arn, o.via, o.kind) for o in index.answer(text)]
+
+
+def _arn(account: str, rtype: str, rid: str) -> str:
+    return res(account, rtype, rid).arn
+
+
+def _hosts(account: str) -> list[Resource]:
+    """An instance at 10.0.1.9 through its interface, and a file system whose mount target's
+    interface (at 10.0.1.60) says nothing of it (moto's, and some of AWS's, say nothing)."""
+    h = _hex(account)
+    return [
+        _placed(account, k.INSTANCE, f"i-{h}", private_ip="10.0.1.9"),
+        _placed(
+            account, k.NETWORK_INTERFACE, f"eni-{h}", private_ips=["10.0.1.9"], attached_to=f"i-{h}"
+        ),
+        _placed(account, k.NETWORK_INTERFACE, f"eni-{h}0", private_ips=["10.0.1.60"]),
+        res(account, k.EFS_FILE_SYSTEM, f"fs-{h}", mount_targets=[{"ip_address": "10.0.1.60"}]),
+    ]
+
+
+def test_an_address_several_accounts_hold_answers_every_holder() -> None:
+    index = WhoisIndex.build(_hosts(A) + _hosts(B))
+    assert _holders(index, "10.0.1.9") == [
+        (_arn(A, k.INSTANCE, f"i-{_hex(A)}"), f"eni-{_hex(A)}", PRIVATE_IP),
+        (_arn(B, k.INSTANCE, f"i-{_hex(B)}"), f"eni-{_hex(B)}", PRIVATE_IP),
+    ]
+
+
+def test_an_interface_gives_way_only_to_a_resource_of_its_own_account() -> None:
+    """An interface that names no owner gives way to the resource of its account recording its
+    address (the file system, through the interface). Before, the first account's file system
+    took every account's interface, and the others' lost theirs."""
+    fs_a, fs_b = (
+        _arn(A, k.EFS_FILE_SYSTEM, f"fs-{_hex(A)}"),
+        _arn(B, k.EFS_FILE_SYSTEM, f"fs-{_hex(B)}"),
+    )
+    index = WhoisIndex.build(_hosts(A) + _hosts(B))
+    assert _holders(index, "10.0.1.60") == [
+        (fs_a, f"eni-{_hex(A)}0", PRIVATE_IP),
+        (fs_b, f"eni-{_hex(B)}0", PRIVATE_IP),
+    ]
+    # B's file system is not held through A's interface, and A's interface stays A's own.
+    lone = [r for r in _hosts(A) if r.type != k.EFS_FILE_SYSTEM]
+    index = WhoisIndex.build(lone + _hosts(B))
+    assert _holders(index, "10.0.1.60") == [
+        (_arn(A, k.NETWORK_INTERFACE, f"eni-{_hex(A)}0"), f"eni-{_hex(A)}0", PRIVATE_IP),
+        (fs_b, f"eni-{_hex(B)}0", PRIVATE_IP),
+    ]
