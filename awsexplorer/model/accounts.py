@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
+from operator import attrgetter
 
 from awsexplorer.model import kinds
 from awsexplorer.model.findings import CheckResult, CheckStatus, Finding
@@ -39,6 +41,9 @@ def finding_order(f: Finding) -> tuple[int, str, str, str, str, str]:
     return (f.severity.rank, f.check, f.account_id or "", f.region, f.resource, f.message)
 
 
+_ACCOUNT_ID = attrgetter("account_id")
+
+
 def split(result: ScanResult) -> list[tuple[AccountScan, ScanResult]]:
     """One (account, single-account result) per account, its own resources, findings and
     regions; a resource or finding without an account id belongs to the first account."""
@@ -48,10 +53,12 @@ def split(result: ScanResult) -> list[tuple[AccountScan, ScanResult]]:
     first = accounts[0].id
     resources: dict[str, list[Resource]] = {a.id: [] for a in accounts}
     findings: dict[str, list[Finding]] = {a.id: [] for a in accounts}
-    for resource in result.resources:
-        resources.setdefault(resource.account_id or first, []).append(resource)
-    for finding in result.findings:
-        findings.setdefault(finding.account_id or first, []).append(finding)
+    # By runs of one account, cut at C speed (a merged snapshot lists each account's
+    # resources together): Python once per run, not once per resource (1,000,000 of them).
+    for account_id, run in groupby(result.resources, _ACCOUNT_ID):
+        resources.setdefault(account_id or first, []).extend(run)
+    for account_id, found in groupby(result.findings, _ACCOUNT_ID):
+        findings.setdefault(account_id or first, []).extend(found)
     return [
         (
             account,
