@@ -8,6 +8,11 @@ peering still finds the peer VPC in the other scanned account."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from awsexplorer.model import kinds as k
 from awsexplorer.model import relationships as rel
 from tests.accounts.cross_account import res
@@ -72,3 +77,30 @@ def test_an_id_two_accounts_hold_finds_both() -> None:
     index = rel.build(_estate(A) + _estate(B))
     assert sorted(r.account_id for r in index.find("web")) == [A, B]
     assert [r.account_id for r in index.find("i-1111")] == [A]
+
+
+def test_related_on_a_merged_snapshot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`awsexplorer related` on a snapshot of two accounts from one template: an instance uses
+    its own account's role only; a REF both accounts hold is ambiguous, said with the accounts."""
+    from awsexplorer import snapshot
+    from awsexplorer.cli import main
+    from awsexplorer.model import Account, RegionScan, RegionStatus, ScanResult
+    from awsexplorer.model.accounts import merge
+
+    def part(account: str) -> ScanResult:
+        return ScanResult(
+            account=Account(account, None, "aws", f"arn:aws:iam::{account}:user/t"),
+            started_at="2026-01-01T00:00:00Z",
+            finished_at="2026-01-01T00:01:00Z",
+            regions=[RegionScan("eu-west-1", RegionStatus.OK)],
+            resources=_estate(account),
+        )
+
+    path = snapshot.write(merge([part(A), part(B)]), tmp_path / "two.json")
+    instance = _estate(A)[1]
+    assert main(["related", str(path), instance.arn, "--format", "json"]) == 0
+    uses = json.loads(capsys.readouterr().out)["uses"]
+    assert {u["arn"] for u in uses if u["kind"] == rel.ROLE} == {f"arn:aws:iam::{A}:role/web"}
+    assert main(["related", str(path), "web"]) == 2
+    said = capsys.readouterr().err
+    assert "names 2 resources" in said and f"account {A}" in said and f"account {B}" in said

@@ -58,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
             f"(`awsexplorer --snapshot {args.snapshot}` browses them)."
         )
     if len(matches) > 1:
-        shown = ", ".join(f"{r.type} {r.id} ({r.region})" for r in matches[:5])
+        accounts = len({r.account_id for r in matches}) > 1  # which account's, then
+        shown = ", ".join(
+            f"{r.type} {r.id} ({r.region}{f', account {r.account_id}' if accounts else ''})"
+            for r in matches[:5]
+        )
         raise UserError(f"{args.ref!r} names {len(matches)} resources ({shown}): give an ARN.")
     found = answer(index, matches[0])
     if args.format == "json":
