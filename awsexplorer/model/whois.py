@@ -229,6 +229,7 @@ class _Record:
     record_id: str
     targets: tuple[str, ...]  # alias target or values: names or addresses
     s3_website: bool  # an alias to an S3 website endpoint: the bucket named as the record
+    account: str | None = None  # the zone's: what the record leads to is read in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,7 +485,9 @@ class WhoisIndex:
                     else tuple(_strs(record.get("values")))
                 )
                 s3_website = bool(isinstance(alias, str) and alias.lower().startswith("s3-website"))
-                self._records[name].append(_Record(zone.arn, record_id, targets, s3_website))
+                self._records[name].append(
+                    _Record(zone.arn, record_id, targets, s3_website, _account(zone))
+                )
 
     # -- answering --------------------------------------------------------------------------
 
@@ -578,7 +581,10 @@ class WhoisIndex:
     def _follow(
         self, name: str, record: _Record, seen: set[str], depth: int
     ) -> list[tuple[str, str]]:
-        """The owners a record leads to inside the account, as (arn, region)."""
+        """The owners a record leads to inside the account, as (arn, region): the zone's
+        account's holders of a private address and records of a name (accounts made from one
+        template hold the same private zones and addresses); any scanned account's holder of a
+        public address or a resource's DNS name (AWS gives each to one)."""
         if depth >= MAX_CHAIN:
             return []
         owners: list[tuple[str, str]] = []
@@ -590,7 +596,11 @@ class WhoisIndex:
             address = _ip(target)
             if address is not None:
                 holders = self._ips.get((address.version, int(address)), [])
-                owners.extend((h.arn, h.region) for h in holders)
+                owners.extend(
+                    (h.arn, h.region)
+                    for h in holders
+                    if h.account == record.account or address.is_global
+                )
                 continue
             target_name = normal_name(target)
             if target_name in seen:
@@ -599,7 +609,8 @@ class WhoisIndex:
             owners.extend((h.arn, h.region) for h in self._names.get(target_name, []))
             for next_name in self._record_names(target_name):
                 for next_record in self._records[next_name]:
-                    owners.extend(self._follow(next_name, next_record, seen, depth + 1))
+                    if next_record.account == record.account:
+                        owners.extend(self._follow(next_name, next_record, seen, depth + 1))
         return list(dict.fromkeys(owners))
 
     # -- facts ------------------------------------------------------------------------------

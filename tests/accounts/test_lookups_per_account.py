@@ -11,7 +11,7 @@ from typing import Any
 from awsexplorer.model import Resource
 from awsexplorer.model import kinds as k
 from awsexplorer.model.exposure import analyse
-from awsexplorer.model.whois import PRIVATE_IP, WhoisIndex
+from awsexplorer.model.whois import PRIVATE_IP, RECORD, WhoisIndex
 from tests.accounts.cross_account import res
 
 A, B = "111111111111", "222222222222"
@@ -180,4 +180,42 @@ def test_an_interface_gives_way_only_to_a_resource_of_its_own_account() -> None:
     assert _holders(index, "10.0.1.60") == [
         (_arn(A, k.NETWORK_INTERFACE, f"eni-{_hex(A)}0"), f"eni-{_hex(A)}0", PRIVATE_IP),
         (fs_b, f"eni-{_hex(B)}0", PRIVATE_IP),
+    ]
+
+
+def _zone(account: str, *records: tuple[str, str, str]) -> Resource:
+    """A hosted zone of records (name, type, value)."""
+    listed = [{"name": n, "type": t, "values": [v], "alias_target": None} for n, t, v in records]
+    return res(account, k.HOSTED_ZONE, f"Z{_hex(account)}", records=listed)
+
+
+def test_a_record_is_followed_in_its_own_account() -> None:
+    """Both accounts' private zones say db.internal.example is 10.0.1.9 (and app. a CNAME to
+    it): each record leads to its own account's instance (before, to both accounts')."""
+    zones = [
+        _zone(
+            account,
+            ("db.internal.example.", "A", "10.0.1.9"),
+            ("app.internal.example.", "CNAME", "db.internal.example"),
+        )
+        for account in (A, B)
+    ]
+    index = WhoisIndex.build(_hosts(A) + _hosts(B) + zones)
+    for name, rtype in (("db", "A"), ("app", "CNAME")):
+        assert sorted(_holders(index, f"{name}.internal.example")) == [
+            (
+                _arn(account, k.INSTANCE, f"i-{_hex(account)}"),
+                f"Z{_hex(account)}/{name}.internal.example/{rtype}",
+                RECORD,
+            )
+            for account in (A, B)
+        ]
+
+
+def test_a_record_to_a_public_address_finds_it_in_another_scanned_account() -> None:
+    """A public address is one account's only (AWS gives it): found in any scanned account."""
+    peer = res(B, k.INSTANCE, f"i-{_hex(B)}", public_ip="54.0.0.9")
+    index = WhoisIndex.build([peer, _zone(A, ("partner.example.", "A", "54.0.0.9"))])
+    assert _holders(index, "partner.example") == [
+        (peer.arn, f"Z{_hex(A)}/partner.example/A", RECORD)
     ]
