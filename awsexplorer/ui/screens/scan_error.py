@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from awsexplorer.inert import inert
+from awsexplorer.ui.widgets.footer import KeyFooter
 
 
 class ScanErrorScreen(Screen[None]):
@@ -59,7 +60,7 @@ class ScanErrorScreen(Screen[None]):
                 else "q quits."
             )
             yield Static(Text(keys, style="dim"), id="error-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "app.retry" or action == "retry":
