@@ -49,8 +49,10 @@ TYPES = (
 TARGET_OPEN_S, TARGET_KEY_MS, TARGET_MB = 2.0, 100.0, 600.0
 
 
-def synthetic_result(total: int) -> Any:
-    """A ScanResult shaped like a large estate: realistic fields, VPC/subnet placement, tags."""
+def synthetic_result(total: int, linked: bool = False) -> Any:
+    """A ScanResult shaped like a large estate: realistic fields, VPC/subnet placement, tags.
+    `linked`: the references point at resources the estate holds (see _link), so that the
+    relationship index has edges to build, as a real account's has."""
     from awsexplorer.model import Account, RegionScan, RegionStatus, Resource, ScanResult
 
     def tags(kind: str, n: int) -> dict[str, str]:
@@ -89,6 +91,8 @@ def synthetic_result(total: int) -> Any:
         region, rtype = combos[n % len(combos)]
         resources.append(resource(region, rtype, n))
         n += 1
+    if linked:
+        _link(resources)
     return ScanResult(
         account=Account(ACCOUNT_ID, "big-estate", "aws", f"arn:aws:iam::{ACCOUNT_ID}:user/bench"),
         started_at="2026-01-01T00:00:00Z",
@@ -96,6 +100,36 @@ def synthetic_result(total: int) -> Any:
         regions=[RegionScan(r, RegionStatus.OK) for r in ("global", *REGIONS)],
         resources=resources,
     )
+
+
+def _link(resources: list[Any]) -> None:
+    """Each EC2 resource in a VPC the estate holds (in its region), each instance in one of its
+    subnets with one of its security groups, each network interface and volume attached to one
+    of its instances (with the interface's subnet and group): ~5 edges per instance."""
+    by_region: dict[tuple[str, str], list[str]] = {}
+    for r in resources:
+        by_region.setdefault((r.region, r.type), []).append(r.id)
+
+    def one(region: str, rtype: str, n: int) -> str | None:
+        ids = by_region.get((region, rtype))
+        return ids[n % len(ids)] if ids else None
+
+    for n, r in enumerate(resources):
+        if not r.type.startswith("ec2:") or r.type == "ec2:vpc":
+            continue
+        r.vpc_id = one(r.region, "ec2:vpc", n) or r.vpc_id
+        if r.type in ("ec2:instance", "ec2:network-interface"):
+            r.subnet_id = one(r.region, "ec2:subnet", n) or r.subnet_id
+            group = one(r.region, "ec2:security-group", n)
+            if group:
+                key = "SecurityGroups" if r.type == "ec2:instance" else "Groups"
+                r.attributes[key] = [{"GroupId": group, "GroupName": f"group-{n % 100}"}]
+        if r.type in ("ec2:network-interface", "ec2:volume"):
+            instance = one(r.region, "ec2:instance", n)
+            if instance:
+                r.attributes["attached_to"] = (
+                    instance if r.type == "ec2:network-interface" else [instance]
+                )
 
 
 # -- what ui_bench and million_bench share: waiting for the first frame, timing keys -------------
