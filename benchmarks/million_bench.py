@@ -49,7 +49,9 @@ def peak_mb() -> float:
     return 0.0
 
 
-def write_snapshot(path: Path, accounts: int, per_account: int, linked: bool) -> dict[str, Any]:
+def write_snapshot(
+    path: Path, accounts: int, per_account: int, linked: bool = True
+) -> dict[str, Any]:
     """In a child: one analysed account estate, relabelled per account, merged and written."""
     from awsexplorer import snapshot
     from awsexplorer.checks import analyse
