@@ -171,30 +171,20 @@ class _Held(Mapping[str, Resource]):
         return self._held
 
 
-class _ScopedIds(Mapping[str, str]):
-    """One region's ids read in the account being built (RelationIndex._scoped)."""
+class _ScopedIds:
+    """One region's ids as `RelationIndex.ref` reads them in the account being built
+    (RelationIndex._scoped): `get` only, what add_ids and the edges loop ask of a region."""
 
     def __init__(self, index: RelationIndex, region: str, ids: dict[str, str]) -> None:
         self.index, self.region, self.ids = index, region, ids
 
-    def __getitem__(self, value: str) -> str:
-        found: str | None = self.get(value)
-        if found is None:
-            raise KeyError(value)
-        return found
-
-    def get(self, value: str, default: Any = None) -> Any:
+    def get(self, value: str) -> str | None:
         found = self.ids.get(value)
-        if found is None:
-            return default
-        scoped = self.index._scoped(self.region, value, found)
-        return default if scoped is None else scoped
+        return None if found is None else self.index._scoped(self.region, value, found)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
 
-    def __len__(self) -> int:
-        return len(self.ids)
+# A region's ids: id -> ARN, or read in one account (_ScopedIds).
+_RegionIds = dict[str, str] | _ScopedIds
 
 
 class RelationIndex:
@@ -374,7 +364,7 @@ class RelationIndex:
         ]
         self._in = array("Q", _sorted(keys, pause))
 
-    def add_ids(self, source: str, here: Mapping[str, str], values: list[Any], kind: str) -> None:
+    def add_ids(self, source: str, here: _RegionIds, values: list[Any], kind: str) -> None:
         """`add` for each id of a list (security groups, subnets), resolved in `here` (the
         source's region). The hot path at 100,000 resources: `add` inlined."""
         node = self._node
@@ -428,7 +418,7 @@ class RelationIndex:
             return found
         return None
 
-    def scoped_ids(self, region: str) -> Mapping[str, str]:
+    def scoped_ids(self, region: str) -> _RegionIds:
         """The ids of `region` as `ref` reads them (add_ids' `here`)."""
         ids = self._ids.get(region) or {}
         return _ScopedIds(self, region, ids) if self._multi else ids
@@ -578,10 +568,6 @@ class _Builder:
         return self.index.ref("", value)
 
     # -- edges ------------------------------------------------------------------------------
-
-    def build(self) -> None:
-        self.collect()
-        self.edges()
 
     def edges(self) -> None:
         """Every resource's edges (after `collect`). The loop is the hot path at 100,000
