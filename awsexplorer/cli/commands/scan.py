@@ -120,8 +120,10 @@ def _at_least_one(value: str) -> int:
 
 
 def many_accounts(args: argparse.Namespace) -> bool:
-    profiles = getattr(args, "profiles", None) or []
-    return bool(args.org or args.all_profiles or len(profiles) > 1 or args.shard)
+    """The account options asking for several accounts, or a shard of them."""
+    from awsexplorer.cli.accounts import asks_many_accounts
+
+    return asks_many_accounts(args) or bool(args.shard)
 
 
 def _targets(choice: AccountChoice | None, config: Any) -> list[Any]:
