@@ -306,3 +306,15 @@ def test_each_account_is_told_as_it_is_read(
     failed = by_account["profile:nocreds"]
     assert failed.startswith("[") and "profile:nocreds: failed: profile nocreds: " in failed
     assert "aws configure --profile nocreds" in failed
+
+
+def test_a_bad_shard_is_refused_before_the_organization_is_listed(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """`scan --org --role R --shard 3/2`: the shard's one-line error, not a failed call to
+    Organizations first (the endpoint is a closed local port: a request would fail otherwise)."""
+    argv = ["scan", "--org", "--role", "R", "--endpoint-url", "http://127.0.0.1:9"]
+    assert main([*argv, "--shard", "3/2", "--output", str(tmp_path / "s.json")]) == 2
+    said = capsys.readouterr().err
+    assert "--shard: index 3 of 2 shards" in said and "Organizations" not in said
+    assert "could not" not in said

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # rich and asyncio load when a scan runs, not for every comma
     from rich.text import Text
 
     from awsexplorer.config import AccountChoice
+    from awsexplorer.scan.accounts import Shard
 
 NAME = "scan"
 TARGETED = True
@@ -137,7 +138,11 @@ def _targets(choice: AccountChoice | None, config: Any) -> list[Any]:
 
 
 def _scan_many(
-    args: argparse.Namespace, choice: AccountChoice | None, config: Any, err: Console
+    args: argparse.Namespace,
+    choice: AccountChoice | None,
+    shard: Shard | None,
+    config: Any,
+    err: Console,
 ) -> Any:
     import asyncio
 
@@ -149,8 +154,7 @@ def _scan_many(
     from awsexplorer.scan.runner import utc_now
 
     targets = _targets(choice, config)
-    if args.shard:
-        shard = accounts.parse_shard(args.shard)
+    if shard is not None:
         chosen = accounts.pick(targets, shard)
         err.print(
             Text(
@@ -358,6 +362,11 @@ def _run(args: argparse.Namespace) -> int:
     # The account options checked before anything starts (--role without --org is refused,
     # not ignored).
     choice = account_choice(args)
+    shard = None
+    if args.shard:  # a bad --shard too, before the Organization is listed
+        from awsexplorer.scan.accounts import parse_shard
+
+        shard = parse_shard(args.shard)
     if args.demo:
         from awsexplorer.demo import demo_config, refuse_other_targets
 
@@ -373,7 +382,7 @@ def _run(args: argparse.Namespace) -> int:
         config = demo_config(config.regions, like=config, organization=args.org)
     err = report.console(stderr=True)
     if many_accounts(args):
-        result = _scan_many(args, choice, config, err)
+        result = _scan_many(args, choice, shard, config, err)
     else:
         result = asyncio.run(_scan(config, err if err.is_terminal else None, args.processes))
     from awsexplorer.checks import analyse  # not before the scan (_EndPreload)
