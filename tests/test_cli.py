@@ -282,3 +282,20 @@ def test_scan_counts_below_one_are_refused_before_anything_runs(
     err = capsys.readouterr().err
     assert f"argument {option}: not a whole number of at least 1: '{given}'" in err
     assert "credentials" not in err
+
+
+def test_an_unknown_option_of_a_command_is_said_with_that_commands_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`whois SNAP ADDRESS --bogus`: the command's usage and name, not the top level's twenty
+    lines of TUI options (argparse's parse_args says it with the top level's)."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["whois", "s.json", "10.0.0.1", "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: awsexplorer whois ")
+    assert "awsexplorer whois: error: unrecognized arguments: --bogus" in err
+    assert "--account-color" not in err  # a top-level option
+    with pytest.raises(SystemExit):
+        main(["--bogus"])
+    assert "awsexplorer: error: unrecognized arguments: --bogus" in capsys.readouterr().err

@@ -88,11 +88,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         start_up.resume()
 
 
+def _command_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The parser of the sub-command `args` name (the top level's when none)."""
+    import argparse  # loaded already, by the parser
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and args.command in action.choices:
+            command: argparse.ArgumentParser = action.choices[args.command]
+            return command
+    return parser
+
+
 def _main(argv: Sequence[str] | None, start_up_done: Callable[[], None]) -> int:
     if argv is None:
         argv = sys.argv[1:]
     parser = build_parser(argv)  # only the sub-command argv names is built whole
-    args = parser.parse_args(argv)
+    args, unread = parser.parse_known_args(argv)
+    if unread:
+        # Said by the sub-command's parser, with its usage (argparse's own parse_args says it
+        # with the top level's: twenty lines of the TUI's options for `whois ... --bogus`).
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unread)}")
     try:
         _configure_logging(getattr(args, "log_file", None))
     except UserError as exc:
