@@ -12,10 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from awsexplorer.inert import inert
-from awsexplorer.ui.widgets.footer import KeyFooter
 
 
 class ScanErrorScreen(Screen[None]):
@@ -60,7 +59,7 @@ class ScanErrorScreen(Screen[None]):
                 else "q quits."
             )
             yield Static(Text(keys, style="dim"), id="error-keys")
-        yield KeyFooter()
+        yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "app.retry" or action == "retry":
