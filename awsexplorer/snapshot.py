@@ -570,7 +570,7 @@ def _account(data: dict[str, Any], only: AccountScan) -> Account:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """A snapshot is hundreds of thousands of acyclic objects made at once; the cyclic garbage
     collector would walk them again and again as they are made (half the read time of a
     100,000-resource file) and find nothing. Pause it for the read."""
@@ -584,7 +584,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def loads(text: str, source: str = "snapshot") -> ScanResult:
-    with _collector_paused():
+    with collector_paused():
         return from_document(_document(text, source), source)
 
 
@@ -605,16 +605,16 @@ def read(path: str | os.PathLike[str]) -> ScanResult:
     as a stream (see _read_stream); any other, and any file these find not as documented, is
     read whole, which names what is wrong."""
     source = str(path)
-    with _collector_paused():
-        with _open_checked(path) as handle:
+    with collector_paused():
+        with open_checked(path) as handle:
             try:
                 parallel = _read_parallel(handle, source)
                 result = parallel if parallel is not None else _read_stream(handle, source)
-            except _NOT_STREAMED:
+            except NOT_STREAMED:
                 handle.seek(0)
                 raw = _read_all(handle, source)
                 result = from_document(_document_of(raw, source), source)
-        if len(result.resources) >= _FREEZE_RESOURCES:
+        if len(result.resources) >= FREEZE_RESOURCES:
             # What was just read lives as long as the process and holds no cycle: out of the
             # collector's sight (as ui/heap.loading_scan does for a scan), or its next passes
             # walk every resource again (seconds of a 1,000,000-resource TUI's start-up).
@@ -623,7 +623,7 @@ def read(path: str | os.PathLike[str]) -> ScanResult:
 
 
 # From this many resources, read() freezes what it read (gc.freeze).
-_FREEZE_RESOURCES = 100_000
+FREEZE_RESOURCES = 100_000
 
 
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -639,16 +639,16 @@ def _document_of(raw: bytes, source: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise SnapshotError(f"{source} is not a text file, so not a snapshot.") from None
     del raw
-    with _collector_paused():
+    with collector_paused():
         return _document(text, source)
 
 
 def _read_bytes(path: str | os.PathLike[str]) -> bytes:
-    with _open_checked(path) as handle:
+    with open_checked(path) as handle:
         return _read_all(handle, str(path))
 
 
-def _open_checked(path: str | os.PathLike[str]) -> BinaryIO:
+def open_checked(path: str | os.PathLike[str]) -> BinaryIO:
     source = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -784,7 +784,7 @@ def map_file(path: str | os.PathLike[str]) -> bytes | mmap.mmap:
     """The file's bytes, mapped (lines_of, lines_hold): only the lines are copied out, not the
     whole file (reading 150 MB cost ~0.3 s of page faults). A SnapshotError as `read` gives."""
     source = str(path)
-    with _open_checked(path) as handle:
+    with open_checked(path) as handle:
         try:
             return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # an empty file, a file system without mmap
@@ -910,7 +910,7 @@ def _lines(buffer: bytes | mmap.mmap, source: str) -> Lines:
     document = json.loads(skeleton)
     if not isinstance(document, dict) or document.get("version") != SNAPSHOT_VERSION:
         raise _NotLines
-    with _collector_paused():
+    with collector_paused():
         document = check(document, source)
     accounts = frozenset(a["id"] for a in document["accounts"])
     if not accounts:
@@ -1108,7 +1108,7 @@ class _NotStreamed(Exception):
 
 # What sends a file from the stream to the whole reading (which gives the answer, or names what
 # is wrong in its one-line error): anything the stream did not expect.
-_NOT_STREAMED = (_NotStreamed, _NotLines, _Damaged, SnapshotError, ValueError, KeyError, TypeError)
+NOT_STREAMED = (_NotStreamed, _NotLines, _Damaged, SnapshotError, ValueError, KeyError, TypeError)
 
 
 def _read_stream(handle: BinaryIO, source: str) -> ScanResult:
@@ -1264,7 +1264,7 @@ def _line_columns(lines: list[bytes], accounts: dict[bytes, str], shared: _Share
     """What these resource lines (whole, from _line_chunks) hold, column by column: a
     LineResource's arguments. Each line's head is parsed on its own (a damaged line cannot
     shift what the next ones read) and must hold exactly the head's fields, checked column by
-    column at C speed as `validate` checks them (else _NotStreamed or an error in _NOT_STREAMED:
+    column at C speed as `validate` checks them (else _NotStreamed or an error in NOT_STREAMED:
     the file is read whole, which names what is wrong); each account id as written (`accounts`:
     its bytes -> its text, which must be one of the file's accounts). With _bodies_hold of the
     bodies, each line then reads as the whole reading reads it (JSON: head + its fields, the
@@ -1434,6 +1434,7 @@ _PARALLEL_BYTES = 1 << 26
 _MOST_WORKERS = 8
 _SIZE = 8  # bytes of the length written before each chunk's columns
 _POLL = 0.005  # seconds between looks for a worker's next chunk, when none was there
+_WORKER_NICENESS = 10
 
 
 def _write_columns(fd: int, start: int, end: int, out: BinaryIO) -> None:
@@ -1475,10 +1476,14 @@ def _write_columns(fd: int, start: int, end: int, out: BinaryIO) -> None:
 def _columns_worker(fd: int, start: int, end: int, out: int) -> None:
     """In the worker process: _write_columns, then _HOLDS as the exit status; _DOES_NOT_HOLD
     when a line is not as dumps writes it; any other failure as another status."""
+    # Below the process that started it: the document it reads meanwhile, and the TUI that
+    # shows what is read (snapshot_opening), come first when the cores are all busy.
+    with contextlib.suppress(OSError):
+        os.nice(_WORKER_NICENESS)
     try:
         with os.fdopen(out, "wb", buffering=1 << 20) as handle:
             _write_columns(fd, start, end, handle)
-    except _NOT_STREAMED:
+    except NOT_STREAMED:
         os._exit(_DOES_NOT_HOLD)
     except BaseException:
         os._exit(2)
@@ -1515,99 +1520,152 @@ def _workers() -> int:
 def _read_parallel(handle: BinaryIO, source: str) -> ScanResult | None:
     """A large version 2 file in the one-line-per-item layout, read as _read_stream reads it
     (the same LineResources, the same checks, the same refusals: _NotStreamed and the other
-    _NOT_STREAMED errors send it to the whole reading), with every core: forked workers (one per
-    core this process may use, at least two, at most _MOST_WORKERS) each take a share of the
-    resource lines and write what they hold as columns (_write_columns: each line's head parsed
-    and checked, its body checked), while this process reads and checks the rest of the
-    document (the header, findings, checks and settings); then the LineResources are made from
-    the columns, chunk by chunk. None, and nothing read (the file's
-    position unchanged), when this does not apply: a small file (_PARALLEL_BYTES), no fork, or
-    other threads running (fork copies only the calling thread); _read_stream reads it then."""
-    import multiprocessing
-    import threading
+    NOT_STREAMED errors send it to the whole reading), with every core (ParallelRead). None,
+    and nothing read (the file's position unchanged), when this does not apply: a small file
+    (_PARALLEL_BYTES), no fork, or other threads running (fork copies only the calling thread);
+    _read_stream reads it then."""
+    reading = ParallelRead.start(handle, source)
+    if reading is None:
+        return None
+    with reading:
+        result = reading.document()
+        # Each share kept apart, then joined in file order.
+        shares_read: list[list[Resource]] = [[] for _ in range(reading.shares)]
+        for n, made in reading.chunks():
+            shares_read[n] += made
+        result.resources = reading.finish(list(chain.from_iterable(shares_read)))
+    return result
 
-    fd = handle.fileno()
-    status = os.fstat(fd)
-    if (
-        status.st_size < _PARALLEL_BYTES
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1
-    ):
-        return None
-    try:
-        buffer = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
-        return None
-    with buffer:
-        region = _resource_region(buffer)
-        if region is None or region[2] - region[1] < _PARALLEL_BYTES // 2:
-            return None  # another layout, or few resources: _read_stream
-        opening, first, close = region
-        if buffer.rfind(_RESOURCES_CLOSE) != close:
-            raise _NotStreamed  # the list closes more than once: read whole, to say so
-        header = buffer[: opening + _RESOURCES_OPEN.index(b"[") + 1]
-        # The lines cut into shares of about the same size, each at a line's end.
-        shares = []
-        start = first
-        for n in range(_workers() - 1, 0, -1):
-            joint = buffer.find(_RESOURCE_JOINT, start + (close - start) // (n + 1), close)
-            if joint < 0:
-                break
-            shares.append((start, joint + 1))
-            start = joint + 1 + len(_LINE_SEPARATOR)
-        shares.append((start, close))
-    probe = orjson.loads(header + b"]}")
-    if type(probe) is not dict or probe.get("version") != SNAPSHOT_VERSION:
-        raise _NotStreamed
-    workers: list[tuple[Any, BinaryIO]] = []
-    context = multiprocessing.get_context("fork")
-    try:
-        for start, end in shares:
-            out = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, or in `finally`)
-            given = os.dup(out.fileno())  # the worker's (closed here once it is started)
-            worker = context.Process(
-                target=_columns_worker,
-                args=(fd, start, end, given),
-                name="awsexplorer-snapshot-lines",
-                daemon=True,
-            )
-            try:
-                worker.start()
-            except OSError:  # no fork now (memory, process limit): read whole
-                out.close()
-                raise _NotStreamed from None
-            finally:
-                os.close(given)
-            workers.append((worker, out))
-        # The document without its resources, meanwhile.
-        text = header + os.pread(fd, status.st_size - close + 1, close)
-        if len(text) != len(header) + status.st_size - close:
+
+class ParallelRead:
+    """A large file's resource lines read by forked workers (one per core this process may
+    use, at least two, at most _MOST_WORKERS), each taking a share of the lines and writing
+    what they hold as columns (_write_columns: each line's head parsed and checked, its body
+    checked), while this process reads and checks the rest of the document (`document`: the
+    header, findings, checks and settings); `chunks` then makes the LineResources from the
+    columns as they are written, and `finish` checks what the workers read. Started (`start`)
+    in a process with one thread: fork copies only the calling thread. Used as a context
+    manager: the workers are stopped and their files closed on the way out."""
+
+    def __init__(self, fd: int, status: os.stat_result, source: str, header: bytes) -> None:
+        self.fd = fd
+        self.status = status
+        self.source = source
+        self.header = header
+        self.close_at = 0  # where the resource list closes (its `\n ]`)
+        self.workers: list[tuple[Any, BinaryIO]] = []
+        self.ended: list[bool] = []  # per share: every chunk of it made (chunks)
+        self.ids: set[str] = set()  # the document's accounts
+        self.accounts: set[str] = set()  # the accounts the lines name
+
+    @property
+    def shares(self) -> int:
+        return len(self.workers)
+
+    @classmethod
+    def start(cls, handle: BinaryIO, source: str) -> ParallelRead | None:
+        """The workers started on `handle`'s file; None when this does not apply (see
+        _read_parallel). _NotStreamed when the file is not as dumps writes it."""
+        import multiprocessing
+        import threading
+
+        fd = handle.fileno()
+        status = os.fstat(fd)
+        if (
+            status.st_size < _PARALLEL_BYTES
+            or "fork" not in multiprocessing.get_all_start_methods()
+            or threading.active_count() > 1
+        ):
+            return None
+        try:
+            buffer = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return None
+        with buffer:
+            region = _resource_region(buffer)
+            if region is None or region[2] - region[1] < _PARALLEL_BYTES // 2:
+                return None  # another layout, or few resources: _read_stream
+            opening, first, close = region
+            if buffer.rfind(_RESOURCES_CLOSE) != close:
+                raise _NotStreamed  # the list closes more than once: read whole, to say so
+            header = buffer[: opening + _RESOURCES_OPEN.index(b"[") + 1]
+            # The lines cut into shares of about the same size, each at a line's end.
+            shares = []
+            start = first
+            for n in range(_workers() - 1, 0, -1):
+                joint = buffer.find(_RESOURCE_JOINT, start + (close - start) // (n + 1), close)
+                if joint < 0:
+                    break
+                shares.append((start, joint + 1))
+                start = joint + 1 + len(_LINE_SEPARATOR)
+            shares.append((start, close))
+        probe = orjson.loads(header + b"]}")
+        if type(probe) is not dict or probe.get("version") != SNAPSHOT_VERSION:
+            raise _NotStreamed
+        reading = cls(fd, status, source, header)
+        reading.close_at = close
+        context = multiprocessing.get_context("fork")
+        try:
+            for start, end in shares:
+                out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+                given = os.dup(out.fileno())  # the worker's (closed here once it is started)
+                worker = context.Process(
+                    target=_columns_worker,
+                    args=(fd, start, end, given),
+                    name="awsexplorer-snapshot-lines",
+                    daemon=True,
+                )
+                try:
+                    worker.start()
+                except OSError:  # no fork now (memory, process limit): read whole
+                    out.close()
+                    raise _NotStreamed from None
+                finally:
+                    os.close(given)
+                reading.workers.append((worker, out))
+                reading.ended.append(False)
+        except BaseException:
+            reading.close()
+            raise
+        return reading
+
+    def __enter__(self) -> ParallelRead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def document(self) -> ScanResult:
+        """The document without its resources, read and checked here while the workers run."""
+        size = self.status.st_size
+        text = self.header + os.pread(self.fd, size - self.close_at + 1, self.close_at)
+        if len(text) != len(self.header) + size - self.close_at:
             raise _NotStreamed
         document = orjson.loads(text)
         del text
-        document = check(document, source)
-        ids = {a["id"] for a in document["accounts"]}
-        result = from_document(document, source)
-        del document
-        # The workers' chunks made into LineResources as they are written, whichever worker's
-        # comes first (each share kept apart, then joined in file order): this process's
-        # share of the work then runs beside the workers', not after the last one is done.
-        shares_read: list[list[Resource]] = [[] for _ in workers]
-        accounts: set[str] = set()
-        offsets = [0] * len(workers)
-        left = set(range(len(workers)))
+        document = check(document, self.source)
+        self.ids = {a["id"] for a in document["accounts"]}
+        return from_document(document, self.source)
+
+    def chunks(self) -> Iterator[tuple[int, list[Resource]]]:
+        """(share, its next chunk's LineResources) as the workers write them, whichever
+        worker's comes first (each share's in file order): this process's share of the work
+        then runs beside the workers', not after the last one is done. _NotStreamed when a
+        worker refused its lines, failed, or died in the middle of a chunk."""
+        offsets = [0] * len(self.workers)
+        left = set(range(len(self.workers)))
         while left:
             progressed = False
             for n in sorted(left):
-                worker, written = workers[n]
+                worker, written = self.workers[n]
                 ended = not worker.is_alive()  # before reading: all it wrote is then there
                 for columns in _written_columns(written.fileno(), offsets, n):
                     # The few strings on every line (type, region, VPC, subnet, account) are
                     # one object each within a chunk (the worker's _line_columns; marshal keeps
                     # that), so they are not looked up again here: a few hundred copies at
                     # most, against 5,000,000 look-ups.
-                    accounts.update(columns[7])
-                    shares_read[n] += map(LineResource, *columns)
+                    self.accounts.update(columns[7])
+                    yield n, list(map(LineResource, *columns))
                     progressed = True
                 if ended:
                     worker.join()
@@ -1618,20 +1676,29 @@ def _read_parallel(handle: BinaryIO, source: str) -> ScanResult | None:
                         raise _NotStreamed  # refused, failed, or died in the middle of a chunk
                     written.close()
                     left.discard(n)
+                    self.ended[n] = True
             if left and not progressed:
                 time.sleep(_POLL)
-        resources: list[Resource] = list(chain.from_iterable(shares_read))
-        del shares_read
-        if not ids or not set(accounts) <= ids or not _same_file(status, os.fstat(fd)):
-            raise _NotStreamed  # read whole, to say which account
-    finally:
-        for worker, written in workers:
+
+    def finish(self, resources: list[Resource]) -> list[Resource]:
+        """`resources` (every chunk's, in file order), once checked against the document:
+        _NotStreamed (read whole, to say which) when a line names an account the document does
+        not list, or the file changed while it was read."""
+        if (
+            not self.ids
+            or not self.accounts <= self.ids
+            or not _same_file(self.status, os.fstat(self.fd))
+        ):
+            raise _NotStreamed
+        return resources
+
+    def close(self) -> None:
+        """Stop the workers still running; close their files."""
+        for worker, written in self.workers:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
             written.close()
-    result.resources = resources
-    return result
 
 
 def snapshot_files(paths: list[Path] | tuple[Path, ...]) -> list[Path]:

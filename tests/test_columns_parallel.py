@@ -30,7 +30,7 @@ def parallel(monkeypatch: Any) -> list[bool]:
     def spy(handle: Any, source: str) -> ScanResult | None:
         try:
             result = real(handle, source)
-        except snapshot._NOT_STREAMED:
+        except snapshot.NOT_STREAMED:
             answers.append(False)
             raise
         answers.append(result is not None)
@@ -159,7 +159,7 @@ def test_left_to_the_stream(tmp_path: Path, monkeypatch: Any) -> None:
     """Small files, other threads, or no fork: _read_parallel reads nothing and the stream
     reads the file (the handle where it was)."""
     path = snapshot.write(_many(), tmp_path / "many.json")
-    with snapshot._open_checked(path) as handle:
+    with snapshot.open_checked(path) as handle:
         assert snapshot._read_parallel(handle, str(path)) is None  # small
         monkeypatch.setattr(snapshot, "_PARALLEL_BYTES", 0)
         monkeypatch.setattr(threading, "active_count", lambda: 2)
@@ -168,7 +168,7 @@ def test_left_to_the_stream(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     whole = snapshot.write(_many(), tmp_path / "whole.json")
     whole.write_text(whole.read_text().replace("\n", "\n "))  # another layout
-    with snapshot._open_checked(whole) as handle:
+    with snapshot.open_checked(whole) as handle:
         assert snapshot._read_parallel(handle, str(whole)) is None
 
 

@@ -40,7 +40,7 @@ def _whole(path: Path) -> ScanResult:
 
 
 def _streamed(path: Path) -> ScanResult:
-    with snapshot._open_checked(path) as handle:
+    with snapshot.open_checked(path) as handle:
         return snapshot._read_stream(handle, str(path))  # not sent to the whole read
 
 
@@ -235,7 +235,7 @@ def test_a_damaged_line_is_named_or_read_whole(
 ) -> None:
     monkeypatch.setattr(snapshot, "_CHUNK", 1000)
     path = _edited(tmp_path, old, new)
-    with snapshot._open_checked(path) as handle, pytest.raises(snapshot._NOT_STREAMED):
+    with snapshot.open_checked(path) as handle, pytest.raises(snapshot.NOT_STREAMED):
         snapshot._read_stream(handle, str(path))  # the lazy read does not take it
     try:
         whole: Any = _whole(path)
@@ -296,7 +296,7 @@ def test_the_worker_answers(tmp_path: Path, monkeypatch: Any) -> None:
 def test_no_worker_with_other_threads(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(snapshot, "_WORKER_BYTES", 0)
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    with snapshot._open_checked(snapshot.write(_many(), tmp_path / "m.json")) as handle:
+    with snapshot.open_checked(snapshot.write(_many(), tmp_path / "m.json")) as handle:
         assert not snapshot._BodyCheck(handle.fileno(), 0).running
 
 
@@ -323,7 +323,7 @@ def test_a_large_read_is_frozen_out_of_the_collector(tmp_path: Path, monkeypatch
     before = gc.get_freeze_count()
     snapshot.read(path)
     assert gc.get_freeze_count() == before  # small: left to the collector
-    monkeypatch.setattr(snapshot, "_FREEZE_RESOURCES", 24)
+    monkeypatch.setattr(snapshot, "FREEZE_RESOURCES", 24)
     try:
         read = snapshot.read(path)
         assert gc.get_freeze_count() > before and gc.isenabled()

@@ -443,7 +443,7 @@ def _same(a: ScanResult, b: ScanResult) -> None:
 def test_the_streamed_read_is_the_whole_read(tmp_path: Path, monkeypatch: Any, chunk: int) -> None:
     monkeypatch.setattr(snapshot, "_CHUNK", chunk)  # many chunks, a line cut at every place
     path = snapshot.write(_many(), tmp_path / "many.json")
-    with snapshot._open_checked(path) as handle:
+    with snapshot.open_checked(path) as handle:
         streamed = snapshot._read_stream(handle, str(path))  # not sent to the whole read
     _same(streamed, _whole(path))
     _same(snapshot.read(path), streamed)
@@ -456,7 +456,7 @@ def test_the_streamed_read_is_the_whole_read(tmp_path: Path, monkeypatch: Any, c
 
 def test_one_account_and_earlier_layouts_read_as_before(tmp_path: Path) -> None:
     one = snapshot.write(_result(), tmp_path / "one.json")
-    with snapshot._open_checked(one) as handle:
+    with snapshot.open_checked(one) as handle:
         _same(snapshot._read_stream(handle, str(one)), _whole(one))
     data = snapshot.to_dict(_many())
     indented = tmp_path / "indented.json"  # the earlier version 2 layout: read whole
@@ -469,7 +469,7 @@ def test_one_account_and_earlier_layouts_read_as_before(tmp_path: Path) -> None:
         del item["account_id"]
     v1.write_text(json.dumps(document, indent=1))
     for path in (indented, v1):
-        with snapshot._open_checked(path) as handle, pytest.raises(snapshot._NOT_STREAMED):
+        with snapshot.open_checked(path) as handle, pytest.raises(snapshot.NOT_STREAMED):
             snapshot._read_stream(handle, str(path))
         _same(snapshot.read(path), _whole(path))
 
@@ -496,7 +496,7 @@ def test_a_damaged_line_is_read_whole_and_named(
     lines[index] = lines[index].replace(old, new, 1)
     path = tmp_path / "damaged.json"
     path.write_text("\n".join(lines))
-    with snapshot._open_checked(path) as handle, pytest.raises(snapshot._NOT_STREAMED):
+    with snapshot.open_checked(path) as handle, pytest.raises(snapshot.NOT_STREAMED):
         snapshot._read_stream(handle, str(path))
     try:
         whole: Any = _whole(path)
