@@ -30,6 +30,7 @@ from awsexplorer.errors import UserError
 
 if TYPE_CHECKING:
     from awsexplorer.model import ScanResult
+    from awsexplorer.snapshot_opening import Opening
 
 # -- the scan ---------------------------------------------------------------------------------
 
@@ -322,6 +323,8 @@ class AppOptions:
     # The snapshot, already read by the CLI (which checks it before taking the screen), so the
     # app does not parse a large file twice.
     loaded: ScanResult | None = None
+    # Or the snapshot being read (a large one: snapshot_opening.start), shown as it comes in.
+    opening: Opening | None = None
     # --baseline: an earlier snapshot the tree is marked against (+ added, ~ changed, - removed),
     # and that snapshot, already read by the CLI.
     baseline: Path | None = None

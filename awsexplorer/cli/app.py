@@ -77,13 +77,21 @@ def run_tui(args: argparse.Namespace) -> int:
 
         refuse_other_targets(args)
     loaded = None
+    opening = None
     if args.snapshot is not None:
         from awsexplorer import snapshot
 
         # One file, several or a folder (merged); fail here, before the screen is taken.
         files = snapshot.snapshot_files(args.snapshot)
-        with _reading_note(files):
-            loaded = snapshot.read_many(files)
+        if len(files) == 1 and args.baseline is None:
+            # A large one is shown as it is read (its workers start now, while this process
+            # has one thread); the rest is read here.
+            from awsexplorer import snapshot_opening
+
+            opening = snapshot_opening.start(files[0])
+        if opening is None:
+            with _reading_note(files):
+                loaded = snapshot.read_many(files)
     baseline = None
     if args.baseline is not None:
         from awsexplorer import snapshot
@@ -98,19 +106,30 @@ def run_tui(args: argparse.Namespace) -> int:
             )
     from awsexplorer.checks import settings_from_args
 
+    try:
+        settings = settings_from_args(args)  # a bad setting fails here, before the screen
+    except BaseException:
+        if opening is not None:
+            opening.close()
+        raise
     options = AppOptions(
         config=scan_config_from_args(args),
         demo=args.demo,
         snapshot=args.snapshot[0] if args.snapshot else None,
         loaded=loaded,
+        opening=opening,
         baseline=args.baseline,
         baseline_loaded=baseline,
         account_color=args.account_color,
-        settings=settings_from_args(args),  # a bad setting fails here, before the screen is taken
+        settings=settings,
         accounts=accounts,
     )
     app = make_app(options)
-    app.run()
+    try:
+        app.run()
+    finally:
+        if opening is not None:
+            opening.close()  # its workers, if the app closed before they were done
     # 130 after Ctrl+C, 1 after a crash (no return value then), else what the app exited with.
     code = int(getattr(app, "exit_code", app.return_code or 0))
     startup_error = getattr(app, "startup_error", None)

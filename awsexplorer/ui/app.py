@@ -55,6 +55,7 @@ from awsexplorer.ui.widgets.account_header import parse_colour
 
 if TYPE_CHECKING:
     from awsexplorer.scan.events import AnyScanEvent
+    from awsexplorer.snapshot_opening import Opening
     from awsexplorer.ui.scanning import EventBuffer
 
 # Every screen but the main one is imported where it is first pushed (issue 18: the first frame
@@ -83,6 +84,10 @@ EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 # repaint re-renders the whole visible tree and the detail pane, and the demo's ~1,700 events
 # came in ~900 batches (issue 12: ~700 full frames, most of the TUI's CPU during the scan).
 REFRESH_INTERVAL = 0.5  # seconds
+# A large snapshot read as it comes (snapshot_opening): the accounts read so far are shown at
+# most this often. Each showing loads them again off the UI thread (~2.5 us per resource), which
+# takes a core from the read: often enough to follow, seldom enough to cost little.
+READ_SHOWN_EVERY = 5.0  # seconds
 
 # `:name` -> (module, class) of the secondary views, imported when first opened.
 VIEWS: dict[str, tuple[str, str, str]] = {
@@ -287,6 +292,9 @@ class AwsExplorerApp(KeysInOrder, App[int]):
     def _open_snapshot(self, path: Path) -> None:
         from awsexplorer import snapshot
 
+        if self.options.opening is not None:
+            self._open_as_read(self.options.opening)
+            return
         try:
             with heap.loading_scan():
                 result = self.options.loaded or snapshot.read(path)
@@ -313,6 +321,94 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         self._refresh_main()
         if note:
             self.notify(note[0].upper() + note[1:] + ".", timeout=10)
+
+    def _open_as_read(self, opening: Opening) -> None:
+        """A large snapshot being read (snapshot_opening): the accounts read whole so far are
+        shown, and the rest come in, as a live scan of several accounts shows them."""
+        self.state.scanning = True
+        self.state.note = f"Reading {opening.path.name} ({opening.size / 1e6:,.0f} MB)…"
+        self._read_snapshot(opening)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="read", group="scan")
+    def _read_snapshot(self, opening: Opening) -> None:
+        """On a worker thread: each result the opening yields is loaded into a state of its own
+        here (the load of 1,000,000 resources is 1-3 s of CPU), which the UI thread then
+        shows at once (state.adopt)."""
+        from awsexplorer.snapshot_opening import Cancelled
+
+        worker = get_current_worker()
+        results = opening.results(READ_SHOWN_EVERY, lambda: worker.is_cancelled)
+        try:
+            while True:
+                try:
+                    part = next(results)
+                except StopIteration as stop:
+                    whole: ScanResult = stop.value
+                    break
+                built, note = self._built(part)
+                done = len(part.account_scans())
+                del part
+                if worker.is_cancelled:  # the app is closing: nothing to show it to
+                    return
+                # The view shown before comes back, and is freed here, not on the UI thread.
+                self.call_from_thread(self._show_read, built, note, (done, opening.accounts_total))
+                del built
+            built, note = self._built(whole)
+        except Cancelled:
+            return
+        except UserError as exc:
+            self.call_from_thread(self._cannot_open, exc)
+            return
+        finally:
+            results.close()
+        if not worker.is_cancelled:
+            self.call_from_thread(self._show_read, built, note, None)
+
+    def _built(self, result: ScanResult) -> tuple[ExplorerState, str | None]:
+        """A state loaded with `result`, judged with the user's settings (see _open_snapshot)."""
+        note = None
+        if result.settings is not None:
+            from awsexplorer.checks import rejudge
+
+            note = rejudge(result, self.options.settings)
+        built = ExplorerState()
+        with heap.loading_scan():
+            built.load(result)
+            built.warm()
+        return built, note
+
+    def _show_read(
+        self, built: ExplorerState, note: str | None, so_far: tuple[int, int] | None
+    ) -> dict[str, Any]:
+        """Show a state _read_snapshot built: the accounts read so far (`so_far`: how many of
+        how many), or the whole snapshot (None). Returns the view it replaced (state.adopt)."""
+        narrowed = self.state.account_view
+        replaced = self.state.adopt(built)
+        self.state.scanning = so_far is not None
+        if so_far is not None:
+            done, total = so_far
+            self.state.note = f"Reading the snapshot: {done} of {total} accounts in so far…"
+        else:
+            self.state.note = None
+        if narrowed is not None:  # `:account NAME` while it was read: still that account
+            with contextlib.suppress(KeyError):
+                self.state.show_account(narrowed)
+        self._rebuild_accounts_tree()
+        self._refresh_main(set())  # the header and detail: the tree is built anew
+        self._update_views()
+        if so_far is None:
+            self.call_after_refresh(self.ensure_relations)
+            if note:
+                self.notify(note[0].upper() + note[1:] + ".", timeout=10)
+        return replaced
+
+    def _cannot_open(self, error: UserError) -> None:
+        from awsexplorer.ui.screens.scan_error import ScanErrorScreen
+
+        self.state.scanning = False
+        self.push_screen(
+            ScanErrorScreen("Cannot open the snapshot", error.message, error.hint, can_retry=False)
+        )
 
     # -- scanning ---------------------------------------------------------------------------
 
@@ -559,6 +655,16 @@ class AwsExplorerApp(KeysInOrder, App[int]):
                 f"without warnings. {where}",
                 severity="error",
                 timeout=15,
+            )
+            return
+        if worker.name == "read":
+            self.push_screen(
+                ScanErrorScreen(
+                    "Reading the snapshot stopped unexpectedly",
+                    f"{type(error).__name__}: {error}",
+                    f"{where} If it happens again, please report it with that file.",
+                    can_retry=False,
+                )
             )
             return
         self.push_screen(
@@ -867,10 +973,12 @@ class AwsExplorerApp(KeysInOrder, App[int]):
 
     def action_save(self) -> None:
         if self.busy:
-            self.notify(
-                "The scan is still running; save once it has finished, so the snapshot is whole.",
-                severity="warning",
+            still = (
+                "The snapshot is still being read; save once it is all in"
+                if self.options.snapshot is not None
+                else "The scan is still running; save once it has finished"
             )
+            self.notify(f"{still}, so the snapshot is whole.", severity="warning")
             return
         if self.state.account is None:
             self.notify("Nothing to save yet.", severity="warning")
