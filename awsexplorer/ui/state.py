@@ -73,7 +73,9 @@ SEARCH_BUDGET = 0.05
 # Past this many resources, the internet exposure (every resource's network path) is worked out
 # by a worker the app starts (on_exposure_wanted) instead of on the UI thread: ~1.2 s of CPU at
 # 100,000 resources, ~12 s at 1,000,000, on the first detail of an instance, ENI, load balancer.
-EXPOSURE_IN_PLACE = 50_000
+# 50,000 held a key for 260-300 ms (40,000 resources: the first accounts of a large snapshot
+# shown as it is read); ~7 us a resource puts 10,000 near the keys' 100 ms.
+EXPOSURE_IN_PLACE = 10_000
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
 MAX_DEFAULT_RESOURCES = 64
 
