@@ -94,7 +94,7 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
     cpu0 = time.process_time()
     from textual.pilot import Pilot
 
-    from awsexplorer import snapshot
+    from awsexplorer import snapshot, snapshot_opening
     from awsexplorer.cli import make_app
     from awsexplorer.config import AppOptions
     from awsexplorer.ui.widgets.resource_tree import ResourceTree
@@ -103,23 +103,59 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
     # what it takes (the figures say how long).
     Pilot._wait_for_screen.__defaults__ = (3600.0,)
     figures: dict[str, Any] = {}
-    loaded = snapshot.read(path)  # as `awsexplorer --snapshot FILE` does, before the app starts
+    # As `awsexplorer --snapshot FILE` does: the workers that read the resource lines start
+    # before the app (snapshot_opening); the app shows the accounts as they are read whole.
+    opening = snapshot_opening.start(path)
+    loaded = snapshot.read(path) if opening is None else None
     figures["read_s"] = time.perf_counter() - started
     figures["read_cpu_s"] = time.process_time() - cpu0
     figures["read_peak_mb"] = peak_mb()
-    opening = ui_bench.Profiled(profile_dir, "open")
-    app = make_app(AppOptions(snapshot=path, loaded=loaded))
+    figures["shown_as_read"] = opening is not None
+    opening_profile = ui_bench.Profiled(profile_dir, "open")
+    app = make_app(AppOptions(snapshot=path, loaded=loaded, opening=opening))
     del loaded  # the app's options keep it, as in the CLI
+    # Each showing of what is read so far: when (s from the start), the UI thread's CPU (ms).
+    showings: list[tuple[float, float]] = []
+    show = app._show_read
+
+    def timed_show(*args: Any) -> Any:
+        cpu = time.thread_time()
+        replaced = show(*args)
+        showings.append(
+            (round(time.perf_counter() - started, 2), round((time.thread_time() - cpu) * 1000, 1))
+        )
+        return replaced
+
+    app._show_read = timed_show  # type: ignore[method-assign]
+    figures["showings"] = showings
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.screen.query_one(ResourceTree)
         await ui_bench.first_frame(pilot, tree, started, timeout=600)
-        opening.stop()
+        opening_profile.stop()
         figures["open_s"] = time.perf_counter() - started
         figures["open_cpu_s"] = time.process_time() - cpu0
         figures["open_peak_mb"] = peak_mb()
         kinds = [c.data.kind for c in tree.root.children if c.data is not None]
         figures["accounts_shown"] = kinds.count("member-account")
+        figures["resources_shown"] = app.state.resource_total
         figures["top_nodes"] = len(kinds)
+        figures["note_at_open"] = app.state.note
+        # While the rest is read: a `j` every 0.2 s (the UI thread's CPU per key, as below).
+        tree.focus()
+        reading = ui_bench.KeyTimer(pilot)
+        shown = [(round(figures["open_s"], 2), figures["accounts_shown"])]
+        while app.state.scanning and time.perf_counter() - started < 600:
+            await reading.press("j", f"j at {time.perf_counter() - started:.1f} s")
+            await pilot.pause(0.2)
+            count = len(app.state.member_accounts)
+            if count != shown[-1][1]:
+                shown.append((round(time.perf_counter() - started, 2), count))
+        figures["whole_s"] = time.perf_counter() - started
+        figures["accounts_over_time"] = shown
+        figures["while_reading"] = reading.figures()
+        await pilot.pause()
+        await pilot.press("g")  # the cursor back to the top, for the keys below
+        await pilot.pause()
 
         # The relationship index is built by a worker thread after the open; keys pressed while
         # it runs share the interpreter with it: KeyTimer counts the UI thread's CPU.
@@ -273,13 +309,28 @@ def main() -> int:
     print()
     print(
         f"first frame with the accounts: {f['open_s']:.2f} s wall, {f['open_cpu_s']:.2f} s CPU "
-        f"({f['accounts_shown']} account nodes of {f['top_nodes']} top-level)"
+        f"({f['accounts_shown']} account nodes of {f['top_nodes']} top-level, "
+        f"{f['resources_shown']:,} resources; header: {f['note_at_open']!r})"
     )
-    print(
-        f"  of which snapshot.read: {f['read_s']:.2f} s wall, {f['read_cpu_s']:.2f} s CPU, "
-        f"peak {f['read_peak_mb']:.0f} MB after it; the app's load and first frame: "
-        f"{f['open_s'] - f['read_s']:.2f} s"
-    )
+    if f["shown_as_read"]:
+        r = f["while_reading"]
+        print(
+            f"  shown as read (snapshot_opening): workers started in {f['read_s']:.2f} s; "
+            f"every account in at {f['whole_s']:.2f} s; (s, accounts shown): "
+            f"{f['accounts_over_time']}; each showing (s, UI-thread CPU ms): {f['showings']}"
+        )
+        print(
+            f"  {r['keys']} `j` while it was read, UI-thread CPU p50 {r['cpu_p50_ms']:.1f} ms, "
+            f"p95 {r['cpu_p95_ms']:.1f} ms, max {r['cpu_max_ms']:.1f} ms; wall p50 "
+            f"{r['wall_p50_ms']:.1f} ms, max {r['wall_max_ms']:.1f} ms; over 100 ms: "
+            f"{ {k: v for k, v in r['cpu_max_by_key_ms'].items() if v > 100} }"
+        )
+    else:
+        print(
+            f"  of which snapshot.read: {f['read_s']:.2f} s wall, {f['read_cpu_s']:.2f} s CPU, "
+            f"peak {f['read_peak_mb']:.0f} MB after it; the app's load and first frame: "
+            f"{f['open_s'] - f['read_s']:.2f} s"
+        )
     print(f"expanding (UI thread CPU): {f['expands_cpu_ms']} (on nodes: {f['expanded']})")
     print(f"the scrolling keys' cursor was on: {f['walked']}")
     print(
