@@ -180,9 +180,10 @@ def account_label(
     total: int,
     counts: Counter[Severity],
     marks: Counter[str] | None = None,
+    waiting: str = "connecting…",
 ) -> Text:
     if account is None:
-        return Text("Account (connecting…)", style="dim")
+        return Text(f"Account ({waiting})", style="dim")
     # The header has the id; at 80 columns the alias alone leaves room for the counts.
     label = show(f"Account {account.alias or account.id}", NAME_CELLS, style="bold")
     label.append(f"  {total}", style="dim")

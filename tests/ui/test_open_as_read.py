@@ -112,3 +112,23 @@ async def test_quitting_while_it_is_read_stops_the_workers(tmp_path: Path, force
     opening.close()  # as the CLI does once the app is gone
     assert app.return_value == 0
     assert not any(worker.is_alive() for worker in workers)
+
+
+async def test_before_the_first_accounts_it_says_it_reads(
+    tmp_path: Path, forced: None, monkeypatch: Any
+) -> None:
+    """Until the first accounts are in, the header and the tree say the file is read (not
+    "connecting…", as a scan does)."""
+    path = snapshot.write(_many(accounts=3, per_account=20), tmp_path / "three.json")
+    opening = snapshot_opening.start(path)
+    assert opening is not None
+    monkeypatch.setattr(AwsExplorerApp, "_read_snapshot", lambda self, opening: None)
+    app = _app(path, opening=opening)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = app.main.query_one(AccountHeader)
+        assert header.band_text().plain == " AWS  reading…"
+        assert header.status_line().plain.startswith(" Reading three.json (")
+        assert str(app.main.tree.root.label) == "Account (reading…)"
+        await pilot.press("q")
+    opening.close()

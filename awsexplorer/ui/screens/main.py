@@ -123,7 +123,8 @@ class MainScreen(Screen[None]):
             self.state, colour_override=self.account_color, source=self.source, id="header"
         )
         with Horizontal(id="panes"):
-            yield ResourceTree(self.state, id="tree")
+            waiting = "reading…" if self.source.startswith("snapshot ") else "connecting…"
+            yield ResourceTree(self.state, waiting=waiting, id="tree")
             yield DetailPane(self.state, id="detail")
         # The `/` and `:` bar (hidden until opened) comes after the first frame: add_prompt_bar.
         yield Footer(compact=True, show_command_palette=False)

@@ -88,7 +88,8 @@ class AccountHeader(Vertical):
         line = Text()
         account = state.account
         if account is None:
-            line.append(" AWS  connecting…")
+            reading = self.source.startswith("snapshot ")
+            line.append(" AWS  reading…" if reading else " AWS  connecting…")
             return line
         accounts = state.member_accounts
         if accounts and state.account_view is None:  # a snapshot of several accounts

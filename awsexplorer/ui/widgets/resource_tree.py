@@ -59,9 +59,14 @@ class ResourceTree(Tree[NodeRef]):
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
 
-    def __init__(self, state: ExplorerState, *, id: str | None = None) -> None:
-        super().__init__(labels.account_label(None, 0, Counter()), NodeRef("account"), id=id)
+    def __init__(
+        self, state: ExplorerState, *, waiting: str = "connecting…", id: str | None = None
+    ) -> None:
+        # `waiting`: what the root says until the account is known ("reading…" a snapshot).
+        label = labels.account_label(None, 0, Counter(), waiting=waiting)
+        super().__init__(label, NodeRef("account"), id=id)
         self.state = state
+        self.waiting = waiting
         self.attention_only = False
         self.filter_text = ""
         self.guide_depth = 2
@@ -288,7 +293,9 @@ class ResourceTree(Tree[NodeRef]):
             )
             return
         self.root.set_label(
-            labels.account_label(self.state.account, *self._numbers(None), self._marks(None))
+            labels.account_label(
+                self.state.account, *self._numbers(None), self._marks(None), waiting=self.waiting
+            )
         )
 
     def _add_member_accounts(self) -> None:
