@@ -290,8 +290,11 @@ def with_account_level() -> AppOptions:
 
 
 def tree_labels(screen: MainScreen) -> dict[tuple[str, str | None, str | None], str]:
-    """(region, service, type) -> the label's text, for every region, service and type node."""
+    """(region, service, type) -> the label's text, for every region, service and type node
+    (each region's as they are when it is opened: they are built then)."""
     found: dict[tuple[str, str | None, str | None], str] = {}
+    for region in list(screen.tree._regions):
+        screen.tree._populate(region)
 
     def walk(node) -> None:  # type: ignore[no-untyped-def]
         ref = node.data
