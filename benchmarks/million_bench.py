@@ -142,7 +142,7 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
         figures["note_at_open"] = app.state.note
         # While the rest is read: a `j` every 0.2 s (the UI thread's CPU per key, as below).
         tree.focus()
-        reading = ui_bench.KeyTimer(pilot)
+        reading = ui_bench.KeyTimer(pilot, profile_dir)
         shown = [(round(figures["open_s"], 2), figures["accounts_shown"])]
         while app.state.scanning and time.perf_counter() - started < 600:
             await reading.press("j", f"j at {time.perf_counter() - started:.1f} s")
