@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer
 
 from awsexplorer.config import AppOptions
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.screens.findings import FindingsScreen
 from awsexplorer.ui.screens.main import MainScreen
 from awsexplorer.ui.widgets.command_bar import CommandBar
+from awsexplorer.ui.widgets.key_line import KeyLine
 
 from .test_issue10_behaviour import burst, settle
 
@@ -47,7 +47,7 @@ async def test_the_bar_is_mounted_after_the_first_frame_above_the_footer() -> No
             assert frames == [False]
             children = list(app.main.children)
             bar = app.main.query_one(CommandBar)
-            assert children.index(bar) == children.index(app.main.query_one(Footer)) - 1
+            assert children.index(bar) == children.index(app.main.query_one(KeyLine)) - 1
             assert bar.is_mounted and not bar.is_open and bar.id == "prompt-bar"
     finally:
         MainScreen._after_first_frame = original  # type: ignore[method-assign]

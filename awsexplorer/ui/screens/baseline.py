@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
@@ -20,6 +20,7 @@ from awsexplorer.model.diff import ScanDiff, label, readable_lines
 from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.format import SEVERITY_STYLE
 from awsexplorer.ui.labels import DIFF_STYLE
+from awsexplorer.ui.widgets.key_line import KeyLine
 
 LINE_LIMIT = 200
 
@@ -62,7 +63,7 @@ class BaselineChangesScreen(AltIsEscapeThenKey, Screen[None]):
         )
         yield Static(title, id="changes-title")
         yield OptionList(*self._options(), id="changes-list")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def _options(self) -> list[Option]:
         c = self.changes

@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount, MountError
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from awsexplorer import start_up
 from awsexplorer.inert import inert
@@ -27,6 +27,7 @@ from awsexplorer.ui.labels import short_type
 from awsexplorer.ui.state import ExplorerState, NodeRef, region_order
 from awsexplorer.ui.widgets.account_header import AccountHeader
 from awsexplorer.ui.widgets.detail_pane import DetailPane
+from awsexplorer.ui.widgets.key_line import KeyLine
 from awsexplorer.ui.widgets.resource_tree import ResourceTree
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class MainScreen(Screen[None]):
             yield ResourceTree(self.state, waiting=waiting, id="tree")
             yield DetailPane(self.state, id="detail")
         # The `/` and `:` bar (hidden until opened) comes after the first frame: add_prompt_bar.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         if self.explorer.options.snapshot is not None:
@@ -159,7 +160,7 @@ class MainScreen(Screen[None]):
             from awsexplorer.ui.widgets.command_bar import CommandBar  # (and Input, OptionList)
 
             bar = CommandBar(self.suggest, id="prompt-bar")
-            self._bar_mounting = self.mount(bar, before=self.query_one(Footer))
+            self._bar_mounting = self.mount(bar, before=self.query_one(KeyLine))
         return self._bar_mounting
 
     async def prompt_bar_ready(self) -> None:

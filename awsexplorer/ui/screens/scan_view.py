@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from awsexplorer.config import Settings
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
 from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.messages import JumpTo
+from awsexplorer.ui.widgets.key_line import KeyLine
 
 
 class ScanViewScreen(AltIsEscapeThenKey, Screen[None]):
@@ -93,7 +94,7 @@ class ScanViewScreen(AltIsEscapeThenKey, Screen[None]):
 
     def compose_footer(self) -> ComposeResult:
         # Compact, and no palette hint (Ctrl+P still works): every key fits in 80 columns.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     # -- the `/` filter (screens that have one yield compose_filter and define main_widget) ----
 

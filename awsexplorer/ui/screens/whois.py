@@ -21,7 +21,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
@@ -37,6 +37,7 @@ from awsexplorer.model.whois import (
 )
 from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.widgets.command_bar import Suggestion
+from awsexplorer.ui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
     from awsexplorer.ui.state import ExplorerState
@@ -193,7 +194,7 @@ class WhoisScreen(AltIsEscapeThenKey, Screen[None]):
         yield Static(Text(f"Whose address is {inert(self.asked, limit=70)}?"), id="whois-title")
         yield Static(self._hint(), id="whois-hint")
         yield OptionList(*self._options(), id="whois-list")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def answered(self, index: WhoisIndex) -> None:
         """The index is in: the owners, instead of "indexing addresses…"."""
