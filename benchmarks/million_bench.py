@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -88,7 +90,9 @@ def write_snapshot(
     return facts
 
 
-async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> dict[str, Any]:
+async def drive(
+    path: Path, presses: int, profile_dir: Path | None = None, size: tuple[int, int] = (120, 40)
+) -> dict[str, Any]:
     """In the child: open the snapshot in the app and time what a user does first."""
     started = time.perf_counter()
     cpu0 = time.process_time()
@@ -103,6 +107,23 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
     # what it takes (the figures say how long).
     Pilot._wait_for_screen.__defaults__ = (3600.0,)
     figures: dict[str, Any] = {}
+    # Every collection of the cyclic garbage collector of 20 ms or more: (s from the start,
+    # generation, ms, the thread's name), a pause any key pressed then waits for.
+    collections: list[tuple[float, int, float, str]] = []
+    began: dict[int, float] = {}
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        thread = threading.get_ident()
+        if phase == "start":
+            began[thread] = now
+        elif thread in began and now - began[thread] >= 0.02:
+            name = threading.current_thread().name
+            took = round((now - began.pop(thread)) * 1000, 1)
+            collections.append((round(now - started, 2), info["generation"], took, name))
+
+    gc.callbacks.append(collected)
+    figures["collections"] = collections
     # As `awsexplorer --snapshot FILE` does: the workers that read the resource lines start
     # before the app (snapshot_opening); the app shows the accounts as they are read whole.
     opening = snapshot_opening.start(path)
@@ -128,7 +149,7 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
 
     app._show_read = timed_show  # type: ignore[method-assign]
     figures["showings"] = showings
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         tree = app.screen.query_one(ResourceTree)
         await ui_bench.first_frame(pilot, tree, started, timeout=600)
         opening_profile.stop()
@@ -211,7 +232,7 @@ async def drive(path: Path, presses: int, profile_dir: Path | None = None) -> di
         # With the relationship index in (a resource's detail then lists what it uses and what
         # uses it): down to a resource, ten keys over resources, `u` (what uses it) and back;
         # timed apart, so the figures above stay those of the first minute.
-        linked = ui_bench.KeyTimer(pilot)
+        linked = ui_bench.KeyTimer(pilot, profile_dir)
 
         async def to_a_resource(key: str) -> None:
             for _ in range(80):
@@ -263,11 +284,15 @@ def main() -> int:
     parser.add_argument(
         "--profile", type=Path, help="write cProfile files (open.prof, key-*.prof) to this folder"
     )
+    parser.add_argument(
+        "--size", default="120x40", help="the terminal's COLUMNSxROWS (80x24: a bastion's)"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(asyncio.run(drive(args.child, args.presses, args.profile))))
+        size = tuple(int(n) for n in args.size.split("x"))
+        print(json.dumps(asyncio.run(drive(args.child, args.presses, args.profile, size))))  # type: ignore[arg-type]
         return 0
     if args.write:
         linked = not args.unlinked
@@ -298,6 +323,7 @@ def main() -> int:
             print(f"snapshot: {path} ({path.stat().st_size / 1e6:.0f} MB, reused)")
 
         argv = [benchlib.PYTHON, __file__, "--child", str(path), "--presses", str(args.presses)]
+        argv += ["--size", args.size]
         if args.profile:
             argv += ["--profile", str(args.profile.resolve())]
         run = benchlib.run_child(argv, env=benchlib.dummy_aws_env(), timeout=3600)
@@ -352,6 +378,7 @@ def main() -> int:
         f"`u` {f['used_by_cpu_ms']} ms (on a {f['used_by_on']} node, to {f['used_by_screen']})"
     )
     print(f"`:account NAME` and back (UI-thread CPU, ms): {f['account_commands_cpu_ms']}")
+    print(f"collections of 20 ms or more (s, generation, ms, thread): {f['collections'] or 'none'}")
     print(f"peak memory of the app process: {run.peak_mb:.0f} MB")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
