@@ -9,10 +9,12 @@ regions, 12 types, one type of 10,000, analysed by the checks; linked: instances
 volumes reference the estate's VPCs, subnets, groups and instances, ~5 edges per instance;
 `--unlinked` for none) under its own account id, resource ids and alias, merged as `awsexplorer
 merge` does; then, in a child process of its own (so its peak memory is its own: Linux carries a
-process's peak RSS across fork and exec), opens it as `awsexplorer --snapshot FILE` does (the file
-read first, then the app, 120x40, headless) and measures: the first frame with the account nodes,
-what the open spends where, the work (CPU of the UI thread) of expanding an account, a region and a
-type and of every key press while scrolling, and the app process's peak memory.
+process's peak RSS across fork and exec), opens it as `awsexplorer --snapshot FILE` does (the
+workers that read it started first, then the app, 120x40 or --size, headless, shown as it is read:
+snapshot_opening) and measures: the first frame with the accounts read so far, each showing of
+what is read and when every account is in, the work (CPU of the UI thread) of keys pressed while
+it is read, of expanding an account, a region and a type, of every key press while scrolling, of
+`u` and `:account`, the garbage collections of 20 ms or more, and the app process's peak memory.
 Targets: open in 5 s, keys 100 ms, 2.5 GB.
 """
 
