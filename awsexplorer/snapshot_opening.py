@@ -133,8 +133,9 @@ def start(path: Path) -> Opening | None:
 def whole_accounts(runs: list[list[str]], done: list[bool]) -> set[str] | None:
     """The accounts none of whose lines is still to be read, from each share's runs of one
     account so far (`runs`, in file order) and whether each share is read to its end (`done`).
-    A share's last run may go on while the share is not done; its first may have begun at the
-    end of the share before, while that one is not done. None when an account's lines are not
+    A share's last run may go on while the share is not done, or in the next share while that
+    one has read nothing; its first may have begun at the end of the share before, while that
+    one is not done. None when an account's lines are not
     together: in one share twice, or in two shares other than as the end of one and the start
     of the next."""
     places: dict[str, list[tuple[int, int]]] = {}
@@ -147,7 +148,9 @@ def whole_accounts(runs: list[list[str]], done: list[bool]) -> set[str] | None:
             if m != n + 1 or i != len(runs[n]) - 1 or j != 0:
                 return None
         if all(
-            (i < len(runs[n]) - 1 or done[n]) and (i > 0 or n == 0 or done[n - 1]) for n, i in found
+            (i < len(runs[n]) - 1 or (done[n] and (n + 1 == len(runs) or runs[n + 1])))
+            and (i > 0 or n == 0 or done[n - 1])
+            for n, i in found
         ):
             read.add(account_id)
     return read

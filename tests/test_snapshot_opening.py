@@ -130,6 +130,8 @@ def test_a_small_file_is_read_as_before(tmp_path: Path) -> None:
         ([["a", "b"], ["b", "c"]], [True, False], {"a", "b"}),
         ([["a", "b"], ["b", "c"]], [True, True], {"a", "b", "c"}),
         ([["a"], []], [False, False], set()),
+        ([["a", "b"], []], [True, False], {"a"}),  # b may go on in share 1, which read nothing
+        ([["a", "b"], ["c"]], [True, False], {"a", "b"}),
         ([["a", "b", "a"], []], [False, False], None),  # apart in one share
         ([["a", "b"], ["c", "a"]], [False, False], None),  # apart in two
         ([["a", "b"], ["b", "c"], ["c", "b"]], [True, True, True], None),
