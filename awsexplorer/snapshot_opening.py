@@ -49,7 +49,7 @@ class Opening:
         self, every: float, cancelled: Callable[[], bool] = lambda: False
     ) -> Generator[ScanResult, None, ScanResult]:
         """Yields the accounts read whole so far (at least two, one more at least than last
-        time, fewer than half of them), no more often than every `every` seconds;
+        time, fewer than a quarter of them), no more often than every `every` seconds;
         returns the whole result, what snapshot.read gives, or raises its SnapshotError.
         Cancelled when `cancelled()`: the workers are stopped."""
         try:
@@ -100,10 +100,10 @@ class Opening:
             if read is None:
                 together = False  # an account's lines apart: nothing more before the whole
                 continue
-            # Shown while fewer than half are in: past that, the whole is near, and loading
-            # these again would only put it off (at 1,000,000 resources a showing of 29 of 50
-            # accounts put the whole off by 3-4 s).
-            if shown < len(read) and len(read) * 2 < len(accounts):
+            # Shown while fewer than a quarter are in: past that, the whole is near enough, and
+            # loading these again would only put it off (at 1,000,000 resources a showing of 29
+            # of 50 accounts put the whole off by 3-4 s).
+            if shown < len(read) and len(read) * 4 < len(accounts):
                 shown = len(read)
                 yield _part(result, [a for a in accounts if a.id in read], by_account, findings)
                 shown_at = time.monotonic()

@@ -51,7 +51,7 @@ async def _seen_whole(app: AwsExplorerApp) -> tuple[list[str], str]:
 
 
 async def test_the_accounts_read_so_far_then_the_whole(tmp_path: Path, forced: None) -> None:
-    path = snapshot.write(_many(accounts=6, per_account=60), tmp_path / "six.json")
+    path = snapshot.write(_many(accounts=9, per_account=40), tmp_path / "nine.json")
     opening = snapshot_opening.start(path)
     assert opening is not None
     app = _app(path, opening=opening)
@@ -75,11 +75,11 @@ async def test_the_accounts_read_so_far_then_the_whole(tmp_path: Path, forced: N
     parts = [s for s in seen if s[0] is not None]
     assert parts, "nothing was shown before the whole"
     for (done, total), resources, scanning, header, accounts in parts:
-        assert 2 <= done < total == 6 and scanning
-        assert resources == done * 60 and accounts in (done, None)
-        assert f"Reading the snapshot: {done} of 6 accounts in so far…" in header
+        assert 2 <= done < total == 9 and scanning
+        assert resources == done * 40 and accounts in (done, None)
+        assert f"Reading the snapshot: {done} of 9 accounts in so far…" in header
     so_far, resources, scanning, header, accounts = seen[-1]
-    assert so_far is None and not scanning and resources == 360 and accounts == 6
+    assert so_far is None and not scanning and resources == 360 and accounts == 9
     assert "Reading" not in header
     # The same answer as the file read before the app starts.
     assert (labels, detail) == await _seen_whole(_app(path, loaded=snapshot.read(path)))
