@@ -218,3 +218,34 @@ async def test_what_uses_what_is_built_for_a_narrowed_view_and_kept_for_every_ac
         await pilot.pause()
         assert state.relations_ready and state.relations() is every
         assert pilot.app._relations_asked == asked
+
+
+async def test_a_rebuild_keeps_the_accounts_open_and_the_cursor_under_them() -> None:
+    """The tree is built anew as accounts come in (a live scan, a large snapshot shown as it
+    is read): what was open under an account stays open, and the cursor where it was; before,
+    the account closed and the cursor went to the region of the same name above all accounts."""
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = pilot.app.screen.query_one(ResourceTree)
+        tree.focus()
+        account = next(n for n in tree.root.children if n.data and n.data.service == STAGING)
+        account.expand()
+        await pilot.pause()
+        central = next(c for c in account.children if c.data and c.data.region == "eu-central-1")
+        central.expand()
+        await pilot.pause()
+        vpcs = next(c for c in central.children if c.data and c.data.type == "ec2:vpc")
+        vpcs.expand()
+        await pilot.pause()
+        for where in (vpcs.children[0], vpcs, central):
+            ref = where.data
+            tree.move_cursor(where)
+            await pilot.pause()
+            tree.rebuild()
+            await pilot.pause()
+            await pilot.pause()
+            assert tree.cursor_node is not None and tree.cursor_node.data == ref
+            again = next(n for n in tree.root.children if n.data and n.data.service == STAGING)
+            assert again.is_expanded and again is not account  # built anew, and open
+            opened = [c.data.region for c in again.children if c.is_expanded and c.data]
+            assert opened == ["eu-central-1"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from collections import Counter
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -36,6 +37,25 @@ def _by_name(resource: Resource) -> tuple[str, str]:
 
 # Resource leaves built under one type at most; the rest are reached with `/` or `:`.
 MAX_LEAVES = MAX_SHOWN
+
+
+def _child(node: TreeNode[NodeRef], wanted: Callable[[NodeRef], bool]) -> TreeNode[NodeRef] | None:
+    return next((c for c in node.children if c.data is not None and wanted(c.data)), None)
+
+
+def _member_line(ref: NodeRef) -> list[NodeRef]:
+    """An account-level ref and its ancestors up to its account, nearest first; a resource
+    alone (its leaf under its account's type, if that is open)."""
+    if ref.kind == "resource":
+        return [ref]
+    line = []
+    if ref.kind == "member-type":
+        line.append(ref)
+    if ref.kind in ("member-type", "member-region"):
+        line.append(NodeRef("member-region", region=ref.region, service=ref.service))
+    if ref.kind.startswith("member-"):
+        line.append(NodeRef("member-account", service=ref.service))
+    return line
 
 
 def _group_order(name: str) -> tuple[bool, str]:
@@ -184,6 +204,7 @@ class ResourceTree(Tree[NodeRef]):
     def rebuild(self) -> None:
         """Build the eager levels from scratch, keeping the cursor where it was if possible."""
         keep = self.cursor_node.data if self.cursor_node is not None else None
+        opened = self._opened_members()
         self._matches = None
         self.clear()
         self._regions.clear()
@@ -194,6 +215,7 @@ class ResourceTree(Tree[NodeRef]):
         self._not_enabled = None
         self.root.expand()
         self._add_member_accounts()
+        self._reopen_members(opened)
         for view in self.state.ordered_regions():
             if self._region_visible(view.name):
                 self._add_region(view.name, expand=self.narrowed)
@@ -326,6 +348,58 @@ class ResourceTree(Tree[NodeRef]):
                 NodeRef("member-account", service=account.id),
                 allow_expand=account.status is not AccountStatus.FAILED,
             )
+
+    def _opened_members(self) -> list[NodeRef]:
+        """The account-level nodes open now (an account, its regions, their types), parents
+        first: a rebuild opens them again (the accounts of a snapshot read so far, then the
+        whole; a live scan's accounts as they come)."""
+        opened = []
+        for account in self.root.children:
+            if not (account.is_expanded and account.data and account.data.kind == "member-account"):
+                continue
+            opened.append(account.data)
+            for region in account.children:
+                if region.is_expanded and region.data is not None:
+                    opened.append(region.data)
+                    opened += [t.data for t in region.children if t.is_expanded and t.data]
+        return opened
+
+    def _reopen_members(self, opened: list[NodeRef]) -> None:
+        for ref in opened:
+            node = self._member_node(ref)
+            if node is not None and node.allow_expand:
+                self._load_member_level(node)
+                node.expand()
+
+    def _load_member_level(self, node: TreeNode[NodeRef]) -> None:
+        """The children of an account, a region of it, or a type of it (once)."""
+        kind = node.data.kind if node.data is not None else ""
+        if kind == "member-account":
+            self._load_member(node)
+        elif kind == "member-region":
+            self._load_member_region(node)
+        elif kind == "member-type":
+            self._load_member_type(node)
+
+    def _member_node(self, ref: NodeRef) -> TreeNode[NodeRef] | None:
+        """The node of an account-level ref (member-account, -region, -type; a resource of an
+        account's type, by its ARN's account), its parents' children made if need be."""
+        account_id = ref.service
+        if ref.kind == "resource":
+            resource = self.state.get(ref.arn) if ref.arn else None
+            account_id = resource.account_id if resource is not None else None
+        node = _child(self.root, lambda d: d.kind == "member-account" and d.service == account_id)
+        if node is None or ref.kind == "member-account":
+            return node
+        self._load_member(node)
+        node = _child(node, lambda d: d.region == ref.region)
+        if node is None or ref.kind == "member-region":
+            return node
+        self._load_member_region(node)
+        node = _child(node, lambda d: d.type == ref.type)
+        if node is None or ref.kind == "member-type":
+            return node
+        return _child(node, lambda d: d.arn == ref.arn)  # built if the type is open
 
     def _load_member(self, node: TreeNode[NodeRef]) -> None:
         """An account node's regions (as its scan read them), from the account's own resources
@@ -664,6 +738,11 @@ class ResourceTree(Tree[NodeRef]):
 
     def restore(self, ref: NodeRef) -> None:
         """Put the cursor back on `ref`'s node, or on its nearest surviving ancestor."""
+        for candidate in _member_line(ref) if self.state.member_accounts else ():
+            node = self._member_node(candidate)
+            if node is not None and self._is_shown(node):
+                self._move_to(node)
+                return
         candidates = [ref]
         if ref.region:
             if ref.type:
