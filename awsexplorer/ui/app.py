@@ -325,7 +325,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
     def _open_as_read(self, opening: Opening) -> None:
         """A large snapshot being read (snapshot_opening): the accounts read whole so far are
         shown, and the rest come in, as a live scan of several accounts shows them."""
-        self.state.scanning = True
+        self.state.scanning = self.state.reading = True
         self.state.note = f"Reading {opening.path.name} ({opening.size / 1e6:,.0f} MB)…"
         self._read_snapshot(opening)
 
@@ -384,7 +384,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         how many), or the whole snapshot (None). Returns the view it replaced (state.adopt)."""
         narrowed = self.state.account_view
         replaced = self.state.adopt(built)
-        self.state.scanning = so_far is not None
+        self.state.scanning = self.state.reading = so_far is not None
         if so_far is not None:
             done, total = so_far
             self.state.note = f"Reading the snapshot: {done} of {total} accounts in so far…"
@@ -405,7 +405,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
     def _cannot_open(self, error: UserError) -> None:
         from awsexplorer.ui.screens.scan_error import ScanErrorScreen
 
-        self.state.scanning = False
+        self.state.scanning = self.state.reading = False
         self.push_screen(
             ScanErrorScreen("Cannot open the snapshot", error.message, error.hint, can_retry=False)
         )
@@ -631,7 +631,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
     def _worker_failed(self, worker: Worker[object]) -> None:
         from awsexplorer.ui.screens.scan_error import ScanErrorScreen
 
-        self.state.scanning = False
+        self.state.scanning = self.state.reading = False
         self.analysing = False
         error = worker.error
         if isinstance(error, UserError):

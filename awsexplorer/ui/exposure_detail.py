@@ -42,7 +42,7 @@ def exposure_block(state: ExplorerState, resource: Resource) -> list[RenderableT
     exposure = state_exposure(state)
     if exposure is None:
         if state.scanning:
-            return [heading, Text("worked out when the scan finishes", style="dim")]
+            return [heading, Text(f"worked out {state.until_whole}", style="dim")]
         if state.exposure_error is not None:
             return [
                 heading,

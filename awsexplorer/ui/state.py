@@ -76,6 +76,9 @@ SEARCH_BUDGET = 0.05
 # 50,000 held a key for 260-300 ms (40,000 resources: the first accounts of a large snapshot
 # shown as it is read); ~7 us a resource puts 10,000 near the keys' 100 ms.
 EXPOSURE_IN_PLACE = 10_000
+# When what needs every resource is worked out: a scan's end, or a large snapshot read whole.
+UNTIL_SCANNED = "when the scan finishes"
+UNTIL_READ = "once the snapshot is read"
 # A default VPC's plumbing is a dozen resources; a region with more holds something of the user's.
 MAX_DEFAULT_RESOURCES = 64
 
@@ -228,6 +231,7 @@ _SESSION_FIELDS = frozenset(
     {
         "note",
         "scanning",
+        "reading",
         "partial_rescan",
         "full",
         "account_view",
@@ -250,6 +254,8 @@ class ExplorerState:
         self.started_at: str = ""
         self.finished_at: str | None = None
         self.scanning = False
+        # While `scanning`: a large snapshot being read (snapshot_opening), not a scan.
+        self.reading = False
         self.note: str | None = None  # what is happening before the first event ("starting…")
         # The scan under way covers only some regions: keep what the others hold.
         self.partial_rescan = False
@@ -381,6 +387,11 @@ class ExplorerState:
         if self.baseline is not None:
             self.set_baseline(self.baseline, self.baseline_name)
         return replaced
+
+    @property
+    def until_whole(self) -> str:
+        """When what needs every resource (internet paths, exposure) will be worked out."""
+        return UNTIL_READ if self.reading else UNTIL_SCANNED
 
     def warm(self) -> None:
         """Work out now what the tree's first frame asks of a loaded state (the findings'

@@ -56,6 +56,7 @@ async def test_the_accounts_read_so_far_then_the_whole(tmp_path: Path, forced: N
     assert opening is not None
     app = _app(path, opening=opening)
     seen: list[tuple[Any, int, bool, str, int | None]] = []
+    readings: list[bool] = []
     show = app._show_read
 
     def spy(*args: Any) -> Any:
@@ -67,6 +68,7 @@ async def test_the_accounts_read_so_far_then_the_whole(tmp_path: Path, forced: N
         ]
         shown = len(accounts) if app.main.is_mounted else None
         seen.append((args[2], app.state.resource_total, app.state.scanning, header, shown))
+        readings.append(app.state.reading)  # what waits for the whole says "the snapshot"
         return replaced
 
     app._show_read = spy  # type: ignore[method-assign]
@@ -81,6 +83,7 @@ async def test_the_accounts_read_so_far_then_the_whole(tmp_path: Path, forced: N
     so_far, resources, scanning, header, accounts = seen[-1]
     assert so_far is None and not scanning and resources == 360 and accounts == 9
     assert "Reading" not in header
+    assert readings == [so_far is not None for so_far, *_ in seen]
     # The same answer as the file read before the app starts.
     assert (labels, detail) == await _seen_whole(_app(path, loaded=snapshot.read(path)))
 

@@ -26,7 +26,7 @@ from awsexplorer.model import ScanResult
 from awsexplorer.model.exposure import Exposure
 from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
 from awsexplorer.ui.screens.exposure_wait import (
-    SCANNING,
+    NOT_YET,
     WORKING,
     WaitsForExposure,
     kept_exposure,
@@ -129,7 +129,7 @@ class ExposedScreen(WaitsForExposure):
     def title_text(self) -> str:
         rows = self.all_rows()
         exposure, waiting = kept_exposure(self.app, self.result)
-        if exposure is None and waiting != SCANNING:  # the worker's, not in yet (or failed)
+        if exposure is None and waiting not in NOT_YET:  # the worker's, not in yet (or failed)
             said = "being worked out" if waiting == WORKING else "not known"
             return f"{super().title_text()} · {said}"
         resources = len({r.arn for r in rows})

@@ -29,11 +29,13 @@ from awsexplorer.model.exposure import Verdict
 from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
 from awsexplorer.ui.format import tone
 from awsexplorer.ui.screens.exposure_wait import (
-    SCANNING,
+    NOT_YET,
+    READING,
     WaitsForExposure,
     kept_exposure,
     lookup_for,
 )
+from awsexplorer.ui.state import UNTIL_READ, UNTIL_SCANNED
 from awsexplorer.ui.views.exposed import (
     Lookup,
     blocked_by,
@@ -151,8 +153,9 @@ class PathScreen(WaitsForExposure):
         options.display = bool(self.verdicts)
         empty = self.query_one("#path-empty", Static)
         empty.display = not self.verdicts
-        if exposure is None and waiting == SCANNING:
-            said = "The paths are worked out when the scan finishes."
+        if exposure is None and waiting in NOT_YET:
+            until = UNTIL_READ if waiting == READING else UNTIL_SCANNED
+            said = f"The paths are worked out {until}."
         elif resource is None:
             said = "This resource is no longer in the scan."
         elif exposure is None:  # the app's worker: not in yet, or failed (said with why)

@@ -15,11 +15,13 @@ from awsexplorer.model import ScanResult
 from awsexplorer.model.exposure import Exposure, exposure_of
 from awsexplorer.ui.exposure_detail import state_exposure
 from awsexplorer.ui.screens.scan_view import ScanViewScreen
-from awsexplorer.ui.state import ExplorerState
+from awsexplorer.ui.state import UNTIL_READ, UNTIL_SCANNED, ExplorerState
 from awsexplorer.ui.views.common import index_by_arn
 from awsexplorer.ui.views.exposed import Lookup
 
-SCANNING = "Worked out when the scan finishes: what the internet can reach, and how."
+SCANNING = f"Worked out {UNTIL_SCANNED}: what the internet can reach, and how."
+READING = f"Worked out {UNTIL_READ}: what the internet can reach, and how."
+NOT_YET = (SCANNING, READING)  # everything is not in yet: a scan, or a snapshot being read
 WORKING = "Being worked out for every resource… (shown when ready)"
 
 
@@ -44,7 +46,7 @@ def kept_exposure(app: Any, result: ScanResult) -> tuple[Exposure | None, str]:
     if exposure is not None:
         return exposure, ""
     if state.scanning:
-        return None, SCANNING
+        return None, READING if state.reading else SCANNING
     if state.exposure_error is not None:
         return None, f"Could not be worked out: {inert(state.exposure_error, limit=300)}"
     return None, WORKING

@@ -692,7 +692,7 @@ class MainScreen(Screen[None]):
             )
             return
         if self.state.scanning:
-            self.notify("The paths are worked out when the scan finishes.")
+            self.notify(f"The paths are worked out {self.state.until_whole}.")
             return
         self.app.push_screen(PathScreen(self.state.result(), resource.arn))
 
