@@ -114,12 +114,20 @@ async def drive(
     collections: list[tuple[float, int, float, str]] = []
     began: dict[int, float] = {}
 
+    # And all of them on the UI thread: (ms in all, how many per generation).
+    ui_thread = threading.get_ident()
+    ui_collections: list[Any] = [0.0, [0, 0, 0]]
+
     def collected(phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
         thread = threading.get_ident()
         if phase == "start":
             began[thread] = now
-        elif thread in began and now - began[thread] >= 0.02:
+            return
+        if thread == ui_thread and thread in began:
+            ui_collections[0] += (now - began[thread]) * 1000
+            ui_collections[1][info["generation"]] += 1
+        if thread in began and now - began[thread] >= 0.02:
             name = threading.current_thread().name
             took = round((now - began.pop(thread)) * 1000, 1)
             collections.append((round(now - started, 2), info["generation"], took, name))
@@ -255,7 +263,12 @@ async def drive(
         await to_a_resource("k")
         node = tree.cursor_node
         figures["used_by_on"] = node.data.kind if node is not None and node.data else ""
+        before = (ui_collections[0], list(ui_collections[1]))
         figures["used_by_cpu_ms"] = round(await linked.press("u", "u (used by)"), 1)
+        figures["used_by_gc"] = (
+            round(ui_collections[0] - before[0], 1),
+            [n - b for n, b in zip(ui_collections[1], before[1], strict=True)],
+        )
         figures["used_by_screen"] = type(app.screen).__name__
         await linked.press("escape", "escape (back)")
         figures["with_relations"] = linked.figures()
@@ -377,7 +390,9 @@ def main() -> int:
     print(
         f"with the relationship index in: {w['keys']} keys over resources and `u`, UI-thread CPU "
         f"p50 {w['cpu_p50_ms']:.1f} ms, max {w['cpu_max_ms']:.1f} ms ({w['cpu_slowest']}); "
-        f"`u` {f['used_by_cpu_ms']} ms (on a {f['used_by_on']} node, to {f['used_by_screen']})"
+        f"`u` {f['used_by_cpu_ms']} ms (on a {f['used_by_on']} node, to {f['used_by_screen']}; "
+        f"garbage collections on the UI thread meanwhile: {f['used_by_gc'][0]} ms, "
+        f"{f['used_by_gc'][1]} by generation)"
     )
     print(f"`:account NAME` and back (UI-thread CPU, ms): {f['account_commands_cpu_ms']}")
     print(f"collections of 20 ms or more (s, generation, ms, thread): {f['collections'] or 'none'}")
