@@ -298,27 +298,29 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         try:
             with heap.loading_scan():
                 result = self.options.loaded or snapshot.read(path)
-                # One verdict per fact: findings judged with other settings than the user's are
-                # judged again with the user's, which the views (IAM: dormant, stale) use too.
-                # A snapshot that does not say which settings judged it stands as it is
-                # (rejudge's first test), so the checks are not even imported for it.
-                note = None
-                if result.settings is not None:
-                    from awsexplorer.checks import rejudge
-
-                    note = rejudge(result, self.options.settings)
+                note = self._judged(result)
                 self.state.load(result)
             # After the first frame: the worker holds the GIL for most of its run, which
             # would otherwise share out the first paint's CPU with it (issue 18).
             self.call_after_refresh(self.ensure_relations)
         except UserError as exc:
-            from awsexplorer.ui.screens.scan_error import ScanErrorScreen
-
-            self.push_screen(
-                ScanErrorScreen("Cannot open the snapshot", exc.message, exc.hint, can_retry=False)
-            )
+            self._cannot_open(exc)
             return
         self._refresh_main()
+        self._say_judged(note)
+
+    def _judged(self, result: ScanResult) -> str | None:
+        """One verdict per fact: findings judged with other settings than the user's are
+        judged again with the user's, which the views (IAM: dormant, stale) use too; what
+        differed, or None. A snapshot that does not say which settings judged it stands as it
+        is (rejudge's first test), so the checks are not even imported for it."""
+        if result.settings is None:
+            return None
+        from awsexplorer.checks import rejudge
+
+        return rejudge(result, self.options.settings)
+
+    def _say_judged(self, note: str | None) -> None:
         if note:
             self.notify(note[0].upper() + note[1:] + ".", timeout=10)
 
@@ -327,6 +329,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         shown, and the rest come in, as a live scan of several accounts shows them."""
         self.state.scanning = self.state.reading = True
         self.state.note = f"Reading {opening.path.name} ({opening.size / 1e6:,.0f} MB)…"
+        self._refresh_main()  # says so, if the main screen is up already (else its mount does)
         self._read_snapshot(opening)
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="read", group="scan")
@@ -365,12 +368,8 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             self.call_from_thread(self._show_read, built, note, None)
 
     def _built(self, result: ScanResult) -> tuple[ExplorerState, str | None]:
-        """A state loaded with `result`, judged with the user's settings (see _open_snapshot)."""
-        note = None
-        if result.settings is not None:
-            from awsexplorer.checks import rejudge
-
-            note = rejudge(result, self.options.settings)
+        """A state loaded with `result`, judged with the user's settings (_judged)."""
+        note = self._judged(result)
         built = ExplorerState()
         with heap.loading_scan():
             built.load(result)
@@ -398,8 +397,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         self._update_views()
         if so_far is None:
             self.call_after_refresh(self.ensure_relations)
-            if note:
-                self.notify(note[0].upper() + note[1:] + ".", timeout=10)
+            self._say_judged(note)
         return replaced
 
     def _cannot_open(self, error: UserError) -> None:
@@ -975,7 +973,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         if self.busy:
             still = (
                 "The snapshot is still being read; save once it is all in"
-                if self.options.snapshot is not None
+                if self.state.reading
                 else "The scan is still running; save once it has finished"
             )
             self.notify(f"{still}, so the snapshot is whole.", severity="warning")

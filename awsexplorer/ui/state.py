@@ -331,11 +331,15 @@ class ExplorerState:
     def load(self, result: ScanResult) -> None:
         """Replace everything with a finished (and analysed) scan or a snapshot."""
         # Several accounts: kept whole, so that `:account NAME` can narrow to one and back.
-        self.full = result if result.multi_account else None
+        self._every_account_of(result if result.multi_account else None)
+        self._load(result)
+
+    def _every_account_of(self, full: ScanResult | None) -> None:
+        """A new scan of several accounts (or None), shown whole: no `:account` narrowing."""
+        self.full = full
         self.account_view = None
         self._every_account = None
         self._parts = None
-        self._load(result)
 
     def show_account(self, wanted: str | None) -> AccountScan | None:
         """`:account NAME`: every view shows only that account (its id, alias or name), as a
@@ -377,10 +381,7 @@ class ExplorerState:
         the view replaced, for the caller to drop where freeing it costs the UI nothing (its
         indexes of 1,000,000 resources took ~60 ms to free)."""
         replaced = self._view_fields()
-        self.full = built.full
-        self.account_view = None
-        self._every_account = None
-        self._parts = None
+        self._every_account_of(built.full)
         self._restore_view(built._view_fields())
         self._versions += 1  # never one given before (the built state counted its own)
         self._relations_version = self._versions

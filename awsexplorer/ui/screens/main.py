@@ -124,8 +124,7 @@ class MainScreen(Screen[None]):
             self.state, colour_override=self.account_color, source=self.source, id="header"
         )
         with Horizontal(id="panes"):
-            waiting = "reading…" if self.source.startswith("snapshot ") else "connecting…"
-            yield ResourceTree(self.state, waiting=waiting, id="tree")
+            yield ResourceTree(self.state, id="tree")
             yield DetailPane(self.state, id="detail")
         # The `/` and `:` bar (hidden until opened) comes after the first frame: add_prompt_bar.
         yield KeyLine()

@@ -88,8 +88,7 @@ class AccountHeader(Vertical):
         line = Text()
         account = state.account
         if account is None:
-            reading = self.source.startswith("snapshot ")
-            line.append(" AWS  reading…" if reading else " AWS  connecting…")
+            line.append(" AWS  reading…" if state.reading else " AWS  connecting…")
             return line
         accounts = state.member_accounts
         if accounts and state.account_view is None:  # a snapshot of several accounts

@@ -79,14 +79,9 @@ class ResourceTree(Tree[NodeRef]):
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
 
-    def __init__(
-        self, state: ExplorerState, *, waiting: str = "connecting…", id: str | None = None
-    ) -> None:
-        # `waiting`: what the root says until the account is known ("reading…" a snapshot).
-        label = labels.account_label(None, 0, Counter(), waiting=waiting)
-        super().__init__(label, NodeRef("account"), id=id)
+    def __init__(self, state: ExplorerState, *, id: str | None = None) -> None:
+        super().__init__(labels.account_label(None, 0, Counter()), NodeRef("account"), id=id)
         self.state = state
-        self.waiting = waiting
         self.attention_only = False
         self.filter_text = ""
         self.guide_depth = 2
@@ -322,7 +317,11 @@ class ResourceTree(Tree[NodeRef]):
             return
         self.root.set_label(
             labels.account_label(
-                self.state.account, *self._numbers(None), self._marks(None), waiting=self.waiting
+                self.state.account,
+                *self._numbers(None),
+                self._marks(None),
+                # Until the account is known: a snapshot being read, or a scan connecting.
+                waiting="reading…" if self.state.reading else "connecting…",
             )
         )
 
@@ -647,14 +646,8 @@ class ResourceTree(Tree[NodeRef]):
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
         ref = event.node.data
-        if ref is not None and ref.kind == "member-account":
-            self._load_member(event.node)
-            return
-        if ref is not None and ref.kind == "member-region":
-            self._load_member_region(event.node)
-            return
-        if ref is not None and ref.kind == "member-type":
-            self._load_member_type(event.node)
+        if ref is not None and ref.kind.startswith("member-"):
+            self._load_member_level(event.node)
             return
         if ref is not None and ref.kind == "type" and (ref.region, ref.type) not in self._loaded:
             self._load(event.node)
