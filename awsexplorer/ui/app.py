@@ -46,7 +46,7 @@ from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.escape import keep_escape
 from awsexplorer.ui.format import parse_time, set_monochrome
-from awsexplorer.ui.key_order import KeysInOrder
+from awsexplorer.ui.key_order import Closing, KeysInOrder
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.screens.main import MainScreen, view_name
@@ -561,10 +561,13 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         from awsexplorer.model.relationships import build
 
         version, resources = self.call_from_thread(self.state.relations_input)
-        # Millions of long-lived objects at 1,000,000 resources: built with the collector
-        # paused and then frozen, or its full passes over them land on key presses.
-        with heap.loading_scan():
-            index = build(resources, pause=self.give_way_to_keys)
+        try:
+            # Millions of long-lived objects at 1,000,000 resources: built with the collector
+            # paused and then frozen, or its full passes over them land on key presses.
+            with heap.loading_scan():
+                index = build(resources, pause=self.give_way_or_stop)
+        except Closing:
+            return  # the app is closing
         self.call_from_thread(self._relations_built, index, version)
 
     def _relations_built(self, index: Any, version: int) -> None:

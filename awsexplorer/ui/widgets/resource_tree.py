@@ -28,6 +28,7 @@ from awsexplorer.model import (
 from awsexplorer.model.accounts import CrossAccountIndex
 from awsexplorer.ui import accounts_view, labels
 from awsexplorer.ui.details import MAX_SHOWN
+from awsexplorer.ui.key_order import Closing
 from awsexplorer.ui.state import OTHER_TAGGED, ExplorerState, NodeRef, SearchIndex, region_order
 
 
@@ -271,11 +272,14 @@ class ResourceTree(Tree[NodeRef]):
         """The worker's search index is in (or it failed: `:` and `/` build one themselves)."""
 
     def _build_search_index(self, version: int, resources: list[Resource]) -> None:
-        index = None
         try:
-            index = SearchIndex(resources, getattr(self.app, "give_way_to_keys", None))
-        finally:
-            self.app.call_from_thread(self._search_index_built, index, version)
+            index = SearchIndex(resources, getattr(self.app, "give_way_or_stop", None))
+        except Closing:
+            return  # the app is closing: no one to tell
+        except BaseException:
+            self.app.call_from_thread(self._search_index_built, None, version)
+            raise
+        self.app.call_from_thread(self._search_index_built, index, version)
 
     def _search_index_built(self, index: SearchIndex | None, version: int) -> None:
         if self.state.search_building == version:
