@@ -222,7 +222,9 @@ class AwsExplorerApp(KeysInOrder, App[int]):
 
     def _refresh_main(self, regions: set[str] | None = None) -> None:
         """Repaint what changed; before the main screen is up, its on_mount builds from state."""
-        if not self.screen_stack or not isinstance(self.screen_stack[0], MainScreen):
+        # Shutting down: Textual clears is_running before it takes the screens' widgets away,
+        # and a worker's last success can still arrive in between.
+        if not self.is_running or not self.screen_stack or not isinstance(self.screen_stack[0], MainScreen):
             return
         main = self.screen_stack[0]
         if not main.is_mounted:
