@@ -50,7 +50,7 @@ from awsexplorer.ui.key_order import Closing, KeysInOrder
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.screens.main import MainScreen, view_name
-from awsexplorer.ui.state import ExplorerState
+from awsexplorer.ui.state import ExplorerState, listed
 from awsexplorer.ui.widgets.account_header import parse_colour
 
 if TYPE_CHECKING:
@@ -224,7 +224,9 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         """Repaint what changed; before the main screen is up, its on_mount builds from state."""
         # Shutting down: Textual clears is_running before it takes the screens' widgets away,
         # and a worker's last success can still arrive in between.
-        if not self.is_running or not self.screen_stack or not isinstance(self.screen_stack[0], MainScreen):
+        if not self.is_running:
+            return
+        if not self.screen_stack or not isinstance(self.screen_stack[0], MainScreen):
             return
         main = self.screen_stack[0]
         if not main.is_mounted:
@@ -567,7 +569,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             # Millions of long-lived objects at 1,000,000 resources: built with the collector
             # paused and then frozen, or its full passes over them land on key presses.
             with heap.loading_scan():
-                index = build(resources, pause=self.give_way_or_stop)
+                index = build(listed(resources), pause=self.give_way_or_stop)
         except Closing:
             return  # the app is closing
         self.call_from_thread(self._relations_built, index, version)
@@ -589,7 +591,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         version, resources = self.call_from_thread(self.state.exposure_input)
         try:
             with heap.loading_scan():
-                exposure = exposure_of(resources)
+                exposure = exposure_of(listed(resources))
         except Exception as exc:  # any: shown in the detail pane, with its type
             reason = f"{type(exc).__name__}: {exc}"
             self.call_from_thread(self._exposure_done, self.state.exposure_failed, reason, version)

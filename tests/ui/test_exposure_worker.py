@@ -53,12 +53,12 @@ def test_a_big_estate_asks_once_then_shows_what_the_worker_computed(monkeypatch:
     assert WORKING in said(state, "i-0app") and REACHABLE not in said(state, "i-0app")
     assert asked == [1]  # asked once, however many details ask
     version, resources = state.exposure_input()
-    computed = exposure_of(resources)
+    computed = exposure_of(list(resources))
     state.load(estate())  # the resources changed meanwhile: that result is not kept
     assert not state.set_exposure(computed, version)
     assert WORKING in said(state, "i-0app") and asked == [1, 1]
     version, resources = state.exposure_input()
-    assert state.set_exposure(exposure_of(resources), version)
+    assert state.set_exposure(exposure_of(list(resources)), version)
     assert REACHABLE in said(state, "i-0app")
     assert "Not reachable from the internet: tcp/443" in said(state, "i-0web")
 

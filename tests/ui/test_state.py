@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -573,7 +574,8 @@ def test_the_search_index_finds_what_a_test_per_resource_finds() -> None:
     state.apply(ResourcesFound("eu-west-1", "test", [odd]))
     resources = state.resources()
     assert state.search_input() is not None
-    version, listed = state.search_input() or (0, [])
+    version, view = state.search_input() or (0, {}.values())
+    listed = list(view)
     assert listed == resources
     before = {n: state.search(n) for n in ("i-0", "web", "ec2 instance", "eu-west-1", "a\0b")}
     assert state.set_search_index(SearchIndex(listed), version)
@@ -714,3 +716,37 @@ def test_a_dense_needle_is_tested_text_by_text_with_the_same_answer(
         expected = [n for n, r in enumerate(resources) if needle in searchable_text(r)]
         assert index.positions(needle) == expected, needle
         assert index.positions(needle, most=_DENSE + 3) == expected[: _DENSE + 3], needle
+
+
+def test_a_state_warmed_off_the_ui_thread_brings_its_split_into_accounts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """warm() splits a snapshot of several accounts (~80 ms at 1,000,000 resources) and adopt
+    takes that split along: the first `:account` on the UI thread does not split again."""
+    from awsexplorer.model import accounts
+
+    built = ExplorerState()
+    built.load(snapshot.read(THREE_ACCOUNTS))
+    built.warm()
+    shown = ExplorerState()
+    shown.adopt(built)
+
+    def no_split(result: ScanResult) -> Any:
+        raise AssertionError("split again on the UI thread")
+
+    monkeypatch.setattr(accounts, "split", no_split)
+    some = shown.member_accounts[1]
+    shown.show_account(some.id)
+    assert {r.account_id for r in shown.resources()} == {some.id}
+    assert shown.show_account("all") is None
+
+
+def test_the_heading_is_the_result_without_its_resources_and_findings() -> None:
+    """`u` and :flow take their title from heading(): the result's account, times and regions,
+    without a copy of every resource (16 ms at 1,000,000, and young collections walk it)."""
+    state = ExplorerState()
+    state.load(snapshot.read(THREE_ACCOUNTS))
+    whole, heading = state.result(), state.heading()
+    assert whole.resources and whole.findings
+    assert heading.resources == [] and heading.findings == []
+    assert replace(heading, resources=whole.resources, findings=whole.findings) == whole

@@ -544,7 +544,7 @@ class MainScreen(Screen[None]):
         resource = self._selected_resource("Used by")
         if resource is not None:
             screen = UsedByScreen(
-                self.state.result(),
+                self.state.heading(),
                 self.state.relations(),
                 resource,
                 self._jump_from(resource.arn),
@@ -558,7 +558,7 @@ class MainScreen(Screen[None]):
         resource = self._selected_resource(":flow")
         if resource is not None:
             screen = FlowScreen(
-                self.state.result(),
+                self.state.heading(),
                 self.state.relations(),
                 resource,
                 self.state.findings_for,

@@ -35,7 +35,9 @@ from awsexplorer.model.whois import (
     WhoisIndex,
     parse,
 )
+from awsexplorer.ui import heap
 from awsexplorer.ui.escape import AltIsEscapeThenKey
+from awsexplorer.ui.state import listed
 from awsexplorer.ui.widgets.command_bar import Suggestion
 from awsexplorer.ui.widgets.key_line import KeyLine
 
@@ -86,7 +88,8 @@ def whois_index(screen: Any) -> WhoisIndex | None:
 def _build(app: Any, state: ExplorerState) -> None:
     """On a worker thread: the index of the state's resources, handed back to the UI thread."""
     version, resources = app.call_from_thread(state.whois_input)
-    index = WhoisIndex.build(resources)
+    with heap.loading_scan():
+        index = WhoisIndex.build(listed(resources))
     app.call_from_thread(_built, app, state, index, version)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, ValuesView
 from typing import ClassVar
 
 from rich.text import Text
@@ -26,10 +26,17 @@ from awsexplorer.model import (
     Severity,
 )
 from awsexplorer.model.accounts import CrossAccountIndex
-from awsexplorer.ui import accounts_view, labels
+from awsexplorer.ui import accounts_view, heap, labels
 from awsexplorer.ui.details import MAX_SHOWN
 from awsexplorer.ui.key_order import Closing
-from awsexplorer.ui.state import OTHER_TAGGED, ExplorerState, NodeRef, SearchIndex, region_order
+from awsexplorer.ui.state import (
+    OTHER_TAGGED,
+    ExplorerState,
+    NodeRef,
+    SearchIndex,
+    listed,
+    region_order,
+)
 
 
 def _by_name(resource: Resource) -> tuple[str, str]:
@@ -271,9 +278,10 @@ class ResourceTree(Tree[NodeRef]):
     class SearchReady(Message):
         """The worker's search index is in (or it failed: `:` and `/` build one themselves)."""
 
-    def _build_search_index(self, version: int, resources: list[Resource]) -> None:
+    def _build_search_index(self, version: int, resources: ValuesView[Resource]) -> None:
         try:
-            index = SearchIndex(resources, getattr(self.app, "give_way_or_stop", None))
+            with heap.loading_scan():
+                index = SearchIndex(listed(resources), getattr(self.app, "give_way_or_stop", None))
         except Closing:
             return  # the app is closing: no one to tell
         except BaseException:
