@@ -1480,6 +1480,9 @@ def _columns_worker(fd: int, start: int, end: int, out: int) -> None:
     # shows what is read (snapshot_opening), come first when the cores are all busy.
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
+    # What it makes is plain data, freed by reference counting or at its exit; the collector
+    # would only walk it (and the heap it shares with its parent) again and again.
+    gc.disable()
     try:
         with os.fdopen(out, "wb", buffering=1 << 20) as handle:
             _write_columns(fd, start, end, handle)
