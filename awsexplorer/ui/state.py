@@ -959,17 +959,19 @@ class ExplorerState:
         found = self._findings_by_arn.get(arn)
         return found[0].severity if found else None
 
-    def tally(self, resources: list[Resource]) -> Counter[Severity]:
+    def tally(self, resources: Iterable[Resource]) -> Counter[Severity]:
         """The warnings on these resources (account-wide ones are the account's, not root's):
-        what a node's badge says when a filter narrows it."""
-        counts: Counter[Severity] = Counter()
+        what a node's badge says when a filter narrows it. At C speed: a filter matching all
+        of 1,000,000 resources tallies each of them."""
         found = self._findings_by_arn.get
-        for resource in resources:  # 20,000 when an account of a big snapshot is opened
-            findings = found(resource.arn)
-            if findings:
-                for finding in findings:
-                    counts[finding.severity] += 1
-        return counts
+        return Counter(
+            map(_SEVERITY, chain.from_iterable(filter(None, map(found, map(_ARN, resources)))))
+        )
+
+    def needing_attention(self, resources: Iterable[Resource]) -> list[Resource]:
+        """Those of `resources` with a warning of their own (worst() is not None), in order."""
+        resources = list(resources)
+        return list(compress(resources, map(self._findings_by_arn.get, map(_ARN, resources))))
 
     def findings_in(
         self, region: str, resource_type: str | None = None, service: str | None = None

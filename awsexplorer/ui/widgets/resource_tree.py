@@ -9,6 +9,8 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, ValuesView
+from itertools import groupby
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.text import Text
@@ -37,6 +39,8 @@ from awsexplorer.ui.state import (
     listed,
     region_order,
 )
+
+_REGION_TYPE = attrgetter("region", "type")
 
 
 def _by_name(resource: Resource) -> tuple[str, str]:
@@ -109,6 +113,7 @@ class ResourceTree(Tree[NodeRef]):
         self._not_enabled: TreeNode[NodeRef] | None = None
         self._matches: dict[tuple[str, str], list[Resource]] | None = None
         self._sorted: set[tuple[str, str]] = set()  # the groups of _matches sorted by name
+        self._tallies: dict[tuple[str, str], Counter[Severity]] = {}  # of _matches' groups
         # Bumped by every deliberate cursor move: a rebuild's restore, which runs after the
         # next refresh, gives way to a move made since (a jump that had to rebuild the tree
         # to clear a filter would otherwise be snapped back to where the cursor was).
@@ -123,25 +128,39 @@ class ResourceTree(Tree[NodeRef]):
     def _visible_resources(self, region: str, resource_type: str) -> list[Resource]:
         if not self.narrowed:
             return self.state.resources_of(region, resource_type)
-        if self._matches is None:  # one pass over everything per rebuild, not one per node
-            found: dict[tuple[str, str], list[Resource]] = {}
+        key = (region, resource_type)
+        items = self._shown().get(key, [])
+        if key not in self._sorted:  # by name once a node asks: not 1,000,000 at every filter
+            items.sort(key=_by_name)
+            self._sorted.add(key)
+        return items
+
+    def _shown(self) -> dict[tuple[str, str], list[Resource]]:
+        """What the filter and attention show, by (region, type): one pass over everything per
+        rebuild, not one per node. Grouped by runs of one place, cut at C speed (resources are
+        kept as a scan or snapshot gives them: each region's types together), so a filter
+        matching all of 1,000,000 resources is Python once per run, not per resource."""
+        if self._matches is None:
             # The filter's matches from the search index (state.matching), then attention.
             shown = (
                 self.state.matching(self.filter_text)
                 if self.filter_text
                 else self.state.resources()
             )
-            for resource in shown:
-                if not self.attention_only or self.state.worst(resource.arn) is not None:
-                    found.setdefault((resource.region, resource.type), []).append(resource)
+            if self.attention_only:
+                shown = self.state.needing_attention(shown)
+            found: dict[tuple[str, str], list[Resource]] = {}
+            group = found.get
+            for key, run in groupby(shown, _REGION_TYPE):
+                items = group(key)
+                if items is None:
+                    found[key] = list(run)
+                else:
+                    items.extend(run)
             self._matches = found
             self._sorted = set()
-        key = (region, resource_type)
-        items = self._matches.get(key, [])
-        if key not in self._sorted:  # by name once a node asks: not 1,000,000 at every filter
-            items.sort(key=_by_name)
-            self._sorted.add(key)
-        return items
+            self._tallies = {}
+        return self._matches
 
     def _marks(
         self, region: str | None, service: str | None = None, resource_type: str | None = None
@@ -164,8 +183,9 @@ class ResourceTree(Tree[NodeRef]):
                             types.sort()
             return services
         kept: dict[str, list[str]] = {}
+        matches = self._shown()
         for service, types in services.items():
-            shown = [t for t in types if self._visible_resources(region, t)]
+            shown = [t for t in types if matches.get((region, t))]
             if shown:
                 kept[service] = shown
         return kept
@@ -182,16 +202,31 @@ class ResourceTree(Tree[NodeRef]):
             return count, self.state.severity_counts(
                 region=region, resource_type=resource_type, service=service
             )
-        self._visible_resources(region or "", resource_type or "")  # fills self._matches
-        shown = [
-            resource
-            for (where, kind), found in (self._matches or {}).items()
-            if (region is None or where == region)
-            and (resource_type is None or kind == resource_type)
-            and (service is None or self.state.group_of(kind) == service)
-            for resource in found
-        ]
-        return len(shown), self.state.tally(shown)
+        count, counts = 0, Counter[Severity]()
+        for key, found in self._shown().items():
+            where, kind = key
+            if (
+                (region is None or where == region)
+                and (resource_type is None or kind == resource_type)
+                and (service is None or self.state.group_of(kind) == service)
+            ):
+                count += len(found)
+                counts.update(self._tally(key, found))
+        return count, counts
+
+    def _tally(self, key: tuple[str, str], found: list[Resource]) -> Counter[Severity]:
+        """The warnings on a group the filter shows, once per filter (not once per node above
+        it); a group shown whole has the state's roll-up, the same count made at the load."""
+        tally = self._tallies.get(key)
+        if tally is None:
+            region, kind = key
+            whole = len(found) == self.state.count(region, resource_type=kind)
+            tally = self._tallies[key] = (
+                self.state.severity_counts(region=region, resource_type=kind)
+                if whole
+                else self.state.tally(found)
+            )
+        return tally
 
     def _region_visible(self, name: str) -> bool:
         if not self.narrowed:
@@ -233,10 +268,14 @@ class ResourceTree(Tree[NodeRef]):
 
     def sync(self, regions: set[str]) -> None:
         """Fold changes to these regions in without disturbing the rest of the tree."""
-        self._matches = None
         if self.narrowed:
-            self.rebuild()  # a filter's matches can appear anywhere; a rebuild is cheap
+            # A filter's matches can appear anywhere: built again, but only if a region
+            # changed (an index coming in changes no match: at 1,000,000 resources that
+            # rebuild held the screen for seconds).
+            if regions:
+                self.rebuild()
             return
+        self._matches = None
         for name in sorted(regions, key=region_order):
             if name not in self.state.regions:
                 continue
