@@ -9,9 +9,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, ValuesView
+from collections.abc import Callable, Iterable, ValuesView
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain, compress, groupby, repeat
+from itertools import accumulate, chain, compress, groupby, islice, repeat
 from operator import attrgetter, contains, is_, methodcaller, not_, or_
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, assert_never
@@ -197,12 +197,22 @@ class SearchIndex:
                 hits += 1
                 if hits == _DENSE:
                     # Most texts here hold it (`a` is in every ARN): the rest of the chunk's
-                    # texts tested one by one at C speed, not a Python step per match.
-                    rest = range(index + 1, last + 1)
-                    ends = [*starts[index + 2 :], len(text) + 1]
-                    texts = map(text.__getitem__, map(slice, starts[index + 1 :], _before(ends)))
+                    # texts tested one by one at C speed, not a Python step per match (cut
+                    # with split, twice as quick as a slice per text, unless a text holds a
+                    # NUL of its own: a tag value can).
+                    parts = text.split(self.SEPARATOR)
+                    if len(parts) == last + 1:
+                        texts: Iterable[str] = islice(parts, index + 1, None)
+                    else:
+                        ends = [*starts[index + 2 :], len(text) + 1]
+                        texts = map(
+                            text.__getitem__,
+                            map(slice, starts[index + 1 :], map((-1).__add__, ends)),
+                        )
+                    del parts
                     found += compress(
-                        map((first).__add__, rest), map(contains, texts, repeat(needle))
+                        range(first + index + 1, first + last + 1),
+                        map(contains, texts, repeat(needle)),
                     )
                     if most is not None and len(found) >= most:
                         return found[:most]
@@ -213,11 +223,6 @@ class SearchIndex:
 
 # Matches in one chunk of the search index after which the rest of it is tested text by text.
 _DENSE = 64
-
-
-def _before(ends: list[int]) -> Iterator[int]:
-    """Each text's end: where the next one starts, less its separator."""
-    return map((-1).__add__, ends)
 
 
 def _by_region_type() -> dict[str, dict[str, dict[str, Resource]]]:
@@ -1137,7 +1142,7 @@ class ExplorerState:
         needle = text.lower()
         index = self._search_index_now()
         if index is not None:
-            return [index.resources[i] for i in index.positions(needle)]
+            return list(map(index.resources.__getitem__, index.positions(needle)))
         return [r for r in self._resources.values() if needle in self.text_of(r)]
 
     def _first_holding(self, needle: str) -> list[Resource]:
@@ -1166,7 +1171,7 @@ class ExplorerState:
             at = index.positions(needle, most=SEARCH_MOST)
             if len(at) >= SEARCH_MOST:
                 at = sorted(set(at).union(index.named(needle)))
-            found = [index.resources[i] for i in at]
+            found = list(map(index.resources.__getitem__, at))
         ranked: list[tuple[int, str, str, Resource]] = []
         for resource in found:
             names = (resource.id.lower(), resource.name.lower(), resource.arn.lower())
