@@ -173,6 +173,10 @@ class SearchIndex:
             return found[:most] if most is not None else found
         return self._find(needle, most)
 
+    def matching(self, needle: str) -> list[Resource]:
+        """The resources whose text holds `needle` (lower case), in order."""
+        return list(map(self.resources.__getitem__, self.positions(needle)))
+
     def named(self, name: str) -> list[int]:
         """The positions of every resource whose id, ARN or name is `name` (lower case; some
         more, with a hostile mark in a tag value: check them)."""
@@ -1120,6 +1124,11 @@ class ExplorerState:
         return self._search_index is not None
 
     @property
+    def search_index(self) -> SearchIndex | None:
+        """The search index, once in (immutable: a worker thread may read it)."""
+        return self._search_index
+
+    @property
     def search_pending(self) -> bool:
         """A worker is building the search index for these resources (search_building)."""
         return self._search_index is None and self.search_building == self._relations_version
@@ -1142,7 +1151,7 @@ class ExplorerState:
         needle = text.lower()
         index = self._search_index_now()
         if index is not None:
-            return list(map(index.resources.__getitem__, index.positions(needle)))
+            return index.matching(needle)
         return [r for r in self._resources.values() if needle in self.text_of(r)]
 
     def _first_holding(self, needle: str) -> list[Resource]:

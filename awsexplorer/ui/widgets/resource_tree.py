@@ -95,7 +95,9 @@ class ResourceTree(Tree[NodeRef]):
         super().__init__(labels.account_label(None, 0, Counter()), NodeRef("account"), id=id)
         self.state = state
         self.attention_only = False
-        self.filter_text = ""
+        self._filter_text = ""
+        self.filter_changes = 0  # every setting of filter_text: a match made before is stale
+        self._given: tuple[tuple[str, bool], dict[tuple[str, str], list[Resource]]] | None = None
         self.guide_depth = 2
         self._regions: dict[str, TreeNode[NodeRef]] = {}
         self._groups: dict[tuple[str, ...], TreeNode[NodeRef]] = {}
@@ -122,6 +124,21 @@ class ResourceTree(Tree[NodeRef]):
     # -- what is visible --------------------------------------------------------------------
 
     @property
+    def filter_text(self) -> str:
+        return self._filter_text
+
+    @filter_text.setter
+    def filter_text(self, text: str) -> None:
+        self._filter_text = text
+        self.filter_changes += 1
+
+    def show_matches(self, text: str, matches: dict[tuple[str, str], list[Resource]]) -> None:
+        """Filter by `text` with its matches grouped off the UI thread (grouped_matches); the
+        caller rebuilds the tree."""
+        self.filter_text = text
+        self._given = ((text, self.attention_only), matches)
+
+    @property
     def narrowed(self) -> bool:
         return self.attention_only or bool(self.filter_text)
 
@@ -141,26 +158,36 @@ class ResourceTree(Tree[NodeRef]):
         kept as a scan or snapshot gives them: each region's types together), so a filter
         matching all of 1,000,000 resources is Python once per run, not per resource."""
         if self._matches is None:
-            # The filter's matches from the search index (state.matching), then attention.
-            shown = (
-                self.state.matching(self.filter_text)
-                if self.filter_text
-                else self.state.resources()
-            )
-            if self.attention_only:
-                shown = self.state.needing_attention(shown)
-            found: dict[tuple[str, str], list[Resource]] = {}
-            group = found.get
-            for key, run in groupby(shown, _REGION_TYPE):
-                items = group(key)
-                if items is None:
-                    found[key] = list(run)
-                else:
-                    items.extend(run)
-            self._matches = found
+            given, self._given = self._given, None
+            if given is not None and given[0] == (self.filter_text, self.attention_only):
+                self._matches = given[1]
+            else:
+                self._matches = self.grouped_matches(self.filter_text, self.attention_only)
             self._sorted = set()
             self._tallies = {}
         return self._matches
+
+    def grouped_matches(
+        self, text: str, attention: bool, index: SearchIndex | None = None
+    ) -> dict[tuple[str, str], list[Resource]]:
+        """The filter's matches from the search index (state.matching, or `index`), then
+        attention, by (region, type). With `index`, it only reads: safe on a worker thread
+        (MainScreen filters 1,000,000 resources there)."""
+        if index is not None and text:
+            shown = index.matching(text.lower())
+        else:
+            shown = self.state.matching(text) if text else self.state.resources()
+        if attention:
+            shown = self.state.needing_attention(shown)
+        found: dict[tuple[str, str], list[Resource]] = {}
+        group = found.get
+        for key, run in groupby(shown, _REGION_TYPE):
+            items = group(key)
+            if items is None:
+                found[key] = list(run)
+            else:
+                items.extend(run)
+        return found
 
     def _marks(
         self, region: str | None, service: str | None = None, resource_type: str | None = None
