@@ -234,6 +234,23 @@ def _by_region_type() -> dict[str, dict[str, dict[str, Resource]]]:
     return defaultdict(lambda: defaultdict(dict))
 
 
+def grouped_by_runs(
+    resources: Iterable[Resource], key: Callable[[Resource], Any]
+) -> dict[Any, list[Resource]]:
+    """The resources grouped by `key`, each group in order: runs of one key are cut at C speed
+    (groupby), so Python runs once per run, not once per resource; any order gives the same
+    groups, only more runs."""
+    groups: dict[Any, list[Resource]] = {}
+    group = groups.get
+    for value, run in groupby(resources, key):
+        items = group(value)
+        if items is None:
+            groups[value] = list(run)
+        else:
+            items.extend(run)
+    return groups
+
+
 def listed(resources: ValuesView[Resource]) -> list[Resource]:
     """The resources an *_input gave, listed by the worker that builds from them, not by the
     UI thread: at 1,000,000 resources each list is ~15 ms, and while it is young every
@@ -634,17 +651,11 @@ class ExplorerState:
         self._resources = by_arn
         if self._search_text:
             self._search_text = {}
-        groups: dict[tuple[str | None, str, str], list[Resource]] = {}
-        group = groups.get
         # 1,000,000 at a time: runs of one (account, region, type) cut at C speed (a snapshot
-        # lists them so: a scan writes each region's types together, merge each account's),
-        # Python only once per run; any order gives the same groups, only more runs.
-        for key, run in groupby(resources, _PLACE):
-            items = group(key)
-            if items is None:
-                groups[key] = list(run)
-            else:
-                items.extend(run)
+        # lists them so: a scan writes each region's types together, merge each account's).
+        groups: dict[tuple[str | None, str, str], list[Resource]] = grouped_by_runs(
+            resources, _PLACE
+        )
         by_region_type, by_account = self._by_region_type, self._by_account
         self._account_totals = None
         for (account_id, region, kind), items in groups.items():

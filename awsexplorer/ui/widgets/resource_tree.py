@@ -9,7 +9,6 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, ValuesView
-from itertools import groupby
 from operator import attrgetter
 from typing import ClassVar
 
@@ -36,6 +35,7 @@ from awsexplorer.ui.state import (
     ExplorerState,
     NodeRef,
     SearchIndex,
+    grouped_by_runs,
     listed,
     region_order,
 )
@@ -179,15 +179,7 @@ class ResourceTree(Tree[NodeRef]):
             shown = self.state.matching(text) if text else self.state.resources()
         if attention:
             shown = self.state.needing_attention(shown)
-        found: dict[tuple[str, str], list[Resource]] = {}
-        group = found.get
-        for key, run in groupby(shown, _REGION_TYPE):
-            items = group(key)
-            if items is None:
-                found[key] = list(run)
-            else:
-                items.extend(run)
-        return found
+        return grouped_by_runs(shown, _REGION_TYPE)
 
     def _marks(
         self, region: str | None, service: str | None = None, resource_type: str | None = None
