@@ -81,7 +81,9 @@ async def test_the_accounts_read_so_far_then_the_whole(tmp_path: Path, forced: N
         assert resources == done * 40 and accounts in (done, None)
         assert f"Reading the snapshot: {done} of 9 accounts in so far…" in header
     so_far, resources, scanning, header, accounts = seen[-1]
-    assert so_far is None and not scanning and resources == 360 and accounts == 9
+    # On a busy machine the whole can come before the main screen is mounted (None): its
+    # tree is then built from the state on mount, which the labels compared below show.
+    assert so_far is None and not scanning and resources == 360 and accounts in (9, None)
     assert "Reading" not in header
     assert readings == [so_far is not None for so_far, *_ in seen]
     # The same answer as the file read before the app starts.

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from awsexplorer.config import AppOptions
     from awsexplorer.ui.state import SearchIndex
     from awsexplorer.ui.widgets.command_bar import CommandBar, Suggestion
+    from awsexplorer.ui.widgets.resource_tree import Matches
 
 
 class Explorer(Protocol):
@@ -341,7 +342,7 @@ class MainScreen(Screen[None]):
             matches = self.tree.grouped_matches(asked[2], asked[3], index)
         self.app.call_from_thread(self._show_matched, asked, matches)
 
-    def _show_matched(self, asked: tuple[int, int, str, bool], matches: Any) -> None:
+    def _show_matched(self, asked: tuple[int, int, str, bool], matches: Matches) -> None:
         now = (
             self.tree.filter_changes,
             self.state.resources_version,

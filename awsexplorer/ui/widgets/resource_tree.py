@@ -9,8 +9,9 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, ValuesView
+from itertools import chain
 from operator import attrgetter
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -41,6 +42,18 @@ from awsexplorer.ui.state import (
 )
 
 _REGION_TYPE = attrgetter("region", "type")
+_PLACE = attrgetter("account_id", "region", "type")
+
+Groups = dict[tuple[str, str], list[Resource]]
+
+
+class Matches(NamedTuple):
+    """What the filter and attention show: by (region, type) across accounts; and, in a scan
+    of several accounts, by account (its groups, and its count and warnings for its node)."""
+
+    by_place: Groups
+    by_account: dict[str, Groups]
+    numbers: dict[str, tuple[int, Counter[Severity]]]
 
 
 def _by_name(resource: Resource) -> tuple[str, str]:
@@ -97,7 +110,7 @@ class ResourceTree(Tree[NodeRef]):
         self.attention_only = False
         self._filter_text = ""
         self.filter_changes = 0  # every setting of filter_text: a match made before is stale
-        self._given: tuple[tuple[str, bool], dict[tuple[str, str], list[Resource]]] | None = None
+        self._given: tuple[tuple[str, bool], Matches] | None = None
         self.guide_depth = 2
         self._regions: dict[str, TreeNode[NodeRef]] = {}
         self._groups: dict[tuple[str, ...], TreeNode[NodeRef]] = {}
@@ -113,7 +126,8 @@ class ResourceTree(Tree[NodeRef]):
         # snapshot's showing's ~0.2 s on the UI thread).
         self._populated: set[str] = set()
         self._not_enabled: TreeNode[NodeRef] | None = None
-        self._matches: dict[tuple[str, str], list[Resource]] | None = None
+        self._matches: Groups | None = None
+        self._by_account: Matches = Matches({}, {}, {})  # with _matches, for account nodes
         self._sorted: set[tuple[str, str]] = set()  # the groups of _matches sorted by name
         self._tallies: dict[tuple[str, str], Counter[Severity]] = {}  # of _matches' groups
         # Bumped by every deliberate cursor move: a rebuild's restore, which runs after the
@@ -132,7 +146,7 @@ class ResourceTree(Tree[NodeRef]):
         self._filter_text = text
         self.filter_changes += 1
 
-    def show_matches(self, text: str, matches: dict[tuple[str, str], list[Resource]]) -> None:
+    def show_matches(self, text: str, matches: Matches) -> None:
         """Filter by `text` with its matches grouped off the UI thread (grouped_matches); the
         caller rebuilds the tree."""
         self.filter_text = text
@@ -160,16 +174,24 @@ class ResourceTree(Tree[NodeRef]):
         if self._matches is None:
             given, self._given = self._given, None
             if given is not None and given[0] == (self.filter_text, self.attention_only):
-                self._matches = given[1]
+                matches = given[1]
             else:
-                self._matches = self.grouped_matches(self.filter_text, self.attention_only)
+                matches = self.grouped_matches(self.filter_text, self.attention_only)
+            self._matches, self._by_account = matches.by_place, matches
             self._sorted = set()
             self._tallies = {}
         return self._matches
 
+    def _member_groups(self, account_id: str) -> Groups:
+        """An account's resources by (region, type): all of them, or what the filter shows."""
+        if not self.narrowed:
+            return self.state.account_groups(account_id)
+        self._shown()
+        return self._by_account.by_account.get(account_id, {})
+
     def grouped_matches(
         self, text: str, attention: bool, index: SearchIndex | None = None
-    ) -> dict[tuple[str, str], list[Resource]]:
+    ) -> Matches:
         """The filter's matches from the search index (state.matching, or `index`), then
         attention, by (region, type). With `index`, it only reads: safe on a worker thread
         (MainScreen filters 1,000,000 resources there)."""
@@ -179,7 +201,25 @@ class ResourceTree(Tree[NodeRef]):
             shown = self.state.matching(text) if text else self.state.resources()
         if attention:
             shown = self.state.needing_attention(shown)
-        return grouped_by_runs(shown, _REGION_TYPE)
+        if not self.state.member_accounts:
+            return Matches(grouped_by_runs(shown, _REGION_TYPE), {}, {})
+        by_place: Groups = {}
+        by_account: dict[str, Groups] = {}
+        for (account, region, kind), items in grouped_by_runs(shown, _PLACE).items():
+            by_account.setdefault(account or "", {})[(region, kind)] = items
+            merged = by_place.get((region, kind))
+            if merged is None:
+                by_place[(region, kind)] = list(items)  # its own: sorted by name when shown
+            else:
+                merged.extend(items)
+        numbers = {
+            account: (
+                sum(map(len, groups.values())),
+                self.state.tally(chain.from_iterable(groups.values())),
+            )
+            for account, groups in by_account.items()
+        }
+        return Matches(by_place, by_account, numbers)
 
     def _marks(
         self, region: str | None, service: str | None = None, resource_type: str | None = None
@@ -404,16 +444,20 @@ class ResourceTree(Tree[NodeRef]):
             return
         resources = self.state.account_counts()
         production = accounts_view.production(self.state)
+        if self.narrowed:
+            self._shown()
+            shown = self._by_account.numbers
         for account in accounts:
+            if self.narrowed:  # only the accounts with something shown, and what is shown
+                if account.id not in shown:
+                    continue
+                count, counts = shown[account.id]
+            else:
+                count, counts = resources[account.id], self.state.account_severities(account.id)
             # Expanded (→), an account shows its own regions, types and resources; Enter shows
             # only that account in every view. A failed account has nothing under it.
             self.root.add(
-                accounts_view.member_label(
-                    account,
-                    resources[account.id],
-                    self.state.account_severities(account.id),
-                    account.id in production,
-                ),
+                accounts_view.member_label(account, count, counts, account.id in production),
                 NodeRef("member-account", service=account.id),
                 allow_expand=account.status is not AccountStatus.FAILED,
             )
@@ -481,10 +525,12 @@ class ResourceTree(Tree[NodeRef]):
         if account is None or node.children:
             return
         by_region: dict[str, dict[str, list[Resource]]] = {}
-        for (region, resource_type), items in self.state.account_groups(account.id).items():
+        for (region, resource_type), items in self._member_groups(account.id).items():
             by_region.setdefault(region, {})[resource_type] = items
         views = {r.name: r for r in account.regions if r.status is not RegionStatus.NOT_ENABLED}
-        for name in sorted(set(views) | set(by_region), key=region_order):
+        # Under a filter, only the regions where it shows something (as at the top level).
+        names = set(by_region) if self.narrowed else set(views) | set(by_region)
+        for name in sorted(names, key=region_order):
             types = by_region.get(name, {})
             found = [r for items in types.values() for r in items]
             status = views[name].status if name in views else RegionStatus.OK
@@ -502,7 +548,7 @@ class ResourceTree(Tree[NodeRef]):
         assert ref is not None and ref.service and ref.region
         if node.children:
             return
-        groups = self.state.account_groups(ref.service)
+        groups = self._member_groups(ref.service)
         for resource_type in sorted(t for r, t in groups if r == ref.region):
             items = groups[(ref.region, resource_type)]
             node.add(
@@ -519,7 +565,7 @@ class ResourceTree(Tree[NodeRef]):
         assert ref is not None and ref.service and ref.region and ref.type
         if node.children:
             return
-        found = self.state.account_groups(ref.service).get((ref.region, ref.type), [])
+        found = self._member_groups(ref.service).get((ref.region, ref.type), [])
         items = sorted(found, key=lambda r: (r.name.lower(), r.id))
         for resource in items[:MAX_LEAVES]:
             node.add_leaf(
