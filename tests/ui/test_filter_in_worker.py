@@ -79,6 +79,8 @@ async def test_a_match_that_comes_back_after_esc_is_dropped(
                 break
             await pilot.pause(0.05)
         assert asked == ["bob"]
+        total = app.state.resource_total
+        assert f"Filtering {total:,} resources…" in [n.message for n in app._notifications]
         await pilot.press("j", "k")  # keys are answered while it matches
         await pilot.press("slash")
         await settle(pilot)

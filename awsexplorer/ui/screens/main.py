@@ -325,6 +325,8 @@ class MainScreen(Screen[None]):
         the matches when they are in, unless the filter or the resources changed since."""
         asked = (self.tree.filter_changes, self.state.resources_version, text)
         self._match_asked = (*asked, self.tree.attention_only)
+        # 1-4 s at 1,000,000 while the relationship index is built beside it: say so.
+        self.notify(f"Filtering {self.state.resource_total:,} resources…", timeout=3)
         wanted = self._match_asked
         self.run_worker(
             lambda: self._match(wanted, index),
