@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, cast
 
 from rich.text import Text
 from textual import on
@@ -36,6 +36,16 @@ if TYPE_CHECKING:
     from awsexplorer.ui.state import SearchIndex
     from awsexplorer.ui.widgets.command_bar import CommandBar, Suggestion
     from awsexplorer.ui.widgets.resource_tree import Matches
+
+
+class MatchAsked(NamedTuple):
+    """A filter matched off the UI thread, and what it was matched for: shown only if none of
+    it changed meanwhile (the tree's filter set again, other resources, attention toggled)."""
+
+    filter_changes: int
+    resources_version: int
+    text: str
+    attention: bool
 
 
 class Explorer(Protocol):
@@ -254,7 +264,7 @@ class MainScreen(Screen[None]):
     @property
     def filter_wanted(self) -> str:
         """The tree's filter, or the one being matched off the UI thread (_match_off_thread)."""
-        return self._match_asked[2] if self._match_asked is not None else self.tree.filter_text
+        return self._match_asked.text if self._match_asked is not None else self.tree.filter_text
 
     _prompt_target = "tree"
     _return_view: str | None = None
@@ -315,19 +325,15 @@ class MainScreen(Screen[None]):
         self.tree.filter_text = text
         self.rebuild_tree()
 
-    # What _match_off_thread asked last: (the tree's filter changes, the resources' version,
-    # the text, attention only). A match is shown only if nothing of it changed meanwhile.
-    _match_asked: tuple[int, int, str, bool] | None = None
+    _match_asked: MatchAsked | None = None  # what _match_off_thread asked last
 
     def _match_off_thread(self, text: str, index: SearchIndex) -> None:
         """Match a large estate on a worker thread (at 1,000,000 resources `/a` is ~0.6 s of
         matching and grouping): keys typed meanwhile are answered; the tree is rebuilt with
         the matches when they are in, unless the filter or the resources changed since."""
-        asked = (self.tree.filter_changes, self.state.resources_version, text)
-        self._match_asked = (*asked, self.tree.attention_only)
+        wanted = self._match_asked = self._match_now(text)
         # 1-4 s at 1,000,000 while the relationship index is built beside it: say so.
         self.notify(f"Filtering {self.state.resource_total:,} resources…", timeout=3)
-        wanted = self._match_asked
         self.run_worker(
             lambda: self._match(wanted, index),
             thread=True,
@@ -337,24 +343,28 @@ class MainScreen(Screen[None]):
             exit_on_error=False,
         )
 
-    def _match(self, asked: tuple[int, int, str, bool], index: SearchIndex) -> None:
+    def _match_now(self, text: str) -> MatchAsked:
+        tree = self.tree
+        return MatchAsked(
+            tree.filter_changes, self.state.resources_version, text, tree.attention_only
+        )
+
+    def _match(self, asked: MatchAsked, index: SearchIndex) -> None:
         # Lists of up to 1,000,000 resources: frozen once made, or each young collection
         # on the UI thread walks them (48 ms and 34 ms ones were seen after `/a`).
         with heap.loading_scan():
-            matches = self.tree.grouped_matches(asked[2], asked[3], index)
+            matches = self.tree.grouped_matches(asked.text, asked.attention, index)
         self.app.call_from_thread(self._show_matched, asked, matches)
 
-    def _show_matched(self, asked: tuple[int, int, str, bool], matches: Matches) -> None:
-        now = (
-            self.tree.filter_changes,
-            self.state.resources_version,
-            asked[2],
-            self.tree.attention_only,
-        )
-        if asked is not self._match_asked or now != asked or not self.is_mounted:
+    def _show_matched(self, asked: MatchAsked, matches: Matches) -> None:
+        if (
+            not self.is_mounted  # the app is closing
+            or asked is not self._match_asked
+            or self._match_now(asked.text) != asked
+        ):
             return  # typed again, cleared, narrowed to attention or another scan: not this
         self._match_asked = None
-        self.tree.show_matches(asked[2], matches)
+        self.tree.show_matches(asked.text, matches)
         self.rebuild_tree()
 
     def rebuild_tree(self) -> None:
