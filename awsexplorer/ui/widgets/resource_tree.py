@@ -126,8 +126,7 @@ class ResourceTree(Tree[NodeRef]):
         # snapshot's showing's ~0.2 s on the UI thread).
         self._populated: set[str] = set()
         self._not_enabled: TreeNode[NodeRef] | None = None
-        self._matches: Groups | None = None
-        self._by_account: Matches = Matches({}, {}, {})  # with _matches, for account nodes
+        self._matches: Matches | None = None  # what the filter shows (_matched)
         self._sorted: set[tuple[str, str]] = set()  # the groups of _matches sorted by name
         self._tallies: dict[tuple[str, str], Counter[Severity]] = {}  # of _matches' groups
         # Bumped by every deliberate cursor move: a rebuild's restore, which runs after the
@@ -171,13 +170,15 @@ class ResourceTree(Tree[NodeRef]):
         rebuild, not one per node. Grouped by runs of one place, cut at C speed (resources are
         kept as a scan or snapshot gives them: each region's types together), so a filter
         matching all of 1,000,000 resources is Python once per run, not per resource."""
+        return self._matched().by_place
+
+    def _matched(self) -> Matches:
         if self._matches is None:
             given, self._given = self._given, None
             if given is not None and given[0] == (self.filter_text, self.attention_only):
-                matches = given[1]
+                self._matches = given[1]
             else:
-                matches = self.grouped_matches(self.filter_text, self.attention_only)
-            self._matches, self._by_account = matches.by_place, matches
+                self._matches = self.grouped_matches(self.filter_text, self.attention_only)
             self._sorted = set()
             self._tallies = {}
         return self._matches
@@ -186,15 +187,14 @@ class ResourceTree(Tree[NodeRef]):
         """An account's resources by (region, type): all of them, or what the filter shows."""
         if not self.narrowed:
             return self.state.account_groups(account_id)
-        self._shown()
-        return self._by_account.by_account.get(account_id, {})
+        return self._matched().by_account.get(account_id, {})
 
     def grouped_matches(
         self, text: str, attention: bool, index: SearchIndex | None = None
     ) -> Matches:
         """The filter's matches from the search index (state.matching, or `index`), then
-        attention, by (region, type). With `index`, it only reads: safe on a worker thread
-        (MainScreen filters 1,000,000 resources there)."""
+        attention, by (region, type) and, with several accounts, by account. With `index`, it
+        only reads: safe on a worker thread (MainScreen filters 1,000,000 resources there)."""
         if index is not None and text:
             shown = index.matching(text.lower())
         else:
@@ -445,8 +445,7 @@ class ResourceTree(Tree[NodeRef]):
         resources = self.state.account_counts()
         production = accounts_view.production(self.state)
         if self.narrowed:
-            self._shown()
-            shown = self._by_account.numbers
+            shown = self._matched().numbers
         for account in accounts:
             if self.narrowed:  # only the accounts with something shown, and what is shown
                 if account.id not in shown:
