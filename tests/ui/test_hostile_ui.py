@@ -362,179 +362,209 @@ async def test_the_capture_sees_frames_and_the_clean_fixture_leaks_nothing(
     assert leaks(output) == []
 
 
-async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
-    terminal: type[CapturingDriver], hostile_snapshot: Path
+async def _tour_tree_and_detail(
+    app: AwsExplorerApp, pilot: Pilot[int], visited: Counter[str]
 ) -> None:
-    app = make_app(AppOptions(snapshot=hostile_snapshot))
-    assert isinstance(app, AwsExplorerApp)
-    visited: Counter[str] = Counter()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
-        tree = app.main.tree
+    tree = app.main.tree
 
-        # The tree: every region, service and type unfolded, resources built.
-        for node in list(tree._regions.values()):
-            node.expand_all()
+    # The tree: every region, service and type unfolded, resources built.
+    for node in list(tree._regions.values()):
+        node.expand_all()
+    await settle(pilot)
+    for node in tree._groups.values():
+        if node.data is not None and node.data.kind == "type":
+            tree._load(node)
+            node.expand()
+    await settle(pilot)
+    for y in range(0, tree.last_line + 1, SIZE[1] - 4):
+        tree.scroll_to(y=y, animate=False)
         await settle(pilot)
-        for node in tree._groups.values():
-            if node.data is not None and node.data.kind == "type":
-                tree._load(node)
-                node.expand()
+        visited["tree"] += 1
+    # Layout: no tree line is wider than the terminal (a long name does not push the rest
+    # of the line, or the tree, sideways).
+    assert tree.virtual_size.width <= SIZE[0], tree.virtual_size
+
+    # The detail pane, scrolled to the end (the raw JSON is there), of one hostile resource
+    # per corpus string, the kinds taken in turn (test_labels_and_details_are_inert_for_each_
+    # corpus_string renders every one of them in full, without the app).
+    kinds = ("instance/", "function:", "sqs:", "subnet/", ":user/", ":role/")
+    for n, value in enumerate(CORPUS.values()):
+        kind = kinds[n % len(kinds)]
+        arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
+        app.main.jump(arn)
+        await pilot.pause()
+        app.main.detail.scroll_end(animate=False)
+        await pilot.pause()
+        visited["detail"] += 1
+    # The copy key on a resource whose ARN holds an OSC 52 sequence.
+    evil = next(a for a in hostile_arns(app) if a.startswith("arn:aws:lambda") and "52" in a)
+    app.main.jump(evil)
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    # The tree's own filter, with markup and an escape typed in.
+    await pilot.press("slash", *"[/] red", "enter")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def _tour_views(app: AwsExplorerApp, pilot: Pilot[int], visited: Counter[str]) -> None:
+    # `:` suggestions for hostile names, then the views.
+    for query in ("click", "red", "line", "admin", "L"):
+        await pilot.press("colon", *query)
         await settle(pilot)
-        for y in range(0, tree.last_line + 1, SIZE[1] - 4):
-            tree.scroll_to(y=y, animate=False)
+        visited["suggestions"] += 1
+        await pilot.press("escape")
+        await settle(pilot)
+    for view in ("vpc", "iam", "findings", "errors", "exposed"):
+        await pilot.press("colon", *view, "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ != "MainScreen", view
+        if view == "vpc":
+            await pilot.press("E")  # unfold everything
             await settle(pilot)
-            visited["tree"] += 1
-        # Layout: no tree line is wider than the terminal (a long name does not push the rest
-        # of the line, or the tree, sideways).
-        assert tree.virtual_size.width <= SIZE[0], tree.virtual_size
+        if view == "exposed":  # unfold hostile rows to their hops
+            assert app.screen.query_one("#exposed-list").option_count > 40
+            for _ in range(8):
+                await pilot.press("space", "j", "j")
+            await settle(pilot)
+        await pilot.press(*"j" * 15)  # through the hostile rows (each key is a repaint)
+        await settle(pilot)
+        if view != "errors":
+            await pilot.press("slash", *"[/] [bold", "enter")
+            await settle(pilot)
+            for _ in range(5):
+                await pilot.press("j")
+            await settle(pilot)
+        else:
+            await pilot.press("tab", "j", "j")
+            await settle(pilot)
+        visited[view] += 1
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        if not isinstance(app.screen, MainScreen):
+            app.pop_screen()
+            await settle(pilot)
 
-        # The detail pane, scrolled to the end (the raw JSON is there), of one hostile resource
-        # per corpus string, the kinds taken in turn (test_labels_and_details_are_inert_for_each_
-        # corpus_string renders every one of them in full, without the app).
-        kinds = ("instance/", "function:", "sqs:", "subnet/", ":user/", ":role/")
-        for n, value in enumerate(CORPUS.values()):
-            kind = kinds[n % len(kinds)]
-            arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
-            app.main.jump(arn)
-            await pilot.pause()
-            app.main.detail.scroll_end(animate=False)
-            await pilot.pause()
-            visited["detail"] += 1
-        # The copy key on a resource whose ARN holds an OSC 52 sequence.
-        evil = next(a for a in hostile_arns(app) if a.startswith("arn:aws:lambda") and "52" in a)
-        app.main.jump(evil)
+
+async def _tour_screens(app: AwsExplorerApp, pilot: Pilot[int], visited: Counter[str]) -> None:
+    # The path view (p) of hostile instances and load balancers, every port under the cursor.
+    for n, value in enumerate(list(CORPUS.values())[:8]):
+        kind = ("instance/", "loadbalancer/")[n % 2]
+        arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
+        app.main.jump(arn)
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press("p")
         await settle(pilot)
-        # The tree's own filter, with markup and an escape typed in.
-        await pilot.press("slash", *"[/] red", "enter")
+        assert type(app.screen).__name__ == "PathScreen"
+        await pilot.press("j", "j")
         await settle(pilot)
+        visited["path"] += 1
         await pilot.press("escape")
         await settle(pilot)
 
-        # `:` suggestions for hostile names, then the views.
-        for query in ("click", "red", "line", "admin", "L"):
-            await pilot.press("colon", *query)
+    # Used by (u) and :flow on hostile resources: names, ids and types from the corpus.
+    for n, value in enumerate(list(CORPUS.values())[:6]):
+        kind = ("instance/", "function:", "subnet/")[n % 3]
+        arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
+        for keys, screen, visit in (
+            (("u",), "UsedByScreen", "used-by"),
+            (("colon", *"flow", "enter"), "FlowScreen", "flow"),
+        ):
+            app.main.jump(arn)
             await settle(pilot)
-            visited["suggestions"] += 1
-            await pilot.press("escape")
+            await pilot.press(*keys)
             await settle(pilot)
-        for view in ("vpc", "iam", "findings", "errors", "exposed"):
-            await pilot.press("colon", *view, "enter")
+            assert type(app.screen).__name__ == screen, visit
+            await pilot.press("j", "j", "slash", *"[/] [bold", "enter")
             await settle(pilot)
-            assert type(app.screen).__name__ != "MainScreen", view
-            if view == "vpc":
-                await pilot.press("E")  # unfold everything
-                await settle(pilot)
-            if view == "exposed":  # unfold hostile rows to their hops
-                assert app.screen.query_one("#exposed-list").option_count > 40
-                for _ in range(8):
-                    await pilot.press("space", "j", "j")
-                await settle(pilot)
-            await pilot.press(*"j" * 15)  # through the hostile rows (each key is a repaint)
-            await settle(pilot)
-            if view != "errors":
-                await pilot.press("slash", *"[/] [bold", "enter")
-                await settle(pilot)
-                for _ in range(5):
-                    await pilot.press("j")
-                await settle(pilot)
-            else:
-                await pilot.press("tab", "j", "j")
-                await settle(pilot)
-            visited[view] += 1
+            visited[visit] += 1
             await pilot.press("escape", "escape", "escape")
             await settle(pilot)
             if not isinstance(app.screen, MainScreen):
                 app.pop_screen()
                 await settle(pilot)
 
-        # The path view (p) of hostile instances and load balancers, every port under the cursor.
-        for n, value in enumerate(list(CORPUS.values())[:8]):
-            kind = ("instance/", "loadbalancer/")[n % 2]
-            arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
-            app.main.jump(arn)
-            await settle(pilot)
-            await pilot.press("p")
-            await settle(pilot)
-            assert type(app.screen).__name__ == "PathScreen"
-            await pilot.press("j", "j")
-            await settle(pilot)
-            visited["path"] += 1
-            await pilot.press("escape")
-            await settle(pilot)
 
-        # Used by (u) and :flow on hostile resources: names, ids and types from the corpus.
-        for n, value in enumerate(list(CORPUS.values())[:6]):
-            kind = ("instance/", "function:", "subnet/")[n % 3]
-            arn = next(r.arn for r in app.state.resources() if r.name == value and kind in r.arn)
-            for keys, screen, visit in (
-                (("u",), "UsedByScreen", "used-by"),
-                (("colon", *"flow", "enter"), "FlowScreen", "flow"),
-            ):
-                app.main.jump(arn)
-                await settle(pilot)
-                await pilot.press(*keys)
-                await settle(pilot)
-                assert type(app.screen).__name__ == screen, visit
-                await pilot.press("j", "j", "slash", *"[/] [bold", "enter")
-                await settle(pilot)
-                visited[visit] += 1
-                await pilot.press("escape", "escape", "escape")
-                await settle(pilot)
-                if not isinstance(app.screen, MainScreen):
-                    app.pop_screen()
-                    await settle(pilot)
-
-        # `:` with an address the hostile instances hold, then the CIDR of the hostile subnets:
-        # the whois answer screen (ui/screens/whois.py), through its rows.
-        for query in ("203.0.113.7", "10.0.200.0/24"):
-            await pilot.press("colon", *query)
-            await settle(pilot)
-            await pilot.press("enter")
-            await settle(pilot)
-            assert type(app.screen).__name__ == "WhoisScreen", query
-            await pilot.press(*"j" * 12)
-            await settle(pilot)
-            visited["whois"] += 1
-            await pilot.press("escape")
-            await settle(pilot)
-
-        # The palette, with a query that matches names holding markup.
-        for query in ("loud", "click"):
-            await pilot.press("ctrl+p")
-            await settle(pilot)
-            await pilot.press(*query)
-            await pilot.pause(0.6)  # the palette searches in the background
-            await settle(pilot)
-            palette = app.screen
-            shown = [str(o.prompt) for o in palette.query_one("CommandList").options]
-            assert shown and not any("No matches found" in s for s in shown), shown
-            visited["palette"] += 1
-            await pilot.press("escape")
-            await settle(pilot)
-
-        # A toast with a hostile name (the jump says where it is).
-        long_arn = next(r.arn for r in app.state.resources() if r.name == CORPUS["long"])
-        app.main.jump(long_arn)
+async def _tour_lookups(app: AwsExplorerApp, pilot: Pilot[int], visited: Counter[str]) -> None:
+    # `:` with an address the hostile instances hold, then the CIDR of the hostile subnets:
+    # the whois answer screen (ui/screens/whois.py), through its rows.
+    for query in ("203.0.113.7", "10.0.200.0/24"):
+        await pilot.press("colon", *query)
         await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "WhoisScreen", query
+        await pilot.press(*"j" * 12)
+        await settle(pilot)
+        visited["whois"] += 1
+        await pilot.press("escape")
+        await settle(pilot)
+
+    # The palette, with a query that matches names holding markup.
+    for query in ("loud", "click"):
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*query)
+        await pilot.pause(0.6)  # the palette searches in the background
+        await settle(pilot)
+        palette = app.screen
+        shown = [str(o.prompt) for o in palette.query_one("CommandList").options]
+        assert shown and not any("No matches found" in s for s in shown), shown
+        visited["palette"] += 1
+        await pilot.press("escape")
+        await settle(pilot)
+
+    # A toast with a hostile name (the jump says where it is).
+    long_arn = next(r.arn for r in app.state.resources() if r.name == CORPUS["long"])
+    app.main.jump(long_arn)
+    await settle(pilot)
+    visited["toast"] += 1  # the toasts left are checked after each tour
+
+
+# Every renderer of the app, in four tours run as four tests (one tour was 84 s, the longest
+# test of the suite: split, the two xdist workers share it); together they visit all of these.
+TOURS = {
+    "tree-and-detail": (_tour_tree_and_detail, {"tree", "detail"}),
+    "views": (_tour_views, {"suggestions", "vpc", "iam", "findings", "errors", "exposed"}),
+    "screens": (_tour_screens, {"path", "used-by", "flow"}),
+    "lookups": (_tour_lookups, {"whois", "palette", "toast"}),
+}
+
+
+@pytest.mark.parametrize("tour", list(TOURS))
+async def test_hostile_strings_reach_the_terminal_inert_in_every_renderer(
+    terminal: type[CapturingDriver], hostile_snapshot: Path, tour: str
+) -> None:
+    app = make_app(AppOptions(snapshot=hostile_snapshot))
+    assert isinstance(app, AwsExplorerApp)
+    visited: Counter[str] = Counter()
+    walk, wanted = TOURS[tour]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await walk(app, pilot, visited)
         toasts = [n.message for n in app._notifications]
-        visited["toast"] += 1
         assert app.is_running
     assert app.return_value in (None, 0)
 
     output = written(terminal)
-    assert "␛" in output  # the escapes were shown, as their control pictures
-    assert "[/]" in output and "[bold red]loud[/bold red]" in output  # markup shown as text
     assert leaks(output) == [], f"{len(output)} characters written"
     assert _raw_characters(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)) == []
-    assert terminal.clipboard and all(leaks(c) == [] for c in terminal.clipboard)
+    assert all(leaks(c) == [] for c in terminal.clipboard)
     assert all(_raw_characters(c) == [] for c in terminal.clipboard)
     assert all(len(t) <= 1000 for t in toasts), [len(t) for t in toasts]
     assert all(leaks(t) == [] for t in toasts)
-    assert set(visited) == {
+    assert set(visited) == wanted
+    if tour == "tree-and-detail":  # every hostile name is in the tree, and one was copied
+        assert "␛" in output  # the escapes were shown, as their control pictures
+        assert "[/]" in output and "[bold red]loud[/bold red]" in output  # markup as text
+        assert terminal.clipboard
+
+
+def test_the_tours_visit_every_renderer() -> None:
+    assert set().union(*(wanted for _, wanted in TOURS.values())) == {
         "tree", "detail", "suggestions", "vpc", "iam", "findings", "errors", "palette", "toast",
         "exposed", "path", "used-by", "flow", "whois",
     }  # fmt: skip
