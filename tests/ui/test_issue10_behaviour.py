@@ -55,13 +55,20 @@ def burst(app: AwsExplorerApp, *keys: str) -> None:
 async def wait_for_held_keys(pilot: Pilot[int]) -> None:
     """Until every key of a burst has been let go (a key waits for what the keys before it set
     off, a bar or a view mounting: a while on a loaded machine, where `pilot.pause()` takes a
-    starved process for an idle one). 10 s at most."""
+    starved process for an idle one), and the app, its screens and the focused widget have no
+    message left to take up (the keys not yet read off the app's queue are not held yet). Two
+    quiet looks in a row: a key handled may post the next thing to do. 10 s at most."""
     app = pilot.app
     assert isinstance(app, AwsExplorerApp)
     await pilot.pause()
+    quiet = 0
     for _ in range(200):
-        if not (app._held or app._releasing):
-            return
+        if app._held or app._releasing or app.message_queue_size or app._busy():
+            quiet = 0
+        else:
+            quiet += 1
+            if quiet == 2:
+                return
         await pilot.pause(0.05)
 
 
