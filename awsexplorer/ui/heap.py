@@ -12,8 +12,16 @@ is loaded out of its sight with `gc.freeze()`.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# Loads under way on any thread (a state is loaded on worker threads: a snapshot's parts, the
+# accounts read so far, the checks' result), and whether the collector was on before the first:
+# it comes back when the last one ends, not when one ends while another still loads.
+_lock = threading.Lock()
+_loading = 0
+_was_enabled = False
 
 
 @contextmanager
@@ -24,12 +32,19 @@ def loading_scan() -> Iterator[None]:
     replaces the old one); only a cycle among them would outlive that, and scan data has none.
     No collection first: with the CLI the snapshot is already read, and a full pass over it
     would cost a third of a second; the few dead cycles of start-up that get frozen are kept.
+    Safe on several threads at once (see _loading).
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _loading, _was_enabled
+    with _lock:
+        if _loading == 0:
+            _was_enabled = gc.isenabled()
+        _loading += 1
+        gc.disable()
     try:
         yield
         gc.freeze()  # before the collector is back, or its first pass walks the whole scan
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _loading -= 1
+            if _loading == 0 and _was_enabled:
+                gc.enable()
