@@ -68,22 +68,26 @@ def _describe_instance_information(self: Any) -> str:
     return json.dumps({"InstanceInformationList": found})
 
 
-def _credential_scope(environ: dict[str, Any]) -> tuple[str, str] | None:
-    """(service, region) of a SigV4-signed request."""
+def _credential_scope(environ: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(service, region, access key id) of a SigV4-signed request."""
     try:
         scope = str(environ.get("HTTP_AUTHORIZATION") or "").split(",")[0].split()[1]
-        _, _, region, service, _ = scope.split("=", 1)[1].split("/")
+        access_key, _, region, service, _ = scope.split("=", 1)[1].split("/")
     except (IndexError, ValueError):
         return None
-    return service, region
+    return service, region, access_key
 
 
-def _access_analyzer(environ: dict[str, Any], region: str) -> tuple[str, bytes]:
-    from moto.core.models import DEFAULT_ACCOUNT_ID
+def _access_analyzer(environ: dict[str, Any], region: str, access_key: str) -> tuple[str, bytes]:
+    # The account is the caller's, as moto's own services tell it (an Organization member's
+    # assumed-role key maps to that member): one account id for all gave every member the
+    # management account's analyzer ARNs, the same ARN in 4 accounts.
+    from moto.iam.models import get_account_id_from
 
     method = environ.get("REQUEST_METHOD")
     path = str(environ.get("PATH_INFO") or "")
-    key = (DEFAULT_ACCOUNT_ID, region)
+    account_id = get_account_id_from(access_key)
+    key = (account_id, region)
     if path.rstrip("/") == "/analyzer" and method == "GET":
         with _LOCK:
             body = {"analyzers": list(_ANALYZERS.get(key, []))}
@@ -92,7 +96,7 @@ def _access_analyzer(environ: dict[str, Any], region: str) -> tuple[str, bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         asked = json.loads(environ["wsgi.input"].read(length) or b"{}")
         name = str(asked.get("analyzerName"))
-        arn = f"arn:aws:access-analyzer:{region}:{DEFAULT_ACCOUNT_ID}:analyzer/{name}"
+        arn = f"arn:aws:access-analyzer:{region}:{account_id}:analyzer/{name}"
         analyzer = {
             "arn": arn,
             "name": name,
@@ -125,7 +129,7 @@ def extend_moto() -> None:
     def call(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
         scope = _credential_scope(environ)
         if scope is not None and scope[0] == "access-analyzer":
-            status, body = _access_analyzer(environ, scope[1])
+            status, body = _access_analyzer(environ, scope[1], scope[2])
             start_response(
                 status,
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],

@@ -318,6 +318,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             return
         self._refresh_main()
         self._say_judged(note)
+        self._say_shared_arns()
 
     def _judged(self, result: ScanResult) -> str | None:
         """One verdict per fact: findings judged with other settings than the user's are
@@ -333,6 +334,23 @@ class AwsExplorerApp(KeysInOrder, App[int]):
     def _say_judged(self, note: str | None) -> None:
         if note:
             self.notify(note[0].upper() + note[1:] + ".", timeout=10)
+
+    def _say_shared_arns(self) -> None:
+        """Resources of different accounts under one ARN are shown once (the state is keyed by
+        ARN): said, with one of them, so that the tree counting fewer than the scan is not
+        silent. Real ARNs name their account; a stand-in service or a hand-made file may not."""
+        shared = self.state.shared_arns
+        if not shared:
+            return
+        arn, accounts = next(iter(shared.items()))
+        count = len(shared)
+        self.notify(
+            f"{count} ARN{'s are' if count != 1 else ' is'} in more than one account "
+            f"(such as {arn}, in {', '.join(sorted(accounts))}): shown once each here; "
+            "the snapshot and the CLI keep every one.",
+            severity="warning",
+            timeout=15,
+        )
 
     def _open_as_read(self, opening: Opening) -> None:
         """A large snapshot being read (snapshot_opening): the accounts read whole so far are
@@ -413,6 +431,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         if so_far is None:
             self.call_after_refresh(self.ensure_relations)
             self._say_judged(note)
+            self._say_shared_arns()
         return replaced
 
     def _cannot_open(self, error: UserError) -> None:
@@ -697,6 +716,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
                     f"Scan complete: {self.state.resource_total} resources, "
                     f"{count} warning{'s' if count != 1 else ''}."
                 )
+                self._say_shared_arns()
         elif event.state is WorkerState.ERROR:
             self._worker_failed(worker)
 

@@ -309,6 +309,8 @@ class ExplorerState:
         self.full: ScanResult | None = None
         self.account_view: str | None = None
         self._resources: dict[str, Resource] = {}
+        # ARN -> the accounts it came from, when more than one (shown once, and said: see _add).
+        self.shared_arns: dict[str, set[str]] = {}
         self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = _by_region_type()
         self._findings_by_arn: dict[str, list[Finding]] = {}
         self._account_findings: list[Finding] | None = None  # account_findings(), kept
@@ -481,6 +483,7 @@ class ExplorerState:
         # New containers, not cleared ones: the view of every account may be kept aside
         # (show_account) with the ones it had.
         self._resources = {}
+        self.shared_arns = {}
         self._search_text = {}
         self._relations_changed()
         self._by_region_type = _by_region_type()
@@ -633,6 +636,12 @@ class ExplorerState:
             accounts_indexed = self._index_accounts
         for resource in resources:
             old = self._resources.get(resource.arn)
+            if old is not None and old.account_id and resource.account_id != old.account_id:
+                # Real ARNs name their account, so two accounts' resources never share one; a
+                # stand-in service or a hand-made snapshot can. The state is keyed by ARN: the
+                # last is shown, and the app says so rather than count fewer in silence.
+                accounts = self.shared_arns.setdefault(resource.arn, {old.account_id})
+                accounts.add(resource.account_id or "")
             if old is not None and old.region != resource.region:
                 self._by_region_type[old.region][old.type].pop(old.arn, None)
             self._resources[resource.arn] = resource

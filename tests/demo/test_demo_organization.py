@@ -58,6 +58,16 @@ def test_the_demo_organization_puts_each_account_in_its_place(
     # Every member's own warnings, filed under it: the SSH left open to the world.
     open_ssh = {f["account_id"] for f in data["findings"] if f["check"] == "ec2-sg-open-admin-port"}
     assert {by_alias["acme-prod-web"]["id"], by_alias["acme-staging"]["id"]} <= open_ssh
+    # No resource lost to another account's: every ARN in one account only (the demo's Access
+    # Analyzer once gave all 4 accounts the management account's analyzer ARNs, and the TUI,
+    # keyed by ARN, showed 6 fewer resources than were scanned).
+    accounts_of: dict[str, set[str]] = {}
+    for r in data["resources"]:
+        accounts_of.setdefault(r["arn"], set()).add(r["account_id"])
+    assert {arn: ids for arn, ids in accounts_of.items() if len(ids) > 1} == {}
+    analyzers = [r for r in data["resources"] if r["type"] == "access-analyzer:analyzer"]
+    assert {r["account_id"] for r in analyzers} == set(by_alias[a]["id"] for a in by_alias)
+    assert all(r["arn"].split(":")[4] == r["account_id"] for r in analyzers)
     printed = capsys.readouterr()
     # Each account told as it was read; the production one marked in the accounts' table.
     assert sum(line.startswith("[") and "/4] " in line for line in printed.err.splitlines()) == 4
