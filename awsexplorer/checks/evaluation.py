@@ -9,6 +9,7 @@ establish are reported all the same; the reason says what was not covered.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -57,6 +58,34 @@ def _field(resource: Resource, field: str) -> str | None:
     return str(value) if value else None
 
 
+_REGION_FIELD = "region"  # the placeholders are upper case: no placeholder is called so
+
+
+@functools.cache
+def _template(remediation: str, tokens: tuple[str, ...], regional: bool) -> str:
+    """The remediation as a str.format template: each of these placeholders, as a word of its
+    own in an AWS CLI command (`aws ...`), a field, and `--region` added to a command that has
+    one and says no region (`regional`). Made once per check and set of placeholders:
+    personalise runs once per finding (200,000 at 1,000,000 resources)."""
+    alternatives = "|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True))
+    placeholder = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+
+    def literal(text: str) -> str:
+        return text.replace("{", "{{").replace("}", "}}")
+
+    out = []
+    for n, part in enumerate(_CODE_SPAN.split(remediation)):
+        pieces = placeholder.split(part) if n % 2 else [part]
+        if len(pieces) == 1:
+            out.append(literal(f"`{part}`" if n % 2 else part))  # nothing of the resource in it
+            continue
+        command = "".join("{" + p + "}" if i % 2 else literal(p) for i, p in enumerate(pieces))
+        if regional and "--region" not in part:
+            command += " --region {" + _REGION_FIELD + "}"
+        out.append(f"`{command}`")
+    return "".join(out)
+
+
 def personalise(item: Check, resource: Resource | None) -> str:
     """The remediation with the flagged resource filled into its AWS CLI commands, and the
     resource's region added to them, so a command can be pasted as it is. A command run in
@@ -65,21 +94,11 @@ def personalise(item: Check, resource: Resource | None) -> str:
         return item.remediation
     fields = {token: _field(resource, field) for token, field in item.placeholders}
     values = {token: value for token, value in fields.items() if value}
-
-    def fill(match: re.Match[str]) -> str:
-        command = match.group(1)
-        filled = command
-        for token, value in values.items():
-            # The value is literal text (a name from AWS may hold `\`): never a template.
-            pattern = rf"(?<![\w-]){re.escape(token)}(?![\w-])"
-            filled = re.sub(pattern, lambda _, text=value: text, filled)
-        if filled == command:
-            return match.group(0)  # nothing of this resource in it: leave it generic
-        if resource.region != GLOBAL_REGION and "--region" not in filled:
-            filled = f"{filled} --region {resource.region}"
-        return f"`{filled}`"
-
-    return _CODE_SPAN.sub(fill, item.remediation)
+    if not values:
+        return item.remediation
+    template = _template(item.remediation, tuple(values), resource.region != GLOBAL_REGION)
+    # The values are put in as literal text (a name from AWS may hold `{` or `\`), in one pass.
+    return template.format_map({**values, _REGION_FIELD: resource.region})
 
 
 def run_check(item: Check, ctx: CheckContext) -> tuple[list[Finding], CheckResult]:

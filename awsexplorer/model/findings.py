@@ -21,7 +21,12 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for the most severe; sorts findings worst first."""
-        return list(Severity).index(self)
+        return _RANKS[self]
+
+
+# Looked up, not counted off the enum each time: every finding's sort key reads it (a listing of
+# the members per call was a tenth of the checks' time at 100,000 resources).
+_RANKS: dict[Severity, int] = {severity: n for n, severity in enumerate(Severity)}
 
 
 class Scope(StrEnum):

@@ -621,3 +621,15 @@ def test_wildcard_account_and_listed_everyone_principals_are_public() -> None:
     ]
     assert "Principal arn:aws:iam::*:root" in flagged["any-root"]
     assert "Principal *" in flagged["star-in-list"]
+
+
+def test_values_go_into_the_commands_literally_and_once() -> None:
+    """A value from AWS is text, never a template: braces and backslashes stay as they are, and
+    a value holding another placeholder's word (REGION) is not filled in again."""
+    item = REGISTRY["ec2-nat-without-s3-endpoint"]
+    vpc = resource(kinds.VPC, "vpc-{0}\\1 REGION {region}")
+    text = personalise(item, vpc)
+    assert "--vpc-id vpc-{0}\\1 REGION {region} --vpc-endpoint-type" in text
+    assert "com.amazonaws.eu-west-1.s3" in text
+    assert text.count("--region eu-west-1") == 1
+    assert "in the VPC's own region REGION." in text  # outside a command: left as written
