@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from operator import attrgetter
 
 from awsexplorer.config import Settings
 from awsexplorer.model import (
@@ -80,6 +81,9 @@ def label(resource: Resource) -> str:
     return resource.id
 
 
+_PLACE_ORDER = attrgetter("region", "type", "id")
+
+
 class CheckContext:
     """What a check may read. Built once per evaluation; checks must not modify it."""
 
@@ -96,6 +100,7 @@ class CheckContext:
         self._exposure_over = exposure_over
         self.account = result.account
         self.inventory = Inventory(result.resources)
+        self._of_type: dict[tuple[str, ...], list[Resource]] = {}
         self.settings = settings
         self.now = now
         self.scanned_regions = frozenset(result.scanned_regions)
@@ -114,8 +119,14 @@ class CheckContext:
         return exposure_of(self.result.resources if over is None else over)
 
     def of_type(self, *types: str) -> list[Resource]:
-        found = [r for t in types for r in self.inventory.of_type(t)]
-        return sorted(found, key=lambda r: (r.region, r.type, r.id))
+        """These types' resources, by region, type and id: a new list (checks may keep it),
+        sorted once per set of types (a dozen checks read the instances, each sorting them by
+        a key made in Python per resource)."""
+        ordered = self._of_type.get(types)
+        if ordered is None:
+            found = [r for t in types for r in self.inventory.of_type(t)]
+            ordered = self._of_type[types] = sorted(found, key=_PLACE_ORDER)
+        return list(ordered)
 
     def account_flag(self, message: str) -> Flag:
         """A finding about the whole account: filed under the root ARN, scope ACCOUNT."""
