@@ -92,12 +92,12 @@ class CheckContext:
         result: ScanResult,
         settings: Settings,
         now: datetime,
-        exposure_over: list[Resource] | None = None,
+        exposure: Exposure | None = None,
     ) -> None:
         self.result = result
         # Several accounts: every account's context reads the one exposure of the whole scan
         # (computed once, and the one the UI shows), not one of its own resources each.
-        self._exposure_over = exposure_over
+        self._exposure = exposure
         self.account = result.account
         self.inventory = Inventory(result.resources)
         self._of_type: dict[tuple[str, ...], list[Resource]] = {}
@@ -115,8 +115,9 @@ class CheckContext:
         """What the internet can reach (model/exposure.py): the one result the UI and the
         `exposure` command show too (`exposure_of` computes it once per set of resources;
         looked up once per context: the look-up itself reads every resource)."""
-        over = self._exposure_over
-        return exposure_of(self.result.resources if over is None else over)
+        if self._exposure is not None:
+            return self._exposure
+        return exposure_of(self.result.resources)
 
     def of_type(self, *types: str) -> list[Resource]:
         """These types' resources, by region, type and id: a new list (checks may keep it),

@@ -30,6 +30,7 @@ from awsexplorer.model import (
 )
 from awsexplorer.model.accounts import finding_order, merge_checks, split
 from awsexplorer.model.activity import scan_time
+from awsexplorer.model.exposure import Exposure, exposure_of
 from awsexplorer.model.findings import CheckStatus
 from awsexplorer.model.topology import enrich
 
@@ -145,6 +146,10 @@ def evaluate(
     settings.check_ids_known(check_ids())
     if not result.multi_account:
         return _evaluate_one(result, settings, now)
+    # The one exposure of the whole scan, looked up once and handed to every account's checks:
+    # the look-up reads every resource (exposure_of's key), 0.1-0.2 s at 1,000,000 resources,
+    # which each of 50 accounts paid again.
+    exposure = exposure_of(result.resources)
     findings: list[Finding] = []
     for account, part in split(result):
         if account.status is AccountStatus.FAILED:
@@ -153,7 +158,7 @@ def evaluate(
                 for c in all_checks()
             ]
             continue
-        found, account.checks = _evaluate_one(part, settings, now, result.resources)
+        found, account.checks = _evaluate_one(part, settings, now, exposure)
         findings += found
     findings.sort(key=finding_order)
     return findings, merge_checks([(a.id, a.checks) for a in result.accounts])
@@ -163,9 +168,9 @@ def _evaluate_one(
     result: ScanResult,
     settings: Settings,
     now: datetime | None,
-    exposure_over: list[Resource] | None = None,
+    exposure: Exposure | None = None,
 ) -> tuple[list[Finding], list[CheckResult]]:
-    ctx = CheckContext(result, settings, now or scan_time(result), exposure_over)
+    ctx = CheckContext(result, settings, now or scan_time(result), exposure)
     findings: list[Finding] = []
     results: list[CheckResult] = []
     for item in all_checks():
