@@ -14,6 +14,8 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 
 from awsexplorer.checks.api import CheckContext, Flag, NotEvaluated, Unknown
 from awsexplorer.checks.registry import Check, all_checks, check_ids
@@ -28,7 +30,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.model.accounts import finding_order, merge_checks, split
+from awsexplorer.model.accounts import merge_checks, split
 from awsexplorer.model.activity import scan_time
 from awsexplorer.model.exposure import Exposure, exposure_of
 from awsexplorer.model.findings import CheckStatus
@@ -150,7 +152,7 @@ def evaluate(
     # the look-up reads every resource (exposure_of's key), 0.1-0.2 s at 1,000,000 resources,
     # which each of 50 accounts paid again.
     exposure = exposure_of(result.resources)
-    findings: list[Finding] = []
+    per_account: list[list[Finding]] = []
     for account, part in split(result):
         if account.status is AccountStatus.FAILED:
             account.checks = [
@@ -159,9 +161,30 @@ def evaluate(
             ]
             continue
         found, account.checks = _evaluate_one(part, settings, now, exposure)
-        findings += found
-    findings.sort(key=finding_order)
+        per_account.append(found)
+    findings = in_finding_order(per_account)
     return findings, merge_checks([(a.id, a.checks) for a in result.accounts])
+
+
+def _severity_check_account(finding: Finding) -> tuple[int, str, str]:
+    return finding.severity.rank, finding.check, finding.account_id or ""
+
+
+def in_finding_order(per_account: list[list[Finding]]) -> list[Finding]:
+    """Each account's findings, in _evaluate_one's order, as one list in finding_order (worst
+    first, then check, account, region, resource), the same list a sort of all of them gives,
+    made of each account's runs of one severity and check, not by that sort: one sort of
+    800,000 findings held the interpreter ~0.4 s, the UI thread waiting, at the end of a live
+    scan of 50 accounts."""
+    runs: dict[tuple[int, str], list[tuple[str, list[Finding]]]] = {}
+    for found in per_account:
+        for (rank, check, account), same in groupby(found, key=_severity_check_account):
+            runs.setdefault((rank, check), []).append((account, list(same)))
+    ordered: list[Finding] = []
+    for key in sorted(runs):
+        for _, run in sorted(runs[key], key=itemgetter(0)):  # stable: an account's runs in turn
+            ordered += run
+    return ordered
 
 
 def _evaluate_one(
