@@ -149,7 +149,7 @@ def evaluate(
     if not result.multi_account:
         return _evaluate_one(result, settings, now)
     # The one exposure of the whole scan, looked up once and handed to every account's checks:
-    # the look-up reads every resource (exposure_of's key), 0.1-0.2 s at 1,000,000 resources,
+    # the look-up reads every resource (exposure_of's key), 85 ms at 1,000,000 resources,
     # which each of 50 accounts paid again.
     exposure = exposure_of(result.resources)
     per_account: list[list[Finding]] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, compress, groupby, islice, repeat, zip_longest
 from operator import attrgetter, contains, is_, methodcaller, not_, or_
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any, TypeVar, assert_never
 
 from awsexplorer.model import (
     GLOBAL_REGION,
@@ -234,20 +234,21 @@ def _by_region_type() -> dict[str, dict[str, dict[str, Resource]]]:
     return defaultdict(lambda: defaultdict(dict))
 
 
-def grouped_by_runs(
-    resources: Iterable[Resource], key: Callable[[Resource], Any]
-) -> dict[Any, list[Resource]]:
-    """The resources grouped by `key`, each group in order: runs of one key are cut at C speed
-    (groupby), so Python runs once per run, not once per resource; any order gives the same
-    groups, only more runs."""
-    groups: dict[Any, list[Resource]] = {}
+T = TypeVar("T")
+
+
+def grouped_by_runs(items: Iterable[T], key: Callable[[T], Any]) -> dict[Any, list[T]]:
+    """The items (resources, findings) grouped by `key`, each group in order: runs of one key
+    are cut at C speed (groupby), so Python runs once per run, not once per item; any order
+    gives the same groups, only more runs."""
+    groups: dict[Any, list[T]] = {}
     group = groups.get
-    for value, run in groupby(resources, key):
-        items = group(value)
-        if items is None:
+    for value, run in groupby(items, key):
+        found = group(value)
+        if found is None:
             groups[value] = list(run)
         else:
-            items.extend(run)
+            found.extend(run)
     return groups
 
 
@@ -290,13 +291,7 @@ def ordered_findings(findings: list[Finding]) -> list[Finding]:
     """The findings worst first, then by check, then by resource: the list a stable sort on
     those keys gives (findings alike on all three keep their order), made of the runs of one
     severity and check, each put in resource order by by_resource."""
-    buckets: dict[tuple[int, str], list[Finding]] = {}
-    for key, run in groupby(findings, key=_SEVERITY_CHECK):
-        bucket = buckets.get(key)
-        if bucket is None:
-            buckets[key] = list(run)
-        else:
-            bucket += run
+    buckets: dict[tuple[int, str], list[Finding]] = grouped_by_runs(findings, _SEVERITY_CHECK)
     ordered: list[Finding] = []
     for key in sorted(buckets):
         ordered += by_resource(buckets[key])
@@ -552,16 +547,11 @@ class ExplorerState:
         levels = list(map(is_, map(_SCOPE, ordered), repeat(Scope.ACCOUNT)))
         self._account_level = list(compress(ordered, levels)) if any(levels) else []
         on_resources = list(compress(ordered, map(not_, levels))) if any(levels) else ordered
-        by_arn: dict[str, list[Finding]] = {}
-        for start in range(0, len(on_resources), _PIECE):
-            piece = sorted(on_resources[start : start + _PIECE], key=_RESOURCE)
-            for arn, run in groupby(piece, key=_RESOURCE):
-                found = by_arn.get(arn)
-                if found is None:
-                    by_arn[arn] = list(run)
-                else:
-                    found += run
-        self._findings_by_arn = by_arn
+        pieces = (
+            sorted(on_resources[start : start + _PIECE], key=_RESOURCE)
+            for start in range(0, len(on_resources), _PIECE)
+        )
+        self._findings_by_arn = grouped_by_runs(chain.from_iterable(pieces), _RESOURCE)
         # account_findings() for the resources listed now (the root's detail asks for it in
         # the first frame; 200,000 findings at 1,000,000 resources).
         own: list[Finding] = []
