@@ -901,3 +901,26 @@ def test_43_reachable_verdicts_are_sorted_admin_and_database_ports_first() -> No
         [*public_world(), many, instance("i-1", "subnet-pub", ["sg-many"], "203.0.113.9")]
     )
     assert [v.ports[0] for v in exposure.reachable()] == [3389, 5432, 443]
+
+
+def test_the_analysers_indexes_emptied_an_entry_at_a_time_leave_the_same_result(
+    monkeypatch: Any,
+) -> None:
+    """A big estate's analyser is released an entry at a time (freed at once, its indexes held
+    the interpreter 268 ms at 1,000,000 resources): the result shares none of them."""
+    from awsexplorer.model import exposure as module
+
+    whole = web_host()
+    emptied: list[int] = []
+    release = module._Analyser.release
+
+    def watched(self: Any) -> None:
+        release(self)
+        emptied.append(sum(len(v) for v in vars(self).values() if isinstance(v, dict)))
+
+    monkeypatch.setattr(module, "_RELEASED_AT_ONCE", 0)  # every index, however small
+    monkeypatch.setattr(module._Analyser, "release", watched)
+    released = web_host()
+    assert emptied == [0]
+    assert summary(released.reachable()) == summary(whole.reachable())
+    assert [path(v) for v in released.verdicts] == [path(v) for v in whole.verdicts]
