@@ -918,7 +918,7 @@ def test_the_analysers_indexes_emptied_an_entry_at_a_time_leave_the_same_result(
         release(self)
         emptied.append(sum(len(v) for v in vars(self).values() if isinstance(v, dict)))
 
-    monkeypatch.setattr(module, "_RELEASED_AT_ONCE", 0)  # every index, however small
+    monkeypatch.setattr(module, "_PIECE", 0)  # every index, however small
     monkeypatch.setattr(module._Analyser, "release", watched)
     released = web_host()
     assert emptied == [0]
