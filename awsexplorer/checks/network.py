@@ -43,6 +43,7 @@ from awsexplorer.model.exposure import (
     path_text,
 )
 from awsexplorer.model.routing import usable_ips
+from awsexplorer.model.sharing import owned
 
 WORLD = ("0.0.0.0/0", "::/0")
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
@@ -379,7 +380,7 @@ def prefix_length(cidr: object) -> int | None:
 def ec2_vpc_cidr_small(ctx: CheckContext) -> Iterator[Outcome]:
     """A primary CIDR of /24 or smaller (256 addresses or fewer) leaves no room for more
     subnets, availability zones or growth."""
-    for vpc in ctx.of_type(kinds.VPC):
+    for vpc in owned(ctx.of_type(kinds.VPC)):  # a shared VPC is its owner's to grow
         cidr = vpc.attributes.get("cidr")
         length = prefix_length(cidr)
         if length is None:
@@ -425,7 +426,7 @@ def count_by_type(resources: list[Resource]) -> str:
 def ec2_default_vpc_in_use(ctx: CheckContext) -> Iterator[Outcome]:
     """The default VPC has only public subnets with public IPs on by default: whatever is
     launched there is one security-group rule from the internet."""
-    for vpc in ctx.of_type(kinds.VPC):
+    for vpc in owned(ctx.of_type(kinds.VPC)):
         if not vpc.attributes.get("is_default"):
             continue
         workloads = residents(ctx, vpc, WORKLOAD_TYPES)
@@ -454,8 +455,9 @@ def active_flow_logs(vpc: Resource) -> list[dict[str, Any]] | None:
 )
 def ec2_vpc_flow_logs_disabled(ctx: CheckContext) -> Iterator[Outcome]:
     """Without flow logs there is no record of who talked to what during an incident. Default
-    VPCs that hold nothing are skipped."""
-    for vpc in ctx.of_type(kinds.VPC):
+    VPCs that hold nothing are skipped, and so are VPCs shared with the account: their flow
+    logs are the owner's, which a participant cannot read (model/sharing)."""
+    for vpc in owned(ctx.of_type(kinds.VPC)):
         if vpc.attributes.get("is_default") and not residents(ctx, vpc, OCCUPANT_TYPES):
             continue
         logs = active_flow_logs(vpc)
@@ -495,7 +497,7 @@ EXHAUSTION_THRESHOLD = 0.10
 def ec2_subnet_ip_exhaustion(ctx: CheckContext) -> Iterator[Outcome]:
     """Under 10% of a subnet's usable addresses left: the next scale-out, Lambda in a VPC or
     EKS node group fails to launch."""
-    for subnet in ctx.of_type(kinds.SUBNET):
+    for subnet in owned(ctx.of_type(kinds.SUBNET)):  # a shared one is its owner's to extend
         if not subnet.attributes.get("cidr"):
             continue  # IPv6-only: no IPv4 pool to run out of
         available, usable = address_counts(subnet)

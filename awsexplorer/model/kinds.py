@@ -178,6 +178,7 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             "cidrs": LIST,  # every associated IPv4 block, the primary first
             "ipv6_cidrs": LIST,
             "flow_logs": OPT_LIST,
+            "owner_id": OPT_STR,  # the owning account: another one's when shared (model/sharing)
         },
         facts=(Fact("cidr", ("cidr",)), Fact("default", ("is_default",))),
         state=_vpc_state,
@@ -196,6 +197,7 @@ _FIRST_WAVE: tuple[Kind, ...] = (
             "route_table_id": OPT_STR,
             "available_ips": OPT_INT,
             "auto_assign_public_ip": OPT_BOOL,
+            "owner_id": OPT_STR,  # the owning account: another one's when shared (model/sharing)
         },
         facts=(
             Fact("cidr", ("cidr",)),
@@ -1835,6 +1837,7 @@ LEGACY: dict[str, dict[str, Legacy]] = {
         "available_ips": _raw("AvailableIpAddressCount"),
         "auto_assign_public_ip": _raw_bool("MapPublicIpOnLaunch"),
         "ipv6_cidrs": lambda a: _raw_cidrs(a, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock"),
+        "owner_id": _raw("OwnerId"),
     },
     VPC: {
         "cidr": _raw("CidrBlock"),
@@ -1844,6 +1847,7 @@ LEGACY: dict[str, dict[str, Legacy]] = {
             or ([str(a["CidrBlock"])] if a.get("CidrBlock") else [])
         ),
         "ipv6_cidrs": lambda a: _raw_cidrs(a, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock"),
+        "owner_id": _raw("OwnerId"),
     },
     SECURITY_GROUP: {"group_name": lambda a: str(a.get("GroupName") or "")},
     INTERNET_GATEWAY: {STATE: lambda a: _first_attachment_state(a, "Attachments")},

@@ -8,11 +8,12 @@ DescribeSubnets fields the scanner keeps in `Resource.attributes`. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from awsexplorer.model.kinds import ROUTE_TABLE
 from awsexplorer.model.resource import Resource
+from awsexplorer.model.sharing import shared_from
 
 # Egress kinds, in the vocabulary of the snapshot's `egress` attribute.
 IGW = "igw"
@@ -277,7 +278,16 @@ class RoutingIndex:
 
     def classify(self, subnet: Resource) -> SubnetClassification:
         table, association = self.table_for(subnet)
-        return classify(table, association, subnet_vpc_id(subnet))
+        found = classify(table, association, subnet_vpc_id(subnet))
+        owner = shared_from(subnet)
+        if table is None and owner is not None:
+            # A participant cannot read the owner's route tables: say so, and what would tell.
+            reason = (
+                f"unknown: shared from account {owner} (VPC sharing), whose route tables this "
+                f"account cannot read; scan {owner} too to classify it"
+            )
+            return replace(found, public_reason=reason)
+        return found
 
 
 def subnet_vpc_id(subnet: Resource) -> str | None:

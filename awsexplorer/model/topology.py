@@ -51,6 +51,7 @@ from awsexplorer.model.routing import (
     subnet_facts,
     subnet_vpc_id,
 )
+from awsexplorer.model.sharing import shared_from
 
 # Resource type -> gateway kind (the same words as a subnet's `egress`).
 GATEWAY_KINDS: dict[str, str] = {
@@ -189,6 +190,13 @@ class SubnetNode:
     resource: Resource
     classification: SubnetClassification
     resources: list[Resource] = field(default_factory=list)  # sorted by (type, name, id)
+    # The scanned accounts it is shared with (VPC sharing), whose resources are placed here too.
+    shared_with: list[str] = field(default_factory=list)
+
+    @property
+    def shared_from(self) -> str | None:
+        """The owner's account when only a participant's copy was scanned."""
+        return shared_from(self.resource)
 
     @property
     def id(self) -> str:
@@ -237,6 +245,11 @@ class VpcTopology:
     # In the VPC but in no known subnet: security groups, network ACLs, and anything whose
     # subnet was not in the scan. (Route tables are in `route_tables`, gateways in `gateways`.)
     other_resources: list[Resource] = field(default_factory=list)
+    shared_with: list[str] = field(default_factory=list)  # as SubnetNode's
+
+    @property
+    def shared_from(self) -> str | None:
+        return shared_from(self.vpc) if self.vpc is not None else None
 
     @property
     def name(self) -> str:
@@ -318,15 +331,31 @@ def build_topology(resources: Iterable[Resource]) -> list[VpcTopology]:
             node = vpcs[key] = VpcTopology(vpc_id=key[1], region=key[0], vpc=None)
         return node
 
+    # A shared VPC or subnet is listed by its owner and by each participant scanned (VPC
+    # sharing): one node each, the owner's copy when it is there, the participants noted.
+    chosen: dict[Key, Resource] = {}
+    participants: dict[Key, list[str]] = {}
+    for resource in resources:
+        if resource.type == VPC or resource.type == SUBNET:
+            key = (resource.region, resource.id)
+            known = chosen.get(key)
+            if known is None or (shared_from(known) is not None and shared_from(resource) is None):
+                chosen[key] = resource
+            if shared_from(resource) is not None and resource.account_id:
+                participants.setdefault(key, []).append(resource.account_id)
+
     subnets: dict[Key, SubnetNode] = {}
     azs: dict[tuple[Key, str], AzGroup] = {}
-    for resource in resources:
+    for key, resource in chosen.items():
         if resource.type == VPC:
-            vpc((resource.region, resource.id)).vpc = resource
-        elif resource.type == SUBNET:
+            topology = vpc(key)
+            topology.vpc = resource
+            topology.shared_with = sorted(set(participants.get(key, ())))
+        else:
             vpc_id = subnet_vpc_id(resource) or "unknown"
             node = SubnetNode(resource, routing.classify(resource))
-            subnets[(resource.region, resource.id)] = node
+            node.shared_with = sorted(set(participants.get(key, ())))
+            subnets[key] = node
             zone = node.availability_zone or "unknown"
             group_key = ((resource.region, vpc_id), zone)
             group = azs.get(group_key)

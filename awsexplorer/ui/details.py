@@ -30,6 +30,7 @@ from awsexplorer.model.kinds import (
     kind_of,
 )
 from awsexplorer.model.ownership import managed_by
+from awsexplorer.model.sharing import shared_from
 from awsexplorer.ui.accounts_view import account_links, links_block, production
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.labels import key_state, short_type
@@ -125,6 +126,16 @@ def placement(
                 f"{resource.vpc_id} ({vpc.name})"
                 if vpc and vpc.name != vpc.id
                 else resource.vpc_id,
+            )
+        )
+    owner = shared_from(resource)
+    if owner is not None:
+        rows.append(
+            (
+                "owner",
+                f"account {inert(owner, limit=40)}: shared with this account (VPC sharing); "
+                "the owner manages its route tables, addresses and flow logs, and its checks "
+                "judge them",
             )
         )
     if resource.type == SUBNET:

@@ -245,6 +245,10 @@ def test_every_subnet_is_classified_with_the_deciding_route_and_table(
         assert attrs["usable_ips"] == 2 ** (32 - int(attrs["cidr"].split("/")[1])) - 5
         assert attrs["available_ips"] == subnet.attributes["AvailableIpAddressCount"]
         assert attrs["availability_zone"] == subnet.attributes["AvailabilityZone"]
+        # The owning account (VPC sharing: another's in a participant; model/sharing).
+        assert attrs["owner_id"] == subnet.account_id == result.account.id
+    for vpc in _by_id(resources, "ec2:vpc").values():
+        assert vpc.attributes["owner_id"] == vpc.account_id == result.account.id
 
     instances = _by_id(resources, "ec2:instance")
     web, internal, app = instances[us["web"]], instances[us["internal"]], instances[us["app"]]

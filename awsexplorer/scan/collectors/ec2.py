@@ -111,6 +111,7 @@ async def collect_vpcs(ctx: CollectContext) -> list[Resource]:
                 or ([str(vpc["CidrBlock"])] if vpc.get("CidrBlock") else []),
                 "ipv6_cidrs": _blocks(vpc, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock"),
                 "is_default": bool(vpc.get("IsDefault")),
+                "owner_id": vpc.get("OwnerId"),
             },
         )
         for vpc in vpcs
@@ -134,6 +135,7 @@ async def collect_subnets(ctx: CollectContext) -> list[Resource]:
                 "availability_zone_id": s.get("AvailabilityZoneId"),
                 "available_ips": s.get("AvailableIpAddressCount"),
                 "auto_assign_public_ip": bool(s.get("MapPublicIpOnLaunch")),
+                "owner_id": s.get("OwnerId"),
             },
         )
         for s in await ctx.paginate_all(EC2_DESCRIBE_SUBNETS, "Subnets")

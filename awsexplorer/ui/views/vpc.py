@@ -174,6 +174,8 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
     ips = _ips(resource)
     if ips:
         label.append(f" {ips}", style="dim")
+    if subnet.shared_with or subnet.shared_from:
+        label.append(" shared", style="dim")
     children = [_resource_item(r, worst.get(r.arn)) for r in shown]
     facing = sum(1 for c in children if c.internet_facing)
     if facing:
@@ -187,6 +189,7 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
         facts.append("auto-assigns public IPs")
     if hidden:
         facts.append(f"{hidden} managed network interface{'s' if hidden != 1 else ''} not shown")
+    facts += _sharing(subnet.shared_from, subnet.shared_with)
     detail.append("\n" + " · ".join(facts), style="dim")
     return TreeItem(
         key=resource.arn,
@@ -198,6 +201,22 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
         internet_facing=bool(facing),
         kind="subnet",
     )
+
+
+def _sharing(owner: str | None, participants: list[str]) -> list[str]:
+    """What the detail says of a shared VPC or subnet (model/sharing), a phrase each."""
+    said = []
+    if owner:
+        said.append(_s(f"shared from account {owner} (VPC sharing)", DETAIL_LIMIT))
+    if participants:
+        said.append(
+            _s(
+                f"shared with {', '.join(participants)} (VPC sharing): their resources in it "
+                "are listed too",
+                DETAIL_LIMIT,
+            )
+        )
+    return said
 
 
 def _gateway_item(gateway: Gateway, worst: dict[str, Severity]) -> TreeItem:
@@ -288,10 +307,15 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
     detail = Text(_s(f"{vpc.vpc_id} in {vpc.region}", DETAIL_LIMIT))
     if vpc.cidr:
         detail.append(f"  {_s(vpc.cidr)}")
-    if vpc.vpc is not None:
+    if vpc.shared_from:  # its flow logs are the owner's, which this account cannot read
+        detail.append(f"  flow logs: the owner's ({_s(vpc.shared_from)})")
+    elif vpc.vpc is not None:
         flow_logs = vpc.vpc.attributes.get("flow_logs")
         if flow_logs is not None:
             detail.append(f"  flow logs: {'on' if flow_logs else 'off'}")
+    sharing = _sharing(vpc.shared_from, vpc.shared_with)
+    if sharing:
+        detail.append("\n" + " · ".join(sharing), style="dim")
     if facing_total:
         detail.append(f"\n{facing_total} subnet(s) with internet-facing resources", facing_style())
     return TreeItem(

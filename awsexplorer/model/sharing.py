@@ -1,0 +1,45 @@
+"""VPC sharing: a VPC or subnet that one account owns and shares with others (AWS RAM).
+
+A participant account's DescribeVpcs and DescribeSubnets list the VPCs and subnets shared with
+it, each with the owner's account in `OwnerId`. The owner manages them (CIDRs, route tables,
+flow logs), and a participant cannot even read the owner's flow logs or route tables. So the
+copy a participant's scan holds is the owner's network seen from outside:
+
+- the checks that judge a VPC or subnet (its flow logs, its size, its free addresses) judge the
+  owner's copy only; the participant's would be a duplicate it cannot act on, or, for flow
+  logs, false (they are there, in the owner's account);
+- the topology shows a subnet once, the owner's copy when the owner was scanned too, with every
+  account's resources placed in it.
+
+`shared_from` is the one place that says whether a resource is such a copy.
+"""
+
+from __future__ import annotations
+
+from awsexplorer.model.kinds import SUBNET, VPC
+from awsexplorer.model.resource import Resource
+
+OWNER_ID = "owner_id"  # the record field (model/kinds.py): OwnerId, the owning account
+SHAREABLE = frozenset({VPC, SUBNET})
+
+
+def owner_account(resource: Resource) -> str | None:
+    """The account that owns a VPC or subnet, as AWS said (None for other types, or unsaid)."""
+    if resource.type not in SHAREABLE:
+        return None
+    owner = resource.peek_attributes().get(OWNER_ID)
+    return owner if isinstance(owner, str) and owner else None
+
+
+def shared_from(resource: Resource) -> str | None:
+    """The owner's account when `resource` is a participant's copy of a VPC or subnet shared
+    with its account; None when the account owns it, or when either side is unknown."""
+    owner = owner_account(resource)
+    if owner is None or not resource.account_id or owner == resource.account_id:
+        return None
+    return owner
+
+
+def owned(resources: list[Resource]) -> list[Resource]:
+    """`resources` without the participants' copies of shared VPCs and subnets."""
+    return [r for r in resources if shared_from(r) is None]

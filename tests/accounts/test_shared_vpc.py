@@ -1,0 +1,179 @@
+"""VPC sharing (AWS RAM): the owner's VPC and subnet, and a participant's copies of them.
+
+A participant's DescribeVpcs and DescribeSubnets list what is shared with it, with the owner in
+`OwnerId`; the owner's route tables and flow logs are not readable from the participant. The
+fixtures have those shapes (the raw API fields, brought up to their records by `complete`, as
+snapshot.read does); moto does not share subnets between accounts, so no scan makes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from rich.console import Console
+
+from awsexplorer.checks import analyse
+from awsexplorer.model import AccountScan, AccountStatus, Resource, ScanResult
+from awsexplorer.model.accounts import assemble
+from awsexplorer.model.kinds import complete
+from awsexplorer.model.sharing import owned, shared_from
+from awsexplorer.model.topology import build_topology
+from awsexplorer.ui.views.vpc import build_vpc_tree
+from tests.model.test_topology import resource, route, route_table, subnet, vpc
+
+OWNER, PARTICIPANT = "111111111111", "222222222222"
+STARTED = "2026-12-04T00:00:00Z"
+
+
+def in_account(item: Resource, account: str, **raw: Any) -> Resource:
+    """`item` as `account`'s scan lists it (its ARN and account), with raw API fields added."""
+    parts = item.arn.split(":")
+    parts[4] = account
+    return complete(
+        replace(
+            item,
+            arn=":".join(parts),
+            account_id=account,
+            attributes={**item.attributes, **raw},
+        )
+    )
+
+
+def owners_network() -> list[Resource]:
+    """The network account: a VPC without flow logs, a public subnet nearly full."""
+    return [
+        in_account(vpc("vpc-shared"), OWNER, OwnerId=OWNER, flow_logs=[]),
+        in_account(
+            subnet("subnet-shared", "vpc-shared"), OWNER, OwnerId=OWNER, AvailableIpAddressCount=3
+        ),
+        in_account(
+            route_table(
+                "rtb-public",
+                "vpc-shared",
+                [route("0.0.0.0/0", GatewayId="igw-1")],
+                subnets=("subnet-shared",),
+            ),
+            OWNER,
+        ),
+        in_account(
+            resource("ec2:internet-gateway", "igw-1", vpc_id="vpc-shared"),
+            OWNER,
+            Attachments=[{"VpcId": "vpc-shared", "State": "available"}],
+        ),
+    ]
+
+
+def participants_view() -> list[Resource]:
+    """A workload account: the copies shared with it, and its own instance in the subnet."""
+    return [
+        in_account(vpc("vpc-shared"), PARTICIPANT, OwnerId=OWNER, flow_logs=[]),
+        in_account(
+            subnet("subnet-shared", "vpc-shared"),
+            PARTICIPANT,
+            OwnerId=OWNER,
+            AvailableIpAddressCount=3,
+        ),
+        in_account(
+            resource("ec2:instance", "i-app", vpc_id="vpc-shared", subnet_id="subnet-shared"),
+            PARTICIPANT,
+            InstanceId="i-app",
+            SubnetId="subnet-shared",
+            VpcId="vpc-shared",
+            PublicIpAddress="203.0.113.10",
+            State={"Name": "running"},
+        ),
+    ]
+
+
+def account(account_id: str) -> AccountScan:
+    return AccountScan(id=account_id, alias=None, name=None, status=AccountStatus.OK)
+
+
+def scan_of(*accounts: tuple[str, list[Resource]]) -> ScanResult:
+    resources = [r for _, listed in accounts for r in listed]
+    result = assemble(
+        [account(a) for a, _ in accounts],
+        resources,
+        [],
+        started_at=STARTED,
+        finished_at=STARTED,
+    )
+    return analyse(result)
+
+
+def findings_on(result: ScanResult, check: str) -> list[tuple[str | None, str]]:
+    return sorted((f.account_id, f.resource) for f in result.findings if f.check == check)
+
+
+def test_a_participants_copy_is_shared_from_its_owner() -> None:
+    owner_vpc, owner_subnet = owners_network()[:2]
+    participant_vpc, participant_subnet, instance = participants_view()
+    assert shared_from(participant_vpc) == OWNER
+    assert shared_from(participant_subnet) == OWNER
+    assert shared_from(owner_vpc) is None and shared_from(owner_subnet) is None
+    assert shared_from(instance) is None  # only VPCs and subnets are shared this way
+    assert shared_from(replace(participant_vpc, account_id=None)) is None  # unknown: not said
+    assert owned([owner_vpc, participant_vpc, instance]) == [owner_vpc, instance]
+
+
+def test_the_topology_shows_a_shared_subnet_once_with_every_accounts_resources() -> None:
+    """Before: the subnet was listed twice in the VPC (the owner's and the participant's
+    copies), and the VPC node held whichever copy came last."""
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    (shared,) = build_topology(result.resources)
+    assert shared.vpc is not None and shared.vpc.account_id == OWNER
+    assert shared.shared_with == [PARTICIPANT] and shared.shared_from is None
+    (node,) = shared.subnets
+    assert node.resource.account_id == OWNER
+    assert node.shared_with == [PARTICIPANT]
+    assert [r.id for r in node.resources] == ["i-app"]
+    assert node.public is True  # the owner's route table decides
+
+
+def test_the_participants_instance_is_judged_with_the_owners_routes() -> None:
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    instance = next(r for r in result.resources if r.id == "i-app")
+    assert instance.attributes["subnet_public"] is True
+    assert instance.attributes["internet_facing"] is True
+
+
+def test_checks_of_a_shared_vpc_judge_the_owners_copy_only() -> None:
+    """The participant cannot read the owner's flow logs (its copy says none) nor change the
+    VPC or subnet: before, each check also flagged the participant's copy."""
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    owner_vpc = f"arn:aws:ec2:eu-west-1:{OWNER}:vpc/vpc-shared"
+    owner_subnet = f"arn:aws:ec2:eu-west-1:{OWNER}:subnet/subnet-shared"
+    assert findings_on(result, "ec2-vpc-flow-logs-disabled") == [(OWNER, owner_vpc)]
+    assert findings_on(result, "ec2-subnet-ip-exhaustion") == [(OWNER, owner_subnet)]
+
+
+def test_a_participant_scanned_alone_says_why_its_subnet_is_unknown() -> None:
+    result = scan_of((PARTICIPANT, participants_view()))
+    subnet_ = next(r for r in result.resources if r.id == "subnet-shared")
+    assert subnet_.attributes["public"] is None
+    reason = subnet_.attributes["public_reason"]
+    assert f"shared from account {OWNER}" in reason and f"scan {OWNER} too" in reason
+    assert findings_on(result, "ec2-vpc-flow-logs-disabled") == []
+    (shared,) = build_topology(result.resources)
+    assert shared.shared_from == OWNER
+
+
+def _plain(text: Any) -> str:
+    console = Console(width=200, no_color=True)
+    with console.capture() as captured:
+        console.print(text)
+    return captured.get()
+
+
+def test_the_vpc_screen_says_what_is_shared_and_with_whom() -> None:
+    (item,) = build_vpc_tree(scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network())))
+    subnet_item = next(c for zone in item.children for c in zone.children if c.kind == "subnet")
+    assert subnet_item.label.plain.endswith(" shared") or " shared" in subnet_item.label.plain
+    assert f"shared with {PARTICIPANT} (VPC sharing)" in _plain(subnet_item.detail)
+    assert f"shared with {PARTICIPANT}" in _plain(item.detail)
+    assert "flow logs: off" in _plain(item.detail)  # the owner's copy: its own flow logs
+
+    (alone,) = build_vpc_tree(scan_of((PARTICIPANT, participants_view())))
+    assert f"flow logs: the owner's ({OWNER})" in _plain(alone.detail)
+    assert f"shared from account {OWNER}" in _plain(alone.detail)
