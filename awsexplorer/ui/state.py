@@ -617,6 +617,7 @@ class ExplorerState:
             self._by_id = {}
             self._by_account = {}
             self._account_totals = None
+            self.shared_arns = {}
             self.set_findings([])
             self.accounts = []  # the live scanner scans one account
         for name in event.regions:
@@ -652,6 +653,7 @@ class ExplorerState:
             for arn in by_arn:
                 self._resources.pop(arn, None)
                 self._search_text.pop(arn, None)
+                self.shared_arns.pop(arn, None)  # the region's resources come anew
 
     def _add(self, resources: list[Resource]) -> None:
         self._whois = None

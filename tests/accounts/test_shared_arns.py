@@ -43,6 +43,22 @@ def test_the_state_names_each_arn_found_in_two_accounts() -> None:
     assert alone.shared_arns == {}
 
 
+@pytest.mark.parametrize("partial", [True, False])
+def test_a_rescan_forgets_the_arns_it_replaces(partial: bool) -> None:
+    """A rescan of the region (or a new full scan) drops that region's resources and reads
+    them anew: the ARN it names in two accounts must go with them, or the app would name an
+    ARN no longer shown."""
+    from awsexplorer.scan.events import ScanStarted
+
+    merged = two_accounts_sharing_an_arn()
+    state = ExplorerState()
+    state.load(merged)
+    assert SHARED in state.shared_arns
+    state.partial_rescan = partial
+    state.apply(ScanStarted(merged.account, ["eu-west-1"], [], None))
+    assert state.shared_arns == {}
+
+
 async def test_the_app_says_an_arn_is_in_two_accounts(tmp_path: Path) -> None:
     path = tmp_path / "shared.json"
     snapshot.write(two_accounts_sharing_an_arn(), path)
