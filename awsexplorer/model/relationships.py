@@ -34,6 +34,7 @@ from awsexplorer.model.ownership import MANAGED_BY
 from awsexplorer.model.principals import trusted_principals
 from awsexplorer.model.resource import Resource, read_only
 from awsexplorer.model.routing import LOCAL, RouteTable, RoutingIndex
+from awsexplorer.model.sharing import shared_from
 from awsexplorer.model.whois import _Owners as InterfaceOwners
 
 # -- edge kinds (SOURCE uses TARGET: what TARGET is to SOURCE) ----------------------------------
@@ -74,6 +75,7 @@ ALIAS = "alias"  # a Route 53 record names it (alias or CNAME), inside the accou
 ORIGIN = "origin"  # a CloudFront origin
 LOG_BUCKET = "log-bucket"
 ALARM_ACTION = "alarm-action"
+SHARED_FROM = "shared-from"  # a participant's copy of a shared VPC or subnet -> the owner's
 # The `links` attribute's kinds (collectors write them; INT adds more) are edge kinds as written:
 # integration, invokes, source, on-failure, reads-from, delivers-to, rotated-by, ...
 
@@ -954,7 +956,20 @@ def _alarm(b: _Builder, r: Resource) -> None:
         b.index.add(r.arn, b.index.ref(r.region, action), ALARM_ACTION)
 
 
+def _shared_copy(b: _Builder, r: Resource) -> None:
+    """A participant's copy of a VPC or subnet shared with its account -> the owner's copy,
+    when the owner was scanned too: what uses the subnet in the participant's account is then
+    one step from the owner's (model/sharing)."""
+    owner = shared_from(r)
+    if owner is not None:
+        copies = b.index._clashes.get((r.region, r.id))
+        if copies is not None:
+            b.index.add(r.arn, copies.get(owner), SHARED_FROM)
+
+
 _PER_TYPE: dict[str, Any] = {
+    k.VPC: _shared_copy,
+    k.SUBNET: _shared_copy,
     k.VOLUME: _volume,
     k.NETWORK_INTERFACE: _interface,
     k.VPC_PEERING_CONNECTION: _peering,

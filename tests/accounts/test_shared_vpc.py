@@ -177,3 +177,24 @@ def test_the_vpc_screen_says_what_is_shared_and_with_whom() -> None:
     (alone,) = build_vpc_tree(scan_of((PARTICIPANT, participants_view())))
     assert f"flow logs: the owner's ({OWNER})" in _plain(alone.detail)
     assert f"shared from account {OWNER}" in _plain(alone.detail)
+
+
+def test_what_uses_the_owners_subnet_reaches_the_participants_resources() -> None:
+    """`u` on the owner's subnet: each participant's copy (shared-from), whose own `u` lists
+    the instance the participant placed in it. Before, nothing linked the two copies."""
+    from awsexplorer.model import relationships
+
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    index = relationships.build(result.resources)
+    owners = f"arn:aws:ec2:eu-west-1:{OWNER}:subnet/subnet-shared"
+    copy = f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:subnet/subnet-shared"
+    instance = f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:instance/i-app"
+    assert relationships.grouped(index.used_by(owners), owners) == {"shared-from": [copy]}
+    assert relationships.grouped(index.uses(copy), copy)["shared-from"] == [owners]
+    assert relationships.grouped(index.used_by(copy), copy) == {"subnet": [instance]}
+    vpc_copy = f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:vpc/vpc-shared"
+    owners_vpc = f"arn:aws:ec2:eu-west-1:{OWNER}:vpc/vpc-shared"
+    assert relationships.grouped(index.uses(vpc_copy), vpc_copy) == {"shared-from": [owners_vpc]}
+
+    alone = relationships.build(scan_of((PARTICIPANT, participants_view())).resources)
+    assert "shared-from" not in relationships.grouped(alone.uses(copy), copy)
