@@ -165,7 +165,7 @@ def resource_label(resource: Resource, worst: Severity | None, mark: str | None 
     label.append_text(show(resource.name, NAME_CELLS))
     state = key_state(resource)
     if state:  # before the id: at 80 columns the end of a label is cut off
-        loud = state in ("public", "internet-facing", "unattached")
+        loud = state.split(",")[0] in ("public", "internet-facing", "unattached")
         style = tone("bold yellow", "bold") if loud else "cyan"
         label.append_text(show(f"  {state}", STATE_CELLS + 2, style=style))
     if resource.id != resource.name:

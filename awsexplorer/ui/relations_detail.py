@@ -36,8 +36,9 @@ class Related:
     arn: str
     resource: Resource | None  # None: not a resource of this scan (a principal, another account)
 
-    def label(self, here: str | None = None) -> Text:
-        """`name  id  type  region` (the region only when it differs from `here`)."""
+    def label(self, here: str | None = None, account: str | None = None) -> Text:
+        """`name  id  type  region  account` (the region only when it differs from `here`, the
+        account only when it differs from `account`: a link to another scanned account)."""
         text = Text()
         if self.resource is None:
             text.append(inert(self.arn, limit=200), style="dim")
@@ -50,6 +51,8 @@ class Related:
         if r.region != here:
             where = "global" if r.region == GLOBAL_REGION else r.region
             text.append(f"  {inert(where, limit=40)}", style="cyan")
+        if account and r.account_id and r.account_id != account:
+            text.append(f"  account {inert(r.account_id, limit=40)}", style="magenta")
         return text
 
     def haystack(self) -> str:
@@ -109,7 +112,7 @@ def relations_block(state: ExplorerState, resource: Resource) -> list[Renderable
             body.append(f" ({len(others)})", style="dim")
             for item in first:
                 body.append("\n  ")
-                body.append_text(item.label(resource.region))
+                body.append_text(item.label(resource.region, resource.account_id))
             if len(others) > SHOWN_PER_KIND:
                 body.append(f"\n  … {len(others) - SHOWN_PER_KIND} more", style="dim")
         parts.append(body)

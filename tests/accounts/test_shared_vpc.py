@@ -198,3 +198,39 @@ def test_what_uses_the_owners_subnet_reaches_the_participants_resources() -> Non
 
     alone = relationships.build(scan_of((PARTICIPANT, participants_view())).resources)
     assert "shared-from" not in relationships.grouped(alone.uses(copy), copy)
+
+
+def test_the_tree_marks_a_participants_copy_as_shared() -> None:
+    """Every account's resources of a region are listed together: the two copies of a subnet
+    must not read the same."""
+    from awsexplorer.model.kinds import state_of
+
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    states = {
+        (r.type, r.account_id): state_of(r)
+        for r in result.resources
+        if r.type in ("ec2:subnet", "ec2:vpc")
+    }
+    assert states == {
+        ("ec2:subnet", OWNER): "public",
+        ("ec2:subnet", PARTICIPANT): "public, shared",
+        ("ec2:vpc", OWNER): None,
+        ("ec2:vpc", PARTICIPANT): "shared",
+    }
+
+
+def test_a_link_to_another_account_names_it() -> None:
+    """The used-by screen and the detail list the owner's copy as the participant's: the same
+    name, id and type, so the other account is said."""
+    from awsexplorer.model import relationships
+    from awsexplorer.ui.relations_detail import related
+
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    index = relationships.build(result.resources)
+    owners = next(r for r in result.resources if r.id == "subnet-shared" and r.account_id == OWNER)
+    (copy,) = [r for r in related(index, owners.arn) if r.kind == "shared-from"]
+    assert copy.label(owners.region, OWNER).plain == (
+        f"subnet-shared  subnet  account {PARTICIPANT}"
+    )
+    instance = next(r for r in related(index, copy.arn) if r.kind == "subnet")
+    assert "account" not in instance.label(owners.region, PARTICIPANT).plain  # its own account

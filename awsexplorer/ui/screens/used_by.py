@@ -78,7 +78,7 @@ class UsedByScreen(PickListScreen):
                 options.append(Option(heading, disabled=True))
                 for number, item in enumerate(group):
                     line = Text("  ")
-                    line.append_text(item.label(self.resource.region))
+                    line.append_text(item.label(self.resource.region, self.resource.account_id))
                     options.append(Option(line, id=f"{direction}|{kind}|{number}|{item.arn}"))
         if hidden:
             more = f"… {hidden} more: type / to narrow"
