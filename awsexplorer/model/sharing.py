@@ -8,13 +8,15 @@ copy a participant's scan holds is the owner's network seen from outside:
 - the checks that judge a VPC or subnet (its flow logs, its size, its free addresses) judge the
   owner's copy only; the participant's would be a duplicate it cannot act on, or, for flow
   logs, false (they are there, in the owner's account);
-- the topology shows a subnet once, the owner's copy when the owner was scanned too, with every
-  account's resources placed in it.
+- the topology and whois show a VPC or subnet once (`one_copy_each`), the owner's copy when
+  the owner was scanned too, with every account's resources placed in it.
 
 `shared_from` is the one place that says whether a resource is such a copy.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from awsexplorer.model.kinds import SUBNET, VPC
 from awsexplorer.model.resource import Resource
@@ -43,3 +45,31 @@ def shared_from(resource: Resource) -> str | None:
 def owned(resources: list[Resource]) -> list[Resource]:
     """`resources` without the participants' copies of shared VPCs and subnets."""
     return [r for r in resources if shared_from(r) is None]
+
+
+def one_copy_each(
+    resources: Iterable[Resource],
+) -> tuple[dict[tuple[str, str], Resource], dict[tuple[str, str], list[str]]]:
+    """The VPCs and subnets among `resources` by (region, id), one copy each: the owner's when
+    it is there, else the first listed; and, by the same key, the accounts of the participants'
+    copies listed beside another (sorted). AWS ids are unique across accounts, so only a key
+    listed twice is looked into: a lazily read snapshot's lines are not parsed for the rest."""
+    chosen: dict[tuple[str, str], Resource] = {}
+    copies: dict[tuple[str, str], list[Resource]] = {}
+    for resource in resources:
+        if resource.type not in SHAREABLE:
+            continue
+        key = (resource.region, resource.id)
+        known = chosen.get(key)
+        if known is None:
+            chosen[key] = resource
+        else:
+            copies.setdefault(key, [known]).append(resource)
+    participants: dict[tuple[str, str], list[str]] = {}
+    for key, listed in copies.items():
+        owners = [r for r in listed if shared_from(r) is None]
+        if owners:
+            chosen[key] = owners[0]
+        accounts = {r.account_id for r in listed if shared_from(r) is not None and r.account_id}
+        participants[key] = sorted(accounts)
+    return chosen, participants

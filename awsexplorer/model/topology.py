@@ -51,7 +51,7 @@ from awsexplorer.model.routing import (
     subnet_facts,
     subnet_vpc_id,
 )
-from awsexplorer.model.sharing import shared_from
+from awsexplorer.model.sharing import one_copy_each, shared_from
 
 # Resource type -> gateway kind (the same words as a subnet's `egress`).
 GATEWAY_KINDS: dict[str, str] = {
@@ -333,16 +333,7 @@ def build_topology(resources: Iterable[Resource]) -> list[VpcTopology]:
 
     # A shared VPC or subnet is listed by its owner and by each participant scanned (VPC
     # sharing): one node each, the owner's copy when it is there, the participants noted.
-    chosen: dict[Key, Resource] = {}
-    participants: dict[Key, list[str]] = {}
-    for resource in resources:
-        if resource.type == VPC or resource.type == SUBNET:
-            key = (resource.region, resource.id)
-            known = chosen.get(key)
-            if known is None or (shared_from(known) is not None and shared_from(resource) is None):
-                chosen[key] = resource
-            if shared_from(resource) is not None and resource.account_id:
-                participants.setdefault(key, []).append(resource.account_id)
+    chosen, participants = one_copy_each(resources)
 
     subnets: dict[Key, SubnetNode] = {}
     azs: dict[tuple[Key, str], AzGroup] = {}
@@ -350,11 +341,11 @@ def build_topology(resources: Iterable[Resource]) -> list[VpcTopology]:
         if resource.type == VPC:
             topology = vpc(key)
             topology.vpc = resource
-            topology.shared_with = sorted(set(participants.get(key, ())))
+            topology.shared_with = participants.get(key, [])
         else:
             vpc_id = subnet_vpc_id(resource) or "unknown"
             node = SubnetNode(resource, routing.classify(resource))
-            node.shared_with = sorted(set(participants.get(key, ())))
+            node.shared_with = participants.get(key, [])
             subnets[key] = node
             zone = node.availability_zone or "unknown"
             group_key = ((resource.region, vpc_id), zone)

@@ -36,6 +36,7 @@ from typing import Any
 
 from awsexplorer.model import kinds
 from awsexplorer.model.resource import GLOBAL_REGION, Resource
+from awsexplorer.model.sharing import one_copy_each
 
 # The kinds of answer (the `kind` of an Owner): how the address or name leads to its owner.
 PRIVATE_IP = "private-ip"
@@ -343,24 +344,24 @@ class WhoisIndex:
         self._keys = {}
         # 3. Names.
         self._index_names(by_type)
-        # 4. Address space: VPCs and subnets.
-        for rtype in (kinds.VPC, kinds.SUBNET):
-            for resource in by_type.get(rtype, []):
-                a = resource.peek_attributes()
-                blocks = _strs(a.get("cidrs")) or _strs([a.get("cidr")])
-                for block in dict.fromkeys(blocks + _strs(a.get("ipv6_cidrs"))):
-                    network = _net(block)
-                    if network is not None:
-                        self._ranges.append(
-                            _Range(
-                                network.version,
-                                int(network.network_address),
-                                int(network.broadcast_address),
-                                str(network),
-                                resource.arn,
-                                resource.region,
-                            )
+        # 4. Address space: VPCs and subnets, a shared one once (the owner's copy, if scanned).
+        networks, _ = one_copy_each([*by_type.get(kinds.VPC, []), *by_type.get(kinds.SUBNET, [])])
+        for resource in networks.values():
+            a = resource.peek_attributes()
+            blocks = _strs(a.get("cidrs")) or _strs([a.get("cidr")])
+            for block in dict.fromkeys(blocks + _strs(a.get("ipv6_cidrs"))):
+                network = _net(block)
+                if network is not None:
+                    self._ranges.append(
+                        _Range(
+                            network.version,
+                            int(network.network_address),
+                            int(network.broadcast_address),
+                            str(network),
+                            resource.arn,
+                            resource.region,
                         )
+                    )
         # A VPC before its subnets, in address order, then by region and ARN.
         self._ranges.sort(key=lambda r: (r.version, r.first, r.first - r.last, r.region, r.arn))
         for r in self._ranges:

@@ -234,3 +234,21 @@ def test_a_link_to_another_account_names_it() -> None:
     )
     instance = next(r for r in related(index, copy.arn) if r.kind == "subnet")
     assert "account" not in instance.label(owners.region, PARTICIPANT).plain  # its own account
+
+
+def test_whois_names_a_shared_subnet_once() -> None:
+    """An address no one holds, in the shared subnet: its VPC and subnet, the owner's copies,
+    each once (before: each twice, the owner's and the participant's)."""
+    from awsexplorer.model import whois
+
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    found = whois.build(result.resources).answer("10.0.1.5")
+    assert [(o.kind, o.arn) for o in found] == [
+        ("contains", f"arn:aws:ec2:eu-west-1:{OWNER}:vpc/vpc-shared"),
+        ("contains", f"arn:aws:ec2:eu-west-1:{OWNER}:subnet/subnet-shared"),
+    ]
+    alone = whois.build(scan_of((PARTICIPANT, participants_view())).resources)
+    assert [o.arn for o in alone.answer("10.0.1.5")] == [
+        f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:vpc/vpc-shared",
+        f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:subnet/subnet-shared",
+    ]
