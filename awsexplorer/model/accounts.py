@@ -27,6 +27,7 @@ from awsexplorer.model.scan_result import (
     RegionStatus,
     ScanResult,
 )
+from awsexplorer.model.sharing import SHAREABLE, shared_from
 
 
 class AccountsOverlap(ValueError):
@@ -355,6 +356,13 @@ def _principal_account(value: str) -> str | None:
     return value if _BARE_ACCOUNT.match(value) else None
 
 
+# What CrossAccountIndex reads of a scan (a caller may hand it only these): the resources it
+# finds by id (a peer VPC, a shared subnet's owner's copy, a transit gateway) and principals.
+_BY_ID = (kinds.VPC, kinds.SUBNET, kinds.TRANSIT_GATEWAY)
+_PRINCIPALS = (kinds.IAM_ROLE, kinds.USER)
+INDEXED_TYPES = frozenset(_BY_ID + _PRINCIPALS)
+
+
 class CrossAccountIndex:
     """Which other accounts each resource names, across a scan of several accounts. Built once
     per scan (an index of VPCs, transit gateways and principals by id); `links(resource)` is
@@ -369,11 +377,11 @@ class CrossAccountIndex:
             return
         for resource in resources:
             account = resource.account_id or ""
-            if resource.type in (kinds.VPC, kinds.TRANSIT_GATEWAY):
+            if resource.type in _BY_ID:
                 self._by_id[(account, resource.type, resource.id)] = resource.arn
                 if resource.type == kinds.TRANSIT_GATEWAY:
                     self._tgw_owner[resource.id] = account
-            elif resource.type in (kinds.IAM_ROLE, kinds.USER):
+            elif resource.type in _PRINCIPALS:
                 self._arns.add(resource.arn)
 
     def _link(
@@ -409,6 +417,11 @@ class CrossAccountIndex:
             target = self._by_id.get((owner or "", kinds.TRANSIT_GATEWAY, tgw))
             found.append(self._link(own, owner, "transit gateway owner", target))
             found.append(self._link(own, attrs.get("vpc_owner_id"), "attached VPC owner"))
+        elif resource.type in SHAREABLE:
+            owner = shared_from(resource)  # a copy of a VPC or subnet shared with this account
+            if owner is not None:
+                target = self._by_id.get((owner, resource.type, resource.id))
+                found.append(self._link(own, owner, "VPC sharing owner", target))
         for key, via in (("trust_policy", "role trust policy"), ("policy", "resource policy")):
             document = attrs.get(key)
             if not isinstance(document, dict):

@@ -26,13 +26,13 @@ from awsexplorer.model import (
     Severity,
 )
 from awsexplorer.model.accounts import (
+    INDEXED_TYPES,
     PRODUCTION_MARK,
     AccountLink,
     CrossAccountIndex,
     production_ids,
     production_pattern,
 )
-from awsexplorer.model.kinds import IAM_ROLE, TRANSIT_GATEWAY, USER, VPC
 
 if TYPE_CHECKING:
     from awsexplorer.ui.state import ExplorerState
@@ -44,8 +44,6 @@ STATUS_STYLE = {
     AccountStatus.FAILED: "bold red",
 }
 LABEL_CELLS = 18
-# The types model/accounts.CrossAccountIndex indexes (it skips every other).
-LINKED = frozenset({VPC, TRANSIT_GATEWAY, IAM_ROLE, USER})
 # The production marker: a word, so that it reads the same under NO_COLOR (reverse video there).
 PRODUCTION_STYLE = "bold reverse red"
 
@@ -107,10 +105,10 @@ def links_input(
     links = _facts(state).links
     if links is not None and links[0] is full:
         return None
-    # The index reads only VPCs, transit gateways, roles and users: given those from the
+    # The index reads only its INDEXED_TYPES (VPCs, subnets, gateways, principals): those from the
     # state's index by type when it holds every account (not a pass over 1,000,000 resources),
     # else the whole scan's.
-    named = full.resources if state.account_view is not None else state.of_types(LINKED)
+    named = full.resources if state.account_view is not None else state.of_types(INDEXED_TYPES)
     return full, full.account_scans(), named
 
 

@@ -9,8 +9,10 @@ snapshot.read does); moto does not share subnets between accounts, so no scan ma
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from awsexplorer.checks import analyse
@@ -252,3 +254,50 @@ def test_whois_names_a_shared_subnet_once() -> None:
         f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:vpc/vpc-shared",
         f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:subnet/subnet-shared",
     ]
+
+
+def test_a_participants_copy_links_to_the_owners_account() -> None:
+    """A cross-account fact like a peering's: the owner's account, and its copy when scanned
+    (Enter goes there); unscanned, the account is named all the same."""
+    from awsexplorer.model.accounts import CrossAccountIndex
+
+    result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    index = CrossAccountIndex(result.account_scans(), result.resources)
+    for rtype, kind in (("ec2:subnet", "subnet/subnet-shared"), ("ec2:vpc", "vpc/vpc-shared")):
+        copy = next(r for r in result.resources if r.type == rtype and r.account_id == PARTICIPANT)
+        (link,) = index.links(copy)
+        assert (link.account_id, link.via, link.scanned) == (OWNER, "VPC sharing owner", True)
+        assert link.target == f"arn:aws:ec2:eu-west-1:{OWNER}:{kind}"
+        owners = next(r for r in result.resources if r.type == rtype and r.account_id == OWNER)
+        assert index.links(owners) == []
+
+    other = "333333333333"
+    result = scan_of((PARTICIPANT, participants_view()), (other, []))
+    index = CrossAccountIndex(result.account_scans(), result.resources)
+    copy = next(r for r in result.resources if r.type == "ec2:subnet")
+    (link,) = index.links(copy)
+    assert (link.account_id, link.scanned, link.target) == (OWNER, False, None)
+
+
+@pytest.mark.ui
+async def test_x_on_a_participants_copy_goes_to_the_owners(tmp_path: Path) -> None:
+    """In the TUI: the detail names the owner's account, and `x` lands on the owner's subnet
+    (before: on the owner's account node, the index the TUI hands its types to leaving out
+    subnets)."""
+    from awsexplorer import snapshot
+    from awsexplorer.cli import make_app
+    from awsexplorer.config import AppOptions
+
+    path = snapshot.write(
+        scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network())),
+        tmp_path / "shared.json",
+    )
+    async with make_app(AppOptions(snapshot=path)).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        main = pilot.app.main
+        assert main.jump(f"arn:aws:ec2:eu-west-1:{PARTICIPANT}:subnet/subnet-shared")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        ref = main.cursor_ref
+        assert ref is not None and ref.arn == f"arn:aws:ec2:eu-west-1:{OWNER}:subnet/subnet-shared"
