@@ -299,3 +299,52 @@ def test_an_unknown_option_of_a_command_is_said_with_that_commands_usage(
     with pytest.raises(SystemExit):
         main(["--bogus"])
     assert "awsexplorer: error: unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [
+            "--org",
+            "--role",
+            "R",
+            "--accounts",
+            "1,2",
+            "--exclude",
+            "3",
+            "--external-id",
+            "X",
+            "scan",
+        ],
+        [
+            "scan",
+            "--org",
+            "--role",
+            "R",
+            "--accounts",
+            "1,2",
+            "--exclude",
+            "3",
+            "--external-id",
+            "X",
+        ],
+    ],
+)
+def test_the_account_options_mean_the_same_before_and_after_scan(argv: list[str]) -> None:
+    """`awsexplorer --org --role R scan` scanned one account: the sub-command's defaults reset
+    what the top level had read, in silence."""
+    from awsexplorer.cli.parser import build_parser
+
+    args = build_parser(argv).parse_args(argv)
+    assert (args.org, args.role, args.accounts, args.exclude, args.external_id) == (
+        True,
+        "R",
+        ["1,2"],
+        ["3"],
+        "X",
+    )
+    assert (
+        build_parser(["--all-profiles", "scan"]).parse_args(["--all-profiles", "scan"]).all_profiles
+    )
+    plain = build_parser(["scan"]).parse_args(["scan"])
+    assert (plain.org, plain.all_profiles, plain.role, plain.accounts) == (False, False, None, None)

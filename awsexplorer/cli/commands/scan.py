@@ -53,30 +53,46 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "AWS Organization (--org --role NAME) in one snapshot; an account that cannot be read "
         "is a failed account with its reason, never the end of the scan.",
     )
+    # The top level takes these too (the TUI's live scan): their defaults are the top level's,
+    # so that `awsexplorer --org --role R scan` means `awsexplorer scan --org --role R`
+    # (argparse would reset the first to the sub-command's defaults: one account, silently).
+    kept = argparse.SUPPRESS
     accounts.add_argument(
-        "--all-profiles", action="store_true", help="scan every profile in the AWS config"
+        "--all-profiles",
+        action="store_true",
+        default=kept,
+        help="scan every profile in the AWS config",
     )
     accounts.add_argument(
         "--org",
         action="store_true",
+        default=kept,
         help="scan every ACTIVE account of the Organization (from its management or a "
         "delegated administrator account), through --role in each",
     )
     accounts.add_argument(
-        "--role", metavar="NAME", help="with --org: the role to assume in each member account"
+        "--role",
+        metavar="NAME",
+        default=kept,
+        help="with --org: the role to assume in each member account",
     )
     accounts.add_argument(
-        "--external-id", metavar="ID", help="with --org: the external id the role's trust needs"
+        "--external-id",
+        metavar="ID",
+        default=kept,
+        help="with --org: the external id the role's trust needs",
     )
     accounts.add_argument(
         "--accounts",
         action="append",
+        default=kept,
         metavar="ID,...",
         help="with --org: only these account ids (repeat, or comma-separate)",
     )
     accounts.add_argument(
         "--exclude",
         action="append",
+        default=kept,
         metavar="ID,...",
         help="with --org: leave these account ids out (repeat, or comma-separate)",
     )
