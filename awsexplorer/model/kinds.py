@@ -140,20 +140,13 @@ _PLACED = {"subnet_public": OPT_BOOL, "internet_facing": OPT_BOOL}
 
 
 def _subnet_state(resource: Resource) -> str | None:
-    from awsexplorer.model.sharing import shared_from  # it reads this module's type ids
-
     public = resource.attributes.get("public")
-    verdict = None if public is None else "public" if public else "private"
-    if shared_from(resource) is not None:  # a participant's copy: not to be taken for its own
-        return f"{verdict}, shared" if verdict else "shared"
-    return verdict
+    if public is None:
+        return None
+    return "public" if public else "private"
 
 
 def _vpc_state(resource: Resource) -> str | None:
-    from awsexplorer.model.sharing import shared_from
-
-    if shared_from(resource) is not None:
-        return "shared"
     return "default" if resource.attributes.get("is_default") else None
 
 

@@ -16,6 +16,7 @@ from rich.text import Text
 from awsexplorer.inert import inert
 from awsexplorer.model import Account, RegionStatus, Resource, Severity
 from awsexplorer.model.kinds import kind_of, state_of
+from awsexplorer.model.sharing import shared_from
 from awsexplorer.ui.format import REGION_STATUS_STYLE, SEVERITY_MARK, SEVERITY_STYLE, tone
 from awsexplorer.ui.state import RegionView
 
@@ -151,8 +152,12 @@ def group_label(
 
 def key_state(resource: Resource) -> str | None:
     """`running`, `public`, `unattached`, ... or None when nothing stands out (the record's
-    state rule, model/kinds.py)."""
-    return state_of(resource)
+    state rule, model/kinds.py); a participant's copy of a shared VPC or subnet says `shared`
+    too (model/sharing): a region lists every account's resources, and the copies read alike."""
+    state = state_of(resource)
+    if shared_from(resource) is not None:
+        return f"{state}, shared" if state else "shared"
+    return state
 
 
 def resource_label(resource: Resource, worst: Severity | None, mark: str | None = None) -> Text:

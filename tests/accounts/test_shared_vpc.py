@@ -205,11 +205,11 @@ def test_what_uses_the_owners_subnet_reaches_the_participants_resources() -> Non
 def test_the_tree_marks_a_participants_copy_as_shared() -> None:
     """Every account's resources of a region are listed together: the two copies of a subnet
     must not read the same."""
-    from awsexplorer.model.kinds import state_of
+    from awsexplorer.ui.labels import key_state
 
     result = scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network()))
     states = {
-        (r.type, r.account_id): state_of(r)
+        (r.type, r.account_id): key_state(r)
         for r in result.resources
         if r.type in ("ec2:subnet", "ec2:vpc")
     }
