@@ -4,7 +4,12 @@ estate of its own, on the same local moto server. What `--org --role NAME` shows
 Organization: an account level in the tree, OU paths, PROD marks, warnings per account.
 
 moto creates member accounts and lets the demo account assume any role in them (it does not
-check trust), so every member is read through `sts:AssumeRole`, as a real one is."""
+check trust), so every member is read through `sts:AssumeRole`, as a real one is.
+
+VPC sharing: the management account shares its subnet prod-private-a (and so its VPC prod-vpc)
+with acme-prod-web, which runs a worker in it (`_share_subnet`). The member's scan lists the
+VPC and subnet with the owner's OwnerId and none of the owner's route tables or flow logs, as
+on AWS; the views show each once, with the worker placed in it (docs/topology.md)."""
 
 from __future__ import annotations
 
@@ -22,6 +27,9 @@ from awsexplorer.demo._aws import (
 
 # The role AWS Organizations creates in an account it creates: the demo's --role by default.
 MEMBER_ROLE = "OrganizationAccountAccessRole"
+# The management account's subnet shared with a member (VPC sharing), and the member.
+SHARED_SUBNET = "prod-private-a"
+SHARED_WITH = "acme-prod-web"
 # (name, OU path under the root, region of its estate, VPC CIDR, environment): in the demo's
 # own regions, the ones a demo Organization scans (demo_config).
 MEMBERS = (
@@ -76,6 +84,8 @@ def seed_organization(endpoint_url: str) -> None:
             },
         )
         _estate(member, name, account_id, region, cidr, environment)
+        if name == SHARED_WITH:
+            _share_subnet(aws, member, account_id, region, environment)
 
 
 def _estate(aws: Aws, name: str, account_id: str, region: str, cidr: str, env: str) -> None:
@@ -132,3 +142,29 @@ def _estate(aws: Aws, name: str, account_id: str, region: str, cidr: str, env: s
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
     )
     aws("iam").create_account_alias(AccountAlias=name)
+
+
+def _share_subnet(owner: Aws, member: Aws, member_id: str, region: str, env: str) -> None:
+    """Share SHARED_SUBNET with the member, and run the member's worker in it. moto has no
+    RAM subnet sharing: the owner's VPC and subnet objects are listed in the member's EC2
+    backend too, which is what a share does (moto answers their OwnerId from the owner's
+    backend; the owner's route tables and flow logs stay the owner's)."""
+    from moto.ec2.models import ec2_backends
+
+    owner_id = owner("sts").get_caller_identity()["Account"]
+    found = owner("ec2", region).describe_subnets(
+        Filters=[{"Name": "tag:Name", "Values": [SHARED_SUBNET]}]
+    )["Subnets"]
+    subnet_id = found[0]["SubnetId"]
+    owners, members = ec2_backends[owner_id][region], ec2_backends[member_id][region]
+    subnet = owners.get_subnet(subnet_id)
+    members.vpcs[subnet.vpc_id] = owners.vpcs[subnet.vpc_id]
+    members.subnets[subnet.availability_zone][subnet_id] = subnet
+    member("ec2", region).run_instances(
+        ImageId=AMI_ID,
+        InstanceType="t3.small",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnet_id,
+        TagSpecifications=tag_spec("instance", tags(f"{SHARED_WITH}-worker-1", environment=env)),
+    )

@@ -68,6 +68,27 @@ def test_the_demo_organization_puts_each_account_in_its_place(
     analyzers = [r for r in data["resources"] if r["type"] == "access-analyzer:analyzer"]
     assert {r["account_id"] for r in analyzers} == set(by_alias[a]["id"] for a in by_alias)
     assert all(r["arn"].split(":")[4] == r["account_id"] for r in analyzers)
+    # VPC sharing: the management account's prod-private-a, listed by acme-prod-web too, with
+    # the owner's OwnerId, classified by the owner's route table (the member cannot read it),
+    # the member's worker placed in it, and no flow-log warning on the member's copy of the VPC.
+    home, web = by_alias["acme-demo"]["id"], by_alias["acme-prod-web"]["id"]
+    copies = [
+        r
+        for r in data["resources"]
+        if r["type"] in ("ec2:vpc", "ec2:subnet") and r["attributes"]["owner_id"] != r["account_id"]
+    ]
+    assert {(r["type"], r["account_id"], r["attributes"]["owner_id"]) for r in copies} == {
+        ("ec2:vpc", web, home),
+        ("ec2:subnet", web, home),
+    }
+    (subnet,) = [r for r in copies if r["type"] == "ec2:subnet"]
+    assert subnet["name"] == "prod-private-a" and subnet["attributes"]["public"] is False
+    (worker,) = [r for r in data["resources"] if r["name"] == "acme-prod-web-worker-1"]
+    assert (worker["account_id"], worker["subnet_id"]) == (web, subnet["id"])
+    flow_logs = {
+        f["resource"] for f in data["findings"] if f["check"] == "ec2-vpc-flow-logs-disabled"
+    }
+    assert not flow_logs & {r["arn"] for r in copies}
     printed = capsys.readouterr()
     # Each account told as it was read; the production one marked in the accounts' table.
     assert sum(line.startswith("[") and "/4] " in line for line in printed.err.splitlines()) == 4
