@@ -167,6 +167,8 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
     hidden = len(subnet.resources) - len(shown)
     label = _mark(worst.get(resource.arn))
     label.append_text(subnet_badge(subnet, pending))
+    if subnet.shared_with or subnet.shared_from:  # early: at 80 columns the end is cut off
+        label.append(" shared", style="bold")
     label.append(" ")
     label.append_text(_name_id(resource))
     if subnet.cidr:
@@ -174,8 +176,6 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
     ips = _ips(resource)
     if ips:
         label.append(f" {ips}", style="dim")
-    if subnet.shared_with or subnet.shared_from:
-        label.append(" shared", style="dim")
     children = [_resource_item(r, worst.get(r.arn)) for r in shown]
     facing = sum(1 for c in children if c.internet_facing)
     if facing:
@@ -185,11 +185,11 @@ def _subnet_item(subnet: SubnetNode, worst: dict[str, Severity], pending: bool) 
         reason = "classification pending: the route tables have not been read yet"
     detail = Text(_s(reason or "", DETAIL_LIMIT))
     facts = [_s(f"{resource.id}  {subnet.availability_zone or '?'}", DETAIL_LIMIT)]
+    facts += _sharing(subnet.shared_from, subnet.shared_with)
     if resource.attributes.get("auto_assign_public_ip"):
         facts.append("auto-assigns public IPs")
     if hidden:
         facts.append(f"{hidden} managed network interface{'s' if hidden != 1 else ''} not shown")
-    facts += _sharing(subnet.shared_from, subnet.shared_with)
     detail.append("\n" + " · ".join(facts), style="dim")
     return TreeItem(
         key=resource.arn,
@@ -208,14 +208,8 @@ def _sharing(owner: str | None, participants: list[str]) -> list[str]:
     said = []
     if owner:
         said.append(_s(f"shared from account {owner} (VPC sharing)", DETAIL_LIMIT))
-    if participants:
-        said.append(
-            _s(
-                f"shared with {', '.join(participants)} (VPC sharing): their resources in it "
-                "are listed too",
-                DETAIL_LIMIT,
-            )
-        )
+    if participants:  # their resources in it are listed too
+        said.append(_s(f"shared with {', '.join(participants)} (VPC sharing)", DETAIL_LIMIT))
     return said
 
 
