@@ -301,35 +301,20 @@ def test_an_unknown_option_of_a_command_is_said_with_that_commands_usage(
     assert "awsexplorer: error: unrecognized arguments: --bogus" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        [
-            "--org",
-            "--role",
-            "R",
-            "--accounts",
-            "1,2",
-            "--exclude",
-            "3",
-            "--external-id",
-            "X",
-            "scan",
-        ],
-        [
-            "scan",
-            "--org",
-            "--role",
-            "R",
-            "--accounts",
-            "1,2",
-            "--exclude",
-            "3",
-            "--external-id",
-            "X",
-        ],
-    ],
-)
+_ACCOUNT_OPTIONS = [
+    "--org",
+    "--role",
+    "R",
+    "--accounts",
+    "1,2",
+    "--exclude",
+    "3",
+    "--external-id",
+    "X",
+]
+
+
+@pytest.mark.parametrize("argv", [[*_ACCOUNT_OPTIONS, "scan"], ["scan", *_ACCOUNT_OPTIONS]])
 def test_the_account_options_mean_the_same_before_and_after_scan(argv: list[str]) -> None:
     """`awsexplorer --org --role R scan` scanned one account: the sub-command's defaults reset
     what the top level had read, in silence."""
