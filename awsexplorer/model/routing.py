@@ -279,8 +279,8 @@ class RoutingIndex:
     def classify(self, subnet: Resource) -> SubnetClassification:
         table, association = self.table_for(subnet)
         found = classify(table, association, subnet_vpc_id(subnet))
-        owner = shared_from(subnet)
-        if table is None and owner is not None:
+        owner = shared_from(subnet) if table is None else None
+        if owner is not None:
             # A participant cannot read the owner's route tables: say so, and what would tell.
             reason = (
                 f"unknown: shared from account {owner} (VPC sharing), whose route tables this "

@@ -452,8 +452,8 @@ class MainScreen(Screen[None]):
         self.tree.cursor_line = 0
         # The root's detail is another one now (every account, or this one's), though its
         # node is the same: shown again, not only when the cursor's node changed. Shown now,
-        # with the tree (setting the cursor made its lines): after the next refresh, it cost a
-        # second layout and repaint of the whole screen (1,000,000 resources: ~60 ms).
+        # with the tree (setting the cursor made its lines): after the next refresh, it cost
+        # one more layout of the whole screen (at 1,000,000 resources, 5-10 ms).
         self.detail.show(self.cursor_ref)
         shown = "every account" if account is None else f"account {account.label} only"
         self.notify(inert(f"Showing {shown}.", limit=200))
