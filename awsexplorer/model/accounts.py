@@ -200,6 +200,23 @@ def merge(parts: Sequence[ScanResult], names: Sequence[str] | None = None) -> Sc
     )
 
 
+def shared_across(parts: Sequence[ScanResult]) -> list[str]:
+    """The accounts whose VPCs or subnets another part holds copies of (VPC sharing, owner and
+    participant scanned apart: shards, one file per account). What each part derived alone (a
+    shared subnet's classification, the placement and exposure of what the participant put in
+    it, the findings on them) must then be derived again over the merged accounts to be what
+    one scan of them all gives. Reads only the VPCs and subnets."""
+    home = {account.id: n for n, part in enumerate(parts) for account in part.account_scans()}
+    owners: set[str] = set()
+    for n, part in enumerate(parts):
+        for resource in part.resources:
+            if resource.type in SHAREABLE:
+                owner = shared_from(resource)
+                if owner is not None and home.get(owner, n) != n:
+                    owners.add(owner)
+    return sorted(owners)
+
+
 def _latest(values: Iterable[str | None]) -> str | None:
     values = list(values)
     return None if any(v is None for v in values) else max(v for v in values if v)

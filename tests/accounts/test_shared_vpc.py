@@ -302,3 +302,54 @@ async def test_x_on_a_participants_copy_goes_to_the_owners(tmp_path: Path) -> No
         await pilot.pause()
         ref = main.cursor_ref
         assert ref is not None and ref.arn == f"arn:aws:ec2:eu-west-1:{OWNER}:subnet/subnet-shared"
+
+
+def test_the_owner_and_a_participant_in_two_files_merge_as_one_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Shards (or one file per account) judged apart: the participant's subnet is unknown in
+    its file. `merge` judges them again together, so the merged file says what one scan of
+    both does (before: the participant's subnet stayed unknown, its instance's exposure too)."""
+    import json
+
+    from awsexplorer import snapshot
+    from awsexplorer.cli import main
+
+    files = []
+    for account, resources in ((PARTICIPANT, participants_view()), (OWNER, owners_network())):
+        files.append(snapshot.write(scan_of((account, resources)), tmp_path / f"{account}.json"))
+    merged = tmp_path / "merged.json"
+    assert main(["merge", *map(str, files), "--output", str(merged)]) == 0
+    assert f"VPCs shared across the files (owned by {OWNER})" in capsys.readouterr().err
+    one = tmp_path / "one.json"
+    snapshot.write(scan_of((PARTICIPANT, participants_view()), (OWNER, owners_network())), one)
+
+    def comparable(path: Path) -> dict[str, Any]:
+        data = json.loads(path.read_text())
+        for key in ("started_at", "finished_at"):
+            data.pop(key)
+        return data
+
+    assert comparable(merged) == comparable(one)
+    copy = next(
+        r
+        for r in comparable(merged)["resources"]
+        if r["id"] == "subnet-shared" and r["account_id"] == PARTICIPANT
+    )
+    assert copy["attributes"]["public"] is True
+
+
+def test_files_that_share_nothing_merge_as_they_were_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from awsexplorer import snapshot
+    from awsexplorer.cli import main
+    from awsexplorer.model.accounts import shared_across
+
+    owner = scan_of((OWNER, owners_network()))
+    other = scan_of(("333333333333", []))
+    assert shared_across([owner, other]) == []
+    assert shared_across([scan_of((PARTICIPANT, participants_view())), owner]) == [OWNER]
+    files = [snapshot.write(r, tmp_path / f"{n}.json") for n, r in enumerate((owner, other))]
+    assert main(["merge", *map(str, files), "--output", str(tmp_path / "m.json")]) == 0
+    assert "shared across" not in capsys.readouterr().err

@@ -1,8 +1,11 @@
 """`awsexplorer merge part-*.json --output all.json`: join snapshots (the shards of a sharded
 scan, one file per account or profile) into one, which every reader opens as one view.
 
-Nothing is scanned or judged again: each account keeps its resources, findings and check
-results as its own scan wrote them. An account in two of the files is refused.
+Nothing is scanned again, and each account keeps its resources, findings and check results as
+its own scan wrote them; but when a VPC's owner and the accounts it is shared with (VPC sharing)
+are in different files, what depends on both (the shared subnets' classification, placement,
+exposure, findings) is judged again over every account merged, as one scan of them all is
+(model/accounts.shared_across). An account in two of the files is refused.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
     from awsexplorer.inert import inert
     from awsexplorer.model import AccountStatus
-    from awsexplorer.model.accounts import AccountsOverlap, merge
+    from awsexplorer.model.accounts import AccountsOverlap, merge, shared_across
 
     to_stdout = str(args.output) == "-"
     if not to_stdout:
@@ -70,7 +73,23 @@ def run(args: argparse.Namespace) -> int:
         raise snapshot.SnapshotError(
             f"Cannot merge: {exc}.", "Give each account once (one shard or scan of it)."
         ) from None
-    if merged.settings is None and any(p.settings is not None for p in parts):
+    across = shared_across(parts)
+    if across:
+        # Owner and participants of a shared VPC in different files: judged again together,
+        # with the user's settings, as one scan of every account is (`scan` analyses the whole).
+        from awsexplorer.checks import analyse, settings_from_args
+
+        analyse(merged, settings_from_args(args))
+        print(
+            inert(
+                "awsexplorer: VPCs shared across the files (owned by "
+                f"{', '.join(across)}): subnets, placement, exposure and findings judged again "
+                "over every account merged, with your settings.",
+                limit=2000,
+            ),
+            file=sys.stderr,
+        )
+    elif merged.settings is None and any(p.settings is not None for p in parts):
         print(
             "awsexplorer: the files were judged with different settings; each account keeps "
             "its findings as judged (`awsexplorer findings --recheck` judges all with yours).",
