@@ -1722,14 +1722,21 @@ def snapshot_files(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
 def read_many(paths: list[Path] | tuple[Path, ...]) -> ScanResult:
     """One snapshot, or several (files, or folders of them) merged into one: shards of one
     scan, one file per account. An account in two of them is refused (which one to believe?)."""
-    from awsexplorer.model.accounts import AccountsOverlap, merge
+    return read_merged(paths)[0]
+
+
+def read_merged(paths: list[Path] | tuple[Path, ...]) -> tuple[ScanResult, list[str]]:
+    """read_many, and the accounts whose shared VPCs other files hold copies of
+    (model/accounts.shared_across): when there are any, the merged accounts are to be judged
+    again together (checks.analyse) to say what one scan of them all says."""
+    from awsexplorer.model.accounts import AccountsOverlap, merge, shared_across
 
     files = snapshot_files(paths)
     if len(files) == 1:
-        return read(files[0])
+        return read(files[0]), []
     parts = [read(f) for f in files]
     try:
-        return merge(parts, [str(f) for f in files])
+        return merge(parts, [str(f) for f in files]), shared_across(parts)
     except AccountsOverlap as exc:
         raise SnapshotError(
             f"Cannot merge: {exc}.", "Give each account once (one shard or scan of it)."

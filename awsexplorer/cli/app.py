@@ -78,6 +78,7 @@ def run_tui(args: argparse.Namespace) -> int:
         refuse_other_targets(args)
     loaded = None
     opening = None
+    shared_across: list[str] = []
     if args.snapshot is not None:
         from awsexplorer import snapshot
 
@@ -91,7 +92,7 @@ def run_tui(args: argparse.Namespace) -> int:
             opening = snapshot_opening.start(files[0])
         if opening is None:
             with _reading_note(files):
-                loaded = snapshot.read_many(files)
+                loaded, shared_across = snapshot.read_merged(files)
     baseline = None
     if args.baseline is not None:
         from awsexplorer import snapshot
@@ -112,6 +113,12 @@ def run_tui(args: argparse.Namespace) -> int:
         if opening is not None:
             opening.close()
         raise
+    if loaded is not None and shared_across:
+        # A VPC's owner and the accounts it shares with in different files: judged again
+        # together, as `awsexplorer merge` does, so the view says what one scan of all says.
+        from awsexplorer.checks import analyse
+
+        analyse(loaded, settings)
     options = AppOptions(
         config=scan_config_from_args(args),
         demo=args.demo,

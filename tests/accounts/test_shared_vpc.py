@@ -353,3 +353,41 @@ def test_files_that_share_nothing_merge_as_they_were_judged(
     files = [snapshot.write(r, tmp_path / f"{n}.json") for n, r in enumerate((owner, other))]
     assert main(["merge", *map(str, files), "--output", str(tmp_path / "m.json")]) == 0
     assert "shared across" not in capsys.readouterr().err
+
+
+def test_the_tui_given_both_files_judges_them_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`awsexplorer --snapshot OWNER.json PARTICIPANT.json` (or their folder) shows what
+    `merge` writes: the participant's copy classified by the owner's route table."""
+    from awsexplorer import snapshot
+    from awsexplorer.cli import app as cli_app
+    from awsexplorer.cli.parser import build_parser
+
+    files = [
+        snapshot.write(scan_of((account, resources)), tmp_path / f"{account}.json")
+        for account, resources in ((PARTICIPANT, participants_view()), (OWNER, owners_network()))
+    ]
+    given: list[Any] = []
+
+    class Kept:  # what run_tui runs, kept instead of run: the options it was given
+        return_code = 0
+
+        def __init__(self, options: Any) -> None:
+            given.append(options)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(cli_app, "make_app", Kept)
+    argv = ["--snapshot", *map(str, files)]
+    assert cli_app.run_tui(build_parser(argv).parse_args(argv)) == 0
+    (options,) = given
+    copy = next(
+        r
+        for r in options.loaded.resources
+        if r.id == "subnet-shared" and r.account_id == PARTICIPANT
+    )
+    assert copy.attributes["public"] is True
+    instance = next(r for r in options.loaded.resources if r.id == "i-app")
+    assert instance.attributes["internet_facing"] is True
