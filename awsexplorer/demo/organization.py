@@ -7,9 +7,10 @@ moto creates member accounts and lets the demo account assume any role in them (
 check trust), so every member is read through `sts:AssumeRole`, as a real one is.
 
 VPC sharing: the management account shares its subnet prod-private-a (and so its VPC prod-vpc)
-with acme-prod-web, which runs a worker in it (`_share_subnet`). The member's scan lists the
-VPC and subnet with the owner's OwnerId and none of the owner's route tables or flow logs, as
-on AWS; the views show each once, with the worker placed in it (docs/topology.md)."""
+with acme-prod-web, which runs a worker in it, and its transit gateway shared-tgw (RAM), as a
+network account does (`_share_with_member`). The member's scan lists them with the owner's
+OwnerId and none of the owner's route tables or flow logs, as on AWS; the views show the subnet
+once, with the worker placed in it (docs/topology.md)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from awsexplorer.demo._aws import (
     AMI_ID,
     FAR_AWAY,
     PRODUCTION,
+    SHARED,
     STAGING,
     Aws,
     tag_spec,
@@ -27,8 +29,9 @@ from awsexplorer.demo._aws import (
 
 # The role AWS Organizations creates in an account it creates: the demo's --role by default.
 MEMBER_ROLE = "OrganizationAccountAccessRole"
-# The management account's subnet shared with a member (VPC sharing), and the member.
+# The management account's subnet and transit gateway shared with a member (RAM), the member.
 SHARED_SUBNET = "prod-private-a"
+SHARED_TGW = "shared-tgw"
 SHARED_WITH = "acme-prod-web"
 # (name, OU path under the root, region of its estate, VPC CIDR, environment): in the demo's
 # own regions, the ones a demo Organization scans (demo_config).
@@ -85,7 +88,7 @@ def seed_organization(endpoint_url: str) -> None:
         )
         _estate(member, name, account_id, region, cidr, environment)
         if name == SHARED_WITH:
-            _share_subnet(aws, member, account_id, region, environment)
+            _share_with_member(aws, member, account_id, region, environment)
 
 
 def _estate(aws: Aws, name: str, account_id: str, region: str, cidr: str, env: str) -> None:
@@ -144,14 +147,20 @@ def _estate(aws: Aws, name: str, account_id: str, region: str, cidr: str, env: s
     aws("iam").create_account_alias(AccountAlias=name)
 
 
-def _share_subnet(owner: Aws, member: Aws, member_id: str, region: str, env: str) -> None:
-    """Share SHARED_SUBNET with the member, and run the member's worker in it. moto has no
-    RAM subnet sharing: the owner's VPC and subnet objects are listed in the member's EC2
-    backend too, which is what a share does (moto answers their OwnerId from the owner's
+def _share_with_member(owner: Aws, member: Aws, member_id: str, region: str, env: str) -> None:
+    """Share SHARED_SUBNET and SHARED_TGW with the member, and run the member's worker in the
+    subnet. moto has no RAM sharing of either: the owner's objects are listed in the member's
+    EC2 backend too, which is what a share does (moto answers their OwnerId from the owner's
     backend; the owner's route tables and flow logs stay the owner's)."""
     from moto.ec2.models import ec2_backends
 
     owner_id = owner("sts").get_caller_identity()["Account"]
+    gateways = owner("ec2", SHARED).describe_transit_gateways(
+        Filters=[{"Name": "tag:Name", "Values": [SHARED_TGW]}]
+    )["TransitGateways"]
+    tgw_id = gateways[0]["TransitGatewayId"]
+    shared_tgw = ec2_backends[owner_id][SHARED].transit_gateways[tgw_id]
+    ec2_backends[member_id][SHARED].transit_gateways[tgw_id] = shared_tgw
     found = owner("ec2", region).describe_subnets(
         Filters=[{"Name": "tag:Name", "Values": [SHARED_SUBNET]}]
     )["Subnets"]

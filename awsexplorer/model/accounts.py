@@ -27,7 +27,7 @@ from awsexplorer.model.scan_result import (
     RegionStatus,
     ScanResult,
 )
-from awsexplorer.model.sharing import SHAREABLE, shared_from
+from awsexplorer.model.sharing import NETWORKS, SHAREABLE, owner_account, shared_from
 
 
 class AccountsOverlap(ValueError):
@@ -210,7 +210,7 @@ def shared_across(parts: Sequence[ScanResult]) -> list[str]:
     owners: set[str] = set()
     for n, part in enumerate(parts):
         for resource in part.resources:
-            if resource.type in SHAREABLE:
+            if resource.type in NETWORKS:
                 owner = shared_from(resource)
                 if owner is not None and home.get(owner, n) != n:
                     owners.add(owner)
@@ -396,8 +396,8 @@ class CrossAccountIndex:
             account = resource.account_id or ""
             if resource.type in _BY_ID:
                 self._by_id[(account, resource.type, resource.id)] = resource.arn
-                if resource.type == kinds.TRANSIT_GATEWAY:
-                    self._tgw_owner[resource.id] = account
+                if resource.type == kinds.TRANSIT_GATEWAY:  # a shared one's copy names it
+                    self._tgw_owner[resource.id] = owner_account(resource) or account
             elif resource.type in _PRINCIPALS:
                 self._arns.add(resource.arn)
 
@@ -438,7 +438,12 @@ class CrossAccountIndex:
             owner = shared_from(resource)  # a copy of a VPC or subnet shared with this account
             if owner is not None:
                 target = self._by_id.get((owner, resource.type, resource.id))
-                found.append(self._link(own, owner, "VPC sharing owner", target))
+                via = (
+                    "shared transit gateway owner"
+                    if resource.type == kinds.TRANSIT_GATEWAY
+                    else "VPC sharing owner"
+                )
+                found.append(self._link(own, owner, via, target))
         for key, via in (("trust_policy", "role trust policy"), ("policy", "resource policy")):
             document = attrs.get(key)
             if not isinstance(document, dict):

@@ -1067,7 +1067,12 @@ NETWORK_AND_DATA: tuple[Kind, ...] = (
     Kind(
         TRANSIT_GATEWAY,
         "transit gateway",
-        fields={STATE: OPT_STR, "amazon_side_asn": OPT_INT, "description": OPT_STR},
+        fields={
+            STATE: OPT_STR,
+            "amazon_side_asn": OPT_INT,
+            "description": OPT_STR,
+            "owner_id": OPT_STR,  # the owning account: another one's when shared (model/sharing)
+        },
         facts=(Fact("ASN", ("amazon_side_asn",)), Fact("description", ("description",))),
     ),
     Kind(

@@ -75,7 +75,7 @@ ALIAS = "alias"  # a Route 53 record names it (alias or CNAME), inside the accou
 ORIGIN = "origin"  # a CloudFront origin
 LOG_BUCKET = "log-bucket"
 ALARM_ACTION = "alarm-action"
-SHARED_FROM = "shared-from"  # a participant's copy of a shared VPC or subnet -> the owner's
+SHARED_FROM = "shared-from"  # a participant's copy of a shared VPC, subnet, TGW -> the owner's
 # The `links` attribute's kinds (collectors write them; INT adds more) are edge kinds as written:
 # integration, invokes, source, on-failure, reads-from, delivers-to, rotated-by, ...
 
@@ -970,6 +970,7 @@ def _shared_copy(b: _Builder, r: Resource) -> None:
 _PER_TYPE: dict[str, Any] = {
     k.VPC: _shared_copy,
     k.SUBNET: _shared_copy,
+    k.TRANSIT_GATEWAY: _shared_copy,
     k.VOLUME: _volume,
     k.NETWORK_INTERFACE: _interface,
     k.VPC_PEERING_CONNECTION: _peering,

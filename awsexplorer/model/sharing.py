@@ -1,4 +1,5 @@
-"""VPC sharing: a VPC or subnet that one account owns and shares with others (AWS RAM).
+"""VPC sharing: a VPC or subnet that one account owns and shares with others (AWS RAM); a
+transit gateway shared the same way is a copy in the same sense (`SHAREABLE`).
 
 A participant account's DescribeVpcs and DescribeSubnets list the VPCs and subnets shared with
 it, each with the owner's account in `OwnerId`. The owner manages them (CIDRs, route tables,
@@ -18,15 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from awsexplorer.model.kinds import SUBNET, VPC
+from awsexplorer.model.kinds import SUBNET, TRANSIT_GATEWAY, VPC
 from awsexplorer.model.resource import Resource
 
 OWNER_ID = "owner_id"  # the record field (model/kinds.py): OwnerId, the owning account
-SHAREABLE = frozenset({VPC, SUBNET})
+NETWORKS = frozenset({VPC, SUBNET})  # what the topology, whois and the subnets' verdicts read
+SHAREABLE = NETWORKS | {TRANSIT_GATEWAY}
 
 
 def owner_account(resource: Resource) -> str | None:
-    """The account that owns a VPC or subnet, as AWS said (None for other types, or unsaid)."""
+    """The account that owns a VPC, subnet or transit gateway, as AWS said (None for other
+    types, or unsaid)."""
     if resource.type not in SHAREABLE:
         return None
     owner = resource.peek_attributes().get(OWNER_ID)
@@ -34,8 +37,8 @@ def owner_account(resource: Resource) -> str | None:
 
 
 def shared_from(resource: Resource) -> str | None:
-    """The owner's account when `resource` is a participant's copy of a VPC or subnet shared
-    with its account; None when the account owns it, or when either side is unknown."""
+    """The owner's account when `resource` is a participant's copy of a VPC, subnet or transit
+    gateway shared with its account; None when the account owns it, or either is unknown."""
     owner = owner_account(resource)
     if owner is None or not resource.account_id or owner == resource.account_id:
         return None
@@ -57,7 +60,7 @@ def one_copy_each(
     chosen: dict[tuple[str, str], Resource] = {}
     copies: dict[tuple[str, str], list[Resource]] = {}
     for resource in resources:
-        if resource.type not in SHAREABLE:
+        if resource.type not in NETWORKS:
             continue
         key = (resource.region, resource.id)
         known = chosen.get(key)

@@ -391,3 +391,30 @@ def test_the_tui_given_both_files_judges_them_together(
     assert copy.attributes["public"] is True
     instance = next(r for r in options.loaded.resources if r.id == "i-app")
     assert instance.attributes["internet_facing"] is True
+
+
+def test_a_shared_transit_gateway_is_the_owners() -> None:
+    """A transit gateway shared through RAM is listed by the participant too: its copy names
+    the owner, and an attachment of the participant links to the owner's gateway (before: to
+    whichever account listed the gateway last, the participant's own copy included)."""
+    from awsexplorer.model.accounts import CrossAccountIndex
+
+    def gateway(account: str) -> Resource:
+        return in_account(resource("ec2:transit-gateway", "tgw-hub"), account, owner_id=OWNER)
+
+    attachment = in_account(
+        resource("ec2:transit-gateway-attachment", "tgw-attach-1", vpc_id="vpc-app"),
+        PARTICIPANT,
+        transit_gateway_id="tgw-hub",
+        vpc_owner_id=PARTICIPANT,
+    )
+    participant = [gateway(PARTICIPANT), attachment]
+    result = scan_of((OWNER, [gateway(OWNER)]), (PARTICIPANT, participant))
+    index = CrossAccountIndex(result.account_scans(), result.resources)
+    owners_tgw = f"arn:aws:ec2:eu-west-1:{OWNER}:transit-gateway/tgw-hub"
+    (link,) = index.links(next(r for r in result.resources if r.id == "tgw-attach-1"))
+    assert (link.account_id, link.via, link.target) == (OWNER, "transit gateway owner", owners_tgw)
+    copy = next(r for r in result.resources if r.id == "tgw-hub" and r.account_id == PARTICIPANT)
+    assert shared_from(copy) == OWNER
+    (link,) = index.links(copy)
+    assert (link.via, link.target) == ("shared transit gateway owner", owners_tgw)

@@ -20,7 +20,7 @@ from awsexplorer.cli.app import refuse_accounts_with_one_source
 from awsexplorer.cli.parser import build_parser
 from awsexplorer.demo.organization import MEMBER_ROLE, MEMBERS
 
-REGIONS = ["--region", "eu-west-1", "--region", "eu-central-1"]
+REGIONS = ["--region", "eu-west-1", "--region", "eu-central-1", "--region", "us-east-1"]
 
 
 @pytest.fixture
@@ -89,6 +89,14 @@ def test_the_demo_organization_puts_each_account_in_its_place(
         f["resource"] for f in data["findings"] if f["check"] == "ec2-vpc-flow-logs-disabled"
     }
     assert not flow_logs & {r["arn"] for r in copies}
+    # The transit gateway shared with it (RAM): the member's copy under an ARN of its own
+    # account (AWS lists it under the owner's: two accounts' resources under one ARN, which the
+    # check of ARNs above would catch), the owner named.
+    gateways = {r["account_id"]: r for r in data["resources"] if r["type"] == "ec2:transit-gateway"}
+    assert set(gateways) == {home, web}
+    assert gateways[web]["attributes"]["owner_id"] == home
+    assert gateways[web]["arn"].split(":")[4] == web
+    assert gateways[home]["arn"].split(":")[4] == home
     printed = capsys.readouterr()
     # Each account told as it was read; the production one marked in the accounts' table.
     assert sum(line.startswith("[") and "/4] " in line for line in printed.err.splitlines()) == 4

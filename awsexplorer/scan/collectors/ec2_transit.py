@@ -60,13 +60,18 @@ def _asn(value: Any) -> int | None:
 
 @collector(service="ec2", calls=[EC2_DESCRIBE_TRANSIT_GATEWAYS], types=[kinds.TRANSIT_GATEWAY])
 async def collect_transit_gateways(ctx: CollectContext) -> list[Resource]:
+    # A transit gateway shared with this account (RAM) is listed here too, under its owner's
+    # ARN: this account's copy gets an ARN of this account, as a shared VPC's does, or the
+    # owner's scan and this one would hold two resources under one ARN (model/sharing).
     return [
         _ec2(
             ctx,
             tgw,
             rtype=kinds.TRANSIT_GATEWAY,
             rid=str(tgw["TransitGatewayId"]),
-            arn=tgw.get("TransitGatewayArn"),
+            arn=tgw.get("TransitGatewayArn")
+            if tgw.get("OwnerId") in (None, ctx.account.id)
+            else None,
             extra={
                 "state": tgw.get("State"),
                 "amazon_side_asn": _asn((tgw.get("Options") or {}).get("AmazonSideAsn")),
