@@ -25,6 +25,7 @@ from awsexplorer.model.kinds import (
     SECURITY_GROUP,
     SECURITY_GROUPS,
     SUBNET,
+    TRANSIT_GATEWAY,
     VPC,
     dig,
     kind_of,
@@ -130,14 +131,13 @@ def placement(
         )
     owner = shared_from(resource)
     if owner is not None:
-        rows.append(
-            (
-                "owner",
-                f"account {inert(owner, limit=40)}: shared with this account (VPC sharing); "
-                "the owner manages its route tables, addresses and flow logs, and its checks "
-                "judge them",
-            )
+        said = (
+            "shared with this account (RAM); the owner manages it"
+            if resource.type == TRANSIT_GATEWAY
+            else "shared with this account (VPC sharing); the owner manages its route tables, "
+            "addresses and flow logs, and its checks judge them"
         )
+        rows.append(("owner", f"account {inert(owner, limit=40)}: {said}"))
     if resource.type == SUBNET:
         rows.append(("subnet", _subnet_text(resource, resource.id, attrs.get("public"))))
         if attrs.get("egress_route"):

@@ -418,3 +418,22 @@ def test_a_shared_transit_gateway_is_the_owners() -> None:
     assert shared_from(copy) == OWNER
     (link,) = index.links(copy)
     assert (link.via, link.target) == ("shared transit gateway owner", owners_tgw)
+
+
+def test_the_detail_says_who_owns_a_shared_copy_in_words_for_its_type() -> None:
+    from awsexplorer.ui.details import placement
+    from awsexplorer.ui.state import ExplorerState
+
+    tgw = in_account(resource("ec2:transit-gateway", "tgw-hub"), PARTICIPANT, owner_id=OWNER)
+    result = scan_of((PARTICIPANT, [*participants_view(), tgw]))
+    state = ExplorerState()
+    state.load(result)
+    said = {
+        r.type: dict(placement(state, r)).get("owner")
+        for r in result.resources
+        if r.type in ("ec2:transit-gateway", "ec2:subnet")
+    }
+    assert said["ec2:transit-gateway"] == (
+        f"account {OWNER}: shared with this account (RAM); the owner manages it"
+    )
+    assert str(said["ec2:subnet"]).startswith(f"account {OWNER}: shared with this account (VPC")
