@@ -1729,14 +1729,23 @@ def read_merged(paths: list[Path] | tuple[Path, ...]) -> tuple[ScanResult, list[
     """read_many, and the accounts whose shared VPCs other files hold copies of
     (model/accounts.shared_across): when there are any, the merged accounts are to be judged
     again together (checks.analyse) to say what one scan of them all says."""
-    from awsexplorer.model.accounts import AccountsOverlap, merge, shared_across
+    from awsexplorer.model.accounts import shared_across
 
     files = snapshot_files(paths)
     if len(files) == 1:
         return read(files[0]), []
+    merged, parts = merge_files(files)
+    return merged, shared_across(parts)
+
+
+def merge_files(files: list[Path]) -> tuple[ScanResult, list[ScanResult]]:
+    """The snapshots `files` merged into one (model/accounts.merge), and each as read. An
+    account in two of them is refused (which one to believe?), in one line with the fix."""
+    from awsexplorer.model.accounts import AccountsOverlap, merge
+
     parts = [read(f) for f in files]
     try:
-        return merge(parts, [str(f) for f in files]), shared_across(parts)
+        return merge(parts, [str(f) for f in files]), parts
     except AccountsOverlap as exc:
         raise SnapshotError(
             f"Cannot merge: {exc}.", "Give each account once (one shard or scan of it)."

@@ -435,7 +435,7 @@ class CrossAccountIndex:
             found.append(self._link(own, owner, "transit gateway owner", target))
             found.append(self._link(own, attrs.get("vpc_owner_id"), "attached VPC owner"))
         elif resource.type in SHAREABLE:
-            owner = shared_from(resource)  # a copy of a VPC or subnet shared with this account
+            owner = shared_from(resource)  # a copy of a VPC, subnet or gateway shared with it
             if owner is not None:
                 target = self._by_id.get((owner, resource.type, resource.id))
                 via = (

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from awsexplorer import snapshot
     from awsexplorer.inert import inert
     from awsexplorer.model import AccountStatus
-    from awsexplorer.model.accounts import AccountsOverlap, merge, shared_across
+    from awsexplorer.model.accounts import shared_across
 
     to_stdout = str(args.output) == "-"
     if not to_stdout:
@@ -66,13 +66,7 @@ def run(args: argparse.Namespace) -> int:
             raise snapshot.SnapshotError(
                 f"{args.output} is one of the snapshots to merge; write to another file."
             )
-    parts = [snapshot.read(f) for f in files]
-    try:
-        merged = merge(parts, [str(f) for f in files])
-    except AccountsOverlap as exc:
-        raise snapshot.SnapshotError(
-            f"Cannot merge: {exc}.", "Give each account once (one shard or scan of it)."
-        ) from None
+    merged, parts = snapshot.merge_files(files)
     across = shared_across(parts)
     if across:
         # Owner and participants of a shared VPC in different files: judged again together,
