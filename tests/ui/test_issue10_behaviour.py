@@ -89,6 +89,17 @@ def assert_nothing_else_happened(app: AwsExplorerApp, workdir: Path) -> None:
     assert app.return_value is None and app.is_running
 
 
+def where_keys_went(app: AwsExplorerApp) -> str:
+    """For a failed burst: which keys are still held, where the focus is, what was notified
+    (a burst that failed once in CI, 1 run of about 10, left the bar holding its first key)."""
+    held = [key.key for key in app._held]
+    notes = [str(n.message) for n in app._notifications]
+    return (
+        f"held={held} releasing={app._releasing} focused={app.focused!r} "
+        f"screens={app.screen_stack!r} exiting={app._exit} notified={notes}"
+    )
+
+
 # -- 6. type-ahead after `:` and `/` -------------------------------------------------------------
 
 
@@ -115,7 +126,7 @@ async def test_hotkey_letters_after_colon_are_typed_not_run(
         burst(app, ":", *"scrq?!")
         await settle(pilot)
         bar = app.screen.query_one(CommandBar)
-        assert bar.is_open and bar.input.value == "scrq?!"
+        assert bar.is_open and bar.input.value == "scrq?!", where_keys_went(app)
         assert app.screen.focused is bar.input
         assert_nothing_else_happened(app, tmp_path)
         burst(app, "escape")
@@ -171,7 +182,7 @@ async def test_colon_in_a_view_then_hotkeys_then_esc_goes_back_to_the_view(
         burst(app, ":", *"scrqE12jk ")  # save, copy, rescan, quit, unfold, sort, move, fold
         await settle(pilot)
         bar = app.main.prompt_bar
-        assert bar.is_open and bar.input.value == "scrqE12jk "
+        assert bar.is_open and bar.input.value == "scrqE12jk ", where_keys_went(app)
         assert_nothing_else_happened(app, tmp_path)
         burst(app, "escape")
         await settle(pilot)
