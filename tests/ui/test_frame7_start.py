@@ -31,6 +31,7 @@ from awsexplorer.cli.commands import COMMANDS
 from awsexplorer.cli.parser import build_parser
 from awsexplorer.config import AppOptions
 from awsexplorer.ui.app import AwsExplorerApp
+from awsexplorer.ui.state import NodeRef
 from awsexplorer.ui.widgets.account_header import AccountHeader
 from awsexplorer.ui.widgets.detail_pane import DetailBody, RenderedOnce
 
@@ -261,6 +262,65 @@ async def test_the_detail_is_rendered_once_for_its_layout_and_paint(
         tables = len(renders) - shown
         assert tables >= 1 and shown == tables  # measured and painted: one render
         app.state.scanning = False
+
+
+async def test_a_detail_of_another_height_lays_the_screen_out_once_and_keeps_the_scrollbar_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Textual lays the screen out again whenever a widget's virtual size changes; the detail's
+    body and pane skip that second layout (it only painted everything again): a detail of
+    another height costs one layout, not two. Each detail is still placed at its height, with
+    the scrollbar when it is taller than the pane (at 80x24: 21 lines) and without it when not;
+    the bar's coming and going keep Textual's own layouts."""
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen, pane = app.main, app.main.detail
+        layouts: list[int] = []
+        laid_out = screen._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            layouts.append(1)
+            laid_out(*args, **kwargs)
+
+        monkeypatch.setattr(screen, "_refresh_layout", counted)
+
+        def resource(kind: str) -> NodeRef:
+            found = next(r for r in app.state.resources() if r.type == kind)
+            return NodeRef("resource", found.region, None, found.type, found.arn)
+
+        steps = [  # short, short, tall, tall, short: each another height
+            NodeRef("account"),
+            NodeRef("region", "global"),
+            resource("ec2:instance"),
+            resource("ec2:security-group"),
+            NodeRef("account"),
+        ]
+        pane.show(steps[0])  # where the cursor starts
+        await settle(pilot)
+        heights: list[int] = []
+        bars: list[bool] = []
+        for ref in steps:
+            layouts.clear()
+            pane.show(ref)
+            await settle(pilot)
+            body = pane.query_one(DetailBody)
+            assert body.measured is not None
+            height = body.measured[1]
+            assert body.size.height == height, ref  # placed at its new height
+            room = pane.scrollable_content_region.height
+            bar = height > room
+            assert pane.show_vertical_scrollbar is bar, ref
+            assert (pane.vertical_scrollbar in screen._compositor.full_map) is bar, ref
+            assert pane.max_scroll_y == max(height - room, 0), ref
+            if heights and bar is bars[-1]:  # after the start: one layout (it was two)
+                assert len(layouts) == 1, (ref, layouts)
+            elif heights:  # the bar came (3 layouts, as before) or went (2, as before)
+                assert len(layouts) <= 3, (ref, layouts)
+            heights.append(height)
+            bars.append(bar)
+        assert bars == [False, False, True, True, False], heights
+        assert len(set(heights[1:])) == 4, heights  # each step another height
 
 
 # -- the target options' heading (the lead's request, session 7) ------------------------------

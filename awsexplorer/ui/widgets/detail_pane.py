@@ -73,6 +73,15 @@ class DetailBody(Static):
         self.measured = (width, height)
         return height
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual lays the whole screen out again when a widget's virtual size changes (it
+        # could move others). The body holds no widgets and the layout that gave it its new
+        # height has placed everything already: a second one only painted the screen again
+        # (a third of a key's work when the cursor moves to a node whose detail is taller).
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
 
 class DetailPane(VerticalScroll, can_focus=True):
     """Shows `describe(ref)`; `search` narrows a resource's raw attributes to matching lines."""
@@ -100,6 +109,13 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield DetailBody(id="detail-body")
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # As the body's (DetailBody._size_updated). When the scrollbar comes or goes, its own
+        # reactive (`show_vertical_scrollbar`) asks for the layout that places it.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def follow(self, ref: NodeRef | None) -> None:
         """The tree's cursor moved to `ref`: show it now, or with the next repaint if one was
