@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from awsexplorer.model.kinds import (
     DATABASE,
@@ -691,9 +691,25 @@ class Interface:
 _PIECE = 20_000
 
 
+_PACE = 2_048  # resources between two calls of the analysis's `pause`
+_T = TypeVar("_T")
+
+
+def _paced(items: Iterable[_T], pause: Callable[[], None] | None) -> Iterator[_T]:
+    """`items`, with `pause()` called before every _PACE of them (when given)."""
+    if pause is None:
+        yield from items
+        return
+    for n, item in enumerate(items):
+        if n % _PACE == 0:
+            pause()
+        yield item
+
+
 class _Analyser:
-    def __init__(self, resources: Sequence[Resource]) -> None:
+    def __init__(self, resources: Sequence[Resource], pause: Callable[[], None] | None) -> None:
         self.resources = resources
+        self.pause = pause
         self.subnets: dict[Key, Resource] = {}
         self.acl_by_subnet: dict[Key, NetworkAcl] = {}
         self.default_acl: dict[Key, NetworkAcl] = {}
@@ -721,7 +737,7 @@ class _Analyser:
         ] = {}
         # One pass to bucket by type, then each type its own tight loop.
         by_type: dict[str, list[Resource]] = {}
-        for r in resources:
+        for r in _paced(resources, pause):
             found = by_type.get(r.type)
             if found is None:
                 by_type[r.type] = [r]
@@ -751,7 +767,8 @@ class _Analyser:
             self.target_groups[r.arn] = r
         by_id = self.by_id
         enis_of = self.enis_of
-        for r in by_type.get(NETWORK_INTERFACE, ()):  # not in by_id: nothing looks one up by id
+        # Not in by_id: nothing looks one up by id.
+        for r in _paced(by_type.get(NETWORK_INTERFACE, ()), pause):
             owner = r.peek_attributes().get("attached_to")
             if owner:
                 enis_of.setdefault((r.region, str(owner)), []).append(r)
@@ -1043,7 +1060,7 @@ class _Analyser:
             )
 
     def run(self) -> Exposure:
-        for interface in self.interfaces():
+        for interface in _paced(self.interfaces(), self.pause):
             self.add_direct(interface)
         for r in self.by_type.get(LOAD_BALANCER, ()):
             self.add_load_balancer(r)
@@ -1592,13 +1609,18 @@ _memo: list[tuple[list[Resource], tuple[int, ...], Exposure]] = []
 _MEMO_SIZE = 2  # the scan on screen, and a baseline or the one being analysed
 
 
-def exposure_of(resources: Sequence[Resource]) -> Exposure:
+def exposure_of(resources: Sequence[Resource], pause: Callable[[], None] | None = None) -> Exposure:
     """The exposure of these resources, computed once: every reader (the checks, the detail
     pane, `:exposed`, the path view, `awsexplorer exposure`) asks here, so all show the same
     verdicts and none recomputes them. Remembered by the identity of the resource objects (the
     same objects in the same order: the UI's state and the scan it analysed share them), which
     are kept referenced so an id cannot be reused; resources are not changed after analysis.
-    Thread-safe: the UI's analysis worker computes it, the UI thread reads it."""
+    Thread-safe: the UI's analysis worker computes it, the UI thread reads it.
+
+    `pause`: called every so many resources (the UI's worker sleeps there while keys are
+    pressed, as the relationship index does). The analysis runs outside the lock, so a caller
+    with a small estate is never held behind a big one; two threads asking for the same
+    resources at once may both compute, and both get the first result kept."""
     # Made a piece at a time (the generator between pieces is where another thread gets its
     # turn): in one C call, the key of 1,000,000 resources held the interpreter 85-99 ms.
     pieces = range(0, len(resources), _PIECE)
@@ -1607,10 +1629,14 @@ def exposure_of(resources: Sequence[Resource]) -> Exposure:
         for _kept, kept_key, found in _memo:
             if kept_key == key:
                 return found
-        found = analyse(resources)
-        _memo.insert(0, (list(resources), key, found))
+    computed = analyse(resources, pause)
+    with _memo_lock:
+        for _kept, kept_key, found in _memo:
+            if kept_key == key:
+                return found  # another thread's, kept first: every reader shares one
+        _memo.insert(0, (list(resources), key, computed))
         del _memo[_MEMO_SIZE:]
-        return found
+        return computed
 
 
 _gc_lock = threading.Lock()
@@ -1638,11 +1664,11 @@ def _collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def analyse(resources: Iterable[Resource]) -> Exposure:
+def analyse(resources: Iterable[Resource], pause: Callable[[], None] | None = None) -> Exposure:
     """Every verdict for the snapshot's resources. Pure; linear in resources (placements are
-    evaluated once per subnet, group set and IP version)."""
+    evaluated once per subnet, group set and IP version). `pause`: as exposure_of's."""
     with _collector_paused():
-        analyser = _Analyser(list(resources))
+        analyser = _Analyser(list(resources), pause)
         try:
             return analyser.run()
         finally:

@@ -217,9 +217,9 @@ def test_a_scan_of_several_accounts_computes_exposure_once(
     computed: list[int] = []
     real = exposure.analyse
 
-    def counting(resources: Any) -> Any:
+    def counting(resources: Any, pause: Any = None) -> Any:
         computed.append(len(resources))
-        return real(resources)
+        return real(resources, pause)
 
     monkeypatch.setattr(exposure, "analyse", counting)
     result = snapshot.read(THREE)

@@ -38,12 +38,12 @@ class Held:
         self.threads: list[str] = []
         self.fail = fail
 
-    def __call__(self, resources: Any) -> Any:
+    def __call__(self, resources: Any, pause: Any = None) -> Any:
         self.threads.append(threading.current_thread().name)
         self.release.wait(30)
         if self.fail:
             raise MemoryError("\x1b[31mred [bold]not markup[/bold]")
-        return self.real(resources)
+        return self.real(resources, pause)
 
 
 async def until(pilot: Pilot[int], done: Any, what: str) -> None:
