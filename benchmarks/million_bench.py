@@ -277,6 +277,9 @@ async def drive(
         commands = {}
         for n, command in enumerate(("account team-07", "account all") * 2):
             t = time.thread_time()
+            # Run as the bar's Enter runs it: that key was just read (the background builds
+            # give way to keys for a moment after one: ui/key_order.py).
+            app._key_read_at = time.monotonic()
             app.main.run_command(command, is_command=True)
             await pilot.pause()
             commands[f"{n + 1}. :{command}"] = round((time.thread_time() - t) * 1000, 1)
@@ -432,10 +435,19 @@ def main() -> int:
     print()
     print("targets:")
     print(f"  open in {TARGET_OPEN_S:.0f} s: {benchlib.verdict(f['open_s'] <= TARGET_OPEN_S)}")
+    # Every key timed: the scrolling ones, those with the index in, those while the file is
+    # read, and the `:account` commands (each the bar's Enter).
+    worst = {
+        "scrolling": f["cpu_max_ms"],
+        "with the index in": w["cpu_max_ms"],
+        **({"while read": f["while_reading"]["cpu_max_ms"]} if f["shown_as_read"] else {}),
+        ":account": max(f["account_commands_cpu_ms"].values()),
+    }
+    where, slowest = max(worst.items(), key=lambda item: item[1])
     print(
         f"  every key press {TARGET_KEY_MS:.0f} ms of work: "
-        f"{benchlib.verdict(max(f['cpu_max_ms'], w['cpu_max_ms']) <= TARGET_KEY_MS)} "
-        f"(worst {max(f['cpu_max_ms'], w['cpu_max_ms']):.0f} ms)"
+        f"{benchlib.verdict(slowest <= TARGET_KEY_MS)} (worst {slowest:.0f} ms, {where}; "
+        f"`/a` is timed whole above)"
     )
     print(f"  {TARGET_MB / 1000:.1f} GB: {benchlib.verdict(run.peak_mb <= TARGET_MB)}")
     return 0
