@@ -21,14 +21,17 @@ The wait is a few turns of the event loop. A key is let go anyway after `MAX_WAI
 worth of looks (a key dropped on the way, by a screen closing, is never seen arriving); a loop
 held up by a long mount looks less often, so the key waiting for that mount waits it out.
 
-Long builds on worker threads (the relationship index) give way to keys: while keys are being
-read they sleep (`give_way_to_keys`), else the interpreter is shared out in 5 ms slices and a
-key waits for half of them.
+Long builds on worker threads (the relationship index, the exposure analysis, the search index)
+give way to keys: while keys are being read they sleep (`give_way_to_keys`), else the
+interpreter is shared out in 5 ms slices and a key waits for half of them. They give way as well
+to the work on a worker thread the user waits for (`foreground_work`: a filter's matching).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from time import monotonic, sleep
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +87,7 @@ class KeysInOrder(_Base):
         self._release_scheduled = False
         self._releasing = False
         self._key_read_at = -KEYS_QUIET  # monotonic(): when the last key was read
+        self._foreground: set[object] = set()  # work the user waits for (foreground_work)
 
     def give_way_to_keys(self) -> None:
         """On a worker thread, between pieces of a long build (the relationship index of
@@ -97,10 +101,27 @@ class KeysInOrder(_Base):
             since = monotonic() - self._key_read_at
             # `_settling` is cleared only when the app is next seen idle, which an app with
             # nothing to do may not be for a while: trusted for SETTLING_MOST after the key.
-            if not (since < KEYS_QUIET or self._held or (self._settling and since < SETTLING_MOST)):
+            if not (
+                since < KEYS_QUIET
+                or self._held
+                or (self._settling and since < SETTLING_MOST)
+                or self._foreground
+            ):
                 return
             sleep(KEYS_QUIET / 4)
             waited += KEYS_QUIET / 4
+
+    @contextmanager
+    def foreground_work(self) -> Iterator[None]:
+        """Around work on a worker thread that the user waits for (a filter's matching): the
+        background builds give way to it as to keys. At 1,000,000 resources, `/a` took 3.3 s
+        beside the exposure analysis, against 1.1 s alone (two threads, one interpreter)."""
+        token = object()
+        self._foreground.add(token)
+        try:
+            yield
+        finally:
+            self._foreground.discard(token)
 
     def give_way_or_stop(self) -> None:
         """give_way_to_keys, then Closing if the app is closing (Textual cancels its workers

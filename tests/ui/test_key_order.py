@@ -161,6 +161,62 @@ def test_background_builds_give_way_while_keys_are_being_pressed(
     assert key_order.GIVE_WAY_MOST <= sum(slept) < key_order.GIVE_WAY_MOST + key_order.KEYS_QUIET
 
 
+def test_background_builds_give_way_to_foreground_work_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While work the user waits for runs on a worker (a filter's matching, in
+    foreground_work), the background builds sleep as they do for keys: at most GIVE_WAY_MOST
+    a call; once it is done they go on at once."""
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(key_order, "monotonic", lambda: now[0])
+    monkeypatch.setattr(key_order, "sleep", sleep)
+    app = offline()
+    with app.foreground_work():
+        app.give_way_to_keys()
+        assert key_order.GIVE_WAY_MOST <= sum(slept) < key_order.GIVE_WAY_MOST + 1
+    slept.clear()
+    app.give_way_to_keys()
+    assert slept == []
+
+
+async def test_a_filter_matched_off_the_ui_thread_is_foreground_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The matching of a large estate's filter runs in foreground_work (the exposure analysis
+    and the relationship index give way to it)."""
+    from awsexplorer.ui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "FILTER_IN_WORKER", 1)
+    app = offline()
+    seen: list[bool] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.main.tree
+        grouped = tree.grouped_matches
+
+        def watched(*args: object, **kwargs: object) -> object:
+            seen.append(bool(app._foreground))
+            return grouped(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(tree, "grouped_matches", watched)
+        while app.state.search_pending:
+            await pilot.pause(0.05)
+        await pilot.press("slash", "a", "enter")
+        for _ in range(100):
+            if tree.filter_text == "a":
+                break
+            await pilot.pause(0.05)
+        assert tree.filter_text == "a"
+    assert seen == [True]
+    assert not app._foreground
+
+
 async def test_a_key_read_is_remembered_for_the_background_builds() -> None:
     app = offline()
     async with app.run_test(size=SIZE) as pilot:

@@ -72,6 +72,8 @@ class Explorer(Protocol):
 
     def ensure_relations(self) -> None: ...
 
+    def foreground_work(self) -> contextlib.AbstractContextManager[None]: ...
+
 
 # `:` commands: name -> what the suggestion says.
 COMMANDS: dict[str, str] = {
@@ -352,7 +354,7 @@ class MainScreen(Screen[None]):
     def _match(self, asked: MatchAsked, index: SearchIndex) -> None:
         # Lists of up to 1,000,000 resources: frozen once made, or each young collection
         # on the UI thread walks them (48 ms and 34 ms ones were seen after `/a`).
-        with heap.loading_scan():
+        with heap.loading_scan(), self.explorer.foreground_work():
             matches = self.tree.grouped_matches(asked.text, asked.attention, index)
         self.app.call_from_thread(self._show_matched, asked, matches)
 
