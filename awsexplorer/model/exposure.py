@@ -744,10 +744,12 @@ class _Analyser:
             else:
                 found.append(r)
         self.by_type = by_type
-        self.routing = RoutingIndex(by_type.get(ROUTE_TABLE, ()))
-        for r in by_type.get(SUBNET, ()):
+        # Every pass paced: one left unpaced held the worker 0.3-0.9 s past a pause at
+        # 1,000,000 resources (the route tables alone 0.45 s).
+        self.routing = RoutingIndex(_paced(by_type.get(ROUTE_TABLE, ()), pause))
+        for r in _paced(by_type.get(SUBNET, ()), pause):
             self.subnets[(r.region, r.id)] = r
-        for r in by_type.get(NETWORK_ACL, ()):
+        for r in _paced(by_type.get(NETWORK_ACL, ()), pause):
             acl = NetworkAcl(r.id, _acl_rules(r.peek_attributes()))
             for assoc in r.peek_attributes().get("Associations") or []:
                 if isinstance(assoc, dict) and assoc.get("SubnetId"):
@@ -755,15 +757,15 @@ class _Analyser:
             vpc = r.peek_attributes().get("VpcId") or r.vpc_id
             if r.peek_attributes().get("IsDefault") and vpc:
                 self.default_acl[(r.region, str(vpc))] = acl
-        for r in by_type.get(SECURITY_GROUP, ()):
+        for r in _paced(by_type.get(SECURITY_GROUP, ()), pause):
             self.sg_rules[(r.region, r.id)] = _sg_rules(r)
-        for r in by_type.get(PREFIX_LIST, ()):
+        for r in _paced(by_type.get(PREFIX_LIST, ()), pause):
             self.prefix_lists[(r.region, r.id)] = tuple(
                 str(e.get("Cidr"))
                 for e in r.peek_attributes().get("Entries") or []
                 if e.get("Cidr")
             )
-        for r in by_type.get(TARGET_GROUP, ()):
+        for r in _paced(by_type.get(TARGET_GROUP, ()), pause):
             self.target_groups[r.arn] = r
         by_id = self.by_id
         enis_of = self.enis_of
@@ -773,7 +775,7 @@ class _Analyser:
             if owner:
                 enis_of.setdefault((r.region, str(owner)), []).append(r)
         for t in (INSTANCE, FUNCTION):
-            for r in by_type.get(t, ()):
+            for r in _paced(by_type.get(t, ()), pause):
                 by_id[(r.region, r.id)] = r
 
     def eni_by_ip(self) -> dict[tuple[str | None, str, str], Resource]:
@@ -781,7 +783,7 @@ class _Analyser:
         if self._eni_by_ip is None:
             self._eni_by_ip = {
                 (r.account_id, r.region, ip): r
-                for r in self.by_type.get(NETWORK_INTERFACE, ())
+                for r in _paced(self.by_type.get(NETWORK_INTERFACE, ()), self.pause)
                 for ip in _private_ips(r.peek_attributes())
             }
         return self._eni_by_ip
@@ -1006,7 +1008,8 @@ class _Analyser:
     def interfaces(self) -> Iterable[Interface]:
         # By type (ENIs, instances, databases): a verdict's order is not a contract (every
         # reader sorts), and the types are already bucketed.
-        for r in self.by_type.get(NETWORK_INTERFACE, ()):
+        pause = self.pause
+        for r in _paced(self.by_type.get(NETWORK_INTERFACE, ()), pause):
             attrs = r.peek_attributes()
             listed = attrs.get(SECURITY_GROUPS)
             if isinstance(listed, list) and listed:
@@ -1038,11 +1041,11 @@ class _Analyser:
                 groups=groups,
                 addresses={4: ipv4, 6: ipv6},
             )
-        for r in self.by_type.get(INSTANCE, ()):
+        for r in _paced(self.by_type.get(INSTANCE, ()), pause):
             if (r.region, r.id) in self.enis_of:
                 continue  # its ENIs are in the snapshot and speak for it
             yield from (i for i in _instance_interfaces(r) if i.groups)
-        for r in self.by_type.get(DATABASE, ()):
+        for r in _paced(self.by_type.get(DATABASE, ()), pause):
             attrs = r.peek_attributes()
             if not (attrs.get("publicly_accessible") or attrs.get("PubliclyAccessible")):
                 continue
@@ -1060,9 +1063,9 @@ class _Analyser:
             )
 
     def run(self) -> Exposure:
-        for interface in _paced(self.interfaces(), self.pause):
+        for interface in self.interfaces():  # paced inside: most are placed there
             self.add_direct(interface)
-        for r in self.by_type.get(LOAD_BALANCER, ()):
+        for r in _paced(self.by_type.get(LOAD_BALANCER, ()), self.pause):
             self.add_load_balancer(r)
         return self.result
 
