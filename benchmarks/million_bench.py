@@ -291,21 +291,26 @@ async def drive(
 
 async def _filter_a(pilot: Any, app: Any) -> dict[str, float]:
     """`/a⏎` (a letter in every resource's text: 1,000,000 shown) and Esc: the UI thread's CPU
-    from the keys until the tree shows it, the longest piece of it (the tree's rebuild), and
-    the wall time (the matching runs on a worker thread beside the relationship build)."""
+    from the keys until the tree shows it, the longest piece of it (the tree's rebuild), when
+    the tree showed it (the matching runs on a worker thread, beside the background builds),
+    and the wall time under Pilot (which waits for the app to be idle after each key: with
+    the background builds running, seconds after the tree has shown the filter)."""
     main = app.main
     rebuilds: list[float] = []
+    rebuilt_at: list[float] = []
     rebuild = main.tree.rebuild
 
     def timed_rebuild() -> None:
         cpu = time.thread_time()
         rebuild()
         rebuilds.append((time.thread_time() - cpu) * 1000)
+        rebuilt_at.append(time.perf_counter())
 
     main.tree.rebuild = timed_rebuild
     figures: dict[str, float] = {}
     for name, keys, wanted in (("/a", ("slash", "a", "enter"), "a"), ("Esc", ("escape",), "")):
         rebuilds.clear()
+        rebuilt_at.clear()
         wall, cpu = time.perf_counter(), time.thread_time()
         await pilot.press(*keys)
         while main.tree.filter_text != wanted and time.perf_counter() - wall < 120:
@@ -313,7 +318,8 @@ async def _filter_a(pilot: Any, app: Any) -> dict[str, float]:
         await pilot.pause()
         figures[f"{name} UI-thread CPU ms"] = round((time.thread_time() - cpu) * 1000, 1)
         figures[f"{name} rebuild ms"] = round(max(rebuilds, default=0.0), 1)
-        figures[f"{name} wall ms"] = round((time.perf_counter() - wall) * 1000)
+        figures[f"{name} shown after ms"] = round((max(rebuilt_at, default=wall) - wall) * 1000)
+        figures[f"{name} Pilot wall ms"] = round((time.perf_counter() - wall) * 1000)
     figures["shown by /a"] = app.state.resource_total
     return figures
 
