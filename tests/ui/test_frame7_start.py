@@ -323,6 +323,35 @@ async def test_a_detail_of_another_height_lays_the_screen_out_once_and_keeps_the
         assert len(set(heights[1:])) == 4, heights  # each step another height
 
 
+async def test_the_cursor_on_the_node_shown_does_not_make_its_detail_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A highlight of the node the detail shows (the tree rebuilt around the cursor, as each
+    account of a big snapshot comes in) made the detail twice more in that key's turn; what
+    changes a detail's content makes it again itself (refresh_detail). Another node is shown."""
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.main.detail
+        made: list[object] = []
+        refresh = pane.refresh_detail
+
+        def counted() -> None:
+            made.append(pane.ref)
+            refresh()
+
+        monkeypatch.setattr(pane, "refresh_detail", counted)
+        shown = pane.ref
+        app.main.tree.rebuild()  # the cursor stays on its node
+        await settle(pilot)
+        pane.follow(shown)
+        await settle(pilot)
+        assert made == []
+        await pilot.press("j")  # another node: shown
+        await settle(pilot)
+        assert made and made[-1] == app.main.cursor_ref != shown
+
+
 # -- the target options' heading (the lead's request, session 7) ------------------------------
 
 

@@ -123,6 +123,11 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._following = ref
         if self._follow_timer is not None:
             return  # a repaint is already due; it will show the latest node
+        if ref == self.ref:
+            # The node shown already (the tree rebuilt around the cursor, as every account of a
+            # big snapshot comes in): what changes a detail's content makes it again itself
+            # (refresh_detail), so this would only make it twice more in that key's turn.
+            return
         wait = self._shown_at + FOLLOW_INTERVAL - monotonic()
         if wait <= 0:
             self._catch_up()
@@ -131,7 +136,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def _catch_up(self) -> None:
         self._follow_timer = None
-        self.show(self._following)
+        if self._following != self.ref:  # else the cursor came back to the node shown
+            self.show(self._following)
 
     def show(self, ref: NodeRef | None) -> None:
         if self._follow_timer is not None:  # an explicit choice wins over the cursor's trail
