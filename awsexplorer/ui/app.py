@@ -666,7 +666,9 @@ class AwsExplorerApp(KeysInOrder, App[int]):
     def _want_exposure(self) -> None:
         self.call_later(self._build_exposure)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, name="exposure", group="exposure")
+    # Not exclusive: a narrowed view's own analysis must not cancel every account's (kept for
+    # `:account all`, state.set_exposure); each runs once per version of the resources.
+    @work(thread=True, exit_on_error=False, name="exposure", group="exposure")
     def _build_exposure(self) -> None:
         """The internet exposure of a big estate (ExplorerState.exposure), off the UI thread;
         the detail pane says it is being worked out until it is in. A failure is said there,

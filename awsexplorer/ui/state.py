@@ -966,9 +966,21 @@ class ExplorerState:
         The resources as a view: the worker lists them (listed, below)."""
         return self._relations_version, self._resources.values()
 
+    def _kept_for(self, version: int) -> dict[str, Any] | None:
+        """The fields of every account's view, kept while `:account NAME` shows one, if
+        `version` is theirs: a worker's result for them (asked before the narrowing) is kept
+        there, or back on every account the view would wait for it for ever (it has asked)."""
+        kept = self._every_account
+        if kept is not None and kept[1].get("_relations_version") == version:
+            return kept[1]
+        return None
+
     def set_relations(self, index: RelationIndex, version: int) -> bool:
-        """Keep an index built elsewhere, unless the resources changed since; True if kept."""
+        """Keep an index built elsewhere, unless the resources changed since; True if kept
+        for what is shown (an index for every account's kept view is kept there)."""
         if version != self._relations_version:
+            if (kept := self._kept_for(version)) is not None:
+                kept["_relations"] = index
             return False
         self._relations = index
         return True
@@ -1007,8 +1019,11 @@ class ExplorerState:
         return self._relations_version, self._resources.values()
 
     def set_exposure(self, exposure: Exposure, version: int) -> bool:
-        """Keep an exposure computed elsewhere, unless the resources changed since."""
+        """Keep an exposure computed elsewhere, unless the resources changed since (kept in
+        every account's kept view if it is theirs, as set_relations)."""
         if version != self._relations_version:
+            if (kept := self._kept_for(version)) is not None:
+                kept["_exposure"] = exposure
             return False
         self._exposure = exposure
         return True
@@ -1016,6 +1031,8 @@ class ExplorerState:
     def exposure_failed(self, reason: str, version: int) -> bool:
         """The worker could not compute it: the detail says so (with the reason), not 'working'."""
         if version != self._relations_version:
+            if (kept := self._kept_for(version)) is not None:
+                kept["exposure_error"] = reason
             return False
         self.exposure_error = reason
         return True
