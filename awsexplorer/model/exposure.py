@@ -61,6 +61,7 @@ from awsexplorer.model.kinds import (
     SUBNETS,
     TARGET_GROUP,
 )
+from awsexplorer.model.pacing import paced
 from awsexplorer.model.resource import Resource
 from awsexplorer.model.routing import EIGW, IGW, Key, RouteTable, RoutingIndex
 
@@ -695,15 +696,8 @@ _PACE = 2_048  # resources between two calls of the analysis's `pause`
 _T = TypeVar("_T")
 
 
-def _paced(items: Iterable[_T], pause: Callable[[], None] | None) -> Iterator[_T]:
-    """`items`, with `pause()` called before every _PACE of them (when given)."""
-    if pause is None:
-        yield from items
-        return
-    for n, item in enumerate(items):
-        if n % _PACE == 0:
-            pause()
-        yield item
+def _paced(items: Sequence[_T], pause: Callable[[], None] | None) -> Iterator[_T]:
+    return paced(items, pause, _PACE)
 
 
 class _Analyser:

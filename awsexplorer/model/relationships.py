@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 from awsexplorer.model import kinds as k
 from awsexplorer.model.exposure import _sg_rules as security_group_rules
 from awsexplorer.model.ownership import MANAGED_BY
+from awsexplorer.model.pacing import paced
 from awsexplorer.model.principals import trusted_principals
 from awsexplorer.model.resource import Resource, read_only
 from awsexplorer.model.routing import LOCAL, RouteTable, RoutingIndex
@@ -1004,13 +1005,7 @@ PACE = 256
 
 
 def _paced(items: list[Resource], pause: Callable[[], None] | None) -> Iterator[Resource]:
-    """`items`, with `pause()` called before every PACE of them (when given)."""
-    if pause is None:
-        yield from items
-        return
-    for start in range(0, len(items), PACE):
-        pause()
-        yield from items[start : start + PACE]
+    return paced(items, pause, PACE)
 
 
 def _numbered(held: list[Resource], pause: Callable[[], None] | None) -> dict[str, int]:

@@ -45,6 +45,14 @@ def running(app: AwsExplorerApp, group: str) -> bool:
     return any(w.group == group and w.is_running for w in app.workers)
 
 
+async def show_one_account(app: AwsExplorerApp, pilot: Pilot[int]) -> str:
+    """`:account ID` of the first account read; returns its id."""
+    account = next(a for a in app.state.member_accounts if a.status.value != "failed")
+    app.main.run_command(f"account {account.id}", is_command=True)
+    await pilot.pause(0.3)
+    return account.id
+
+
 async def until(pilot: Pilot[int], done: Any, what: str, seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while not done():
@@ -73,13 +81,11 @@ async def test_an_exposure_worked_out_while_another_account_is_shown_is_kept(
         every = state.resources_version
         assert state.exposure() is None  # every account's: asked of the worker, held
         await until(pilot, lambda: held.calls == 1, "the worker never started")
-        account = next(a for a in state.member_accounts if a.status.value != "failed")
-        app.main.run_command(f"account {account.id}", is_command=True)
-        await pilot.pause(0.3)
+        account = await show_one_account(app, pilot)
         assert state.resources_version != every
         held.release.set()  # every account's result comes in while one account is shown
         await until(pilot, lambda: every in delivered, "every account's result never came")
-        assert state.account_view == account.id
+        assert state.account_view == account
         app.main.run_command("account all", is_command=True)
         await pilot.pause(0.3)
         assert state.resources_version == every
@@ -97,10 +103,9 @@ async def test_a_relationship_index_built_while_another_account_is_shown_is_kept
         state = app.state
         await until(pilot, lambda: held.calls == 1, "the relationship worker never started")
         assert not state.relations_ready
-        account = next(a for a in state.member_accounts if a.status.value != "failed")
-        app.main.run_command(f"account {account.id}", is_command=True)
-        await pilot.pause(0.3)
+        account = await show_one_account(app, pilot)
         held.release.set()
         await until(pilot, lambda: not running(app, "relations"), "the worker never ended")
+        assert state.account_view == account  # it came in while one account was shown
         app.main.run_command("account all", is_command=True)
         await until(pilot, lambda: state.relations_ready, "every account's relationships lost")

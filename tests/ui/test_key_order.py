@@ -123,11 +123,8 @@ async def test_a_key_lost_on_its_way_holds_a_priority_key_only_briefly() -> None
         assert not app._held and app._travelling is None
 
 
-def test_background_builds_give_way_while_keys_are_being_pressed(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """give_way_to_keys (called by a worker between pieces of a long build) sleeps until no
-    key has been read for KEYS_QUIET seconds, and returns at once when none has."""
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> tuple[list[float], list[float]]:
+    """key_order's clock and sleep, faked: ([now], the sleeps); a sleep moves the clock on."""
     now = [100.0]
     slept: list[float] = []
 
@@ -137,6 +134,15 @@ def test_background_builds_give_way_while_keys_are_being_pressed(
 
     monkeypatch.setattr(key_order, "monotonic", lambda: now[0])
     monkeypatch.setattr(key_order, "sleep", sleep)
+    return now, slept
+
+
+def test_background_builds_give_way_while_keys_are_being_pressed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """give_way_to_keys (called by a worker between pieces of a long build) sleeps until no
+    key has been read for KEYS_QUIET seconds, and returns at once when none has."""
+    now, slept = fake_clock(monkeypatch)
     app = offline()
     app.give_way_to_keys()
     assert slept == []  # no key yet
@@ -167,15 +173,7 @@ def test_background_builds_give_way_to_foreground_work_too(
     """While work the user waits for runs on a worker (a filter's matching, in
     foreground_work), the background builds sleep as they do for keys: at most GIVE_WAY_MOST
     a call; once it is done they go on at once."""
-    now = [100.0]
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    monkeypatch.setattr(key_order, "monotonic", lambda: now[0])
-    monkeypatch.setattr(key_order, "sleep", sleep)
+    _, slept = fake_clock(monkeypatch)
     app = offline()
     with app.foreground_work():
         app.give_way_to_keys()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from time import monotonic
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -15,6 +15,13 @@ from textual.geometry import Size
 from textual.timer import Timer
 from textual.visual import visualize
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    _WidgetBase = Widget
+else:
+    _WidgetBase = object
 
 from awsexplorer.ui.details import describe
 from awsexplorer.ui.state import ExplorerState, NodeRef
@@ -60,7 +67,22 @@ class RenderedOnce:
         return Measurement.get(console, options, self.renderable)
 
 
-class DetailBody(Static):
+class LaidOutOnce(_WidgetBase):
+    """Textual lays the whole screen out again when a widget's virtual size changes (it could
+    move others). The detail's body and pane move nothing: the layout that gave them their new
+    height has placed everything already, and a second one only painted the screen again (a
+    third of a key's work when the cursor moves to a node whose detail is taller). When the
+    pane's scrollbar comes or goes, its own reactive (`show_vertical_scrollbar`) asks for the
+    layout that places it. Mixed in first; a plain class at run time (a Widget base would bring
+    its own default styles, ahead of Static's and VerticalScroll's)."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
+class DetailBody(LaidOutOnce, Static):
     """The pane's text. Remembers the height of what it shows at one width, so a layout does
     not measure (render) the detail a second time after `DetailPane.refresh_detail` has."""
 
@@ -73,17 +95,8 @@ class DetailBody(Static):
         self.measured = (width, height)
         return height
 
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Textual lays the whole screen out again when a widget's virtual size changes (it
-        # could move others). The body holds no widgets and the layout that gave it its new
-        # height has placed everything already: a second one only painted the screen again
-        # (a third of a key's work when the cursor moves to a node whose detail is taller).
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
-
-class DetailPane(VerticalScroll, can_focus=True):
+class DetailPane(LaidOutOnce, VerticalScroll, can_focus=True):
     """Shows `describe(ref)`; `search` narrows a resource's raw attributes to matching lines."""
 
     # Like every list here, j/k move (scroll) when the pane has focus (Tab).
@@ -109,13 +122,6 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield DetailBody(id="detail-body")
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # As the body's (DetailBody._size_updated). When the scrollbar comes or goes, its own
-        # reactive (`show_vertical_scrollbar`) asks for the layout that places it.
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def follow(self, ref: NodeRef | None) -> None:
         """The tree's cursor moved to `ref`: show it now, or with the next repaint if one was
