@@ -13,9 +13,12 @@ from itertools import chain
 from operator import attrgetter
 from typing import ClassVar, NamedTuple
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -133,6 +136,35 @@ class ResourceTree(Tree[NodeRef]):
         # next refresh, gives way to a move made since (a jump that had to rebuild the tree
         # to clear a filter would otherwise be snapped back to where the cursor was).
         self._moves = 0
+
+    # -- painting ---------------------------------------------------------------------------
+
+    _paint_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual's Tree works out the widget's style (a walk over its ancestors' backgrounds)
+        # for every line it paints, before it looks in its cache of lines: once per paint
+        # here, the same for every line of it (~1 ms of each key's repaint at 80x24).
+        self._paint_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_style = None
+
+    def render_line(self, y: int) -> Strip:
+        style = self._paint_style if self._paint_style is not None else self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+
+    def _relabel(self, node: TreeNode[NodeRef], label: Text) -> None:
+        """`node.set_label`, but within a rebuild without Textual's repaint of the node's lines
+        queued for each: the whole tree is painted anew after it (a message per region and
+        group node, 20-70 of them at every rebuild)."""
+        if self._rebuilding:
+            node._label = self.process_label(label)
+            node._updates += 1
+        else:
+            node.set_label(label)
 
     # -- what is visible --------------------------------------------------------------------
 
@@ -298,8 +330,17 @@ class ResourceTree(Tree[NodeRef]):
 
     # -- building ---------------------------------------------------------------------------
 
+    _rebuilding = False
+
     def rebuild(self) -> None:
         """Build the eager levels from scratch, keeping the cursor where it was if possible."""
+        self._rebuilding = True
+        try:
+            self._rebuild()
+        finally:
+            self._rebuilding = False
+
+    def _rebuild(self) -> None:
         keep = self.cursor_node.data if self.cursor_node is not None else None
         opened = self._opened_members()
         self._matches = None
@@ -426,18 +467,20 @@ class ResourceTree(Tree[NodeRef]):
 
     def _update_root(self) -> None:
         if self.state.member_accounts and self.state.account_view is None:
-            self.root.set_label(
-                accounts_view.root_label(self.state.member_accounts, *self._numbers(None))
+            self._relabel(
+                self.root,
+                accounts_view.root_label(self.state.member_accounts, *self._numbers(None)),
             )
             return
-        self.root.set_label(
+        self._relabel(
+            self.root,
             labels.account_label(
                 self.state.account,
                 *self._numbers(None),
                 self._marks(None),
                 # Until the account is known: a snapshot being read, or a scan connecting.
                 waiting="reading…" if self.state.reading else "connecting…",
-            )
+            ),
         )
 
     def _add_member_accounts(self) -> None:
@@ -602,13 +645,14 @@ class ResourceTree(Tree[NodeRef]):
         """The region's label; its service and type nodes too once they are built (see
         _populated), or now with `build`."""
         view = self.state.regions[name]
-        node.set_label(
+        self._relabel(
+            node,
             labels.region_label(
                 view,
                 *self._numbers(name),
                 only_defaults=self.state.only_aws_defaults(name),
                 marks=self._marks(name),
-            )
+            ),
         )
         if not (build or name in self._populated or node.is_expanded or self.narrowed):
             return  # built when it is first opened
@@ -629,12 +673,13 @@ class ResourceTree(Tree[NodeRef]):
                 service_node = self._insert(
                     node, (name, service), NodeRef("service", region=name, service=service), expand
                 )
-            service_node.set_label(
+            self._relabel(
+                service_node,
                 labels.group_label(
                     service,
                     *self._numbers(name, service=service),
                     self._marks(name, service=service),
-                )
+                ),
             )
             for resource_type in types:
                 key = (name, service, resource_type)
@@ -643,7 +688,8 @@ class ResourceTree(Tree[NodeRef]):
                     ref = NodeRef("type", region=name, service=service, type=resource_type)
                     type_node = self._insert(service_node, key, ref, expand=False)
                 shown, counts = self._numbers(name, resource_type=resource_type)
-                type_node.set_label(
+                self._relabel(
+                    type_node,
                     labels.group_label(
                         # Under "Other (tagged)" the whole type says which service it is.
                         resource_type
@@ -652,7 +698,7 @@ class ResourceTree(Tree[NodeRef]):
                         shown,
                         counts,
                         self._marks(name, resource_type=resource_type),
-                    )
+                    ),
                 )
                 if (name, resource_type) in self._loaded:
                     self._load(type_node)  # new resources arrived under an open type
@@ -712,8 +758,9 @@ class ResourceTree(Tree[NodeRef]):
             return
         if self._not_enabled is None:
             self._not_enabled = self.root.add(Text(""), NodeRef("not-enabled"))
-        self._not_enabled.set_label(
-            Text(f"Not enabled ({len(names)}): opt-in regions, not scanned", style="dim")
+        self._relabel(
+            self._not_enabled,
+            Text(f"Not enabled ({len(names)}): opt-in regions, not scanned", style="dim"),
         )
         if len(self._not_enabled.children) != len(names):
             self._not_enabled.remove_children()
