@@ -21,8 +21,10 @@ from typing import Any
 
 import pytest
 from rich.console import Console, Group
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
+from textual.visual import Visual, visualize
 from textual.widgets import Static
 
 from awsexplorer import start_up
@@ -33,7 +35,7 @@ from awsexplorer.config import AppOptions
 from awsexplorer.ui.app import AwsExplorerApp
 from awsexplorer.ui.state import NodeRef
 from awsexplorer.ui.widgets.account_header import AccountHeader
-from awsexplorer.ui.widgets.detail_pane import DetailBody, RenderedOnce
+from awsexplorer.ui.widgets.detail_pane import DetailBody, DetailLines
 
 from .test_frame_start import FIXTURE, no_config
 from .test_issue10_behaviour import settle
@@ -214,7 +216,9 @@ async def test_the_header_repaints_only_what_changed(monkeypatch: pytest.MonkeyP
         app.state.scanning = False
 
 
-def test_rendered_once_gives_the_same_lines_and_renders_once_per_width() -> None:
+async def test_detail_lines_are_textuals_own_and_rendered_once_per_width() -> None:
+    """DetailLines gives the lines Textual's own wrapping of the renderable (RichVisual) gives,
+    with the body's style; measured and painted from one render per width."""
     renders: list[int] = []
 
     class Counted:
@@ -226,16 +230,22 @@ def test_rendered_once_gives_the_same_lines_and_renders_once_per_width() -> None
             table.add_row("account", "123456789012 " * 4)
             yield Group(Text("Account", style="bold"), table)
 
-    def lines(renderable: object, width: int, height: int | None = None) -> str:
-        console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-        console.print(renderable, height=height)
-        return console.export_text(styles=True)
+    app = AwsExplorerApp(AppOptions(snapshot=FIXTURE))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        body = app.main.detail.query_one(DetailBody)
+        style = body.visual_style
 
-    once = RenderedOnce(Counted())
-    assert lines(once, 40) == lines(Counted(), 40)
-    assert lines(once, 40, height=17) == lines(Counted(), 40)  # the height is not read
-    assert renders == [40, 40, 40]  # `once`: one render, then kept; the plain ones: each
-    assert lines(once, 60) == lines(Counted(), 60) and renders == [40, 40, 40, 60, 60]
+        def strips(visual: Visual, width: int) -> list[list[Segment]]:
+            return [list(strip) for strip in Visual.to_strips(body, visual, width, None, style)]
+
+        once = DetailLines(body, Counted())
+        textuals = visualize(body, Counted())
+        assert once.get_height(body.styles, 40) == textuals.get_height(body.styles, 40) == 3
+        assert strips(once, 40) == strips(textuals, 40)
+        assert renders == [40, 40, 40]  # `once`: one render, then kept; Textual's: each
+        assert strips(once, 60) == strips(textuals, 60) and renders[3:] == [60, 60]
+        assert strips(once, 60) and renders[5:] == []
 
 
 async def test_the_detail_is_rendered_once_for_its_layout_and_paint(

@@ -6,14 +6,16 @@ from time import monotonic
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.measure import Measurement
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.css.styles import RulesMap
 from textual.geometry import Size
+from textual.strip import Strip
+from textual.style import Style
 from textual.timer import Timer
-from textual.visual import visualize
+from textual.visual import RenderOptions, Visual, visualize
 from textual.widgets import Static
 
 if TYPE_CHECKING:
@@ -32,39 +34,45 @@ from awsexplorer.ui.state import ExplorerState, NodeRef
 FOLLOW_INTERVAL = 0.05
 
 
-class RenderedOnce:
-    """A detail that is rendered once per width, not once to measure it and again to paint it.
+class DetailLines(Visual):
+    """A detail rendered once per width into the lines the pane shows, not once to measure it
+    and again, whole, at every paint.
 
-    Textual lays the pane out by rendering its content to count the lines, then renders it again
-    to paint: two passes over the detail's tables for every node shown (issue 18: ~1 % of the
-    first frame, and of every move of the tree's cursor). This keeps the segments of the last
-    render and gives them back while the options that shape them are the same. The details are
-    Groups of Text and Table (ui/details.py), which read no height: the height is left out of
-    the key."""
+    Textual lays the pane out by rendering its content to count the lines; then, whenever the
+    body is painted, it renders all of it again and cuts it into lines (a 239-line overview
+    of 50 accounts for the 21 shown at 80x24). Here the lines of one render are kept, with
+    the style they were made in (the body's own, from its CSS): the height is their number,
+    and a paint reuses them. Printed on a rich Console it is the detail itself."""
 
-    def __init__(self, renderable: RenderableType) -> None:
+    def __init__(self, widget: Widget, renderable: RenderableType) -> None:
+        self.widget = widget
         self.renderable = renderable
-        self._rendered: tuple[tuple[object, ...], list[Segment]] | None = None
+        self._lines: tuple[int, RichStyle, list[Strip]] | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        key = (
-            options.max_width,
-            options.min_width,
-            options.justify,
-            options.overflow,
-            options.no_wrap,
-            options.highlight,
-            options.markup,
-            options.legacy_windows,
-            options.encoding,
-            options.is_terminal,
-        )
-        if self._rendered is None or self._rendered[0] != key:
-            self._rendered = (key, list(console.render(self.renderable, options)))
-        return self._rendered[1]
+        yield self.renderable
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, self.renderable)
+    def lines(self, width: int, style: RichStyle) -> list[Strip]:
+        if self._lines is None or self._lines[:2] != (width, style):
+            # As Textual renders a rich renderable in a widget (RichVisual.render_strips).
+            app = self.widget.app
+            options = app.console_options.update(highlight=False, width=width)
+            styled = self.widget.post_render(self.renderable, style)
+            segments = app.console.render(styled, options.update_width(width))
+            cut = Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
+            self._lines = (width, style, [Strip(line) for line in cut])
+        return self._lines[2]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width  # the body is 1fr wide: never asked
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.lines(width, self.widget.visual_style.rich_style))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.lines(width, style.rich_style)[:height]
 
 
 class LaidOutOnce(_WidgetBase):
@@ -87,6 +95,12 @@ class DetailBody(LaidOutOnce, Static):
     not measure (render) the detail a second time after `DetailPane.refresh_detail` has."""
 
     measured: tuple[int, int] | None = None  # (width, height) of the current content
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Its lines are made once per detail (DetailLines), and it has no links to hover:
+        # Textual would otherwise restyle every line of it at each paint, looking for them.
+        self.auto_links = False
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.measured is not None and self.measured[0] == width:
@@ -176,7 +190,7 @@ class DetailPane(LaidOutOnce, VerticalScroll, can_focus=True):
             return
         self._unpainted = False
         body = bodies.first()
-        renderable = RenderedOnce(self.renderable)
+        renderable = DetailLines(body, self.renderable)
         # A new height needs a layout of the whole screen (and a repaint of all of it); moving
         # between resources of one type usually keeps the height, so measure (as Textual would)
         # and repaint only the pane when it is unchanged at the same width.
