@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -249,3 +250,45 @@ async def test_a_rebuild_keeps_the_accounts_open_and_the_cursor_under_them() -> 
             assert again.is_expanded and again is not account  # built anew, and open
             opened = [c.data.region for c in again.children if c.is_expanded and c.data]
             assert opened == ["eu-central-1"]
+
+
+async def test_account_command_puts_the_cursor_on_top_and_the_detail_follows_it_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`:account NAME` rebuilt the tree with the cursor put back where it was, then moved it to
+    the top: the detail then followed the node left behind, and the top again after the follow
+    interval (in the next key's turn, at 1,000,000 resources 40-90 ms of it). Now the cursor
+    goes to the top only, with the tree scrolled to it, and the detail is only the top's."""
+    from awsexplorer.ui.state import NodeRef
+    from awsexplorer.ui.widgets import detail_pane
+
+    # Every move of the cursor followed at once, as on a big snapshot, where the command's
+    # own work outlasts the follow interval before the tree's messages are handled.
+    monkeypatch.setattr(detail_pane, "FOLLOW_INTERVAL", 0)
+
+    async with app().run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        main = pilot.app.main
+        tree = main.tree
+        tree.focus()
+        # A region below the accounts: the tree is taller than its pane at 80x12.
+        last = next(n for n in tree.root.children if n.data and n.data.region == "us-east-1")
+        tree.move_cursor(last)
+        tree.scroll_to_node(last, animate=False)
+        await pilot.pause(0.2)
+        assert tree.scroll_offset.y > 0 and main.detail.ref == last.data
+        made: list[NodeRef | None] = []
+        refresh = main.detail.refresh_detail
+
+        def counted() -> None:
+            made.append(main.detail.ref)
+            refresh()
+
+        main.detail.refresh_detail = counted  # type: ignore[method-assign]
+        for command in (f"account {STAGING}", "account all"):
+            made.clear()
+            main.run_command(command, is_command=True)
+            await pilot.pause(0.2)  # a follow of the cursor would be made by now
+            assert tree.cursor_line == 0 and tree.scroll_offset.y == 0, command
+            # The top's detail only (made again when the view's relationship index comes in).
+            assert made[0] == NodeRef("account") and set(made) == {made[0]}, (command, made)

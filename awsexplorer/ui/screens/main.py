@@ -450,8 +450,10 @@ class MainScreen(Screen[None]):
         # being built): what uses what is built for it off the UI thread, unless it is in.
         self.explorer.ensure_relations()
         self.query_one(AccountHeader).refresh_header()
-        self.tree.rebuild()
-        self.tree.cursor_line = 0
+        # The cursor to the top (the account's node), not first back to where it was: the
+        # detail then followed that node too, and again the top, in the next key's turn.
+        self.tree.rebuild(keep_cursor=False)
+        self.tree.to_top()
         # The root's detail is another one now (every account, or this one's), though its
         # node is the same: shown again, not only when the cursor's node changed. Shown now,
         # with the tree (setting the cursor made its lines): after the next refresh, it cost

@@ -332,16 +332,22 @@ class ResourceTree(Tree[NodeRef]):
 
     _rebuilding = False
 
-    def rebuild(self) -> None:
-        """Build the eager levels from scratch, keeping the cursor where it was if possible."""
+    def rebuild(self, keep_cursor: bool = True) -> None:
+        """Build the eager levels from scratch, keeping the cursor where it was if possible
+        (else the caller puts it where it wants: a move here first would have the detail
+        follow a node it leaves at once)."""
         self._rebuilding = True
         try:
-            self._rebuild()
+            self._rebuild(keep_cursor)
         finally:
             self._rebuilding = False
 
-    def _rebuild(self) -> None:
-        keep = self.cursor_node.data if self.cursor_node is not None else None
+    def _rebuild(self, keep_cursor: bool) -> None:
+        cursor = self.cursor_node
+        keep = cursor.data if cursor is not None and keep_cursor else None
+        # Off the tree being replaced: Textual would keep the cursor's line number and
+        # highlight whatever node the new tree has there, which the detail then followed.
+        self.cursor_line = -1
         opened = self._opened_members()
         self._matches = None
         self.clear()
@@ -365,6 +371,8 @@ class ResourceTree(Tree[NodeRef]):
         # node that comes only with an expansion handled later (a type's leaves) is looked
         # for again after the frame.
         if keep is not None and not self.restore(keep):
+            if self.cursor_line == -1:  # nothing of its line is shown: the top, for now
+                self.cursor_line = 0
             self.call_after_refresh(self._restore_unless_moved, keep, self._moves)
         # After the frame this rebuild shows: the worker holds the interpreter for most of
         # its ~1.5 s (1,000,000 resources), which would otherwise share out the first paint.
@@ -944,6 +952,10 @@ class ResourceTree(Tree[NodeRef]):
         node.expand()
         self._move_to(node)
         return True
+
+    def to_top(self) -> None:
+        """The cursor on the first line, the tree scrolled to it."""
+        self._move_to(self.root)
 
     def _move_to(self, node: TreeNode[NodeRef]) -> None:
         _ = self._tree_lines  # lay the lines out now so the node knows its line
