@@ -132,9 +132,10 @@ class ResourceTree(Tree[NodeRef]):
         self._matches: Matches | None = None  # what the filter shows (_matched)
         self._sorted: set[tuple[str, str]] = set()  # the groups of _matches sorted by name
         self._tallies: dict[tuple[str, str], Counter[Severity]] = {}  # of _matches' groups
-        # Bumped by every deliberate cursor move: a rebuild's restore, which runs after the
-        # next refresh, gives way to a move made since (a jump that had to rebuild the tree
-        # to clear a filter would otherwise be snapped back to where the cursor was).
+        # Bumped by every deliberate cursor move: a rebuild's restore that waits for the next
+        # refresh (its node comes with a later expansion) gives way to a move made since (a
+        # jump that had to rebuild the tree to clear a filter would otherwise be snapped back
+        # to where the cursor was).
         self._moves = 0
 
     # -- painting ---------------------------------------------------------------------------
@@ -159,7 +160,8 @@ class ResourceTree(Tree[NodeRef]):
     def _relabel(self, node: TreeNode[NodeRef], label: Text) -> None:
         """`node.set_label`, but within a rebuild without Textual's repaint of the node's lines
         queued for each: the whole tree is painted anew after it (a message per region and
-        group node, 20-70 of them at every rebuild)."""
+        group node, 20-70 of them at every rebuild). TreeNode's own fields, as set_label sets
+        them (Textual is pinned: pyproject.toml)."""
         if self._rebuilding:
             node._label = self.process_label(label)
             node._updates += 1
