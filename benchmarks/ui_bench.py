@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,58 @@ class Profiled:
             self.profile = None
 
 
+class FrameProbe:
+    """When the screen first shows a key: the wall time from the key's event being sent (as a
+    terminal's driver sends it) to the end of the first frame drawn after the action its
+    binding ran (`App.run_action`). This is the key's latency as its user sees it: it counts
+    the work queued before the key (a snapshot's accounts being shown) and the interpreter
+    shared with the workers, but not what the app does after the frame while Pilot waits for
+    it to be idle. `settled`, if given, says when a frame shows all of the key (the detail
+    pane following the tree's cursor, say): the first frame after the action for which it
+    holds. One per app (KeyTimers share it)."""
+
+    def __init__(self, app: Any) -> None:
+        self.sent: float | None = None
+        self.handled: float | None = None
+        self.shown: float | None = None
+        self.settled: Callable[[], bool] | None = None
+        driver, run_action, display = app._driver, app.run_action, app._display
+
+        def send_message(message: Any) -> None:
+            if type(message).__name__ == "Key":
+                self.sent, self.handled, self.shown = time.perf_counter(), None, None
+            driver.__class__.send_message(driver, message)
+
+        async def action(*args: Any, **kwargs: Any) -> Any:
+            result = await run_action(*args, **kwargs)
+            if self.sent is not None and self.handled is None:
+                self.handled = time.perf_counter()
+            return result
+
+        def frame(*args: Any, **kwargs: Any) -> None:
+            display(*args, **kwargs)
+            waiting = self.handled is not None and self.shown is None
+            if waiting and (self.settled is None or self.settled()):
+                self.shown = time.perf_counter()
+
+        driver.send_message = send_message
+        app.run_action = action
+        app._display = frame
+
+    @classmethod
+    def of(cls, app: Any) -> FrameProbe:
+        probe = getattr(app, "_bench_frame_probe", None)
+        if probe is None:
+            probe = app._bench_frame_probe = cls(app)
+        return probe
+
+    def latency_ms(self) -> float | None:
+        """The last key's latency; None if no frame followed its action (nothing changed)."""
+        if self.sent is None or self.shown is None:
+            return None
+        return (self.shown - self.sent) * 1000
+
+
 class KeyTimer:
     """Presses keys under Pilot and keeps, per press, the wall time until the screen has been
     refreshed and the UI thread's CPU for it (`time.thread_time`: the app's workers, such as
@@ -178,6 +230,7 @@ class KeyTimer:
     so wall time per press is an upper bound; headless, with no I/O, the UI thread's CPU
     (handling, layout, render) is the app's work for the key. With `profile_dir`, each key name
     is profiled (cProfile, the UI thread) into key-NAME.prof there; profiled times run slower.
+    Besides, each key's latency: the wall time until the frame that shows it (FrameProbe).
     """
 
     def __init__(self, pilot: Any, profile_dir: Path | None = None) -> None:
@@ -186,7 +239,9 @@ class KeyTimer:
         self.walls: list[float] = []
         self.cpus: list[float] = []
         self.names: list[str] = []
+        self.latencies: list[tuple[str, float]] = []  # keys a frame followed
         self._profiles: dict[str, cProfile.Profile] = {}
+        self._frames = FrameProbe.of(pilot.app)
 
     async def press(self, key: str, label: str | None = None) -> float:
         """Press `key`; returns the UI thread's CPU for it, in ms."""
@@ -203,6 +258,9 @@ class KeyTimer:
         if profile is not None:
             profile.disable()
         self.names.append(name)
+        latency = self._frames.latency_ms()
+        if latency is not None:
+            self.latencies.append((name, latency))
         return self.cpus[-1]
 
     async def presses(self, keys: Iterable[str]) -> None:
@@ -221,6 +279,12 @@ class KeyTimer:
         for name, cpu in zip(self.names, self.cpus, strict=True):
             worst[name] = max(worst.get(name, 0.0), cpu)
         figures["cpu_max_by_key_ms"] = {n: round(c, 1) for n, c in worst.items()}
+        shown = [ms for _, ms in self.latencies]
+        figures["shown_keys"] = len(shown)
+        if shown:
+            figures["latency_p50_ms"] = statistics.median(shown)
+            figures["latency_max_ms"] = max(shown)
+            figures["latency_slowest"] = self.latencies[shown.index(max(shown))][0]
         if self.profile_dir is not None:
             self.profile_dir.mkdir(parents=True, exist_ok=True)
             for name, profile in self._profiles.items():
