@@ -169,6 +169,18 @@ class Profiled:
             self.profile = None
 
 
+class SentKey:
+    """One key's times (perf_counter): sent, its binding's action done, its frame drawn."""
+
+    def __init__(self, sent: float) -> None:
+        self.sent = sent
+        self.handled: float | None = None
+        self.shown: float | None = None
+
+    def latency_ms(self) -> float | None:
+        return (self.shown - self.sent) * 1000 if self.shown is not None else None
+
+
 class FrameProbe:
     """When the screen first shows a key: the wall time from the key's event being sent (as a
     terminal's driver sends it) to the end of the first frame drawn after the action its
@@ -177,35 +189,45 @@ class FrameProbe:
     shared with the workers, but not what the app does after the frame while Pilot waits for
     it to be idle. `settled`, if given, says when a frame shows all of the key (the detail
     pane following the tree's cursor, say): the first frame after the action for which it
-    holds. One per app (KeyTimers share it)."""
+    holds. Keys are handled in the order sent. One per app (KeyTimers share it)."""
 
     def __init__(self, app: Any) -> None:
-        self.sent: float | None = None
-        self.handled: float | None = None
-        self.shown: float | None = None
+        self.pending: list[SentKey] = []  # sent, not shown yet
+        self.history: list[SentKey] = []  # every key sent
         self.settled: Callable[[], bool] | None = None
         driver, run_action, display = app._driver, app.run_action, app._display
 
         def send_message(message: Any) -> None:
             if type(message).__name__ == "Key":
-                self.sent, self.handled, self.shown = time.perf_counter(), None, None
+                self.begin()
             driver.__class__.send_message(driver, message)
 
         async def action(*args: Any, **kwargs: Any) -> Any:
             result = await run_action(*args, **kwargs)
-            if self.sent is not None and self.handled is None:
-                self.handled = time.perf_counter()
+            key = next((k for k in self.pending if k.handled is None), None)
+            if key is not None:
+                key.handled = time.perf_counter()
             return result
 
         def frame(*args: Any, **kwargs: Any) -> None:
             display(*args, **kwargs)
-            waiting = self.handled is not None and self.shown is None
-            if waiting and (self.settled is None or self.settled()):
-                self.shown = time.perf_counter()
+            handled = [k for k in self.pending if k.handled is not None]
+            if handled and (self.settled is None or self.settled()):
+                now = time.perf_counter()
+                for key in handled:
+                    key.shown = now
+                    self.pending.remove(key)
 
         driver.send_message = send_message
         app.run_action = action
         app._display = frame
+
+    def begin(self) -> SentKey:
+        """A key (or a command run as one) sent now."""
+        key = SentKey(time.perf_counter())
+        self.history.append(key)
+        self.pending = [*self.pending[-9:], key]  # a key no action took is let go
+        return key
 
     @classmethod
     def of(cls, app: Any) -> FrameProbe:
@@ -213,12 +235,6 @@ class FrameProbe:
         if probe is None:
             probe = app._bench_frame_probe = cls(app)
         return probe
-
-    def latency_ms(self) -> float | None:
-        """The last key's latency; None if no frame followed its action (nothing changed)."""
-        if self.sent is None or self.shown is None:
-            return None
-        return (self.shown - self.sent) * 1000
 
 
 class KeyTimer:
@@ -250,6 +266,7 @@ class KeyTimer:
         if self.profile_dir is not None:
             profile = self._profiles.setdefault(name, cProfile.Profile(time.thread_time))
             profile.enable()
+        mark = len(self._frames.history)  # the key Pilot sends is the next one
         t, c = time.perf_counter(), time.thread_time()
         await self.pilot.press(key)
         await self.pilot.pause()  # until the screen has been refreshed for this key
@@ -258,7 +275,8 @@ class KeyTimer:
         if profile is not None:
             profile.disable()
         self.names.append(name)
-        latency = self._frames.latency_ms()
+        sent = self._frames.history[mark : mark + 1]
+        latency = sent[0].latency_ms() if sent else None
         if latency is not None:
             self.latencies.append((name, latency))
         return self.cpus[-1]
