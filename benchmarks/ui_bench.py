@@ -196,11 +196,12 @@ class FrameProbe:
         self.history: list[SentKey] = []  # every key sent
         self.settled: Callable[[], bool] | None = None
         driver, run_action, display = app._driver, app.run_action, app._display
+        send = driver.send_message  # the app's own hook on it too, if it has one
 
         def send_message(message: Any) -> None:
             if type(message).__name__ == "Key":
                 self.begin()
-            driver.__class__.send_message(driver, message)
+            send(message)
 
         async def action(*args: Any, **kwargs: Any) -> Any:
             result = await run_action(*args, **kwargs)

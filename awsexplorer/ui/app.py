@@ -654,6 +654,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             # Millions of long-lived objects at 1,000,000 resources: built with the collector
             # paused and then frozen, or its full passes over them land on key presses.
             with heap.loading_scan():
+                self.give_way_or_stop()  # listing them is one C call: not in a key's way
                 index = build(listed(resources), pause=self.give_way_or_stop)
         except Closing:
             return  # the app is closing
@@ -680,6 +681,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             # Sleeping while keys are pressed, as the relationship index does: at 1,000,000
             # resources the analysis beside them made each key cost about twice its work.
             with heap.loading_scan():
+                self.give_way_or_stop()  # listing them is one C call: not in a key's way
                 exposure = exposure_of(listed(resources), pause=self.give_way_or_stop)
         except Closing:
             return  # the app is closing

@@ -133,7 +133,28 @@ class KeysInOrder(_Base):
         if get_current_worker().is_cancelled:
             raise Closing
 
+    def _note_arrivals(self) -> None:
+        """The app reads a key only when its loop gets to it, behind whatever it is doing (a
+        big snapshot's whole being shown, then its frame). The driver's input thread notes
+        each key as it comes, so that a background build starting meanwhile gives way to it
+        (give_way_to_keys) before the app has read it."""
+        driver = self._driver
+        if driver is None or self._arrivals_noted:
+            return
+        self._arrivals_noted = True
+        send = driver.send_message
+
+        def send_message(message: Any) -> None:
+            if isinstance(message, events.Key):
+                self._key_read_at = monotonic()  # one float: safe from the input thread
+            send(message)
+
+        driver.send_message = send_message  # type: ignore[method-assign]
+
+    _arrivals_noted = False
+
     async def on_event(self, event: events.Event) -> None:
+        self._note_arrivals()
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._key_read_at = monotonic()
             if self._held or self._releasing or self._must_wait():

@@ -434,8 +434,11 @@ class ResourceTree(Tree[NodeRef]):
 
     def _build_search_index(self, version: int, resources: ValuesView[Resource]) -> None:
         try:
+            pause = getattr(self.app, "give_way_or_stop", None)
             with heap.loading_scan():
-                index = SearchIndex(listed(resources), getattr(self.app, "give_way_or_stop", None))
+                if pause is not None:
+                    pause()  # listing them is one C call: not in a key's way
+                index = SearchIndex(listed(resources), pause)
         except Closing:
             return  # the app is closing: no one to tell
         except BaseException:
@@ -472,6 +475,9 @@ class ResourceTree(Tree[NodeRef]):
     def _build_links(
         self, full: ScanResult, accounts: list[AccountScan], named: list[Resource]
     ) -> None:
+        pause = getattr(self.app, "give_way_or_stop", None)
+        if pause is not None:
+            pause()  # a pass over every resource, started as a big snapshot is shown whole
         index = CrossAccountIndex(accounts, named)
         self.app.call_from_thread(accounts_view.keep_links, self.state, full, index)
 
