@@ -299,3 +299,30 @@ async def test_each_background_build_gives_way_to_keys_before_its_first_long_ste
         for seq in long_steps:
             first_long = next(i for i, s in enumerate(seq) if s != "pause")
             assert "pause" in seq[:first_long], firsts
+
+
+async def test_the_links_build_stops_quietly_when_the_app_closes_while_it_gives_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its pause raises Closing when the app is closing: the build stops there, as the others
+    do, rather than failing (a failed worker is shown as an error)."""
+    from awsexplorer.ui import accounts_view
+    from awsexplorer.ui.key_order import Closing
+
+    three = Path(__file__).parents[1] / "accounts" / "fixtures" / "three-accounts.json"
+    app = make_app(AppOptions(snapshot=three))
+    assert isinstance(app, AwsExplorerApp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wanted = accounts_view.links_input(app.state)
+        if wanted is None:  # built already: ask for it as the tree does
+            wanted = (app.state.full, app.state.member_accounts, list(app.state.resources()))
+
+        def closing() -> None:
+            raise Closing
+
+        kept: list[object] = []
+        monkeypatch.setattr(app, "give_way_or_stop", closing)
+        monkeypatch.setattr(accounts_view, "keep_links", lambda *args: kept.append(args))
+        app.main.tree._build_links(*wanted)  # type: ignore[arg-type]
+        assert kept == []

@@ -476,8 +476,11 @@ class ResourceTree(Tree[NodeRef]):
         self, full: ScanResult, accounts: list[AccountScan], named: list[Resource]
     ) -> None:
         pause = getattr(self.app, "give_way_or_stop", None)
-        if pause is not None:
-            pause()  # a pass over every resource, started as a big snapshot is shown whole
+        try:
+            if pause is not None:
+                pause()  # a pass over every resource, started as a big snapshot is shown whole
+        except Closing:
+            return  # the app is closing: no one to tell
         index = CrossAccountIndex(accounts, named)
         self.app.call_from_thread(accounts_view.keep_links, self.state, full, index)
 
