@@ -196,7 +196,7 @@ async def drive(
                 shown.append((round(time.perf_counter() - started, 2), count))
         figures["whole_s"] = time.perf_counter() - started
         await pilot.pause()
-        behind = queued[0].latency_ms() if queued and queued[0] is not None else None
+        behind = queued[0].latency_ms() if queued else None
         figures["key_behind_whole_ms"] = round(behind, 1) if behind is not None else None
         figures["accounts_over_time"] = shown
         figures["while_reading"] = reading.figures()
@@ -292,7 +292,6 @@ async def drive(
         # UI thread's CPU from the command to the screen refreshed, each.
         commands = {}
         shown_after = {}
-        frames = ui_bench.FrameProbe.of(app)
         for n, command in enumerate(("account team-07", "account all") * 2):
             t = time.thread_time()
             sent = frames.begin()

@@ -15,7 +15,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
-from textual.visual import RenderOptions, Visual, visualize
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ class DetailPane(LaidOutOnce, VerticalScroll, can_focus=True):
             return
         # Textual's own Widget passes its styles as the rules too (it reads them with .get()).
         styles = cast(RulesMap, body.styles)
-        measured = (width, visualize(body, renderable).get_height(styles, width))
+        measured = (width, renderable.get_height(styles, width))
         same = measured == body.measured
         body.measured = measured
         body.update(renderable, layout=not same)
