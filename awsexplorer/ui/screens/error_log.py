@@ -58,13 +58,6 @@ class ErrorLogScreen(ScanViewScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        regions = self.query_one("#log-regions", DataTable)
-        regions.add_column("Region", key="region")
-        regions.add_column("Status", key="status")
-        regions.add_column("Reason", key="reason")
-        calls = self.query_one("#log-calls", DataTable)
-        for label in ("Region", "Service", "Operation", "Code", "Message"):
-            calls.add_column(label, key=label.lower())
         self.rebuild()
 
     def title_text(self) -> str:
@@ -72,7 +65,8 @@ class ErrorLogScreen(ScanViewScreen):
         text = super().title_text()
         if view.clean:
             return f"{text} · no errors"
-        return f"{text} · {len(view.regions)} region(s), {len(view.errors)} call(s)"
+        places = "place(s)" if view.accounts else "region(s)"
+        return f"{text} · {len(view.regions)} {places}, {len(view.errors)} call(s)"
 
     @property
     def view(self) -> ErrorLogView:
@@ -83,20 +77,27 @@ class ErrorLogScreen(ScanViewScreen):
         view = self.view
         self._regions = view.regions
         self._errors = view.errors
+        self._view = view
         regions = self.query_one("#log-regions", DataTable)
         calls = self.query_one("#log-calls", DataTable)
         region_row, call_row = regions.cursor_row, calls.cursor_row
-        regions.clear()
+        # Several accounts: the first column names the account before the region.
+        where = "Account, region" if view.accounts else "Region"
+        regions.clear(columns=True)
+        for label in (where, "Status", "Reason"):
+            regions.add_column(label)
+        calls.clear(columns=True)
+        for label in (where, "Service", "Operation", "Code", "Message"):
+            calls.add_column(label)
         for trouble in view.regions:
             regions.add_row(
-                _cell(trouble.region),
+                _cell(trouble.where),
                 Text(trouble.status.value, style=REGION_STATUS_STYLE[trouble.status]),
                 _cell(trouble.reason),
             )
-        calls.clear()
         for error in view.errors:
             calls.add_row(
-                _cell(error.region),
+                _cell(view.where(error)),
                 _cell(error.service),
                 _cell(error.operation),
                 _cell(error.code, style="bold red"),
@@ -104,8 +105,9 @@ class ErrorLogScreen(ScanViewScreen):
             )
         regions.display = bool(view.regions)
         calls.display = bool(view.errors)
+        places = "Accounts and regions" if view.accounts else "Regions"
         self.query_one("#log-regions-heading", Static).update(
-            f"Regions not read in full ({len(view.regions)})" if view.regions else ""
+            f"{places} not read in full ({len(view.regions)})" if view.regions else ""
         )
         self.query_one("#log-regions-heading").display = bool(view.regions)
         self.query_one("#log-calls-heading", Static).update(
@@ -143,7 +145,10 @@ class ErrorLogScreen(ScanViewScreen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        self._show_detail(event.data_table)
+        # The other table's cursor, put back by a rebuild, does not take the detail from the
+        # table the user is in (it did, when the calls table's event came last).
+        if event.data_table is self.focused:
+            self._show_detail(event.data_table)
 
     def on_descendant_focus(self) -> None:
         self._show_detail()
@@ -157,22 +162,31 @@ class ErrorLogScreen(ScanViewScreen):
             if table.id == "log-regions" and row < len(self._regions):
                 text = _region_detail(self._regions[row])
             elif table.id == "log-calls" and row < len(self._errors):
-                text = _call_detail(self._errors[row])
+                error = self._errors[row]
+                place = self._view.where(error)
+                if self._view.accounts and error.account_id:
+                    place = f"{place} (account {error.account_id})"
+                text = _call_detail(error, place)
         detail.display = text is not None
         detail.update(text or Text())
 
 
 def _region_detail(trouble: RegionTrouble) -> Text:
-    text = Text(f"{inert(trouble.region, limit=CELL_LIMIT)}: ", style="bold")
+    where = trouble.where
+    if trouble.account_id and trouble.account_id not in where:
+        where = f"{where} (account {trouble.account_id})"
+    text = Text(f"{inert(where, limit=CELL_LIMIT)}: ", style="bold")
     text.append(trouble.status.value, style=REGION_STATUS_STYLE[trouble.status])
     text.append(f" — {inert(trouble.reason, keep_newlines=True, limit=DETAIL_LIMIT)}")
-    if trouble.status is RegionStatus.PARTIAL:
+    if not trouble.region:
+        text.append("\nNothing of this account could be read; the other accounts are shown.")
+    elif trouble.status is RegionStatus.PARTIAL:
         text.append("\nWhat could be read is shown; the failed calls are listed below.")
     return text
 
 
-def _call_detail(error: CallError) -> Text:
-    where = f"{error.service}:{error.operation} in {error.region} "
+def _call_detail(error: CallError, place: str) -> Text:
+    where = f"{error.service}:{error.operation} in {place} "
     text = Text(inert(where, limit=CELL_LIMIT * 2), style="bold")
     text.append(inert(error.code, limit=CELL_LIMIT), style="bold red")
     text.append(f"\n{inert(error.message, keep_newlines=True, limit=DETAIL_LIMIT)}")

@@ -1,10 +1,11 @@
-"""The error log's data: every region that could not be read in full, and every failed call."""
+"""The error log's data: every account and region that could not be read in full, and every
+failed call, each with the account it concerns when the scan holds several."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awsexplorer.model import CallError, RegionStatus, ScanResult
+from awsexplorer.model import AccountScan, AccountStatus, CallError, RegionStatus, ScanResult
 
 # The regions worth a line in the error log, worst first.
 _TROUBLE = (RegionStatus.FAILED, RegionStatus.PARTIAL)
@@ -12,10 +13,16 @@ _TROUBLE = (RegionStatus.FAILED, RegionStatus.PARTIAL)
 
 @dataclass(frozen=True, slots=True)
 class RegionTrouble:
-    region: str
+    region: str  # "" for an account none of whose regions could be read (a refused role)
     status: RegionStatus
     reason: str  # why it failed, or how many calls failed in a partial region
     error_count: int
+    account: str | None = None  # the account's name (_account_names), when the scan holds several
+    account_id: str | None = None
+
+    @property
+    def where(self) -> str:
+        return " ".join(part for part in (self.account, self.region) if part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +31,17 @@ class ErrorLogView:
     errors: list[CallError]
     not_enabled: list[str]  # opt-in regions not scanned: not errors, but worth saying
     in_progress: list[str]  # regions still pending or scanning
+    # Account id -> its name (_account_names), when the scan holds several accounts (else empty).
+    accounts: dict[str, str]
 
     @property
     def clean(self) -> bool:
         return not self.regions and not self.errors
+
+    def where(self, error: CallError) -> str:
+        """The call's place: its region, after its account when the scan holds several."""
+        account = self.accounts.get(error.account_id or "")
+        return f"{account} {error.region}" if account else error.region
 
 
 def _reason(status: RegionStatus, reason: str | None, errors: list[CallError]) -> str:
@@ -41,15 +55,52 @@ def _reason(status: RegionStatus, reason: str | None, errors: list[CallError]) -
     return "no reason recorded"
 
 
-def build_error_log(result: ScanResult) -> ErrorLogView:
+def _account_names(scans: list[AccountScan]) -> dict[str, str]:
+    """Each account as the tree names it (alias, else name, else id); with its id too where two
+    accounts share one. Narrow enough for a column at 80 columns; the id is in the detail."""
+    labels = [a.label for a in scans]
+    return {
+        a.id: a.label if labels.count(a.label) == 1 or a.label == a.id else f"{a.label} {a.id}"
+        for a in scans
+    }
+
+
+def _troubles(account: AccountScan, name: str | None) -> list[RegionTrouble]:
+    """The account's regions not read in full; an account none of whose regions could be
+    read (no credentials, a role refused) is one line of its own, with the account's reason."""
     troubles = [
-        RegionTrouble(r.name, r.status, _reason(r.status, r.reason, r.errors), len(r.errors))
-        for r in result.regions
+        RegionTrouble(
+            r.name, r.status, _reason(r.status, r.reason, r.errors), len(r.errors), name, account.id
+        )
+        for r in account.regions
         if r.status in _TROUBLE
     ]
     troubles.sort(key=lambda t: (_TROUBLE.index(t.status), t.region))
+    if not troubles and account.status is AccountStatus.FAILED:
+        reason = account.reason or "no reason recorded"
+        troubles.append(
+            RegionTrouble("", RegionStatus.FAILED, reason, 0, name or account.label, account.id)
+        )
+    return troubles
+
+
+def build_error_log(result: ScanResult) -> ErrorLogView:
+    scans = result.account_scans()
+    several = result.multi_account
+    names = _account_names(scans) if several else {}
+    troubles = [t for a in scans for t in _troubles(a, names.get(a.id))]
+    if several:  # failed accounts first, then each account's regions, worst first
+        troubles.sort(key=lambda t: (bool(t.region), _TROUBLE.index(t.status), t.where))
     errors = sorted(
-        result.errors, key=lambda e: (e.region, e.service, e.operation, e.code, e.message)
+        result.errors,
+        key=lambda e: (
+            names.get(e.account_id or "", ""),
+            e.region,
+            e.service,
+            e.operation,
+            e.code,
+            e.message,
+        ),
     )
     return ErrorLogView(
         regions=troubles,
@@ -60,4 +111,5 @@ def build_error_log(result: ScanResult) -> ErrorLogView:
             for r in result.regions
             if r.status in (RegionStatus.PENDING, RegionStatus.SCANNING)
         ),
+        accounts=names,
     )

@@ -1,0 +1,91 @@
+"""The error log (`!`) of several accounts: every place names its account, and an account none of
+whose regions could be read (a refused role) is a line of its own with the AWS error and the fix,
+also when `:account NAME` narrows the view to it (issue 17: "the error views cover every
+account, with an account column or grouping")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from awsexplorer import snapshot
+from awsexplorer.cli import make_app
+from awsexplorer.config import AppOptions
+from awsexplorer.model import RegionStatus
+from awsexplorer.ui.screens.error_log import ErrorLogScreen
+from awsexplorer.ui.views.error_log import build_error_log
+
+pytestmark = pytest.mark.ui
+
+FIXTURE = Path(__file__).parent / "fixtures" / "three-accounts.json"
+SIZE = (80, 24)
+FAILED = "555566667777"  # its role could not be assumed; its name carries an escape
+
+
+def test_each_place_names_its_account_and_the_failed_account_comes_first() -> None:
+    log = build_error_log(snapshot.read(FIXTURE))
+    assert [(t.where, t.status) for t in log.regions] == [
+        ("Sandbox\x1b[31m", RegionStatus.FAILED),  # inert when shown (the screen's cells)
+        ("acme-prod sa-east-1", RegionStatus.FAILED),
+        ("acme-prod eu-west-1", RegionStatus.PARTIAL),
+    ]
+    failed = log.regions[0]
+    assert failed.account_id == FAILED and failed.region == ""
+    assert "AccessDenied" in failed.reason and "Fix:" in failed.reason
+    assert [log.where(e) for e in log.errors] == ["acme-prod eu-west-1", "acme-prod sa-east-1"]
+    assert log.accounts == {
+        "123456789012": "acme-prod",
+        "222233334444": "Staging",
+        FAILED: "Sandbox\x1b[31m",
+    }
+
+
+def _rows(table: DataTable[Text]) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _first_column(table: DataTable[Text]) -> str:
+    return str(next(iter(table.columns.values())).label)
+
+
+def _detail(app: object) -> str:
+    return str(app.screen.query_one("#log-detail", Static).render())  # type: ignore[attr-defined]
+
+
+async def test_the_error_log_names_accounts_and_shows_a_narrowed_failed_account() -> None:
+    async with make_app(AppOptions(snapshot=FIXTURE)).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ErrorLogScreen)
+        regions = screen.query_one("#log-regions", DataTable)
+        calls = screen.query_one("#log-calls", DataTable)
+        assert _first_column(regions) == "Account, region"
+        rows = _rows(regions)
+        places = ["Sandbox␛[31m", "acme-prod sa-east-1", "acme-prod eu-west-1"]
+        assert [r[0] for r in rows] == places
+        assert rows[0][1] == "failed" and "AccessDenied" in rows[0][2]
+        assert [r[0] for r in _rows(calls)] == ["acme-prod eu-west-1", "acme-prod sa-east-1"]
+        # The failed account's line is the first the detail shows: the error and the fix.
+        detail = _detail(pilot.app)
+        assert f"(account {FAILED})" in detail and "Fix:" in detail and "\x1b" not in detail
+        assert screen.title_text().endswith("3 place(s), 2 call(s)")
+        await pilot.press("escape")
+        await pilot.pause()
+        # Narrowed to the failed account: the log says why nothing of it is shown (it said
+        # "No errors" before: that account has no regions, so no failed calls).
+        pilot.app.main.run_command(f"account {FAILED}", is_command=True)
+        await pilot.pause()
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ErrorLogScreen)
+        regions = screen.query_one("#log-regions", DataTable)
+        assert _first_column(regions) == "Region"
+        assert [r[1] for r in _rows(regions)] == ["failed"]
+        assert not screen.view.clean
+        assert "AccessDenied" in _detail(pilot.app)
