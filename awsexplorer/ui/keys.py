@@ -62,7 +62,7 @@ VIEW_KEYS: dict[str, list[tuple[str, str]]] = {
     ],
     "iam": [
         ("↑ ↓  j k", "move"),
-        ("1-8", "sort by that column (again: the other way round)"),
+        ("1-8", "sort by that column (again: the other way round); 1-9 with several accounts"),
         ("s", "sort by the next column"),
         ("Enter", "show the principal in the tree"),
         *_VIEW_COMMON,

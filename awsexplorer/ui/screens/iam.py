@@ -33,7 +33,17 @@ COLUMNS: tuple[tuple[SortColumn, str], ...] = (
     (SortColumn.KEYS, "Keys"),
     (SortColumn.WHERE, "Where"),
 )
+# Several accounts: each principal's account, beside its name (`2` sorts by it).
+ACCOUNT_COLUMN = (SortColumn.ACCOUNT, "Account")
+ACCOUNT_WIDTH = 14
 NAME_WIDTH = 18
+
+
+def columns(several_accounts: bool) -> tuple[tuple[SortColumn, str], ...]:
+    """The table's columns in order; `1`..`9` sort by these."""
+    if not several_accounts:
+        return COLUMNS
+    return (COLUMNS[0], ACCOUNT_COLUMN, *COLUMNS[1:])
 
 
 # Functions, not constants: under NO_COLOR they give weight instead of colour (see tone).
@@ -86,9 +96,11 @@ def _keys(row: PrincipalRow) -> Text:
     return Text(row.keys_text, style=tone("yellow", "underline") if row.stale_keys else "")
 
 
-def cells(row: PrincipalRow) -> tuple[Text, ...]:
+def cells(row: PrincipalRow, several_accounts: bool = False) -> tuple[Text, ...]:
+    account = (_cell(row.account, limit=ACCOUNT_WIDTH),) if several_accounts else ()
     return (
         _name(row),
+        *account,
         _cell(row.kind),
         _last_used(row),
         _mfa(row),
@@ -102,6 +114,8 @@ def cells(row: PrincipalRow) -> tuple[Text, ...]:
 def describe(row: PrincipalRow) -> Text:
     """The highlighted principal in full, under the table."""
     text = Text(inert(f"{row.kind} {row.name}", limit=200), style="bold")
+    if row.account:
+        text.append(f" in {inert(row.account, limit=60)}", style="bold")
     text.append(f"  {inert(row.arn, limit=300)}", style="dim")
     used = Text(f"\nlast used {inert(row.last_used, limit=40)}")
     if row.where:
@@ -144,7 +158,7 @@ class IamScreen(ScanViewScreen):
         Binding("s", "cycle_sort", "Next sort", show=False),
         *(
             Binding(str(n), f"sort({n - 1})", "Sort", show=n == 1, key_display="1-8")
-            for n in range(1, len(COLUMNS) + 1)
+            for n in range(1, len(COLUMNS) + 2)  # 9: the account column, when there is one
         ),
     ]
 
@@ -163,11 +177,12 @@ class IamScreen(ScanViewScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#iam-table", DataTable)
-        for column, label in COLUMNS:
-            table.add_column(label, key=column.value)
         self.rebuild()
-        table.focus()
+        self.table.focus()
+
+    @property
+    def columns(self) -> tuple[tuple[SortColumn, str], ...]:
+        return columns(self.result.multi_account)
 
     def title_text(self) -> str:
         rows = self.rows
@@ -191,16 +206,22 @@ class IamScreen(ScanViewScreen):
         rows = [
             r
             for r in build_iam_rows(self.result, self.now, self.settings.stale_days)
-            if self.matches(r.name, r.kind, r.arn, r.where)
+            if self.matches(r.name, r.kind, r.arn, r.where, r.account)
         ]
         self.rows = sort_rows(rows, self.sort_column, self.sort_reverse)
         super().rebuild()
-        for column, label in COLUMNS:
+        shown = self.columns
+        if [key.value for key in table.columns] != [column.value for column, _ in shown]:
+            table.clear(columns=True)  # the first build, or a live scan's second account
+            for column, label in shown:
+                table.add_column(label, key=column.value)
+        for column, label in shown:
             marker = (" ▼" if self.sort_reverse else " ▲") if column is self.sort_column else ""
             table.columns[ColumnKey(column.value)].label = Text(label + marker)
         table.clear()
+        several = len(shown) > len(COLUMNS)
         for row in self.rows:
-            table.add_row(*cells(row), key=row.arn)
+            table.add_row(*cells(row, several), key=row.arn)
         table.refresh()
         empty = self.query_one("#iam-empty", Static)
         empty.display = not self.rows
@@ -254,7 +275,10 @@ class IamScreen(ScanViewScreen):
             self.jump_to(arn)
 
     def action_sort(self, index: int) -> None:
-        column = COLUMNS[index][0]
+        shown = self.columns
+        if index >= len(shown):
+            return  # `9` with one account: there is no ninth column
+        column = shown[index][0]
         if column is self.sort_column:
             self.sort_reverse = not self.sort_reverse
         else:
@@ -262,7 +286,8 @@ class IamScreen(ScanViewScreen):
         self.rebuild()
 
     def action_cycle_sort(self) -> None:
-        order = [c for c, _ in COLUMNS]
-        self.sort_column = order[(order.index(self.sort_column) + 1) % len(order)]
+        order = [c for c, _ in self.columns]
+        at = order.index(self.sort_column) if self.sort_column in order else -1
+        self.sort_column = order[(at + 1) % len(order)]
         self.sort_reverse = False
         self.rebuild()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from awsexplorer.model import AccountScan, AccountStatus, CallError, RegionStatus, ScanResult
+from awsexplorer.ui.views.common import account_names
 
 # The regions worth a line in the error log, worst first.
 _TROUBLE = (RegionStatus.FAILED, RegionStatus.PARTIAL)
@@ -17,7 +18,7 @@ class RegionTrouble:
     status: RegionStatus
     reason: str  # why it failed, or how many calls failed in a partial region
     error_count: int
-    account: str | None = None  # the account's name (_account_names), when the scan holds several
+    account: str | None = None  # the account's name (account_names), when the scan holds several
     account_id: str | None = None
 
     @property
@@ -31,7 +32,7 @@ class ErrorLogView:
     errors: list[CallError]
     not_enabled: list[str]  # opt-in regions not scanned: not errors, but worth saying
     in_progress: list[str]  # regions still pending or scanning
-    # Account id -> its name (_account_names), when the scan holds several accounts (else empty).
+    # Account id -> its name (account_names), when the scan holds several accounts (else empty).
     accounts: dict[str, str]
 
     @property
@@ -55,16 +56,6 @@ def _reason(status: RegionStatus, reason: str | None, errors: list[CallError]) -
     return "no reason recorded"
 
 
-def _account_names(scans: list[AccountScan]) -> dict[str, str]:
-    """Each account as the tree names it (alias, else name, else id); with its id too where two
-    accounts share one. Narrow enough for a column at 80 columns; the id is in the detail."""
-    labels = [a.label for a in scans]
-    return {
-        a.id: a.label if labels.count(a.label) == 1 or a.label == a.id else f"{a.label} {a.id}"
-        for a in scans
-    }
-
-
 def _troubles(account: AccountScan, name: str | None) -> list[RegionTrouble]:
     """The account's regions not read in full; an account none of whose regions could be
     read (no credentials, a role refused) is one line of its own, with the account's reason."""
@@ -85,11 +76,9 @@ def _troubles(account: AccountScan, name: str | None) -> list[RegionTrouble]:
 
 
 def build_error_log(result: ScanResult) -> ErrorLogView:
-    scans = result.account_scans()
-    several = result.multi_account
-    names = _account_names(scans) if several else {}
-    troubles = [t for a in scans for t in _troubles(a, names.get(a.id))]
-    if several:  # failed accounts first, then each account's regions, worst first
+    names = account_names(result)
+    troubles = [t for a in result.account_scans() for t in _troubles(a, names.get(a.id))]
+    if names:  # failed accounts first, then each account's regions, worst first
         troubles.sort(key=lambda t: (bool(t.region), _TROUBLE.index(t.status), t.where))
     errors = sorted(
         result.errors,

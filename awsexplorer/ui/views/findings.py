@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from awsexplorer.model import CheckResult, CheckStatus, ScanResult, Severity
-from awsexplorer.ui.views.common import index_by_arn, label_for, matches
+from awsexplorer.ui.views.common import account_names, index_by_arn, label_for, matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def _unchecked(checks: list[CheckResult]) -> list[UncheckedRow]:
 def build_findings_view(result: ScanResult) -> FindingsView:
     index = index_by_arn(result.resources)
     # Several accounts: each warning's place names its account (alias or name), first.
-    names = {a.id: a.label for a in result.account_scans()} if result.multi_account else {}
+    names = account_names(result)
 
     def where(account_id: str | None, region: str) -> str:
         return f"{names.get(account_id or '', account_id)} {region}" if names else region

@@ -22,6 +22,7 @@ from awsexplorer.model.activity import key_use, parse_time, principal_use
 from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.principals import admin_answers
 from awsexplorer.ui.format import relative_time
+from awsexplorer.ui.views.common import account_names
 
 ADMIN_CHECK = "iam-admin-access"
 
@@ -73,6 +74,7 @@ class PrincipalRow:
     worst: Severity | None
     dormant: bool  # a user or role unused for `stale_days` (the iam-principal-unused verdict)
     stale_days: int = DEFAULT_STALE_DAYS  # the threshold both verdicts used
+    account: str = ""  # its account's name when the scan holds several (account_names)
 
     @property
     def stale_keys(self) -> int:
@@ -88,6 +90,7 @@ class SortColumn(StrEnum):
     WARNINGS = "warnings"
     KEYS = "keys"
     WHERE = "where"
+    ACCOUNT = "account"  # a column when the scan holds several accounts
 
 
 def _by_last_use(row: PrincipalRow) -> float:
@@ -96,10 +99,11 @@ def _by_last_use(row: PrincipalRow) -> float:
 
 
 _SORT_KEYS: dict[SortColumn, Callable[[PrincipalRow], Any]] = {
-    SortColumn.NAME: lambda r: (r.name.lower(), r.kind_rank),
-    SortColumn.KIND: lambda r: (r.kind_rank, r.name.lower()),
+    SortColumn.NAME: lambda r: (r.name.lower(), r.kind_rank, r.account.lower()),
+    SortColumn.KIND: lambda r: (r.kind_rank, r.name.lower(), r.account.lower()),
     SortColumn.LAST_USED: lambda r: (_by_last_use(r), r.kind_rank, r.name.lower()),
     SortColumn.WHERE: lambda r: (r.where == "", r.where.lower(), r.name.lower()),
+    SortColumn.ACCOUNT: lambda r: (r.account.lower(), r.kind_rank, r.name.lower()),
     SortColumn.MFA: lambda r: (["no", "?", "yes", "-"].index(r.mfa), r.name.lower()),
     SortColumn.KEYS: lambda r: (
         -max((k.age_days or 0 for k in r.keys if k.active), default=-1),
@@ -194,6 +198,7 @@ def build_iam_rows(
     worst = worst_by_resource(own)
     flagged = {f.resource for f in result.findings if f.check == ADMIN_CHECK}
     answers = admin_answers(result.resources)
+    names = account_names(result)
 
     def admin_of(resource: Resource) -> Admin:
         # The iam-admin-access verdict: admin through its own policies (flagged), through its
@@ -242,6 +247,7 @@ def build_iam_rows(
                 worst=worst.get(r.arn),
                 dormant=principal_use(r.type, attrs, stale_days, now).use.unused,
                 stale_days=stale_days,
+                account=names.get(r.account_id or "", ""),
             )
         )
     return sort_rows(rows, SortColumn.KIND)

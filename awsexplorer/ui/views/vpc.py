@@ -22,6 +22,7 @@ from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.routing import usable_ips
 from awsexplorer.model.topology import Gateway, SubnetNode, VpcTopology, build_topology
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
+from awsexplorer.ui.views.common import account_names
 
 
 # Functions, not constants: under NO_COLOR they give weight instead of colour (see tone).
@@ -231,7 +232,19 @@ def _egress_summary(gateways: list[Gateway]) -> str:
     return ", ".join(f"{n} {kind}" if n > 1 else kind for kind, n in sorted(counts.items()))
 
 
-def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> TreeItem:
+def vpc_account(vpc: VpcTopology) -> str | None:
+    """The account the VPC belongs to: its own resource's, else the first of what is in it."""
+    if vpc.vpc is not None:
+        return vpc.vpc.account_id
+    inside = [*(r for s in vpc.subnets for r in (s.resource, *s.resources)), *vpc.other_resources]
+    return next((r.account_id for r in inside if r.account_id), None)
+
+
+def _vpc_item(
+    vpc: VpcTopology, worst: dict[str, Severity], pending: bool, account: str | None = None
+) -> TreeItem:
+    """`account`: the account's name when the scan holds several (views/common.account_names),
+    before the region, as the findings view places a warning."""
     subnets = vpc.subnets
     public = sum(1 for s in subnets if s.public is True)
     private = sum(1 for s in subnets if s.public is False)
@@ -239,6 +252,8 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
     label.append(_s(vpc.name), style="bold")
     if vpc.name != vpc.vpc_id:
         label.append(f" {_s(vpc.vpc_id)}", style="dim")
+    if account:
+        label.append(f" {_s(account)}", style="bold")
     label.append(f" {_s(vpc.region)}", style="magenta")
     if vpc.cidr:
         label.append(f" {_s(vpc.cidr)}")
@@ -298,7 +313,10 @@ def _vpc_item(vpc: VpcTopology, worst: dict[str, Severity], pending: bool) -> Tr
                 expanded=False,
             )
         )
-    detail = Text(_s(f"{vpc.vpc_id} in {vpc.region}", DETAIL_LIMIT))
+    where = vpc.region
+    if account:
+        where = f"{account} {vpc.region} (account {vpc_account(vpc)})"
+    detail = Text(_s(f"{vpc.vpc_id} in {where}", DETAIL_LIMIT))
     if vpc.cidr:
         detail.append(f"  {_s(vpc.cidr)}")
     if vpc.shared_from:  # its flow logs are the owner's, which this account cannot read
@@ -345,17 +363,25 @@ def build_vpc_tree(result: ScanResult) -> list[TreeItem]:
     whose route tables have not arrived while the scan is still running."""
     pending = result.finished_at is None
     worst = worst_by_arn(result)
+    names = account_names(result)
     used: list[TreeItem] = []
     idle: list[TreeItem] = []
-    for vpc in build_topology(result.resources):
-        item = _vpc_item(vpc, worst, pending)
+    vpcs = build_topology(result.resources)
+    if names:  # several accounts: each account's VPCs together, in the order of the accounts
+        order = {account_id: n for n, account_id in enumerate(names)}
+        vpcs.sort(key=lambda v: order.get(vpc_account(v) or "", len(order)))
+    idle_places: list[str] = []
+    for vpc in vpcs:
+        account = names.get(vpc_account(vpc) or "")
+        item = _vpc_item(vpc, worst, pending, account)
         if _idle_default(vpc, worst):
             item.expanded = False
             idle.append(item)
+            idle_places.append(f"{account} {vpc.region}" if account else vpc.region)
         else:
             used.append(item)
     if idle:
-        regions = ", ".join(i.region or "?" for i in idle)
+        regions = ", ".join(idle_places)
         used.append(
             TreeItem(
                 key="empty-default-vpcs",

@@ -1,7 +1,10 @@
-"""The error log (`!`) of several accounts: every place names its account, and an account none of
-whose regions could be read (a refused role) is a line of its own with the AWS error and the fix,
-also when `:account NAME` narrows the view to it (issue 17: "the error views cover every
-account, with an account column or grouping")."""
+"""The views of several accounts name each row's account (issue 17: "the VPC, IAM, findings and
+error views all cover every account, with an account column or grouping"). The error log (`!`):
+every place names its account, and an account none of whose regions could be read (a refused
+role) is a line of its own with the AWS error and the fix, also when `:account NAME` narrows the
+view to it. IAM: an Account column (the five roots of an Organization were five identical rows).
+VPC: each VPC's account before its region, each account's VPCs together. One account's views
+keep their shape (tests/ui/test_screens_ui.py's snapshots)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,10 @@ from awsexplorer.cli import make_app
 from awsexplorer.config import AppOptions
 from awsexplorer.model import RegionStatus
 from awsexplorer.ui.screens.error_log import ErrorLogScreen
+from awsexplorer.ui.screens.iam import IamScreen
 from awsexplorer.ui.views.error_log import build_error_log
+from awsexplorer.ui.views.iam import SortColumn, build_iam_rows
+from awsexplorer.ui.views.vpc import build_vpc_tree, vpc_items
 
 pytestmark = pytest.mark.ui
 
@@ -89,3 +95,45 @@ async def test_the_error_log_names_accounts_and_shows_a_narrowed_failed_account(
         assert [r[1] for r in _rows(regions)] == ["failed"]
         assert not screen.view.clean
         assert "AccessDenied" in _detail(pilot.app)
+
+
+def test_iam_rows_and_vpcs_name_their_account() -> None:
+    result = snapshot.read(FIXTURE)
+    rows = build_iam_rows(result)
+    roots = [(r.name, r.account) for r in rows if r.kind == "root"]
+    assert roots == [("root", "acme-prod"), ("root", "Staging")]
+    vpcs = vpc_items(build_vpc_tree(result))
+    # Each account's VPCs together, in the accounts' order (the idle default one is folded
+    # into the group at the end, with its account too).
+    assert [v.label.plain.split("  ")[0] for v in vpcs] == [
+        "prod vpc-0a1b2c3d4e5f60001 acme-prod eu-west-1 10.0.0.0/16",
+        "· vpc-0staging Staging eu-central-1 10.20.0.0/16",
+        "default vpc-0b1b2c3d4e5f60001 acme-prod us-east-1 172.31.0.0/16 default",
+    ]
+    assert "(account 123456789012)" in vpcs[0].detail.plain
+    group = next(i for i in build_vpc_tree(result) if i.key == "empty-default-vpcs")
+    assert "acme-prod us-east-1" in group.detail.plain
+    # One account: no account in the rows (the shape of a one-account scan is kept).
+    one = snapshot.read(Path(__file__).parent / "fixtures" / "v1-one-account.json")
+    assert {r.account for r in build_iam_rows(one)} == {""}
+    assert all(" (account " not in v.detail.plain for v in vpc_items(build_vpc_tree(one)))
+
+
+async def test_the_iam_view_has_an_account_column_that_sorts() -> None:
+    async with make_app(AppOptions(snapshot=FIXTURE)).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pilot.app.main.run_command("iam", is_command=True)
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, IamScreen)
+        table = screen.table
+        assert [str(c.label) for c in table.columns.values()][:3] == ["Name", "Account", "Kind ▲"]
+        await pilot.press("2")  # sort by account
+        await pilot.pause()
+        assert screen.sort_column is SortColumn.ACCOUNT
+        assert [r[1] for r in _rows(table)] == ["acme-prod", "acme-prod", "acme-prod", "Staging"]
+        detail = str(screen.query_one("#iam-detail", Static).render())
+        assert detail.startswith("root root in acme-prod")
+        await pilot.press("9")  # the ninth column (Where) with several accounts
+        await pilot.pause()
+        assert screen.sort_column is SortColumn.WHERE
