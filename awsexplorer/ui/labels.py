@@ -160,14 +160,20 @@ def key_state(resource: Resource) -> str | None:
     return state
 
 
-def resource_label(resource: Resource, worst: Severity | None, mark: str | None = None) -> Text:
+def resource_label(
+    resource: Resource, worst: Severity | None, mark: str | None = None, account: str | None = None
+) -> Text:
     """`!! bastion  running  i-0abc` (name, key state, then the id when it differs). Against a
-    baseline, `mark` leads: `+` added, `~` changed, "" unchanged (two spaces, so names align)."""
+    baseline, `mark` leads: `+` added, `~` changed, "" unchanged (two spaces, so names align).
+    `account`: its account's name, after its own, where a region lists several accounts'
+    resources (`!! root  prod-web`): they would read alike."""
     label = Text()
     if mark is not None:
         label.append(f"{mark or ' '} ", style=DIFF_STYLE.get(mark, ""))
     label.append_text(severity_mark(worst))
     label.append_text(show(resource.name, NAME_CELLS))
+    if account:
+        label.append_text(show(f"  {account}", NAME_CELLS + 2, style="bold"))
     state = key_state(resource)
     if state:  # before the id: at 80 columns the end of a label is cut off
         loud = state.split(",")[0] in ("public", "internet-facing", "unattached")

@@ -3,8 +3,9 @@ error views all cover every account, with an account column or grouping"). The e
 every place names its account, and an account none of whose regions could be read (a refused
 role) is a line of its own with the AWS error and the fix, also when `:account NAME` narrows the
 view to it. IAM: an Account column (the five roots of an Organization were five identical rows).
-VPC: each VPC's account before its region, each account's VPCs together. One account's views
-keep their shape (tests/ui/test_screens_ui.py's snapshots)."""
+VPC: each VPC's account before its region, each account's VPCs together. The tree's
+every-account regions: each resource leaf names its account. One account's views keep their
+shape (tests/ui/test_screens_ui.py's snapshots)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Static
+from textual.widgets.tree import TreeNode
 
 from awsexplorer import snapshot
 from awsexplorer.cli import make_app
@@ -20,9 +22,11 @@ from awsexplorer.config import AppOptions
 from awsexplorer.model import RegionStatus
 from awsexplorer.ui.screens.error_log import ErrorLogScreen
 from awsexplorer.ui.screens.iam import IamScreen
+from awsexplorer.ui.state import NodeRef
 from awsexplorer.ui.views.error_log import build_error_log
 from awsexplorer.ui.views.iam import SortColumn, build_iam_rows
 from awsexplorer.ui.views.vpc import build_vpc_tree, vpc_items
+from awsexplorer.ui.widgets.resource_tree import ResourceTree
 
 pytestmark = pytest.mark.ui
 
@@ -137,3 +141,35 @@ async def test_the_iam_view_has_an_account_column_that_sorts() -> None:
         await pilot.press("9")  # the ninth column (Where) with several accounts
         await pilot.pause()
         assert screen.sort_column is SortColumn.WHERE
+
+
+def _region_leaves(tree: ResourceTree) -> list[str]:
+    """The resource leaves under the every-account regions (not under the account nodes)."""
+    found: list[str] = []
+
+    def walk(node: TreeNode[NodeRef]) -> None:
+        if node.data is not None and node.data.kind == "resource":
+            found.append(node.label.plain)
+        for child in node.children:
+            walk(child)
+
+    for node in tree.root.children:
+        if node.data is not None and node.data.kind == "region":
+            walk(node)
+    return found
+
+
+async def test_every_account_regions_name_each_leafs_account() -> None:
+    async with make_app(AppOptions(snapshot=FIXTURE)).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+z")  # attention only: the regions open to their warnings
+        await pilot.pause()
+        tree = pilot.app.main.tree
+        leaves = _region_leaves(tree)
+        assert "!! root  acme-prod" in leaves
+        assert "·  vpc-0staging  Staging" in leaves
+        # One account shown (`:account`): its leaves as a one-account scan's.
+        pilot.app.main.run_command("account staging", is_command=True)
+        await pilot.pause()
+        assert tree.attention_only
+        assert _region_leaves(tree) == ["·  vpc-0staging"]

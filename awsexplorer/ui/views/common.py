@@ -5,21 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from awsexplorer.model import Resource, ScanResult
+from awsexplorer.ui.accounts_view import names_of_accounts
 
 
 def account_names(result: ScanResult) -> dict[str, str]:
     """Account id -> the name a view's rows give it, when the scan holds several accounts (else
-    empty: one account's views keep their shape). The tree's name (alias, else the
-    Organization's name, else the id), with the id too where two accounts share one; short
-    enough for a column at 80 columns (details give the id)."""
-    if not result.multi_account:
-        return {}
-    scans = result.account_scans()
-    labels = [a.label for a in scans]
-    return {
-        a.id: a.label if labels.count(a.label) == 1 or a.label == a.id else f"{a.label} {a.id}"
-        for a in scans
-    }
+    empty: one account's views keep their shape)."""
+    return names_of_accounts(result.account_scans()) if result.multi_account else {}
 
 
 def index_by_arn(resources: Iterable[Resource]) -> dict[str, Resource]:

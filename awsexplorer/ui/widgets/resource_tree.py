@@ -800,10 +800,17 @@ class ResourceTree(Tree[NodeRef]):
             shown += [r for r in resources if r.arn == ensure]
         node.remove_children()
         baseline = self.state.baseline is not None
+        # Every account's region: each leaf names its account (five roots read alike).
+        names = (
+            accounts_view.names_of_accounts(self.state.member_accounts)
+            if not self.state.account_view
+            else {}
+        )
         for resource in shown:
             mark = (self.state.mark(resource.arn) or "") if baseline else None
+            account = names.get(resource.account_id or "") if names else None
             node.add_leaf(
-                labels.resource_label(resource, self.state.worst(resource.arn), mark),
+                labels.resource_label(resource, self.state.worst(resource.arn), mark, account),
                 NodeRef("resource", region=ref.region, type=ref.type, arn=resource.arn),
             )
         if baseline and not self.narrowed:  # removed since the baseline: dimmed, where it was
