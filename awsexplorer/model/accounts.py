@@ -466,3 +466,16 @@ class CrossAccountIndex:
             if link is not None:
                 unique.setdefault((link.account_id, link.via, link.target, link.principal), link)
         return sorted(unique.values(), key=lambda k: (not k.scanned, k.account_id, k.via))
+
+
+def names_of_accounts(scans: Sequence[AccountScan]) -> dict[str, str]:
+    """Account id -> the tree's name for it (alias, else the Organization's name, else the id),
+    with the id too where two accounts share one; short enough for a column at 80 columns
+    (details give the id). Empty for fewer than two accounts."""
+    if len(scans) < 2:
+        return {}
+    labels = [a.label for a in scans]
+    return {
+        a.id: a.label if labels.count(a.label) == 1 or a.label == a.id else f"{a.label} {a.id}"
+        for a in scans
+    }

@@ -142,6 +142,12 @@ class Verdict:
     groups: tuple[str, ...] = ()
 
     @property
+    def account_id(self) -> str:
+        """The account in the resource's ARN ("" when the ARN names none)."""
+        parts = self.arn.split(":", 5)
+        return parts[4] if len(parts) > 4 else ""
+
+    @property
     def blocking(self) -> Hop | None:
         """The first hop that blocks (the path's last), or None when reachable."""
         return None if self.reachable or not self.path else self.path[-1]

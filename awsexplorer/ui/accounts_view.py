@@ -8,7 +8,6 @@ import colorsys
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
@@ -314,16 +313,3 @@ def links_block(links: list[AccountLink]) -> list[RenderableType]:
     heading = Text(f"\nOther accounts ({len(links)})", style="bold underline")
     hint = Text("x: go to one (the peer resource, else the account)", style="dim")
     return [heading, rows, hint] if any(k.scanned for k in links) else [heading, rows]
-
-
-def names_of_accounts(scans: Sequence[AccountScan]) -> dict[str, str]:
-    """Account id -> the tree's name for it (alias, else the Organization's name, else the id),
-    with the id too where two accounts share one; short enough for a column at 80 columns
-    (details give the id). Empty for fewer than two accounts."""
-    if len(scans) < 2:
-        return {}
-    labels = [a.label for a in scans]
-    return {
-        a.id: a.label if labels.count(a.label) == 1 or a.label == a.id else f"{a.label} {a.id}"
-        for a in scans
-    }

@@ -29,7 +29,7 @@ from awsexplorer.config import AppOptions
 from awsexplorer.model import Account, RegionScan, RegionStatus, Resource, ScanResult, Severity
 from awsexplorer.model.exposure import exposure_of
 from awsexplorer.ui.app import AwsExplorerApp
-from awsexplorer.ui.screens.exposed import ExposedScreen
+from awsexplorer.ui.screens.exposed import ExposedScreen, row_prompt
 from awsexplorer.ui.screens.exposure_path import PathScreen
 from awsexplorer.ui.screens.main import MainScreen
 
@@ -348,6 +348,38 @@ async def test_every_view_gives_the_same_answer(saved: Path, capsys: Any) -> Non
     assert {"sg-bastion", "sg-pg"} <= critical  # the ports :exposed lists first
     flagged = {f.check: f for f in result.findings if f.resource.endswith("acl-web")}
     assert "ec2-nacl-blocks-return-traffic" in flagged
+
+
+async def test_several_accounts_name_each_row_in_the_view_and_the_cli(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """Two accounts with the same estate: their rows read alike but for the account, which the
+    view (before the region) and `awsexplorer exposure` (the same place) both name."""
+    from awsexplorer.cli import main as cli_main
+    from awsexplorer.model.accounts import merge
+
+    first = snapshot.write(estate(), tmp_path / "prod.json")
+    text = first.read_text().replace(ACCOUNT, "222233334444").replace("acme-prod", "acme-stage")
+    (tmp_path / "stage.json").write_text(text)
+    merged = merge([snapshot.read(first), snapshot.read(tmp_path / "stage.json")])
+    path = snapshot.write(merged, tmp_path / "both.json")
+    assert cli_main(["exposure", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    lines = [line for line in out if line.startswith("REACHABLE") and "i-0bastion" in line]
+    assert len(lines) == 2
+    assert [line.split("i-0bastion (bastion) ")[1].split()[:2] for line in lines] == [
+        ["acme-prod", "eu-west-1"],
+        ["acme-stage", "eu-west-1"],
+    ]
+    async with app_for(path).run_test(size=SIZE) as pilot:
+        screen = await open_exposed(pilot)
+        bastions = [r for r in screen.rows if r.verdict.resource_id == "i-0bastion"]
+        assert sorted(r.account for r in bastions) == ["acme-prod", "acme-stage"]
+        shown = [plain(row_prompt(r, False, 78)) for r in bastions]
+        assert any("bastion (i-0bastion)  acme-stage  eu-west-1" in line for line in shown)
+        await pilot.press("slash", *"stage")
+        await pilot.pause()
+        assert {screen.rows[i].account for i in screen.shown} == {"acme-stage"}
 
 
 # -- snapshots (SVG) at 80x24 ---------------------------------------------------------------------

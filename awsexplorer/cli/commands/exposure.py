@@ -86,11 +86,18 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json_text([v.to_dict() for v in verdicts], indent=1) + "\n")
     else:
-        write_text(verdicts, notes, bool(args.ref))
+        from awsexplorer.model.accounts import names_of_accounts
+
+        accounts = names_of_accounts(result.account_scans()) if result.multi_account else {}
+        write_text(verdicts, notes, bool(args.ref), accounts)
     return 0 if verdicts else 1
 
 
-def write_text(verdicts: list[Any], notes: list[str], with_ref: bool) -> None:
+def write_text(
+    verdicts: list[Any], notes: list[str], with_ref: bool, accounts: dict[str, str] | None = None
+) -> None:
+    """`accounts`: account id -> name, when the snapshot holds several: each line names the
+    account before the region, as the TUI's `:exposed` does."""
     from awsexplorer.inert import inert
 
     out = sys.stdout
@@ -101,10 +108,14 @@ def write_text(verdicts: list[Any], notes: list[str], with_ref: bool) -> None:
         state = "REACHABLE" if verdict.reachable else "blocked"
         via = f" via {verdict.via}" if verdict.via else ""
         name = f" ({inert(verdict.name, limit=40)})" if verdict.name != verdict.resource_id else ""
+        account = ""
+        if accounts:
+            account_id = verdict.account_id
+            account = f"{inert(accounts.get(account_id, account_id), limit=40)} "
         out.write(
             f"{state:9} {inert(verdict.port_text):16} IPv{verdict.ip_version} "
             f"{inert(verdict.resource_type)} {inert(verdict.resource_id)}{name} "
-            f"{inert(verdict.region)} {inert(verdict.address or '-')}{inert(via)}\n"
+            f"{account}{inert(verdict.region)} {inert(verdict.address or '-')}{inert(via)}\n"
         )
         for hop in verdict.path:
             out.write(

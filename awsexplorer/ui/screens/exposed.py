@@ -32,6 +32,7 @@ from awsexplorer.ui.screens.exposure_wait import (
     kept_exposure,
     lookup_for,
 )
+from awsexplorer.ui.views.common import account_names
 from awsexplorer.ui.views.exposed import RISK_TITLES, ExposedRow, exposed_rows
 
 MAX_SHOWN = 500  # rows listed at most: filtering stays instant on a huge estate
@@ -44,6 +45,8 @@ def row_prompt(row: ExposedRow, expanded: bool, width: int) -> Text:
     head = Text(f"{arrow} ", style="dim")
     head.append(f"{inert(v.port_text, limit=24):<12}", style=RISK_STYLES[row.risk])
     head.append(f" {inert(row.resource, limit=LIMIT)}", style="bold")
+    if row.account:
+        head.append(f"  {inert(row.account, limit=40)}", style="bold")
     head.append(f"  {inert(v.region, limit=40)}", style="magenta")
     head.truncate(max(width, 20), overflow="ellipsis")
     more = Text(f"\n   IPv{v.ip_version} {inert(row.how, limit=LIMIT)}", style="dim")
@@ -94,7 +97,7 @@ class ExposedScreen(WaitsForExposure):
         yield Static(id="exposed-detail", classes="view-detail")
         yield from self.compose_footer()
 
-    FILTER_PLACEHOLDER = "filter: port, resource, region, address, load balancer, hop"
+    FILTER_PLACEHOLDER = "filter: port, resource, account, region, address, load balancer, hop"
 
     def main_widget(self) -> Widget | None:
         return self.option_list
@@ -120,7 +123,9 @@ class ExposedScreen(WaitsForExposure):
             self.rows = (
                 []
                 if exposure is None
-                else exposed_rows(exposure, lookup_for(self.app, self.result))
+                else exposed_rows(
+                    exposure, lookup_for(self.app, self.result), account_names(self.result)
+                )
             )
             self._rows_for = (self.result, exposure)
             self.expanded.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from awsexplorer.model import Resource, ScanResult
-from awsexplorer.ui.accounts_view import names_of_accounts
+from awsexplorer.model.accounts import names_of_accounts
 
 
 def account_names(result: ScanResult) -> dict[str, str]:

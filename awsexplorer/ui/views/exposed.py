@@ -81,6 +81,7 @@ class ExposedRow:
     resource: str  # "web-1 (i-0abc)"
     how: str  # "via alb-web (listener 443)" / "direct at 203.0.113.10"
     risk: int  # 0 admin, 1 database, 2 other
+    account: str = ""  # its account's name when the scan holds several (account_names)
 
     @property
     def arn(self) -> str:
@@ -96,6 +97,7 @@ class ExposedRow:
             v.arn,
             v.resource_type,
             v.region,
+            self.account,
             v.address,
             self.how,
             RISK_TITLES[self.risk],
@@ -103,12 +105,19 @@ class ExposedRow:
         )
 
 
-def exposed_rows(exposure: Exposure, lookup: Lookup) -> list[ExposedRow]:
-    """Every reachable verdict, in any region, admin then database ports first."""
-    return [
-        ExposedRow(v, label(lookup(v.arn), v.arn), how(v, lookup), risk_rank(v))
-        for v in exposure.reachable()
-    ]
+def exposed_rows(
+    exposure: Exposure, lookup: Lookup, accounts: dict[str, str] | None = None
+) -> list[ExposedRow]:
+    """Every reachable verdict, in any region, admin then database ports first. `accounts`:
+    account id -> name, when the scan holds several (each row then names its account)."""
+    rows = []
+    for v in exposure.reachable():
+        resource = lookup(v.arn)
+        account = ""
+        if accounts:
+            account = accounts.get(v.account_id, "")
+        rows.append(ExposedRow(v, label(resource, v.arn), how(v, lookup), risk_rank(v), account))
+    return rows
 
 
 def verdicts_for(resource: Resource, exposure: Exposure, lookup: Lookup) -> list[Verdict]:
