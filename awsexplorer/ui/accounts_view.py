@@ -30,6 +30,7 @@ from awsexplorer.model.accounts import (
     PRODUCTION_MARK,
     AccountLink,
     CrossAccountIndex,
+    names_of_accounts,
     production_ids,
     production_pattern,
 )
@@ -313,3 +314,11 @@ def links_block(links: list[AccountLink]) -> list[RenderableType]:
     heading = Text(f"\nOther accounts ({len(links)})", style="bold underline")
     hint = Text("x: go to one (the peer resource, else the account)", style="dim")
     return [heading, rows, hint] if any(k.scanned for k in links) else [heading, rows]
+
+
+def shown_account_names(state: ExplorerState) -> dict[str, str]:
+    """Account id -> name while several accounts are shown (not narrowed to one by
+    `:account`): what a row that lists several accounts' resources names. Else empty."""
+    if state.account_view is not None:
+        return {}
+    return names_of_accounts(state.member_accounts)

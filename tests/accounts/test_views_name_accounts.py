@@ -4,35 +4,42 @@ every place names its account, and an account none of whose regions could be rea
 role) is a line of its own with the AWS error and the fix, also when `:account NAME` narrows the
 view to it. IAM: an Account column (the five roots of an Organization were five identical rows).
 VPC: each VPC's account before its region, each account's VPCs together. The tree's
-every-account regions: each resource leaf names its account. One account's views keep their
-shape (tests/ui/test_screens_ui.py's snapshots)."""
+every-account regions: each resource leaf names its account. Whose address is this (`whois`, in
+the TUI and the CLI): each owner's account, as two accounts' VPCs may use the same addresses.
+One account's views keep their shape (tests/ui/test_screens_ui.py's snapshots)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.tree import TreeNode
 
 from awsexplorer import snapshot
-from awsexplorer.cli import make_app
+from awsexplorer.cli import main, make_app
 from awsexplorer.config import AppOptions
-from awsexplorer.model import RegionStatus
+from awsexplorer.model import AccountScan, RegionScan, RegionStatus
+from awsexplorer.model import kinds as k
+from awsexplorer.model.accounts import assemble
 from awsexplorer.ui.screens.error_log import ErrorLogScreen
 from awsexplorer.ui.screens.iam import IamScreen
+from awsexplorer.ui.screens.whois import WhoisScreen
 from awsexplorer.ui.state import NodeRef
 from awsexplorer.ui.views.error_log import build_error_log
 from awsexplorer.ui.views.iam import SortColumn, build_iam_rows
 from awsexplorer.ui.views.vpc import build_vpc_tree, vpc_items
 from awsexplorer.ui.widgets.resource_tree import ResourceTree
+from tests.accounts.cross_account import res
 
 pytestmark = pytest.mark.ui
 
 FIXTURE = Path(__file__).parent / "fixtures" / "three-accounts.json"
 SIZE = (80, 24)
 FAILED = "555566667777"  # its role could not be assumed; its name carries an escape
+ALPHA, BETA = "111111111111", "222222222222"
 
 
 def test_each_place_names_its_account_and_the_failed_account_comes_first() -> None:
@@ -173,3 +180,48 @@ async def test_every_account_regions_name_each_leafs_account() -> None:
         await pilot.pause()
         assert tree.attention_only
         assert _region_leaves(tree) == ["·  vpc-0staging"]
+
+
+def _same_address_in_two_accounts(tmp_path: Path) -> Path:
+    """Accounts alpha and beta, each an instance at 10.0.1.9 (one template, two accounts)."""
+    resources = []
+    for account in (ALPHA, BETA):
+        instance = res(account, k.INSTANCE, f"i-{account[0] * 8}", private_ip="10.0.1.9")
+        eni = res(
+            account,
+            k.NETWORK_INTERFACE,
+            f"eni-{account[0] * 8}",
+            private_ips=["10.0.1.9"],
+            attached_to=instance.id,
+        )
+        resources += [instance, eni]
+    scans = [
+        AccountScan(id=account, alias=alias, regions=[RegionScan("eu-west-1", RegionStatus.OK)])
+        for account, alias in ((ALPHA, "alpha"), (BETA, "beta"))
+    ]
+    when = "2026-12-01T00:00:00+00:00"
+    result = assemble(scans, resources, [], started_at=when, finished_at=when)
+    return snapshot.write(result, tmp_path / "two.json")
+
+
+def test_whois_names_each_owners_account_in_the_cli(tmp_path: Path, capsys: Any) -> None:
+    path = _same_address_in_two_accounts(tmp_path)
+    assert main(["whois", str(path), "10.0.1.9"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[-4] for line in lines] == ["alpha", "beta"]
+
+
+async def test_whois_names_each_owners_account_in_the_tui(tmp_path: Path) -> None:
+    path = _same_address_in_two_accounts(tmp_path)
+    async with make_app(AppOptions(snapshot=path)).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pilot.app.main.run_command("whois 10.0.1.9", is_command=True)
+        for _ in range(50):  # the index is built by a worker
+            await pilot.pause(0.05)
+            screen = pilot.app.screen
+            if isinstance(screen, WhoisScreen) and screen.owners is not None:
+                break
+        options = pilot.app.screen.query_one(OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert ["alpha" in line for line in shown] == [True, False]
+        assert ["beta" in line for line in shown] == [False, True]

@@ -73,12 +73,22 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json_text([o.to_dict() for o in owners], indent=1) + "\n")
     else:
+        from awsexplorer.model.accounts import names_of_accounts
+
         names = {r.arn: r for r in result.resources}
-        write_text(query.text, owners, names)
+        accounts = names_of_accounts(result.account_scans()) if result.multi_account else {}
+        write_text(query.text, owners, names, accounts)
     return 0 if owners else 1
 
 
-def write_text(asked: str, owners: list[Any], resources: dict[str, Any]) -> None:
+def write_text(
+    asked: str,
+    owners: list[Any],
+    resources: dict[str, Any],
+    accounts: dict[str, str] | None = None,
+) -> None:
+    """`accounts`: account id -> name, when the snapshot holds several: each owner's account
+    is named before its region (two accounts' VPCs may use the same addresses)."""
     from awsexplorer.inert import inert
 
     out = sys.stdout
@@ -99,7 +109,11 @@ def write_text(asked: str, owners: list[Any], resources: dict[str, Any]) -> None
             else inert(owner.arn)
         )
         via = f" via {inert(owner.via)}" if owner.via else ""
+        account = ""
+        if accounts:
+            account_id = (resource.account_id if resource is not None else None) or ""
+            account = f"{inert(accounts.get(account_id, account_id), limit=40)} "
         out.write(
             f"{inert(owner.address, limit=60)}  {owner.kind:14} {what}{name} "
-            f"{inert(owner.region)}{via}\n"
+            f"{account}{inert(owner.region)}{via}\n"
         )

@@ -35,7 +35,7 @@ from awsexplorer.model.whois import (
     WhoisIndex,
     parse,
 )
-from awsexplorer.ui import heap
+from awsexplorer.ui import accounts_view, heap
 from awsexplorer.ui.escape import AltIsEscapeThenKey
 from awsexplorer.ui.state import listed
 from awsexplorer.ui.widgets.command_bar import Suggestion
@@ -57,7 +57,9 @@ def query_of(text: str) -> Query | None:
         return None
 
 
-def _where(owner: Owner, state: ExplorerState) -> Text:
+def _where(owner: Owner, state: ExplorerState, accounts: dict[str, str]) -> Text:
+    """`accounts`: account id -> name while several accounts are shown: two accounts' VPCs may
+    use the same addresses, so each owner's account is named before its region."""
     resource = state.get(owner.arn)
     text = Text()
     if resource is None:
@@ -67,6 +69,9 @@ def _where(owner: Owner, state: ExplorerState) -> Text:
     if resource.id != resource.name:
         text.append(f" {inert(resource.id, limit=40)}")
     text.append(f"  {inert(kind_of(resource.type).title, limit=40)}", style="dim")
+    account = accounts.get(resource.account_id or "")
+    if account:
+        text.append(f"  {inert(account, limit=40)}", style="bold")
     text.append(f"  {inert(owner.region, limit=30)}", style="cyan")
     return text
 
@@ -134,7 +139,7 @@ def whois_suggestion(state: ExplorerState, text: str, screen: Any = None) -> Sug
         prompt.append("  nobody's: not in this account's address space", style="dim")
     elif len(held) == 1:
         prompt.append(f"  {held[0].kind}: ")
-        prompt.append_text(_where(held[0], state))
+        prompt.append_text(_where(held[0], state, accounts_view.shown_account_names(state)))
     elif held:
         prompt.append(f"  {len(held)} owners (Enter lists them)")
     else:
@@ -233,9 +238,10 @@ class WhoisScreen(AltIsEscapeThenKey, Screen[None]):
         options: list[Option] = []
         if self.owners is None:
             return [Option(Text(INDEXING, style="dim"), disabled=True)]
+        accounts = accounts_view.shown_account_names(self.state)
         for n, owner in enumerate(self.owners[:SHOWN_LIMIT]):
             line = Text(f"{owner.kind:<15}", style="bold")
-            line.append_text(_where(owner, self.state))
+            line.append_text(_where(owner, self.state, accounts))
             address = inert(owner.address, limit=60)
             line.append(f"\n{'':15}{address}", style="dim")
             if owner.via:

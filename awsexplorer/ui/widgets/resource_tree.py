@@ -30,7 +30,7 @@ from awsexplorer.model import (
     ScanResult,
     Severity,
 )
-from awsexplorer.model.accounts import CrossAccountIndex, names_of_accounts
+from awsexplorer.model.accounts import CrossAccountIndex
 from awsexplorer.ui import accounts_view, heap, labels
 from awsexplorer.ui.details import MAX_SHOWN
 from awsexplorer.ui.key_order import Closing
@@ -801,7 +801,7 @@ class ResourceTree(Tree[NodeRef]):
         node.remove_children()
         baseline = self.state.baseline is not None
         # Every account's region: each leaf names its account (five roots read alike).
-        names = names_of_accounts(self.state.member_accounts) if not self.state.account_view else {}
+        names = accounts_view.shown_account_names(self.state)
         for resource in shown:
             mark = (self.state.mark(resource.arn) or "") if baseline else None
             account = names.get(resource.account_id or "") if names else None
