@@ -27,7 +27,7 @@ from aiobotocore.session import AioSession
 from awsexplorer import __version__
 from awsexplorer.config import AccountChoice, ScanConfig
 from awsexplorer.errors import UserError
-from awsexplorer.model import Account, RegionStatus, ScanResult
+from awsexplorer.model import Account, AccountScan, RegionStatus, ScanResult
 from awsexplorer.model.accounts import failed_account, merge
 from awsexplorer.model.calls import (
     ORGANIZATIONS_DESCRIBE_ORGANIZATIONAL_UNIT,
@@ -274,6 +274,23 @@ class _OuPaths:
 
 
 # -- reaching one account -----------------------------------------------------------------------
+
+
+def reach(account: AccountScan, choice: AccountChoice) -> Target | None:
+    """How the scan reached `account`, to reach it again (its CloudTrail history): its profile,
+    or the Organization's role assumed in it (its caller is that role's session); None for
+    the caller's own credentials (a single account, or the management account of --org)."""
+    if account.profile:
+        return Target(key=account.id, profile=account.profile, account_id=account.id)
+    role = choice.org_role
+    if role and f":assumed-role/{role}/{SESSION_NAME}" in account.caller_arn:
+        return Target(
+            key=account.id,
+            role_arn=f"arn:{account.partition}:iam::{account.id}:role/{role}",
+            external_id=choice.external_id,
+            account_id=account.id,
+        )
+    return None
 
 
 class AccountUnreachable(Exception):

@@ -27,8 +27,9 @@ import contextlib
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
@@ -45,6 +46,9 @@ from awsexplorer.scan.session import (
     credential_failure,
     make_session,
 )
+
+if TYPE_CHECKING:
+    from awsexplorer.scan.accounts import Target
 
 # CloudTrail's quota for LookupEvents, per account and region.
 REQUESTS_PER_SECOND = 2
@@ -247,10 +251,25 @@ class HistoryFetcher:
 
 
 @contextlib.asynccontextmanager
-async def open_fetcher(config: ScanConfig) -> AsyncIterator[HistoryFetcher]:
-    """A fetcher on botocore's credential chain (the scanner's session and client pool)."""
-    session = make_session(config)
-    await check_credentials(session, config)
+async def open_fetcher(
+    config: ScanConfig, target: Target | None = None
+) -> AsyncIterator[HistoryFetcher]:
+    """A fetcher on botocore's credential chain (the scanner's session and client pool). With
+    `target` (one account of several: scan/accounts.reach), that account's CloudTrail, reached
+    as the scan reached it: its profile, or its role assumed (scan/accounts.assumed_session)."""
+    from awsexplorer.scan.accounts import AccountUnreachable, assumed_session
+
+    if target is not None and target.role_arn:
+        try:
+            session = await assumed_session(config, target)
+        except AccountUnreachable as exc:
+            raise UserError(exc.reason) from None
+        config = replace(config, profile=None)
+    else:
+        if target is not None:
+            config = replace(config, profile=target.profile)
+        session = make_session(config)
+        await check_credentials(session, config)
     async with ClientPool(session, config) as pool:
         yield HistoryFetcher(pool, call_timeout=config.call_timeout)
 
@@ -281,24 +300,28 @@ class HistoryService:
             target=self._loop.run_forever, name="awsexplorer-history", daemon=True
         )
         self._thread.start()
-        self._fetcher: HistoryFetcher | None = None
-        self._stack: contextlib.AsyncExitStack | None = None
+        # One fetcher per account asked about ("" for the app's own credentials): CloudTrail
+        # is per account, and so are its rate limit and the cache.
+        self._fetchers: dict[str, HistoryFetcher] = {}
+        self._stack = contextlib.AsyncExitStack()
         self._opening = asyncio.Lock()
 
-    async def _get(self) -> HistoryFetcher:
+    async def _get(self, target: Target | None) -> HistoryFetcher:
+        key = target.key if target is not None else ""
         async with self._opening:
-            if self._fetcher is None:
-                stack = contextlib.AsyncExitStack()
-                try:
-                    self._fetcher = await stack.enter_async_context(open_fetcher(self._config))
-                except BaseException:
-                    await stack.aclose()
-                    raise
-                self._stack = stack
-            return self._fetcher
+            if key not in self._fetchers:
+                self._fetchers[key] = await self._stack.enter_async_context(
+                    open_fetcher(self._config, target)
+                )
+            return self._fetchers[key]
 
-    async def _consume(self, pages: Pages, on_page: Callable[[list[HistoryEvent]], None]) -> None:
-        fetcher = await self._get()
+    async def _consume(
+        self,
+        pages: Pages,
+        on_page: Callable[[list[HistoryEvent]], None],
+        target: Target | None = None,
+    ) -> None:
+        fetcher = await self._get(target)
         try:
             async for page in pages(fetcher):
                 on_page(page)
@@ -317,9 +340,11 @@ class HistoryService:
         pages: Pages,
         on_page: Callable[[list[HistoryEvent]], None],
         cancelled: Callable[[], bool],
+        target: Target | None = None,
     ) -> bool:
-        """True when every page came, False when cancelled first."""
-        future = asyncio.run_coroutine_threadsafe(self._consume(pages, on_page), self._loop)
+        """True when every page came, False when cancelled first. `target`: the account whose
+        CloudTrail to ask, when the app shows several (None: the app's own credentials)."""
+        future = asyncio.run_coroutine_threadsafe(self._consume(pages, on_page, target), self._loop)
         while True:
             try:
                 future.result(timeout=self.POLL)
@@ -331,8 +356,7 @@ class HistoryService:
 
     def close(self) -> None:
         async def shut() -> None:
-            if self._stack is not None:
-                await self._stack.aclose()
+            await self._stack.aclose()
 
         if self._loop.is_running():
             with contextlib.suppress(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import signal
 import sys
@@ -41,7 +42,7 @@ from awsexplorer.config import AppOptions, ScanConfig
 from awsexplorer.errors import UserError
 from awsexplorer.inert import inert
 from awsexplorer.model import GLOBAL_REGION, AccountStatus, RegionStatus, ScanResult
-from awsexplorer.ui import heap
+from awsexplorer.ui import accounts_view, heap
 from awsexplorer.ui.accounts_view import use_production_pattern
 from awsexplorer.ui.commands import ResourceProvider
 from awsexplorer.ui.escape import keep_escape
@@ -982,15 +983,30 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             return True
         return False
 
-    def fetch_history(self, pages: Any, on_page: Any, cancelled: Any) -> bool:
+    def fetch_history(
+        self, pages: Any, on_page: Any, cancelled: Any, account_id: str | None = None
+    ) -> bool:
         """On a worker thread: stream `pages` through the scanner's session (made once, with
-        the app's scan config), `on_page` for each; False when cancelled first."""
+        the app's scan config), `on_page` for each; False when cancelled first. `account_id`:
+        of several accounts, the one whose CloudTrail to ask, reached as the scan reached it
+        (its profile or its role: scan/accounts.reach)."""
         with self._history_lock:
             if self._history is None:
                 from awsexplorer.scan.history import HistoryService
 
                 self._history = HistoryService(self._scan_config or self.options.config)
-        return bool(self._history.run(pages, on_page, cancelled))
+        target = None
+        choice = self.options.accounts
+        if choice is not None and account_id:
+            from awsexplorer.scan.accounts import reach
+
+            found = [a for a in self.state.member_accounts if a.id == account_id]
+            target = reach(found[0], choice) if found else None
+        return bool(self._history.run(pages, on_page, cancelled, target))
+
+    def _history_of(self, account_id: str | None) -> Callable[..., bool]:
+        """fetch_history for one account's CloudTrail (the app's own with one account)."""
+        return functools.partial(self.fetch_history, account_id=account_id)
 
     def _scan_reference(self) -> datetime:
         return parse_time(self.state.finished_at) or datetime.now(UTC)
@@ -1021,11 +1037,16 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             except ValueError as exc:
                 self.notify(f"No history for {inert(target.label, limit=80)}: {exc}.")
                 return
-        query = HistoryQuery(
-            "resource", target.region, target.names, MAX_HOURS, target.label, window
-        )
+        label = target.label
+        account = accounts_view.shown_account_names(self.state).get(resource.account_id or "")
+        if account:  # several accounts: whose CloudTrail this is
+            label = f"{label} in {account}"
+        query = HistoryQuery("resource", target.region, target.names, MAX_HOURS, label, window)
         screen = HistoryScreen(
-            self.state.result(), query, self.fetch_history, reference=self._scan_reference()
+            self.state.result(),
+            query,
+            self._history_of(resource.account_id),
+            reference=self._scan_reference(),
         )
         self.push_screen(screen)
 
@@ -1036,6 +1057,14 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             self.show_baseline_changes()
             return
         if self._no_history_here():
+            return
+        accounts = self.state.member_accounts if self.state.account_view is None else []
+        if len(accounts) > 1:
+            self.notify(
+                ":changes reads one account's CloudTrail: show that account first "
+                "(:account NAME), then :changes.",
+                severity="warning",
+            )
             return
         from awsexplorer.model.history import GLOBAL_SERVICE_REGION, history_region, parse_hours
         from awsexplorer.ui.screens.history import HistoryQuery, HistoryScreen
@@ -1052,11 +1081,17 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             if resource.region in scope:
                 by_name.setdefault(resource.id, resource.arn)
                 by_name.setdefault(resource.arn, resource.arn)
-        query = HistoryQuery("changes", where, (), hours, where)
+        label = where
+        if self.state.account_view is not None:  # one account of several: say which
+            from awsexplorer.model.accounts import names_of_accounts
+
+            names = names_of_accounts(self.state.member_accounts)
+            label = f"{where} of {names.get(self.state.account_view, self.state.account_view)}"
+        query = HistoryQuery("changes", where, (), hours, label)
         screen = HistoryScreen(
             self.state.result(),
             query,
-            self.fetch_history,
+            self._history_of(self.state.account_view),
             reference=self._scan_reference(),
             by_name=by_name,
         )

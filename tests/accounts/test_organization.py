@@ -272,3 +272,76 @@ async def test_the_tui_scans_the_organization_live(organization: dict[str, Any])
         assert labels[members["prod-web"]].startswith("▌PROD prod-web")
         assert "failed" in labels[members["sandbox"]]
         assert "\x1b" not in "".join(labels.values())
+
+
+async def test_history_reads_each_accounts_own_cloudtrail(organization: dict[str, Any]) -> None:
+    """`t` on a member's resource asks that member's CloudTrail, through the role the scan
+    assumed in it; on the management account's, with the caller's own credentials. `:changes`
+    over several accounts asks which one first. CloudTrail is the local stub (moto has no
+    LookupEvents), which also answers the AssumeRole with a key naming the account."""
+    import time
+    from dataclasses import replace
+
+    from awsexplorer.config import AccountChoice, AppOptions, ScanConfig
+    from awsexplorer.ui.app import AwsExplorerApp
+    from awsexplorer.ui.screens.history import HistoryScreen
+    from awsexplorer.ui.screens.main import MainScreen
+    from tests.history.cloudtrail_stub import CloudTrailStub, event, serve
+
+    members = organization["members"]
+    web = members["prod-web"]
+    stub = CloudTrailStub()
+    server, _ = serve(stub)
+    config = ScanConfig(endpoint_url=organization["endpoint"], regions=("eu-west-1",))
+    app = AwsExplorerApp(AppOptions(config=config, accounts=AccountChoice(org_role=ROLE)))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+
+            async def until(condition: Any, timeout: float = 240) -> None:
+                deadline = time.monotonic() + timeout
+                while not condition():
+                    assert time.monotonic() < deadline, "timed out"
+                    await pilot.pause(0.05)
+
+            await until(lambda: not app.state.scanning and not app.analysing)
+            assert app._scan_config is not None
+            app._scan_config = replace(app._scan_config, endpoint_url=stub.url)
+            resources = app.state.resources()
+            vpc = next(r for r in resources if r.name == f"vpc-of-{web}")
+            own = next(
+                r for r in resources if r.account_id == "123456789012" and r.type == "ec2:vpc"
+            )
+            stub.events = [
+                event("e1", "CreateVpc", time.time() - 60, resource=("AWS::EC2::VPC", vpc.id))
+            ]
+            for resource, key in ((vpc, f"ASIA{web}"), (own, "testing")):
+                app.main.jump(resource.arn)
+                await pilot.pause()
+                await pilot.press("t")
+                await until(lambda: isinstance(app.screen, HistoryScreen))
+                screen = app.screen
+                assert isinstance(screen, HistoryScreen)
+                await until(lambda shown=screen: not shown.loading, 60)
+                assert stub.requests[-1].access_key == key
+                if resource is vpc:
+                    assert [e.event_id for e in screen.rows] == ["e1"]
+                    assert "in prod-web" in screen.title_text()
+                await pilot.press("escape")
+                await until(lambda: isinstance(app.screen, MainScreen))
+            # :changes over every account: which one? Narrowed to one: that one's CloudTrail.
+            asked = len(stub.requests)
+            app.main.run_command("changes", is_command=True)
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen) and len(stub.requests) == asked
+            app.main.run_command(f"account {web}", is_command=True)
+            await pilot.pause()
+            app.main.run_command("changes", is_command=True)
+            await until(lambda: isinstance(app.screen, HistoryScreen))
+            screen = app.screen
+            assert isinstance(screen, HistoryScreen)
+            await until(lambda: not screen.loading, 60)
+            assert stub.requests[-1].access_key == f"ASIA{web}"
+            assert "of prod-web" in screen.title_text()
+    finally:
+        server.shutdown()
+        server.server_close()

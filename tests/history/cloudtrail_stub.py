@@ -7,9 +7,10 @@ shaped as CloudTrail returns them (EventId, EventName, ReadOnly as text, EventTi
 seconds, Resources, CloudTrailEvent as a JSON string), only those within the request's
 StartTime/EndTime (as CloudTrail does), split into pages of `page_size` with a NextToken, and
 it can answer the first N requests with CloudTrail's throttling error (HTTP 400,
-`ThrottlingException`, "Rate exceeded"). Every request is recorded: its region
+`ThrottlingException`, "Rate exceeded"). Every request is recorded: its region and signing key
 (from the signature's credential scope), target, lookup attribute, token, StartTime and EndTime
-(epoch seconds, as botocore sends them), and arrival time.
+(epoch seconds, as botocore sends them), and arrival time. It also answers STS AssumeRole (a
+member account's CloudTrail is read through its role), with a key that names the account.
 
 """
 
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_SCOPE = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Seen:
     throttled: bool = False
     start: float | None = None
     end: float | None = None
+    access_key: str = ""  # who signed it: "ASIA<account>" for a role assumed here (assume_role)
 
 
 @dataclass
@@ -66,8 +68,9 @@ class CloudTrailStub:
         scope = _SCOPE.search(headers.get("Authorization", ""))
         request = json.loads(body or b"{}")
         seen = Seen(
-            region=scope.group(1) if scope else "?",
-            service=scope.group(2) if scope else "?",
+            access_key=scope.group(1) if scope else "",
+            region=scope.group(2) if scope else "?",
+            service=scope.group(3) if scope else "?",
             target=headers.get("X-Amz-Target", ""),
             attributes=request.get("LookupAttributes") or [],
             token=request.get("NextToken"),
@@ -98,10 +101,44 @@ class CloudTrailStub:
         return 200, reply
 
 
+ASSUMED = """<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<AssumeRoleResult><Credentials><AccessKeyId>ASIA{account}</AccessKeyId>
+<SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>
+<Expiration>{expiration}</Expiration></Credentials>
+<AssumedRoleUser><AssumedRoleId>AROA:{session}</AssumedRoleId>
+<Arn>arn:aws:sts::{account}:assumed-role/{role}/{session}</Arn></AssumedRoleUser>
+</AssumeRoleResult><ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata>
+</AssumeRoleResponse>"""
+
+
+def assume_role(body: bytes) -> bytes:
+    """STS AssumeRole (query protocol), as STS answers it: credentials whose key names the
+    role's account (ASIA<account>), so a test sees whose credentials signed a later request."""
+    from urllib.parse import parse_qs
+
+    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+    arn = form["RoleArn"]
+    expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+    return ASSUMED.format(
+        account=arn.split(":")[4],
+        role=arn.rsplit("/", 1)[-1],
+        session=form["RoleSessionName"],
+        expiration=expiration,
+    ).encode()
+
+
 def serve(stub: CloudTrailStub) -> tuple[ThreadingHTTPServer, threading.Thread]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if body.startswith(b"Action=AssumeRole"):
+                data = assume_role(body)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             status, reply = stub.answer(self.headers, body)
             data = json.dumps(reply).encode()
             self.send_response(status)
