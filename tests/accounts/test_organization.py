@@ -321,7 +321,7 @@ async def test_history_reads_each_accounts_own_cloudtrail(organization: dict[str
                 await until(lambda: isinstance(app.screen, HistoryScreen))
                 screen = app.screen
                 assert isinstance(screen, HistoryScreen)
-                await until(lambda shown=screen: not shown.loading, 60)
+                await until(lambda shown=screen: not shown.fetching, 60)
                 assert stub.requests[-1].access_key == key
                 if resource is vpc:
                     assert [e.event_id for e in screen.rows] == ["e1"]
@@ -339,7 +339,7 @@ async def test_history_reads_each_accounts_own_cloudtrail(organization: dict[str
             await until(lambda: isinstance(app.screen, HistoryScreen))
             screen = app.screen
             assert isinstance(screen, HistoryScreen)
-            await until(lambda: not screen.loading, 60)
+            await until(lambda: not screen.fetching, 60)
             assert stub.requests[-1].access_key == f"ASIA{web}"
             assert "of prod-web" in screen.title_text()
     finally:

@@ -89,7 +89,12 @@ async def test_t_on_a_resource_streams_its_changes_then_reads_then_json(
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
-        await wait_for(pilot, lambda: not screen.loading)
+        await wait_for(pilot, lambda: not screen.fetching)
+        # What the terminal shows is the table, not a loading cover left over (Textual's
+        # `loading` on a Screen stayed drawn after it was turned off: an endless spinner).
+        await pilot.pause()
+        shown = {type(w).__name__ for w in screen._compositor.visible_widgets}
+        assert "DataTable" in shown and "LoadingIndicator" not in shown
         # Throttled once, retried; asked in the resource's region, by its id.
         lookups = [r for r in stub.requests if r.target.endswith("LookupEvents")]
         assert lookups[0].throttled and not lookups[-1].throttled
@@ -127,7 +132,7 @@ async def test_t_on_a_resource_streams_its_changes_then_reads_then_json(
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
         again = app.screen
         assert isinstance(again, HistoryScreen)
-        await wait_for(pilot, lambda: not again.loading)
+        await wait_for(pilot, lambda: not again.fetching)
         assert [e.event_id for e in again.rows] == ["w2", "w1"]
         assert len(stub.requests) == sent
 
@@ -145,7 +150,7 @@ async def test_changes_lists_the_regions_changes_linked_to_the_scan(
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
-        await wait_for(pilot, lambda: not screen.loading)
+        await wait_for(pilot, lambda: not screen.fetching)
         assert screen.query_spec.mode == "changes" and screen.query_spec.hours == 48
         lookups = [r for r in stub.requests if r.target.endswith("LookupEvents")]
         assert lookups[-1].attributes == [{"AttributeKey": "ReadOnly", "AttributeValue": "false"}]

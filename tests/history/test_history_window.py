@@ -173,7 +173,7 @@ async def _history(pilot: Pilot[int], app: AwsExplorerApp) -> HistoryScreen:
     await _wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
     screen = app.screen
     assert isinstance(screen, HistoryScreen)
-    await _wait_for(pilot, lambda: not screen.loading)
+    await _wait_for(pilot, lambda: not screen.fetching)
     return screen
 
 

@@ -109,7 +109,9 @@ class HistoryScreen(ScanViewScreen):
         self.events: list[HistoryEvent] = []
         self.rows: list[HistoryEvent] = []
         self.include_reads = False
-        self.loading = True
+        # Not Textual's `loading` (a Screen's cover stayed on screen after it was turned off,
+        # Textual 8.2.8: the history never showed in a terminal); the status line says it.
+        self.fetching = True
         self.failure: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -157,14 +159,14 @@ class HistoryScreen(ScanViewScreen):
         if event.worker.name != "history":
             return
         if event.state is WorkerState.SUCCESS:
-            self.loading = False
+            self.fetching = False
             self.call_after_refresh(self.rebuild)  # after the pages posted before it
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
             message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
             hint = getattr(error, "hint", None)
             self.failure = f"{message} {hint}" if hint else str(message)
-            self.loading = False
+            self.fetching = False
             self.rebuild()
             self.notify(self.failure, severity="error", timeout=10)
 
@@ -191,7 +193,7 @@ class HistoryScreen(ScanViewScreen):
             text += f" · {reads} reads hidden (a shows them)"
         elif self.include_reads:
             text += " · reads shown (a hides them)"
-        if self.loading:
+        if self.fetching:
             text += " · loading more…" if self.events else " · asking CloudTrail…"
         elif not self.events:
             spec = self.query_spec
