@@ -102,8 +102,9 @@ async def test_the_error_log_names_accounts_and_shows_a_narrowed_failed_account(
         screen = pilot.app.screen
         assert isinstance(screen, ErrorLogScreen)
         regions = screen.query_one("#log-regions", DataTable)
-        assert _first_column(regions) == "Region"
+        assert _first_column(regions) == "Account, region"
         assert [r[1] for r in _rows(regions)] == ["failed"]
+        assert screen.title_text().endswith("1 place(s), 0 call(s)")
         assert not screen.view.clean
         assert "AccessDenied" in _detail(pilot.app)
 

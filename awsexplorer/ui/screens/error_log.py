@@ -65,7 +65,7 @@ class ErrorLogScreen(ScanViewScreen):
         text = super().title_text()
         if view.clean:
             return f"{text} · no errors"
-        places = "place(s)" if view.accounts else "region(s)"
+        places = "place(s)" if view.names_accounts else "region(s)"
         return f"{text} · {len(view.regions)} {places}, {len(view.errors)} call(s)"
 
     @property
@@ -82,7 +82,7 @@ class ErrorLogScreen(ScanViewScreen):
         calls = self.query_one("#log-calls", DataTable)
         region_row, call_row = regions.cursor_row, calls.cursor_row
         # Several accounts: the first column names the account before the region.
-        where = "Account, region" if view.accounts else "Region"
+        where = "Account, region" if view.names_accounts else "Region"
         regions.clear(columns=True)
         for label in (where, "Status", "Reason"):
             regions.add_column(label)
@@ -105,7 +105,7 @@ class ErrorLogScreen(ScanViewScreen):
             )
         regions.display = bool(view.regions)
         calls.display = bool(view.errors)
-        places = "Accounts and regions" if view.accounts else "Regions"
+        places = "Accounts and regions" if view.names_accounts else "Regions"
         self.query_one("#log-regions-heading", Static).update(
             f"{places} not read in full ({len(view.regions)})" if view.regions else ""
         )

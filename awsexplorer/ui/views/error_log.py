@@ -39,6 +39,12 @@ class ErrorLogView:
     def clean(self) -> bool:
         return not self.regions and not self.errors
 
+    @property
+    def names_accounts(self) -> bool:
+        """Whether its places name accounts: several accounts, or one none of whose regions
+        could be read (its line is the account, not a region)."""
+        return bool(self.accounts) or any(not t.region for t in self.regions)
+
     def where(self, error: CallError) -> str:
         """The call's place: its region, after its account when the scan holds several."""
         account = self.accounts.get(error.account_id or "")
