@@ -72,14 +72,19 @@ def _detail(app: object) -> str:
     return str(app.screen.query_one("#log-detail", Static).render())  # type: ignore[attr-defined]
 
 
+async def _error_log(pilot: Any) -> tuple[ErrorLogScreen, DataTable[Text]]:
+    """`!` pressed: the error log and its table of accounts and regions."""
+    await pilot.press("exclamation_mark")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ErrorLogScreen)
+    return screen, screen.query_one("#log-regions", DataTable)
+
+
 async def test_the_error_log_names_accounts_and_shows_a_narrowed_failed_account() -> None:
     async with make_app(AppOptions(snapshot=FIXTURE)).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("exclamation_mark")
-        await pilot.pause()
-        screen = pilot.app.screen
-        assert isinstance(screen, ErrorLogScreen)
-        regions = screen.query_one("#log-regions", DataTable)
+        screen, regions = await _error_log(pilot)
         calls = screen.query_one("#log-calls", DataTable)
         assert _first_column(regions) == "Account, region"
         rows = _rows(regions)
@@ -97,11 +102,7 @@ async def test_the_error_log_names_accounts_and_shows_a_narrowed_failed_account(
         # "No errors" before: that account has no regions, so no failed calls).
         pilot.app.main.run_command(f"account {FAILED}", is_command=True)
         await pilot.pause()
-        await pilot.press("exclamation_mark")
-        await pilot.pause()
-        screen = pilot.app.screen
-        assert isinstance(screen, ErrorLogScreen)
-        regions = screen.query_one("#log-regions", DataTable)
+        screen, regions = await _error_log(pilot)
         assert _first_column(regions) == "Account, region"
         assert [r[1] for r in _rows(regions)] == ["failed"]
         assert screen.title_text().endswith("1 place(s), 0 call(s)")
