@@ -479,3 +479,9 @@ def names_of_accounts(scans: Sequence[AccountScan]) -> dict[str, str]:
         a.id: a.label if labels.count(a.label) == 1 or a.label == a.id else f"{a.label} {a.id}"
         for a in scans
     }
+
+
+def account_names(result: ScanResult) -> dict[str, str]:
+    """names_of_accounts for a result: empty when it holds one account (one account's views
+    and outputs keep their shape)."""
+    return names_of_accounts(result.account_scans()) if result.multi_account else {}

@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json_text([v.to_dict() for v in verdicts], indent=1) + "\n")
     else:
-        from awsexplorer.model.accounts import names_of_accounts
+        from awsexplorer.model.accounts import account_names
 
-        accounts = names_of_accounts(result.account_scans()) if result.multi_account else {}
+        accounts = account_names(result)
         write_text(verdicts, notes, bool(args.ref), accounts)
     return 0 if verdicts else 1
 

@@ -73,10 +73,10 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json_text([o.to_dict() for o in owners], indent=1) + "\n")
     else:
-        from awsexplorer.model.accounts import names_of_accounts
+        from awsexplorer.model.accounts import account_names
 
         names = {r.arn: r for r in result.resources}
-        accounts = names_of_accounts(result.account_scans()) if result.multi_account else {}
+        accounts = account_names(result)
         write_text(query.text, owners, names, accounts)
     return 0 if owners else 1
 

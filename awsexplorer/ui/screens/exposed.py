@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from awsexplorer.inert import inert
 from awsexplorer.model import ScanResult
+from awsexplorer.model.accounts import account_names
 from awsexplorer.model.exposure import Exposure
 from awsexplorer.ui.exposure_detail import LIMIT, hop_lines
 from awsexplorer.ui.screens.exposure_wait import (
@@ -32,7 +33,6 @@ from awsexplorer.ui.screens.exposure_wait import (
     kept_exposure,
     lookup_for,
 )
-from awsexplorer.ui.views.common import account_names
 from awsexplorer.ui.views.exposed import RISK_TITLES, ExposedRow, exposed_rows
 
 MAX_SHOWN = 500  # rows listed at most: filtering stays instant on a huge estate

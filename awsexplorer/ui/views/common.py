@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from awsexplorer.model import Resource, ScanResult
-from awsexplorer.model.accounts import names_of_accounts
-
-
-def account_names(result: ScanResult) -> dict[str, str]:
-    """Account id -> the name a view's rows give it, when the scan holds several accounts (else
-    empty: one account's views keep their shape)."""
-    return names_of_accounts(result.account_scans()) if result.multi_account else {}
+from awsexplorer.model import Resource
 
 
 def index_by_arn(resources: Iterable[Resource]) -> dict[str, Resource]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from awsexplorer.model import AccountScan, AccountStatus, CallError, RegionStatus, ScanResult
-from awsexplorer.ui.views.common import account_names
+from awsexplorer.model.accounts import account_names
 
 # The regions worth a line in the error log, worst first.
 _TROUBLE = (RegionStatus.FAILED, RegionStatus.PARTIAL)

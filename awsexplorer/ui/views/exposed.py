@@ -110,14 +110,17 @@ def exposed_rows(
 ) -> list[ExposedRow]:
     """Every reachable verdict, in any region, admin then database ports first. `accounts`:
     account id -> name, when the scan holds several (each row then names its account)."""
-    rows = []
-    for v in exposure.reachable():
-        resource = lookup(v.arn)
-        account = ""
-        if accounts:
-            account = accounts.get(v.account_id, "")
-        rows.append(ExposedRow(v, label(resource, v.arn), how(v, lookup), risk_rank(v), account))
-    return rows
+    names = accounts or {}
+    return [
+        ExposedRow(
+            v,
+            label(lookup(v.arn), v.arn),
+            how(v, lookup),
+            risk_rank(v),
+            names.get(v.account_id, ""),
+        )
+        for v in exposure.reachable()
+    ]
 
 
 def verdicts_for(resource: Resource, exposure: Exposure, lookup: Lookup) -> list[Verdict]:

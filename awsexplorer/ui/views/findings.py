@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from awsexplorer.model import CheckResult, CheckStatus, ScanResult, Severity
-from awsexplorer.ui.views.common import account_names, index_by_arn, label_for, matches
+from awsexplorer.model.accounts import account_names
+from awsexplorer.ui.views.common import index_by_arn, label_for, matches
 
 
 @dataclass(frozen=True, slots=True)

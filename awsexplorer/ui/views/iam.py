@@ -18,11 +18,11 @@ from typing import Any
 
 from awsexplorer.config import DEFAULT_STALE_DAYS
 from awsexplorer.model import Resource, ScanResult, Severity, kinds
+from awsexplorer.model.accounts import account_names
 from awsexplorer.model.activity import key_use, parse_time, principal_use
 from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.principals import admin_answers
 from awsexplorer.ui.format import relative_time
-from awsexplorer.ui.views.common import account_names
 
 ADMIN_CHECK = "iam-admin-access"
 

@@ -17,12 +17,12 @@ from rich.text import Text
 
 from awsexplorer.inert import inert
 from awsexplorer.model import Resource, ScanResult, Severity, kinds
+from awsexplorer.model.accounts import account_names
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.findings import worst_by_resource
 from awsexplorer.model.routing import usable_ips
 from awsexplorer.model.topology import Gateway, SubnetNode, VpcTopology, build_topology
 from awsexplorer.ui.format import SEVERITY_MARK, SEVERITY_STYLE, tone
-from awsexplorer.ui.views.common import account_names
 
 
 # Functions, not constants: under NO_COLOR they give weight instead of colour (see tone).
