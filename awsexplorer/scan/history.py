@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from awsexplorer.config import ScanConfig
 from awsexplorer.errors import UserError
-from awsexplorer.model.calls import CLOUDTRAIL_LOOKUP_EVENTS
+from awsexplorer.model.calls import CLOUDTRAIL_LOOKUP_EVENTS, STS_GET_CALLER_IDENTITY
 from awsexplorer.model.history import HistoryEvent, parse_event, window
 from awsexplorer.scan.collectors.base import CallFailure
 from awsexplorer.scan.session import (
@@ -156,6 +156,17 @@ class HistoryFetcher:
         self._cache: dict[tuple[str, str, str, Span], list[list[HistoryEvent]]] = {}
         self._limited: set[int] = set()
         self.requests = 0  # requests that left (first attempts; retries are botocore's)
+
+    async def caller_account(self, region: str) -> str | None:
+        """The account these credentials are of (sts:GetCallerIdentity), or None when it cannot
+        be told: CloudTrail answers for that account only."""
+        try:
+            sts = await self._pool.get(STS_GET_CALLER_IDENTITY.client, region)
+            identity = await getattr(sts, STS_GET_CALLER_IDENTITY.method)()
+        except Exception:  # not told: the lookup itself says what is wrong, if anything
+            return None
+        account = identity.get("Account")
+        return str(account) if account else None
 
     async def _client(self, region: str) -> Any:
         client = await self._pool.get(CLOUDTRAIL_LOOKUP_EVENTS.client, region)

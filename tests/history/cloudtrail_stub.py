@@ -127,10 +127,33 @@ def assume_role(body: bytes) -> bytes:
     ).encode()
 
 
+IDENTITY = """<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/tester</Arn><UserId>AIDA</UserId>
+<Account>{account}</Account></GetCallerIdentityResult>
+<ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata></GetCallerIdentityResponse>"""
+
+
+def caller_identity(headers: Any) -> bytes:
+    """STS GetCallerIdentity: the account a key names (ASIA<account>, from assume_role), else
+    moto's 123456789012 (the tests' `testing` key)."""
+    scope = _SCOPE.search(headers.get("Authorization", ""))
+    key = scope.group(1) if scope else ""
+    account = key[4:] if key.startswith("ASIA") and key[4:].isdigit() else "123456789012"
+    return IDENTITY.format(account=account).encode()
+
+
 def serve(stub: CloudTrailStub) -> tuple[ThreadingHTTPServer, threading.Thread]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if body.startswith(b"Action=GetCallerIdentity"):
+                data = caller_identity(self.headers)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             if body.startswith(b"Action=AssumeRole"):
                 data = assume_role(body)
                 self.send_response(200)

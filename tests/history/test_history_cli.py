@@ -95,6 +95,20 @@ def test_an_iam_arn_is_asked_in_us_east_1(recorded: CloudTrailStub, capsys: Any)
     assert {r.region for r in recorded.requests} == {"us-east-1"}
 
 
+def test_another_accounts_arn_is_refused_with_the_fix(
+    recorded: CloudTrailStub, capsys: Any
+) -> None:
+    """CloudTrail answers for the credentials' own account: asked about another account's
+    resource it would say "no events", so the command says whose credentials these are."""
+    code, out, err = _run(
+        capsys, "arn:aws:iam::111122223333:role/deploy", "--endpoint-url", recorded.url
+    )
+    assert code == 2 and out == ""
+    assert "account 111122223333" in err and "account 123456789012's" in err
+    assert "--profile" in err
+    assert not [r for r in recorded.requests if r.target.endswith("LookupEvents")]
+
+
 def test_nothing_found_is_exit_1(recorded: CloudTrailStub, capsys: Any) -> None:
     code, out, _ = _run(capsys, "i-none", "--region", "eu-west-1", "--endpoint-url", recorded.url)
     assert code == 1 and "0 of 0 events" in out

@@ -103,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     target = target_for_ref(args.ref, region)
     import asyncio  # loaded when history runs, not for every command's start
 
-    events = asyncio.run(_fetch(config, target.region, target.names, hours))
+    parts = args.ref.split(":", 5)
+    account = parts[4] if args.ref.startswith("arn:") and len(parts) == 6 else ""
+    events = asyncio.run(_fetch(config, target.region, target.names, hours, account))
     rows = shown(events, include_reads=args.all)
     if args.format == "json":
         sys.stdout.write(json_text([e.to_dict() for e in rows], indent=1) + "\n")
@@ -112,12 +114,24 @@ def run(args: argparse.Namespace) -> int:
     return 0 if rows else 1
 
 
-async def _fetch(config: Any, region: str, names: tuple[str, ...], hours: float) -> list[Any]:
+async def _fetch(
+    config: Any, region: str, names: tuple[str, ...], hours: float, account: str = ""
+) -> list[Any]:
+    """The events; `account` (the ARN's): refused, with the fix, when the credentials are of
+    another account (its CloudTrail would answer "no events" for a resource it never held)."""
+    from awsexplorer.errors import UserError
     from awsexplorer.scan.history import HistoryError, as_user_error, open_fetcher
 
     found: list[Any] = []
     try:
         async with open_fetcher(config) as fetcher:
+            caller = await fetcher.caller_account(region) if account else None
+            if caller is not None and caller != account:
+                raise UserError(
+                    f"The resource is in account {account}, and these credentials are account "
+                    f"{caller}'s: CloudTrail answers for its own account only.",
+                    f"Run it with credentials of account {account}: --profile NAME.",
+                )
             async for page in fetcher.resource(region, names, hours):
                 found.extend(page)
     except HistoryError as exc:
