@@ -31,6 +31,7 @@ from awsexplorer.ui.state import NodeRef
 from awsexplorer.ui.views.error_log import build_error_log
 from awsexplorer.ui.views.iam import SortColumn, build_iam_rows
 from awsexplorer.ui.views.vpc import build_vpc_tree, vpc_items
+from awsexplorer.ui.widgets.key_line import KeyLine
 from awsexplorer.ui.widgets.resource_tree import ResourceTree
 from tests.accounts.cross_account import res
 
@@ -141,6 +142,7 @@ async def test_the_iam_view_has_an_account_column_that_sorts() -> None:
         assert isinstance(screen, IamScreen)
         table = screen.table
         assert [str(c.label) for c in table.columns.values()][:3] == ["Name", "Account", "Kind ▲"]
+        assert "1-9 Sort" in str(screen.query_one(KeyLine).render())
         await pilot.press("2")  # sort by account
         await pilot.pause()
         assert screen.sort_column is SortColumn.ACCOUNT

@@ -21,6 +21,7 @@ from awsexplorer.ui.views.iam import (
     build_iam_rows,
     sort_rows,
 )
+from awsexplorer.ui.widgets.key_line import KeyLine
 
 # Column order on screen; `1`..`8` sort by these.
 COLUMNS: tuple[tuple[SortColumn, str], ...] = (
@@ -184,6 +185,10 @@ class IamScreen(ScanViewScreen):
     def columns(self) -> tuple[tuple[SortColumn, str], ...]:
         return columns(self.result.multi_account)
 
+    def key_display_for(self, binding: Binding) -> str | None:
+        """The sort keys as there are columns (KeyLine): 1-9 with the Account column."""
+        return f"1-{len(self.columns)}" if binding.action == "sort(0)" else None
+
     def title_text(self) -> str:
         rows = self.rows
         dormant = sum(1 for r in rows if r.dormant)
@@ -215,6 +220,8 @@ class IamScreen(ScanViewScreen):
             table.clear(columns=True)  # the first build, or a live scan's second account
             for column, label in shown:
                 table.add_column(label, key=column.value)
+            for line in self.query(KeyLine):  # its sort keys: 1-8 or 1-9 (key_display_for)
+                line.refresh()
         for column, label in shown:
             marker = (" ▼" if self.sort_reverse else " ▲") if column is self.sort_column else ""
             table.columns[ColumnKey(column.value)].label = Text(label + marker)

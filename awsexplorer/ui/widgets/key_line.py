@@ -59,7 +59,9 @@ class KeyLine(Widget):
                 continue
             actions.add(binding.action)
             start = len(line)
-            line.append(self.app.get_key_display(binding), key_style)
+            # A screen may say a key differently as it changes (IAM: 1-9 with an Account column).
+            shown = getattr(self.screen, "key_display_for", lambda _binding: None)(binding)
+            line.append(shown or self.app.get_key_display(binding), key_style)
             if binding.description:
                 line.append(f" {binding.description}", description_style)
             if not enabled:
