@@ -147,20 +147,10 @@ def serve(stub: CloudTrailStub) -> tuple[ThreadingHTTPServer, threading.Thread]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if body.startswith(b"Action=GetCallerIdentity"):
-                data = caller_identity(self.headers)
-                self.send_response(200)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self._xml(caller_identity(self.headers))
                 return
             if body.startswith(b"Action=AssumeRole"):
-                data = assume_role(body)
-                self.send_response(200)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self._xml(assume_role(body))
                 return
             status, reply = stub.answer(self.headers, body)
             data = json.dumps(reply).encode()
@@ -168,6 +158,14 @@ def serve(stub: CloudTrailStub) -> tuple[ThreadingHTTPServer, threading.Thread]:
             self.send_header("Content-Type", "application/x-amz-json-1.1")
             self.send_header("Content-Length", str(len(data)))
             self.send_header("x-amzn-RequestId", "stub")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _xml(self, data: bytes) -> None:
+            """An STS answer (query protocol: XML)."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
 
