@@ -62,7 +62,7 @@ from awsexplorer.model.kinds import (
     TARGET_GROUP,
 )
 from awsexplorer.model.pacing import paced
-from awsexplorer.model.resource import Resource
+from awsexplorer.model.resource import Resource, arn_account
 from awsexplorer.model.routing import EIGW, IGW, Key, RouteTable, RoutingIndex
 
 # Layers, in the order a packet from the internet meets them.
@@ -144,8 +144,7 @@ class Verdict:
     @property
     def account_id(self) -> str:
         """The account in the resource's ARN ("" when the ARN names none)."""
-        parts = self.arn.split(":", 5)
-        return parts[4] if len(parts) > 4 else ""
+        return arn_account(self.arn)
 
     @property
     def blocking(self) -> Hop | None:

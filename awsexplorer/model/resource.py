@@ -115,6 +115,12 @@ class Resource:
         )
 
 
+def arn_account(arn: str) -> str:
+    """The account an ARN names ("" when it names none, as S3's, or is not an ARN)."""
+    parts = arn.split(":", 5)
+    return parts[4] if arn.startswith("arn:") and len(parts) == 6 else ""
+
+
 def read_only(resource: Resource) -> Resource:
     """`resource` for a pass that reads every resource once and keeps none of their fields (the
     relationship index, whois, exposure): itself when it is a plain Resource; a resource read

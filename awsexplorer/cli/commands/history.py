@@ -103,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
     target = target_for_ref(args.ref, region)
     import asyncio  # loaded when history runs, not for every command's start
 
-    parts = args.ref.split(":", 5)
-    account = parts[4] if args.ref.startswith("arn:") and len(parts) == 6 else ""
+    from awsexplorer.model.resource import arn_account
+
+    account = arn_account(args.ref.strip())
     events = asyncio.run(_fetch(config, target.region, target.names, hours, account))
     rows = shown(events, include_reads=args.all)
     if args.format == "json":
