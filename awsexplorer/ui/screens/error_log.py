@@ -75,9 +75,7 @@ class ErrorLogScreen(ScanViewScreen):
     def rebuild(self) -> None:
         super().rebuild()
         view = self.view
-        self._regions = view.regions
-        self._errors = view.errors
-        self._view = view
+        self._view = view  # what the detail describes (the rows as shown)
         regions = self.query_one("#log-regions", DataTable)
         calls = self.query_one("#log-calls", DataTable)
         region_row, call_row = regions.cursor_row, calls.cursor_row
@@ -159,12 +157,13 @@ class ErrorLogScreen(ScanViewScreen):
         text: Text | None = None
         if table is not None and table.row_count:
             row = table.cursor_row
-            if table.id == "log-regions" and row < len(self._regions):
-                text = _region_detail(self._regions[row])
-            elif table.id == "log-calls" and row < len(self._errors):
-                error = self._errors[row]
-                place = self._view.where(error)
-                if self._view.accounts and error.account_id:
+            view = self._view
+            if table.id == "log-regions" and row < len(view.regions):
+                text = _region_detail(view.regions[row])
+            elif table.id == "log-calls" and row < len(view.errors):
+                error = view.errors[row]
+                place = view.where(error)
+                if view.accounts and error.account_id:
                     place = f"{place} (account {error.account_id})"
                 text = _call_detail(error, place)
         detail.display = text is not None
