@@ -9,7 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, ValuesView
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, compress, groupby, islice, repeat, zip_longest
 from operator import attrgetter, contains, is_, methodcaller, not_, or_
@@ -33,6 +33,7 @@ from awsexplorer.model import (
 from awsexplorer.model.defaults import only_aws_defaults
 from awsexplorer.model.findings import Scope
 from awsexplorer.model.kinds import CATCH_ALL, REGISTRY, is_catch_all, kind_of
+from awsexplorer.ui.arn_index import ArnIndex
 
 if TYPE_CHECKING:
     # Imported where used (a baseline, `u`, `:whois`): ~340 M instructions before the first
@@ -252,7 +253,7 @@ def grouped_by_runs(items: Iterable[T], key: Callable[[T], Any]) -> dict[Any, li
     return groups
 
 
-def listed(resources: ValuesView[Resource]) -> list[Resource]:
+def listed(resources: Collection[Resource]) -> list[Resource]:
     """The resources an *_input gave, listed by the worker that builds from them, not by the
     UI thread: at 1,000,000 resources each list is ~15 ms, and while it is young every
     collection walks it (the whole's showing held a key for 230-260 ms with two of them).
@@ -338,7 +339,7 @@ class ExplorerState:
         # A snapshot of several accounts, whole, and the one `:account` narrowed to (see load).
         self.full: ScanResult | None = None
         self.account_view: str | None = None
-        self._resources: dict[str, Resource] = {}
+        self._resources = ArnIndex()
         # ARN -> the accounts it came from, when more than one (shown once, and said: see _add).
         self.shared_arns: dict[str, set[str]] = {}
         self._by_region_type: dict[str, dict[str, dict[str, Resource]]] = _by_region_type()
@@ -512,7 +513,7 @@ class ExplorerState:
         }
         # New containers, not cleared ones: the view of every account may be kept aside
         # (show_account) with the ones it had.
-        self._resources = {}
+        self._resources = ArnIndex()
         self.shared_arns = {}
         self._search_text = {}
         self._relations_changed()
@@ -553,7 +554,7 @@ class ExplorerState:
         own: list[Finding] = []
         for start in range(0, len(ordered), _PIECE):
             piece = ordered[start : start + _PIECE]
-            unlisted = map(not_, map(self._resources.__contains__, map(_RESOURCE, piece)))
+            unlisted = map(is_, self._resources.get_many(map(_RESOURCE, piece)), repeat(None))
             own += compress(piece, map(or_, levels[start : start + _PIECE], unlisted))
         self._rollup = None
         self._account_findings = own
@@ -610,7 +611,7 @@ class ExplorerState:
         if full:
             self.started_at = ""  # a full rescan is a new scan: its own start time
             self.regions = {}
-            self._resources = {}
+            self._resources = ArnIndex()
             self._search_text = {}
             self._relations_changed()
             self._by_region_type = _by_region_type()
@@ -690,13 +691,10 @@ class ExplorerState:
         for a resource to replace. False, and nothing done, otherwise."""
         if self._resources or self._by_region_type:
             return False
-        # In pieces: one C call over 500,000 resources held the interpreter for 170 ms, and a
-        # state is loaded on a worker thread while the UI goes on (a key waited that long).
-        by_arn: dict[str, Resource] = {}
-        for start in range(0, len(resources), _PIECE):
-            piece = resources[start : start + _PIECE]
-            by_arn.update(zip(map(_ARN, piece), piece, strict=True))
-        if len(by_arn) != len(resources):
+        # In pieces, into dicts that never grow in one long step (ArnIndex): a state is loaded
+        # on a worker thread while the UI goes on, and a key waits for any one long C call.
+        by_arn = ArnIndex.of(resources)
+        if by_arn is None:
             return False
         self._resources = by_arn
         if self._search_text:
@@ -961,7 +959,7 @@ class ExplorerState:
         """Which version of the resources is shown (a new one at every change; never reused)."""
         return self._relations_version
 
-    def relations_input(self) -> tuple[int, ValuesView[Resource]]:
+    def relations_input(self) -> tuple[int, Collection[Resource]]:
         """What to build the index from, and the version it will stand for (set_relations).
         The resources as a view: the worker lists them (listed, below)."""
         return self._relations_version, self._resources.values()
@@ -1013,7 +1011,7 @@ class ExplorerState:
                 self.on_exposure_wanted()
         return self._exposure
 
-    def exposure_input(self) -> tuple[int, ValuesView[Resource]]:
+    def exposure_input(self) -> tuple[int, Collection[Resource]]:
         """What to compute the exposure of, and the version it will stand for (set_exposure);
         a view, as relations_input."""
         return self._relations_version, self._resources.values()
@@ -1068,9 +1066,8 @@ class ExplorerState:
         index made on first use (one pass over the findings), not a pass per node."""
         if self._findings_at is None:
             at: dict[tuple[str, str], list[int]] = defaultdict(list)
-            resources = self._resources
-            for position, finding in enumerate(self.findings):
-                resource = resources.get(finding.resource)
+            owners = self._resources.get_many(map(_RESOURCE, self.findings))
+            for position, (finding, resource) in enumerate(zip(self.findings, owners, strict=True)):
                 if resource is not None and not finding.account_level:
                     at[(resource.region, resource.type)].append(position)
             self._findings_at = dict(at)
@@ -1100,9 +1097,9 @@ class ExplorerState:
         per change of findings or resources: the root's detail asks on every visit, and a
         1,000,000-resource snapshot has 200,000 findings to go through)."""
         if self._account_findings is None:
-            self._account_findings = [
-                f for f in self.findings if f.resource not in self._resources or f.account_level
-            ]
+            owners = self._resources.get_many(map(_RESOURCE, self.findings))
+            found = zip(self.findings, owners, strict=True)
+            self._account_findings = [f for f, o in found if o is None or f.account_level]
         return list(self._account_findings)
 
     def severity_counts(
@@ -1137,7 +1134,7 @@ class ExplorerState:
         placed: Counter[tuple[str, str | None, Severity]] = Counter()
         for start in range(0, len(flat), _PIECE):
             piece = flat[start : start + _PIECE]
-            owners = list(map(self._resources.get, map(_RESOURCE, piece)))
+            owners = list(self._resources.get_many(map(_RESOURCE, piece)))
             if not all(owners):  # a resource not listed (a Resource is always true: C speed)
                 regions = [
                     f.region if o is None else o.region for o, f in zip(owners, piece, strict=True)
@@ -1171,7 +1168,7 @@ class ExplorerState:
     def whois_ready(self) -> WhoisIndex | None:
         return self._whois
 
-    def whois_input(self) -> tuple[int, ValuesView[Resource]]:
+    def whois_input(self) -> tuple[int, Collection[Resource]]:
         """What to build the whois index from, and the version it stands for (set_whois); a
         view, as relations_input."""
         return self._relations_version, self._resources.values()
@@ -1183,7 +1180,7 @@ class ExplorerState:
         self._whois = index
         return True
 
-    def search_input(self) -> tuple[int, ValuesView[Resource]] | None:
+    def search_input(self) -> tuple[int, Collection[Resource]] | None:
         """What to build the search index from and the version it stands for
         (set_search_index), a view as relations_input; None when one is in for these
         resources already."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from collections import Counter
-from collections.abc import Callable, ValuesView
+from collections.abc import Callable, Collection
 from itertools import chain
 from operator import attrgetter
 from typing import ClassVar, NamedTuple
@@ -432,7 +432,7 @@ class ResourceTree(Tree[NodeRef]):
     class SearchReady(Message):
         """The worker's search index is in (or it failed: `:` and `/` build one themselves)."""
 
-    def _build_search_index(self, version: int, resources: ValuesView[Resource]) -> None:
+    def _build_search_index(self, version: int, resources: Collection[Resource]) -> None:
         try:
             pause = getattr(self.app, "give_way_or_stop", None)
             with heap.loading_scan():
