@@ -654,9 +654,9 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         try:
             # Millions of long-lived objects at 1,000,000 resources: built with the collector
             # paused and then frozen, or its full passes over them land on key presses.
-            with heap.loading_scan():
-                self.give_way_or_stop()  # listing them is one C call: not in a key's way
-                index = build(listed(resources), pause=self.give_way_or_stop)
+            with heap.loading_scan(), self.background_build() as pause:
+                pause()  # listing them is one C call: not in a key's way
+                index = build(listed(resources), pause=pause)
         except Closing:
             return  # the app is closing
         self.call_from_thread(self._relations_built, index, version)
@@ -681,9 +681,9 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         try:
             # Sleeping while keys are pressed, as the relationship index does: at 1,000,000
             # resources the analysis beside them made each key cost about twice its work.
-            with heap.loading_scan():
-                self.give_way_or_stop()  # listing them is one C call: not in a key's way
-                exposure = exposure_of(listed(resources), pause=self.give_way_or_stop)
+            with heap.loading_scan(), self.background_build() as pause:
+                pause()  # listing them is one C call: not in a key's way
+                exposure = exposure_of(listed(resources), pause=pause)
         except Closing:
             return  # the app is closing
         except Exception as exc:  # any: shown in the detail pane, with its type

@@ -326,3 +326,55 @@ async def test_the_links_build_stops_quietly_when_the_app_closes_while_it_gives_
         monkeypatch.setattr(accounts_view, "keep_links", lambda *args: kept.append(args))
         app.main.tree._build_links(*wanted)  # type: ignore[arg-type]
         assert kept == []
+
+
+def test_background_builds_take_turns_first_come_first_served() -> None:
+    """Turns: one build's Python at a time (two beside the UI thread kept it from the
+    interpreter 150-330 ms at a time); a build that hands its turn over and asks again goes
+    behind the one waiting; one asked to stop while waiting stops there (Closing)."""
+    import threading
+    import time
+    from itertools import pairwise
+
+    turns = key_order.Turns()
+    inside: list[str] = []
+    most = [0]
+    order: list[str] = []
+
+    def build(name: str, pieces: int) -> None:
+        for _ in range(pieces):
+            turns.take(lambda: False)
+            inside.append(name)
+            most[0] = max(most[0], len(inside))
+            order.append(name)
+            time.sleep(0.01)
+            inside.remove(name)
+            turns.hand_over()
+
+    threads = [threading.Thread(target=build, args=(n, 5)) for n in ("a", "b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert most[0] == 1 and sorted(order) == sorted("abc" * 5)
+    # Taking turns: once all three wait, no build has two pieces in a row.
+    settled = order[3:]
+    assert all(x != y for x, y in pairwise(settled)), order
+
+    turns.take(lambda: False)  # this thread holds it
+    turns.take(lambda: False)  # asked again: it has it
+    stopped: list[BaseException] = []
+
+    def waits_then_stops() -> None:
+        try:
+            turns.take(lambda: True)
+        except key_order.Closing as exc:
+            stopped.append(exc)
+
+    waiter = threading.Thread(target=waits_then_stops)
+    waiter.start()
+    waiter.join(5)
+    assert stopped and not waiter.is_alive()
+    turns.hand_over()
+    turns.take(lambda: False)  # no one left in the queue ahead of it
+    turns.hand_over()

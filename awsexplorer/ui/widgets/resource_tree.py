@@ -33,7 +33,7 @@ from awsexplorer.model import (
 from awsexplorer.model.accounts import CrossAccountIndex
 from awsexplorer.ui import accounts_view, heap, labels
 from awsexplorer.ui.details import MAX_SHOWN
-from awsexplorer.ui.key_order import Closing
+from awsexplorer.ui.key_order import Closing, background_build_of
 from awsexplorer.ui.state import (
     OTHER_TAGGED,
     ExplorerState,
@@ -434,8 +434,7 @@ class ResourceTree(Tree[NodeRef]):
 
     def _build_search_index(self, version: int, resources: Collection[Resource]) -> None:
         try:
-            pause = getattr(self.app, "give_way_or_stop", None)
-            with heap.loading_scan():
+            with heap.loading_scan(), background_build_of(self.app) as pause:
                 if pause is not None:
                     pause()  # listing them is one C call: not in a key's way
                 index = SearchIndex(listed(resources), pause)
@@ -475,13 +474,13 @@ class ResourceTree(Tree[NodeRef]):
     def _build_links(
         self, full: ScanResult, accounts: list[AccountScan], named: list[Resource]
     ) -> None:
-        pause = getattr(self.app, "give_way_or_stop", None)
-        try:
-            if pause is not None:
-                pause()  # a pass over every resource, started as a big snapshot is shown whole
-        except Closing:
-            return  # the app is closing: no one to tell
-        index = CrossAccountIndex(accounts, named)
+        with background_build_of(self.app) as pause:
+            try:
+                if pause is not None:
+                    pause()  # a pass over every resource, started as a big snapshot is shown
+            except Closing:
+                return  # the app is closing: no one to tell
+            index = CrossAccountIndex(accounts, named)
         self.app.call_from_thread(accounts_view.keep_links, self.state, full, index)
 
     def _update_root(self) -> None:
