@@ -137,6 +137,10 @@ async def drive(
     # As `awsexplorer --snapshot FILE` does: the workers that read the resource lines start
     # before the app (snapshot_opening); the app shows the accounts as they are read whole.
     opening = snapshot_opening.start(path)
+    # Every moment the interpreter was held 30 ms or more, by phase (a key then waits); the
+    # thread starts after the reading processes (forked from a process of one thread).
+    holds = ui_bench.HoldProbe().start()
+    holds.phase = "opening"
     loaded = snapshot.read(path) if opening is None else None
     figures["read_s"] = time.perf_counter() - started
     figures["read_cpu_s"] = time.process_time() - cpu0
@@ -176,6 +180,7 @@ async def drive(
         )
         await ui_bench.first_frame(pilot, tree, started, timeout=600)
         opening_profile.stop()
+        holds.phase = "read"
         figures["open_s"] = time.perf_counter() - started
         figures["open_cpu_s"] = time.process_time() - cpu0
         figures["open_peak_mb"] = peak_mb()
@@ -195,6 +200,7 @@ async def drive(
             if count != shown[-1][1]:
                 shown.append((round(time.perf_counter() - started, 2), count))
         figures["whole_s"] = time.perf_counter() - started
+        holds.phase = "keys"
         await pilot.pause()
         behind = queued[0].latency_ms() if queued else None
         figures["key_behind_whole_ms"] = round(behind, 1) if behind is not None else None
@@ -249,6 +255,7 @@ async def drive(
         figures["relations_ready_while_scrolling"] = app.state.relations_ready
         figures.update(keys.figures())
         # Wait for the relationship worker, so its CPU is counted and its memory too.
+        holds.phase = "index"
         t = time.perf_counter()
         while not app.state.relations_ready and time.perf_counter() - t < 600:
             await pilot.pause(0.1)
@@ -258,6 +265,7 @@ async def drive(
         # With the relationship index in (a resource's detail then lists what it uses and what
         # uses it): down to a resource, ten keys over resources, `u` (what uses it) and back;
         # timed apart, so the figures above stay those of the first minute.
+        holds.phase = "keys"
         linked = ui_bench.KeyTimer(pilot, profile_dir)
 
         async def to_a_resource(key: str) -> None:
@@ -306,8 +314,13 @@ async def drive(
             shown_after[f"{n + 1}. :{command}"] = round(latency, 1) if latency else None
         figures["account_commands_cpu_ms"] = commands
         figures["account_commands_shown_ms"] = shown_after
+        holds.phase = "filter"  # `/a` is timed whole
         figures["filter"] = await _filter_a(pilot, app)
         await pilot.press("q")
+    holds.stop()
+    figures["holds"] = {
+        phase: holds.worst([phase])[:3] for phase in ("opening", "read", "keys", "index", "filter")
+    }
     return figures
 
 
@@ -466,6 +479,11 @@ def main() -> int:
     print(f"  shown after (ms): {f['account_commands_shown_ms']}")
     print(f"`/a` (every resource) and Esc: {f['filter']}")
     print(f"collections of 20 ms or more (s, generation, ms, thread): {f['collections'] or 'none'}")
+    print("the interpreter held 30 ms or more at a time (a key then waits), longest by phase:")
+    for phase, found in f["holds"].items():
+        print(f"  {phase}: " + ("none" if not found else ""))
+        for at, ms, _, where in found:
+            print(f"    {ms:.0f} ms at {at:.2f} s: {where}")
     print(f"peak memory of the app process: {run.peak_mb:.0f} MB")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
@@ -504,6 +522,16 @@ def main() -> int:
     print(
         f"  every key shown within {TARGET_KEY_MS:.0f} ms (wall, key sent to its frame): "
         f"{benchlib.verdict(slowest <= TARGET_KEY_MS)} (worst {slowest:.0f} ms, {where})"
+    )
+    # A key can come at any moment, not only when the timed ones did: at the longest hold
+    # after the first frame (HoldProbe; under 30 ms is not kept), and then takes what a key
+    # takes (the scrolling keys' median, key sent to its frame).
+    held = max((h[1] for p in ("read", "keys", "index") for h in f["holds"][p]), default=0.0)
+    typical = f.get("latency_p50_ms", 0.0)
+    print(
+        f"  a key at the worst moment within {TARGET_KEY_MS:.0f} ms: "
+        f"{benchlib.verdict(held + typical <= TARGET_KEY_MS)} (the longest hold after the first "
+        f"frame {held:.0f} ms + a key's median {typical:.0f} ms)"
     )
     print(f"  {TARGET_MB / 1000:.1f} GB: {benchlib.verdict(run.peak_mb <= TARGET_MB)}")
     return 0

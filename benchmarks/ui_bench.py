@@ -20,6 +20,7 @@ import json
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -236,6 +237,72 @@ class FrameProbe:
         if probe is None:
             probe = app._bench_frame_probe = cls(app)
         return probe
+
+
+class HoldProbe:
+    """How long the interpreter was held in one piece: a thread sleeps `TICK` s in a loop,
+    and a wake-up later than `LATE` s means another thread held the interpreter (a C call
+    over many objects, a collection) or the machine ran something else meanwhile. A key
+    pressed in such a window waits that long before its work starts, whenever it comes: the
+    timed keys only see the windows they happen to land in. Each late wake-up is kept with
+    where the other threads were then (innermost frames first)."""
+
+    TICK, LATE = 0.002, 0.03
+
+    def __init__(self) -> None:
+        self.holds: list[tuple[float, float, str, str]] = []  # (at s, ms, phase, where)
+        self.phase = "before"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="hold-probe", daemon=True)
+
+    def start(self) -> HoldProbe:
+        self._started = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        me = threading.get_ident()
+        names: dict[int, str] = {}
+        last, before = time.perf_counter(), self._where(me)
+        while not self._stop.is_set():
+            time.sleep(self.TICK)
+            now, seen = time.perf_counter(), self._where(me)
+            if now - last > self.LATE:
+                # Who held it: a thread waiting for the interpreter has not moved since the
+                # last look; the one that held it has (from the call that held it on).
+                names.update((t.ident, t.name) for t in threading.enumerate())
+                moved = [i for i, at in seen.items() if before.get(i) != at] or list(seen)
+                where = "; ".join(
+                    f"{names.get(i, i)}: {before.get(i, '?')} -> {seen[i]}" for i in moved
+                )
+                held = round((now - last) * 1000, 1)
+                self.holds.append((round(now - self._started, 2), held, self.phase, where))
+            last, before = now, seen
+
+    @staticmethod
+    def _where(me: int) -> dict[int, str]:
+        """Each other thread's three innermost frames, innermost first."""
+        # Read off the frames, not with traceback (its line cache stats every file: a look
+        # every 2 ms kept the process busy enough to slow what is measured).
+        where = {}
+        for ident, frame in sys._current_frames().items():
+            if ident != me:
+                at: list[str] = []
+                step: Any = frame
+                while step is not None and len(at) < 3:
+                    at.append(f"{step.f_code.co_name}:{step.f_lineno}")
+                    step = step.f_back
+                where[ident] = " < ".join(at)
+        return where
+
+    def worst(self, phases: Iterable[str]) -> list[tuple[float, float, str, str]]:
+        """The longest holds in these phases, longest first."""
+        wanted = set(phases)
+        return sorted((h for h in self.holds if h[2] in wanted), key=lambda h: -h[1])
 
 
 class KeyTimer:
