@@ -46,15 +46,19 @@ class Opening:
     accounts_total: int = 0  # the document's accounts, once it is read
 
     def results(
-        self, every: float, cancelled: Callable[[], bool] = lambda: False
+        self,
+        every: float,
+        cancelled: Callable[[], bool] = lambda: False,
+        pause: Callable[[], None] = lambda: None,
     ) -> Generator[ScanResult, None, ScanResult]:
         """Yields the accounts read whole so far (at least two, one more at least than last
         time, fewer than a quarter of them), no more often than every `every` seconds;
         returns the whole result, what snapshot.read gives, or raises its SnapshotError.
-        Cancelled when `cancelled()`: the workers are stopped."""
+        Cancelled when `cancelled()`: the workers are stopped. `pause()` runs between the
+        pieces read (the TUI lets a key through there)."""
         try:
             with self.reading, snapshot.collector_paused():
-                return (yield from self._read(every, cancelled))
+                return (yield from self._read(every, cancelled, pause))
         except snapshot.NOT_STREAMED:
             pass  # read whole: the same answer, or the one-line error that names what is wrong
         finally:
@@ -69,7 +73,7 @@ class Opening:
         self.handle.close()
 
     def _read(
-        self, every: float, cancelled: Callable[[], bool]
+        self, every: float, cancelled: Callable[[], bool], pause: Callable[[], None]
     ) -> Generator[ScanResult, None, ScanResult]:
         result = self.reading.document()
         accounts = result.account_scans()
@@ -84,6 +88,7 @@ class Opening:
         together = len(accounts) > 1
         shown_at = time.monotonic() - every
         for n, made in self.reading.chunks():
+            pause()
             if cancelled():
                 raise Cancelled
             shares_read[n] += made

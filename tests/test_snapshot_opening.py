@@ -187,3 +187,21 @@ def test_the_tui_is_given_the_file_as_it_is_read(
         assert not any(worker.is_alive() for worker, _ in options.opening.reading.workers)
     else:
         assert options.opening is None and options.loaded is not None
+
+
+def test_the_reader_pauses_between_the_pieces_it_reads(tmp_path: Path, forced: None) -> None:
+    """`pause()` runs between the pieces read (the TUI lets a key through there: on a worker
+    thread, the UI thread's key waits for no more than one piece), and the read is the same."""
+    path = snapshot.write(_many(accounts=6, per_account=60), tmp_path / "six.json")
+    opening = snapshot_opening.start(path)
+    assert opening is not None
+    pauses: list[int] = []
+    results = opening.results(0.0, pause=lambda: pauses.append(1))
+    while True:
+        try:
+            next(results)
+        except StopIteration as stop:
+            whole = stop.value
+            break
+    _assert_same(whole, _whole(path))
+    assert len(pauses) >= 2  # one a piece (_CHUNK bytes: 1,000 here, so many pieces)

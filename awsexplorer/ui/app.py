@@ -51,7 +51,7 @@ from awsexplorer.ui.key_order import Closing, KeysInOrder
 from awsexplorer.ui.keys import VIEW_KEYS
 from awsexplorer.ui.messages import JumpTo, ShowAccount
 from awsexplorer.ui.screens.main import MainScreen, view_name
-from awsexplorer.ui.state import ExplorerState, listed
+from awsexplorer.ui.state import ExplorerState, listed, loading_with
 from awsexplorer.ui.widgets.account_header import parse_colour
 
 if TYPE_CHECKING:
@@ -374,11 +374,16 @@ class AwsExplorerApp(KeysInOrder, App[int]):
     def _read_snapshot(self, opening: Opening) -> None:
         """On a worker thread: each result the opening yields is loaded into a state of its own
         here (the load of 1,000,000 resources is 1-3 s of CPU), which the UI thread then
-        shows at once (state.adopt)."""
+        shows at once (state.adopt). Keys are let through between its pieces (a key while it
+        is read is shown within 100 ms, on a busy machine too), and the background builds
+        take turns with it (key_order.Turns)."""
+        with self.foreground_load() as pause:
+            self._read_with(opening, get_current_worker(), pause)
+
+    def _read_with(self, opening: Opening, worker: Any, pause: Callable[[], None]) -> None:
         from awsexplorer.snapshot_opening import Cancelled
 
-        worker = get_current_worker()
-        results = opening.results(READ_SHOWN_EVERY, lambda: worker.is_cancelled)
+        results = opening.results(READ_SHOWN_EVERY, lambda: worker.is_cancelled, pause)
         try:
             while True:
                 try:
@@ -386,7 +391,7 @@ class AwsExplorerApp(KeysInOrder, App[int]):
                 except StopIteration as stop:
                     whole: ScanResult = stop.value
                     break
-                built, note = self._built(part)
+                built, note = self._built(part, pause)
                 done = len(part.account_scans())
                 del part
                 if worker.is_cancelled:  # the app is closing: nothing to show it to
@@ -394,8 +399,8 @@ class AwsExplorerApp(KeysInOrder, App[int]):
                 # The view shown before comes back, and is freed here, not on the UI thread.
                 self.call_from_thread(self._show_read, built, note, (done, opening.accounts_total))
                 del built
-            built, note = self._built(whole)
-        except Cancelled:
+            built, note = self._built(whole, pause)
+        except (Cancelled, Closing):
             return
         except UserError as exc:
             self.call_from_thread(self._cannot_open, exc)
@@ -405,10 +410,12 @@ class AwsExplorerApp(KeysInOrder, App[int]):
         if not worker.is_cancelled:
             self.call_from_thread(self._show_read, built, note, None)
 
-    def _built(self, result: ScanResult) -> tuple[ExplorerState, str | None]:
+    def _built(
+        self, result: ScanResult, pause: Callable[[], None] | None = None
+    ) -> tuple[ExplorerState, str | None]:
         """A state loaded with `result`, judged with the user's settings (_judged)."""
         note = self._judged(result)
-        return loaded_state(result), note
+        return loaded_state(result, pause), note
 
     def _show_read(
         self, built: ExplorerState, note: str | None, so_far: tuple[int, int] | None
@@ -1201,11 +1208,12 @@ class AwsExplorerApp(KeysInOrder, App[int]):
             )
 
 
-def loaded_state(result: ScanResult) -> ExplorerState:
+def loaded_state(result: ScanResult, pause: Callable[[], None] | None = None) -> ExplorerState:
     """A state of its own loaded with `result` and warmed (ExplorerState.warm), for the UI to
-    adopt (ExplorerState.adopt): made on a worker thread, so the UI thread only swaps it in."""
+    adopt (ExplorerState.adopt): made on a worker thread, so the UI thread only swaps it in;
+    `pause()` between its pieces (state.loading_with)."""
     built = ExplorerState()
-    with heap.loading_scan():
+    with heap.loading_scan(), loading_with(pause):
         built.load(result)
         built.warm()
     return built

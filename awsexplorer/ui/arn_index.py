@@ -11,7 +11,7 @@ resources are kept in one list in their order, which an ARN's dict points into.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import islice, repeat
 from operator import and_, attrgetter, setitem
 from typing import TYPE_CHECKING
@@ -44,14 +44,19 @@ class ArnIndex:
         self._holes = 0
 
     @classmethod
-    def of(cls, resources: list[Resource]) -> ArnIndex | None:
+    def of(
+        cls, resources: list[Resource], pause: Callable[[], None] | None = None
+    ) -> ArnIndex | None:
         """The index of these resources, when no ARN comes twice (None otherwise): their
-        positions set a piece at a time, so no call holds the interpreter for long."""
+        positions set a piece at a time, so no call holds the interpreter for long, with
+        `pause()` between pieces (when given)."""
         index = cls()
         shards = index._shards
         pick = shards.__getitem__
         index._items += resources
         for start in range(0, len(resources), _PIECE):
+            if pause is not None:
+                pause()
             arns = list(map(_ARN, resources[start : start + _PIECE]))
             dicts = map(pick, map(and_, map(hash, arns), repeat(_MASK)))
             positions = range(start + 1, start + 1 + len(arns))

@@ -63,6 +63,7 @@ class Closing(Exception):
 KEYS_QUIET = 0.25  # seconds after a key during which background builds give way (give_way_to_keys)
 GIVE_WAY_MOST = 5.0  # seconds one give_way_to_keys call sleeps at most
 SETTLING_MOST = 2.0  # seconds after a key its effects may keep background builds waiting
+KEY_HANDLED = 0.08  # seconds after a key arrives that a foreground load leaves it the interpreter
 
 
 def _work_left(pump: MessagePump) -> bool:
@@ -86,11 +87,26 @@ class Turns:
     Taking turns costs the builds nothing: one interpreter ran them one at a time anyway."""
 
     POLL = 0.05  # seconds between looks at whether a build waiting for its turn is to stop
+    SLICE = 0.1  # seconds a build keeps its turn through its pauses while another waits
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._waiting: deque[int] = deque()  # the threads waiting for a turn, in order
         self._holder: int | None = None
+        self._since = 0.0  # monotonic(): when the holder took its turn
+
+    def share(self, stop: Callable[[], bool]) -> None:
+        """At a build's pause: its turn taken if it has none; handed over and taken again
+        (behind those waiting) if another build waits and it has had it for SLICE. A pause
+        every few milliseconds (a load's pieces) would otherwise wait for the other's pieces
+        each time."""
+        with self._changed:
+            if self._holder == threading.get_ident() and (
+                not self._waiting or monotonic() - self._since < self.SLICE
+            ):
+                return
+        self.hand_over()
+        self.take(stop)
 
     def take(self, stop: Callable[[], bool]) -> None:
         """Wait for this thread's turn (at once if it has it); Closing when `stop()` says so."""
@@ -107,6 +123,7 @@ class Turns:
                     raise Closing
             self._waiting.popleft()
             self._holder = me
+            self._since = monotonic()
 
     def hand_over(self) -> None:
         """This thread's turn is over (nothing, if it has none)."""
@@ -177,21 +194,56 @@ class KeysInOrder(_Base):
             self._foreground.discard(token)
 
     def give_way_or_stop(self) -> None:
-        """A background build's pause: its turn handed over (Turns), give_way_to_keys, then
-        Closing if the app is closing (Textual cancels its workers then: a long build would
-        otherwise keep the process from exiting until it is done, 24 s after `q` on a
-        1,000,000-resource snapshot whose relationship index was being built), else its turn
-        again. Keep the turn to the build's end with `background_build`."""
+        """A background build's pause: while keys are in play, its turn handed over and
+        give_way_to_keys; Closing if the app is closing (Textual cancels its workers then: a
+        long build would otherwise keep the process from exiting until it is done, 24 s after
+        `q` on a 1,000,000-resource snapshot whose relationship index was being built); then
+        its turn (Turns.share). `background_build` hands the turn over at the build's end."""
         worker = get_current_worker()
-        self._turns.hand_over()
+        until = monotonic() + GIVE_WAY_MOST
         while True:
-            self.give_way_to_keys()
+            if self._keys_in_play():
+                self._turns.hand_over()
+                self.give_way_to_keys()
             if worker.is_cancelled:
                 raise Closing
-            self._turns.take(lambda: worker.is_cancelled)
-            if not self._keys_in_play():
+            self._turns.share(lambda: worker.is_cancelled)
+            # A key may have come while it waited for its turn: it goes first.
+            if not self._keys_in_play() or monotonic() > until:
                 return
-            self._turns.hand_over()  # keys came while it waited for its turn: them first
+
+    def let_keys_through(self) -> None:
+        """Between pieces of work the user waits for on a worker thread (a big snapshot read
+        and loaded while its first accounts are shown): while a key is arriving or being
+        handled (KEY_HANDLED: what a key and its frame take), its turn handed over and a
+        sleep, so that the key has the interpreter to itself; then its turn (Turns.share).
+        Not the KEYS_QUIET after each key the builds give: that would hold the read up for as
+        long as the user browses what is in."""
+        worker = get_current_worker()
+        until = monotonic() + SETTLING_MOST
+        while True:
+            if self._key_in_flight():
+                self._turns.hand_over()
+                while self._key_in_flight() and monotonic() < until:
+                    sleep(_RETRY)
+            self._turns.share(lambda: worker.is_cancelled)
+            if not self._key_in_flight() or monotonic() > until:
+                return
+
+    def _key_in_flight(self) -> bool:
+        # Not `_settling` (until the app is next seen idle): while a snapshot is shown as it
+        # is read the app is seldom idle, and the read stood still (every account in at 14-22
+        # s, 8-12 s before).
+        return bool(monotonic() - self._key_read_at < KEY_HANDLED or self._held)
+
+    @contextmanager
+    def foreground_load(self) -> Iterator[Callable[[], None]]:
+        """Around work the user waits for on a worker thread: its pause (let_keys_through),
+        and its turn handed over when it ends."""
+        try:
+            yield self.let_keys_through
+        finally:
+            self._turns.hand_over()
 
     @contextmanager
     def background_build(self) -> Iterator[Callable[[], None]]:

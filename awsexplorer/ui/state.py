@@ -6,10 +6,12 @@ the search is tested without running an app. Every mutation happens on the UI th
 
 from __future__ import annotations
 
+import threading
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, compress, groupby, islice, repeat, zip_longest
 from operator import attrgetter, contains, is_, methodcaller, not_, or_
@@ -110,6 +112,29 @@ class NodeRef:
     service: str | None = None
     type: str | None = None
     arn: str | None = None
+
+
+# The pause of the load running on this thread (loading_with): a state is loaded on a worker
+# thread while the UI goes on, and gives way between its pieces to the key being handled. Per
+# thread, so that the UI thread, which loads nothing this way, never waits in one.
+_loading = threading.local()
+
+
+@contextmanager
+def loading_with(pause: Callable[[], None] | None) -> Iterator[None]:
+    """Loads on this thread call `pause()` between their pieces (give_way), until the end."""
+    _loading.pause = pause
+    try:
+        yield
+    finally:
+        _loading.pause = None
+
+
+def give_way() -> None:
+    """Between two pieces of a load: the pause loading_with gave this thread (none, else)."""
+    pause = getattr(_loading, "pause", None)
+    if pause is not None:
+        pause()
 
 
 def region_order(name: str) -> tuple[int, str]:
@@ -305,14 +330,17 @@ def by_resource(findings: list[Finding]) -> list[Finding]:
     the interpreter long: one sort of the 540,000 findings of one check at 1,000,000 resources
     held it 250 ms, while another thread (the UI) waited. Stable: of two pieces merged, the
     earlier one's findings come first among equals."""
-    pieces = [
-        sorted(findings[start : start + _PIECE], key=_RESOURCE)
-        for start in range(0, len(findings), _PIECE)
-    ]
+    pieces = []
+    for start in range(0, len(findings), _PIECE):
+        give_way()
+        pieces.append(sorted(findings[start : start + _PIECE], key=_RESOURCE))
     while len(pieces) > 1:
         none: list[Finding] = []
-        pairs = zip_longest(pieces[::2], pieces[1::2], fillvalue=none)
-        pieces = [sorted(first + second, key=_RESOURCE) for first, second in pairs]
+        merged = []
+        for first, second in zip_longest(pieces[::2], pieces[1::2], fillvalue=none):
+            give_way()
+            merged.append(sorted(first + second, key=_RESOURCE))
+        pieces = merged
     return pieces[0] if pieces else []
 
 
@@ -553,6 +581,7 @@ class ExplorerState:
         # the first frame; 200,000 findings at 1,000,000 resources).
         own: list[Finding] = []
         for start in range(0, len(ordered), _PIECE):
+            give_way()
             piece = ordered[start : start + _PIECE]
             unlisted = map(is_, self._resources.get_many(map(_RESOURCE, piece)), repeat(None))
             own += compress(piece, map(or_, levels[start : start + _PIECE], unlisted))
@@ -693,7 +722,7 @@ class ExplorerState:
             return False
         # In pieces, into dicts that never grow in one long step (ArnIndex): a state is loaded
         # on a worker thread while the UI goes on, and a key waits for any one long C call.
-        by_arn = ArnIndex.of(resources)
+        by_arn = ArnIndex.of(resources, give_way)
         if by_arn is None:
             return False
         self._resources = by_arn
@@ -707,6 +736,7 @@ class ExplorerState:
         by_region_type, by_account = self._by_region_type, self._by_account
         self._account_totals = None
         for (account_id, region, kind), items in groups.items():
+            give_way()
             account = account_id or ""
             by_region_type[region][kind].update(zip(map(_ARN, items), items, strict=True))
             # The catch-all's types have no record in model/kinds.py (schema_problems): only
@@ -1133,6 +1163,7 @@ class ExplorerState:
         flat = list(chain.from_iterable(self._findings_by_arn.values()))
         placed: Counter[tuple[str, str | None, Severity]] = Counter()
         for start in range(0, len(flat), _PIECE):
+            give_way()
             piece = flat[start : start + _PIECE]
             owners = list(self._resources.get_many(map(_RESOURCE, piece)))
             if not all(owners):  # a resource not listed (a Resource is always true: C speed)

@@ -378,3 +378,73 @@ def test_background_builds_take_turns_first_come_first_served() -> None:
     turns.hand_over()
     turns.take(lambda: False)  # no one left in the queue ahead of it
     turns.hand_over()
+
+
+def test_a_build_keeps_its_turn_through_its_pauses_for_a_slice_while_another_waits() -> None:
+    """Turns.share: a load pauses every few milliseconds; handing over at each pause would
+    make it wait for the other build's piece each time. Past its slice it goes behind."""
+    import threading
+    import time
+
+    turns = key_order.Turns()
+    events: list[str] = []
+    turns.share(lambda: False)  # taken
+    turns.share(lambda: False)  # no one waits: kept
+
+    def other() -> None:
+        turns.take(lambda: False)
+        events.append("other's turn")
+        turns.hand_over()
+
+    waiting = threading.Thread(target=other)
+    waiting.start()
+    time.sleep(0.02)
+    turns.share(lambda: False)  # one waits, but the slice is not over: kept
+    assert events == []
+    time.sleep(turns.SLICE)
+    turns.share(lambda: False)  # over: handed over, and taken again behind the other
+    events.append("mine again")
+    waiting.join(5)
+    assert events == ["other's turn", "mine again"]
+    turns.hand_over()
+
+
+async def test_a_foreground_load_lets_a_key_through_and_else_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """let_keys_through (between the pieces of a snapshot read and loaded while shown): no key
+    about, it returns at once; a key just read, it sleeps until the key has been handled
+    (KEY_HANDLED), its turn handed over meanwhile so no build runs in the key's way."""
+    import threading
+    import time
+
+    slept: list[float] = []
+    real_sleep = key_order.sleep
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(key_order, "sleep", sleep)
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        timings: dict[str, float] = {}
+
+        def load() -> None:
+            with app.foreground_load() as pause:
+                app._key_read_at = time.monotonic() - 1.0  # the last key long ago
+                pause()
+                timings["quiet sleeps"] = len(slept)
+                app._key_read_at = time.monotonic()  # a key read now
+                t = time.monotonic()
+                pause()
+                timings["after a key"] = time.monotonic() - t
+                timings["turn held"] = float(app._turns._holder == threading.get_ident())
+            timings["turn after"] = float(app._turns._holder is None)
+
+        worker = app.run_worker(load, thread=True)
+        await worker.wait()
+        assert timings["quiet sleeps"] == 0
+        assert timings["after a key"] >= key_order.KEY_HANDLED * 0.9
+        assert timings["turn held"] == 1.0 and timings["turn after"] == 1.0

@@ -213,3 +213,37 @@ def test_a_search_before_the_index_is_in_builds_it_on_a_big_estate(monkeypatch: 
     small.load(several(resources))
     assert [r.id for r in small.matching("name-3")] == [r.id for r in big.matching("name-3")]
     assert not small.search_ready
+
+
+def test_a_load_on_a_worker_thread_pauses_between_its_pieces_and_the_ui_thread_never(
+    monkeypatch: Any,
+) -> None:
+    """state.loading_with: the load of the whole of a big snapshot runs on a worker thread
+    and calls its pause (the app lets a key through there) between its pieces: the index by
+    ARN, the groups, the findings' sort, the roll-up. Per thread: a load on another thread
+    (the UI's) calls nothing."""
+    import threading
+
+    from awsexplorer.ui import arn_index, state
+
+    monkeypatch.setattr(state, "_PIECE", 50)
+    monkeypatch.setattr(arn_index, "_PIECE", 50)
+    result = snapshot.read(THREE)
+    where: list[str] = []
+
+    def load() -> None:
+        with state.loading_with(lambda: where.append(threading.current_thread().name)):
+            loaded = ExplorerState()
+            loaded.load(result)
+            loaded.warm()
+            assert loaded.resource_total == len({r.arn for r in result.resources})
+
+    worker = threading.Thread(target=load, name="loader")
+    worker.start()
+    worker.join(30)
+    assert len(where) > len(result.resources) // 50 and set(where) == {"loader"}
+    before = len(where)
+    with state.loading_with(None):
+        ExplorerState().load(result)  # no pause given: nothing called
+    ExplorerState().load(result)  # the UI thread's own: nothing called either
+    assert len(where) == before
