@@ -26,7 +26,8 @@ give way to keys: while keys are being read they sleep (`give_way_to_keys`), els
 interpreter is shared out in 5 ms slices and a key waits for half of them. They give way as well
 to the work on a worker thread the user waits for (`foreground_work`: a filter's matching). And
 they run one at a time, taking turns at their pauses (`Turns`): two of them beside the UI thread
-kept it from the interpreter for 150-330 ms at a time.
+kept it from the interpreter for up to 100 ms at a time. A big snapshot's read and load, which
+the user waits for, takes turns with them too, and gives each key 80 ms (`let_keys_through`).
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class Turns:
     first come first served. With two CPU-bound threads the interpreter passes between them
     every 5 ms, and a third thread asking for it (the UI thread with a key) only gets it if it
     wins a race at one of those hand-overs: at 1,000,000 resources, with the relationship and
-    search indexes built together, it waited 150-330 ms, against 30-50 ms beside one of them.
+    search indexes built together, it waited up to 98-103 ms (150-330 ms with a third thread
+    asking as well), against 42-81 ms beside one of them at a time.
     Taking turns costs the builds nothing: one interpreter ran them one at a time anyway."""
 
     POLL = 0.05  # seconds between looks at whether a build waiting for its turn is to stop
