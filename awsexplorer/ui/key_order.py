@@ -201,35 +201,30 @@ class KeysInOrder(_Base):
         long build would otherwise keep the process from exiting until it is done, 24 s after
         `q` on a 1,000,000-resource snapshot whose relationship index was being built); then
         its turn (Turns.share). `background_build` hands the turn over at the build's end."""
+        self._pause_in_turn(self._keys_in_play, self.give_way_to_keys, GIVE_WAY_MOST)
+
+    def let_keys_through(self) -> None:
+        """Between pieces of work the user waits for on a worker thread (a big snapshot read
+        and loaded while its first accounts are shown): as give_way_or_stop, but only while a
+        key is arriving or being handled (KEY_HANDLED: what a key and its frame take), so that
+        the key has the interpreter to itself. Not the KEYS_QUIET after each key the builds
+        give: that would hold the read up for as long as the user browses what is in."""
+        self._pause_in_turn(self._key_in_flight, self._sleep_while_key_in_flight, SETTLING_MOST)
+
+    def _pause_in_turn(
+        self, keys: Callable[[], bool], give_way: Callable[[], None], most: float
+    ) -> None:
         worker = get_current_worker()
-        until = monotonic() + GIVE_WAY_MOST
+        until = monotonic() + most
         while True:
-            if self._keys_in_play():
+            if keys():
                 self._turns.hand_over()
-                self.give_way_to_keys()
+                give_way()
             if worker.is_cancelled:
                 raise Closing
             self._turns.share(lambda: worker.is_cancelled)
             # A key may have come while it waited for its turn: it goes first.
-            if not self._keys_in_play() or monotonic() > until:
-                return
-
-    def let_keys_through(self) -> None:
-        """Between pieces of work the user waits for on a worker thread (a big snapshot read
-        and loaded while its first accounts are shown): while a key is arriving or being
-        handled (KEY_HANDLED: what a key and its frame take), its turn handed over and a
-        sleep, so that the key has the interpreter to itself; then its turn (Turns.share).
-        Not the KEYS_QUIET after each key the builds give: that would hold the read up for as
-        long as the user browses what is in."""
-        worker = get_current_worker()
-        until = monotonic() + SETTLING_MOST
-        while True:
-            if self._key_in_flight():
-                self._turns.hand_over()
-                while self._key_in_flight() and monotonic() < until:
-                    sleep(_RETRY)
-            self._turns.share(lambda: worker.is_cancelled)
-            if not self._key_in_flight() or monotonic() > until:
+            if not keys() or monotonic() > until:
                 return
 
     def _key_in_flight(self) -> bool:
@@ -238,21 +233,26 @@ class KeysInOrder(_Base):
         # s, 8-12 s before).
         return bool(monotonic() - self._key_read_at < KEY_HANDLED or self._held)
 
-    @contextmanager
-    def foreground_load(self) -> Iterator[Callable[[], None]]:
+    def _sleep_while_key_in_flight(self) -> None:
+        waited = 0.0
+        while waited < SETTLING_MOST and self._key_in_flight():
+            sleep(_RETRY)
+            waited += _RETRY
+
+    def foreground_load(self) -> AbstractContextManager[Callable[[], None]]:
         """Around work the user waits for on a worker thread: its pause (let_keys_through),
         and its turn handed over when it ends."""
-        try:
-            yield self.let_keys_through
-        finally:
-            self._turns.hand_over()
+        return self._in_turn(self.let_keys_through)
 
-    @contextmanager
-    def background_build(self) -> Iterator[Callable[[], None]]:
+    def background_build(self) -> AbstractContextManager[Callable[[], None]]:
         """Around a long build on a worker thread: its pause (give_way_or_stop, to call before
         it starts and between its pieces), and its turn handed over when it ends (Turns)."""
+        return self._in_turn(self.give_way_or_stop)
+
+    @contextmanager
+    def _in_turn(self, pause: Callable[[], None]) -> Iterator[Callable[[], None]]:
         try:
-            yield self.give_way_or_stop
+            yield pause
         finally:
             self._turns.hand_over()
 
