@@ -141,6 +141,43 @@ def background_build_of(app: object) -> AbstractContextManager[Callable[[], None
     return build() if build is not None else nullcontext(None)
 
 
+class EscapesInBursts:
+    """Esc in a burst of keys arrives as Esc. Textual's input parser reads an Esc followed in
+    the same read by keys that make no escape sequence of the terminal's (`Esc /vpc`, typed
+    fast, pasted by tmux, or coalesced over SSH) as the key `^` (circumflex_accent) followed by
+    them: Esc then `/` on the IAM list typed `/` there instead of going back first. A `^`
+    typed alone comes in a read of its own; so a `^` another key follows within BURST seconds
+    is sent as the Esc it was, and one nothing follows is sent as itself once BURST is over.
+    Wraps the driver's `send_message`, on its input thread."""
+
+    BURST = 0.005  # seconds: the keys of one read come microseconds apart, a typist's 30+ ms
+
+    def __init__(self, send: Callable[[Any], None]) -> None:
+        self._send = send
+        self._held: events.Key | None = None  # a `^`, until the next key or BURST
+        self._lock = threading.Lock()
+
+    def send(self, message: Any) -> None:
+        with self._lock:
+            held, self._held = self._held, None
+        if held is not None:
+            self._send(events.Key("escape", "\x1b") if isinstance(message, events.Key) else held)
+        if isinstance(message, events.Key) and message.key == "circumflex_accent":
+            with self._lock:
+                self._held = message
+            timer = threading.Timer(self.BURST, self._flush)
+            timer.daemon = True
+            timer.start()
+            return
+        self._send(message)
+
+    def _flush(self) -> None:
+        with self._lock:
+            held, self._held = self._held, None
+        if held is not None:
+            self._send(held)
+
+
 class KeysInOrder(_Base):
     """Mixed into the App (first in its bases)."""
 
@@ -265,7 +302,7 @@ class KeysInOrder(_Base):
         if driver is None or self._arrivals_noted:
             return
         self._arrivals_noted = True
-        send = driver.send_message
+        send = EscapesInBursts(driver.send_message).send
 
         def send_message(message: Any) -> None:
             if isinstance(message, events.Key):

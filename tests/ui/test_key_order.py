@@ -448,3 +448,39 @@ async def test_a_foreground_load_lets_a_key_through_and_else_goes_on(
         assert timings["quiet sleeps"] == 0
         assert timings["after a key"] >= key_order.KEY_HANDLED * 0.9
         assert timings["turn held"] == 1.0 and timings["turn after"] == 1.0
+
+
+def test_a_caret_a_key_follows_at_once_is_the_escape_it_was() -> None:
+    """EscapesInBursts: Textual's parser turns an Esc that keys follow in the same read (a
+    burst: tmux, a paste, SSH) into `^`; another key within BURST makes it Esc again, and a
+    `^` nothing follows is sent as itself once BURST is over."""
+    import time
+
+    sent: list[object] = []
+    escapes = key_order.EscapesInBursts(sent.append)
+    caret = events.Key("circumflex_accent", "^")
+    escapes.send(caret)
+    escapes.send(events.Key("slash", "/"))
+    assert [getattr(m, "key", None) for m in sent] == ["escape", "slash"]
+    sent.clear()
+    escapes.send(caret)  # typed alone
+    time.sleep(escapes.BURST * 10)
+    assert sent == [caret]
+    sent.clear()
+    other = object()  # not a key (a resize): the `^` goes first, as itself
+    escapes.send(caret)
+    escapes.send(other)
+    assert sent == [caret, other]
+
+
+async def test_escape_in_a_burst_leaves_the_view() -> None:
+    """`:iam⏎ Esc j` typed in one burst: the Esc (come as `^`, as Textual's parser gives it
+    when keys follow it in the same read) closes IAM, and the `j` moves the tree's cursor."""
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.main.cursor_ref
+        burst(app, "colon", "i", "a", "m", "enter", "circumflex_accent", "j")
+        await handled(app, pilot)
+        assert app.screen is app.main
+        assert app.main.cursor_ref != first
