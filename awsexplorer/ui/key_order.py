@@ -79,6 +79,14 @@ def _work_left(pump: MessagePump) -> bool:
     )
 
 
+def _sleep_while(busy: Callable[[], bool], step: float, most: float) -> None:
+    """Sleep `step` at a time while `busy()`, `most` seconds at most."""
+    waited = 0.0
+    while waited < most and busy():
+        sleep(step)
+        waited += step
+
+
 class Turns:
     """Background builds run their Python one at a time, in turns handed over at their pauses,
     first come first served. With two CPU-bound threads the interpreter passes between them
@@ -201,12 +209,7 @@ class KeysInOrder(_Base):
         loop, each waiting up to 5 ms for the interpreter while a worker holds it: `:` took
         3 s to open its bar after a 1,000,000-resource open), so that each key has the
         interpreter to itself. At most GIVE_WAY_MOST seconds a call: the build goes on."""
-        waited = 0.0
-        while waited < GIVE_WAY_MOST:
-            if not self._keys_in_play():
-                return
-            sleep(KEYS_QUIET / 4)
-            waited += KEYS_QUIET / 4
+        _sleep_while(self._keys_in_play, KEYS_QUIET / 4, GIVE_WAY_MOST)
 
     def _keys_in_play(self) -> bool:
         since = monotonic() - self._key_read_at
@@ -246,7 +249,11 @@ class KeysInOrder(_Base):
         key is arriving or being handled (KEY_HANDLED: what a key and its frame take), so that
         the key has the interpreter to itself. Not the KEYS_QUIET after each key the builds
         give: that would hold the read up for as long as the user browses what is in."""
-        self._pause_in_turn(self._key_in_flight, self._sleep_while_key_in_flight, SETTLING_MOST)
+        self._pause_in_turn(
+            self._key_in_flight,
+            lambda: _sleep_while(self._key_in_flight, _RETRY, SETTLING_MOST),
+            SETTLING_MOST,
+        )
 
     def _pause_in_turn(
         self, keys: Callable[[], bool], give_way: Callable[[], None], most: float
@@ -269,12 +276,6 @@ class KeysInOrder(_Base):
         # is read the app is seldom idle, and the read stood still (every account in at 14-22
         # s, 8-12 s before).
         return bool(monotonic() - self._key_read_at < KEY_HANDLED or self._held)
-
-    def _sleep_while_key_in_flight(self) -> None:
-        waited = 0.0
-        while waited < SETTLING_MOST and self._key_in_flight():
-            sleep(_RETRY)
-            waited += _RETRY
 
     def foreground_load(self) -> AbstractContextManager[Callable[[], None]]:
         """Around work the user waits for on a worker thread: its pause (let_keys_through),
