@@ -158,7 +158,11 @@ class EscapesInBursts:
     is sent as the Esc it was, and one nothing follows is sent as itself once BURST is over.
     Wraps the driver's `send_message`, on its input thread."""
 
-    BURST = 0.005  # seconds: the keys of one read come microseconds apart, a typist's 30+ ms
+    # Seconds. The keys of one read are sent one after another by the input thread, which
+    # takes the interpreter for each: with a worker running it waits up to 5 ms (the switch
+    # interval) and more on a busy machine. At 5 ms, one burst in three lost its Esc in tmux
+    # while CI ran beside it. A typist's keys are 80 ms apart and more.
+    BURST = 0.05
 
     def __init__(self, send: Callable[[Any], None]) -> None:
         self._send = send
