@@ -140,3 +140,22 @@ async def test_narrowing_and_back_never_leaves_search_waiting(
         assert {r.account_id for r in state.search("i-", limit=1000)} == {
             r.account_id for r in state.resources() if "i-" in r.id
         }
+
+
+async def test_esc_drops_a_filter_waiting_for_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`/forgotten⏎ Esc` while the index is built: the filter is not applied when the index
+    comes in (it was, and filtered the tree Esc had cleared)."""
+    release = held_index(monkeypatch)
+    app = opened()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"forgotten", "enter")
+        await pilot.pause(0.4)  # past the filter's typing pause: waiting for the index
+        tree = app.main.tree
+        assert tree.filter_text == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        release.set()
+        await until(pilot, lambda: app.state.search_ready)
+        await pilot.pause(0.2)
+        assert app.state.search_ready and tree.filter_text == ""

@@ -581,7 +581,7 @@ class MainScreen(Screen[None]):
                 self.detail.set_search("")
             else:
                 tree.focus()
-        elif tree.filter_text or tree.attention_only:
+        elif self._drop_filter_on_its_way() or tree.filter_text or tree.attention_only:
             tree.filter_text = ""
             tree.attention_only = False
             self.rebuild_tree()
@@ -590,6 +590,19 @@ class MainScreen(Screen[None]):
             parent = tree.cursor_node.parent
             parent.collapse()
             tree.move_cursor(parent)
+
+    def _drop_filter_on_its_way(self) -> bool:
+        """Esc drops a filter not applied yet (typed, waiting for the search index, or being
+        matched on a worker): it came in afterwards and filtered the tree Esc had just cleared
+        (`/vpc⏎ Esc` while the index was built). True when there was one."""
+        on_its_way = bool(self._pending_filter) or self._match_asked is not None
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        self._pending_filter = None
+        self._filter_waits = False
+        self._match_asked = None
+        return on_its_way
 
     # -- what uses what (ui/screens/used_by.py, ui/screens/flow.py) ---------------------------
 
