@@ -252,6 +252,35 @@ async def test_a_rebuild_keeps_the_accounts_open_and_the_cursor_under_them() -> 
             assert opened == ["eu-central-1"]
 
 
+async def test_a_rebuild_highlights_no_node_but_the_cursors_own() -> None:
+    """A rebuild (each showing of a big snapshot's accounts) highlighted the root on the way:
+    Textual clamps the cursor's -1 to line 0. The detail then drew the root's overview (all
+    the accounts) and the cursor's node again, and the next key's detail waited its turn."""
+    from textual.widgets import Tree
+
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = pilot.app.screen.query_one(ResourceTree)
+        tree.focus()
+        await pilot.press("j")  # the first account
+        await pilot.pause(0.1)
+        ref = tree.cursor_node.data if tree.cursor_node is not None else None
+        assert ref is not None and ref.kind == "member-account"
+        highlighted = []
+        post = tree.post_message
+
+        def noting(message):  # type: ignore[no-untyped-def]
+            if isinstance(message, Tree.NodeHighlighted):
+                highlighted.append(message.node.data)
+            return post(message)
+
+        tree.post_message = noting  # type: ignore[method-assign]
+        tree.rebuild()
+        await pilot.pause()
+        assert highlighted == [ref]
+        assert pilot.app.main.detail.ref == ref
+
+
 async def test_account_command_puts_the_cursor_on_top_and_the_detail_follows_it_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
