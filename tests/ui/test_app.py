@@ -406,6 +406,20 @@ async def test_the_detail_pane_follows_a_burst_of_moves_with_its_last_node() -> 
         assert "us-east-1" in detail_text(app)
 
 
+async def test_a_repaint_for_new_data_does_not_hold_the_next_move_back() -> None:
+    """The scan's events (or a snapshot's accounts coming in) repaint the detail; the cursor's
+    next move is still shown at once, not FOLLOW_INTERVAL later (a key queued behind them
+    waited for it)."""
+    app = offline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        detail = app.main.detail
+        app.main.refresh_all()  # as each scan event does
+        detail.follow(NodeRef("region", region="us-east-1"))
+        assert detail.ref == NodeRef("region", region="us-east-1")  # now, not after a timer
+        assert detail._follow_timer is None
+
+
 async def test_a_loaded_snapshot_is_kept_out_of_the_collectors_sight() -> None:
     """Full collections must not walk a big scan on every few keys (benchmarks/ui_bench.py)."""
     import gc

@@ -30,7 +30,8 @@ from awsexplorer.ui.state import ExplorerState, NodeRef
 
 # While the cursor runs through the tree (a held j, a burst of keys), the pane is repainted at
 # most once per this many seconds: every repaint re-lays out the screen, and the nodes the cursor
-# only passes over are not worth it. The first move after a pause is shown at once.
+# only passes over are not worth it. The first move after a pause is shown at once; a repaint
+# because the data changed (a scan's events, a snapshot's accounts coming in) is no move.
 FOLLOW_INTERVAL = 0.05
 
 
@@ -168,6 +169,7 @@ class DetailPane(LaidOutOnce, VerticalScroll, can_focus=True):
             self.search = ""
             self.scroll_home(animate=False)
         self.ref = ref
+        self._shown_at = monotonic()
         self.refresh_detail()
 
     def set_search(self, text: str) -> None:
@@ -181,7 +183,9 @@ class DetailPane(LaidOutOnce, VerticalScroll, can_focus=True):
     _unpainted = False  # asked to paint before the body was composed
 
     def refresh_detail(self) -> None:
-        self._shown_at = monotonic()
+        # Not `_shown_at`: the cursor's next move after a repaint for new data is shown at once.
+        # It waited out the rest of FOLLOW_INTERVAL (a `j` queued behind a big snapshot's last
+        # accounts: 10-20 ms of its 67-110).
         bodies = self.query(DetailBody)
         if not bodies:
             # The screen can ask before this pane has composed its body (seen on the first
