@@ -24,11 +24,13 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import groupby, repeat
+from itertools import groupby, islice, repeat
 from operator import attrgetter, itemgetter, ne
 from typing import Any, NamedTuple
 
 from awsexplorer.model import kinds as k
+from awsexplorer.model.arn_numbers import PIECE as ARN_PIECE
+from awsexplorer.model.arn_numbers import ArnNumbers
 from awsexplorer.model.exposure import _sg_rules as security_group_rules
 from awsexplorer.model.ownership import MANAGED_BY
 from awsexplorer.model.pacing import paced
@@ -147,7 +149,7 @@ class _Held(Mapping[str, Resource]):
 
     __slots__ = ("_held", "_node")
 
-    def __init__(self, held: list[Resource], node: dict[str, int]) -> None:
+    def __init__(self, held: list[Resource], node: ArnNumbers) -> None:
         self._held, self._node = held, node
 
     def __getitem__(self, arn: str) -> Resource:
@@ -161,7 +163,7 @@ class _Held(Mapping[str, Resource]):
         return self._held[at] if at is not None and at < len(self._held) else default
 
     def __contains__(self, arn: object) -> bool:
-        at = self._node.get(arn)  # type: ignore[call-overload]
+        at = self._node.get(arn) if isinstance(arn, str) else None
         return at is not None and at < len(self._held)
 
     def __len__(self) -> int:
@@ -205,11 +207,11 @@ class RelationIndex:
         held = list(resources)
         node = _numbered(held, pause)
         if len(node) < len(held):  # an ARN twice: the last one is the one held
-            held = [held[at] for at in sorted(node.values())]
+            held = [held[at] for at in sorted(node.numbers())]
             node = _numbered(held, pause)
         self._held = held
         self._node = node
-        self._arns: list[str] = list(node)
+        self._arns: list[str] = _arns_of(held, pause)
         self.resources: Mapping[str, Resource] = _Held(held, node)
         self._ids: dict[str, dict[str, str]] = {}  # region -> id -> ARN
         # name -> ARN, or the ARNs when several resources share it: made on the first look-up
@@ -356,16 +358,10 @@ class RelationIndex:
             return
         # Mostly in order already (a resource's edges are added while it is read): sorting
         # first and dropping the (adjacent) repeats is several times faster than a set.
-        keys = list(map(_FIRST, groupby(_sorted(building, pause))))
+        self._out = _array_of(map(_FIRST, groupby(_sorted(building, pause))), pause)
         del building
-        self._count = len(keys)
-        self._out = array("Q", keys)
-        shift, node_mask, kind_mask, bits = _SOURCE_SHIFT, _NODE_MASK, _KIND_MASK, _KIND_BITS
-        keys = [
-            (((key >> bits) & node_mask) << shift) | ((key >> shift) << bits) | (key & kind_mask)
-            for key in keys
-        ]
-        self._in = array("Q", _sorted(keys, pause))
+        self._count = len(self._out)
+        self._in = _array_of(_sorted(_flipped(self._out, pause), pause), pause)
 
     def add_ids(self, source: str, here: _RegionIds, values: list[Any], kind: str) -> None:
         """`add` for each id of a list (security groups, subnets), resolved in `here` (the
@@ -1008,18 +1004,24 @@ def _paced(items: list[Resource], pause: Callable[[], None] | None) -> Iterator[
     return paced(items, pause, PACE)
 
 
-def _numbered(held: list[Resource], pause: Callable[[], None] | None) -> dict[str, int]:
+def _numbered(held: list[Resource], pause: Callable[[], None] | None) -> ArnNumbers:
     """ARN -> position in `held` (the last of an ARN given twice), made at C speed a few
-    thousand at a time, `pause()` between (one pass over 1,000,000 holds the interpreter
-    ~0.3 s)."""
-    node: dict[str, int] = {}
-    step = PACE * 16
-    for start in range(0, len(held), step):
+    thousand at a time, `pause()` between, in dicts that never grow in one long step (one dict
+    of 1,000,000 held the interpreter 44-52 ms as it grew past 700,000)."""
+    node = ArnNumbers()
+    node.add_all(held, 0, pause)
+    return node
+
+
+def _arns_of(held: list[Resource], pause: Callable[[], None] | None) -> list[str]:
+    """Their ARNs, at C speed a piece at a time (at 1,000,000 the resources are spread over
+    gigabytes: each look is a cache miss or more)."""
+    arns: list[str] = []
+    for start in range(0, len(held), ARN_PIECE):
         if pause is not None:
             pause()
-        part = held[start : start + step]
-        node.update(zip(map(_ARN, part), range(start, start + len(part)), strict=True))
-    return node
+        arns += map(_ARN, held[start : start + ARN_PIECE])
+    return arns
 
 
 def _several_accounts(held: list[Resource]) -> bool:
@@ -1039,6 +1041,36 @@ def _several_accounts(held: list[Resource]) -> bool:
 SORT_PIECE = 1 << 16
 
 
+def _flipped(keys: array[int], pause: Callable[[], None] | None) -> array[int]:
+    """Each edge's key with its target's id high and its source's below (`_in`'s order), a
+    SORT_PIECE at a time."""
+    shift, node_mask, kind_mask, bits = _SOURCE_SHIFT, _NODE_MASK, _KIND_MASK, _KIND_BITS
+    flipped = array("Q")
+    for start in range(0, len(keys), SORT_PIECE):
+        if pause is not None:
+            pause()
+        flipped.extend(
+            [
+                (((key >> bits) & node_mask) << shift)
+                | ((key >> shift) << bits)
+                | (key & kind_mask)
+                for key in keys[start : start + SORT_PIECE]
+            ]
+        )
+    return flipped
+
+
+def _array_of(keys: Iterator[int], pause: Callable[[], None] | None) -> array[int]:
+    """An array of these keys, filled a SORT_PIECE at a time: one array of 1,370,000 made from
+    a list, and the list's ints freed, each held the interpreter 30-70 ms."""
+    out = array("Q")
+    while piece := list(islice(keys, SORT_PIECE)):
+        if pause is not None:
+            pause()
+        out.extend(piece)
+    return out
+
+
 def _sorted(keys: Sequence[int], pause: Callable[[], None] | None) -> Iterator[int]:
     """`keys` in order. Given `pause`, sorted SORT_PIECE at a time (`pause()` between) and
     merged by heapq.merge, which runs as Python, so the interpreter is shared out as it goes
@@ -1046,10 +1078,13 @@ def _sorted(keys: Sequence[int], pause: Callable[[], None] | None) -> Iterator[i
     0.85 s, during which no key press was handled (benchmarks/README.md, session 10)."""
     if pause is None or len(keys) <= SORT_PIECE:
         return iter(sorted(keys))
+    # Iterators, not the sorted lists: an exhausted one lets its list go, a piece's ints freed
+    # in a millisecond or two. The merge keeps what it was given to its end, and all the
+    # pieces' ints freed at once held the interpreter tens of milliseconds.
     runs = []
     for start in range(0, len(keys), SORT_PIECE):
         pause()
-        runs.append(sorted(keys[start : start + SORT_PIECE]))
+        runs.append(iter(sorted(keys[start : start + SORT_PIECE])))
     return _paused(heapq.merge(*runs), pause)
 
 
@@ -1083,10 +1118,17 @@ def build(resources: Iterable[Resource], pause: Callable[[], None] | None = None
             builders = [
                 _Builder(index, pause, held, shared, account) for account, held in accounts.items()
             ]
+            del accounts
         for builder in builders:  # every account's look-ups first: a DNS name may cross
             builder.collect()
-        for builder in builders:
-            builder.edges()
+        del builder  # (there is always one) let go below, with the others
+        # Each builder let go once its edges are in, so its look-ups are freed one account at a
+        # time: 50 accounts' freed at the end were one long stretch (36-47 ms) of the interpreter.
+        builders.reverse()
+        while builders:
+            builders.pop().edges()
+            if pause is not None:
+                pause()
         index._scope = None
         index.seal(pause)
     finally:

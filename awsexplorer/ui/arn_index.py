@@ -1,30 +1,21 @@
-"""The explorer state's resources by ARN, in the order they came, in dicts that never grow in
-one long step.
+"""The explorer state's resources by ARN, in the order they came, by way of dicts that never
+grow in one long step (model/arn_numbers.py).
 
-A state of 1,000,000 resources is loaded on a worker thread while the UI thread handles keys.
-One dict of them all grew past 700,000 entries in one C call (the rehash of every entry) that
-held the interpreter 80-150 ms, and a key pressed then waited as long. Here the ARNs are spread
-over SHARDS dicts by their hash, each of ~16,000 at 1,000,000 (its growth ~1 ms), and the
-resources are kept in one list in their order, which an ARN's dict points into.
+A state of 1,000,000 resources is loaded on a worker thread while the UI thread handles keys:
+one dict of them all held the interpreter 80-150 ms as it grew. Here the resources are kept in
+one list in their order, and an ArnNumbers gives each ARN's position in it.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
-from itertools import islice, repeat
-from operator import and_, attrgetter, setitem
+from itertools import islice
 from typing import TYPE_CHECKING
+
+from awsexplorer.model.arn_numbers import ArnNumbers
 
 if TYPE_CHECKING:
     from awsexplorer.model import Resource
-
-SHARDS = 64
-_MASK = SHARDS - 1
-_ARN = attrgetter("arn")
-# Positions are set in pieces of this many, one C call each: 4-9 ms at 1,000,000 resources
-# (their objects spread over 1.8 GB: a cache miss or more per look), 10-37 ms at 20,000.
-_PIECE = 5_000
 
 
 class ArnIndex:
@@ -32,14 +23,14 @@ class ArnIndex:
     `[arn] = r`, `pop`, `values`, `len`): a resource that replaces another takes its place.
 
     Position 0 of the list is None, and so is a removed resource's place: a position found
-    by `dict.get(arn, 0)` is always an index of the list, so `get_many` runs at C speed. A
+    with 0 for none is always an index of the list, so `get_many` runs at C speed. A
     Resource is always true (no __bool__ or __len__), so the list is walked without the holes
     by `filter(None, ...)`, at C speed too."""
 
-    __slots__ = ("_holes", "_items", "_shards")
+    __slots__ = ("_holes", "_items", "_positions")
 
     def __init__(self) -> None:
-        self._shards: list[dict[str, int]] = [{} for _ in range(SHARDS)]
+        self._positions = ArnNumbers()
         self._items: list[Resource | None] = [None]
         self._holes = 0
 
@@ -51,38 +42,25 @@ class ArnIndex:
         positions set a piece at a time, so no call holds the interpreter for long, with
         `pause()` between pieces (when given)."""
         index = cls()
-        shards = index._shards
-        pick = shards.__getitem__
         index._items += resources
-        for start in range(0, len(resources), _PIECE):
-            if pause is not None:
-                pause()
-            arns = list(map(_ARN, resources[start : start + _PIECE]))
-            dicts = map(pick, map(and_, map(hash, arns), repeat(_MASK)))
-            positions = range(start + 1, start + 1 + len(arns))
-            deque(map(setitem, dicts, arns, positions), maxlen=0)
-        if sum(map(len, shards)) != len(resources):
+        index._positions.add_all(resources, 1, pause)
+        if len(index._positions) != len(resources):
             return None
         return index
 
-    def _shard(self, arn: str) -> dict[str, int]:
-        return self._shards[hash(arn) & _MASK]
-
     def get(self, arn: str, default: Resource | None = None) -> Resource | None:
-        position = self._shard(arn).get(arn)
+        position = self._positions.get(arn)
         return default if position is None else self._items[position]
 
     def get_many(self, arns: Iterable[str]) -> Iterator[Resource | None]:
         """The resource of each ARN (None where there is none), at C speed."""
-        arns = list(arns)
-        dicts = map(self._shards.__getitem__, map(and_, map(hash, arns), repeat(_MASK)))
-        return map(self._items.__getitem__, map(dict.get, dicts, arns, repeat(0)))
+        return map(self._items.__getitem__, self._positions.get_many(list(arns), 0))
 
     def __contains__(self, arn: object) -> bool:
-        return isinstance(arn, str) and arn in self._shard(arn)
+        return arn in self._positions
 
     def __setitem__(self, arn: str, resource: Resource) -> None:
-        shard = self._shard(arn)
+        shard = self._positions.shard(arn)
         position = shard.get(arn)
         if position is None:
             shard[arn] = len(self._items)
@@ -91,7 +69,7 @@ class ArnIndex:
             self._items[position] = resource
 
     def pop(self, arn: str, default: Resource | None = None) -> Resource | None:
-        position = self._shard(arn).pop(arn, None)
+        position = self._positions.pop(arn)
         if position is None:
             return default
         resource, self._items[position] = self._items[position], None
@@ -105,8 +83,8 @@ class ArnIndex:
         kept = list(filter(None, self._items))
         self._items = [None, *kept]
         self._holes = 0
-        for position, resource in enumerate(kept, 1):
-            self._shard(resource.arn)[resource.arn] = position
+        self._positions = ArnNumbers()
+        self._positions.add_all(kept, 1)
 
     def __len__(self) -> int:
         return len(self._items) - 1 - self._holes

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awsexplorer.model import Resource
-from awsexplorer.ui.arn_index import SHARDS, ArnIndex
+from awsexplorer.model.arn_numbers import SHARDS
+from awsexplorer.ui.arn_index import ArnIndex
 
 
 def resource(arn: str, name: str = "") -> Resource:
@@ -74,5 +75,5 @@ def test_a_load_of_many_is_spread_and_a_repeated_arn_is_refused() -> None:
     assert index is not None
     same(index, {r.arn: r for r in resources})
     # No dict holds much more than its share: the largest grows from 2/3 of its size in ~1 ms.
-    assert max(map(len, index._shards)) < 2 * len(resources) / SHARDS
+    assert max(map(len, index._positions._shards)) < 2 * len(resources) / SHARDS
     assert ArnIndex.of([*resources[:10], resources[3]]) is None

@@ -224,10 +224,11 @@ def test_a_load_on_a_worker_thread_pauses_between_its_pieces_and_the_ui_thread_n
     (the UI's) calls nothing."""
     import threading
 
-    from awsexplorer.ui import arn_index, state
+    from awsexplorer.model import arn_numbers
+    from awsexplorer.ui import state
 
     monkeypatch.setattr(state, "_PIECE", 50)
-    monkeypatch.setattr(arn_index, "_PIECE", 50)
+    monkeypatch.setattr(arn_numbers, "PIECE", 50)
     result = snapshot.read(THREE)
     where: list[str] = []
 
