@@ -134,6 +134,7 @@ async def drive(
 
     gc.callbacks.append(collected)
     figures["collections"] = collections
+    figures["imports_s"] = time.perf_counter() - started
     # As `awsexplorer --snapshot FILE` does: the workers that read the resource lines start
     # before the app (snapshot_opening); the app shows the accounts as they are read whole.
     opening = snapshot_opening.start(path)
@@ -154,6 +155,7 @@ async def drive(
     show = app._show_read
 
     queued: list[Any] = []  # the key sent as the whole snapshot is shown (SentKey)
+    whole_showing: list[float] = []  # its wall time (perf_counter): begun, ended
 
     def timed_show(*args: Any) -> Any:
         if args[-1] is None:  # the whole snapshot: a key that comes now waits for it
@@ -161,8 +163,11 @@ async def drive(
 
             app._driver.send_message(events.Key("j", "j"))
             queued.append(frames.history[-1])
+            whole_showing.append(time.perf_counter())
         cpu = time.thread_time()
         replaced = show(*args)
+        if args[-1] is None:
+            whole_showing.append(time.perf_counter())
         showings.append(
             (round(time.perf_counter() - started, 2), round((time.thread_time() - cpu) * 1000, 1))
         )
@@ -209,6 +214,15 @@ async def drive(
         await pilot.pause()
         behind = queued[0].latency_ms() if queued else None
         figures["key_behind_whole_ms"] = round(behind, 1) if behind is not None else None
+        if behind is not None and queued[0].handled is not None:
+            # Where its time went: the showing (wall), then until its binding ran, then until
+            # the frame that showed it (the detail following the cursor included).
+            key, (began, ended) = queued[0], whole_showing
+            figures["key_behind_whole_parts_ms"] = [
+                round((ended - began) * 1000, 1),
+                round((key.handled - ended) * 1000, 1),
+                round((key.shown - key.handled) * 1000, 1),
+            ]
         figures["accounts_over_time"] = shown
         figures["while_reading"] = reading.figures()
         await pilot.pause()
@@ -435,7 +449,8 @@ def main() -> int:
     if f["shown_as_read"]:
         r = f["while_reading"]
         print(
-            f"  shown as read (snapshot_opening): workers started in {f['read_s']:.2f} s; "
+            f"  shown as read (snapshot_opening): workers started in {f['read_s']:.2f} s "
+            f"(after the imports' {f['imports_s']:.2f} s); "
             f"every account in at {f['whole_s']:.2f} s; (s, accounts shown): "
             f"{f['accounts_over_time']}; each showing (s, UI-thread CPU ms): {f['showings']}"
         )
@@ -448,7 +463,8 @@ def main() -> int:
         print(f"    {_shown(r)}")
         print(
             "    a `j` sent as the whole snapshot's showing began (queued behind it), shown "
-            f"after: {f['key_behind_whole_ms']} ms"
+            f"after: {f['key_behind_whole_ms']} ms (the showing, then to its action, then to "
+            f"its frame, ms: {f.get('key_behind_whole_parts_ms')})"
         )
     else:
         print(
