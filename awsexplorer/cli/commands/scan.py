@@ -421,6 +421,9 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK if result.complete else EXIT_PARTIAL
 
 
+NAME_CELLS = 36  # an account's PROD mark and name, and the space after them (print_accounts)
+
+
 def print_accounts(console: Console, result: Any, production: frozenset[str] = frozenset()) -> None:
     """One line per account: id, PROD for a production one, name, OU path, status, resources,
     and a failed one's reason."""
@@ -433,10 +436,17 @@ def print_accounts(console: Console, result: Any, production: frozenset[str] = f
         counts[resource.account_id or ""] = counts.get(resource.account_id or "", 0) + 1
     style = {"ok": "green", "partial": "yellow", "failed": "red"}
     for account in result.account_scans():
+        # The mark and the name share one column, padded in cells (a wide character in a
+        # name takes two): the status and counts line up under each other.
+        name = Text.assemble(
+            ("PROD " if account.id in production else "", "bold reverse"),
+            inert(account.label, limit=30),
+        )
+        name.truncate(NAME_CELLS - 1, overflow="ellipsis", pad=True)
+        name.append(" ")
         line = Text.assemble(
             (f"{inert(account.id):<14}", "bold"),
-            ("PROD " if account.id in production else "", "bold reverse"),
-            f"{inert(account.label, limit=30):<31}",
+            name,
             (f"{account.status.value:<8}", style.get(account.status.value, "")),
             f"{counts.get(account.id, 0):>6} resources",
             f"  {inert(account.ou_path, limit=40)}" if account.ou_path else "",
