@@ -126,3 +126,12 @@ def csv_cell(value: object) -> str:
     if raw.startswith(_FORMULA_START):
         text = "'" + text
     return text
+
+
+def account_cell(accounts: dict[str, str] | None, account_id: str | None) -> str:
+    """The account a line of text output names (its name, else its id) and a space, inert; ""
+    when the output names no accounts (`accounts` empty: a snapshot of one account)."""
+    if not accounts:
+        return ""
+    account_id = account_id or ""
+    return f"{inert(accounts.get(account_id, account_id), limit=40)} "

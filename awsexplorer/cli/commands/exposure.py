@@ -98,7 +98,7 @@ def write_text(
 ) -> None:
     """`accounts`: account id -> name, when the snapshot holds several: each line names the
     account before the region, as the TUI's `:exposed` does."""
-    from awsexplorer.inert import inert
+    from awsexplorer.inert import account_cell, inert
 
     out = sys.stdout
     if not verdicts:
@@ -108,10 +108,7 @@ def write_text(
         state = "REACHABLE" if verdict.reachable else "blocked"
         via = f" via {verdict.via}" if verdict.via else ""
         name = f" ({inert(verdict.name, limit=40)})" if verdict.name != verdict.resource_id else ""
-        account = ""
-        if accounts:
-            account_id = verdict.account_id
-            account = f"{inert(accounts.get(account_id, account_id), limit=40)} "
+        account = account_cell(accounts, verdict.account_id)
         out.write(
             f"{state:9} {inert(verdict.port_text):16} IPv{verdict.ip_version} "
             f"{inert(verdict.resource_type)} {inert(verdict.resource_id)}{name} "

@@ -89,7 +89,7 @@ def write_text(
 ) -> None:
     """`accounts`: account id -> name, when the snapshot holds several: each owner's account
     is named before its region (two accounts' VPCs may use the same addresses)."""
-    from awsexplorer.inert import inert
+    from awsexplorer.inert import account_cell, inert
 
     out = sys.stdout
     if not owners:
@@ -109,10 +109,7 @@ def write_text(
             else inert(owner.arn)
         )
         via = f" via {inert(owner.via)}" if owner.via else ""
-        account = ""
-        if accounts:
-            account_id = (resource.account_id if resource is not None else None) or ""
-            account = f"{inert(accounts.get(account_id, account_id), limit=40)} "
+        account = account_cell(accounts, resource.account_id if resource is not None else None)
         out.write(
             f"{inert(owner.address, limit=60)}  {owner.kind:14} {what}{name} "
             f"{account}{inert(owner.region)}{via}\n"
