@@ -370,6 +370,32 @@ async def test_error_log_lists_regions_and_calls_with_details() -> None:
         )
 
 
+async def test_error_log_builds_its_view_once_per_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The title counts the view the rows show, not one built again for it (the title built
+    the whole log a second time at each rebuild)."""
+    from awsexplorer.ui.screens import error_log
+
+    built = []
+    build = error_log.build_error_log
+
+    def counted(result: ScanResult) -> error_log.ErrorLogView:
+        built.append(result)
+        return build(result)
+
+    monkeypatch.setattr(error_log, "build_error_log", counted)
+    app = Host(ErrorLogScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        opened = len(built)  # the title composed, then the first rebuild
+        assert opened == 2
+        screen = app.screen
+        assert isinstance(screen, ErrorLogScreen)
+        screen.rebuild()
+        assert len(built) == opened + 1
+        title = str(screen.query_one("#view-title", Static).render())
+        assert "2 region(s), 3 call(s)" in title
+
+
 async def test_error_log_says_clearly_when_there_were_none() -> None:
     clean = replace(
         account(),

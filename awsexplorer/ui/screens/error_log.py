@@ -60,8 +60,11 @@ class ErrorLogScreen(ScanViewScreen):
     def on_mount(self) -> None:
         self.rebuild()
 
+    _view: ErrorLogView | None = None  # the view as shown (rebuild makes it)
+
     def title_text(self) -> str:
-        view = self.view
+        # The view rebuild made, not another: the title is set within rebuild.
+        view = self._view if self._view is not None else self.view
         text = super().title_text()
         if view.clean:
             return f"{text} · no errors"
@@ -73,9 +76,9 @@ class ErrorLogScreen(ScanViewScreen):
         return build_error_log(self.result)
 
     def rebuild(self) -> None:
-        super().rebuild()
         view = self.view
-        self._view = view  # what the detail describes (the rows as shown)
+        self._view = view  # what the title counts and the detail describes (the rows as shown)
+        super().rebuild()
         regions = self.query_one("#log-regions", DataTable)
         calls = self.query_one("#log-calls", DataTable)
         region_row, call_row = regions.cursor_row, calls.cursor_row
@@ -155,9 +158,9 @@ class ErrorLogScreen(ScanViewScreen):
         detail = self.query_one("#log-detail", Static)
         table = table or (self.focused if isinstance(self.focused, DataTable) else None)
         text: Text | None = None
-        if table is not None and table.row_count:
+        view = self._view
+        if table is not None and table.row_count and view is not None:
             row = table.cursor_row
-            view = self._view
             if table.id == "log-regions" and row < len(view.regions):
                 text = _region_detail(view.regions[row])
             elif table.id == "log-calls" and row < len(view.errors):
