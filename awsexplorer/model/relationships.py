@@ -29,6 +29,7 @@ from operator import attrgetter, itemgetter, ne
 from typing import Any, NamedTuple
 
 from awsexplorer.model import kinds as k
+from awsexplorer.model.arn_numbers import MASK as ARN_MASK
 from awsexplorer.model.arn_numbers import PIECE as ARN_PIECE
 from awsexplorer.model.arn_numbers import ArnNumbers
 from awsexplorer.model.exposure import _sg_rules as security_group_rules
@@ -211,6 +212,9 @@ class RelationIndex:
             node = _numbered(held, pause)
         self._held = held
         self._node = node
+        # Its dicts, looked in directly on the hot paths (add, add_ids): a method call per
+        # look made the build 20 % slower.
+        self._shards = node.shards
         self._arns: list[str] = _arns_of(held, pause)
         self.resources: Mapping[str, Resource] = _Held(held, node)
         self._ids: dict[str, dict[str, str]] = {}  # region -> id -> ARN
@@ -337,11 +341,11 @@ class RelationIndex:
         """One edge, once: a second (source, target, kind) is not kept (the seal drops it)."""
         if not target or not source or target == source:
             return
-        node = self._node
-        at = node.get(source)
+        shards = self._shards
+        at = shards[hash(source) & ARN_MASK].get(source)
         if at is None:
             at = self._intern(source)
-        other = node.get(target)
+        other = shards[hash(target) & ARN_MASK].get(target)
         if other is None:
             other = self._intern(target)
         kind_id = self._kind.get(kind)
@@ -366,8 +370,8 @@ class RelationIndex:
     def add_ids(self, source: str, here: _RegionIds, values: list[Any], kind: str) -> None:
         """`add` for each id of a list (security groups, subnets), resolved in `here` (the
         source's region). The hot path at 100,000 resources: `add` inlined."""
-        node = self._node
-        at = node.get(source)
+        shards = self._shards
+        at = shards[hash(source) & ARN_MASK].get(source)
         if at is None:
             at = self._intern(source)
         building = self._building
@@ -382,7 +386,7 @@ class RelationIndex:
             if isinstance(value, str):
                 target = here.get(value) or _arn(value)
                 if target and target != source:
-                    other = node.get(target)
+                    other = shards[hash(target) & ARN_MASK].get(target)
                     if other is None:
                         other = self._intern(target)
                     append(base | (other << bits))
