@@ -59,7 +59,7 @@ class ArnNumbers:
     @property
     def shards(self) -> list[dict[str, int]]:
         """The dicts, for a hot loop that looks ARNs up itself (`shards[hash(arn) & MASK]`):
-        a method call per look made the relationship index's build 20 % slower."""
+        with a method call per look the relationship index's build took 6 % longer."""
         return self._shards
 
     def get(self, arn: str, default: int | None = None) -> int | None:

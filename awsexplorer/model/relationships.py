@@ -212,8 +212,8 @@ class RelationIndex:
             node = _numbered(held, pause)
         self._held = held
         self._node = node
-        # Its dicts, looked in directly on the hot paths (add, add_ids): a method call per
-        # look made the build 20 % slower.
+        # Its dicts, looked in directly on the hot paths (add, add_ids): with a method call
+        # per look the build took 6 % longer (0.68 s against 0.64 s, relationships_bench).
         self._shards = node.shards
         self._arns: list[str] = _arns_of(held, pause)
         self.resources: Mapping[str, Resource] = _Held(held, node)

@@ -81,10 +81,10 @@ class ArnIndex:
     def _compact(self) -> None:
         """Drop the holes (a new list: a walk of the old one on another thread goes on)."""
         kept = list(filter(None, self._items))
-        self._items = [None, *kept]
-        self._holes = 0
-        self._positions = ArnNumbers()
-        self._positions.add_all(kept, 1)
+        positions = ArnNumbers()
+        positions.add_all(kept, 1)
+        # Made first, then both swapped in: the new list and its positions change together.
+        self._items, self._positions, self._holes = [None, *kept], positions, 0
 
     def __len__(self) -> int:
         return len(self._items) - 1 - self._holes
