@@ -281,6 +281,21 @@ async def test_a_rebuild_highlights_no_node_but_the_cursors_own() -> None:
         assert pilot.app.main.detail.ref == ref
 
 
+async def test_a_rebuild_of_a_tree_without_a_cursor_puts_it_on_the_top() -> None:
+    """The cursor is taken off the old tree without Textual's clamp (above); a tree that had
+    no cursor still gets the top's, as the clamp gave it."""
+    from textual.widgets import Tree
+
+    async with app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = pilot.app.screen.query_one(ResourceTree)
+        tree.set_reactive(Tree.cursor_line, -1)
+        tree._cursor_node = None
+        tree.rebuild()
+        await pilot.pause()
+        assert tree.cursor_line == 0 and tree.cursor_node is tree.root
+
+
 async def test_account_command_puts_the_cursor_on_top_and_the_detail_follows_it_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -381,6 +381,8 @@ class ResourceTree(Tree[NodeRef]):
             if self.cursor_line == -1:  # nothing of its line is shown: the top, for now
                 self.cursor_line = 0
             self.call_after_refresh(self._restore_unless_moved, keep, self._moves)
+        elif keep is None and keep_cursor:
+            self.cursor_line = 0  # it had no cursor: the top, as before it was built anew
         # After the frame this rebuild shows: the worker holds the interpreter for most of
         # its ~1.5 s (1,000,000 resources), which would otherwise share out the first paint.
         self.call_after_refresh(self._index_search)
