@@ -19,10 +19,16 @@ class RegionPlan:
 
 @lru_cache(maxsize=1)
 def _partitions() -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
-    """(partition, region regex, known regions) from botocore's own endpoint data."""
-    data = create_loader().load_data("endpoints")
+    """(partition, region regex, known regions) from botocore's partition data (the endpoint
+    rule sets'): 4 ms to read, where its endpoints.json took 28 ms, and the client's endpoint
+    resolver reads that one again for itself. Its `aws-global`-like names are not regions."""
+    data = create_loader().load_data("partitions")
     return [
-        (p["partition"], re.compile(p["regionRegex"]), frozenset(p.get("regions", {})))
+        (
+            p["id"],
+            re.compile(p["regionRegex"]),
+            frozenset(r for r in p.get("regions", {}) if not r.endswith("-global")),
+        )
         for p in data["partitions"]
     ]
 

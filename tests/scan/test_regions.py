@@ -32,6 +32,19 @@ def test_partition_of_known_and_future_regions() -> None:
     # A region botocore has not heard of yet still falls in the right partition by its name.
     assert regions.partition_of("eu-north-9") == "aws"
     assert regions.is_known_region("eu-west-1") and not regions.is_known_region("eu-north-9")
+    # botocore's partition data names pseudo-regions for global endpoints: not regions.
+    assert not regions.is_known_region("aws-global")
+    assert "aws-global" not in regions.known_regions("aws")
+    assert "eu-west-1" in regions.known_regions("aws")
+
+
+def test_the_partitions_name_the_same_regions_as_botocores_endpoint_data() -> None:
+    from botocore.loaders import create_loader
+
+    endpoints = create_loader().load_data("endpoints")["partitions"]
+    assert {p["partition"]: sorted(p.get("regions", {})) for p in endpoints} == {
+        p["partition"]: regions.known_regions(p["partition"]) for p in endpoints
+    }
 
 
 def test_scan_covers_every_enabled_region_and_records_the_rest(
