@@ -177,17 +177,22 @@ class EscapesInBursts:
         if isinstance(message, events.Key) and message.key == "circumflex_accent":
             with self._lock:
                 self._held = message
-            timer = threading.Timer(self.BURST, self._flush)
+            timer = threading.Timer(self.BURST, self._flush, (message,))
             timer.daemon = True
             timer.start()
             return
         self._send(message)
 
-    def _flush(self) -> None:
+    def _flush(self, caret: events.Key) -> None:
+        """BURST after `caret`: sent as itself if nothing followed it. Only that one: an
+        earlier `^`'s timer would send a later one as `^` before its BURST was over (`Esc x
+        Esc y` in one burst lost its second Esc when `y` came more than BURST after the
+        first)."""
         with self._lock:
-            held, self._held = self._held, None
-        if held is not None:
-            self._send(held)
+            if self._held is not caret:
+                return
+            self._held = None
+        self._send(caret)
 
 
 class KeysInOrder(_Base):

@@ -471,6 +471,19 @@ def test_a_caret_a_key_follows_at_once_is_the_escape_it_was() -> None:
     escapes.send(caret)
     escapes.send(other)
     assert sent == [caret, other]
+    time.sleep(escapes.BURST * 2)  # that `^`'s timer is over
+    sent.clear()
+    # `Esc x Esc y`: the first `^`'s timer does not send the second as itself early. A
+    # longer BURST here, so that a loaded machine's late wake-ups stay well inside it.
+    escapes.BURST = 0.5
+    second = events.Key("circumflex_accent", "^")
+    escapes.send(caret)
+    escapes.send(events.Key("x", "x"))
+    time.sleep(escapes.BURST * 0.6)
+    escapes.send(second)
+    time.sleep(escapes.BURST * 0.6)  # the first `^`'s BURST is over, not the second's
+    escapes.send(events.Key("y", "y"))
+    assert [getattr(m, "key", None) for m in sent] == ["escape", "x", "escape", "y"]
 
 
 async def test_escape_in_a_burst_leaves_the_view() -> None:
